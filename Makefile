@@ -1,0 +1,32 @@
+# Idempotent targets: each creates .venv with python3 -m venv if needed and reinstalls only when
+# pyproject.toml changed.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+run: $(STAMP)
+	$(PYTHON) main.py
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass.
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[postgres,test,dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,5 @@
+import sys
+
+from sijpro.cli import main
+
+sys.exit(main())

@@ -1,0 +1,19 @@
+"""Errors that carry a message meant for the person using the app.
+
+A ``UserError`` is bad input or a refused action: the CLI prints its message and exits 1, the GUI shows
+it in a dialog. Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix; ``str(error)`` is the whole message."""
+
+
+class InputErrors(UserError):
+    """Several located problems found in one pass, so the user can fix them all at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
