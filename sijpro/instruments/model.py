@@ -1,0 +1,162 @@
+"""Instrument definitions as immutable domain objects.
+
+An instrument (a *task* in CamCOPS' words) knows its items, the values each item accepts, the texts in
+every language it ships, and how its scores are charted (fixed axis, better direction, MCID, bands,
+population norm). Scoring itself lives in ``sijpro.scoring``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LocalText = dict[str, str]
+"""A text in every language of its instrument, keyed by language code."""
+
+ItemKind = Literal["choice", "scale"]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int
+    text: LocalText
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    kind: ItemKind
+    text: LocalText
+    optional: bool = False
+    heading: LocalText | None = None
+    options: tuple[Option, ...] = ()
+    minimum: int = 0
+    maximum: int = 0
+    step: int = 1
+    kiosk_step: int = 1
+    anchors: tuple[LocalText, LocalText] | None = None
+    unit: LocalText | None = None
+
+    def accepted_values(self) -> tuple[int, ...]:
+        if self.kind == "choice":
+            return tuple(option.value for option in self.options)
+        return tuple(range(self.minimum, self.maximum + 1, self.step))
+
+    def kiosk_values(self) -> tuple[int, ...]:
+        """The answers the tablet offers as buttons, in display order."""
+        if self.kind == "choice":
+            return self.accepted_values()
+        return tuple(range(self.minimum, self.maximum + 1, self.kiosk_step))
+
+    def problem_with(self, value: int) -> str | None:
+        """Why ``value`` is not an acceptable answer, or None when it is."""
+        if self.kind == "choice":
+            if value in self.accepted_values():
+                return None
+            allowed = ", ".join(str(v) for v in self.accepted_values())
+            return f"{value} is not one of {allowed}"
+        if not self.minimum <= value <= self.maximum:
+            return f"{value} is outside {self.minimum}-{self.maximum}"
+        if (value - self.minimum) % self.step:
+            return f"{value} is not a multiple of {self.step} from {self.minimum}"
+        return None
+
+    def parse(self, raw: str) -> int | None:
+        """Read an answer typed in a file or a form; empty means unanswered.
+
+        Raises ValueError with a message fit for the user when the text is not an accepted answer.
+        """
+        text = raw.strip()
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{raw.strip()!r} is not a number") from None
+        if not number.is_integer():
+            raise ValueError(f"{text} is not a whole number")
+        value = int(number)
+        problem = self.problem_with(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    def option_text(self, value: int, language: str) -> str:
+        """The words of an answer, for review screens and reports."""
+        for option in self.options:
+            if option.value == value:
+                return option.text[language]
+        unit = self.unit[language] if self.unit else ""
+        return f"{value}{unit}"
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    upper: float
+    label: LocalText
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    name: str
+    label: LocalText
+    minimum: float
+    maximum: float
+    better: Literal["lower", "higher"]
+    mcid: float | None = None
+    reference: float | None = None
+    bands: tuple[Band, ...] = ()
+
+    def band_for(self, value: float | None) -> Band | None:
+        if value is None or not self.bands:
+            return None
+        for band in self.bands:
+            if value <= band.upper:
+                return band
+        return self.bands[-1]
+
+    def improvement(self, baseline: float, follow_up: float) -> float:
+        """Change in the direction of benefit: positive is better whichever way the scale runs."""
+        change = follow_up - baseline
+        return -change if self.better == "lower" else change
+
+    def reached_mcid(self, baseline: float, follow_up: float) -> bool | None:
+        if self.mcid is None:
+            return None
+        return self.improvement(baseline, follow_up) >= self.mcid
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    version: str
+    languages: tuple[str, ...]
+    title: LocalText
+    short_title: LocalText
+    instructions: LocalText
+    licence: LocalText
+    source: str
+    items: tuple[Item, ...]
+    scores: tuple[ScoreSpec, ...]
+    recall: LocalText | None = None
+
+    @property
+    def item_codes(self) -> tuple[str, ...]:
+        return tuple(item.code for item in self.items)
+
+    @property
+    def score_names(self) -> tuple[str, ...]:
+        return tuple(score.name for score in self.scores)
+
+    def item(self, code: str) -> Item:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(f"{self.id} has no item {code!r}")
+
+    def score_spec(self, name: str) -> ScoreSpec:
+        for spec in self.scores:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.id} has no score {name!r}")
