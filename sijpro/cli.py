@@ -1,0 +1,70 @@
+"""The ``sijpro`` command line: argparse front over the core, one module per command.
+
+Exit status: 0 success, 1 bad input or refused action (message on stderr), 2 usage error. No
+traceback reaches the user: an unexpected error prints one line and the path of the crash log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from sijpro import __version__
+from sijpro.crashlog import record_crash
+from sijpro.errors import UserError
+
+COMMAND_MODULES = ("score",)
+"""Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sijpro",
+        description="SIJ-PRO: patient-reported outcomes after sacroiliac-joint fusion.",
+    )
+    parser.add_argument("--version", action="version", version=f"SIJ-PRO {__version__}")
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="database: an SQLAlchemy URL or a path to an SQLite file "
+        "(default: $SIJPRO_DATABASE_URL, else sijpro.sqlite in the user data directory)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"sijpro.commands.{name}").register(subparsers)
+    return parser
+
+
+def command_names() -> set[str]:
+    """Every subcommand name, so ``main.py`` can tell a CLI call from a GUI start."""
+    subparsers = build_parser()._subparsers
+    names: set[str] = set()
+    for action in subparsers._group_actions if subparsers else []:
+        names.update(action.choices or {})
+    return names
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as error:
+        print(f"sijpro: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("sijpro: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback on the user's screen
+        log = record_crash(error)
+        where = f"; details in {log}" if log else ""
+        print(f"sijpro: unexpected error ({type(error).__name__}: {error}){where}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""CLI commands: each module registers its subcommand and maps arguments to one core call."""

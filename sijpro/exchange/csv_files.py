@@ -1,0 +1,105 @@
+"""Read the CSV files clinics actually produce, with errors that name the file and the line.
+
+Files come from Excel in English (comma) and French (semicolon) locales, from statistics packages (tab)
+and from scripts; all are UTF-8, with or without a byte-order mark. Line numbers are as a text editor
+shows them: the header is line 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sijpro.errors import UserError
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    name: str
+    header: list[str]
+    delimiter: str
+    text: str
+
+    def rows(self) -> Iterator[CsvRow]:
+        """Data rows after the header, blank lines skipped, each with the line it starts on."""
+        reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter, strict=True)
+        try:
+            next(reader)
+            previous_end = reader.line_num
+            for fields in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if fields and any(cell.strip() for cell in fields):
+                    yield CsvRow(start, fields)
+        except csv.Error as exc:
+            raise UserError(f"{self.name}, line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(f"{name}, line {line}: not UTF-8 text (save the file as CSV UTF-8)") from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {delimiter: header_line.count(delimiter) for delimiter in DELIMITERS}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def parse_csv_text(text: str, name: str) -> CsvTable:
+    if "\x00" in text:
+        raise UserError(f"{name}: this is not a text file")
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if not first_line.strip():
+        raise UserError(f"{name}: the file is empty (a header row is needed)")
+    delimiter = sniff_delimiter(first_line)
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration) as exc:
+        raise UserError(f"{name}, line 1: malformed header ({exc})") from None
+    return CsvTable(name=name, header=[column.strip() for column in header], delimiter=delimiter, text=text)
+
+
+def read_csv(path: Path) -> CsvTable:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return parse_csv_text(decode(data, path.name), path.name)
+
+
+def header_problems(
+    table: CsvTable, required: set[str], allowed: set[str]
+) -> list[str]:
+    """Line-1 problems: duplicate, unknown or missing columns, each named."""
+    problems = []
+    seen: set[str] = set()
+    for column in table.header:
+        if column in seen:
+            problems.append(f"{table.name}, line 1: column '{column}' appears twice")
+        seen.add(column)
+        if column not in allowed:
+            problems.append(f"{table.name}, line 1: unknown column '{column}'")
+    for column in sorted(required - seen):
+        problems.append(f"{table.name}, line 1: missing column '{column}'")
+    return problems
+
+
+def format_number(value: float | None) -> str:
+    """Full precision, but whole numbers without a trailing '.0' (so NRS 7 stays '7')."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
