@@ -1,0 +1,170 @@
+"""Follow-up protocols: which questionnaires are due when after the index surgery.
+
+A protocol is data (``resources/protocols/default.yaml``, and admin-edited versions stored in the
+database as the same mapping), so a clinic can change timepoints, windows and instruments without a
+release. Month offsets use calendar arithmetic (python-dateutil), so "3 months after 30 November" is
+28 February, as a nurse would count it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+from dateutil.relativedelta import relativedelta
+
+from sijpro.errors import UserError
+from sijpro.instruments import LocalText, bundled_instruments
+from sijpro.resources import resource_path
+
+BASELINE = "baseline"
+
+
+class ProtocolError(UserError):
+    """A protocol definition that cannot be used; the message names the timepoint and field."""
+
+
+@dataclass(frozen=True)
+class Timepoint:
+    code: str
+    label: LocalText
+    offset_days: int = 0
+    offset_weeks: int = 0
+    offset_months: int = 0
+    window_before_days: int = 0
+    window_after_days: int = 0
+    instruments: tuple[str, ...] = ()
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.code == BASELINE
+
+    def due_date(self, surgery: dt.date) -> dt.date:
+        return surgery + relativedelta(
+            months=self.offset_months, weeks=self.offset_weeks, days=self.offset_days
+        )
+
+    def window(self, surgery: dt.date) -> tuple[dt.date, dt.date]:
+        due = self.due_date(surgery)
+        return due - dt.timedelta(days=self.window_before_days), due + dt.timedelta(days=self.window_after_days)
+
+    def nominal_months(self) -> float:
+        """Position on a 'months from surgery' axis, for charts."""
+        return self.offset_months + (self.offset_weeks * 7 + self.offset_days) / (365.25 / 12)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    name: str
+    version: int
+    timepoints: tuple[Timepoint, ...]
+    scoring: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(tp.code for tp in self.timepoints)
+
+    def timepoint(self, code: str) -> Timepoint:
+        for tp in self.timepoints:
+            if tp.code == code:
+                return tp
+        raise KeyError(f"protocol '{self.name}' has no timepoint {code!r}")
+
+    def scoring_options(self, instrument_id: str) -> dict[str, int]:
+        return dict(self.scoring.get(instrument_id, {}))
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The same shape as the YAML file, for storing a version in the database."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "scoring": {key: dict(value) for key, value in self.scoring.items()},
+            "timepoints": [
+                {
+                    "code": tp.code,
+                    "label": dict(tp.label),
+                    "offset": {"days": tp.offset_days, "weeks": tp.offset_weeks, "months": tp.offset_months},
+                    "window": {"before_days": tp.window_before_days, "after_days": tp.window_after_days},
+                    "instruments": list(tp.instruments),
+                }
+                for tp in self.timepoints
+            ],
+        }
+
+
+def _whole(value: object, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ProtocolError(f"{where}: expected a whole number of at least {minimum}, found {value!r}")
+    return value
+
+
+def parse_protocol(data: object, source: str = "protocol") -> Protocol:
+    """Validate a protocol mapping; every error names the timepoint and the field."""
+    if not isinstance(data, Mapping):
+        raise ProtocolError(f"{source}: expected a mapping")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ProtocolError(f"{source}, field 'name': missing")
+    version = _whole(data.get("version"), f"{source}, field 'version'", minimum=1)
+    known = bundled_instruments()
+    raw_timepoints = data.get("timepoints")
+    if not isinstance(raw_timepoints, list) or not raw_timepoints:
+        raise ProtocolError(f"{source}, field 'timepoints': expected a non-empty list")
+    timepoints: list[Timepoint] = []
+    for index, raw in enumerate(raw_timepoints, start=1):
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+            raise ProtocolError(f"{source}, timepoint #{index}, field 'code': missing")
+        where = f"{source}, timepoint {raw['code']}"
+        label = raw.get("label")
+        if not isinstance(label, Mapping) or not all(isinstance(label.get(lang), str) for lang in ("en", "fr")):
+            raise ProtocolError(f"{where}, field 'label': needs an English and a French text")
+        offset = raw.get("offset") or {}
+        window = raw.get("window") or {}
+        if not isinstance(offset, Mapping) or set(offset) - {"days", "weeks", "months"}:
+            raise ProtocolError(f"{where}, field 'offset': use days, weeks and/or months")
+        if not isinstance(window, Mapping) or set(window) - {"before_days", "after_days"}:
+            raise ProtocolError(f"{where}, field 'window': use before_days and after_days")
+        instruments = raw.get("instruments")
+        if not isinstance(instruments, list) or not instruments:
+            raise ProtocolError(f"{where}, field 'instruments': expected a non-empty list")
+        for instrument in instruments:
+            if instrument not in known:
+                raise ProtocolError(f"{where}, field 'instruments': unknown instrument {instrument!r}")
+        timepoints.append(Timepoint(
+            code=raw["code"].strip(),
+            label={"en": label["en"], "fr": label["fr"]},
+            offset_days=_whole(offset.get("days", 0), f"{where}, field 'offset.days'"),
+            offset_weeks=_whole(offset.get("weeks", 0), f"{where}, field 'offset.weeks'"),
+            offset_months=_whole(offset.get("months", 0), f"{where}, field 'offset.months'"),
+            window_before_days=_whole(window.get("before_days", 0), f"{where}, field 'window.before_days'"),
+            window_after_days=_whole(window.get("after_days", 0), f"{where}, field 'window.after_days'"),
+            instruments=tuple(instruments),
+        ))
+    codes = [tp.code for tp in timepoints]
+    if codes[0] != BASELINE:
+        raise ProtocolError(f"{source}, field 'timepoints': the first timepoint must be '{BASELINE}'")
+    if len(set(codes)) != len(codes) or "last" in codes:
+        raise ProtocolError(f"{source}, field 'timepoints': codes must be unique and not 'last'")
+    reference = dt.date(2001, 1, 31)
+    dues = [tp.due_date(reference) for tp in timepoints]
+    if dues != sorted(dues) or len(set(dues)) != len(dues):
+        raise ProtocolError(f"{source}, field 'timepoints': timepoints must be in increasing order of offset")
+    scoring = data.get("scoring") or {}
+    if not isinstance(scoring, Mapping):
+        raise ProtocolError(f"{source}, field 'scoring': expected a mapping")
+    odi_missing = (scoring.get("odi") or {}).get("max_missing", 1)
+    _whole(odi_missing, f"{source}, field 'scoring.odi.max_missing'")
+    return Protocol(
+        name=name.strip(), version=version, timepoints=tuple(timepoints),
+        scoring={key: dict(value) for key, value in scoring.items()},
+    )
+
+
+@cache
+def default_protocol() -> Protocol:
+    path = resource_path("protocols", "default.yaml")
+    return parse_protocol(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)

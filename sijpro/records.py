@@ -1,0 +1,162 @@
+"""Plain records that cross the core's boundary.
+
+Services return these (never ORM rows); analysis, reports, exchange and the Qt layer consume them.
+They are frozen so that a view cannot change clinical data behind the audit trail's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Sex = Literal["F", "M", "X"]
+Side = Literal["left", "right", "bilateral"]
+Approach = Literal["lateral", "posterior"]
+VisitStatus = Literal["scheduled", "open", "completed", "missed", "cancelled"]
+ResponseMode = Literal["kiosk", "paper", "import"]
+ResponseStatus = Literal["in-progress", "complete", "amended"]
+Role = Literal["nurse", "surgeon", "admin"]
+
+PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
+"""Codes of DESIGN.md: spinal cord stimulator, interspinous spacer, intrathecal drug delivery,
+minimally invasive lumbar decompression, radiofrequency ablation, injections."""
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    id: int
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    language: str = "en"
+    bmi: float | None = None
+    fbss: bool | None = None
+    prior_lumbar_surgeries: int | None = None
+    prior_lumbosacral_fusion: bool | None = None
+    prior_interventions: frozenset[str] = frozenset()
+    row_version: int = 1
+    """Optimistic-lock counter: an edit made from an older version is refused as a conflict."""
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class ProcedureRecord:
+    id: int
+    patient_id: int
+    surgery_date: dt.date
+    side: Side | None = None
+    approach: Approach | None = None
+    device: str | None = None
+    surgeon: str | None = None
+    second_side_date: dt.date | None = None
+    """Date of the staged second side of a bilateral fusion, when it was done on another day."""
+    is_index: bool = True
+    row_version: int = 1
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    id: int
+    patient_id: int
+    timepoint: str
+    due_date: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    status: VisitStatus
+    instruments: tuple[str, ...]
+    completed_on: dt.date | None = None
+
+    @property
+    def late(self) -> bool:
+        """Completed (or still open) after its window closed: allowed, and flagged."""
+        return self.completed_on is not None and self.completed_on > self.window_end
+
+
+@dataclass(frozen=True)
+class ScoreValue:
+    instrument: str
+    name: str
+    value: float | None
+    version: str
+
+    @property
+    def key(self) -> str:
+        """``"<instrument>.<score>"``, the key used by the cohort JSON (e.g. ``odi.odi``)."""
+        return f"{self.instrument}.{self.name}"
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    id: int
+    visit_id: int
+    instrument: str
+    mode: ResponseMode
+    language: str
+    status: ResponseStatus
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    answers: dict[str, int | None] = field(default_factory=dict)
+    scores: tuple[ScoreValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimepointOutcome:
+    """What one patient gave at one timepoint: scores keyed ``"<instrument>.<score>"``."""
+
+    timepoint: str
+    due_date: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    status: VisitStatus
+    completed_on: dt.date | None
+    scores: dict[str, float | None] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    """Instrument id -> scoring version used, for report footers."""
+
+    @property
+    def late(self) -> bool:
+        return self.completed_on is not None and self.completed_on > self.window_end
+
+
+@dataclass(frozen=True)
+class PatientOutcomes:
+    """One patient's whole course: what the trajectory PDF and the cohort summary are made of."""
+
+    patient: PatientRecord
+    index_procedure: ProcedureRecord | None
+    timepoints: tuple[TimepointOutcome, ...]
+    protocol_name: str = ""
+    protocol_version: int = 0
+
+    def at(self, timepoint: str) -> TimepointOutcome | None:
+        for outcome in self.timepoints:
+            if outcome.timepoint == timepoint:
+                return outcome
+        return None
+
+    def last_follow_up(self) -> TimepointOutcome | None:
+        """The latest completed follow-up (not baseline): the 'last' column of the cohort tables."""
+        completed = [t for t in self.timepoints if t.timepoint != "baseline" and t.completed_on is not None]
+        return max(completed, key=lambda t: t.completed_on) if completed else None  # type: ignore[arg-type,return-value]
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool = True
+    has_pin: bool = False
