@@ -160,3 +160,53 @@ class UserRecord:
     role: Role
     active: bool = True
     has_pin: bool = False
+
+
+# --- drafts: what a form, an import file or the demo generator hands to a service --------------------
+
+@dataclass(frozen=True)
+class PatientDraft:
+    mrn: str
+    family_name: str
+    given_name: str
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    language: str = "en"
+    bmi: float | None = None
+    fbss: bool | None = None
+    prior_lumbar_surgeries: int | None = None
+    prior_lumbosacral_fusion: bool | None = None
+    prior_interventions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ProcedureDraft:
+    surgery_date: dt.date
+    side: Side | None = None
+    approach: Approach | None = None
+    device: str | None = None
+    surgeon: str | None = None
+    second_side_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class QuestionnaireDraft:
+    """One completed questionnaire from a file or the demo generator, scored when loaded."""
+
+    mrn: str
+    timepoint: str
+    instrument: str
+    answers: dict[str, int | None]
+    completed_on: dt.date
+    mode: ResponseMode = "import"
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """Everything loaded in one transaction: all of it, or nothing."""
+
+    patients: tuple[tuple[PatientDraft, ProcedureDraft], ...] = ()
+    questionnaires: tuple[QuestionnaireDraft, ...] = ()
+    cancelled_visits: tuple[tuple[str, str], ...] = ()
+    """(mrn, timepoint) pairs the clinic cancelled (the demo uses it; import files do not carry it)."""
