@@ -51,7 +51,7 @@ def test_round_trip_through_the_stored_mapping() -> None:
     (lambda d: d["timepoints"][1].pop("label"), "timepoint w6, field 'label'"),
     (lambda d: d.update(version=0), "field 'version'"),
 ])
-def test_bad_protocols_are_refused_with_the_field(mutate, message: str) -> None:  # noqa: ANN001
+def test_bad_protocols_are_refused_with_the_field(mutate, message: str) -> None:
     data = default_protocol().to_mapping()
     mutate(data)
     with pytest.raises(ProtocolError, match=message):
