@@ -1,0 +1,367 @@
+"""Read the import files of DESIGN.md ("Import files") into one ``ImportBatch``.
+
+A clinic imports what it kept elsewhere (a spreadsheet of patients, questionnaires typed from paper) in
+one go. The files are all checked before anything is loaded, and every problem in every file is listed
+with its file, line and field, so the nurse fixes the files once instead of once per error. The kind of
+each file is told by its header, so files can be given in any order and responses may refer to patients
+in another file of the same import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from sijpro.errors import InputErrors, UserError
+from sijpro.exchange import import_fields as read
+from sijpro.exchange.csv_files import CsvRow, CsvTable, header_problems, read_csv
+from sijpro.instruments import Instrument, Item, bundled_instruments
+from sijpro.protocol import Protocol, default_protocol
+from sijpro.records import (
+    PRIOR_INTERVENTIONS,
+    ImportBatch,
+    PatientDraft,
+    ProcedureDraft,
+    QuestionnaireDraft,
+)
+
+FileKind = Literal["patients", "responses"]
+
+PATIENT_COLUMNS = (
+    "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
+    "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "surgery_date", "side",
+    "approach",
+)
+PATIENT_REQUIRED = frozenset({"mrn", "surgery_date"})
+RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
+LANGUAGES = ("en", "fr")
+MRN_LENGTH = 40
+NAME_LENGTH = 100
+OLDEST_AGE = 110
+PLANNED_SURGERY_DAYS = 366
+"""A surgery date may lie ahead (a patient registered for baseline questionnaires), but not by years."""
+
+PATIENT_READERS: dict[str, Callable[[str], object]] = {
+    "mrn": lambda text: read.free_text(text, MRN_LENGTH),
+    "family_name": lambda text: read.free_text(text, NAME_LENGTH),
+    "given_name": lambda text: read.free_text(text, NAME_LENGTH),
+    "birth_date": read.iso_date,
+    "sex": lambda text: read.choice(text, ("F", "M", "X"), upper=True),
+    "language": lambda text: read.choice(text, LANGUAGES),
+    "bmi": lambda text: read.decimal_number(text, 10, 80),
+    "fbss": read.flag,
+    "prior_lumbar_surgeries": lambda text: read.whole_number(text, 0, 20),
+    "prior_lumbosacral_fusion": read.flag,
+    "prior_interventions": lambda text: read.code_list(text, PRIOR_INTERVENTIONS),
+    "surgery_date": read.iso_date,
+    "side": lambda text: read.choice(text, ("left", "right", "bilateral")),
+    "approach": lambda text: read.choice(text, ("lateral", "posterior")),
+}
+PROCEDURE_FIELDS = frozenset({"surgery_date", "side", "approach"})
+
+
+@dataclass(frozen=True, order=True)
+class Where:
+    """A line of one of the files, ordered as the files were given."""
+
+    file_index: int
+    line: int
+    file: str = field(compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}, line {self.line}"
+
+
+@dataclass
+class _Problems:
+    found: list[tuple[Where, str]] = field(default_factory=list)
+
+    def add(self, where: Where, message: str, column: str | None = None) -> None:
+        located = f"{where}, field {column}: {message}" if column else f"{where}: {message}"
+        self.found.append((where, located))
+
+    def add_located(self, where: Where, message: str) -> None:
+        """A message that already names its file (and line), as ``csv_files`` writes them."""
+        self.found.append((where, message))
+
+    def messages(self) -> list[str]:
+        return [message for _, message in sorted(self.found, key=lambda entry: entry[0])]
+
+
+@dataclass
+class _Questionnaire:
+    where: Where
+    completed_on: dt.date | None = None
+    completed_where: Where | None = None
+    answers: dict[str, int | None] = field(default_factory=dict)
+    answered_where: dict[str, Where] = field(default_factory=dict)
+
+
+def parse_import_files(
+    paths: Iterable[Path],
+    *,
+    known_mrns: frozenset[str] = frozenset(),
+    protocol: Protocol | None = None,
+    today: dt.date | None = None,
+) -> ImportBatch:
+    """Check every line of every file and return the batch, or raise InputErrors listing all problems.
+
+    ``known_mrns`` are the patients already in the database: responses may refer to them, a patients
+    file may not register them again.
+    """
+    reader = _ImportReader(known_mrns, protocol or default_protocol(), today or dt.date.today())
+    tables: list[tuple[int, CsvTable, FileKind]] = []
+    for index, path in enumerate(paths):
+        where = Where(index, 1, Path(path).name)
+        try:
+            table = read_csv(Path(path))
+        except UserError as error:
+            reader.problems.add_located(replace(where, line=0), str(error))
+            continue
+        table = replace(table, header=[column.lower() for column in table.header])
+        kind = file_kind(table)
+        if kind is None:
+            reader.problems.add(where, "cannot tell the kind of file from its header: a patients file has "
+                                f"the columns {', '.join(PATIENT_COLUMNS)}; a responses file has "
+                                f"{', '.join(RESPONSE_COLUMNS)}")
+            continue
+        tables.append((index, table, kind))
+    # Patients first, so that a responses file may come before the patients file it refers to.
+    for index, table, kind in sorted(tables, key=lambda entry: entry[2] != "patients"):
+        reader.read_table(index, table, kind)
+    problems = reader.problems.messages()
+    if problems:
+        raise InputErrors(problems)
+    return reader.batch()
+
+
+def file_kind(table: CsvTable) -> FileKind | None:
+    """The kind whose own columns (besides the shared ``mrn``) the header has more of."""
+    header = set(table.header)
+    patient_votes = len(header & set(PATIENT_COLUMNS) - {"mrn"})
+    response_votes = len(header & set(RESPONSE_COLUMNS) - {"mrn"})
+    if patient_votes == response_votes:
+        return None
+    return "patients" if patient_votes > response_votes else "responses"
+
+
+class _ImportReader:
+    def __init__(self, known_mrns: frozenset[str], protocol: Protocol, today: dt.date) -> None:
+        self.known_mrns = known_mrns
+        self.protocol = protocol
+        self.today = today
+        self.instruments: Mapping[str, Instrument] = bundled_instruments()
+        self.problems = _Problems()
+        self.patients: list[tuple[PatientDraft, ProcedureDraft]] = []
+        self.patient_where: dict[str, Where] = {}
+        self.broken_mrns: set[str] = set()
+        """MRNs of patient lines too broken to read: already reported, so not also called unknown."""
+        self.surgery: dict[str, dt.date] = {}
+        self.language: dict[str, str] = {}
+        self.questionnaires: dict[tuple[str, str, str], _Questionnaire] = {}
+
+    def read_table(self, index: int, table: CsvTable, kind: FileKind) -> None:
+        columns = RESPONSE_COLUMNS if kind == "responses" else PATIENT_COLUMNS
+        required = set(RESPONSE_COLUMNS) if kind == "responses" else set(PATIENT_REQUIRED)
+        header_where = Where(index, 1, table.name)
+        problems = header_problems(table, required, set(columns))
+        for problem in problems:
+            self.problems.add(header_where, problem.removeprefix(f"{header_where}: "))
+        if problems:
+            return
+        read_row = self._patient_row if kind == "patients" else self._response_row
+        try:
+            for row in table.rows():
+                where = Where(index, row.line, table.name)
+                if len(row.fields) != len(table.header):
+                    self._note_mrn_of_bad_row(table, row, kind)
+                    self.problems.add(where, f"expected {len(table.header)} fields, found {len(row.fields)} "
+                                             "(a cell holding the delimiter must be quoted)")
+                    continue
+                read_row(where, {column: cell.strip() for column, cell in zip(table.header, row.fields, strict=True)})
+        except UserError as error:  # malformed CSV: the rows after it cannot be trusted
+            self.problems.add_located(Where(index, 0, table.name), str(error))
+
+    def _note_mrn_of_bad_row(self, table: CsvTable, row: CsvRow, kind: FileKind) -> None:
+        """A patient line too broken to read still names its patient: do not also call that MRN unknown."""
+        if kind == "patients" and "mrn" in table.header:
+            position = table.header.index("mrn")
+            if position < len(row.fields) and row.fields[position].strip():
+                self.broken_mrns.add(row.fields[position].strip())
+
+    # --- patients ------------------------------------------------------------------------------------
+
+    def _patient_row(self, where: Where, cells: dict[str, str]) -> None:
+        values: dict[str, object] = {}
+        valid = True
+        for column, text in cells.items():
+            if not text:
+                if column in PATIENT_REQUIRED:
+                    self.problems.add(where, "required, but the cell is empty", column)
+                    valid = False
+                continue
+            try:
+                values[column] = PATIENT_READERS[column](text)
+            except ValueError as error:
+                self.problems.add(where, str(error), column)
+                valid = False
+        mrn = values.get("mrn")
+        if isinstance(mrn, str):
+            valid = self._register_mrn(where, mrn) and valid
+        valid = self._check_dates(where, values) and valid
+        if not valid or not isinstance(mrn, str):
+            return
+        procedure = {name: values.pop(name) for name in PROCEDURE_FIELDS if name in values}
+        values.setdefault("family_name", "")
+        values.setdefault("given_name", "")
+        self.surgery[mrn] = procedure["surgery_date"]  # type: ignore[assignment]
+        self.language[mrn] = str(values.get("language", "en"))
+        self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))  # type: ignore[arg-type]
+
+    def _register_mrn(self, where: Where, mrn: str) -> bool:
+        if mrn in self.known_mrns:
+            self.problems.add(where, f"patient {mrn} is already in the database", "mrn")
+            return False
+        earlier = self.patient_where.get(mrn)
+        if earlier is not None:
+            self.problems.add(where, f"patient {mrn} appears twice (also {earlier})", "mrn")
+            return False
+        self.patient_where[mrn] = where
+        return True
+
+    def _check_dates(self, where: Where, values: dict[str, object]) -> bool:
+        birth, surgery = values.get("birth_date"), values.get("surgery_date")
+        valid = True
+        if isinstance(birth, dt.date):
+            if birth > self.today:
+                self.problems.add(where, f"{birth} is in the future", "birth_date")
+                valid = False
+            elif isinstance(surgery, dt.date) and not birth < surgery:
+                self.problems.add(where, f"{birth} is not before the surgery date {surgery}", "birth_date")
+                valid = False
+            elif isinstance(surgery, dt.date) and (surgery - birth).days > OLDEST_AGE * 366:
+                self.problems.add(where, f"{birth} makes the patient older than {OLDEST_AGE} at surgery",
+                                  "birth_date")
+                valid = False
+        if isinstance(surgery, dt.date) and (surgery - self.today).days > PLANNED_SURGERY_DAYS:
+            self.problems.add(where, f"{surgery} is more than a year from today", "surgery_date")
+            valid = False
+        return valid
+
+    # --- responses -----------------------------------------------------------------------------------
+
+    def _response_row(self, where: Where, cells: dict[str, str]) -> None:
+        empty = [column for column in RESPONSE_COLUMNS if column != "value" and not cells[column]]
+        for column in empty:
+            self.problems.add(where, "required, but the cell is empty", column)
+        if empty:
+            return
+        mrn = self._response_mrn(where, cells["mrn"])
+        timepoint = self._response_timepoint(where, cells["timepoint"])
+        instrument = self._response_instrument(where, cells["instrument"], timepoint)
+        item = self._response_item(where, cells["item"], instrument)
+        readable, value = self._response_value(where, cells["value"], item)
+        completed_on = self._response_date(where, cells["completed_on"], mrn, timepoint)
+        if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:
+            return
+        if not readable:  # the value's problem is already listed
+            return
+        key = (mrn, timepoint, instrument.id)
+        questionnaire = self.questionnaires.setdefault(key, _Questionnaire(where))
+        if questionnaire.completed_on is None:
+            questionnaire.completed_on, questionnaire.completed_where = completed_on, where
+        elif questionnaire.completed_on != completed_on:
+            self.problems.add(where, f"{completed_on} differs from {questionnaire.completed_on}, given for the "
+                              f"same questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
+                              f"{questionnaire.completed_where}", "completed_on")
+        earlier = questionnaire.answered_where.get(item.code)
+        if earlier is not None:
+            self.problems.add(where, f"{item.code} is answered twice in questionnaire ({mrn}, {timepoint}, "
+                              f"{instrument.id}) (also {earlier})", "item")
+            return
+        questionnaire.answered_where[item.code] = where
+        questionnaire.answers[item.code] = value
+
+    def _response_mrn(self, where: Where, text: str) -> str | None:
+        if text in self.broken_mrns:
+            return None
+        if text not in self.patient_where and text not in self.known_mrns:
+            self.problems.add(where, f"patient {text} is neither in a patients file of this import nor in "
+                              "the database", "mrn")
+            return None
+        return text
+
+    def _response_timepoint(self, where: Where, text: str) -> str | None:
+        if text not in self.protocol.codes:
+            self.problems.add(where, f"{text!r} is not a timepoint of the protocol ({', '.join(self.protocol.codes)})",
+                              "timepoint")
+            return None
+        return text
+
+    def _response_instrument(self, where: Where, text: str, timepoint: str | None) -> Instrument | None:
+        instrument = self.instruments.get(text)
+        if instrument is None:
+            self.problems.add(where, f"{text!r} is not an instrument ({', '.join(sorted(self.instruments))})",
+                              "instrument")
+            return None
+        if timepoint is not None:
+            expected = self.protocol.timepoint(timepoint).instruments
+            if instrument.id not in expected:
+                self.problems.add(where, f"{instrument.id} is not collected at {timepoint} "
+                                  f"(the protocol has {', '.join(expected)})", "instrument")
+                return None
+        return instrument
+
+    def _response_item(self, where: Where, text: str, instrument: Instrument | None) -> Item | None:
+        if instrument is None:
+            return None
+        if text not in instrument.item_codes:
+            self.problems.add(where, f"{text!r} is not an item of {instrument.id} "
+                              f"({', '.join(instrument.item_codes)})", "item")
+            return None
+        return instrument.item(text)
+
+    def _response_value(self, where: Where, text: str, item: Item | None) -> tuple[bool, int | None]:
+        """(readable, value): an empty cell is a readable, unanswered item."""
+        if item is None:
+            return False, None
+        try:
+            return True, item.parse(text)
+        except ValueError as error:
+            self.problems.add(where, str(error), "value")
+            return False, None
+
+    def _response_date(self, where: Where, text: str, mrn: str | None, timepoint: str | None) -> dt.date | None:
+        try:
+            day = read.iso_date(text)
+        except ValueError as error:
+            self.problems.add(where, str(error), "completed_on")
+            return None
+        if day > self.today:
+            self.problems.add(where, f"{day} is in the future", "completed_on")
+            return None
+        surgery = self.surgery.get(mrn) if mrn else None
+        if surgery is not None and timepoint is not None and timepoint != self.protocol.codes[0] and day < surgery:
+            self.problems.add(where, f"{day} is before the surgery ({surgery}), but {timepoint} is a follow-up",
+                              "completed_on")
+            return None
+        return day
+
+    # --- result --------------------------------------------------------------------------------------
+
+    def batch(self) -> ImportBatch:
+        questionnaires = [
+            QuestionnaireDraft(
+                mrn=mrn, timepoint=timepoint, instrument=instrument, answers=dict(found.answers),
+                completed_on=found.completed_on,  # type: ignore[arg-type]
+                mode="import", language=self.language.get(mrn, "en"),
+            )
+            for (mrn, timepoint, instrument), found in sorted(
+                self.questionnaires.items(), key=lambda entry: entry[1].where
+            )
+        ]
+        return ImportBatch(patients=tuple(self.patients), questionnaires=tuple(questionnaires))
+
