@@ -1,0 +1,282 @@
+"""FHIR R4 export: one Bundle of type ``collection`` for an EHR or a research data warehouse.
+
+It holds a Questionnaire per instrument (linkId = our item code; answer codings whose code is our
+value and whose ordinalValue extension is the scored value; LOINC codes where LOINC has them), a
+Patient per identified subject, a QuestionnaireResponse per completed questionnaire and an
+Observation per score, derived from its response. De-identified, there are no Patient resources:
+subjects are referenced by a study-ID identifier only, and instead of dates each response and
+observation carries the days from the index surgery in an extension.
+
+Resource ids are name-based UUIDs of what they describe, so two exports of the same data use the
+same ids. Canonical URLs live under ``CANONICAL_BASE``, a local namespace of this application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sijpro import __version__
+from sijpro.exchange.output import export_file
+from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, instrument_order
+from sijpro.exchange.variables import item_label
+from sijpro.instruments import Instrument, Item, get_instrument
+from sijpro.progress import Progress, no_progress
+from sijpro.scoring import scorer_for
+
+CANONICAL_BASE = "http://sijpro.local/fhir"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+DAYS_FROM_SURGERY = f"{CANONICAL_BASE}/StructureDefinition/days-from-index-surgery"
+MRN_SYSTEM = f"{CANONICAL_BASE}/identifier/mrn"
+STUDY_ID_SYSTEM = f"{CANONICAL_BASE}/identifier/study-id"
+SCORE_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/score"
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, CANONICAL_BASE)
+
+QUESTIONNAIRE_LOINC = {"odi": ("97908-8", "Oswestry Disability Index panel")}
+ITEM_LOINC = {
+    ("nrs", "lumbar"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+    ("nrs", "radicular"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+}
+SCORE_LOINC = {
+    ("odi", "odi"): ("97909-6", "Oswestry Disability Index score"),
+    ("nrs", "lumbar"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+    ("nrs", "radicular"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+}
+SCORE_BODY_SITE = {("nrs", "lumbar"): "Low back", ("nrs", "radicular"): "Leg"}
+SCORE_UNITS = {
+    ("odi", "odi"): ("%", "%"),
+    ("relief", "percent"): ("%", "%"),
+    ("nrs", "lumbar"): ("score", "{score}"),
+    ("nrs", "radicular"): ("score", "{score}"),
+    ("sf12", "pcs"): ("score", "{score}"),
+    ("sf12", "mcs"): ("score", "{score}"),
+}
+"""Scores reported as a Quantity: (unit shown, UCUM code). The others are plain integers or booleans."""
+BOOLEAN_SCORES = {("satisfaction", "satisfied")}
+GENDER = {"F": "female", "M": "male", "X": "other"}
+SURVEY_CATEGORY = {
+    "coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                "code": "survey", "display": "Survey"}],
+}
+
+
+def resource_id(*parts: str) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, "/".join(parts)))
+
+
+def full_url(resource: dict[str, Any]) -> str:
+    return f"urn:uuid:{resource['id']}"
+
+
+def questionnaire_url(instrument: Instrument) -> str:
+    return f"{CANONICAL_BASE}/Questionnaire/{instrument.id}"
+
+
+def answer_system(instrument: Instrument, item: Item) -> str:
+    return f"{CANONICAL_BASE}/CodeSystem/{instrument.id}-{item.code}"
+
+
+def _coding(system: str, code: str, display: str) -> dict[str, str]:
+    return {"system": system, "code": code, "display": display}
+
+
+def questionnaire_item(instrument: Instrument, item: Item) -> dict[str, Any]:
+    made: dict[str, Any] = {"linkId": item.code, "text": " ".join(item.text["en"].split())}
+    if item.heading:
+        made["prefix"] = item_label(item)
+    loinc = ITEM_LOINC.get((instrument.id, item.code))
+    if loinc:
+        made["code"] = [_coding(LOINC, *loinc)]
+    made["required"] = not item.optional
+    if item.kind == "choice":
+        made["type"] = "choice"
+        made["answerOption"] = [
+            {
+                "extension": [{"url": ORDINAL_VALUE, "valueDecimal": option.value}],
+                "valueCoding": _coding(answer_system(instrument, item), str(option.value),
+                                       " ".join(option.text["en"].split())),
+            }
+            for option in item.options
+        ]
+    else:
+        made["type"] = "integer"
+        made["extension"] = [{"url": MIN_VALUE, "valueInteger": item.minimum},
+                             {"url": MAX_VALUE, "valueInteger": item.maximum}]
+    return made
+
+
+def questionnaire(instrument: Instrument) -> dict[str, Any]:
+    made: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": resource_id("Questionnaire", instrument.id, instrument.version),
+        "url": questionnaire_url(instrument),
+        "version": instrument.version,
+        "name": "".join(part.capitalize() for part in instrument.id.split("_")),
+        "title": instrument.title["en"],
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": " ".join(instrument.instructions["en"].split()),
+        "copyright": instrument.licence["en"],
+    }
+    loinc = QUESTIONNAIRE_LOINC.get(instrument.id)
+    if loinc:
+        made["code"] = [_coding(LOINC, *loinc)]
+    made["item"] = [questionnaire_item(instrument, item) for item in instrument.items]
+    return made
+
+
+def patient(subject: Subject) -> dict[str, Any]:
+    identity = subject.identity
+    assert identity is not None
+    made: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": resource_id("Patient", identity.mrn),
+        "identifier": [{
+            "use": "usual",
+            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},
+            "system": MRN_SYSTEM, "value": identity.mrn,
+        }],
+        "name": [{"use": "official", "family": identity.family_name, "given": [identity.given_name]}],
+    }
+    if subject.sex:
+        made["gender"] = GENDER[subject.sex]
+    if identity.birth_date:
+        made["birthDate"] = identity.birth_date.isoformat()
+    made["communication"] = [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": subject.language}]},
+                              "preferred": True}]
+    return made
+
+
+def _subject_reference(subject: Subject, patient_resource: dict[str, Any] | None) -> dict[str, Any]:
+    if patient_resource is not None:
+        return {"reference": full_url(patient_resource)}
+    return {"identifier": {"system": STUDY_ID_SYSTEM, "value": subject.subject_id}, "display": subject.subject_id}
+
+
+def _instant(moment: dt.datetime) -> str:
+    """FHIR dateTime with a time needs a zone: naive database times are taken as the machine's local time."""
+    aware = moment if moment.tzinfo is not None else moment.astimezone()
+    return aware.isoformat(timespec="seconds")
+
+
+def _days_extension(questionnaire: SubjectQuestionnaire) -> list[dict[str, Any]]:
+    return [] if questionnaire.day is None else [{"url": DAYS_FROM_SURGERY, "valueInteger": questionnaire.day}]
+
+
+def questionnaire_response(subject: Subject, item: SubjectQuestionnaire, subject_ref: dict[str, Any],
+                           instrument: Instrument) -> dict[str, Any]:
+    made: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": resource_id("QuestionnaireResponse", subject.subject_id, item.timepoint, item.instrument),
+    }
+    extension = _days_extension(item)
+    if extension and subject.identity is None:
+        made["extension"] = extension
+    made["identifier"] = {"system": f"{CANONICAL_BASE}/identifier/questionnaire-response",
+                          "value": f"{subject.subject_id}/{item.timepoint}/{item.instrument}"}
+    made["questionnaire"] = f"{questionnaire_url(instrument)}|{instrument.version}"
+    made["status"] = "amended" if item.status == "amended" else "completed"
+    made["subject"] = subject_ref
+    if item.completed_at is not None:
+        made["authored"] = _instant(item.completed_at)
+    made["source"] = subject_ref
+    answers = []
+    for question in instrument.items:
+        value = item.answers.get(question.code)
+        if value is None:
+            continue
+        if question.kind == "choice":
+            answer: dict[str, Any] = {"valueCoding": _coding(
+                answer_system(instrument, question), str(value), question.option_text(value, "en"))}
+        else:
+            answer = {"valueInteger": value}
+        answers.append({"linkId": question.code, "answer": [answer]})
+    made["item"] = answers
+    return made
+
+
+def _score_value(instrument_id: str, name: str, value: float) -> dict[str, Any]:
+    if (instrument_id, name) in BOOLEAN_SCORES:
+        return {"valueBoolean": value >= 1}
+    unit = SCORE_UNITS.get((instrument_id, name))
+    if unit is None:
+        return {"valueInteger": round(value)}
+    return {"valueQuantity": {"value": value, "unit": unit[0], "system": UCUM, "code": unit[1]}}
+
+
+def score_observations(subject: Subject, item: SubjectQuestionnaire, subject_ref: dict[str, Any],
+                       response: dict[str, Any], instrument: Instrument) -> list[dict[str, Any]]:
+    version = next((score.version for score in item.scores), scorer_for(instrument.id).SCORING_VERSION)
+    made = []
+    for spec in instrument.scores:
+        value = item.score(spec.name)
+        if value is None:
+            continue
+        codings = [_coding(SCORE_SYSTEM, f"{instrument.id}.{spec.name}", spec.label["en"])]
+        loinc = SCORE_LOINC.get((instrument.id, spec.name))
+        if loinc:
+            codings.insert(0, _coding(LOINC, *loinc))
+        observation: dict[str, Any] = {
+            "resourceType": "Observation",
+            "id": resource_id("Observation", subject.subject_id, item.timepoint, instrument.id, spec.name),
+        }
+        extension = _days_extension(item)
+        if extension and subject.identity is None:
+            observation["extension"] = extension
+        observation.update({
+            "status": "amended" if item.status == "amended" else "final",
+            "category": [SURVEY_CATEGORY],
+            "code": {"coding": codings, "text": spec.label["en"]},
+            "subject": subject_ref,
+        })
+        if item.completed_at is not None:
+            observation["effectiveDateTime"] = _instant(item.completed_at)
+        observation.update(_score_value(instrument.id, spec.name, value))
+        observation["note"] = [{"text": f"Timepoint {item.timepoint}; scoring {version}"}]
+        site = SCORE_BODY_SITE.get((instrument.id, spec.name))
+        if site:
+            observation["bodySite"] = {"text": site}
+        observation["derivedFrom"] = [{"reference": full_url(response)}]
+        made.append(observation)
+    return made
+
+
+def bundle(export: ExportSet, progress: Progress = no_progress) -> dict[str, Any]:
+    resources: list[dict[str, Any]] = [
+        questionnaire(get_instrument(instrument_id)) for instrument_id in instrument_order(export.protocol)
+    ]
+    total = len(export.subjects)
+    for done, subject in enumerate(export.subjects, start=1):
+        patient_resource = patient(subject) if subject.identity is not None else None
+        if patient_resource is not None:
+            resources.append(patient_resource)
+        subject_ref = _subject_reference(subject, patient_resource)
+        for item in subject.questionnaires:
+            instrument = get_instrument(item.instrument)
+            response = questionnaire_response(subject, item, subject_ref, instrument)
+            resources.append(response)
+            resources.extend(score_observations(subject, item, subject_ref, response, instrument))
+        progress(done, total)
+    return {
+        "resourceType": "Bundle",
+        "id": resource_id("Bundle", export.exported_at.isoformat()),
+        "meta": {"tag": [{"system": f"{CANONICAL_BASE}/export",
+                          "code": "identified" if export.identified else "deidentified"}],
+                 "source": f"SIJ-PRO {__version__}"},
+        "type": "collection",
+        "timestamp": _instant(export.exported_at),
+        "entry": [{"fullUrl": full_url(resource), "resource": resource} for resource in resources],
+    }
+
+
+def write_fhir_export(export: ExportSet, target: Path, progress: Progress = no_progress) -> None:
+    document = bundle(export, progress)
+    with export_file(target) as temporary:
+        temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
