@@ -12,7 +12,7 @@ from sijpro.records import PatientRecord, ProcedureRecord, ResponseRecord, Score
 from sijpro.scoring import score_answers
 
 FAMILY_NAMES = ("Lefèvre", "O'Brien", "Núñez-García", "Smith, Jr", "Dupont \"Jo\"", "Zoë")
-GIVEN_NAMES = ("Anne-Marie", "José", "Li", "Chloé", "Ødegaard", "Mary Ann")
+GIVEN_NAMES = ("Anne-Marie", "José", "Lisandre", "Chloé", "Ødegaard", "Mary Ann")
 
 
 def random_answers(instrument_id: str, rng: random.Random, skip: float = 0.05) -> dict[str, int | None]:
@@ -28,7 +28,7 @@ def make_courses(count: int = 12, seed: int = 7, protocol: Protocol | None = Non
     courses = []
     response_id = 0
     for number in range(count):
-        mrn = f"{rng.randrange(10**6, 10**7)}"
+        mrn = f"H{rng.randrange(10**6, 10**7)}"
         birth = dt.date(1940 + rng.randrange(40), rng.randrange(1, 13), rng.randrange(1, 29))
         surgery = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(700))
         patient = PatientRecord(
@@ -38,7 +38,8 @@ def make_courses(count: int = 12, seed: int = 7, protocol: Protocol | None = Non
             birth_date=None if number == 5 else birth,
             sex=rng.choice(["F", "M", "X", None]), language=rng.choice(["en", "fr"]),
             bmi=rng.choice([None, 27.5, 31.25, 22.0, 35.123]), fbss=rng.choice([None, True, False]),
-            prior_lumbar_surgeries=rng.choice([None, 0, 1, 3]), prior_lumbosacral_fusion=rng.choice([None, True, False]),
+            prior_lumbar_surgeries=rng.choice([None, 0, 1, 3]),
+            prior_lumbosacral_fusion=rng.choice([None, True, False]),
             prior_interventions=frozenset(rng.sample(["SCS", "ISS", "IDDS", "MILD", "RFA", "INJ"], rng.randrange(3))),
         )
         procedure = ProcedureRecord(id=number + 1, patient_id=number + 1, surgery_date=surgery,
