@@ -17,3 +17,7 @@ class InputErrors(UserError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class ConflictError(UserError):
+    """Someone else saved the same record since it was read: nothing was overwritten."""

@@ -1,0 +1,98 @@
+"""Explicit converters between rows and the records of ``sijpro.records``.
+
+A converter accepts an ORM object or a Core result row with the same column names, so the set-based
+queries of the cohort and the worklist and the one-row edits share one definition of each record.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sijpro.records import (
+    PatientDraft,
+    PatientRecord,
+    ProcedureDraft,
+    ProcedureRecord,
+    ResponseRecord,
+    ScoreValue,
+    UserRecord,
+    VisitRecord,
+)
+
+Row = Any
+"""An ORM instance or a ``sqlalchemy.Row`` carrying the columns a converter reads."""
+
+PATIENT_FIELDS = tuple(field for field in PatientDraft.__dataclass_fields__)
+PROCEDURE_FIELDS = tuple(field for field in ProcedureDraft.__dataclass_fields__)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Élodie' and 'elodie' match, as a nurse expects."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def search_key(mrn: str, family_name: str, given_name: str) -> str:
+    return fold(f"{mrn} {family_name} {given_name}")
+
+
+def join_codes(codes: Iterable[str], separator: str = ";") -> str:
+    return separator.join(sorted(codes))
+
+
+def split_codes(text: str, separator: str = ";") -> tuple[str, ...]:
+    return tuple(code for code in text.split(separator) if code)
+
+
+def patient_columns(draft: PatientDraft | Mapping[str, Any]) -> dict[str, Any]:
+    """Column values of a patient from a draft or from a mapping of draft fields."""
+    values = dict(draft) if isinstance(draft, Mapping) else {name: getattr(draft, name) for name in PATIENT_FIELDS}
+    values["prior_interventions"] = join_codes(values.get("prior_interventions") or ())
+    values["search_key"] = search_key(values["mrn"], values["family_name"], values["given_name"])
+    return values
+
+
+def procedure_columns(draft: ProcedureDraft) -> dict[str, Any]:
+    return {name: getattr(draft, name) for name in PROCEDURE_FIELDS}
+
+
+def patient_record(row: Row) -> PatientRecord:
+    return PatientRecord(
+        id=row.id, mrn=row.mrn, family_name=row.family_name, given_name=row.given_name,
+        birth_date=row.birth_date, sex=row.sex, language=row.language, bmi=row.bmi, fbss=row.fbss,
+        prior_lumbar_surgeries=row.prior_lumbar_surgeries, prior_lumbosacral_fusion=row.prior_lumbosacral_fusion,
+        prior_interventions=frozenset(split_codes(row.prior_interventions)), row_version=row.row_version,
+    )
+
+
+def procedure_record(row: Row) -> ProcedureRecord:
+    return ProcedureRecord(
+        id=row.id, patient_id=row.patient_id, surgery_date=row.surgery_date, side=row.side,
+        approach=row.approach, device=row.device, surgeon=row.surgeon, second_side_date=row.second_side_date,
+        is_index=row.is_index, row_version=row.row_version,
+    )
+
+
+def visit_record(row: Row) -> VisitRecord:
+    return VisitRecord(
+        id=row.id, patient_id=row.patient_id, timepoint=row.timepoint, due_date=row.due_date,
+        window_start=row.window_start, window_end=row.window_end, status=row.status,
+        instruments=split_codes(row.instruments, ","), completed_on=row.completed_on,
+    )
+
+
+def response_record(row: Row, answers: Mapping[str, int | None], scores: Iterable[Row] = ()) -> ResponseRecord:
+    return ResponseRecord(
+        id=row.id, visit_id=row.visit_id, instrument=row.instrument, mode=row.mode, language=row.language,
+        status=row.status, started_at=row.started_at, completed_at=row.completed_at, answers=dict(answers),
+        scores=tuple(ScoreValue(row.instrument, score.name, score.value, score.version) for score in scores),
+    )
+
+
+def user_record(row: Row) -> UserRecord:
+    return UserRecord(
+        id=row.id, username=row.username, full_name=row.full_name, role=row.role, active=row.active,
+        has_pin=row.pin_hash is not None,
+    )

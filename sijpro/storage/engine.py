@@ -1,0 +1,102 @@
+"""Where the database is and how to connect to it safely.
+
+SQLite (the default, one file per clinic workstation) is opened in WAL mode with ``synchronous=FULL``
+and foreign keys on, so a committed answer survives a power cut; write transactions start with
+``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing halfway. PostgreSQL (the shared
+clinic database) goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from sijpro.errors import UserError
+
+ENVIRONMENT_VARIABLE = "SIJPRO_DATABASE_URL"
+DEFAULT_FILE_NAME = "sijpro.sqlite"
+BUSY_TIMEOUT_SECONDS = 30
+WRITE_OPTION = "sijpro_write"
+"""Execution option marking a connection whose transaction will write (SQLite: ``BEGIN IMMEDIATE``)."""
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir("sijpro", appauthor=False)) / DEFAULT_FILE_NAME
+
+
+def resolve_url(url: str | None = None) -> URL:
+    """An SQLAlchemy URL from ``--db``, ``$SIJPRO_DATABASE_URL`` or the default file, in that order.
+
+    A plain path means an SQLite file; ``postgresql://`` without a driver means psycopg 3.
+    """
+    text = url or os.environ.get(ENVIRONMENT_VARIABLE) or str(default_database_path())
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    try:
+        parsed = make_url(text)
+    except ArgumentError as error:
+        raise UserError(f"database URL {text!r} is not valid: {error}") from None
+    if parsed.drivername in {"postgresql", "postgres"}:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise UserError(f"database URL {parsed.render_as_string()!r}: only SQLite and PostgreSQL are supported")
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of an SQLite URL; None for PostgreSQL and in-memory databases."""
+    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+        return None
+    return Path(url.database)  # type: ignore[arg-type]
+
+
+def create_sqlite_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (WAL and SHM files copy the mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    options: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS}}
+    if sqlite_path(url) is None:
+        options["poolclass"] = StaticPool
+        options["connect_args"]["check_same_thread"] = False
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Take transaction control from the driver so BEGIN is ours (see _begin) and DDL is transactional.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def display_url(url: URL) -> str:
+    """The URL for messages: the password hidden, an SQLite file shown as its path."""
+    path = sqlite_path(url)
+    return str(path) if path else url.render_as_string(hide_password=True)

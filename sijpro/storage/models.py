@@ -1,0 +1,220 @@
+"""The database schema as SQLAlchemy typed mappings.
+
+These classes never leave ``sijpro.storage`` and ``sijpro.services``: services convert rows to the
+records of ``sijpro.records`` (see ``sijpro.storage.convert``). The first migration creates exactly this
+schema; a test compares the migrated database with this metadata so the two cannot drift apart.
+
+Times are naive UTC (``timestamp without time zone`` on PostgreSQL, ISO text on SQLite), so an audit
+event hashes to the same digest on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints, so later migrations (batch mode on SQLite) can refer to them."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(Base):
+    """Facts about the database itself (when and by which release it was created)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(64), unique=True)
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    bmi: Mapped[float | None] = mapped_column(Float)
+    fbss: Mapped[bool | None] = mapped_column(Boolean)
+    prior_lumbar_surgeries: Mapped[int | None] = mapped_column(Integer)
+    prior_lumbosacral_fusion: Mapped[bool | None] = mapped_column(Boolean)
+    prior_interventions: Mapped[str] = mapped_column(String(100), default="")
+    """Codes of ``records.PRIOR_INTERVENTIONS`` joined by ';' in sorted order."""
+    search_key: Mapped[str] = mapped_column(String(500), default="")
+    """MRN and names folded to lower case without accents, so search needs no per-row function."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+
+
+class Procedure(Base):
+    __tablename__ = "procedures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    surgery_date: Mapped[dt.date] = mapped_column(Date)
+    side: Mapped[str | None] = mapped_column(String(12))
+    approach: Mapped[str | None] = mapped_column(String(12))
+    device: Mapped[str | None] = mapped_column(String(200))
+    surgeon: Mapped[str | None] = mapped_column(String(200))
+    second_side_date: Mapped[dt.date | None] = mapped_column(Date)
+    is_index: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (
+        Index("uq_procedures_one_index", "patient_id", unique=True,
+              sqlite_where=text("is_index = 1"), postgresql_where=text("is_index")),
+    )
+
+
+class ProtocolVersion(Base):
+    __tablename__ = "protocols"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """``Protocol.to_mapping()``: the same shape as the YAML file."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class Visit(Base):
+    """One timepoint of one patient: when it is due, its window, and how far collection got."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocols.id"), index=True)
+    timepoint: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    """Position of the timepoint in its protocol, for ordering without loading the protocol."""
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    window_end: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    instruments: Mapped[str] = mapped_column(String(200))
+    """Instrument ids of the timepoint joined by ',', in protocol order (a copy: protocols change)."""
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """``{"scores": {"nrs.lumbar": 7.0, ...}, "versions": {"nrs": "nrs-1", ...}}`` of the visit's finished
+    questionnaires: a copy of the ``scores`` rows (which stay the record), rewritten in the same transaction
+    whenever they change, so a whole-cohort summary reads one row per visit instead of one per score.
+    ``verify`` checks that the copy and the record agree."""
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (
+        UniqueConstraint("patient_id", "timepoint"),
+        Index("ix_visits_window", "window_end", "window_start"),
+    )
+
+
+class Response(Base):
+    """One questionnaire (instrument) answered at one visit."""
+
+    __tablename__ = "responses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    instrument: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    entered_by: Mapped[str] = mapped_column(String(100))
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("visit_id", "instrument"),)
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int | None] = mapped_column(Integer)
+    """None: the item was explicitly skipped (only where allowed)."""
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Score(Base):
+    __tablename__ = "scores"
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    version: Mapped[str] = mapped_column(String(40))
+    """``SCORING_VERSION`` of the rules that computed the value."""
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    """One link of the hash chain. Rows are only ever inserted (triggers refuse the rest)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """Sequence number in the chain, assigned under the chain-head lock."""
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(64))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    """Old and new values as canonical JSON text, so None and 'None' stay apart."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+
+class AuditHead(Base):
+    """The single row naming the chain's last event: writers lock it to append one at a time."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
