@@ -210,3 +210,19 @@ class ImportBatch:
     questionnaires: tuple[QuestionnaireDraft, ...] = ()
     cancelled_visits: tuple[tuple[str, str], ...] = ()
     """(mrn, timepoint) pairs the clinic cancelled (the demo uses it; import files do not carry it)."""
+
+
+@dataclass(frozen=True)
+class AuditEventRecord:
+    """One link of the audit trail; ``old`` and ``new`` are the recorded values (None when absent)."""
+
+    id: int
+    at: dt.datetime
+    """Naive UTC."""
+    actor: str
+    entity: str
+    entity_id: int | None
+    field: str | None
+    old: object
+    new: object
+    reason: str | None

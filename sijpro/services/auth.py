@@ -1,0 +1,119 @@
+"""Staff accounts: argon2 password hashes, a short PIN to unlock the kiosk, and lock-out after repeated
+failures. A failed sign-in never says whether the username exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from typing import Final, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from sijpro.errors import UserError
+from sijpro.records import Role, UserRecord
+from sijpro.services.audit import Change, record
+from sijpro.services.context import ServiceContext
+from sijpro.storage.convert import user_record
+from sijpro.storage.models import User
+
+MAX_FAILURES: Final = 5
+LOCK_MINUTES: Final = 5
+MIN_PASSWORD: Final = 8
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+PIN = re.compile(r"\d{4,8}")
+WRONG_CREDENTIALS: Final = "wrong username or password"
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _decoy_hash() -> str:
+    """Verified against when the username is unknown, so both failures take the same time."""
+    return _hasher.hash("decoy password, never anyone's")
+
+
+class AuthError(UserError):
+    """Sign-in refused."""
+
+
+class Auth:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    def add_user(self, username: str, full_name: str, role: Role, password: str) -> UserRecord:
+        username = username.strip().lower()
+        if not USERNAME.fullmatch(username):
+            raise UserError(f"username {username!r}: use 2 to 64 lower-case letters, digits, '.', '_' or '-'")
+        if role not in get_args(Role):
+            raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
+        if len(password) < MIN_PASSWORD:
+            raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+        with self.context.database.writing() as session:
+            if session.scalar(select(User.id).where(User.username == username)) is not None:
+                raise UserError(f"user {username} already exists")
+            row = User(username=username, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
+                       active=True, failed_attempts=0, created_at=self.context.now())
+            session.add(row)
+            session.flush()
+            record(session, self.context, [Change("user", row.id, new={
+                "username": username, "full_name": row.full_name, "role": role})])
+            return user_record(row)
+
+    def users(self) -> list[UserRecord]:
+        with self.context.database.reading() as session:
+            return [user_record(row) for row in session.scalars(select(User).order_by(User.username))]
+
+    def authenticate(self, username: str, password: str) -> UserRecord:
+        return self._check(username, password, "password_hash", WRONG_CREDENTIALS)
+
+    def set_pin(self, username: str, pin: str) -> UserRecord:
+        """Give a user a 4-8 digit PIN for unlocking the kiosk (replaces any previous PIN)."""
+        if not PIN.fullmatch(pin):
+            raise UserError("the PIN must be 4 to 8 digits")
+        with self.context.database.writing() as session:
+            row = session.scalar(select(User).where(User.username == username.strip().lower()))
+            if row is None:
+                raise UserError(f"no user {username}")
+            had_pin = row.pin_hash is not None
+            row.pin_hash = _hasher.hash(pin)
+            record(session, self.context, [Change("user", row.id, "pin", "set" if had_pin else None, "set")])
+            return user_record(row)
+
+    def check_pin(self, username: str, pin: str) -> UserRecord:
+        return self._check(username, pin, "pin_hash", "wrong username or PIN")
+
+    def _check(self, username: str, secret: str, column: str, wrong: str) -> UserRecord:
+        now = self.context.now()
+        failure: str | None = None
+        with self.context.database.writing() as session:
+            row = session.scalar(select(User).where(User.username == username.strip().lower()))
+            stored = getattr(row, column) if row is not None and row.active else None
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
+                raise AuthError(f"too many failed attempts: sign-in is locked for {minutes} more minute(s)")
+            if not _verify(stored or _decoy_hash(), secret) or stored is None or row is None:
+                if row is not None:
+                    row.failed_attempts += 1
+                    if row.failed_attempts >= MAX_FAILURES:
+                        row.failed_attempts, row.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
+                        failure = (f"{wrong}; after {MAX_FAILURES} failed attempts sign-in is locked for "
+                                   f"{LOCK_MINUTES} minutes")
+                failure = failure or wrong
+            else:
+                row.failed_attempts, row.locked_until = 0, None
+                if _hasher.check_needs_rehash(stored):
+                    setattr(row, column, _hasher.hash(secret))
+                signed_in = user_record(row)
+        if failure is not None:
+            raise AuthError(failure)  # raised after the commit, so the failure counts
+        return signed_in
+
+
+def _verify(stored: str, secret: str) -> bool:
+    try:
+        return _hasher.verify(stored, secret)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,117 @@
+"""Validation of patient and procedure fields, shared by forms (register, edit) and bulk imports.
+
+Each check returns every problem at once as "field 'name': what is wrong", so a form can mark all its
+fields and an import can list all its lines in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, get_args
+
+from sijpro.instruments import bundled_instruments
+from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side
+
+MAX_NAME = 200
+MAX_MRN = 64
+BMI_RANGE = (10.0, 90.0)
+MAX_PRIOR_SURGERIES = 30
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+@cache
+def supported_languages() -> tuple[str, ...]:
+    """Languages every bundled instrument is available in: a patient must be able to answer them all."""
+    common = set.intersection(*(set(instrument.languages) for instrument in bundled_instruments().values()))
+    return tuple(sorted(common))
+
+
+def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], problems: list[str]) -> None:
+    value = values.get(name)
+    if value is not None and value not in allowed:
+        problems.append(f"field '{name}': {value!r} is not one of {', '.join(allowed)}")
+
+
+def _flag(values: Mapping[str, Any], name: str, problems: list[str]) -> None:
+    value = values.get(name)
+    if value is not None and not isinstance(value, bool):
+        problems.append(f"field '{name}': expected yes/no, found {value!r}")
+
+
+def _text(values: Mapping[str, Any], name: str, limit: int, problems: list[str], *, required: bool = False,
+          nullable: bool = True) -> None:
+    value = values.get(name)
+    if value is None:
+        if required or not nullable:
+            problems.append(f"field '{name}': required")
+        return
+    if not isinstance(value, str):
+        problems.append(f"field '{name}': expected text, found {value!r}")
+    elif required and not value.strip():
+        problems.append(f"field '{name}': required")
+    elif len(value) > limit:
+        problems.append(f"field '{name}': longer than {limit} characters")
+
+
+def _date(values: Mapping[str, Any], name: str, problems: list[str], *, required: bool = False) -> None:
+    value = values.get(name)
+    if value is None:
+        if required:
+            problems.append(f"field '{name}': required")
+    elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        problems.append(f"field '{name}': expected a date, found {value!r}")
+
+
+def patient_problems(values: Mapping[str, Any], today: dt.date) -> list[str]:
+    """Problems with a whole patient (a draft, or a stored patient with the changes applied).
+
+    Names may be empty (an import file may not know them); the MRN may not.
+    """
+    problems: list[str] = []
+    _text(values, "mrn", MAX_MRN, problems, required=True)
+    for name in ("family_name", "given_name"):
+        _text(values, name, MAX_NAME, problems, nullable=False)
+    _date(values, "birth_date", problems)
+    birth = values.get("birth_date")
+    if isinstance(birth, dt.date) and not isinstance(birth, dt.datetime) and not EARLIEST_BIRTH <= birth <= today:
+        problems.append(f"field 'birth_date': {birth.isoformat()} is not a plausible birth date")
+    _choice(values, "sex", get_args(Sex), problems)
+    _choice(values, "language", supported_languages(), problems)
+    if values.get("language") is None:
+        problems.append("field 'language': required")
+    bmi = values.get("bmi")
+    if bmi is not None and (isinstance(bmi, bool) or not isinstance(bmi, int | float)
+                            or not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]):
+        problems.append(f"field 'bmi': {bmi!r} is not a BMI between {BMI_RANGE[0]:g} and {BMI_RANGE[1]:g}")
+    _flag(values, "fbss", problems)
+    _flag(values, "prior_lumbosacral_fusion", problems)
+    surgeries = values.get("prior_lumbar_surgeries")
+    if surgeries is not None and (isinstance(surgeries, bool) or not isinstance(surgeries, int)
+                                  or not 0 <= surgeries <= MAX_PRIOR_SURGERIES):
+        problems.append(f"field 'prior_lumbar_surgeries': {surgeries!r} is not a count between 0 and "
+                        f"{MAX_PRIOR_SURGERIES}")
+    unknown = sorted(set(values.get("prior_interventions") or ()) - set(PRIOR_INTERVENTIONS))
+    if unknown:
+        problems.append(f"field 'prior_interventions': unknown {', '.join(map(str, unknown))} "
+                        f"(known: {', '.join(PRIOR_INTERVENTIONS)})")
+    return problems
+
+
+def procedure_problems(values: Mapping[str, Any]) -> list[str]:
+    """Problems with a whole procedure (a draft, or a stored procedure with the changes applied)."""
+    problems: list[str] = []
+    _date(values, "surgery_date", problems, required=True)
+    _choice(values, "side", get_args(Side), problems)
+    _choice(values, "approach", get_args(Approach), problems)
+    for name in ("device", "surgeon"):
+        _text(values, name, MAX_NAME, problems)
+    _date(values, "second_side_date", problems)
+    second, first = values.get("second_side_date"), values.get("surgery_date")
+    if isinstance(second, dt.date) and isinstance(first, dt.date):
+        if values.get("side") != "bilateral":
+            problems.append("field 'second_side_date': a staged second side needs side 'bilateral'")
+        elif second <= first:
+            problems.append("field 'second_side_date': must be after the surgery date")
+    return problems

@@ -1,0 +1,141 @@
+"""The clinic's database as one object: open it, then reach every use case through it.
+
+    Clinic.init(url)                     # create or upgrade (what `sijpro init` does)
+    with Clinic.open(url, actor="nurse1") as clinic:
+        patient = clinic.patients.register(draft)
+        clinic.procedures.record(patient.id, surgery)
+        clinic.schedule.worklist(day)
+
+``url`` is an SQLAlchemy URL or a path to an SQLite file; None means ``$SIJPRO_DATABASE_URL``, else
+``sijpro.sqlite`` in the user data folder. ``actor`` is the username written in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import TracebackType
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sijpro import __version__
+from sijpro.errors import UserError
+from sijpro.services.audit import AuditTrail
+from sijpro.services.auth import Auth
+from sijpro.services.collection import Collection
+from sijpro.services.context import Clock, ServiceContext, SystemClock
+from sijpro.services.imports import Imports
+from sijpro.services.outcomes import Outcomes
+from sijpro.services.patients import Patients
+from sijpro.services.procedures import Procedures
+from sijpro.services.protocols import Protocols
+from sijpro.services.scheduling import Schedule
+from sijpro.storage import schema
+from sijpro.storage.database import Database
+from sijpro.storage.engine import create_sqlite_file, resolve_url, sqlite_path
+from sijpro.storage.models import Meta
+
+
+@dataclass(frozen=True)
+class InitReport:
+    where: str
+    created_file: bool
+    revision_before: str | None
+    revision_after: str
+    stored_default_protocol: bool
+
+    @property
+    def summary(self) -> str:
+        if self.revision_before is None:
+            return f"created the SIJ-PRO database {self.where} (schema {self.revision_after})"
+        if self.revision_before != self.revision_after:
+            return f"upgraded {self.where} from schema {self.revision_before} to {self.revision_after}"
+        return f"{self.where} is up to date (schema {self.revision_after})"
+
+
+class Clinic:
+    def __init__(self, database: Database, *, actor: str = "system", clock: Clock | None = None) -> None:
+        self.database = database
+        self.context = ServiceContext(database, actor, clock or SystemClock())
+        self.protocols = Protocols(self.context)
+        self.patients = Patients(self.context)
+        self.procedures = Procedures(self.context, self.protocols)
+        self.schedule = Schedule(self.context)
+        self.collection = Collection(self.context, self.protocols)
+        self.outcomes = Outcomes(self.context)
+        self.imports = Imports(self.context, self.protocols)
+        self.audit = AuditTrail(self.context)
+        self.auth = Auth(self.context)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None) -> Clinic:
+        """Open an existing database at the current schema; refuses anything else with a clear message."""
+        resolved = resolve_url(url)
+        path = sqlite_path(resolved)
+        if path is not None and not path.is_file():
+            raise UserError(f"there is no SIJ-PRO database at {path}: run 'sijpro init' to create it")
+        database = Database(resolved)
+        try:
+            with database.translated_errors(), database.engine.connect() as connection:
+                schema.check_current(connection, database.where)
+        except BaseException:
+            database.close()
+            raise
+        return cls(database, actor=actor, clock=clock)
+
+    @classmethod
+    def init(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None) -> InitReport:
+        """Create the database (an SQLite file readable by its owner only) or upgrade it; idempotent."""
+        resolved = resolve_url(url)
+        path = sqlite_path(resolved)
+        created = path is not None and not path.exists()
+        if created:
+            assert path is not None
+            try:
+                create_sqlite_file(path)
+            except OSError as error:
+                raise UserError(f"cannot create {path}: {error.strerror}") from None
+        database = Database(resolved)
+        try:
+            with database.translated_errors():
+                before, after = schema.upgrade(database.engine)
+            clinic = cls(database, actor=actor, clock=clock)
+            with database.writing() as session:
+                stored = clinic.protocols.ensure_default(session)
+                _remember(session, "created_by_release", __version__, replace=False)
+                _remember(session, "created_at", clinic.context.now().isoformat(), replace=False)
+                _remember(session, "last_init_release", __version__, replace=True)
+        finally:
+            database.close()
+        return InitReport(database.where, created, before, after, stored)
+
+    @property
+    def where(self) -> str:
+        return self.database.where
+
+    @property
+    def dialect(self) -> str:
+        return self.database.dialect
+
+    @property
+    def today(self) -> dt.date:
+        return self.context.today()
+
+    def close(self) -> None:
+        self.database.close()
+
+    def __enter__(self) -> Clinic:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+def _remember(session: Session, key: str, value: str, *, replace: bool) -> None:
+    row = session.scalar(select(Meta).where(Meta.key == key))
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    elif replace:
+        row.value = value

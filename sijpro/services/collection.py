@@ -1,0 +1,253 @@
+"""Collecting questionnaires: every answer is committed the moment it is given (autosave), so a crash,
+a power cut or a patient walking away loses nothing; completing scores the questionnaire with the rules
+of the visit's protocol and stores each score with its scoring version; a completed answer changes only
+through ``amend``, with a reason, and is re-scored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, get_args
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sijpro.errors import UserError
+from sijpro.instruments import Instrument, get_instrument
+from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
+from sijpro.scoring import ScoreSet, score_answers
+from sijpro.services.audit import NOTHING, Change, record
+from sijpro.services.context import ServiceContext
+from sijpro.services.protocols import Protocols
+from sijpro.services.scheduling import ACTIVE, FINISHED_RESPONSE, is_past_collecting
+from sijpro.storage.convert import response_record, split_codes, visit_record
+from sijpro.storage.models import Answer, Response, Score, Visit
+
+LENIENT_MODES = ("paper", "import")
+"""Modes where a blank item is recorded as unanswered: a paper form can come back with gaps."""
+
+
+def answer_problem(instrument: Instrument, item_code: str, value: object, mode: str) -> str | None:
+    """Why ``value`` cannot be stored as the answer to ``item_code``; the message names the item."""
+    where = f"{instrument.id} item '{item_code}'"
+    try:
+        item = instrument.item(item_code)
+    except KeyError:
+        return f"{instrument.id} has no item '{item_code}' (items: {', '.join(instrument.item_codes)})"
+    if value is None:
+        if item.optional or mode in LENIENT_MODES:
+            return None
+        return f"{where}: an answer is required (only optional items can be skipped)"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{where}: expected a whole number, found {value!r}"
+    problem = item.problem_with(value)
+    return f"{where}: {problem}" if problem else None
+
+
+def score_rows(response_id: int, scores: ScoreSet) -> list[dict[str, Any]]:
+    return [{"response_id": response_id, "name": name, "value": value, "version": scores.version}
+            for name, value in scores.values.items()]
+
+
+def audited_scores(scores: ScoreSet) -> dict[str, Any]:
+    return {"version": scores.version, **scores.values}
+
+
+def merged_outcome(outcome: dict[str, Any] | None, scores: ScoreSet) -> dict[str, Any]:
+    """A visit's score summary (``Visit.outcome``) with one questionnaire's scores put in (or replaced)."""
+    merged = {"scores": dict((outcome or {}).get("scores", {})), "versions": dict((outcome or {}).get("versions", {}))}
+    for name, value in scores.values.items():
+        merged["scores"][f"{scores.instrument}.{name}"] = value
+    merged["versions"][scores.instrument] = scores.version
+    return merged
+
+
+class Collection:
+    def __init__(self, context: ServiceContext, protocols: Protocols) -> None:
+        self.context = context
+        self.protocols = protocols
+
+    def pending(self, patient_id: int, day: dt.date | None = None) -> list[tuple[VisitRecord, str]]:
+        """Questionnaires a patient can answer on ``day`` (due or overdue), in protocol order."""
+        day = day or self.context.today()
+        with self.context.database.reading() as session:
+            visits = session.scalars(select(Visit).where(
+                Visit.patient_id == patient_id, Visit.status.in_((*ACTIVE, "missed")), Visit.window_start <= day,
+            ).order_by(Visit.seq)).all()
+            open_visits = [visit_record(v) for v in visits if not is_past_collecting(v.window_end, day)]
+            finished = {(visit_id, instrument) for visit_id, instrument in session.execute(
+                select(Response.visit_id, Response.instrument).where(
+                    Response.visit_id.in_([v.id for v in open_visits]), Response.status.in_(FINISHED_RESPONSE)))}
+        return [(visit, instrument) for visit in open_visits for instrument in visit.instruments
+                if (visit.id, instrument) not in finished]
+
+    def open(self, visit_id: int, instrument: str, *, mode: ResponseMode = "kiosk",
+             language: str = "en") -> ResponseRecord:
+        """Start the questionnaire, or resume it if it was left in progress."""
+        definition = get_instrument(instrument)
+        if mode not in get_args(ResponseMode):
+            raise UserError(f"mode {mode!r} is not one of {', '.join(get_args(ResponseMode))}")
+        if language not in definition.languages:
+            raise UserError(f"{instrument} is not available in language {language!r} "
+                            f"(available: {', '.join(definition.languages)})")
+        try:
+            return self._open(visit_id, definition, mode, language)
+        except IntegrityError:  # another tablet opened it at the same moment: resume theirs
+            return self._open(visit_id, definition, mode, language)
+
+    def _open(self, visit_id: int, instrument: Instrument, mode: str, language: str) -> ResponseRecord:
+        with self.context.database.writing() as session:
+            visit = session.get(Visit, visit_id)
+            if visit is None:
+                raise UserError(f"no visit with id {visit_id}")
+            if instrument.id not in split_codes(visit.instruments, ","):
+                raise UserError(f"{instrument.id} is not collected at {visit.timepoint}")
+            if visit.status == "cancelled":
+                raise UserError(f"the {visit.timepoint} visit was cancelled")
+            row = session.scalar(select(Response).where(
+                Response.visit_id == visit_id, Response.instrument == instrument.id))
+            if row is not None:
+                if row.status != "in-progress":
+                    raise UserError(f"{instrument.id} at {visit.timepoint} was already completed; "
+                                    "correct an answer with amend")
+                return _response(session, row)
+            now = self.context.now()
+            row = Response(visit_id=visit_id, instrument=instrument.id, mode=mode, language=language,
+                           status="in-progress", started_at=now, entered_by=self.context.actor)
+            session.add(row)
+            session.flush()
+            changes = [Change("response", row.id, new={
+                "visit_id": visit_id, "timepoint": visit.timepoint, "instrument": instrument.id,
+                "mode": mode, "language": language})]
+            if visit.status != "open":
+                changes.append(Change("visit", visit.id, "status", visit.status, "open"))
+                visit.status = "open"
+            record(session, self.context, changes)
+            return _response(session, row)
+
+    def save_answer(self, response_id: int, item: str, value: int | None) -> ResponseRecord:
+        """Validate and commit one answer at once; None records an explicit skip (optional items)."""
+        with self.context.database.writing() as session:
+            row, instrument = self._load(session, response_id)
+            if row.status != "in-progress":
+                raise UserError(f"this {row.instrument} questionnaire is completed; correct it with amend")
+            problem = answer_problem(instrument, item, value, row.mode)
+            if problem:
+                raise UserError(problem)
+            old = self._put_answer(session, row.id, item, value)
+            record(session, self.context, [Change("response", row.id, item, old, value)])
+            return _response(session, row)
+
+    def complete(self, response_id: int) -> ResponseRecord:
+        """Score and close the questionnaire; the visit is completed when all its questionnaires are."""
+        with self.context.database.writing() as session:
+            row, instrument = self._load(session, response_id)
+            if row.status != "in-progress":
+                raise UserError(f"this {row.instrument} questionnaire is already completed")
+            answers = _answers(session, row.id)
+            if row.mode not in LENIENT_MODES:
+                missing = [item.code for item in instrument.items if not item.optional and item.code not in answers]
+                if missing:
+                    raise UserError(f"{instrument.id}: not answered yet: {', '.join(missing)}")
+            scores = self._rescore(session, row, answers)
+            row.status, row.completed_at = "complete", self.context.now()
+            changes = [Change("response", row.id, "status", "in-progress", "complete"),
+                       Change("response", row.id, "scores", NOTHING, audited_scores(scores))]
+            changes += self._close_visit_if_done(session, row.visit_id)
+            record(session, self.context, changes)
+            return _response(session, row)
+
+    def amend(self, response_id: int, item: str, value: int | None, reason: str) -> ResponseRecord:
+        """Correct an answer of a completed questionnaire, with a reason; it is re-scored."""
+        if not reason or not reason.strip():
+            raise UserError("a reason is required to amend a completed questionnaire")
+        with self.context.database.writing() as session:
+            row, instrument = self._load(session, response_id)
+            if row.status not in FINISHED_RESPONSE:
+                raise UserError(f"this {row.instrument} questionnaire is still in progress: answer it instead")
+            problem = answer_problem(instrument, item, value, row.mode)
+            if problem:
+                raise UserError(problem)
+            before = {score.name: score.value for score in session.scalars(
+                select(Score).where(Score.response_id == row.id))}
+            old = self._put_answer(session, row.id, item, value)
+            scores = self._rescore(session, row, _answers(session, row.id))
+            changes = [Change("response", row.id, item, old, value, reason.strip()),
+                       Change("response", row.id, "scores", before, audited_scores(scores), reason.strip())]
+            if row.status != "amended":
+                changes.append(Change("response", row.id, "status", row.status, "amended", reason.strip()))
+                row.status = "amended"
+            session.flush()
+            record(session, self.context, changes)
+            return _response(session, row)
+
+    def response(self, response_id: int) -> ResponseRecord:
+        with self.context.database.reading() as session:
+            row, _ = self._load(session, response_id)
+            return _response(session, row)
+
+    def in_progress(self) -> list[ResponseRecord]:
+        """Questionnaires started and not finished, oldest first: what a kiosk offers to resume."""
+        with self.context.database.reading() as session:
+            rows = session.scalars(select(Response).where(Response.status == "in-progress")
+                                   .order_by(Response.started_at, Response.id)).all()
+            return [_response(session, row) for row in rows]
+
+    def resume_item(self, response_id: int) -> str | None:
+        """The first item without an answer (a recorded skip counts as answered); None when all are."""
+        with self.context.database.reading() as session:
+            row, instrument = self._load(session, response_id)
+            answered = _answers(session, row.id)
+        return next((code for code in instrument.item_codes if code not in answered), None)
+
+    def _load(self, session: Session, response_id: int) -> tuple[Response, Instrument]:
+        row = session.get(Response, response_id)
+        if row is None:
+            raise UserError(f"no questionnaire response with id {response_id}")
+        return row, get_instrument(row.instrument)
+
+    def _put_answer(self, session: Session, response_id: int, item: str, value: int | None) -> object:
+        """Insert or replace one answer; returns the value it replaced (NOTHING if none)."""
+        answer = session.get(Answer, (response_id, item))
+        now = self.context.now()
+        if answer is None:
+            session.add(Answer(response_id=response_id, item=item, value=value, answered_at=now))
+            session.flush()
+            return NOTHING
+        old = answer.value
+        answer.value, answer.answered_at = value, now
+        session.flush()
+        return old
+
+    def _rescore(self, session: Session, row: Response, answers: Mapping[str, int | None]) -> ScoreSet:
+        visit = session.get_one(Visit, row.visit_id)
+        options = self.protocols.by_id(session, visit.protocol_id).scoring_options(row.instrument)
+        scores = score_answers(row.instrument, answers, **options)
+        session.execute(delete(Score).where(Score.response_id == row.id))
+        session.execute(insert(Score), score_rows(row.id, scores))
+        visit.outcome = merged_outcome(visit.outcome, scores)
+        return scores
+
+    def _close_visit_if_done(self, session: Session, visit_id: int) -> list[Change]:
+        visit = session.get_one(Visit, visit_id)
+        finished = set(session.scalars(select(Response.instrument).where(
+            Response.visit_id == visit_id, Response.status.in_(FINISHED_RESPONSE))))
+        if not set(split_codes(visit.instruments, ",")) <= finished:
+            return []
+        changes = [Change("visit", visit.id, "status", visit.status, "completed"),
+                   Change("visit", visit.id, "completed_on", visit.completed_on, self.context.today())]
+        visit.status, visit.completed_on = "completed", self.context.today()
+        session.flush()
+        return changes
+
+
+def _answers(session: Session, response_id: int) -> dict[str, int | None]:
+    return dict(session.execute(select(Answer.item, Answer.value).where(Answer.response_id == response_id)).all())
+
+
+def _response(session: Session, row: Response) -> ResponseRecord:
+    session.flush()
+    scores = session.scalars(select(Score).where(Score.response_id == row.id)).all()
+    order = {name: index for index, name in enumerate(get_instrument(row.instrument).score_names)}
+    return response_record(row, _answers(session, row.id), sorted(scores, key=lambda s: order.get(s.name, 99)))

@@ -1,0 +1,341 @@
+"""Loading an ImportBatch (import files, the demo cohort): all of it in one transaction, or nothing.
+
+Everything is checked first and every problem listed at once; then patients, index procedures, their
+visits and the questionnaires (scored on load) go in as multi-row inserts with reserved ids, and the audit
+trail gets one event per created patient, procedure and questionnaire. Visits with questionnaires are
+completed; visits whose window closed more than ``OVERDUE_DAYS`` ago without any are missed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, get_args
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from sijpro.errors import InputErrors
+from sijpro.instruments import get_instrument
+from sijpro.progress import Progress, no_progress
+from sijpro.protocol import Protocol
+from sijpro.records import ImportBatch, PatientDraft, ProcedureDraft, QuestionnaireDraft, ResponseMode
+from sijpro.scoring import score_answers
+from sijpro.services.audit import AuditWriter, Change
+from sijpro.services.checks import patient_problems, procedure_problems
+from sijpro.services.collection import answer_problem, audited_scores, merged_outcome, score_rows
+from sijpro.services.context import ServiceContext
+from sijpro.services.patients import normalised
+from sijpro.services.protocols import Protocols
+from sijpro.services.scheduling import FINISHED_RESPONSE, audited_visits, is_past_collecting, plan_visits
+from sijpro.storage.bulk import chunks, insert_rows, reserve_ids
+from sijpro.storage.convert import patient_columns, procedure_columns, split_codes
+from sijpro.storage.models import Answer, Patient, Procedure, Response, Score, Visit
+
+VISITS = Visit.__table__
+QUESTIONNAIRE_CHUNK = 2000
+LOOKUP_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    patients: int = 0
+    procedures: int = 0
+    visits: int = 0
+    questionnaires: int = 0
+    answers: int = 0
+    completed_visits: int = 0
+    missed_visits: int = 0
+    cancelled_visits: int = 0
+    audit_events: int = 0
+
+
+@dataclass
+class _Slot:
+    """A visit a questionnaire can land in: planned for a new patient, or already in the database."""
+
+    visit_id: int
+    patient_id: int
+    timepoint: str
+    protocol_id: int
+    instruments: tuple[str, ...]
+    window_end: dt.date
+    status: str
+    completed_on: dt.date | None
+    taken: set[str] = field(default_factory=set)
+    """Instruments already answered (in the database) or claimed by an earlier line of the batch."""
+    is_new: bool = False
+    outcome: dict[str, Any] | None = None
+    """The visit's score summary (``Visit.outcome``), with the batch's questionnaires merged in."""
+
+
+@cache
+def _accepted(instrument_id: str) -> dict[str, frozenset[int]]:
+    return {item.code: frozenset(item.accepted_values()) for item in get_instrument(instrument_id).items}
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    """When an imported questionnaire is said to have been answered: only its day is known."""
+    return dt.datetime.combine(day, dt.time(12, 0))
+
+
+class Imports:
+    def __init__(self, context: ServiceContext, protocols: Protocols) -> None:
+        self.context = context
+        self.protocols = protocols
+
+    def load(self, batch: ImportBatch, progress: Progress = no_progress) -> ImportSummary:
+        with self.context.database.connection(write=True) as connection:
+            return _Load(self, connection, batch, progress).run()
+
+
+class _Load:
+    def __init__(self, owner: Imports, connection: Connection, batch: ImportBatch, progress: Progress) -> None:
+        self.connection, self.batch, self.progress = connection, batch, progress
+        self.protocols = owner.protocols
+        self.today, self.now, self.actor = owner.context.today(), owner.context.now(), owner.context.actor
+        self.audit = AuditWriter(connection, self.actor, self.now)
+        self.problems: list[str] = []
+        self.slots: dict[tuple[str, str], _Slot] = {}
+        self.known_mrns: set[str] = set()
+        self.scored: set[tuple[str, str]] = set()
+        self.total = len(batch.patients) + len(batch.questionnaires)
+        self.done = 0
+
+    def run(self) -> ImportSummary:
+        self.audit.lock_head()  # queue behind other writers now, not after minutes of work
+        self.protocol_id, self.protocol = self.protocols.current_in(self.connection)
+        drafts = self._check_patients()
+        self._load_existing_visits()
+        planned = self._plan_new_visits(drafts)
+        completed_on = self._check_questionnaires()
+        cancelled = self._check_cancellations()
+        if self.problems:
+            raise InputErrors(self.problems)
+        statuses = self._settle_statuses(completed_on, cancelled)
+        self._insert_patients(drafts, planned, statuses)
+        questionnaires, answers = self._insert_questionnaires()
+        self._write_outcomes()
+        self._update_existing_visits(statuses)
+        counts = defaultdict(int)
+        for status in statuses.values():
+            counts[status[0]] += 1
+        return ImportSummary(
+            patients=len(drafts), procedures=len(drafts), visits=sum(len(v) for v in planned.values()),
+            questionnaires=questionnaires, answers=answers, completed_visits=counts["completed"],
+            missed_visits=counts["missed"], cancelled_visits=counts["cancelled"], audit_events=self.audit.count,
+        )
+
+    # --- checking ------------------------------------------------------------------------------------
+
+    def _check_patients(self) -> dict[str, tuple[PatientDraft, ProcedureDraft]]:
+        drafts: dict[str, tuple[PatientDraft, ProcedureDraft]] = {}
+        for number, (raw, procedure) in enumerate(self.batch.patients, start=1):
+            patient = normalised(raw)
+            where = f"patient {patient.mrn}" if patient.mrn else f"patient #{number}"
+            problems = patient_problems(dataclasses.asdict(patient), self.today)
+            problems += procedure_problems(procedure_columns(procedure))
+            self.problems += [f"{where}: {problem}" for problem in problems]
+            if patient.mrn in drafts:
+                self.problems.append(f"{where}: listed twice")
+            drafts[patient.mrn] = (patient, procedure)
+        for chunk in chunks(drafts, LOOKUP_CHUNK):
+            for mrn in self.connection.execute(select(Patient.mrn).where(Patient.mrn.in_(chunk))).scalars():
+                self.problems.append(f"patient {mrn}: MRN already registered")
+        return drafts
+
+    def _load_existing_visits(self) -> None:
+        new = {patient.mrn.strip() for patient, _ in self.batch.patients}
+        wanted = {q.mrn for q in self.batch.questionnaires} | {mrn for mrn, _ in self.batch.cancelled_visits}
+        for chunk in chunks(wanted - new, LOOKUP_CHUNK):
+            visits = (select(Patient.mrn, Visit.__table__).join(Visit, Visit.patient_id == Patient.id)
+                      .where(Patient.mrn.in_(chunk)))
+            for row in self.connection.execute(visits):
+                self.known_mrns.add(row.mrn)
+                self.slots[(row.mrn, row.timepoint)] = _Slot(
+                    row.id, row.patient_id, row.timepoint, row.protocol_id, split_codes(row.instruments, ","),
+                    row.window_end, row.status, row.completed_on, outcome=row.outcome)
+            responses = (select(Patient.mrn, Visit.timepoint, Response.instrument)
+                         .join(Visit, Visit.patient_id == Patient.id).join(Response, Response.visit_id == Visit.id)
+                         .where(Patient.mrn.in_(chunk), Response.status.in_(FINISHED_RESPONSE)))
+            for mrn, timepoint, instrument in self.connection.execute(responses):
+                self.slots[(mrn, timepoint)].taken.add(instrument)
+
+    def _plan_new_visits(
+        self, drafts: dict[str, tuple[PatientDraft, ProcedureDraft]],
+    ) -> dict[str, list[dict[str, Any]]]:
+        planned = {mrn: plan_visits(self.protocol, procedure.surgery_date)
+                   for mrn, (_, procedure) in drafts.items() if isinstance(procedure.surgery_date, dt.date)}
+        visit_ids = iter(reserve_ids(self.connection, Visit.__table__, sum(len(v) for v in planned.values())))
+        for mrn, visits in planned.items():
+            self.known_mrns.add(mrn)
+            for visit in visits:
+                visit["id"] = next(visit_ids)
+                self.slots[(mrn, visit["timepoint"])] = _Slot(
+                    visit["id"], 0, visit["timepoint"], self.protocol_id, split_codes(visit["instruments"], ","),
+                    visit["window_end"], visit["status"], None, is_new=True)
+        return planned
+
+    def _check_questionnaires(self) -> dict[tuple[str, str], dt.date]:
+        """Problems of every questionnaire; returns the last completion date of each (mrn, timepoint)."""
+        last: dict[tuple[str, str], dt.date] = {}
+        for draft in self.batch.questionnaires:
+            where = f"questionnaire {draft.mrn} {draft.timepoint} {draft.instrument}"
+            slot = self.slots.get((draft.mrn, draft.timepoint))
+            problems = self._questionnaire_problems(draft, slot)
+            if problems:
+                self.problems += [f"{where}: {problem}" for problem in problems]
+                continue
+            assert slot is not None
+            slot.taken.add(draft.instrument)
+            key = (draft.mrn, draft.timepoint)
+            last[key] = max(last.get(key, draft.completed_on), draft.completed_on)
+        return last
+
+    def _questionnaire_problems(self, draft: QuestionnaireDraft, slot: _Slot | None) -> list[str]:
+        if slot is None:
+            known = draft.mrn in self.known_mrns
+            return [f"no timepoint '{draft.timepoint}' for this patient" if known else "no patient with this MRN"]
+        if slot.status == "cancelled":
+            return [f"the {draft.timepoint} visit of this patient was cancelled"]
+        if draft.instrument not in slot.instruments:
+            return [f"{draft.instrument} is not collected at {draft.timepoint} "
+                    f"(collected: {', '.join(slot.instruments)})"]
+        if draft.instrument in slot.taken:
+            return ["this questionnaire is already recorded (in the database or earlier in the import)"]
+        problems = []
+        if draft.mode not in get_args(ResponseMode):
+            problems.append(f"mode {draft.mode!r} is not one of {', '.join(get_args(ResponseMode))}")
+        instrument = get_instrument(draft.instrument)
+        if draft.language not in instrument.languages:
+            problems.append(f"language {draft.language!r} is not available for {draft.instrument}")
+        if not isinstance(draft.completed_on, dt.date) or draft.completed_on > self.today:
+            problems.append(f"completed_on {draft.completed_on!r} is not a date up to today")
+        accepted = _accepted(draft.instrument)
+        for item, value in draft.answers.items():
+            if type(value) is int and value in accepted.get(item, ()):
+                continue
+            problem = answer_problem(instrument, item, value, draft.mode)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def _check_cancellations(self) -> set[tuple[str, str]]:
+        cancelled = set()
+        for mrn, timepoint in self.batch.cancelled_visits:
+            slot = self.slots.get((mrn, timepoint))
+            if slot is None:
+                self.problems.append(f"cancelled visit {mrn} {timepoint}: no such visit")
+            elif slot.taken or slot.status == "completed":
+                self.problems.append(f"cancelled visit {mrn} {timepoint}: it has questionnaires")
+            else:
+                cancelled.add((mrn, timepoint))
+        return cancelled
+
+    # --- writing -------------------------------------------------------------------------------------
+
+    def _settle_statuses(self, completed_on: dict[tuple[str, str], dt.date],
+                         cancelled: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date | None]]:
+        """(status, completed_on) of every visit the import creates or changes."""
+        statuses = {}
+        for key, slot in self.slots.items():
+            if key in completed_on:
+                last = max(filter(None, (slot.completed_on, completed_on[key])))
+                statuses[key] = ("completed", last)
+            elif key in cancelled:
+                statuses[key] = ("cancelled", None)
+            elif slot.is_new and is_past_collecting(slot.window_end, self.today):
+                statuses[key] = ("missed", None)
+            elif slot.is_new:
+                statuses[key] = ("scheduled", None)
+        return statuses
+
+    def _insert_patients(self, drafts: dict[str, tuple[PatientDraft, ProcedureDraft]],
+                         planned: dict[str, list[dict[str, Any]]],
+                         statuses: dict[tuple[str, str], tuple[str, dt.date | None]]) -> None:
+        patient_ids = reserve_ids(self.connection, Patient.__table__, len(drafts))
+        procedure_ids = reserve_ids(self.connection, Procedure.__table__, len(drafts))
+        patients, procedures, visits, changes = [], [], [], []
+        for (mrn, (patient, procedure)), patient_id, procedure_id in zip(
+                drafts.items(), patient_ids, procedure_ids, strict=True):
+            patients.append({**patient_columns(patient), "id": patient_id, "created_at": self.now, "row_version": 1})
+            procedures.append({**procedure_columns(procedure), "id": procedure_id, "patient_id": patient_id,
+                               "is_index": True, "created_at": self.now, "row_version": 1})
+            for visit in planned[mrn]:
+                visit["status"], visit["completed_on"] = statuses[(mrn, visit["timepoint"])]
+                visits.append({**visit, "patient_id": patient_id, "procedure_id": procedure_id,
+                               "protocol_id": self.protocol_id, "row_version": 1})
+                self.slots[(mrn, visit["timepoint"])].patient_id = patient_id
+            changes.append(Change("patient", patient_id, new={
+                name: getattr(patient, name) for name in PatientDraft.__dataclass_fields__}))
+            changes.append(Change("procedure", procedure_id, new={
+                **procedure_columns(procedure), "is_index": True, "visits": audited_visits(planned[mrn]),
+                "protocol_version": self.protocol.version}))
+            self._advance(1)
+        insert_rows(self.connection, Patient.__table__, patients)
+        insert_rows(self.connection, Procedure.__table__, procedures)
+        insert_rows(self.connection, Visit.__table__, visits)
+        self.audit.append(changes)
+
+    def _insert_questionnaires(self) -> tuple[int, int]:
+        total_answers = 0
+        drafts = self.batch.questionnaires
+        response_ids = iter(reserve_ids(self.connection, Response.__table__, len(drafts)))
+        for chunk in chunks(drafts, QUESTIONNAIRE_CHUNK):
+            responses, answers, scores, changes = [], [], [], []
+            for draft in chunk:
+                slot = self.slots[(draft.mrn, draft.timepoint)]
+                response_id = next(response_ids)
+                at = _noon(draft.completed_on)
+                responses.append({
+                    "id": response_id, "visit_id": slot.visit_id, "instrument": draft.instrument, "mode": draft.mode,
+                    "language": draft.language, "status": "complete", "started_at": at, "completed_at": at,
+                    "entered_by": self.actor, "row_version": 1})
+                answers += [{"response_id": response_id, "item": item, "value": value, "answered_at": at}
+                            for item, value in draft.answers.items()]
+                score_set = score_answers(draft.instrument, draft.answers, **self._options(slot, draft.instrument))
+                scores += score_rows(response_id, score_set)
+                slot.outcome = merged_outcome(slot.outcome, score_set)
+                self.scored.add((draft.mrn, draft.timepoint))
+                changes.append(Change("response", response_id, new={
+                    "visit_id": slot.visit_id, "timepoint": draft.timepoint, "instrument": draft.instrument,
+                    "mode": draft.mode, "language": draft.language, "completed_on": draft.completed_on,
+                    "answers": dict(draft.answers), "scores": audited_scores(score_set)}))
+            insert_rows(self.connection, Response.__table__, responses)
+            insert_rows(self.connection, Answer.__table__, answers)
+            insert_rows(self.connection, Score.__table__, scores)
+            self.audit.append(changes)
+            total_answers += len(answers)
+            self._advance(len(chunk))
+        return len(drafts), total_answers
+
+    def _write_outcomes(self) -> None:
+        """Store the score summary of every visit that received questionnaires."""
+        rows = [{"visit": self.slots[key].visit_id, "summary": self.slots[key].outcome} for key in self.scored]
+        statement = update(VISITS).where(VISITS.c.id == bindparam("visit")).values(outcome=bindparam("summary"))
+        for chunk in chunks(rows, LOOKUP_CHUNK):
+            self.connection.execute(statement, chunk)
+
+    def _update_existing_visits(self, statuses: dict[tuple[str, str], tuple[str, dt.date | None]]) -> None:
+        changes = []
+        for key, (status, completed_on) in statuses.items():
+            slot = self.slots[key]
+            if slot.is_new or (status, completed_on) == (slot.status, slot.completed_on):
+                continue
+            self.connection.execute(update(Visit).where(Visit.id == slot.visit_id).values(
+                status=status, completed_on=completed_on, row_version=Visit.row_version + 1))
+            changes.append(Change("visit", slot.visit_id, "status", slot.status, status, "import"))
+            if completed_on != slot.completed_on:
+                changes.append(
+                    Change("visit", slot.visit_id, "completed_on", slot.completed_on, completed_on, "import"))
+        self.audit.append(changes)
+
+    def _options(self, slot: _Slot, instrument: str) -> dict[str, int]:
+        protocol: Protocol = self.protocol if slot.is_new else self.protocols.by_id(self.connection, slot.protocol_id)
+        return protocol.scoring_options(instrument)
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        self.progress(self.done, self.total)

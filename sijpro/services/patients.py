@@ -1,0 +1,144 @@
+"""Patients: register (with duplicate detection), find, and edit with an optimistic version check."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from typing import Any
+
+from sqlalchemy import and_, case, desc, select
+from sqlalchemy.orm import Session
+
+from sijpro.errors import InputErrors, UserError
+from sijpro.records import PatientDraft, PatientRecord
+from sijpro.services.audit import Change, field_changes, record, refuse_stale
+from sijpro.services.checks import patient_problems
+from sijpro.services.context import ServiceContext
+from sijpro.storage.convert import PATIENT_FIELDS, fold, patient_columns, patient_record
+from sijpro.storage.models import Patient
+
+SIMILAR_NAME_RATIO = 0.8
+"""difflib ratio over folded 'family given' names above which two patients born the same day may be one."""
+
+
+class DuplicateWarning(UserError):
+    """Someone born the same day with a similar name exists; register again with confirm_duplicate=True."""
+
+    def __init__(self, candidates: list[PatientRecord]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{c.display_name} (MRN {c.mrn})" for c in candidates)
+        super().__init__(f"possible duplicate: born the same day with a similar name: {listed}. "
+                         "Check it is not the same person, then confirm to register anyway")
+
+
+def normalised(draft: PatientDraft) -> PatientDraft:
+    """Surrounding spaces removed, interventions as a frozenset: what a form or a file meant."""
+    return dataclasses.replace(
+        draft, mrn=draft.mrn.strip(), family_name=draft.family_name.strip(), given_name=draft.given_name.strip(),
+        prior_interventions=frozenset(draft.prior_interventions or ()),
+    )
+
+
+def similar_names(a: PatientRecord | PatientDraft, b: PatientRecord | PatientDraft) -> bool:
+    first, second = fold(f"{a.family_name} {a.given_name}"), fold(f"{b.family_name} {b.given_name}")
+    swapped = fold(f"{b.given_name} {b.family_name}")
+    ratio = max(difflib.SequenceMatcher(None, first, second).ratio(),
+                difflib.SequenceMatcher(None, first, swapped).ratio())
+    return ratio >= SIMILAR_NAME_RATIO
+
+
+class Patients:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    def register(self, draft: PatientDraft, *, confirm_duplicate: bool = False) -> PatientRecord:
+        draft = normalised(draft)
+        problems = patient_problems(dataclasses.asdict(draft), self.context.today())
+        if problems:
+            raise InputErrors(problems)
+        with self.context.database.writing() as session:
+            if session.scalar(select(Patient.id).where(Patient.mrn == draft.mrn)) is not None:
+                raise UserError(f"MRN {draft.mrn} is already registered")
+            if not confirm_duplicate and draft.birth_date is not None:
+                same_day = session.scalars(select(Patient).where(Patient.birth_date == draft.birth_date)).all()
+                candidates = [patient_record(row) for row in same_day]
+                similar = [candidate for candidate in candidates if similar_names(candidate, draft)]
+                if similar:
+                    raise DuplicateWarning(similar)
+            row = Patient(**patient_columns(draft), created_at=self.context.now())
+            session.add(row)
+            session.flush()
+            created = patient_record(row)
+            record(session, self.context, [Change("patient", row.id, new=_audited(created))])
+        return created
+
+    def get(self, patient_id: int) -> PatientRecord:
+        with self.context.database.reading() as session:
+            return patient_record(_load(session, patient_id))
+
+    def by_mrn(self, mrn: str) -> PatientRecord | None:
+        with self.context.database.reading() as session:
+            row = session.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
+            return None if row is None else patient_record(row)
+
+    def search(self, text: str, limit: int = 50) -> list[PatientRecord]:
+        """By MRN, names (any part, accents and case ignored) or an ISO birth date."""
+        text = text.strip()
+        if not text:
+            return []
+        query = select(Patient)
+        try:
+            query = query.where(Patient.birth_date == dt.date.fromisoformat(text))
+        except ValueError:
+            tokens = fold(text).split()
+            query = query.where(and_(*(Patient.search_key.like(f"%{_escape(t)}%", escape="\\") for t in tokens)))
+        exact_mrn = case((Patient.mrn == text, 1), else_=0)
+        query = query.order_by(desc(exact_mrn), Patient.family_name, Patient.given_name, Patient.id).limit(limit)
+        with self.context.database.reading() as session:
+            return [patient_record(row) for row in session.scalars(query)]
+
+    def update(self, patient_id: int, changes: dict[str, Any], *, expected_version: int,
+               reason: str) -> PatientRecord:
+        """Change some fields; refused with a ConflictError if the patient changed since ``expected_version``."""
+        unknown = sorted(set(changes) - set(PATIENT_FIELDS))
+        if unknown:
+            raise UserError(f"patients have no field {', '.join(unknown)}")
+        if not reason or not reason.strip():
+            raise UserError("a reason is required to change a patient's record")
+        with self.context.database.writing() as session:
+            row = _load(session, patient_id)
+            refuse_stale(session, "patient", row.id, row.row_version, expected_version)
+            before = patient_record(row)
+            after = normalised(dataclasses.replace(_draft_of(before), **changes))
+            problems = patient_problems(dataclasses.asdict(after), self.context.today())
+            if problems:
+                raise InputErrors(problems)
+            if after.mrn != before.mrn and session.scalar(select(Patient.id).where(Patient.mrn == after.mrn)):
+                raise UserError(f"MRN {after.mrn} is already registered to another patient")
+            for name, value in patient_columns(after).items():
+                setattr(row, name, value)
+            session.flush()
+            updated = patient_record(row)
+            record(session, self.context, field_changes(
+                "patient", row.id, _audited(before), _audited(updated), reason.strip()))
+        return updated
+
+
+def _audited(patient: PatientRecord) -> dict[str, Any]:
+    return {name: getattr(patient, name) for name in PATIENT_FIELDS}
+
+
+def _draft_of(patient: PatientRecord) -> PatientDraft:
+    return PatientDraft(**_audited(patient))
+
+
+def _escape(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _load(session: Session, patient_id: int) -> Patient:
+    row = session.get(Patient, patient_id)
+    if row is None:
+        raise UserError(f"no patient with id {patient_id}")
+    return row

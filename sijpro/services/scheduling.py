@@ -1,0 +1,165 @@
+"""The follow-up schedule: visits planned from a protocol, the nurse's worklist, a patient's timeline.
+
+A visit is *due* inside its window, *overdue* for ``overdue_days`` after the window closed (still worth
+collecting, flagged late), *missed* after that, and *upcoming* when its window opens within
+``upcoming_days``. The worklist is a couple of set-based queries whatever the size of the cohort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, select
+from sqlalchemy.orm import Session
+
+from sijpro.errors import UserError
+from sijpro.protocol import Protocol
+from sijpro.records import PatientRecord, VisitRecord
+from sijpro.services.context import ServiceContext
+from sijpro.storage.convert import patient_record, split_codes, visit_record
+from sijpro.storage.models import Patient, Response, Visit
+
+OVERDUE_DAYS = 30
+"""Days after a window closes during which a visit is still chased (overdue) rather than missed."""
+UPCOMING_DAYS = 14
+MISSED_DAYS = 30
+"""How far back the worklist lists visits that became missed (older ones are history, not work)."""
+
+ACTIVE = ("scheduled", "open")
+VISITS = Visit.__table__
+PATIENTS = Patient.__table__
+FINISHED_RESPONSE = ("complete", "amended")
+
+
+def plan_visits(protocol: Protocol, surgery_date: dt.date) -> list[dict[str, Any]]:
+    """Column values of the visits ``protocol`` schedules around an index surgery on ``surgery_date``."""
+    visits = []
+    for seq, timepoint in enumerate(protocol.timepoints):
+        start, end = timepoint.window(surgery_date)
+        visits.append({
+            "timepoint": timepoint.code, "seq": seq, "due_date": timepoint.due_date(surgery_date),
+            "window_start": start, "window_end": end, "status": "scheduled",
+            "instruments": ",".join(timepoint.instruments),
+        })
+    return visits
+
+
+def audited_visits(visits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """How planned visits appear in the audit event of the procedure that scheduled them."""
+    return {visit["timepoint"]: {"due_date": visit["due_date"], "status": visit["status"]} for visit in visits}
+
+
+def is_past_collecting(window_end: dt.date, day: dt.date, overdue_days: int = OVERDUE_DAYS) -> bool:
+    """True once a visit's window closed more than ``overdue_days`` before ``day``: it is missed."""
+    return (day - window_end).days > overdue_days
+
+
+@dataclass(frozen=True)
+class WorklistEntry:
+    visit: VisitRecord
+    patient: PatientRecord
+    pending: tuple[str, ...]
+    """Instruments of the visit not yet completed, in protocol order."""
+    in_progress: bool = False
+    """A questionnaire of this visit was started and left unfinished."""
+    days_late: int = 0
+    """Days since the window closed (0 while it is open or not yet open)."""
+
+
+@dataclass(frozen=True)
+class Worklist:
+    day: dt.date
+    due: tuple[WorklistEntry, ...]
+    overdue: tuple[WorklistEntry, ...]
+    upcoming: tuple[WorklistEntry, ...]
+    missed: tuple[WorklistEntry, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"due": len(self.due), "overdue": len(self.overdue), "upcoming": len(self.upcoming),
+                "missed": len(self.missed)}
+
+
+class Schedule:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    def worklist(self, day: dt.date | None = None, *, overdue_days: int = OVERDUE_DAYS,
+                 upcoming_days: int = UPCOMING_DAYS, missed_days: int = MISSED_DAYS) -> Worklist:
+        day = day or self.context.today()
+        if min(overdue_days, upcoming_days, missed_days) < 0:
+            raise UserError("worklist: the numbers of days cannot be negative")
+        oldest_end = day - dt.timedelta(days=overdue_days + missed_days)
+        latest_start = day + dt.timedelta(days=upcoming_days)
+        relevant = and_(
+            VISITS.c.window_end >= oldest_end, VISITS.c.window_start <= latest_start,
+            VISITS.c.status.in_((*ACTIVE, "missed")),
+        )
+        with self.context.database.connection() as connection:
+            rows = connection.execute(select(VISITS).where(relevant).order_by(VISITS.c.window_end, VISITS.c.id)).all()
+            patients = {row.id: patient_record(row) for row in connection.execute(
+                select(PATIENTS).where(PATIENTS.c.id.in_(select(VISITS.c.patient_id).where(relevant))))}
+            responses = _response_states(connection, relevant)
+        sections: dict[str, list[WorklistEntry]] = {"due": [], "overdue": [], "upcoming": [], "missed": []}
+        for row in rows:
+            section = _classify(row.status, row.window_start, row.window_end, day, overdue_days)
+            if section is None:
+                continue
+            states = responses.get(row.id, {})
+            instruments = split_codes(row.instruments, ",")
+            entry = WorklistEntry(
+                visit=visit_record(row), patient=patients[row.patient_id],
+                pending=tuple(i for i in instruments if states.get(i) not in FINISHED_RESPONSE),
+                in_progress="in-progress" in states.values(),
+                days_late=max(0, (day - row.window_end).days),
+            )
+            sections[section].append(entry)
+        sections["upcoming"].sort(key=lambda entry: (entry.visit.window_start, entry.visit.id))
+        sections["missed"].reverse()
+        return Worklist(day=day, **{name: tuple(entries) for name, entries in sections.items()})
+
+    def timeline(self, patient_id: int) -> list[VisitRecord]:
+        """Every visit of a patient in protocol order."""
+        with self.context.database.reading() as session:
+            rows = session.scalars(select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.seq)).all()
+            if not rows and session.get(Patient, patient_id) is None:
+                raise UserError(f"no patient with id {patient_id}")
+            return [visit_record(row) for row in rows]
+
+    def visit(self, visit_id: int) -> VisitRecord:
+        with self.context.database.reading() as session:
+            row = session.get(Visit, visit_id)
+            if row is None:
+                raise UserError(f"no visit with id {visit_id}")
+            return visit_record(row)
+
+
+def _classify(status: str, start: dt.date, end: dt.date, day: dt.date, overdue_days: int) -> str | None:
+    if status == "missed" or is_past_collecting(end, day, overdue_days):
+        return "missed"
+    if start <= day <= end:
+        return "due"
+    if day > end:
+        return "overdue"
+    return "upcoming" if start > day else None
+
+
+def _response_states(connection: Connection, relevant: Any) -> dict[int, dict[str, str]]:
+    """visit id -> instrument -> response status, for the visits matching ``relevant``."""
+    states: dict[int, dict[str, str]] = {}
+    for visit_id, instrument, status in connection.execute(
+        select(Response.visit_id, Response.instrument, Response.status)
+        .join(VISITS, VISITS.c.id == Response.visit_id).where(relevant)
+    ):
+        states.setdefault(visit_id, {})[instrument] = status
+    return states
+
+
+def visits_in_flight(session: Session, patient_id: int) -> list[Visit]:
+    """A patient's visits that are not completed, which a change of surgery date moves."""
+    return list(session.scalars(
+        select(Visit).where(Visit.patient_id == patient_id, Visit.status != "completed").order_by(Visit.seq)
+    ))
+

@@ -1,0 +1,70 @@
+"""Shared fixtures: a real database on every engine the run can reach.
+
+``database_url`` gives an SQLite file in ``tmp_path`` always and, when ``SIJPRO_TEST_POSTGRES_URL`` is
+set, a PostgreSQL schema of its own (created for the test, dropped after it), so each test starts clean.
+``clinic`` is that database initialised and opened by 'nurse1' on a fixed clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+
+POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
+TODAY = dt.date(2024, 6, 3)
+
+
+def _postgres_schema_url(schema: str) -> str:
+    assert POSTGRES_URL is not None
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def _run_postgres(statement: str) -> None:
+    import psycopg
+    from sqlalchemy import make_url
+
+    assert POSTGRES_URL is not None
+    plain = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(statement)
+
+
+@pytest.fixture(params=[
+    "sqlite",
+    pytest.param("postgresql", marks=[
+        pytest.mark.postgres,
+        pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set"),
+    ]),
+])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: an SQLite file path, or a PostgreSQL URL whose search_path is a fresh schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "clinic.sqlite")
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    _run_postgres(f"CREATE SCHEMA {schema}")
+    try:
+        yield _postgres_schema_url(schema)
+    finally:
+        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(TODAY)
+
+
+@pytest.fixture
+def clinic(database_url: str, clock: FixedClock) -> Iterator[Clinic]:
+    Clinic.init(database_url, clock=clock)
+    with Clinic.open(database_url, actor="nurse1", clock=clock) as opened:
+        yield opened

@@ -1,0 +1,111 @@
+"""Schema and engines: migrations reach head, init is idempotent, the file is private and safely configured,
+and a database at the wrong schema is refused with a message saying what to do."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from sijpro.errors import UserError
+from sijpro.services.clinic import Clinic
+from sijpro.storage import schema
+from sijpro.storage.database import Database
+from sijpro.storage.engine import resolve_url
+from sijpro.storage.models import Base
+
+
+def test_init_creates_then_is_idempotent(database_url: str) -> None:
+    first = Clinic.init(database_url)
+    assert first.revision_before is None and first.revision_after == schema.head_revision()
+    assert first.stored_default_protocol
+    second = Clinic.init(database_url)
+    assert second.revision_before == second.revision_after == schema.head_revision()
+    assert not second.stored_default_protocol and not second.created_file
+    assert "up to date" in second.summary
+    with Clinic.open(database_url) as clinic:
+        assert [p.version for p in clinic.protocols.versions()] == [1]
+        assert clinic.audit.verify_chain().ok
+
+
+def test_migrated_schema_matches_the_models(database_url: str) -> None:
+    Clinic.init(database_url)
+    database = Database(resolve_url(database_url))
+    try:
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    finally:
+        database.close()
+    assert differences == []
+
+
+def test_sqlite_file_is_private_and_safely_configured(tmp_path: Path) -> None:
+    path = tmp_path / "folder" / "clinic.sqlite"
+    report = Clinic.init(str(path))
+    assert report.created_file
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with Clinic.open(str(path)) as clinic, clinic.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+
+
+def test_open_refuses_a_missing_file_without_creating_it(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.sqlite"
+    with pytest.raises(UserError, match="run 'sijpro init'"):
+        Clinic.open(str(path))
+    assert not path.exists()
+
+
+def test_open_refuses_an_uninitialised_database(database_url: str, tmp_path: Path) -> None:
+    if "://" not in database_url:
+        Path(database_url).touch()
+    with pytest.raises(UserError, match="not an SIJ-PRO database yet: run 'sijpro init'"):
+        Clinic.open(database_url)
+
+
+def test_open_refuses_older_and_newer_schemas(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    Clinic.init(database_url)
+    engine = create_engine(resolve_url(database_url))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    monkeypatch.setattr(schema, "_known_revisions", lambda: frozenset({"0000", schema.head_revision()}))
+    with pytest.raises(UserError, match=r"older schema .*run 'sijpro init' to upgrade"):
+        Clinic.open(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+    engine.dispose()
+    with pytest.raises(UserError, match="newer release"):
+        Clinic.open(database_url)
+    with pytest.raises(UserError, match="newer release"):
+        Clinic.init(database_url)
+
+
+def test_url_forms() -> None:
+    assert resolve_url("clinic.sqlite").database == str(Path("clinic.sqlite").resolve())
+    assert resolve_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    with pytest.raises(UserError, match="only SQLite and PostgreSQL"):
+        resolve_url("mysql://u@h/db")
+
+
+def test_default_location_and_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SIJPRO_DATABASE_URL", str(tmp_path / "env.sqlite"))
+    assert resolve_url(None).database == str(tmp_path / "env.sqlite")
+    monkeypatch.delenv("SIJPRO_DATABASE_URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert resolve_url(None).database == str(tmp_path / "data" / "sijpro" / "sijpro.sqlite")
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(clinic: Clinic) -> None:
+    with clinic.database.engine.connect() as connection:
+        for statement in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"):
+            with pytest.raises(Exception, match="append-only"):
+                connection.execute(text(statement))
+            connection.rollback()
