@@ -61,7 +61,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 def parse_csv_text(text: str, name: str) -> CsvTable:
     if "\x00" in text:
-        raise UserError(f"{name}: this is not a text file")
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise UserError(f"{name}, line {line}: a NUL character; this is not a text file")
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     if not first_line.strip():
         raise UserError(f"{name}: the file is empty (a header row is needed)")
