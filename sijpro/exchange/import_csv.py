@@ -120,10 +120,12 @@ def parse_import_files(
             table = read_csv(Path(path))
         except UserError as error:
             reader.problems.add_located(replace(where, line=0), str(error))
+            reader.unread_file = True
             continue
         table = replace(table, header=[column.lower() for column in table.header])
         kind = file_kind(table)
         if kind is None:
+            reader.unread_file = True
             reader.problems.add(where, "cannot tell the kind of file from its header: a patients file has "
                                 f"the columns {', '.join(PATIENT_COLUMNS)}; a responses file has "
                                 f"{', '.join(RESPONSE_COLUMNS)}")
@@ -159,6 +161,9 @@ class _ImportReader:
         self.patient_where: dict[str, Where] = {}
         self.broken_mrns: set[str] = set()
         """MRNs of patient lines too broken to read: already reported, so not also called unknown."""
+        self.unread_file = False
+        """A file (perhaps the patients file) could not be read: its patients are not called unknown one
+        response line at a time, since the one problem with that file is already listed."""
         self.surgery: dict[str, dt.date] = {}
         self.language: dict[str, str] = {}
         self.questionnaires: dict[tuple[str, str, str], _Questionnaire] = {}
@@ -171,6 +176,7 @@ class _ImportReader:
         for problem in problems:
             self.problems.add(header_where, problem.removeprefix(f"{header_where}: "))
         if problems:
+            self.unread_file = self.unread_file or kind == "patients"
             return
         read_row = self._patient_row if kind == "patients" else self._response_row
         try:
@@ -287,6 +293,8 @@ class _ImportReader:
 
     def _response_mrn(self, where: Where, text: str) -> str | None:
         if text in self.broken_mrns:
+            return None
+        if self.unread_file and text not in self.patient_where and text not in self.known_mrns:
             return None
         if text not in self.patient_where and text not in self.known_mrns:
             self.problems.add(where, f"patient {text} is neither in a patients file of this import nor in "
