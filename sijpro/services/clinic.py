@@ -25,6 +25,7 @@ from sijpro.services.audit import AuditTrail
 from sijpro.services.auth import Auth
 from sijpro.services.collection import Collection
 from sijpro.services.context import Clock, ServiceContext, SystemClock
+from sijpro.services.exports import Exports
 from sijpro.services.imports import Imports
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.patients import Patients
@@ -65,6 +66,7 @@ class Clinic:
         self.collection = Collection(self.context, self.protocols)
         self.outcomes = Outcomes(self.context)
         self.imports = Imports(self.context, self.protocols)
+        self.exports = Exports(self.context, self.protocols)
         self.audit = AuditTrail(self.context)
         self.auth = Auth(self.context)
 

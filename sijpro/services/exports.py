@@ -1,0 +1,95 @@
+"""Exports: read the whole clinic in a few set-based queries, then write CSV, REDCap or FHIR files.
+
+Reading is six queries (patients, index procedures, visits, finished responses, their answers, their
+scores), never one per patient, inside one read transaction so an export is a consistent snapshot
+even while nurses keep working. Writing is ``sijpro.exchange``'s job; this module only hands it the
+patient courses and the current protocol.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Connection, select
+
+from sijpro.exchange.export_csv import write_csv_export
+from sijpro.exchange.fhir import write_fhir_export
+from sijpro.exchange.redcap import write_redcap_export
+from sijpro.exchange.subjects import AnsweredQuestionnaire, ExportSet, PatientCourse, prepare_export
+from sijpro.progress import Progress, no_progress
+from sijpro.records import ResponseRecord, ScoreValue
+from sijpro.services.context import ServiceContext
+from sijpro.services.protocols import Protocols
+from sijpro.services.scheduling import FINISHED_RESPONSE
+from sijpro.storage.bulk import paused_garbage_collection
+from sijpro.storage.convert import patient_record, procedure_record
+from sijpro.storage.models import Answer, Patient, Procedure, Response, Score, Visit
+
+ExportKind = Literal["csv", "redcap", "fhir"]
+WRITERS: dict[ExportKind, Callable[[ExportSet, Path, Progress], object]] = {
+    "csv": write_csv_export,
+    "redcap": write_redcap_export,
+    "fhir": write_fhir_export,
+}
+READ_SHARE = 0.3
+"""Part of the progress bar given to reading the database; the rest is writing."""
+
+
+class Exports:
+    def __init__(self, context: ServiceContext, protocols: Protocols) -> None:
+        self.context = context
+        self.protocols = protocols
+
+    def courses(self) -> list[PatientCourse]:
+        """Every patient with the index procedure and every finished questionnaire, in MRN order."""
+        with self.context.database.connection() as connection, paused_garbage_collection():
+            return read_courses(connection)
+
+    def write(self, kind: ExportKind, target: Path, *, deidentify: bool = False,
+              progress: Progress = no_progress) -> ExportSet:
+        """Write one export (a folder for csv and redcap, a file for fhir); returns what was written."""
+        progress(0, 100)
+        export = prepare_export(self.courses(), self.protocols.current(), self.context.now(), deidentify=deidentify)
+        progress(int(READ_SHARE * 100), 100)
+
+        def writing(done: int, total: int) -> None:
+            share = done / total if total else 1.0
+            progress(int((READ_SHARE + (1 - READ_SHARE) * share) * 100), 100)
+
+        WRITERS[kind](export, Path(target), writing)
+        progress(100, 100)
+        return export
+
+
+def read_courses(connection: Connection) -> list[PatientCourse]:
+    procedures = {row.patient_id: procedure_record(row) for row in connection.execute(
+        select(Procedure.__table__).where(Procedure.is_index))}
+    timepoint_of = dict(connection.execute(select(Visit.id, Visit.timepoint)).all())
+    patient_of_visit = dict(connection.execute(select(Visit.id, Visit.patient_id)).all())
+    answers: dict[int, dict[str, int | None]] = defaultdict(dict)
+    finished = Response.status.in_(FINISHED_RESPONSE)
+    for response_id, item, value in connection.execute(
+            select(Answer.response_id, Answer.item, Answer.value).join(Response, Response.id == Answer.response_id)
+            .where(finished)):
+        answers[response_id][item] = value
+    scores: dict[int, list[ScoreValue]] = defaultdict(list)
+    for response_id, instrument, name, value, version in connection.execute(
+            select(Score.response_id, Response.instrument, Score.name, Score.value, Score.version)
+            .join(Response, Response.id == Score.response_id).where(finished)
+            .order_by(Score.response_id, Score.name)):
+        scores[response_id].append(ScoreValue(instrument, name, value, version))
+    answered: dict[int, list[AnsweredQuestionnaire]] = defaultdict(list)
+    for row in connection.execute(select(Response.__table__).where(finished).order_by(Response.id)):
+        record = ResponseRecord(
+            id=row.id, visit_id=row.visit_id, instrument=row.instrument, mode=row.mode, language=row.language,
+            status=row.status, started_at=row.started_at, completed_at=row.completed_at,
+            answers=answers.get(row.id, {}), scores=tuple(scores.get(row.id, ())),
+        )
+        answered[patient_of_visit[row.visit_id]].append(AnsweredQuestionnaire(timepoint_of[row.visit_id], record))
+    return [
+        PatientCourse(patient_record(row), procedures.get(row.id), tuple(answered.get(row.id, ())))
+        for row in connection.execute(select(Patient.__table__).order_by(Patient.mrn))
+    ]
