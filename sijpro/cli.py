@@ -15,7 +15,7 @@ from sijpro import __version__
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 
-COMMAND_MODULES = ("score",)
+COMMAND_MODULES = ("score", "export", "encryption")
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 
 
@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="URL",
         help="database: an SQLAlchemy URL or a path to an SQLite file "
         "(default: $SIJPRO_DATABASE_URL, else sijpro.sqlite in the user data directory)",
+    )
+    parser.add_argument(
+        "--passphrase-stdin", action="store_true",
+        help="read the passphrase of an encrypted database from the first line of standard input "
+        "(default: $SIJPRO_PASSPHRASE, else a prompt)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -78,7 +78,7 @@ def test_ids_are_consistent_across_the_files_of_one_export(exported) -> None:
                   .splitlines()[1:]}
     assert redcap_ids == ids
     bundle = (directory / "bundle.json").read_text()
-    assert all(f'"value": "{i}"' in bundle for i in ids)
+    assert all(f'"value":"{i}"' in bundle for i in ids)
 
 
 def test_ages_and_days_replace_dates() -> None:

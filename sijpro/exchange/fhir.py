@@ -279,4 +279,5 @@ def bundle(export: ExportSet, progress: Progress = no_progress) -> dict[str, Any
 def write_fhir_export(export: ExportSet, target: Path, progress: Progress = no_progress) -> None:
     document = bundle(export, progress)
     with export_file(target) as temporary:
-        temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n",
+                             encoding="utf-8")

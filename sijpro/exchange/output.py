@@ -10,14 +10,12 @@ byte-identical.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sijpro.errors import UserError
 
@@ -42,9 +40,6 @@ class StagedFiles:
     def write_text(self, name: str, text: str) -> None:
         self.path(name).write_text(text, encoding="utf-8", newline="")
 
-    def write_json(self, name: str, data: Any) -> None:
-        self.write_text(name, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-
 
 @contextmanager
 def export_directory(target: Path) -> Iterator[StagedFiles]:
@@ -61,6 +56,7 @@ def export_directory(target: Path) -> Iterator[StagedFiles]:
     try:
         yield staged
         for name in staged.names:
+            (staging / name).chmod(0o600)  # patient data: readable by its owner only, like the database
             (staging / name).replace(target / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -34,6 +34,7 @@ from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
 from sijpro.storage import schema
 from sijpro.storage.database import Database
+from sijpro.storage.encryption import PassphraseSource, unlock
 from sijpro.storage.engine import create_sqlite_file, resolve_url, sqlite_path
 from sijpro.storage.models import Meta
 
@@ -71,13 +72,17 @@ class Clinic:
         self.auth = Auth(self.context)
 
     @classmethod
-    def open(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None) -> Clinic:
-        """Open an existing database at the current schema; refuses anything else with a clear message."""
+    def open(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None,
+             passphrase: PassphraseSource = None) -> Clinic:
+        """Open an existing database at the current schema; refuses anything else with a clear message.
+
+        ``passphrase`` (a string, or a function asked only when needed) unlocks an encrypted file.
+        """
         resolved = resolve_url(url)
         path = sqlite_path(resolved)
         if path is not None and not path.is_file():
             raise UserError(f"there is no SIJ-PRO database at {path}: run 'sijpro init' to create it")
-        database = Database(resolved)
+        database = Database(unlock(resolved, passphrase))
         try:
             with database.translated_errors(), database.engine.connect() as connection:
                 schema.check_current(connection, database.where)
@@ -87,7 +92,8 @@ class Clinic:
         return cls(database, actor=actor, clock=clock)
 
     @classmethod
-    def init(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None) -> InitReport:
+    def init(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None,
+             passphrase: PassphraseSource = None) -> InitReport:
         """Create the database (an SQLite file readable by its owner only) or upgrade it; idempotent."""
         resolved = resolve_url(url)
         path = sqlite_path(resolved)
@@ -98,7 +104,7 @@ class Clinic:
                 create_sqlite_file(path)
             except OSError as error:
                 raise UserError(f"cannot create {path}: {error.strerror}") from None
-        database = Database(resolved)
+        database = Database(unlock(resolved, passphrase))
         try:
             with database.translated_errors():
                 before, after = schema.upgrade(database.engine)

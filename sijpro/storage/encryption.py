@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
@@ -32,6 +32,8 @@ MINIMUM_LENGTH = 8
 DRIVER = "sqlite+pysqlcipher"
 
 FileState = Literal["missing", "empty", "plain", "encrypted"]
+PassphraseSource = str | Callable[[], str] | None
+"""A passphrase, or a function that asks for it (called only when the file is encrypted)."""
 
 
 class PassphraseError(UserError):
@@ -74,6 +76,22 @@ def keyed_url(url: URL, passphrase: str) -> URL:
     """The SQLAlchemy URL that opens an encrypted SQLite file with SQLCipher and this passphrase."""
     sqlcipher()
     return url.set(drivername=DRIVER, password=passphrase)
+
+
+def unlock(url: URL, passphrase: PassphraseSource) -> URL:
+    """The URL to open: unchanged for a plain file or a server, keyed for an encrypted file.
+
+    The passphrase is checked here, so a wrong one is a clear message and not a 'damaged file' later.
+    """
+    path = None if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") else Path(url.database)
+    if path is None or file_state(path) != "encrypted":
+        return url
+    given = passphrase() if callable(passphrase) else passphrase
+    if not given:
+        raise PassphraseError(f"{path} is encrypted: give its passphrase ({PASSPHRASE_VARIABLE}, "
+                              "--passphrase-stdin, or type it when asked)")
+    check_passphrase(path, given)
+    return keyed_url(url, given)
 
 
 def quote(text: str) -> str:

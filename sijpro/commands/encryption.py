@@ -1,0 +1,71 @@
+"""``sijpro encryption {status,enable,disable,change}``: encryption at rest of the SQLite database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sijpro.commands.clinic_access import read_secret
+from sijpro.errors import UserError
+from sijpro.storage import encryption
+from sijpro.storage.encryption import PASSPHRASE_VARIABLE, PassphraseError
+from sijpro.storage.engine import resolve_url, sqlite_path
+
+NEW_PASSPHRASE_VARIABLE = "SIJPRO_NEW_PASSPHRASE"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "encryption", help="encrypt the SQLite database with a passphrase (admin)",
+        description="Encryption at rest of the SQLite database file with SQLCipher. Without the passphrase "
+        "the file and its backups cannot be read; a lost passphrase cannot be recovered. Close every other "
+        "SIJ-PRO window first. Passphrases come from $SIJPRO_PASSPHRASE (the new one for 'change': "
+        "$SIJPRO_NEW_PASSPHRASE), from standard input with --passphrase-stdin (one per line), or are asked.",
+    )
+    parser.add_argument("action", choices=("status", "enable", "disable", "change"))
+    parser.set_defaults(handler=run)
+
+
+def database_file(args: argparse.Namespace) -> Path:
+    url = resolve_url(args.db)
+    path = sqlite_path(url)
+    if path is None:
+        raise UserError("encryption at rest applies to an SQLite file; a PostgreSQL server encrypts its own disks")
+    return path
+
+
+def new_passphrase(args: argparse.Namespace, variable: str) -> str:
+    """A new passphrase, typed twice when asked at a prompt; checked for length before anything changes."""
+    if os.environ.get(variable) or getattr(args, "passphrase_stdin", False) or not sys.stdin.isatty():
+        chosen = read_secret(args, "", variable)
+    else:
+        chosen = getpass.getpass("New passphrase: ")
+        if getpass.getpass("The same passphrase again: ") != chosen:
+            raise PassphraseError("the two passphrases differ; nothing was changed")
+    encryption.check_strength(chosen)
+    return chosen
+
+
+def run(args: argparse.Namespace) -> int:
+    path = database_file(args)
+    state = encryption.file_state(path)
+    if args.action == "status":
+        if state in ("missing", "empty"):
+            raise UserError(f"there is no SIJ-PRO database at {path}")
+        print(f"{path}: {'encrypted (SQLCipher)' if state == 'encrypted' else 'not encrypted'}")
+        return 0
+    if args.action == "enable":
+        encryption.encrypt_database(path, new_passphrase(args, PASSPHRASE_VARIABLE))
+        print(f"{path} is now encrypted; keep the passphrase safe: without it the data cannot be read")
+    elif args.action == "disable":
+        encryption.decrypt_database(path, read_secret(args, "Current passphrase: "))
+        print(f"{path} is no longer encrypted")
+    else:
+        current = read_secret(args, "Current passphrase: ")
+        encryption.check_passphrase(path, current)
+        encryption.change_passphrase(path, current, new_passphrase(args, NEW_PASSPHRASE_VARIABLE))
+        print(f"the passphrase of {path} was changed")
+    return 0

@@ -1,0 +1,40 @@
+"""``sijpro export {csv,redcap,fhir} -o PATH [--deidentify]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sijpro.commands.clinic_access import open_clinic
+from sijpro.progress import TerminalBar
+
+KINDS = {
+    "csv": "a folder: patients.csv and responses.csv (the import format), analysis_wide.csv, data_dictionary.csv",
+    "redcap": "a folder: REDCap data dictionary, arms, events, instrument-event mapping and import file",
+    "fhir": "a file: one FHIR R4 Bundle (JSON) of Questionnaires, Patients, QuestionnaireResponses, Observations",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export", help="export the clinic's data as CSV, for REDCap, or as FHIR",
+        description="Export every patient and every completed questionnaire. " + " ".join(
+            f"{kind}: {what}." for kind, what in KINDS.items()),
+    )
+    parser.add_argument("kind", choices=tuple(KINDS), help="csv, redcap or fhir")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
+                        help="the folder (csv, redcap) or the .json file (fhir) to write")
+    parser.add_argument("--deidentify", action="store_true",
+                        help="study IDs instead of MRNs and names, age at surgery instead of birth date, days "
+                        "from the index surgery instead of dates (IDs differ in every export)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_clinic(args) as clinic:
+        export = clinic.exports.write(args.kind, args.output, deidentify=args.deidentify,
+                                      progress=TerminalBar(f"export {args.kind}"))
+    questionnaires = sum(len(subject.questionnaires) for subject in export.subjects)
+    mode = "de-identified" if args.deidentify else "identified"
+    print(f"exported {len(export.subjects)} patients and {questionnaires} questionnaires ({mode}) to {args.output}")
+    return 0
