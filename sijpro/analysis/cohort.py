@@ -1,0 +1,165 @@
+"""The cohort summary of DESIGN.md ("Cohort summary JSON"): the numbers behind the studies' tables.
+
+The dict returned is the JSON contract (``report cohort --json``) and what the cohort PDF prints:
+
+- ``n_patients``: patients after the ``where`` filters.
+- ``baseline``: ``age`` (at the index surgery), ``bmi``, ``prior_lumbar_surgeries`` as ``{n, mean, sd,
+  median, min, max}``; ``female``, ``fbss``, ``bilateral``, ``prior_lumbosacral_fusion`` and each prior
+  intervention code (``SCS``, ``ISS``, ``IDDS``, ``MILD``, ``RFA``, ``INJ``) as ``{n, pct}``. The
+  percentage is of the patients for whom the field is known (sex recorded, FBSS answered, an index
+  surgery with its side); prior interventions are a list, known for everyone.
+- ``outcomes``: ``"<instrument>.<score>"`` of every score collected at baseline -> every timepoint of
+  the protocol and ``last`` -> ``{n, mean, sd, median, min, max}``; follow-ups (``last`` included) add
+  ``{n_paired, mean_change, pct_change_of_means, mean_pct_change, p_ttest, p_wilcoxon, mcid_n,
+  mcid_pct}`` on the patients with both values. Every timepoint is present, with n 0 and nulls when
+  nobody has the score there, so tools can rely on the shape.
+- ``satisfaction``: every follow-up timepoint and ``last`` -> ``{n, satisfied_n, satisfied_pct}`` and
+  the count of each answer (``very_satisfied``, ``satisfied``, ``disappointed``, ``dissatisfied``).
+- ``relief``: every follow-up timepoint and ``last`` -> ``{n, mean, sd, ge30, ge50, ge80}``, the
+  thresholds as ``{n, pct}`` of n.
+- ``follow_up_days``: index surgery to the latest completed follow-up, ``{n, mean, sd, min, max}``.
+
+``last`` is, per score and per patient, the latest completed follow-up at which that score exists
+(see :func:`sijpro.analysis.trajectory.latest_with_score`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sijpro.analysis.descriptive import describe, paired_comparison, proportion
+from sijpro.analysis.filters import select
+from sijpro.analysis.scores import (
+    RELIEF,
+    SATISFACTION_LEVEL,
+    SATISFIED,
+    baseline_score_keys,
+    resolve_mcid,
+    satisfaction_levels,
+    score_spec,
+)
+from sijpro.analysis.trajectory import latest_with_score
+from sijpro.protocol import BASELINE, Protocol, default_protocol
+from sijpro.records import PRIOR_INTERVENTIONS, PatientOutcomes
+
+LAST = "last"
+RELIEF_THRESHOLDS = (30, 50, 80)
+
+Values = dict[str, dict[int, float]]
+"""timepoint (and ``last``) -> patient (position in the list) -> value, for one score."""
+
+
+def cohort_summary(
+    outcomes: Sequence[PatientOutcomes],
+    *,
+    where: Mapping[str, str] | None = None,
+    mcid: Mapping[str, float] | None = None,
+    protocol: Protocol | None = None,
+) -> dict:
+    """The summary of DESIGN.md for the patients matching ``where``; ``mcid`` overrides the defaults.
+
+    A pure function of the records: the same patients give the same dict, with or without a database.
+    """
+    protocol = protocol or default_protocol()
+    keys = baseline_score_keys(protocol)
+    thresholds = resolve_mcid(keys, mcid)
+    patients = select(outcomes, where)
+    follow_ups = [tp.code for tp in protocol.timepoints if tp.code != BASELINE]
+    values = _collect(patients, (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF), protocol.codes)
+    return {
+        "n_patients": len(patients),
+        "baseline": _baseline(patients),
+        "outcomes": {key: _outcome(values[key], protocol.codes, key, thresholds[key]) for key in keys},
+        "satisfaction": {
+            tp: _satisfaction(values[SATISFACTION_LEVEL][tp], values[SATISFIED][tp])
+            for tp in (*follow_ups, LAST)
+        },
+        "relief": {tp: _relief(list(values[RELIEF][tp].values())) for tp in (*follow_ups, LAST)},
+        "follow_up_days": describe(_follow_up_days(patients), median=False),
+    }
+
+
+def _collect(patients: Sequence[PatientOutcomes], keys: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, Values]:
+    """One pass over the records, so 10,000 patients take well under a second."""
+    collected: dict[str, Values] = {key: {code: {} for code in (*codes, LAST)} for key in keys}
+    for pid, outcomes in enumerate(patients):
+        for outcome in outcomes.timepoints:
+            for key, value in outcome.scores.items():
+                if value is not None and key in collected and outcome.timepoint in collected[key]:
+                    collected[key][outcome.timepoint][pid] = value
+        for key in keys:
+            latest = latest_with_score(outcomes, key)
+            if latest is not None:
+                collected[key][LAST][pid] = latest[1]
+    return collected
+
+
+def _baseline(patients: Sequence[PatientOutcomes]) -> dict:
+    ages, bmis, prior_surgeries = [], [], []
+    for o in patients:
+        if o.index_procedure is not None:
+            age = o.patient.age_on(o.index_procedure.surgery_date)
+            if age is not None:
+                ages.append(age)
+        if o.patient.bmi is not None:
+            bmis.append(o.patient.bmi)
+        if o.patient.prior_lumbar_surgeries is not None:
+            prior_surgeries.append(o.patient.prior_lumbar_surgeries)
+    sexes = [o.patient.sex for o in patients if o.patient.sex is not None]
+    sides = [o.index_procedure.side for o in patients if o.index_procedure and o.index_procedure.side]
+    fbss = [o.patient.fbss for o in patients if o.patient.fbss is not None]
+    fusion = [o.patient.prior_lumbosacral_fusion for o in patients if o.patient.prior_lumbosacral_fusion is not None]
+    summary: dict = {
+        "age": describe(ages),
+        "bmi": describe(bmis),
+        "prior_lumbar_surgeries": describe(prior_surgeries),
+        "female": proportion(sexes.count("F"), len(sexes)),
+        "fbss": proportion(sum(fbss), len(fbss)),
+        "bilateral": proportion(sides.count("bilateral"), len(sides)),
+        "prior_lumbosacral_fusion": proportion(sum(fusion), len(fusion)),
+    }
+    for code in PRIOR_INTERVENTIONS:
+        summary[code] = proportion(sum(code in o.patient.prior_interventions for o in patients), len(patients))
+    return summary
+
+
+def _outcome(values: Values, codes: tuple[str, ...], key: str, mcid: float | None) -> dict:
+    baseline = values[BASELINE]
+    better = score_spec(key).better
+    table: dict = {}
+    for code in (*codes, LAST):
+        at = values[code]
+        cell = describe(list(at.values()))
+        if code != BASELINE:
+            paired = [pid for pid in at if pid in baseline]
+            cell.update(paired_comparison(
+                [baseline[pid] for pid in paired], [at[pid] for pid in paired], better=better, mcid=mcid
+            ))
+        table[code] = cell
+    return table
+
+
+def _satisfaction(levels: Mapping[int, float], satisfied: Mapping[int, float]) -> dict:
+    count = sum(1 for value in satisfied.values() if value >= 1)
+    cell: dict = {"n": len(satisfied), "satisfied_n": count, "satisfied_pct": proportion(count, len(satisfied))["pct"]}
+    answers = list(levels.values())
+    for value, name in satisfaction_levels():
+        cell[name] = answers.count(value)
+    return cell
+
+
+def _relief(values: list[float]) -> dict:
+    summary = describe(values)
+    cell: dict = {"n": summary["n"], "mean": summary["mean"], "sd": summary["sd"]}
+    for threshold in RELIEF_THRESHOLDS:
+        cell[f"ge{threshold}"] = proportion(sum(1 for v in values if v >= threshold), len(values))
+    return cell
+
+
+def _follow_up_days(patients: Sequence[PatientOutcomes]) -> list[int]:
+    days = []
+    for o in patients:
+        last = o.last_follow_up()
+        if o.index_procedure is not None and last is not None and last.completed_on is not None:
+            days.append((last.completed_on - o.index_procedure.surgery_date).days)
+    return days

@@ -1,0 +1,94 @@
+"""The numbers of one table cell, as JSON-ready dicts: plain floats, and None where undefined.
+
+JSON has no NaN, and a standard deviation of one value or a p-value of one pair is not a number a
+reader should see, so every statistic that is undefined for its data is None (``null``).
+Tests are scipy.stats' own (``ttest_rel``, ``wilcoxon`` with their defaults), never re-implemented.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+from sijpro.analysis.scores import MCID_TOLERANCE
+
+Stats = dict[str, float | int | None]
+
+
+def finite(value: float | np.floating | None) -> float | None:
+    """A plain float, or None for NaN/inf/None."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def describe(values: Sequence[float], *, median: bool = True) -> Stats:
+    """``{n, mean, sd, median, min, max}`` (sd: sample, n-1; None below two values)."""
+    data = np.asarray(values, dtype=float)
+    n = int(data.size)
+    result: Stats = {"n": n, "mean": None, "sd": None}
+    if median:
+        result["median"] = None
+    result.update({"min": None, "max": None})
+    if n:
+        result["mean"] = float(data.mean())
+        result["sd"] = finite(data.std(ddof=1)) if n > 1 else None
+        if median:
+            result["median"] = float(np.median(data))
+        result["min"], result["max"] = float(data.min()), float(data.max())
+    return result
+
+
+def proportion(count: int, of: int) -> dict[str, float | int | None]:
+    """``{n, pct}`` with pct 0-100 at full precision; None when nobody is in the denominator."""
+    return {"n": count, "pct": count / of * 100 if of else None}
+
+
+def paired_comparison(
+    baseline: Sequence[float], follow_up: Sequence[float], *, better: str, mcid: float | None
+) -> Stats:
+    """Follow-up against baseline on the patients who have both (the two sequences are aligned).
+
+    ``mean_pct_change`` leaves out patients whose baseline is 0 (their percentage is undefined);
+    MCID responders improved by at least ``mcid`` in the direction of benefit (``better``).
+    """
+    before = np.asarray(baseline, dtype=float)
+    after = np.asarray(follow_up, dtype=float)
+    n = int(before.size)
+    change = after - before
+    result: Stats = {
+        "n_paired": n, "mean_change": None, "pct_change_of_means": None, "mean_pct_change": None,
+        "p_ttest": None, "p_wilcoxon": None, "mcid_n": None, "mcid_pct": None,
+    }
+    if n == 0:
+        return result
+    mean_before = float(before.mean())
+    result["mean_change"] = float(change.mean())
+    if mean_before != 0:
+        result["pct_change_of_means"] = (float(after.mean()) - mean_before) / mean_before * 100
+    nonzero = before != 0
+    if nonzero.any():
+        result["mean_pct_change"] = float((change[nonzero] / before[nonzero] * 100).mean())
+    if n >= 2 and np.ptp(change) > 0:
+        result["p_ttest"] = finite(stats.ttest_rel(after, before).pvalue)
+    if n >= 2 and change.any():
+        result["p_wilcoxon"] = finite(stats.wilcoxon(after, before).pvalue)
+    if mcid is not None:
+        benefit = -change if better == "lower" else change
+        responders = int((benefit >= mcid - MCID_TOLERANCE).sum())
+        result["mcid_n"] = responders
+        result["mcid_pct"] = responders / n * 100
+    return result
+
+
+def mean_confidence_interval(cell: Stats, level: float = 0.95) -> tuple[float, float] | None:
+    """Student-t interval of a mean from its ``{n, mean, sd}`` (the summary's own numbers)."""
+    n, mean, sd = cell.get("n"), cell.get("mean"), cell.get("sd")
+    if not isinstance(n, int) or n < 2 or mean is None or sd is None:
+        return None
+    low, high = stats.t.interval(level, n - 1, loc=mean, scale=sd / math.sqrt(n))
+    return float(low), float(high)
