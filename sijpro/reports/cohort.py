@@ -1,0 +1,191 @@
+"""The cohort summary PDF: the studies' tables, sentences worded as the papers do, and the mean trajectory.
+
+Everything printed comes from the summary dict of :func:`sijpro.analysis.cohort_summary` (the JSON of
+``report cohort --json``), so the PDF and the JSON cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from sijpro.analysis.cohort import LAST
+from sijpro.analysis.descriptive import mean_confidence_interval
+from sijpro.analysis.filters import normalise_where
+from sijpro.analysis.scores import resolve_mcid, score_spec
+from sijpro.protocol import BASELINE, Protocol, default_protocol
+from sijpro.reports.charts import PALETTE, Chart, ChartFlowable, Series, months_axis, score_axis
+from sijpro.reports.cohort_tables import (
+    baseline_table,
+    outcome_table,
+    relief_tables,
+    satisfaction_table,
+    titled,
+)
+from sijpro.reports.document import (
+    BODY,
+    HEADING,
+    SMALL,
+    SUBTITLE,
+    TITLE,
+    Footer,
+    cell,
+    content_width,
+    generated_line,
+    render,
+)
+from sijpro.reports.texts import Words
+
+CHART_HEIGHT = 190.0
+
+
+def cohort_pdf(
+    summary: dict,
+    *,
+    generated_at: dt.datetime,
+    clinic: str = "",
+    where: Mapping[str, str] | None = None,
+    language: str = "en",
+    size: str = "a4",
+    protocol: Protocol | None = None,
+    mcid: Mapping[str, float] | None = None,
+    versions: Sequence[str] = (),
+) -> bytes:
+    """The cohort PDF of ``summary``; ``where`` and ``mcid`` are those the summary was computed with,
+    printed in the title and the MCID column heads, and ``versions`` the scoring versions behind it."""
+    protocol = protocol or default_protocol()
+    words = Words(language)
+    width = content_width(size)
+    filters = _describe_where(normalise_where(where or {}), words)
+    keys = tuple(summary["outcomes"])
+    thresholds = resolve_mcid(keys, mcid)
+    story: list[Flowable] = [
+        cell(clinic or "SIJ-PRO", TITLE),
+        cell(f"{words('cohort_title')} · {words('filters', filters=filters)} · "
+             f"{words('n_patients', n=summary['n_patients'])}", SUBTITLE),
+        Spacer(1, 6),
+    ]
+    if not summary["n_patients"]:
+        story.append(cell(words("no_patients"), BODY))
+    else:
+        story += [Paragraph(words("results"), HEADING), *(cell(s, BODY) for s in _sentences(summary, words, protocol))]
+        story.append(baseline_table(summary, words, width))
+        number = 2
+        for key in keys:
+            label = score_spec(key).label[words.language]
+            story.append(outcome_table(label, summary["outcomes"][key], mcid=thresholds[key], words=words,
+                                       protocol=protocol, width=width, number=number))
+            number += 1
+        story.append(cell(words("outcome_note"), SMALL))
+        story.append(satisfaction_table(summary, words, protocol, width, number))
+        story += relief_tables(summary, words, protocol, width, number + 1)
+        story.append(_trajectory(summary, words, protocol, width))
+    footer = Footer(
+        left=generated_line(words, generated_at),
+        second_line=words("scoring", versions=", ".join(versions) or "–") + f" · {filters}",
+        page_words=words,
+    )
+    return render(story, size=size, title=f"{words('cohort_title')}: {filters}", footer=footer,
+                  language=words.language)
+
+
+def _describe_where(where: Mapping[str, str], words: Words) -> str:
+    if not where:
+        return words("all_patients")
+    parts = []
+    for key, value in where.items():
+        if key in ("fbss", "prior_lumbosacral_fusion"):
+            parts.append(words(f"where.{key}.{value}"))
+        elif key == "sex":
+            parts.append(words("where.sex", value=words(f"sex.{value}").lower()))
+        elif key == "side":
+            parts.append(words("where.side", value=words(f"side.{value}")))
+        elif key == "approach":
+            parts.append(words("where.approach", value=words(f"approach.{value}")))
+        else:
+            parts.append(words(f"where.{key}", value=words.date(dt.date.fromisoformat(value))))
+    return "; ".join(parts)
+
+
+def _change_words(pct: float, words: Words) -> str:
+    rounded = round(abs(pct))
+    if rounded == 0:
+        return words("no_change")
+    return words("reduction" if pct < 0 else "increase", pct=rounded)
+
+
+def _sentences(summary: dict, words: Words, protocol: Protocol) -> list[str]:
+    """The abstract's sentences: "... went from 8.4 (7–10) ... to 5.2 (0–8) ..., a reduction of 38%"."""
+    sentences = []
+    for key, table in summary["outcomes"].items():
+        before, after = table[BASELINE], table[LAST]
+        if not before["n"] or not after["n"] or after["pct_change_of_means"] is None:
+            continue
+        sentences.append(words(
+            "went_from", score=score_spec(key).label[words.language], before=words.mean_range(before),
+            after=words.mean_range(after), when=words("last_lower"),
+            change=_change_words(after["pct_change_of_means"], words), p=words.p_value(after["p_ttest"]),
+            n=after["n_paired"],
+        ))
+    satisfied = summary["satisfaction"][LAST]
+    if satisfied["n"]:
+        sentences.append(words("satisfied_sentence", when=words("at_last_cap"),
+                               pct=round(satisfied["satisfied_pct"]), n=satisfied["n"]))
+    relief = summary["relief"][LAST]
+    if relief["n"]:
+        sentences.append(words(
+            "relief_sentence", mean=words.number(relief["mean"]), sd=words.number(relief["sd"]),
+            n30=relief["ge30"]["n"], pct30=words.number(relief["ge30"]["pct"]),
+            n80=relief["ge80"]["n"], pct80=words.number(relief["ge80"]["pct"]),
+        ))
+    days = summary["follow_up_days"]
+    if days["n"]:
+        sentences.append(words("follow_up_sentence", mean=words.number(days["mean"]), sd=words.number(days["sd"]),
+                               n=days["n"]))
+    return sentences
+
+
+def _mean_series(table: dict, label: str, color: str, protocol: Protocol) -> Series:
+    points, intervals, counts = [], [], []
+    for timepoint in protocol.timepoints:
+        cell_ = table.get(timepoint.code)
+        if not cell_ or not cell_["n"]:
+            continue
+        x = timepoint.nominal_months()
+        points.append((x, cell_["mean"]))
+        intervals.append(mean_confidence_interval(cell_) or (cell_["mean"], cell_["mean"]))
+        counts.append(cell_["n"])
+    return Series(label, color, tuple(points), intervals=tuple(intervals), counts=tuple(counts))
+
+
+def _trajectory(summary: dict, words: Words, protocol: Protocol, width: float) -> KeepTogether:
+    outcomes = summary["outcomes"]
+    x = months_axis(0, 24, words("months_axis"))
+
+    def series(key: str, color: str) -> Series:
+        return _mean_series(outcomes[key], words(f"score.{key}") if words.has(f"score.{key}") else key, color,
+                            protocol)
+
+    panels = []
+    pain = [series(k, c) for k, c in (("nrs.lumbar", PALETTE[0]), ("nrs.radicular", PALETTE[1])) if k in outcomes]
+    if pain:
+        panels.append(Chart(words("chart_pain"), x, score_axis(0, 10), tuple(pain)))
+    if "odi.odi" in outcomes:
+        odi = score_spec("odi.odi")
+        panels.append(Chart(odi.label[words.language], x, score_axis(odi.minimum, odi.maximum),
+                            (series("odi.odi", PALETTE[0]),)))
+    sf12 = [series(k, c) for k, c in (("sf12.pcs", PALETTE[2]), ("sf12.mcs", PALETTE[3])) if k in outcomes]
+    if sf12:
+        panels.append(Chart(words("chart_sf12"), x, score_axis(0, 100), tuple(sf12),
+                            reference=(score_spec("sf12.pcs").reference or 50, words("norm"))))
+    relief = _mean_series(summary["relief"], words("relief"), PALETTE[4], protocol)
+    panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
+    cell_width = (width - 12) / 2
+    flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in panels]
+    rows = [flows[i:i + 2] + [""] * (2 - len(flows[i:i + 2])) for i in range(0, len(flows), 2)]
+    table = Table(rows, colWidths=[cell_width + 6] * 2)
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
+    return titled(words("trajectory_title"), table)

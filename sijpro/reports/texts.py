@@ -1,0 +1,267 @@
+"""The words of the reports in English and French, and numbers, dates and p-values as papers print them.
+
+Instrument and timepoint names come from their own data files; only the reports' own words live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sijpro.errors import UserError
+
+LANGUAGES = ("en", "fr")
+NBSP = "\u00a0"
+
+_TEXT: dict[str, tuple[str, str]] = {
+    # key: (English, French)
+    "patient_title": ("Patient-reported outcomes after sacroiliac-joint fusion",
+                      "Résultats rapportés par le patient après arthrodèse sacro-iliaque"),
+    "patient": ("Patient", "Patient(e)"),
+    "mrn": ("MRN", "N° de dossier"),
+    "age": ("Age", "Âge"),
+    "years": ("{n} years", "{n} ans"),
+    "sex": ("Sex", "Sexe"),
+    "sex.F": ("Female", "Femme"),
+    "sex.M": ("Male", "Homme"),
+    "sex.X": ("Other", "Autre"),
+    "index_surgery": ("Index surgery", "Intervention de référence"),
+    "side.left": ("left", "gauche"),
+    "side.right": ("right", "droite"),
+    "side.bilateral": ("bilateral", "bilatérale"),
+    "approach.lateral": ("lateral transiliac approach", "voie latérale transiliaque"),
+    "approach.posterior": ("posterior approach", "voie postérieure"),
+    "staged_side": ("Staged second side", "Second côté différé"),
+    "none": ("none", "aucun"),
+    "no_surgery": ("no index surgery recorded", "aucune intervention de référence enregistrée"),
+    "protocol": ("Protocol", "Protocole"),
+    "protocol_version": ("{name}, version {version}", "{name}, version {version}"),
+    "unknown": ("unknown", "inconnu"),
+    "months_axis": ("Months from surgery", "Mois depuis l’opération"),
+    "missing": ("missing", "manquant"),
+    "norm": ("US norm (50)", "norme US (50)"),
+    "chart_pain": ("Pain (NRS, 0-10)", "Douleur (EN, 0-10)"),
+    "chart_sf12": ("SF-12 summary scores", "Scores résumés du SF-12"),
+    "chart_relief": ("Pain relief and satisfaction", "Soulagement et satisfaction"),
+    "no_answer_yet": ("no answer yet", "pas encore de réponse"),
+    "timepoint": ("Timepoint", "Temps"),
+    "date": ("Date", "Date"),
+    "status": ("Status", "Statut"),
+    "status.in_window": ("in window", "dans la fenêtre"),
+    "status.late": ("late (+{days} d)", "en retard (+{days} j)"),
+    "status.early": ("early", "en avance"),
+    "status.missing": ("missing", "manquant"),
+    "status.cancelled": ("cancelled", "annulé"),
+    "status.due": ("due now", "à faire"),
+    "status.upcoming": ("upcoming", "à venir"),
+    "due_on": ("due {date}", "prévu le {date}"),
+    "satisfaction": ("Satisfaction", "Satisfaction"),
+    "score.nrs.lumbar": ("NRS back", "EN lombaire"),
+    "score.nrs.radicular": ("NRS leg", "EN radiculaire"),
+    "score.odi.odi": ("ODI", "ODI"),
+    "score.sf12.pcs": ("PCS", "PCS"),
+    "score.sf12.mcs": ("MCS", "MCS"),
+    "relief": ("Relief", "Soulagement"),
+    "patient_note": (
+        "Δ: change from before surgery. ✓: improved by at least the minimal clinically important difference "
+        "({mcid}). Missing answers are shown as missing, never as zero.",
+        "Δ : variation depuis l’avant-opération. ✓ : amélioration au moins égale à la différence minimale "
+        "cliniquement importante ({mcid}). Les réponses manquantes sont indiquées comme manquantes, jamais "
+        "comme zéro.",
+    ),
+    "points": ("{n} points", "{n} points"),
+    "page": ("Page {page} of {pages}", "Page {page} sur {pages}"),
+    "generated": ("Generated {when}", "Généré le {when}"),
+    "scoring": ("Scoring: {versions}", "Cotation : {versions}"),
+    # cohort
+    "cohort_title": ("Cohort summary", "Synthèse de la cohorte"),
+    "all_patients": ("all patients", "tous les patients"),
+    "filters": ("Patients: {filters}", "Patients : {filters}"),
+    "n_patients": ("{n} patients", "{n} patients"),
+    "where.fbss.1": ("with FBSS", "avec syndrome d’échec de chirurgie rachidienne"),
+    "where.fbss.0": ("without FBSS", "sans syndrome d’échec de chirurgie rachidienne"),
+    "where.prior_lumbosacral_fusion.1": ("with prior lumbosacral fusion", "avec arthrodèse lombo-sacrée antérieure"),
+    "where.prior_lumbosacral_fusion.0": ("without prior lumbosacral fusion",
+                                         "sans arthrodèse lombo-sacrée antérieure"),
+    "where.sex": ("sex {value}", "sexe {value}"),
+    "where.side": ("{value} side", "côté {value}"),
+    "where.approach": ("{value}", "{value}"),
+    "where.surgery_from": ("operated from {value}", "opérés à partir du {value}"),
+    "where.surgery_to": ("operated until {value}", "opérés jusqu’au {value}"),
+    "table1": ("Table 1. Baseline clinical and demographic variables",
+               "Tableau 1. Caractéristiques cliniques et démographiques initiales"),
+    "variable": ("Variable", "Variable"),
+    "mean_sd_or_n_pct": ("Mean ± SD or n (%)", "Moyenne ± ET ou n (%)"),
+    "mean_range": ("Mean (range)", "Moyenne (min–max)"),
+    "known": ("Known", "Renseigné"),
+    "age_years": ("Age at surgery (years)", "Âge à l’opération (ans)"),
+    "female": ("Sex, female", "Sexe, féminin"),
+    "bmi": ("BMI (kg/m²)", "IMC (kg/m²)"),
+    "fbss": ("History of failed back surgery syndrome", "Antécédent de syndrome d’échec de chirurgie rachidienne"),
+    "bilateral": ("Bilateral fusion", "Arthrodèse bilatérale"),
+    "prior_lumbar_surgeries": ("Prior lumbar surgeries", "Chirurgies lombaires antérieures"),
+    "prior_lumbosacral_fusion": ("Prior lumbosacral fusion", "Arthrodèse lombo-sacrée antérieure"),
+    "past_procedures": ("Past procedural history", "Antécédents de procédures"),
+    "SCS": ("Spinal cord stimulator", "Neurostimulation médullaire"),
+    "ISS": ("Interspinous spacer", "Espaceur interépineux"),
+    "IDDS": ("Intrathecal pump", "Pompe intrathécale"),
+    "MILD": ("Minimally invasive lumbar decompression", "Décompression lombaire mini-invasive"),
+    "RFA": ("Radiofrequency ablation", "Radiofréquence"),
+    "INJ": ("Injections", "Infiltrations"),
+    "follow_up_days": ("Time from SIJ fusion to last follow-up (days)",
+                       "Délai entre l’arthrodèse et le dernier suivi (jours)"),
+    "table_outcome": ("Table {number}. {score}", "Tableau {number}. {score}"),
+    "n": ("n", "n"),
+    "mean_sd": ("Mean ± SD", "Moyenne ± ET"),
+    "n_paired": ("Paired", "Appariés"),
+    "change": ("Change", "Variation"),
+    "pct_of_means": ("% of means", "% des moyennes"),
+    "mean_pct": ("Mean %", "% moyen"),
+    "p_t": ("p (t-test)", "p (test t)"),
+    "p_w": ("p (Wilcoxon)", "p (Wilcoxon)"),
+    "mcid_rate": ("MCID ≥{mcid}", "DMCI ≥{mcid}"),
+    "last": ("Last follow-up", "Dernier suivi"),
+    "last_lower": ("at last follow-up", "au dernier suivi"),
+    "before_surgery": ("before surgery", "avant l’opération"),
+    "outcome_note": (
+        "Changes are follow-up minus baseline on the patients with both values (paired); '% of means' is "
+        "the change of the paired means, 'Mean %' the mean of each patient's change (baseline 0 left out). "
+        "p: paired t-test and Wilcoxon signed-rank test. MCID: patients improved by at least the minimal "
+        "clinically important difference.",
+        "Variations : suivi moins valeur initiale, chez les patients ayant les deux mesures (appariés) ; "
+        "« % des moyennes » est la variation des moyennes appariées, « % moyen » la moyenne des variations "
+        "individuelles (valeur initiale 0 exclue). p : test t apparié et test des rangs signés de Wilcoxon. "
+        "DMCI : patients améliorés d’au moins la différence minimale cliniquement importante.",
+    ),
+    "went_from": (
+        "{score} went from {before} before surgery to {after} {when}, {change} ({p}; n={n} paired).",
+        "{score} : de {before} avant l’opération à {after} {when}, {change} ({p} ; n={n} appariés).",
+    ),
+    "reduction": ("a reduction of {pct}%", "soit une diminution de {pct} %"),
+    "increase": ("an increase of {pct}%", "soit une augmentation de {pct} %"),
+    "no_change": ("no change", "sans changement"),
+    "at_last_cap": ("At the last follow-up", "Au dernier suivi"),
+    "results": ("Results", "Résultats"),
+    "chart_relief_mean": ("Pain relief (%)", "Soulagement de la douleur (%)"),
+    "satisfaction_title": ("Table {number}. Satisfaction with the surgery",
+                           "Tableau {number}. Satisfaction après l’opération"),
+    "satisfied_sentence": (
+        "{when}, {pct}% of patients were satisfied or very satisfied with the surgery (n={n}).",
+        "{when}, {pct} % des patients étaient satisfaits ou très satisfaits de l’opération (n={n}).",
+    ),
+    "satisfied_or_very": ("Satisfied or very satisfied", "Satisfaits ou très satisfaits"),
+    "relief_title": ("Table {number}. Patient-reported pain relief (%) at last follow-up",
+                     "Tableau {number}. Soulagement de la douleur rapporté par le patient (%) au dernier suivi"),
+    "relief_by_timepoint": ("Table {number}. Patient-reported pain relief (%) by timepoint",
+                            "Tableau {number}. Soulagement de la douleur rapporté (%) par temps de suivi"),
+    "relief_col": ("Patient-reported pain relief (%)", "Soulagement de la douleur rapporté (%)"),
+    "overall_mean": ("Overall mean (n={n})", "Moyenne globale (n={n})"),
+    "ge": ("Greater than or equal to {threshold}%", "Supérieur ou égal à {threshold} %"),
+    "relief_sentence": (
+        "At the last follow-up, the mean patient-reported pain relief was {mean}% ± {sd}%; {n30} patients "
+        "({pct30}%) reported relief of ≥30% and {n80} ({pct80}%) of ≥80%.",
+        "Au dernier suivi, le soulagement moyen rapporté était de {mean} % ± {sd} % ; {n30} patients "
+        "({pct30} %) rapportaient un soulagement ≥30 % et {n80} ({pct80} %) ≥80 %.",
+    ),
+    "follow_up_sentence": (
+        "The mean time between SIJ fusion and the last follow-up was {mean} ± {sd} days (n={n}).",
+        "Le délai moyen entre l’arthrodèse et le dernier suivi était de {mean} ± {sd} jours (n={n}).",
+    ),
+    "trajectory_title": ("Figure 1. Mean scores by timepoint (95% confidence interval; n under each point)",
+                         "Figure 1. Scores moyens par temps de suivi (intervalle de confiance à 95 % ; n sous "
+                         "chaque point)"),
+    "no_patients": ("No patient matches these filters.", "Aucun patient ne correspond à ces filtres."),
+}
+
+_MONTHS = (
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+)
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise UserError(f"language {language!r} is not available; use one of: {', '.join(LANGUAGES)}")
+    return language
+
+
+class Words:
+    """The reports' words and number formats in one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = check_language(language)
+        self._index = LANGUAGES.index(language)
+
+    def has(self, key: str) -> bool:
+        return key in _TEXT
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = _TEXT[key][self._index].format(**values)
+        return _french_spaces(text) if self.language == "fr" else text
+
+    def number(self, value: float | None, decimals: int = 1) -> str:
+        """``8.4`` in English, ``8,4`` in French; an en dash when there is no number."""
+        if value is None:
+            return "–"
+        text = f"{value:.{decimals}f}"
+        if text.startswith("-") and float(text) == 0:
+            text = text[1:]
+        return text.replace(".", ",") if self.language == "fr" else text
+
+    def plain(self, value: float) -> str:
+        """A value as entered (``7``, ``45.5``): no trailing zeros for whole numbers."""
+        return self.number(value, 0) if float(value).is_integer() else self.number(value, 1)
+
+    def signed(self, value: float | None, decimals: int = 1) -> str:
+        if value is None:
+            return "–"
+        text = self.number(value, decimals)
+        return text if text.startswith("-") or text.strip("0,.") == "" else f"+{text}"
+
+    def pct(self, value: float | None, decimals: int = 1) -> str:
+        if value is None:
+            return "–"
+        return f"{self.number(value, decimals)}{NBSP if self.language == 'fr' else ''}%"
+
+    def mean_range(self, cell: dict) -> str:
+        """``8.4 (7–10)``, seed 000's style."""
+        if not cell.get("n"):
+            return "–"
+        return f"{self.number(cell['mean'])} ({self.plain(cell['min'])}–{self.plain(cell['max'])})"
+
+    def mean_sd(self, cell: dict, *, percent: bool = False) -> str:
+        """``69.8 ± 9.0`` (``67.6% ± 28.9%``), seed 003's style; no SD when undefined (n = 1)."""
+        if not cell.get("n"):
+            return "–"
+        show = self.pct if percent else self.number
+        if cell.get("sd") is None:
+            return show(cell["mean"])
+        return f"{show(cell['mean'])} ± {show(cell['sd'])}"
+
+    def count_pct(self, cell: dict) -> str:
+        """``60 (54.1%)``."""
+        if cell.get("pct") is None:
+            return f"{cell.get('n', 0)}"
+        return f"{cell['n']} ({self.pct(cell['pct'])})"
+
+    def p_value(self, p: float | None) -> str:
+        """As the papers print them: ``p<0.001``, else three decimals (``p=0.023``)."""
+        if p is None:
+            return "–"
+        if p < 0.001:
+            return f"p<{self.number(0.001, 3)}"
+        return f"p={self.number(p, 3)}"
+
+    def date(self, day: dt.date | None) -> str:
+        if day is None:
+            return "–"
+        return f"{day.day} {_MONTHS[self._index][day.month - 1]} {day.year}"
+
+    def moment(self, when: dt.datetime) -> str:
+        return f"{self.date(when.date())} {when:%H:%M}"
+
+
+def _french_spaces(text: str) -> str:
+    """French typography: a non-breaking space before %, : and ; so they never start a line."""
+    for mark in ("%", ":", ";"):
+        text = text.replace(f" {mark}", f"{NBSP}{mark}")
+    return text
