@@ -90,5 +90,7 @@ def mean_confidence_interval(cell: Stats, level: float = 0.95) -> tuple[float, f
     n, mean, sd = cell.get("n"), cell.get("mean"), cell.get("sd")
     if not isinstance(n, int) or n < 2 or mean is None or sd is None:
         return None
+    if sd == 0:
+        return float(mean), float(mean)
     low, high = stats.t.interval(level, n - 1, loc=mean, scale=sd / math.sqrt(n))
     return float(low), float(high)

@@ -146,9 +146,8 @@ class ChartPainter:
                 self._line(series)
         self._counts()
         if self.chart.empty_label and not any(s.points for s in self.chart.series):
-            c.setFont(ITALIC, TICK_SIZE + 1)
-            c.setFillColor(MUTED)
-            c.drawCentredString((self.left + self.right) / 2, (self.bottom + self.top) / 2, self.chart.empty_label)
+            self._boxed((self.left + self.right) / 2, (self.bottom + self.top) / 2, self.chart.empty_label,
+                        TICK_SIZE + 1, centred=True)
         c.restoreState()
 
     def _title_and_legend(self) -> None:
@@ -242,12 +241,21 @@ class ChartPainter:
         c.line(page_x, self.bottom, page_x, self.top)
         c.setDash()
         c.saveState()
-        c.translate(page_x - 1.5, self.top - 2)
+        c.translate(page_x + SMALL_SIZE / 2 - 1, self.top - 2)
         c.rotate(-90)
-        c.setFont(ITALIC, SMALL_SIZE)
-        c.setFillColor(MUTED)
-        c.drawString(0, 0, self.chart.missing_label)
+        self._boxed(0, 0, self.chart.missing_label, SMALL_SIZE)
         c.restoreState()
+
+    def _boxed(self, x: float, y: float, text: str, size: float, *, centred: bool = False) -> None:
+        """Italic grey words on a white patch, readable over grid and data lines."""
+        c = self.canvas
+        width = text_width(text, ITALIC, size)
+        left = x - width / 2 if centred else x
+        c.setFillColor(HexColor("#FFFFFF"))
+        c.rect(left - 1, y - size * 0.25, width + 2, size * 1.05, stroke=0, fill=1)
+        c.setFillColor(MUTED)
+        c.setFont(ITALIC, size)
+        c.drawString(left, y, text)
 
     def _axis_of(self, series: Series) -> Axis:
         return self.chart.right if series.on_right_axis and self.chart.right is not None else self.chart.y

@@ -120,7 +120,7 @@ def render(story: Sequence[Flowable], *, size: str, title: str, footer: Footer, 
     buffer = io.BytesIO()
     width, height = page_size(size)
     document = BaseDocTemplate(
-        buffer, pagesize=(width, height), invariant=1, title=title, author="SIJ-PRO",
+        buffer, pagesize=(width, height), invariant=1, title=title, subject=title, author="SIJ-PRO",
         creator=f"SIJ-PRO {__version__}", producer="SIJ-PRO", lang=language,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN - 6, bottomMargin=FOOTER_HEIGHT + 10,
     )

@@ -291,7 +291,7 @@ def _table(page: PatientPage, width: float) -> Table:
             if missing:
                 missing_cells.append((column, row))
         rows.append(cells)
-    fractions = (56, 56, 60, *(47,) * (len(page.keys) - 2), 66, 50)
+    fractions = (56, 54, 58, *(47,) * (len(page.keys) - 2), 64, 56)
     scale = width / sum(fractions)
     table = Table(rows, colWidths=[f * scale for f in fractions], repeatRows=1)
     style = TableStyle(GRID_TABLE.getCommands())
