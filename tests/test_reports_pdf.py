@@ -52,7 +52,8 @@ def course() -> dict:
 def followed():
     visits = course()
     # the due date of m6 is 2024-09-15, its window closed on 2024-10-27: missing on the report day
-    return patient(7, visits, surgery=SURGERY, given_name="Élodie", family_name="Martin", birth_date=dt.date(1958, 2, 1))
+    return patient(7, visits, surgery=SURGERY, given_name="Élodie", family_name="Martin",
+                   birth_date=dt.date(1958, 2, 1))
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_patient_pdf_shows_the_patients_figures(followed, report_day) -> None:
                      "Months from surgery", "Oswestry Disability Index (%)", "US norm (50)"):
         assert expected in text, expected
     baseline = between(text, "Before", "6 weeks")
-    assert ["8", "6", "64", "27.4", "41.2"] == baseline.split("surgery", 1)[1].split()[-5:]
+    assert baseline.split("surgery", 1)[1].split()[-5:] == ["8", "6", "64", "27.4", "41.2"]
     m3 = between(text, "3 months", "6 months")
     assert "late (+9 d)" in m3
     assert "5\nΔ -3 ✓" in m3  # NRS back 8 -> 5: the MCID of 2 points is reached
@@ -104,7 +105,9 @@ def test_french_is_the_patients_language(followed, report_day) -> None:
     assert "Before surgery" in english.replace("\n", " ") and "27.4" in english
 
 
-@pytest.mark.parametrize(("size", "box"), [("a4", (595.28, 841.89)), ("letter", (612.0, 792.0)), ("Letter", (612, 792))])
+@pytest.mark.parametrize(("size", "box"), [
+    ("a4", (595.28, 841.89)), ("letter", (612.0, 792.0)), ("Letter", (612, 792)),
+])
 def test_page_sizes(followed, size: str, box: tuple[float, float]) -> None:
     for pdf in (patient_pdf(followed, generated_at=WHEN, size=size),
                 cohort_pdf(cohort_summary([followed]), generated_at=WHEN, size=size)):
@@ -136,7 +139,7 @@ def test_same_input_gives_the_same_bytes_in_another_process(followed, report_day
         "from sijpro.reports import patient_pdf\n"
         "from tests.test_reports_pdf import course\n"
         "from tests.outcome_builders import patient\n"
-        f"p = patient(7, course(), surgery=dt.date(2024, 3, 15), given_name='Élodie', family_name='Martin', "
+        "p = patient(7, course(), surgery=dt.date(2024, 3, 15), given_name='Élodie', family_name='Martin', "
         "birth_date=dt.date(1958, 2, 1))\n"
         "sys.stdout.buffer.write(patient_pdf(p, generated_at=dt.datetime(2025, 1, 20, 16, 45)))\n"
     )
