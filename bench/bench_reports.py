@@ -1,0 +1,129 @@
+"""Report speed: per-patient PDF in ``report all`` against a naive page, and the 10,000-patient cohort summary.
+
+The naive page is what one would write first: a pyplot 2x2 figure per patient saved as a 150 dpi PNG and
+placed with reportlab's SimpleDocTemplate (pyplot is allowed here, never in ``sijpro``). Both are timed
+in the same run on the same patients. Input: a 300-patient demo database when the storage layer is
+installed, else the synthetic records of ``tests/cohort_factory.py`` (said in the result's name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.common import BenchResult, best_of
+from sijpro.analysis import cohort_summary
+from sijpro.records import PatientOutcomes
+from sijpro.reports import cohort_pdf
+from sijpro.reports.batch import PageSettings, report_all
+
+PATIENTS = 300
+NAIVE_SAMPLE = 40
+COHORT = 10_000
+TODAY = dt.date(2026, 1, 15)
+GENERATED = dt.datetime(2026, 1, 15, 9, 30)
+
+
+def demo_outcomes(directory: Path, patients: int) -> tuple[list[PatientOutcomes], str]:
+    """The demo cohort loaded through the real database, or the test generator's records without one."""
+    try:
+        from sijpro.demo import generate_demo_cohort
+        from sijpro.services.clinic import Clinic
+    except ImportError:
+        from tests.cohort_factory import make_cohort
+
+        return make_cohort(patients, seed=5, today=TODAY), "synthetic records"
+    url = f"sqlite:///{directory / 'bench.sqlite'}"
+    Clinic.init(url)
+    with Clinic.open(url, actor="bench") as clinic:
+        clinic.imports.load(generate_demo_cohort(patients, seed=5, today=TODAY))
+        return clinic.outcomes.cohort(), "demo database"
+
+
+def naive_page(outcomes: PatientOutcomes, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: TID251 (the naive baseline is the point)
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table
+
+    figure, axes = plt.subplots(2, 2, figsize=(8, 6))
+    for axis, keys in zip(axes.flat, (("nrs.lumbar", "nrs.radicular"), ("odi.odi",), ("sf12.pcs", "sf12.mcs"),
+                                      ("relief.percent",)), strict=True):
+        for key in keys:
+            points = [(i, t.scores[key]) for i, t in enumerate(outcomes.timepoints) if t.scores.get(key) is not None]
+            axis.plot([x for x, _ in points], [y for _, y in points], marker="o", label=key)
+        axis.legend()
+    image = io.BytesIO()
+    figure.savefig(image, format="png", dpi=150)
+    plt.close(figure)
+    image.seek(0)
+    styles = getSampleStyleSheet()
+    rows = [["timepoint", "date", *sorted({k for t in outcomes.timepoints for k in t.scores})]]
+    for t in outcomes.timepoints:
+        rows.append([t.timepoint, str(t.completed_on or ""), *(str(t.scores.get(k, "")) for k in rows[0][2:])])
+    document = SimpleDocTemplate(str(path), pagesize=A4)
+    document.build([Paragraph(outcomes.patient.display_name, styles["Title"]), Image(image, 480, 360),
+                    Table(rows)])
+
+
+def _per_patient_ms(seconds: float, count: int) -> float:
+    return seconds / count * 1000
+
+
+def _report_all(outcomes: Sequence[PatientOutcomes], workers: int | None) -> float:
+    settings = PageSettings(GENERATED, clinic="Bench clinic")
+    best = float("inf")
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            report_all(outcomes, Path(out), settings, workers=workers)
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run() -> list[BenchResult]:
+    from tests.cohort_factory import make_cohort
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        outcomes, source = demo_outcomes(Path(tmp), PATIENTS)
+        sample = outcomes[:NAIVE_SAMPLE]
+        naive_page(sample[0], Path(tmp) / "warm.pdf")
+
+        def naive() -> None:
+            for index, record in enumerate(sample):
+                naive_page(record, Path(tmp) / f"naive-{index}.pdf")
+
+        naive_ms = _per_patient_ms(best_of(naive, 2), len(sample))
+        for workers, label in ((None, "default workers"), (1, "1 process")):
+            ours = _per_patient_ms(_report_all(outcomes, workers), len(outcomes))
+            results.append(BenchResult(
+                name=f"report all, {len(outcomes)} patients ({source}, {label})", figure=ours, unit="ms/patient",
+                baseline_name="naive pyplot page", baseline=naive_ms, target="<= 1/10 of naive",
+            ))
+    cohort = make_cohort(COHORT, seed=9, today=TODAY)
+
+    def plain_pass() -> None:
+        total = 0.0
+        for record in cohort:
+            for timepoint in record.timepoints:
+                total += sum(value for value in timepoint.scores.values() if value is not None)
+
+    def summary_json_pdf() -> None:
+        summary = cohort_summary(cohort)
+        json.dumps(summary, allow_nan=False)
+        cohort_pdf(summary, generated_at=GENERATED)
+
+    results.append(BenchResult(
+        name=f"cohort summary JSON + PDF, {COHORT:,} patients (from records)", figure=best_of(summary_json_pdf, 3),
+        unit="s", baseline_name="one plain pass over the scores", baseline=best_of(plain_pass, 3), target="< 3 s",
+    ))
+    return results
