@@ -32,8 +32,9 @@ GENERATED = dt.datetime(2026, 1, 15, 9, 30)
 def demo_outcomes(directory: Path, patients: int) -> tuple[list[PatientOutcomes], str]:
     """The demo cohort loaded through the real database, or the test generator's records without one."""
     try:
-        from sijpro.demo import generate_demo_cohort
         from sijpro.services.clinic import Clinic
+
+        from sijpro.demo import generate_demo_cohort
     except ImportError:
         from tests.cohort_factory import make_cohort
 
