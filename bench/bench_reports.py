@@ -2,8 +2,8 @@
 
 The naive page is what one would write first: a pyplot 2x2 figure per patient saved as a 150 dpi PNG and
 placed with reportlab's SimpleDocTemplate (pyplot is allowed here, never in ``sijpro``). Both are timed
-in the same run on the same patients. Input: a 300-patient demo database when the storage layer is
-installed, else the synthetic records of ``tests/cohort_factory.py`` (said in the result's name).
+in the same run on the same patients, read from a 300-patient demo database. The 10,000-patient summary
+runs on the synthetic records of ``tests/cohort_factory.py`` (the database load is storage's benchmark).
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from pathlib import Path
 
 from bench.common import BenchResult, best_of
 from sijpro.analysis import cohort_summary
+from sijpro.demo import generate_demo_cohort
 from sijpro.records import PatientOutcomes
 from sijpro.reports import cohort_pdf
 from sijpro.reports.batch import PageSettings, report_all
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
 
 PATIENTS = 300
 NAIVE_SAMPLE = 40
@@ -29,21 +32,14 @@ TODAY = dt.date(2026, 1, 15)
 GENERATED = dt.datetime(2026, 1, 15, 9, 30)
 
 
-def demo_outcomes(directory: Path, patients: int) -> tuple[list[PatientOutcomes], str]:
-    """The demo cohort loaded through the real database, or the test generator's records without one."""
-    try:
-        from sijpro.services.clinic import Clinic
-
-        from sijpro.demo import generate_demo_cohort
-    except ImportError:
-        from tests.cohort_factory import make_cohort
-
-        return make_cohort(patients, seed=5, today=TODAY), "synthetic records"
+def demo_outcomes(directory: Path, patients: int) -> list[PatientOutcomes]:
+    """The demo cohort imported into a real SQLite database and read back as ``report all`` reads it."""
     url = f"sqlite:///{directory / 'bench.sqlite'}"
-    Clinic.init(url)
-    with Clinic.open(url, actor="bench") as clinic:
+    clock = FixedClock(TODAY)
+    Clinic.init(url, clock=clock)
+    with Clinic.open(url, actor="bench", clock=clock) as clinic:
         clinic.imports.load(generate_demo_cohort(patients, seed=5, today=TODAY))
-        return clinic.outcomes.cohort(), "demo database"
+        return clinic.outcomes.cohort()
 
 
 def naive_page(outcomes: PatientOutcomes, path: Path) -> None:
@@ -95,7 +91,7 @@ def run() -> list[BenchResult]:
 
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        outcomes, source = demo_outcomes(Path(tmp), PATIENTS)
+        outcomes = demo_outcomes(Path(tmp), PATIENTS)
         sample = outcomes[:NAIVE_SAMPLE]
         naive_page(sample[0], Path(tmp) / "warm.pdf")
 
@@ -107,7 +103,7 @@ def run() -> list[BenchResult]:
         for workers, label in ((None, "default workers"), (1, "1 process")):
             ours = _per_patient_ms(_report_all(outcomes, workers), len(outcomes))
             results.append(BenchResult(
-                name=f"report all, {len(outcomes)} patients ({source}, {label})", figure=ours, unit="ms/patient",
+                name=f"report all, {len(outcomes)}-patient demo database ({label})", figure=ours, unit="ms/patient",
                 baseline_name="naive pyplot page", baseline=naive_ms, target="<= 1/10 of naive",
             ))
     cohort = make_cohort(COHORT, seed=9, today=TODAY)

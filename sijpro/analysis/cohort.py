@@ -163,3 +163,8 @@ def _follow_up_days(patients: Sequence[PatientOutcomes]) -> list[int]:
         if o.index_procedure is not None and last is not None and last.completed_on is not None:
             days.append((last.completed_on - o.index_procedure.surgery_date).days)
     return days
+
+
+def scoring_versions(outcomes: Sequence[PatientOutcomes]) -> tuple[str, ...]:
+    """Every scoring version behind the numbers, for the report footer (re-scoring stays traceable)."""
+    return tuple(sorted({v for o in outcomes for tp in o.timepoints for v in tp.versions.values()}))

@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 from sijpro.analysis.scores import MCID_TOLERANCE
 
@@ -73,6 +72,8 @@ def paired_comparison(
     nonzero = before != 0
     if nonzero.any():
         result["mean_pct_change"] = float((change[nonzero] / before[nonzero] * 100).mean())
+    from scipy import stats  # here, not at the top: it takes most of a second and patient PDFs never need it
+
     if n >= 2 and np.ptp(change) > 0:
         result["p_ttest"] = finite(stats.ttest_rel(after, before).pvalue)
     if n >= 2 and change.any():
@@ -92,5 +93,6 @@ def mean_confidence_interval(cell: Stats, level: float = 0.95) -> tuple[float, f
         return None
     if sd == 0:
         return float(mean), float(mean)
+    from scipy import stats
     low, high = stats.t.interval(level, n - 1, loc=mean, scale=sd / math.sqrt(n))
     return float(low), float(high)

@@ -1,9 +1,8 @@
 """Every patient's trajectory PDF into one folder (``report all``), on several processes when it pays.
 
 Each file is written beside its target and renamed, so a crash or a cancel never leaves half a PDF:
-the folder holds whole reports only. Worker processes come from a fork server (or spawn where there is
-none), never a plain fork, because the GUI calls this from a thread and forking a threaded process
-can deadlock.
+the folder holds whole reports only. Workers are forked only from a single-threaded process: the GUI
+calls this from a thread, and forking a threaded process can deadlock, so it gets a fork server.
 """
 
 from __future__ import annotations
@@ -12,30 +11,46 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-import tempfile
+import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from sijpro.errors import UserError
+from sijpro.exchange.output import export_file
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
 from sijpro.records import PatientOutcomes
 from sijpro.reports.patient import patient_pdf
 
-PARALLEL_FROM = 60
-"""Below this many patients one process is faster than starting workers (measured in bench/)."""
+PARALLEL_FROM = 100
+"""Below this many patients one process is about as fast as starting workers (measured in bench/)."""
 CHUNK = 16
 
 
 @dataclass(frozen=True)
 class PageSettings:
+    """What every page of a batch shares; picklable, so worker processes get it whole."""
+
     generated_at: dt.datetime
     clinic: str = ""
     size: str = "a4"
     language: str | None = None
-    protocol: Protocol | None = None
+    """None: each patient's own language."""
+    protocols: tuple[Protocol, ...] = ()
+    """Every protocol version the clinic has used; each patient is reported against their own."""
+
+    def protocol_for(self, outcomes: PatientOutcomes) -> Protocol | None:
+        for protocol in self.protocols:
+            if (protocol.name, protocol.version) == (outcomes.protocol_name, outcomes.protocol_version):
+                return protocol
+        return self.protocols[-1] if self.protocols else None
+
+    def render(self, outcomes: PatientOutcomes) -> bytes:
+        return patient_pdf(outcomes, generated_at=self.generated_at, clinic=self.clinic, language=self.language,
+                           size=self.size, protocol=self.protocol_for(outcomes))
 
 
 def file_names(outcomes: Sequence[PatientOutcomes]) -> list[str]:
@@ -53,22 +68,13 @@ def file_names(outcomes: Sequence[PatientOutcomes]) -> list[str]:
 
 
 def write_pdf(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".sijpro-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with export_file(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def _write_chunk(jobs: list[tuple[PatientOutcomes, str]], settings: PageSettings) -> int:
     for outcomes, path in jobs:
-        write_pdf(Path(path), patient_pdf(
-            outcomes, generated_at=settings.generated_at, clinic=settings.clinic, language=settings.language,
-            size=settings.size, protocol=settings.protocol,
-        ))
+        write_pdf(Path(path), settings.render(outcomes))
     return len(jobs)
 
 
@@ -107,7 +113,11 @@ def report_all(
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    """Plain fork where it is safe (Linux, no other thread): the workers start in milliseconds with
+    everything imported. Otherwise a fork server, whose one start-up import is shared by the workers."""
     methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["sijpro.reports.patient"])

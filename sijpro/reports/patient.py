@@ -265,7 +265,7 @@ def _score_text(page: PatientPage, point: TrajectoryPoint, key: str) -> tuple[st
     text = _value_text(page, key, value)
     change = point.changes.get(key)
     if change is not None:
-        decimals = 1 if key.startswith("sf12.") or not float(change).is_integer() else 0
+        decimals = 1 if key.startswith("sf12.") or abs(change - round(change)) > 1e-9 else 0
         text += f"\nΔ {page.words.signed(change, decimals)}"
         if point.mcid_reached.get(key):
             text += " ✓"

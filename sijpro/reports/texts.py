@@ -209,7 +209,7 @@ class Words:
 
     def plain(self, value: float) -> str:
         """A value as entered (``7``, ``45.5``): no trailing zeros for whole numbers."""
-        return self.number(value, 0) if float(value).is_integer() else self.number(value, 1)
+        return self.number(value, 0) if _whole(value) else self.number(value, 1)
 
     def signed(self, value: float | None, decimals: int = 1) -> str:
         if value is None:
@@ -265,3 +265,8 @@ def _french_spaces(text: str) -> str:
     for mark in ("%", ":", ";"):
         text = text.replace(f" {mark}", f"{NBSP}{mark}")
     return text
+
+
+def _whole(value: float) -> bool:
+    """True for 56.00000000000001 too: ODI arithmetic leaves such crumbs."""
+    return abs(value - round(value)) < 1e-9

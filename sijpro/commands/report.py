@@ -1,0 +1,144 @@
+"""``sijpro report patient MRN -o FILE.pdf``, ``report all --out-dir DIR``, ``report cohort -o FILE.pdf``.
+
+Reports only read the database. The generation time printed in the footers is now, or
+``$SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), so a rerun can give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sijpro.errors import UserError
+from sijpro.progress import TerminalBar
+from sijpro.reports.document import PAGE_SIZES
+from sijpro.reports.texts import LANGUAGES
+
+if TYPE_CHECKING:
+    from sijpro.services.clinic import Clinic
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report", help="trajectory PDFs per patient and the cohort summary (PDF and JSON)",
+        description="Patient trajectory PDFs and the cohort summary of the seed studies' tables.",
+    )
+    kinds = parser.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+
+    patient = kinds.add_parser("patient", help="one patient's trajectory PDF")
+    patient.add_argument("mrn", metavar="MRN")
+    patient.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    _page_options(patient, language_help="default: the patient's own language")
+    patient.set_defaults(handler=run_patient)
+
+    every = kinds.add_parser("all", help="one trajectory PDF per patient, named after the MRN")
+    every.add_argument("--out-dir", type=Path, required=True, metavar="DIR", help="created if needed")
+    every.add_argument("--workers", type=int, metavar="N", help="processes (default: one per core for large clinics)")
+    _page_options(every, language_help="default: each patient's own language")
+    every.set_defaults(handler=run_all)
+
+    cohort = kinds.add_parser("cohort", help="cohort summary PDF, and its numbers as JSON")
+    cohort.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    cohort.add_argument("--json", type=Path, metavar="FILE", help="also write the summary as JSON (DESIGN.md)")
+    cohort.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
+                        help="subgroup, repeatable: fbss, sex, side, approach, prior_lumbosacral_fusion (0/1), "
+                        "surgery_from, surgery_to (YYYY-MM-DD)")
+    cohort.add_argument("--mcid", action="append", default=[], metavar="SCORE=POINTS",
+                        help="responder threshold instead of the default, e.g. odi.odi=10")
+    _page_options(cohort, language_help="default: en")
+    cohort.set_defaults(handler=run_cohort)
+
+
+def _page_options(parser: argparse.ArgumentParser, *, language_help: str) -> None:
+    parser.add_argument("--language", choices=LANGUAGES, help=language_help)
+    parser.add_argument("--page-size", choices=tuple(PAGE_SIZES), default="a4", help="default: a4")
+    parser.add_argument("--clinic", default=os.environ.get("SIJPRO_CLINIC_NAME", ""), metavar="NAME",
+                        help="clinic name in the header (default: $SIJPRO_CLINIC_NAME)")
+
+
+def generation_time() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+        except ValueError:
+            raise UserError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _open(args: argparse.Namespace) -> Clinic:
+    from sijpro.services.clinic import Clinic
+
+    try:
+        actor = getpass.getuser()
+    except (KeyError, OSError):
+        actor = "cli"
+    return Clinic.open(args.db, actor=actor)
+
+
+def run_patient(args: argparse.Namespace) -> int:
+    from sijpro.reports.batch import PageSettings, write_pdf
+
+    with _open(args) as clinic:
+        record = clinic.patients.by_mrn(args.mrn)
+        if record is None:
+            raise UserError(f"no patient with MRN {args.mrn!r}")
+        outcomes = clinic.outcomes.patient(record.id)
+        settings = PageSettings(generation_time(), args.clinic, args.page_size, args.language,
+                                tuple(clinic.protocols.versions()))
+    write_pdf(args.output, settings.render(outcomes))
+    return 0
+
+
+def run_all(args: argparse.Namespace) -> int:
+    from sijpro.reports.batch import PageSettings, report_all
+
+    if args.workers is not None and args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    with _open(args) as clinic:
+        outcomes = clinic.outcomes.cohort()
+        settings = PageSettings(generation_time(), args.clinic, args.page_size, args.language,
+                                tuple(clinic.protocols.versions()))
+    paths = report_all(outcomes, args.out_dir, settings, progress=TerminalBar("patient reports"),
+                       workers=args.workers)
+    print(f"{len(paths)} patient reports in {args.out_dir}")
+    return 0
+
+
+def _mcid(pairs: list[str]) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            thresholds[key.strip()] = float(value)
+        except ValueError:
+            raise UserError(f"--mcid {pair!r}: expected SCORE=POINTS, e.g. odi.odi=10") from None
+    return thresholds
+
+
+def run_cohort(args: argparse.Namespace) -> int:
+    from sijpro.analysis import cohort_summary, parse_where, scoring_versions
+    from sijpro.exchange.output import export_file
+    from sijpro.reports import cohort_pdf
+    from sijpro.reports.batch import write_pdf
+
+    where = parse_where(args.where)
+    mcid = _mcid(args.mcid)
+    with _open(args) as clinic:
+        outcomes = clinic.outcomes.cohort()
+        protocol = clinic.protocols.current()
+    summary = cohort_summary(outcomes, where=where, mcid=mcid, protocol=protocol)
+    pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=args.clinic, where=where,
+                     language=args.language or "en", size=args.page_size, protocol=protocol, mcid=mcid,
+                     versions=scoring_versions(outcomes))
+    if args.json is not None:
+        with export_file(args.json) as temporary:
+            temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                                 encoding="utf-8")
+    write_pdf(args.output, pdf)
+    return 0
