@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
 from sijpro.reports.document import PAGE_SIZES
 from sijpro.reports.texts import LANGUAGES
-
-if TYPE_CHECKING:
-    from sijpro.services.clinic import Clinic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,20 +67,10 @@ def generation_time() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _open(args: argparse.Namespace) -> Clinic:
-    from sijpro.services.clinic import Clinic
-
-    try:
-        actor = getpass.getuser()
-    except (KeyError, OSError):
-        actor = "cli"
-    return Clinic.open(args.db, actor=actor)
-
-
 def run_patient(args: argparse.Namespace) -> int:
     from sijpro.reports.batch import PageSettings, write_pdf
 
-    with _open(args) as clinic:
+    with open_clinic(args) as clinic:
         record = clinic.patients.by_mrn(args.mrn)
         if record is None:
             raise UserError(f"no patient with MRN {args.mrn!r}")
@@ -100,7 +86,7 @@ def run_all(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be at least 1")
-    with _open(args) as clinic:
+    with open_clinic(args) as clinic:
         outcomes = clinic.outcomes.cohort()
         settings = PageSettings(generation_time(), args.clinic, args.page_size, args.language,
                                 tuple(clinic.protocols.versions()))
@@ -129,7 +115,7 @@ def run_cohort(args: argparse.Namespace) -> int:
 
     where = parse_where(args.where)
     mcid = _mcid(args.mcid)
-    with _open(args) as clinic:
+    with open_clinic(args) as clinic:
         outcomes = clinic.outcomes.cohort()
         protocol = clinic.protocols.current()
     summary = cohort_summary(outcomes, where=where, mcid=mcid, protocol=protocol)
