@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sijpro.exchange import export_csv, fhir, redcap
-from sijpro.exchange.subjects import AGE_TOP_CODE, age_at, prepare_export, study_ids, subjects
+from sijpro.exchange.subjects import AGE_TOP_CODE, age_at, local_day, prepare_export, study_ids, subjects
 from sijpro.protocol import default_protocol
 from tests.exchange_data import make_courses
 
@@ -44,6 +44,7 @@ def test_no_identifier_of_any_patient_in_any_file(exported) -> None:
         if patient.birth_date:
             secrets.append(patient.birth_date.isoformat())
         secrets.append(course.index_procedure.surgery_date.isoformat())
+        secrets.extend(local_day(q.response.completed_at).isoformat() for q in course.questionnaires)
         secrets.extend(q.response.completed_at.date().isoformat() for q in course.questionnaires)
         for secret in secrets:
             for path, data in files.items():

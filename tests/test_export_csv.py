@@ -11,7 +11,7 @@ import pytest
 
 from sijpro.exchange import export_csv
 from sijpro.exchange.import_csv import parse_import_files
-from sijpro.exchange.subjects import AnsweredQuestionnaire, PatientCourse, prepare_export
+from sijpro.exchange.subjects import AnsweredQuestionnaire, PatientCourse, local_day, prepare_export
 from sijpro.protocol import default_protocol
 from sijpro.records import ImportBatch, PatientRecord, ProcedureRecord, ResponseRecord, ScoreValue
 from sijpro.scoring import score_answers
@@ -26,7 +26,7 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def courses_from_batch(batch: ImportBatch) -> list[PatientCourse]:
-    """What a database would hold after importing ``batch`` (scored on import, completed at midnight)."""
+    """What a database would hold after importing ``batch`` (scored on import, completed at noon UTC)."""
     protocol = default_protocol()
     courses = []
     for number, (draft, procedure) in enumerate(batch.patients, start=1):
@@ -35,7 +35,7 @@ def courses_from_batch(batch: ImportBatch) -> list[PatientCourse]:
         answered = []
         for q in (q for q in batch.questionnaires if q.mrn == draft.mrn):
             scored = score_answers(q.instrument, q.answers, **protocol.scoring_options(q.instrument))
-            moment = dt.datetime.combine(q.completed_on, dt.time())
+            moment = dt.datetime.combine(q.completed_on, dt.time(12))
             answered.append(AnsweredQuestionnaire(q.timepoint, ResponseRecord(
                 id=len(answered) + 1, visit_id=0, instrument=q.instrument, mode=q.mode, language=q.language,
                 status="complete", started_at=moment, completed_at=moment, answers=dict(q.answers),
@@ -68,7 +68,7 @@ def test_import_files_read_back_and_export_again_byte_identical(tmp_path: Path) 
     for q in batch.questionnaires:
         response = expected[(q.mrn, q.timepoint, q.instrument)]
         assert q.answers == response.answers
-        assert q.completed_on == response.completed_at.date()
+        assert q.completed_on == local_day(response.completed_at)
     export(courses_from_batch(batch), tmp_path / "second")
     for name in names:
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
@@ -92,7 +92,7 @@ def test_wide_file_has_one_row_per_patient_and_timepoint_with_scores(tmp_path: P
             if q.response.instrument == "odi":
                 value = q.response.scores[0].value
                 assert row["odi_score"] == ("" if value is None else export_csv.format_number(value))
-            assert int(row["days_from_surgery"]) >= (q.response.completed_at.date()
+            assert int(row["days_from_surgery"]) >= (local_day(q.response.completed_at)
                                                      - course.index_procedure.surgery_date).days
 
 

@@ -84,7 +84,7 @@ def test_one_response_per_questionnaire_with_status_answers_and_source(exported)
         else:
             authored = dt.datetime.fromisoformat(resource["authored"])
             assert authored.tzinfo is not None
-            assert authored.replace(tzinfo=None) == questionnaire.completed_at
+            assert authored == questionnaire.completed_at
 
 
 def test_score_observations_with_loinc_units_and_provenance(exported) -> None:

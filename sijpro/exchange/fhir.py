@@ -21,7 +21,7 @@ from typing import Any
 
 from sijpro import __version__
 from sijpro.exchange.output import export_file
-from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, instrument_order
+from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, aware, instrument_order
 from sijpro.exchange.variables import item_label
 from sijpro.instruments import Instrument, Item, get_instrument
 from sijpro.progress import Progress, no_progress
@@ -161,9 +161,8 @@ def _subject_reference(subject: Subject, patient_resource: dict[str, Any] | None
 
 
 def _instant(moment: dt.datetime) -> str:
-    """FHIR dateTime with a time needs a zone: naive database times are taken as the machine's local time."""
-    aware = moment if moment.tzinfo is not None else moment.astimezone()
-    return aware.isoformat(timespec="seconds")
+    """FHIR dateTime with a time needs a zone: naive times are UTC, as the database stores them."""
+    return aware(moment).isoformat(timespec="seconds")
 
 
 def _days_extension(questionnaire: SubjectQuestionnaire) -> list[dict[str, Any]]:

@@ -79,13 +79,14 @@ class SubjectQuestionnaire:
     mode: str
     language: str
     completed_at: dt.datetime | None
-    """None when de-identified."""
+    """Timezone-aware; None when de-identified."""
     day: int | None
     """Days from the index surgery to completion (negative before surgery); None without a surgery."""
 
     @property
     def completed_on(self) -> dt.date | None:
-        return None if self.completed_at is None else self.completed_at.date()
+        """The day of completion on this computer's calendar."""
+        return None if self.completed_at is None else local_day(self.completed_at)
 
     def score(self, name: str) -> float | None:
         for value in self.scores:
@@ -165,6 +166,15 @@ def study_ids(mrns: Iterable[str], key: bytes) -> dict[str, str]:
     return {mrn: f"S{number:0{width}d}" for number, mrn in enumerate(unique, start=1)}
 
 
+def aware(moment: dt.datetime) -> dt.datetime:
+    """Stored times are naive UTC (see sijpro.storage.models)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return aware(moment).astimezone().date()
+
+
 def age_at(birth_date: dt.date | None, day: dt.date | None, *, top_code: bool) -> int | None:
     if birth_date is None or day is None:
         return None
@@ -219,8 +229,8 @@ def _questionnaires(
     made = []
     for item in ordered:
         response = item.response
-        completed_at = response.completed_at
-        assert completed_at is not None  # filtered above
+        assert response.completed_at is not None  # filtered above
+        completed_at = aware(response.completed_at)
         made.append(SubjectQuestionnaire(
             timepoint=item.timepoint,
             instrument=response.instrument,
@@ -230,6 +240,6 @@ def _questionnaires(
             mode=response.mode,
             language=response.language,
             completed_at=completed_at if identified else None,
-            day=None if surgery is None else (completed_at.date() - surgery).days,
+            day=None if surgery is None else (local_day(completed_at) - surgery).days,
         ))
     return tuple(made)
