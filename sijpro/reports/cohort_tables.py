@@ -107,7 +107,7 @@ def outcome_table(
                 words.p_value(cell_["p_ttest"]), words.p_value(cell_["p_wilcoxon"]), mcid_cell,
             ]
         rows.append(row)
-    widths = (1.25, 0.45, 1.3, 1.25, 0.75, 0.85, 0.85, 0.8, 0.8, 0.85, 1.05)
+    widths = (1.2, 0.45, 1.2, 1.2, 0.75, 0.8, 0.85, 0.8, 0.85, 1.0, 1.05)
     return titled(words("table_outcome", number=number, score=label), grid(rows, widths, width))
 
 
