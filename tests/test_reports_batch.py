@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 
 import pytest
 
@@ -53,3 +54,23 @@ def test_a_file_where_the_folder_should_be_is_refused(tmp_path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(UserError, match="reports"):
         report_all(make_cohort(1), blocker, SETTINGS)
+
+
+def test_from_a_thread_as_the_gui_calls_it(tmp_path) -> None:
+    """A threaded caller gets fork-server workers (forking a threaded process can deadlock)."""
+    cohort = make_cohort(4, seed=4)
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(report_all(cohort, tmp_path, SETTINGS, workers=2))
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    (paths,) = outcome
+    assert isinstance(paths, list) and all(p.read_bytes().startswith(b"%PDF") for p in paths)
+    assert len(paths) == 4

@@ -103,6 +103,8 @@ def test_french_is_the_patients_language(followed, report_day) -> None:
     assert "missing" not in text
     english = text_of(patient_pdf(french, generated_at=report_day, language="en"))
     assert "Before surgery" in english.replace("\n", " ") and "27.4" in english
+    spanish = dataclasses.replace(followed, patient=dataclasses.replace(followed.patient, language="es"))
+    assert "Page 1 of 1" in text_of(patient_pdf(spanish, generated_at=report_day))
 
 
 @pytest.mark.parametrize(("size", "box"), [

@@ -135,7 +135,7 @@ class ChartPainter:
         self._shades()
         self._grid_and_axes()
         if self.chart.reference is not None:
-            self._reference(*self.chart.reference)
+            self._reference(self.chart.reference[0])
         for x in self.chart.missing:
             self._missing(x)
         bars = [s for s in self.chart.series if s.kind == "bars"]
@@ -223,7 +223,8 @@ class ChartPainter:
             c.setFont(REGULAR, TICK_SIZE)
             c.drawCentredString((self.left + self.right) / 2, 1.5, x_axis.title)
 
-    def _reference(self, value: float, label: str) -> None:
+    def _reference(self, value: float) -> None:
+        """A population norm (SF-12: 50) as a dashed line; its words are in the legend."""
         c = self.canvas
         y = self.py(value)
         c.setStrokeColor(MUTED)

@@ -35,7 +35,7 @@ from sijpro.reports.document import (
     render,
 )
 from sijpro.reports.fonts import BOLD, ITALIC
-from sijpro.reports.texts import Words
+from sijpro.reports.texts import LANGUAGES, Words
 
 CHART_HEIGHT = 178.0
 BAND_COLOURS = ("#009E73", "#F0E442", "#E69F00", "#D55E00", "#A0302A")
@@ -98,13 +98,15 @@ def patient_pdf(
     protocol: Protocol | None = None,
     mcid: Mapping[str, float] | None = None,
 ) -> bytes:
-    """The trajectory PDF of one patient, in the patient's language unless ``language`` is given.
+    """The trajectory PDF of one patient, in the patient's language (English if the reports do not
+    have it) unless ``language`` is given.
 
     ``generated_at`` is printed in the footer and is the day against which visits count as missing; it
     is a parameter (not the clock) so that the same records always give the same bytes.
     """
     protocol = protocol or default_protocol()
-    words = Words(language or outcomes.patient.language or "en")
+    own = outcomes.patient.language if outcomes.patient.language in LANGUAGES else "en"
+    words = Words(language or own)  # a patient in a language the reports lack still gets English
     keys = (*baseline_score_keys(protocol), SATISFACTION_LEVEL, RELIEF)
     thresholds = resolve_mcid(baseline_score_keys(protocol), mcid)
     page = PatientPage(
