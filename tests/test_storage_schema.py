@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
@@ -86,6 +87,25 @@ def test_open_refuses_older_and_newer_schemas(database_url: str, monkeypatch: py
         Clinic.open(database_url)
     with pytest.raises(UserError, match="newer release"):
         Clinic.init(database_url)
+
+
+def test_init_upgrades_a_database_made_by_an_older_release(database_url: str) -> None:
+    if "://" not in database_url:
+        Path(database_url).touch(mode=0o600)
+    database = Database(resolve_url(database_url))
+    try:
+        with database.engine.connect() as connection:
+            command.upgrade(schema.alembic_config(connection), "0001")
+            connection.commit()
+    finally:
+        database.close()
+    with pytest.raises(UserError, match=r"older schema \(0001, .*run 'sijpro init' to upgrade"):
+        Clinic.open(database_url)
+    report = Clinic.init(database_url)
+    assert (report.revision_before, report.revision_after) == ("0001", schema.head_revision())
+    assert report.summary.startswith("upgraded")
+    with Clinic.open(database_url) as clinic:
+        assert clinic.protocols.current().version == 1
 
 
 def test_url_forms() -> None:

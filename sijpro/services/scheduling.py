@@ -11,14 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from sijpro.errors import UserError
 from sijpro.protocol import Protocol
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.services.context import ServiceContext
-from sijpro.storage.convert import patient_record, split_codes, visit_record
+from sijpro.storage.convert import patient_record, visit_record
 from sijpro.storage.models import Patient, Response, Visit
 
 OVERDUE_DAYS = 30
@@ -31,6 +31,7 @@ ACTIVE = ("scheduled", "open")
 VISITS = Visit.__table__
 PATIENTS = Patient.__table__
 FINISHED_RESPONSE = ("complete", "amended")
+STATE_SEPARATOR = "|"
 
 
 def plan_visits(protocol: Protocol, surgery_date: dt.date) -> list[dict[str, Any]]:
@@ -97,22 +98,24 @@ class Schedule:
             VISITS.c.window_end >= oldest_end, VISITS.c.window_start <= latest_start,
             VISITS.c.status.in_((*ACTIVE, "missed")),
         )
+        states = (select(func.aggregate_strings(Response.instrument + STATE_SEPARATOR + Response.status, ","))
+                  .where(Response.visit_id == VISITS.c.id).scalar_subquery().label("response_states"))
         with self.context.database.connection() as connection:
-            rows = connection.execute(select(VISITS).where(relevant).order_by(VISITS.c.window_end, VISITS.c.id)).all()
+            rows = connection.execute(
+                select(VISITS, states).where(relevant).order_by(VISITS.c.window_end, VISITS.c.id)).all()
             patients = {row.id: patient_record(row) for row in connection.execute(
                 select(PATIENTS).where(PATIENTS.c.id.in_(select(VISITS.c.patient_id).where(relevant))))}
-            responses = _response_states(connection, relevant)
         sections: dict[str, list[WorklistEntry]] = {"due": [], "overdue": [], "upcoming": [], "missed": []}
         for row in rows:
             section = _classify(row.status, row.window_start, row.window_end, day, overdue_days)
             if section is None:
                 continue
-            states = responses.get(row.id, {})
-            instruments = split_codes(row.instruments, ",")
+            visit = visit_record(row)
+            states_of = _states(row.response_states)
             entry = WorklistEntry(
-                visit=visit_record(row), patient=patients[row.patient_id],
-                pending=tuple(i for i in instruments if states.get(i) not in FINISHED_RESPONSE),
-                in_progress="in-progress" in states.values(),
+                visit=visit, patient=patients[row.patient_id],
+                pending=tuple(i for i in visit.instruments if states_of.get(i) not in FINISHED_RESPONSE),
+                in_progress="in-progress" in states_of.values(),
                 days_late=max(0, (day - row.window_end).days),
             )
             sections[section].append(entry)
@@ -146,15 +149,11 @@ def _classify(status: str, start: dt.date, end: dt.date, day: dt.date, overdue_d
     return "upcoming" if start > day else None
 
 
-def _response_states(connection: Connection, relevant: Any) -> dict[int, dict[str, str]]:
-    """visit id -> instrument -> response status, for the visits matching ``relevant``."""
-    states: dict[int, dict[str, str]] = {}
-    for visit_id, instrument, status in connection.execute(
-        select(Response.visit_id, Response.instrument, Response.status)
-        .join(VISITS, VISITS.c.id == Response.visit_id).where(relevant)
-    ):
-        states.setdefault(visit_id, {})[instrument] = status
-    return states
+def _states(text: str | None) -> dict[str, str]:
+    """instrument -> response status, from the aggregated ``instrument|status`` pairs of one visit."""
+    if not text:
+        return {}
+    return dict(pair.split(STATE_SEPARATOR, 1) for pair in text.split(","))  # type: ignore[misc]
 
 
 def visits_in_flight(session: Session, patient_id: int) -> list[Visit]:

@@ -135,7 +135,7 @@ class Visit(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (
         UniqueConstraint("patient_id", "timepoint"),
-        Index("ix_visits_window", "window_end", "window_start"),
+        Index("ix_visits_window_status", "window_end", "window_start", "status"),
     )
 
 
