@@ -15,7 +15,7 @@ from sijpro import __version__
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 
-COMMAND_MODULES = ("score", "export", "encryption", "report")
+COMMAND_MODULES = ("init", "due", "score", "report", "export", "verify", "backup", "encryption", "users")
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 
 

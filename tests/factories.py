@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sijpro.records import PatientDraft, PatientRecord, ProcedureDraft, QuestionnaireDraft
+from sijpro.records import PatientDraft, PatientRecord, ProcedureDraft, QuestionnaireDraft, ResponseRecord
 from sijpro.services.clinic import Clinic
 
 ODI_ANSWERS = {f"odi{n}": 2 for n in range(1, 11)}
@@ -40,10 +40,13 @@ def questionnaire(mrn: str, timepoint: str, instrument: str, completed_on: dt.da
                               answers={**ANSWERS[instrument], **overrides}, completed_on=completed_on)
 
 
-def answer_all(clinic: Clinic, visit_id: int, instruments: tuple[str, ...], mode: str = "kiosk") -> None:
+def answer_all(clinic: Clinic, visit_id: int, instruments: tuple[str, ...],
+               mode: str = "kiosk") -> list[ResponseRecord]:
     """Fill in and complete every listed questionnaire of a visit with the standard answers."""
+    completed = []
     for instrument in instruments:
         response = clinic.collection.open(visit_id, instrument, mode=mode)  # type: ignore[arg-type]
         for item, value in ANSWERS[instrument].items():
             clinic.collection.save_answer(response.id, item, value)
-        clinic.collection.complete(response.id)
+        completed.append(clinic.collection.complete(response.id))
+    return completed

@@ -1,0 +1,27 @@
+"""``sijpro backup -o FILE``: a consistent copy of the database, safe while the app is in use."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sijpro.commands.database import open_clinic
+from sijpro.services.maintenance import backup
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "backup", help="write a consistent copy of the database to a file",
+        description="Copy the SQLite database to FILE (readable by you only) while the app may keep "
+        "working; the copy is checked before it takes the name FILE. A PostgreSQL database is backed up "
+        "with pg_dump.",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_clinic(args) as clinic:
+        written = backup(clinic, args.output)
+    print(f"backup written to {written}")
+    return 0

@@ -1,0 +1,79 @@
+"""Checking and backing up the clinic's database (``sijpro verify`` and ``sijpro backup``).
+
+``verify`` looks at three layers: the database's own structure (pages, foreign keys, append-only
+triggers), the audit trail's hash chain, and the agreement between each visit's copy of its scores and
+the score rows they copy. Each fault is one sentence naming what is wrong and where.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from sijpro.errors import UserError
+from sijpro.services.clinic import Clinic
+from sijpro.services.scheduling import FINISHED_RESPONSE
+from sijpro.storage.backup import backup_database
+from sijpro.storage.integrity import structural_faults
+from sijpro.storage.models import Response, Score, Visit
+
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Fault:
+    check: str
+    """Which layer found it: 'database', 'audit' or 'scores'."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.message}"
+
+
+def verify(clinic: Clinic) -> list[Fault]:
+    """Every fault found; an empty list means the database, its audit trail and its scores are sound."""
+    try:
+        with clinic.database.translated_errors(), clinic.database.engine.connect() as connection:
+            faults = [Fault("database", message) for message in structural_faults(connection)]
+    except UserError as error:
+        faults = [Fault("database", str(error))]
+    if faults:
+        return faults  # a damaged file: reading further could only repeat or hide what is wrong
+    report = clinic.audit.verify_chain()
+    if not report.ok:
+        faults.append(Fault("audit", f"{report.problem} (checked {report.events_checked} events before it)"))
+    faults += [Fault("scores", message) for message in _outcome_copy_faults(clinic)]
+    return faults
+
+
+def backup(clinic: Clinic, target: Path) -> Path:
+    """A consistent copy of the database at ``target`` (mode 0600), safe while others write."""
+    return backup_database(clinic.database.url, Path(target))
+
+
+def _outcome_copy_faults(clinic: Clinic) -> list[str]:
+    """Visits whose stored score summary differs from their score rows."""
+    recorded: dict[int, dict[str, Any]] = defaultdict(dict)
+    try:
+        with clinic.database.connection() as connection:
+            for visit_id, instrument, name, value in connection.execute(
+                select(Response.visit_id, Response.instrument, Score.name, Score.value)
+                .join(Score, Score.response_id == Response.id).where(Response.status.in_(FINISHED_RESPONSE))
+            ):
+                recorded[visit_id][f"{instrument}.{name}"] = value
+            copies = connection.execute(select(Visit.id, Visit.outcome)).all()
+    except DBAPIError as error:
+        return [f"the scores could not be read: {str(error.orig).splitlines()[0]}"]
+    faults = []
+    for visit_id, outcome in copies:
+        copy = (outcome or {}).get("scores", {})
+        if copy != recorded.get(visit_id, {}):
+            faults.append(f"visit {visit_id}: its score summary does not match its score rows")
+    if len(faults) > MAX_LISTED:
+        faults = [*faults[:MAX_LISTED], f"... and {len(faults) - MAX_LISTED} more visits"]
+    return faults

@@ -1,0 +1,74 @@
+"""Backups of an SQLite database that stay consistent while the app keeps writing.
+
+SQLite's online backup API copies every page under one read transaction; in WAL mode that snapshot
+does not block writers and is not disturbed by them, so the copy is the database as it was at one
+instant. The copy is written beside the target, checked, made a single self-contained file readable by
+its owner only, and only then renamed into place: a failed backup never leaves half a file under the
+target's name. PostgreSQL databases are backed up with the server's own tool, ``pg_dump``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import URL
+
+from sijpro.errors import UserError
+from sijpro.storage.engine import BUSY_TIMEOUT_SECONDS, display_url, sqlite_path
+
+
+def backup_database(url: URL, target: Path) -> Path:
+    """Write a consistent copy of the database at ``url`` to ``target``; returns the target's path."""
+    source = sqlite_path(url)
+    if source is None:
+        if url.get_backend_name() == "postgresql":
+            shown = url.set(drivername="postgresql").render_as_string(hide_password=True)
+            raise UserError(
+                "a PostgreSQL database is backed up with the server's tool, for example "
+                f"pg_dump --format=custom --file {target} '{shown}' (ask the clinic's IT to schedule it)")
+        raise UserError(f"{display_url(url)} is not a database file that can be backed up")
+    return backup_sqlite(source, Path(target))
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    target = target.expanduser().resolve()
+    if target == source.resolve():
+        raise UserError("the backup cannot overwrite the database itself: choose another file")
+    if not target.parent.is_dir():
+        raise UserError(f"cannot write the backup: folder {target.parent} does not exist")
+    if target.is_dir():
+        raise UserError(f"cannot write the backup: {target} is a folder")
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    partial = Path(name)
+    try:
+        _copy(source, partial)
+        with partial.open("rb") as copy:
+            os.fsync(copy.fileno())
+        partial.chmod(0o600)
+        partial.replace(target)
+    except sqlite3.Error as error:
+        raise UserError(f"the backup of {source} failed: {error}") from None
+    except OSError as error:
+        raise UserError(f"cannot write the backup {target}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def _copy(source: Path, copy: Path) -> None:
+    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)
+    writer = sqlite3.connect(copy)
+    try:
+        reader.backup(writer)  # all pages in one step: one snapshot of the source
+        writer.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        problems = [row[0] for row in writer.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        if problems:
+            raise UserError(f"the backup copy failed its integrity check ({problems[0]}); the database itself "
+                            "may be damaged: run 'sijpro verify'")
+    finally:
+        writer.close()
+        reader.close()

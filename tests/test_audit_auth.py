@@ -1,0 +1,129 @@
+"""The audit chain detects tampering and names the event; sign-in locks out and never says who exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+
+from sijpro.errors import UserError
+from sijpro.services import auth
+from sijpro.services.audit import GENESIS_HASH
+from sijpro.services.auth import AuthError
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+from tests.factories import operated_patient, patient_draft
+
+DROP_TRIGGERS = {
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_events_refuse_update",
+               "DROP TRIGGER IF EXISTS audit_events_refuse_delete"],
+    "postgresql": ["ALTER TABLE audit_events DISABLE TRIGGER audit_events_refuse_change"],
+}
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2, with a cost small enough for a test that signs in a dozen times on a busy machine."""
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    auth._decoy_hash.cache_clear()
+
+
+def tamper(clinic: Clinic, *statements: str) -> None:
+    """What someone with raw access to the database could do: lift the guard and rewrite history."""
+    with clinic.database.engine.begin() as connection:
+        for statement in (*DROP_TRIGGERS[clinic.dialect], *statements):
+            connection.execute(text(statement))
+
+
+def test_chain_links_every_event_to_the_one_before(clinic: Clinic) -> None:
+    operated_patient(clinic)
+    events = clinic.audit.events()
+    assert [e.id for e in events] == list(range(1, len(events) + 1))
+    report = clinic.audit.verify_chain()
+    assert report.ok and report.events_checked == len(events)
+    with clinic.database.engine.connect() as connection:
+        first = connection.execute(text("SELECT prev_hash FROM audit_events WHERE id = 1")).scalar()
+    assert first == GENESIS_HASH
+    assert [e.entity for e in clinic.audit.events(actor="nurse1")] == ["patient", "procedure"]
+    assert clinic.audit.events(entity="procedure")[0].new["visits"]["w6"]["status"] == "scheduled"
+    assert len(clinic.audit.events(limit=1)) == 1
+    assert clinic.audit.events(since=dt.datetime(2030, 1, 1)) == []
+
+
+def test_a_rewritten_event_is_named(clinic: Clinic) -> None:
+    patient = operated_patient(clinic)
+    clinic.patients.update(patient.id, {"bmi": 30.0}, expected_version=1, reason="measured")
+    [edit] = [e for e in clinic.audit.events(entity="patient") if e.field == "bmi"]
+    tamper(clinic, f"UPDATE audit_events SET new = '25.0' WHERE id = {edit.id}")
+    report = clinic.audit.verify_chain()
+    assert not report.ok and report.first_broken_id == edit.id
+    assert f"audit event {edit.id} (patient {patient.id}" in report.problem and "altered" in report.problem
+
+
+def test_a_removed_or_reordered_event_is_detected(clinic: Clinic) -> None:
+    operated_patient(clinic)
+    operated_patient(clinic, "MRN002", family_name="Other")
+    last = clinic.audit.events()[-1].id
+    tamper(clinic, f"DELETE FROM audit_events WHERE id = {last}")
+    report = clinic.audit.verify_chain()
+    assert not report.ok and "removed from its end" in report.problem
+    tamper(clinic, "DELETE FROM audit_events WHERE id = 2")
+    assert clinic.audit.verify_chain().problem == "audit event 2 is missing (next found: 3)"
+
+
+def test_sign_in_and_lock_out(clinic: Clinic, clock: FixedClock) -> None:
+    nurse = clinic.auth.add_user("Nurse.One", "Anne Nurse", "nurse", "long enough")
+    assert (nurse.username, nurse.role, nurse.has_pin) == ("nurse.one", "nurse", False)
+    assert clinic.auth.authenticate("nurse.one", "long enough") == nurse
+    with pytest.raises(AuthError) as unknown:
+        clinic.auth.authenticate("nobody", "long enough")
+    with pytest.raises(AuthError) as wrong:
+        clinic.auth.authenticate("nurse.one", "not it")
+    assert str(unknown.value) == str(wrong.value) == "wrong username or password"
+    for _ in range(3):
+        with pytest.raises(AuthError, match=r"^wrong username or password$"):
+            clinic.auth.authenticate("nurse.one", "not it")
+    with pytest.raises(AuthError, match="locked for 5 minutes"):
+        clinic.auth.authenticate("nurse.one", "not it")
+    with pytest.raises(AuthError, match="locked for 5 more minute"):
+        clinic.auth.authenticate("nurse.one", "long enough")  # even the right password, while locked
+    clock.set(clock.now() + dt.timedelta(minutes=5, seconds=1))
+    assert clinic.auth.authenticate("nurse.one", "long enough") == nurse
+
+
+def test_user_rules(clinic: Clinic) -> None:
+    clinic.auth.add_user("admin", "", "admin", "long enough")
+    with pytest.raises(UserError, match="already exists"):
+        clinic.auth.add_user("ADMIN", "", "admin", "long enough")
+    with pytest.raises(UserError, match="at least 8 characters"):
+        clinic.auth.add_user("bob", "", "nurse", "short")
+    with pytest.raises(UserError, match="role 'janitor'"):
+        clinic.auth.add_user("bob", "", "janitor", "long enough")  # type: ignore[arg-type]
+    with pytest.raises(UserError, match=r"username 'a b'"):
+        clinic.auth.add_user("a b", "", "nurse", "long enough")
+    assert [u.username for u in clinic.auth.users()] == ["admin"]
+    [event] = clinic.audit.events(entity="user")
+    assert "long enough" not in str(event.new) and event.new["role"] == "admin"
+
+
+def test_kiosk_pin(clinic: Clinic) -> None:
+    clinic.auth.add_user("nurse", "", "nurse", "long enough")
+    with pytest.raises(UserError, match="4 to 8 digits"):
+        clinic.auth.set_pin("nurse", "12a4")
+    assert clinic.auth.set_pin("nurse", "2468").has_pin
+    assert clinic.auth.check_pin("nurse", "2468").username == "nurse"
+    with pytest.raises(AuthError, match="wrong username or PIN"):
+        clinic.auth.check_pin("nurse", "1357")
+    with pytest.raises(AuthError, match="wrong username or PIN"):
+        clinic.auth.check_pin("ghost", "2468")
+    with pytest.raises(AuthError, match="wrong username or password"):
+        clinic.auth.authenticate("nurse", "2468")  # a PIN is not a password
+
+
+def test_clinical_changes_without_a_patient_are_refused(clinic: Clinic) -> None:
+    with pytest.raises(UserError, match="no patient with id 5"):
+        clinic.patients.update(5, {"bmi": 20.0}, expected_version=1, reason="x")
+    clinic.patients.register(patient_draft())
+    assert clinic.audit.verify_chain().ok

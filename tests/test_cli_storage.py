@@ -1,0 +1,114 @@
+"""The database commands end to end: init, users add, due, verify, backup; exit status 0, 1 or 2."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sijpro.cli import main
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+from tests.conftest import TODAY
+from tests.factories import operated_patient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(args))
+    except SystemExit as leaving:  # argparse usage errors
+        status = int(leaving.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_init_twice_then_verify_and_backup(database_url: str, tmp_path: Path, capsys) -> None:
+    status, out, _ = run_cli(capsys, "--db", database_url, "init")
+    assert status == 0 and "created the SIJ-PRO database" in out
+    status, out, _ = run_cli(capsys, "--db", database_url, "init")
+    assert status == 0 and "up to date" in out
+    status, out, err = run_cli(capsys, "--db", database_url, "verify")
+    assert (status, err) == (0, "") and "no fault" in out
+    status, out, err = run_cli(capsys, "--db", database_url, "backup", "-o", str(tmp_path / "b.sqlite"))
+    if "://" in database_url:
+        assert status == 1 and "pg_dump" in err
+    else:
+        assert status == 0 and "backup written to" in out
+        assert run_cli(capsys, "--db", str(tmp_path / "b.sqlite"), "verify")[0] == 0
+
+
+def test_commands_on_a_missing_database_say_to_run_init(tmp_path: Path, capsys) -> None:
+    missing = str(tmp_path / "none.sqlite")
+    for command in (["due"], ["verify"], ["backup", "-o", str(tmp_path / "b")]):
+        status, _, err = run_cli(capsys, "--db", missing, *command)
+        assert status == 1 and "run 'sijpro init'" in err, command
+
+
+def test_users_add_from_stdin_and_from_the_terminal(database_url: str, capsys, monkeypatch) -> None:
+    Clinic.init(database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    status, out, _ = run_cli(capsys, "--db", database_url, "users", "add", "anne", "--role", "nurse",
+                             "--full-name", "Anne N.", "--password-stdin")
+    assert status == 0 and "user anne (nurse) added" in out
+    answers = iter(["battery staple", "battery staple", "one", "two"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin", type("Tty", (io.StringIO,), {"isatty": lambda self: True})())
+    assert run_cli(capsys, "--db", database_url, "users", "add", "sam", "--role", "surgeon")[0] == 0
+    status, _, err = run_cli(capsys, "--db", database_url, "users", "add", "max", "--role", "admin")
+    assert status == 1 and "passwords differ" in err
+    status, _, err = run_cli(capsys, "--db", database_url, "users", "add", "max", "--role", "boss")
+    assert status == 2 and "invalid choice" in err
+    with Clinic.open(database_url) as clinic:
+        assert [u.username for u in clinic.auth.users()] == ["anne", "sam"]
+        assert clinic.auth.authenticate("sam", "battery staple").role == "surgeon"
+
+
+def test_users_add_without_a_terminal_asks_for_password_stdin(tmp_path: Path) -> None:
+    url = str(tmp_path / "c.sqlite")
+    Clinic.init(url)
+    result = subprocess.run([sys.executable, "-m", "sijpro", "--db", url, "users", "add", "x1", "--role", "nurse"],
+                            cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    assert result.returncode == 1 and "--password-stdin" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_due_as_json_and_as_text(database_url: str, capsys) -> None:
+    Clinic.init(database_url)
+    with Clinic.open(database_url, clock=FixedClock(TODAY)) as clinic:
+        operated_patient(clinic, "DUE1", surgery=TODAY.replace(month=4, day=22), family_name="Dupré")
+    status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-06-03", "--json")
+    assert status == 0
+    listing = json.loads(out)
+    assert listing["date"] == "2024-06-03" and listing["counts"] == {"due": 1, "overdue": 0, "upcoming": 0,
+                                                                     "missed": 1}  # baseline never answered
+    assert listing["missed"][0]["timepoint"] == "baseline"
+    [entry] = listing["due"]
+    assert (entry["mrn"], entry["timepoint"], entry["due_date"]) == ("DUE1", "w6", "2024-06-03")
+    assert entry["pending"] == ["nrs", "odi", "satisfaction", "relief"] and entry["name"] == "DUPRÉ, Claire"
+    status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-07-20", "--overdue-days", "60")
+    assert status == 0 and "OVERDUE" in out and "DUE1" in out and "days late" in out
+    status, _, err = run_cli(capsys, "--db", database_url, "due", "--date", "03/06/2024")
+    assert status == 2 and "YYYY-MM-DD" in err
+
+
+def test_verify_exits_1_on_a_damaged_file_without_a_traceback(tmp_path: Path) -> None:
+    url = tmp_path / "damaged.sqlite"
+    Clinic.init(str(url))
+    with Clinic.open(str(url), clock=FixedClock(TODAY)) as clinic:
+        for number in range(30):
+            operated_patient(clinic, f"P{number}", family_name=f"Name {number}")
+    data = bytearray(url.read_bytes())
+    assert len(data) > 12 * 4096
+    data[3 * 4096:12 * 4096] = b"\xa5" * (9 * 4096)
+    url.write_bytes(bytes(data))
+    result = subprocess.run([sys.executable, "-m", "sijpro", "--db", str(url), "verify"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "FAULT" in result.stderr and "Traceback" not in result.stderr
+    assert "malformed" in result.stderr or "damaged" in result.stderr or "integrity" in result.stderr
