@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sijpro.errors import UserError
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup, verify
+from sijpro.storage import encryption
 from tests.factories import ANSWERS, operated_patient
 from tests.storage_workers import TODAY
 
@@ -110,6 +111,19 @@ def test_backup_while_another_process_writes(tmp_path: Path, clock) -> None:
         assert verify(restored) == []
         edits = [e for e in restored.audit.events(entity="patient") if e.field == "bmi"]
         assert edits and restored.patients.by_mrn("W1").row_version == len(edits) + 1
+
+
+def test_backup_of_an_encrypted_database_is_encrypted_with_the_same_key(tmp_path: Path, clock) -> None:
+    url = tmp_path / "secret.sqlite"
+    Clinic.init(str(url))
+    with Clinic.open(str(url), clock=clock) as clinic:
+        operated_patient(clinic, "SECRET-1")
+    encryption.encrypt_database(url, "a long passphrase")
+    with Clinic.open(str(url), passphrase="a long passphrase") as clinic:
+        copy = backup(clinic, tmp_path / "copy.sqlite")
+    assert encryption.file_state(copy) == "encrypted" and b"SECRET-1" not in copy.read_bytes()
+    with Clinic.open(str(copy), passphrase="a long passphrase") as restored:
+        assert verify(restored) == [] and restored.patients.by_mrn("SECRET-1") is not None
 
 
 def test_backup_refusals(tmp_path: Path, clinic: Clinic) -> None:

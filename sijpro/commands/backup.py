@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sijpro.commands.database import open_clinic
+from sijpro.commands.clinic_access import open_clinic
 from sijpro.services.maintenance import backup
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sijpro.commands.database import open_clinic
+from sijpro.commands.clinic_access import open_clinic
 from sijpro.services.scheduling import MISSED_DAYS, OVERDUE_DAYS, UPCOMING_DAYS, Worklist, WorklistEntry
 
 SECTIONS = ("due", "overdue", "upcoming", "missed")

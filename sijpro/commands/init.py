@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sijpro.commands.database import terminal_user
+from sijpro.commands.clinic_access import actor, passphrase_source
 from sijpro.services.clinic import Clinic
 
 
@@ -19,6 +19,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = Clinic.init(args.db, actor=terminal_user())
+    report = Clinic.init(args.db, actor=actor(), passphrase=passphrase_source(args))
     print(report.summary)
     return 0

@@ -7,7 +7,7 @@ import getpass
 import sys
 from typing import get_args
 
-from sijpro.commands.database import open_clinic
+from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
 from sijpro.records import Role
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sijpro.commands.database import open_clinic
+from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
 from sijpro.services.maintenance import verify
 

@@ -4,7 +4,8 @@ SQLite's online backup API copies every page under one read transaction; in WAL 
 does not block writers and is not disturbed by them, so the copy is the database as it was at one
 instant. The copy is written beside the target, checked, made a single self-contained file readable by
 its owner only, and only then renamed into place: a failed backup never leaves half a file under the
-target's name. PostgreSQL databases are backed up with the server's own tool, ``pg_dump``.
+target's name. An encrypted database (SQLCipher) gives a copy encrypted with the same key. PostgreSQL
+databases are backed up with the server's own tool, ``pg_dump``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import URL
 
 from sijpro.errors import UserError
+from sijpro.storage import encryption
 from sijpro.storage.engine import BUSY_TIMEOUT_SECONDS, display_url, sqlite_path
 
 
@@ -30,10 +33,12 @@ def backup_database(url: URL, target: Path) -> Path:
                 "a PostgreSQL database is backed up with the server's tool, for example "
                 f"pg_dump --format=custom --file {target} '{shown}' (ask the clinic's IT to schedule it)")
         raise UserError(f"{display_url(url)} is not a database file that can be backed up")
-    return backup_sqlite(source, Path(target))
+    passphrase = url.password if url.drivername == encryption.DRIVER else None
+    return backup_sqlite(source, Path(target), passphrase=str(passphrase) if passphrase else None)
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
+def backup_sqlite(source: Path, target: Path, *, passphrase: str | None = None) -> Path:
+    """Copy ``source`` to ``target``; an encrypted database gives a copy encrypted with the same key."""
     target = target.expanduser().resolve()
     if target == source.resolve():
         raise UserError("the backup cannot overwrite the database itself: choose another file")
@@ -45,12 +50,12 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     os.close(handle)
     partial = Path(name)
     try:
-        _copy(source, partial)
+        _copy(source, partial, passphrase)
         with partial.open("rb") as copy:
             os.fsync(copy.fileno())
         partial.chmod(0o600)
         partial.replace(target)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, *_sqlcipher_errors(passphrase)) as error:
         raise UserError(f"the backup of {source} failed: {error}") from None
     except OSError as error:
         raise UserError(f"cannot write the backup {target}: {error.strerror or error}") from None
@@ -59,9 +64,17 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     return target
 
 
-def _copy(source: Path, copy: Path) -> None:
-    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)
-    writer = sqlite3.connect(copy)
+def _connect(path: Path, passphrase: str | None) -> Any:
+    if passphrase is None:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+    connection = encryption.sqlcipher().connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+    connection.execute(f"PRAGMA key = {encryption.quote(passphrase)}")
+    return connection
+
+
+def _copy(source: Path, copy: Path, passphrase: str | None) -> None:
+    reader = _connect(source, passphrase)
+    writer = _connect(copy, passphrase)
     try:
         reader.backup(writer)  # all pages in one step: one snapshot of the source
         writer.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
@@ -72,3 +85,7 @@ def _copy(source: Path, copy: Path) -> None:
     finally:
         writer.close()
         reader.close()
+
+
+def _sqlcipher_errors(passphrase: str | None) -> tuple[type[Exception], ...]:
+    return (encryption.sqlcipher().Error,) if passphrase is not None else ()
