@@ -156,6 +156,17 @@ class _ImportReader:
         self.protocol = protocol
         self.today = today
         self.instruments: Mapping[str, Instrument] = bundled_instruments()
+        self.timepoints = {timepoint.code: timepoint for timepoint in protocol.timepoints}
+        self.items = {
+            instrument.id: {item.code: item for item in instrument.items} for instrument in self.instruments.values()
+        }
+        self.answer_values = {
+            (instrument.id, item.code): {str(value): value for value in item.accepted_values()} | {"": None}
+            for instrument in self.instruments.values() for item in instrument.items
+        }
+        """The usual answers written the usual way, read with a look-up; anything else goes through
+        ``Item.parse`` and its messages."""
+        self.dates: dict[str, dt.date] = {}
         self.problems = _Problems()
         self.patients: list[tuple[PatientDraft, ProcedureDraft]] = []
         self.patient_where: dict[str, Where] = {}
@@ -269,7 +280,7 @@ class _ImportReader:
         timepoint = self._response_timepoint(where, cells["timepoint"])
         instrument = self._response_instrument(where, cells["instrument"], timepoint)
         item = self._response_item(where, cells["item"], instrument)
-        readable, value = self._response_value(where, cells["value"], item)
+        readable, value = self._response_value(where, cells["value"], instrument, item)
         completed_on = self._response_date(where, cells["completed_on"], mrn, timepoint)
         if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:
             return
@@ -303,7 +314,7 @@ class _ImportReader:
         return text
 
     def _response_timepoint(self, where: Where, text: str) -> str | None:
-        if text not in self.protocol.codes:
+        if text not in self.timepoints:
             self.problems.add(where, f"{text!r} is not a timepoint of the protocol ({', '.join(self.protocol.codes)})",
                               "timepoint")
             return None
@@ -316,7 +327,7 @@ class _ImportReader:
                               "instrument")
             return None
         if timepoint is not None:
-            expected = self.protocol.timepoint(timepoint).instruments
+            expected = self.timepoints[timepoint].instruments
             if instrument.id not in expected:
                 self.problems.add(where, f"{instrument.id} is not collected at {timepoint} "
                                   f"(the protocol has {', '.join(expected)})", "instrument")
@@ -326,16 +337,20 @@ class _ImportReader:
     def _response_item(self, where: Where, text: str, instrument: Instrument | None) -> Item | None:
         if instrument is None:
             return None
-        if text not in instrument.item_codes:
+        item = self.items[instrument.id].get(text)
+        if item is None:
             self.problems.add(where, f"{text!r} is not an item of {instrument.id} "
                               f"({', '.join(instrument.item_codes)})", "item")
-            return None
-        return instrument.item(text)
+        return item
 
-    def _response_value(self, where: Where, text: str, item: Item | None) -> tuple[bool, int | None]:
+    def _response_value(self, where: Where, text: str, instrument: Instrument | None,
+                        item: Item | None) -> tuple[bool, int | None]:
         """(readable, value): an empty cell is a readable, unanswered item."""
-        if item is None:
+        if item is None or instrument is None:
             return False, None
+        usual = self.answer_values[instrument.id, item.code]
+        if text in usual:
+            return True, usual[text]
         try:
             return True, item.parse(text)
         except ValueError as error:
@@ -343,16 +358,19 @@ class _ImportReader:
             return False, None
 
     def _response_date(self, where: Where, text: str, mrn: str | None, timepoint: str | None) -> dt.date | None:
-        try:
-            day = read.iso_date(text)
-        except ValueError as error:
-            self.problems.add(where, str(error), "completed_on")
-            return None
+        day = self.dates.get(text)
+        if day is None:
+            try:
+                day = self.dates[text] = read.iso_date(text)
+            except ValueError as error:
+                self.problems.add(where, str(error), "completed_on")
+                return None
         if day > self.today:
             self.problems.add(where, f"{day} is in the future", "completed_on")
             return None
         surgery = self.surgery.get(mrn) if mrn else None
-        if surgery is not None and timepoint is not None and timepoint != self.protocol.codes[0] and day < surgery:
+        follow_up = timepoint is not None and not self.timepoints[timepoint].is_baseline
+        if surgery is not None and follow_up and day < surgery:
             self.problems.add(where, f"{day} is before the surgery ({surgery}), but {timepoint} is a follow-up",
                               "completed_on")
             return None
