@@ -200,6 +200,8 @@ class QuestionnaireDraft:
     completed_on: dt.date
     mode: ResponseMode = "import"
     language: str = "en"
+    source: str = field(default="", compare=False)
+    """Where it was read (``file, line N``), so a problem found while loading names the line to fix."""
 
 
 @dataclass(frozen=True)

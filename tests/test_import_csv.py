@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sijpro.errors import InputErrors
-from sijpro.exchange.import_csv import PATIENT_COLUMNS, parse_import_files
+from sijpro.exchange.import_csv import PATIENT_COLUMNS, mrns_in_files, parse_import_files
 from sijpro.records import PatientDraft, ProcedureDraft
 
 TODAY = dt.date(2025, 6, 1)
@@ -70,6 +70,7 @@ def test_valid_files_become_one_batch(tmp_path: Path) -> None:
         ("P1", "w6", "odi", {"odi1": 3, "odi8": None}, dt.date(2023, 6, 14), "import", "fr"),
         ("P2", "m3", "relief", {"percent": 70}, dt.date(2024, 4, 20), "import", "en"),
     ]
+    assert [q.source for q in batch.questionnaires] == ["r.csv, line 2", "r.csv, line 4", "r.csv, line 6"]
 
 
 def test_only_mrn_and_surgery_date_are_required(tmp_path: Path) -> None:
@@ -237,3 +238,9 @@ def test_a_broken_patient_line_does_not_make_its_answers_unknown(tmp_path: Path)
 def test_header_only_files_give_an_empty_batch(tmp_path: Path) -> None:
     batch = parse(write(tmp_path, "p.csv", ",".join(PATIENT_COLUMNS) + "\n"))
     assert (batch.patients, batch.questionnaires) == ((), ())
+
+
+def test_mrns_in_files_reads_leniently(tmp_path: Path) -> None:
+    answers = write(tmp_path, "r.csv", RESPONSES + ",w6,nrs,lumbar,3,2024-01-01\n\"P5,w6\n")
+    assert mrns_in_files([write(tmp_path, "p.csv", PATIENTS), answers, tmp_path / "absent.csv"]) == {"P1", "P2"}
+    assert mrns_in_files([write(tmp_path, "x.csv", "surgery_date\n2024-01-01\n")]) == set()

@@ -10,7 +10,7 @@ in another file of the same import.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -103,7 +103,7 @@ class _Questionnaire:
 def parse_import_files(
     paths: Iterable[Path],
     *,
-    known_mrns: frozenset[str] = frozenset(),
+    known_mrns: Set[str] = frozenset(),
     protocol: Protocol | None = None,
     today: dt.date | None = None,
 ) -> ImportBatch:
@@ -140,6 +140,24 @@ def parse_import_files(
     return reader.batch()
 
 
+def mrns_in_files(paths: Iterable[Path]) -> set[str]:
+    """Every MRN the files mention, read leniently: the caller asks the database which are already
+    registered before ``parse_import_files`` checks (and reports) everything properly."""
+    found: set[str] = set()
+    for path in paths:
+        try:
+            table = read_csv(Path(path))
+            header = [column.lower() for column in table.header]
+            if "mrn" not in header:
+                continue
+            position = header.index("mrn")
+            found.update(row.fields[position].strip() for row in table.rows() if position < len(row.fields))
+        except UserError:
+            continue
+    found.discard("")
+    return found
+
+
 def file_kind(table: CsvTable) -> FileKind | None:
     """The kind whose own columns (besides the shared ``mrn``) the header has more of."""
     header = set(table.header)
@@ -151,7 +169,7 @@ def file_kind(table: CsvTable) -> FileKind | None:
 
 
 class _ImportReader:
-    def __init__(self, known_mrns: frozenset[str], protocol: Protocol, today: dt.date) -> None:
+    def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date) -> None:
         self.known_mrns = known_mrns
         self.protocol = protocol
         self.today = today
@@ -383,7 +401,7 @@ class _ImportReader:
             QuestionnaireDraft(
                 mrn=mrn, timepoint=timepoint, instrument=instrument, answers=dict(found.answers),
                 completed_on=found.completed_on,  # type: ignore[arg-type]
-                mode="import", language=self.language.get(mrn, "en"),
+                mode="import", language=self.language.get(mrn, "en"), source=str(found.where),
             )
             for (mrn, timepoint, instrument), found in sorted(
                 self.questionnaires.items(), key=lambda entry: entry[1].where

@@ -185,6 +185,7 @@ class _Load:
         last: dict[tuple[str, str], dt.date] = {}
         for draft in self.batch.questionnaires:
             where = f"questionnaire {draft.mrn} {draft.timepoint} {draft.instrument}"
+            where = f"{draft.source}, {where}" if draft.source else where
             slot = self.slots.get((draft.mrn, draft.timepoint))
             problems = self._questionnaire_problems(draft, slot)
             if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, case, desc, select
@@ -15,9 +16,12 @@ from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import patient_problems
 from sijpro.services.context import ServiceContext
+from sijpro.storage.bulk import chunks
 from sijpro.storage.convert import PATIENT_FIELDS, fold, patient_columns, patient_record
 from sijpro.storage.models import Patient
 
+LOOKUP_CHUNK = 5000
+"""MRNs per IN (...) query: well under SQLite's and PostgreSQL's limits on bound parameters."""
 SIMILAR_NAME_RATIO = 0.8
 """difflib ratio over folded 'family given' names above which two patients born the same day may be one."""
 
@@ -81,6 +85,14 @@ class Patients:
         with self.context.database.reading() as session:
             row = session.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
             return None if row is None else patient_record(row)
+
+    def registered(self, mrns: Iterable[str]) -> frozenset[str]:
+        """Which of ``mrns`` are already registered: one query per few thousand, for import checks."""
+        found: set[str] = set()
+        with self.context.database.reading() as session:
+            for chunk in chunks(sorted({mrn.strip() for mrn in mrns}), LOOKUP_CHUNK):
+                found.update(session.scalars(select(Patient.mrn).where(Patient.mrn.in_(chunk))))
+        return frozenset(found)
 
     def search(self, text: str, limit: int = 50) -> list[PatientRecord]:
         """By MRN, names (any part, accents and case ignored) or an ISO birth date."""
