@@ -15,7 +15,9 @@ from sijpro import __version__
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 
-COMMAND_MODULES = ("init", "due", "score", "report", "export", "verify", "backup", "encryption", "users")
+COMMAND_MODULES = (
+    "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "encryption", "users",
+)
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 
 

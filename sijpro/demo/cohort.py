@@ -16,6 +16,7 @@ import random
 
 from sijpro.demo.answers import answers_for
 from sijpro.demo.profiles import DemoPatient, post_fusion_patient, salvage_patient
+from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol, Timepoint, default_protocol
 from sijpro.records import ImportBatch, QuestionnaireDraft, ResponseMode
 
@@ -39,8 +40,11 @@ def demo_mrn(seed: int, index: int) -> str:
 
 
 def generate_demo_cohort(
-    n_patients: int, seed: int, *, today: dt.date, protocol: Protocol | None = None
+    n_patients: int, seed: int, *, today: dt.date, protocol: Protocol | None = None,
+    progress: Progress = no_progress,
 ) -> ImportBatch:
+    """``n_patients`` synthetic patients as the clinic would have them on ``today``, followed up under
+    ``protocol`` (default: the bundled one)."""
     protocol = protocol or default_protocol()
     patients = []
     questionnaires: list[QuestionnaireDraft] = []
@@ -54,6 +58,9 @@ def generate_demo_cohort(
         answered, withdrawn = _follow_up(demo, protocol, today, rng)
         questionnaires.extend(answered)
         cancelled.extend(withdrawn)
+        if index % 500 == 499:
+            progress(index + 1, n_patients)
+    progress(n_patients, n_patients)
     return ImportBatch(patients=tuple(patients), questionnaires=tuple(questionnaires),
                        cancelled_visits=tuple(cancelled))
 

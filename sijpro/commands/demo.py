@@ -1,0 +1,65 @@
+"""``sijpro demo --patients N [--seed S] [--today YYYY-MM-DD]``: a synthetic clinic to train on."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import secrets
+
+from sijpro.commands.clinic_access import actor, passphrase_source
+from sijpro.demo import demo_mrn, generate_demo_cohort
+from sijpro.errors import UserError
+from sijpro.progress import TerminalBar
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+
+MOST_PATIENTS = 1_000_000
+
+
+def patient_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MOST_PATIENTS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of patients from 1 to {MOST_PATIENTS:,}")
+    return int(text)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="add a synthetic cohort (training, screenshots, benchmarks)",
+        description="Add N synthetic patients shaped like the seed studies (post-fusion lateral cases and "
+        "posterior salvage cases), with surgeries over the last three years and the questionnaires they "
+        "answered, some missed or late. MRNs start with DEMO- so they are never taken for real patients. "
+        "Creates the database if needed.",
+    )
+    parser.add_argument("--patients", type=patient_count, required=True, metavar="N")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help="the same seed gives the same cohort (default: a random seed, printed)")
+    parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD",
+                        help="the day the clinic is at, for reproducible screenshots (default: today)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+    clock = FixedClock(args.today) if args.today else None
+    passphrase = passphrase_source(args)
+    Clinic.init(args.db, actor=actor(), clock=clock, passphrase=passphrase)
+    with Clinic.open(args.db, actor=actor(), clock=clock, passphrase=passphrase) as clinic:
+        if clinic.patients.by_mrn(demo_mrn(seed, 0)) is not None:
+            raise UserError(f"the demo cohort of seed {seed} is already in {clinic.where}: choose another --seed")
+        today = clinic.today
+        batch = generate_demo_cohort(args.patients, seed, today=today, protocol=clinic.protocols.current(),
+                                     progress=TerminalBar("generating"))
+        summary = clinic.imports.load(batch, TerminalBar("loading"))
+        where = clinic.where
+    print(f"demo (seed {seed}, as of {today}): {summary.patients:,} patients, {summary.visits:,} visits "
+          f"({summary.completed_visits:,} completed, {summary.missed_visits:,} missed, "
+          f"{summary.cancelled_visits:,} cancelled), {summary.questionnaires:,} questionnaires, "
+          f"{summary.answers:,} answers into {where}")
+    return 0

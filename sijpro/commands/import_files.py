@@ -1,0 +1,44 @@
+"""``sijpro import FILE.csv ...``: patients and questionnaire files, all of them or nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sijpro.commands.clinic_access import open_clinic
+from sijpro.errors import InputErrors
+from sijpro.exchange.import_csv import mrns_in_files, parse_import_files
+from sijpro.progress import TerminalBar
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import", help="import patients and questionnaires from CSV files (all or nothing)",
+        description="Import CSV files of patients (mrn, names, birth_date, ..., surgery_date, side, approach) "
+        "and of questionnaire answers (mrn, timepoint, instrument, item, value, completed_on); the kind "
+        "of each file is told by its header. Every file is checked first: if any line is wrong, every "
+        "problem is listed with its file and line and nothing is imported (exit status 1).",
+    )
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE.csv")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_clinic(args) as clinic:
+        try:
+            batch = parse_import_files(
+                args.files, known_mrns=clinic.patients.registered(mrns_in_files(args.files)),
+                protocol=clinic.protocols.current(), today=clinic.today,
+            )
+            summary = clinic.imports.load(batch, TerminalBar("importing"))
+        except InputErrors as errors:
+            for problem in errors.problems:
+                print(problem, file=sys.stderr)
+            count = len(errors.problems)
+            print(f"sijpro: {count} problem{'s' if count != 1 else ''}; nothing was imported", file=sys.stderr)
+            return 1
+        where = clinic.where
+    print(f"imported {summary.patients:,} patients and {summary.questionnaires:,} questionnaires "
+          f"({summary.answers:,} answers) into {where}")
+    return 0
