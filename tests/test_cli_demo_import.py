@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -51,11 +52,18 @@ def test_demo_end_to_end_in_a_subprocess(tmp_path: Path) -> None:
     assert (patients, visits) == (50, 300)
     assert 100 < completed < 300 and events > 50
 
-    with Clinic.open(str(database), clock=FixedClock(TODAY)) as clinic:
-        worklist = clinic.schedule.worklist(TODAY)
-        mrns = {p.patient.mrn for p in clinic.outcomes.cohort()}
-    assert mrns == {f"DEMO-1-{index:05d}" for index in range(1, 51)}
-    assert sum(worklist.counts.values()) > 0
+    due = subprocess.run([sys.executable, "main.py", "--db", str(database), "due", "--json", "--date",
+                          TODAY.isoformat()], cwd=ROOT, capture_output=True, text=True, env=environment,
+                         timeout=120, check=False)
+    assert (due.returncode, due.stderr) == (0, "")
+    worklist = json.loads(due.stdout)
+    assert worklist["date"] == TODAY.isoformat()
+    assert worklist["counts"]["due"] + worklist["counts"]["upcoming"] > 0
+    listed = [entry for section in ("due", "overdue", "upcoming", "missed") for entry in worklist[section]]
+    assert len(listed) == sum(worklist["counts"].values())
+    assert all(entry["mrn"].startswith("DEMO-1-") and entry["pending"] for entry in listed)
+    for entry in worklist["due"]:
+        assert entry["window_start"] <= TODAY.isoformat() <= entry["window_end"]
 
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120,
                            check=False)
