@@ -7,10 +7,11 @@ fields and an import can list all its lines in one pass.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, get_args
 
+from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
 from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side
 
@@ -115,3 +116,18 @@ def procedure_problems(values: Mapping[str, Any]) -> list[str]:
         elif second <= first:
             problems.append("field 'second_side_date': must be after the surgery date")
     return problems
+
+
+def required_reason(reason: str | None, action: str) -> str:
+    """The reason a change of clinical data is recorded with, trimmed; refused when blank."""
+    if not reason or not reason.strip():
+        raise UserError(f"a reason is required to {action}")
+    return reason.strip()
+
+
+def edit_reason(kind: str, changes: Mapping[str, Any], fields: Iterable[str], reason: str | None) -> str:
+    """Check an edit request before touching the database: known fields only, and a reason."""
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise UserError(f"{kind}s have no field {', '.join(unknown)}")
+    return required_reason(reason, f"change a {kind}")

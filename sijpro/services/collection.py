@@ -18,6 +18,7 @@ from sijpro.instruments import Instrument, get_instrument
 from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
 from sijpro.services.audit import NOTHING, Change, record
+from sijpro.services.checks import required_reason
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import ACTIVE, FINISHED_RESPONSE, is_past_collecting
@@ -160,8 +161,7 @@ class Collection:
 
     def amend(self, response_id: int, item: str, value: int | None, reason: str) -> ResponseRecord:
         """Correct an answer of a completed questionnaire, with a reason; it is re-scored."""
-        if not reason or not reason.strip():
-            raise UserError("a reason is required to amend a completed questionnaire")
+        reason = required_reason(reason, "amend a completed questionnaire")
         with self.context.database.writing() as session:
             row, instrument = self._load(session, response_id)
             if row.status not in FINISHED_RESPONSE:
@@ -173,10 +173,10 @@ class Collection:
                 select(Score).where(Score.response_id == row.id))}
             old = self._put_answer(session, row.id, item, value)
             scores = self._rescore(session, row, _answers(session, row.id))
-            changes = [Change("response", row.id, item, old, value, reason.strip()),
-                       Change("response", row.id, "scores", before, audited_scores(scores), reason.strip())]
+            changes = [Change("response", row.id, item, old, value, reason),
+                       Change("response", row.id, "scores", before, audited_scores(scores), reason)]
             if row.status != "amended":
-                changes.append(Change("response", row.id, "status", row.status, "amended", reason.strip()))
+                changes.append(Change("response", row.id, "status", row.status, "amended", reason))
                 row.status = "amended"
             session.flush()
             record(session, self.context, changes)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sijpro.errors import InputErrors, UserError
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
-from sijpro.services.checks import patient_problems
+from sijpro.services.checks import edit_reason, patient_problems
 from sijpro.services.context import ServiceContext
 from sijpro.storage.bulk import chunks
 from sijpro.storage.convert import PATIENT_FIELDS, fold, patient_columns, patient_record
@@ -113,11 +113,7 @@ class Patients:
     def update(self, patient_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> PatientRecord:
         """Change some fields; refused with a ConflictError if the patient changed since ``expected_version``."""
-        unknown = sorted(set(changes) - set(PATIENT_FIELDS))
-        if unknown:
-            raise UserError(f"patients have no field {', '.join(unknown)}")
-        if not reason or not reason.strip():
-            raise UserError("a reason is required to change a patient's record")
+        reason = edit_reason("patient", changes, PATIENT_FIELDS, reason)
         with self.context.database.writing() as session:
             row = _load(session, patient_id)
             refuse_stale(session, "patient", row.id, row.row_version, expected_version)
@@ -133,7 +129,7 @@ class Patients:
             session.flush()
             updated = patient_record(row)
             record(session, self.context, field_changes(
-                "patient", row.id, _audited(before), _audited(updated), reason.strip()))
+                "patient", row.id, _audited(before), _audited(updated), reason))
         return updated
 
 

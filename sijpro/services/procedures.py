@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sijpro.errors import InputErrors, UserError
 from sijpro.records import ProcedureDraft, ProcedureRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
-from sijpro.services.checks import procedure_problems
+from sijpro.services.checks import edit_reason, procedure_problems
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import audited_visits, is_past_collecting, plan_visits, visits_in_flight
@@ -56,11 +56,7 @@ class Procedures:
     def update(self, procedure_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> ProcedureRecord:
         """Edit a procedure; a new index surgery date moves every visit not yet completed."""
-        unknown = sorted(set(changes) - set(PROCEDURE_FIELDS))
-        if unknown:
-            raise UserError(f"procedures have no field {', '.join(unknown)}")
-        if not reason or not reason.strip():
-            raise UserError("a reason is required to change a procedure")
+        reason = edit_reason("procedure", changes, PROCEDURE_FIELDS, reason)
         with self.context.database.writing() as session:
             row = session.get(Procedure, procedure_id)
             if row is None:
@@ -75,9 +71,9 @@ class Procedures:
                 setattr(row, name, value)
             session.flush()
             updated = procedure_record(row)
-            audit = field_changes("procedure", row.id, _audited(before), _audited(updated), reason.strip())
+            audit = field_changes("procedure", row.id, _audited(before), _audited(updated), reason)
             if row.is_index and before.surgery_date != updated.surgery_date:
-                audit += self._move_visits(session, row, reason.strip())
+                audit += self._move_visits(session, row, reason)
             record(session, self.context, audit)
         return updated
 
