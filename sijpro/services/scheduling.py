@@ -8,6 +8,7 @@ collecting, flagged late), *missed* after that, and *upcoming* when its window o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,14 @@ from sijpro.errors import UserError
 from sijpro.protocol import Protocol
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.services.context import ServiceContext
-from sijpro.storage.convert import patient_record, visit_record
+from sijpro.storage.bulk import paused_garbage_collection
+from sijpro.storage.convert import (
+    PATIENT_COLUMNS,
+    VISIT_COLUMNS,
+    patient_from_values,
+    visit_from_values,
+    visit_record,
+)
 from sijpro.storage.models import Patient, Response, Visit
 
 OVERDUE_DAYS = 30
@@ -30,6 +38,8 @@ MISSED_DAYS = 30
 ACTIVE = ("scheduled", "open")
 VISITS = Visit.__table__
 PATIENTS = Patient.__table__
+WORKLIST_COLUMNS = (*(VISITS.c[name] for name in VISIT_COLUMNS), *(PATIENTS.c[name] for name in PATIENT_COLUMNS))
+PATIENT_START = len(VISIT_COLUMNS)
 FINISHED_RESPONSE = ("complete", "amended")
 STATE_SEPARATOR = "|"
 
@@ -100,28 +110,11 @@ class Schedule:
         )
         states = (select(func.aggregate_strings(Response.instrument + STATE_SEPARATOR + Response.status, ","))
                   .where(Response.visit_id == VISITS.c.id).scalar_subquery().label("response_states"))
-        with self.context.database.connection() as connection:
-            rows = connection.execute(
-                select(VISITS, states).where(relevant).order_by(VISITS.c.window_end, VISITS.c.id)).all()
-            patients = {row.id: patient_record(row) for row in connection.execute(
-                select(PATIENTS).where(PATIENTS.c.id.in_(select(VISITS.c.patient_id).where(relevant))))}
-        sections: dict[str, list[WorklistEntry]] = {"due": [], "overdue": [], "upcoming": [], "missed": []}
-        for row in rows:
-            section = _classify(row.status, row.window_start, row.window_end, day, overdue_days)
-            if section is None:
-                continue
-            visit = visit_record(row)
-            states_of = _states(row.response_states)
-            entry = WorklistEntry(
-                visit=visit, patient=patients[row.patient_id],
-                pending=tuple(i for i in visit.instruments if states_of.get(i) not in FINISHED_RESPONSE),
-                in_progress="in-progress" in states_of.values(),
-                days_late=max(0, (day - row.window_end).days),
-            )
-            sections[section].append(entry)
-        sections["upcoming"].sort(key=lambda entry: (entry.visit.window_start, entry.visit.id))
-        sections["missed"].reverse()
-        return Worklist(day=day, **{name: tuple(entries) for name, entries in sections.items()})
+        query = (select(*WORKLIST_COLUMNS, states).join(PATIENTS, PATIENTS.c.id == VISITS.c.patient_id)
+                 .where(relevant).order_by(VISITS.c.window_end, VISITS.c.id))
+        with self.context.database.connection() as connection, paused_garbage_collection():
+            rows = connection.execute(query).all()
+            return _worklist(day, rows, overdue_days)
 
     def timeline(self, patient_id: int) -> list[VisitRecord]:
         """Every visit of a patient in protocol order."""
@@ -137,6 +130,27 @@ class Schedule:
             if row is None:
                 raise UserError(f"no visit with id {visit_id}")
             return visit_record(row)
+
+
+def _worklist(day: dt.date, rows: Sequence[Any], overdue_days: int) -> Worklist:
+    sections: dict[str, list[WorklistEntry]] = {"due": [], "overdue": [], "upcoming": [], "missed": []}
+    for row in rows:
+        visit = visit_from_values(row[:PATIENT_START])
+        section = _classify(visit.status, visit.window_start, visit.window_end, day, overdue_days)
+        if section is None:
+            continue
+        states_of = _states(row[-1])
+        pending = visit.instruments
+        if states_of:
+            pending = tuple([i for i in pending if states_of.get(i) not in FINISHED_RESPONSE])
+        entry = WorklistEntry(
+            visit=visit, patient=patient_from_values(row[PATIENT_START:-1]), pending=pending,
+            in_progress="in-progress" in states_of.values(), days_late=max(0, (day - visit.window_end).days),
+        )
+        sections[section].append(entry)
+    sections["upcoming"].sort(key=lambda entry: (entry.visit.window_start, entry.visit.id))
+    sections["missed"].reverse()
+    return Worklist(day=day, **{name: tuple(entries) for name, entries in sections.items()})
 
 
 def _classify(status: str, start: dt.date, end: dt.date, day: dt.date, overdue_days: int) -> str | None:

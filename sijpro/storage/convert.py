@@ -7,7 +7,7 @@ queries of the cohort and the worklist and the one-row edits share one definitio
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sijpro.records import (
@@ -26,6 +26,14 @@ Row = Any
 
 PATIENT_FIELDS = tuple(field for field in PatientDraft.__dataclass_fields__)
 PROCEDURE_FIELDS = tuple(field for field in ProcedureDraft.__dataclass_fields__)
+PATIENT_COLUMNS = ("id", "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
+                   "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "row_version")
+"""The columns a PatientRecord is made of, in the order of its fields (rows can then be sliced)."""
+VISIT_COLUMNS = ("id", "patient_id", "timepoint", "due_date", "window_start", "window_end", "status",
+                 "instruments", "completed_on")
+"""The columns a VisitRecord is made of, in the order of its fields."""
+assert tuple(PatientRecord.__dataclass_fields__)[:len(PATIENT_COLUMNS)] == PATIENT_COLUMNS
+assert tuple(VisitRecord.__dataclass_fields__)[:len(VISIT_COLUMNS)] == VISIT_COLUMNS
 
 
 def fold(text: str) -> str:
@@ -59,12 +67,13 @@ def procedure_columns(draft: ProcedureDraft) -> dict[str, Any]:
 
 
 def patient_record(row: Row) -> PatientRecord:
-    return PatientRecord(
-        id=row.id, mrn=row.mrn, family_name=row.family_name, given_name=row.given_name,
-        birth_date=row.birth_date, sex=row.sex, language=row.language, bmi=row.bmi, fbss=row.fbss,
-        prior_lumbar_surgeries=row.prior_lumbar_surgeries, prior_lumbosacral_fusion=row.prior_lumbosacral_fusion,
-        prior_interventions=frozenset(split_codes(row.prior_interventions)), row_version=row.row_version,
-    )
+    return patient_from_values([getattr(row, name) for name in PATIENT_COLUMNS])
+
+
+def patient_from_values(values: Sequence[Any]) -> PatientRecord:
+    """A patient from the values of ``PATIENT_COLUMNS`` in that order (a slice of a wider row)."""
+    *head, interventions, version = values
+    return PatientRecord(*head, frozenset(split_codes(interventions)), version)
 
 
 def procedure_record(row: Row) -> ProcedureRecord:
@@ -76,11 +85,13 @@ def procedure_record(row: Row) -> ProcedureRecord:
 
 
 def visit_record(row: Row) -> VisitRecord:
-    return VisitRecord(
-        id=row.id, patient_id=row.patient_id, timepoint=row.timepoint, due_date=row.due_date,
-        window_start=row.window_start, window_end=row.window_end, status=row.status,
-        instruments=split_codes(row.instruments, ","), completed_on=row.completed_on,
-    )
+    return visit_from_values([getattr(row, name) for name in VISIT_COLUMNS])
+
+
+def visit_from_values(values: Sequence[Any]) -> VisitRecord:
+    """A visit from the values of ``VISIT_COLUMNS`` in that order (a slice of a wider row)."""
+    *head, instruments, completed_on = values
+    return VisitRecord(*head, split_codes(instruments, ","), completed_on)
 
 
 def response_record(row: Row, answers: Mapping[str, int | None], scores: Iterable[Row] = ()) -> ResponseRecord:
