@@ -9,6 +9,8 @@ import pytest
 from sijpro.errors import ConflictError, InputErrors, UserError
 from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
+from sijpro.storage.convert import patient_columns
+from sijpro.storage.models import Patient
 from tests.factories import patient_draft
 
 
@@ -110,3 +112,11 @@ def test_update_refusals(clinic: Clinic) -> None:
     with pytest.raises(UserError, match="no patient with id 999"):
         clinic.patients.get(999)
     assert clinic.patients.get(first.id).row_version == 1
+
+
+def test_a_duplicate_created_at_the_same_moment_is_a_conflict_not_a_crash(clinic: Clinic) -> None:
+    """Two nurses registering one MRN at once: the database's unique index refuses the second."""
+    clinic.patients.register(patient_draft("A1"))
+    with pytest.raises(ConflictError, match="same moment"), clinic.database.writing() as session:
+        session.add(Patient(**patient_columns(patient_draft("A1")), created_at=dt.datetime(2024, 1, 1)))
+    assert len(clinic.patients.search("A1")) == 1

@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from typing import Any, get_args
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sijpro.errors import UserError
+from sijpro.errors import ConflictError, UserError
 from sijpro.instruments import Instrument, get_instrument
 from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
@@ -94,7 +93,7 @@ class Collection:
                             f"(available: {', '.join(definition.languages)})")
         try:
             return self._open(visit_id, definition, mode, language)
-        except IntegrityError:  # another tablet opened it at the same moment: resume theirs
+        except ConflictError:  # another tablet opened it at the same moment: resume theirs
             return self._open(visit_id, definition, mode, language)
 
     def _open(self, visit_id: int, instrument: Instrument, mode: str, language: str) -> ResponseRecord:

@@ -11,13 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, UserError
 from sijpro.storage.engine import WRITE_OPTION, display_url, make_engine
 
+SIMULTANEOUS_MESSAGE = ("the same record was created elsewhere at the same moment; nothing was saved. "
+                        "Reload and check before trying again")
 CONFLICT_MESSAGE = ("someone else saved this record while you were editing it; nothing was overwritten. "
                     "Reload it, check their change, and make yours again")
 
@@ -62,6 +64,10 @@ class Database:
             yield
         except StaleDataError:
             raise ConflictError(CONFLICT_MESSAGE) from None
+        except IntegrityError as error:
+            if "unique" not in str(error.orig).lower():
+                raise
+            raise ConflictError(f"{SIMULTANEOUS_MESSAGE} ({str(error.orig).splitlines()[0]})") from None
         except DBAPIError as error:
             message = user_message(error, self.where)
             if message is None:
