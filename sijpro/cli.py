@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -63,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"sijpro: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (``sijpro due | head``): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("sijpro: interrupted", file=sys.stderr)
         return 130

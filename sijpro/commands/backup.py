@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from sijpro.commands.clinic_access import open_clinic
-from sijpro.services.maintenance import backup
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sijpro.services.maintenance import backup
+
     with open_clinic(args) as clinic:
         written = backup(clinic, args.output)
     print(f"backup written to {written}")

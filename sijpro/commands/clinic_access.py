@@ -12,9 +12,12 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sijpro.services.clinic import Clinic
 from sijpro.storage.encryption import PASSPHRASE_VARIABLE, PassphraseError
+
+if TYPE_CHECKING:  # the services load SQLAlchemy and the schema: only when a command opens a database
+    from sijpro.services.clinic import Clinic
 
 
 def actor() -> str:
@@ -45,4 +48,6 @@ def passphrase_source(args: argparse.Namespace) -> Callable[[], str]:
 
 
 def open_clinic(args: argparse.Namespace) -> Clinic:
+    from sijpro.services.clinic import Clinic
+
     return Clinic.open(args.db, actor=actor(), passphrase=passphrase_source(args))

@@ -7,11 +7,8 @@ import datetime as dt
 import secrets
 
 from sijpro.commands.clinic_access import actor, passphrase_source
-from sijpro.demo import demo_mrn, generate_demo_cohort
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
-from sijpro.services.clinic import Clinic
-from sijpro.services.context import FixedClock
 
 MOST_PATIENTS = 1_000_000
 
@@ -46,6 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sijpro.demo import demo_mrn, generate_demo_cohort
+    from sijpro.services.clinic import Clinic
+    from sijpro.services.context import FixedClock
+
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     clock = FixedClock(args.today) if args.today else None
     passphrase = passphrase_source(args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from sijpro.commands.clinic_access import actor, passphrase_source
-from sijpro.services.clinic import Clinic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sijpro.services.clinic import Clinic
+
     report = Clinic.init(args.db, actor=actor(), passphrase=passphrase_source(args))
     print(report.summary)
     return 0

@@ -15,8 +15,11 @@ from pathlib import Path
 from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
-from sijpro.reports.document import PAGE_SIZES
-from sijpro.reports.texts import LANGUAGES
+
+PAGE_SIZE_NAMES = ("a4", "letter")
+LANGUAGES = ("en", "fr")
+"""As in sijpro.reports (document.PAGE_SIZES, texts.LANGUAGES), named here so that --help does not load
+reportlab and matplotlib; tests/test_cli_startup.py checks they agree."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _page_options(parser: argparse.ArgumentParser, *, language_help: str) -> None:
     parser.add_argument("--language", choices=LANGUAGES, help=language_help)
-    parser.add_argument("--page-size", choices=tuple(PAGE_SIZES), default="a4", help="default: a4")
+    parser.add_argument("--page-size", choices=PAGE_SIZE_NAMES, default="a4", help="default: a4")
     parser.add_argument("--clinic", default=os.environ.get("SIJPRO_CLINIC_NAME", ""), metavar="NAME",
                         help="clinic name in the header (default: $SIJPRO_CLINIC_NAME)")
 

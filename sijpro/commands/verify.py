@@ -7,7 +7,6 @@ import sys
 
 from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
-from sijpro.services.maintenance import verify
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sijpro.services.maintenance import verify
+
     try:
         clinic = open_clinic(args)
     except UserError as error:
