@@ -163,3 +163,10 @@ def test_score_answers_stamps_the_version() -> None:
     result = score_answers("odi", odi_answers([1] * 10))
     assert result.values == {"odi": 20.0}
     assert result.version == odi.SCORING_VERSION
+
+
+@pytest.mark.parametrize("total", range(0, 51))
+def test_odi_whole_percentages_are_stored_without_float_crumbs(total: int) -> None:
+    values = [min(5, max(0, total - 5 * section)) for section in range(10)]
+    assert sum(values) == total
+    assert odi.score(odi_answers(values))["odi"] == total * 2

@@ -31,7 +31,8 @@ def score(answers: Mapping[str, int | None], max_missing: int = DEFAULT_MAX_MISS
     missing = len(SECTIONS) - len(answered)
     if missing > max_missing or not answered:
         return {"odi": None}
-    return {"odi": sum(answered) / (5 * len(answered)) * 100}  # type: ignore[arg-type]
+    # multiply before dividing: 28 * 100 / 50 is exactly 56.0, where 28 / 50 * 100 is 56.00000000000001
+    return {"odi": sum(answered) * 100 / (5 * len(answered))}  # type: ignore[arg-type]
 
 
 def band(value: float | None) -> str | None:
