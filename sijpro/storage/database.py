@@ -73,6 +73,8 @@ class Database:
             if message is None:
                 raise
             raise UserError(message) from None
+        except UnicodeDecodeError:  # the SQLite driver decoding text from a damaged page
+            raise UserError(f"{self.where} is damaged: it holds unreadable text; restore it from a backup") from None
 
     def close(self) -> None:
         self.engine.dispose()

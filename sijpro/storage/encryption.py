@@ -31,7 +31,7 @@ PASSPHRASE_VARIABLE = "SIJPRO_PASSPHRASE"
 MINIMUM_LENGTH = 8
 DRIVER = "sqlite+pysqlcipher"
 
-FileState = Literal["missing", "empty", "plain", "encrypted"]
+FileState = Literal["missing", "empty", "plain", "encrypted", "other"]
 PassphraseSource = str | Callable[[], str] | None
 """A passphrase, or a function that asks for it (called only when the file is encrypted)."""
 
@@ -41,17 +41,24 @@ class PassphraseError(UserError):
 
 
 def file_state(path: Path) -> FileState:
-    """What the file at ``path`` is, from its first 16 bytes."""
+    """What the file at ``path`` is, from its first 16 bytes and its size.
+
+    An SQLCipher file has no readable header, but it is whole pages (a multiple of 512 bytes, at least
+    two pages); anything else without the SQLite header is some other file.
+    """
     try:
         with Path(path).open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
+            size = handle.seek(0, 2)
     except FileNotFoundError:
         return "missing"
     except OSError as error:
         raise UserError(f"{path}: cannot read the file ({error.strerror or error})") from None
     if not header:
         return "empty"
-    return "plain" if header == SQLITE_HEADER else "encrypted"
+    if header == SQLITE_HEADER:
+        return "plain"
+    return "encrypted" if size >= 1024 and size % 512 == 0 else "other"
 
 
 def is_encrypted(path: Path) -> bool:
