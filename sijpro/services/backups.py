@@ -1,0 +1,293 @@
+"""Automatic rotating backups, and restores that check a backup before it replaces anything.
+
+The app backs itself up when it closes and once a day when it opens (the GUI calls ``on_close`` and
+``on_open``), into a folder beside the database unless the admin chose another, keeping the newest
+``keep`` automatic backups; files someone wrote with ``sijpro backup -o`` are never touched. An
+encrypted database's backups are copies of its encrypted pages: they stay encrypted.
+
+A restore first copies the backup beside the database, opens the copy (it must be an SIJ-PRO database
+at the current schema, unlocked by its passphrase if encrypted) and verifies it (integrity, foreign
+keys, audit chain, scores). Only a copy without fault replaces the database, by an atomic rename, and
+the replaced file is kept in the backup folder first. A corrupt or foreign file is refused with the
+current database untouched.
+
+Settings live in the database (``meta`` rows ``backup.*``), so every workstation of a clinic follows
+the same policy; changing them is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sijpro.errors import UserError
+from sijpro.progress import Progress, no_progress
+from sijpro.services.audit import Change, record
+from sijpro.services.clinic import Clinic
+from sijpro.services.maintenance import Fault, backup, verify
+from sijpro.storage.encryption import PassphraseSource, file_state
+from sijpro.storage.engine import resolve_url, sqlite_path
+from sijpro.storage.models import Meta, Patient
+
+AUTOMATIC_NAME = re.compile(r"^sijpro-(\d{8}-\d{6})(?:-\d+)?-(close|daily|before-restore)\.sqlite$")
+STAMP = "%Y%m%d-%H%M%S"
+DEFAULT_FOLDER_NAME = "backups"
+SETTING_PREFIX = "backup."
+MAX_KEEP = 1000
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    keep: int = 14
+    """How many automatic backups to keep (the newest)."""
+    folder: str = ""
+    """Where automatic backups go; empty: a 'backups' folder beside the database file."""
+    on_close: bool = True
+    daily: bool = True
+
+    def problems(self) -> list[str]:
+        found = []
+        if not 1 <= self.keep <= MAX_KEEP:
+            found.append(f"field 'keep': {self.keep} is not between 1 and {MAX_KEEP}")
+        if self.folder and not Path(self.folder).expanduser().is_absolute():
+            found.append(f"field 'folder': {self.folder!r} is not an absolute path")
+        return found
+
+
+@dataclass(frozen=True)
+class AutomaticBackup:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+
+
+def load_settings(clinic: Clinic) -> BackupSettings:
+    with clinic.database.reading() as session:
+        stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
+            select(Meta).where(Meta.key.startswith(SETTING_PREFIX)))}
+    values: dict[str, object] = {}
+    for field in fields(BackupSettings):
+        text = stored.get(field.name)
+        if text is None:
+            continue
+        if field.type == "int":
+            values[field.name] = int(text) if text.isdigit() else BackupSettings.keep
+        elif field.type == "bool":
+            values[field.name] = text == "1"
+        else:
+            values[field.name] = text
+    return BackupSettings(**values)  # type: ignore[arg-type]
+
+
+def save_settings(clinic: Clinic, settings: BackupSettings) -> BackupSettings:
+    """Store the policy (an admin action, recorded in the audit trail)."""
+    problems = settings.problems()
+    if problems:
+        raise UserError("backup settings: " + "; ".join(problems))
+    before = load_settings(clinic)
+    changes = []
+    with clinic.database.writing() as session:
+        for field in fields(BackupSettings):
+            old, new = getattr(before, field.name), getattr(settings, field.name)
+            text = ("1" if new else "0") if isinstance(new, bool) else str(new)
+            row = session.get(Meta, SETTING_PREFIX + field.name)
+            if row is None:
+                session.add(Meta(key=SETTING_PREFIX + field.name, value=text))
+            else:
+                row.value = text
+            if old != new:
+                changes.append(Change("setting", None, SETTING_PREFIX + field.name, old, new))
+        session.flush()
+        if changes:
+            record(session, clinic.context, changes)
+    return settings
+
+
+def backup_folder(clinic: Clinic, settings: BackupSettings) -> Path | None:
+    """The folder of automatic backups; None for a PostgreSQL database (its server backs it up)."""
+    if settings.folder:
+        return Path(settings.folder).expanduser()
+    database = sqlite_path(clinic.database.url)
+    return None if database is None else database.parent / DEFAULT_FOLDER_NAME
+
+
+def automatic_backups(folder: Path) -> list[AutomaticBackup]:
+    """The automatic backups in ``folder``, oldest first (files of any other name are not ours).
+
+    Names carry the local time they were taken at, as a person looking at the folder reads them.
+    """
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = AUTOMATIC_NAME.match(path.name)
+            if match and path.is_file():
+                found.append(AutomaticBackup(path, dt.datetime.strptime(match.group(1), STAMP), match.group(2)))
+    return sorted(found, key=lambda item: (item.taken_at, item.path.name))
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` automatic backups; returns what was deleted."""
+    existing = automatic_backups(folder)
+    doomed = [item.path for item in existing[: max(len(existing) - keep, 0)]]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+        Path(f"{path}-wal").unlink(missing_ok=True)  # kept beside a 'before-restore' copy, if any
+    return doomed
+
+
+def _name_in(folder: Path, moment: dt.datetime, reason: str) -> Path:
+    stamp = moment.strftime(STAMP)
+    candidate = folder / f"sijpro-{stamp}-{reason}.sqlite"
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"sijpro-{stamp}-{number}-{reason}.sqlite"
+    return candidate
+
+
+def auto_backup(clinic: Clinic, settings: BackupSettings | None = None, *, reason: str = "close") -> Path | None:
+    """Back up into the backup folder and rotate; None when there is nothing this app can back up."""
+    settings = settings or load_settings(clinic)
+    folder = backup_folder(clinic, settings)
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise UserError(f"cannot create the backup folder {folder}: {error.strerror or error}") from None
+    written = backup(clinic, _name_in(folder, clinic.context.now().astimezone(), reason))
+    rotate(folder, settings.keep)
+    return written
+
+
+def on_close(clinic: Clinic) -> Path | None:
+    """What the GUI calls when it closes: a backup, if the policy asks for one."""
+    settings = load_settings(clinic)
+    return auto_backup(clinic, settings, reason="close") if settings.on_close else None
+
+
+def on_open(clinic: Clinic) -> Path | None:
+    """What the GUI calls when it opens: the day's backup, unless one was taken today already."""
+    settings = load_settings(clinic)
+    folder = backup_folder(clinic, settings)
+    if not settings.daily or folder is None:
+        return None
+    today = clinic.context.today()
+    if any(item.taken_at.date() == today for item in automatic_backups(folder)):
+        return None
+    return auto_backup(clinic, settings, reason="daily")
+
+
+# --- checking and restoring a backup ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackupCheck:
+    source: Path
+    patients: int
+    schema: str
+    encrypted: bool
+    faults: tuple[Fault, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.faults
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    database: Path
+    check: BackupCheck
+    kept_previous: Path | None
+
+
+def _copy_beside(source: Path, folder: Path) -> Path:
+    if not source.is_file():
+        raise UserError(f"{source}: there is no such backup file")
+    handle, name = tempfile.mkstemp(prefix=".sijpro-restore-", suffix=".sqlite", dir=folder)
+    os.close(handle)
+    copy = Path(name)
+    try:
+        shutil.copyfile(source, copy)
+    except OSError as error:
+        copy.unlink(missing_ok=True)
+        raise UserError(f"cannot copy {source}: {error.strerror or error}") from None
+    return copy
+
+
+def _check_copy(copy: Path, source: Path, passphrase: PassphraseSource) -> BackupCheck:
+    """Open and verify ``copy`` (never the backup itself: opening a database may write to it)."""
+    encrypted = file_state(copy) == "encrypted"
+    try:
+        clinic = Clinic.open(str(copy), actor="restore", passphrase=passphrase)
+    except UserError as error:
+        message = str(error).replace(str(copy), str(source))
+        if "is not an SIJ-PRO database yet" in message:  # advice to run 'init' is for a new database, not here
+            message = f"{source} is not an SIJ-PRO database (it has none of its tables)"
+        return BackupCheck(source, 0, "", encrypted, (Fault("database", message),))
+    with clinic:
+        faults = tuple(verify(clinic))
+        with clinic.database.connection() as connection:
+            patients = connection.execute(select(func.count()).select_from(Patient)).scalar() or 0
+            schema = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
+    return BackupCheck(source, patients, str(schema), encrypted, faults)
+
+
+def check_backup(source: Path, passphrase: PassphraseSource = None) -> BackupCheck:
+    """Verify a backup file as ``sijpro verify`` verifies a database, without changing the file."""
+    source = Path(source).expanduser().resolve()
+    with tempfile.TemporaryDirectory(prefix="sijpro-verify-") as folder:
+        copy = _copy_beside(source, Path(folder))
+        return _check_copy(copy, source, passphrase)
+
+
+def restore(url: str | None, source: Path, *, passphrase: PassphraseSource = None,
+            backups_folder: Path | None = None, progress: Progress = no_progress) -> RestoreReport:
+    """Replace the SQLite database at ``url`` by the backup ``source``, if the backup passes every check."""
+    database = sqlite_path(resolve_url(url))
+    if database is None:
+        raise UserError("restore replaces an SQLite database file; a PostgreSQL database is restored with "
+                        "pg_restore by the server's administrator")
+    source = Path(source).expanduser().resolve()
+    if source == database.resolve():
+        raise UserError("the backup to restore is the database itself")
+    if not database.parent.is_dir():
+        raise UserError(f"cannot restore into {database}: folder {database.parent} does not exist")
+    progress(0, 4)
+    copy = _copy_beside(source, database.parent)
+    try:
+        progress(1, 4)
+        check = _check_copy(copy, source, passphrase)
+        if not check.ok:
+            listed = "; ".join(str(fault) for fault in check.faults[:5])
+            raise UserError(f"{source} was not restored, the database is unchanged: {listed}")
+        progress(2, 4)
+        kept = _keep_previous(database, backups_folder or database.parent / DEFAULT_FOLDER_NAME)
+        progress(3, 4)
+        copy.replace(database)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    finally:
+        copy.unlink(missing_ok=True)
+    progress(4, 4)
+    return RestoreReport(database, check, kept)
+
+
+def _keep_previous(database: Path, folder: Path) -> Path | None:
+    """Copy the database about to be replaced (as it is, even damaged or encrypted) into ``folder``."""
+    if not database.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = _name_in(folder, dt.datetime.now().astimezone(), "before-restore")
+    shutil.copyfile(database, target)
+    wal = Path(f"{database}-wal")
+    if wal.exists() and wal.stat().st_size:
+        shutil.copyfile(wal, Path(f"{target}-wal"))
+    target.chmod(0o600)
+    return target
