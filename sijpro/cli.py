@@ -17,7 +17,8 @@ from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 
 COMMAND_MODULES = (
-    "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "encryption", "users",
+    "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "backups", "restore",
+    "encryption", "users",
 )
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 

@@ -72,12 +72,15 @@ def test_encrypted_database_end_to_end(database: Path, tmp_path: Path, capsys, m
     db = ["--db", str(database)]
     mrn = b"DEMO-4-00001"
     assert mrn in database.read_bytes()
+    assert main([*db, "backups", "--now"]) == 0  # a backup taken before encryption
+    capsys.readouterr()
     status, _, err = run(capsys, *db, "--passphrase-stdin", "encryption", "enable", stdin="short\n",
                          monkeypatch=monkeypatch)
     assert status == 1 and "at least 8" in err and file_state(database) == "plain"
     status, out, err = run(capsys, *db, "--passphrase-stdin", "encryption", "enable", stdin=PASSPHRASE + "\n",
                            monkeypatch=monkeypatch)
-    assert (status, err) == (0, "") and "now encrypted" in out
+    assert status == 0 and "now encrypted" in out
+    assert "1 earlier backup(s)" in err and "not encrypted" in err
     assert file_state(database) == "encrypted"
     assert mrn not in database.read_bytes()
     with pytest.raises(sqlite3.DatabaseError):

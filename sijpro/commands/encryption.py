@@ -49,6 +49,20 @@ def new_passphrase(args: argparse.Namespace, variable: str) -> str:
     return chosen
 
 
+def warn_of_plain_backups(path: Path, passphrase: str) -> None:
+    """Backups taken before encryption are still readable by anyone who gets the files."""
+    from sijpro.services import backups
+    from sijpro.services.clinic import Clinic
+
+    with Clinic.open(str(path), passphrase=passphrase) as clinic:
+        folder = backups.backup_folder(clinic, backups.load_settings(clinic))
+    plain = [item.path for item in backups.automatic_backups(folder) if encryption.file_state(item.path) == "plain"] \
+        if folder else []
+    if plain:
+        print(f"warning: {len(plain)} earlier backup(s) in {folder} are not encrypted; delete them or keep them "
+              "somewhere safe", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     path = database_file(args)
     state = encryption.file_state(path)
@@ -58,8 +72,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: {'encrypted (SQLCipher)' if state == 'encrypted' else 'not encrypted'}")
         return 0
     if args.action == "enable":
-        encryption.encrypt_database(path, new_passphrase(args, PASSPHRASE_VARIABLE))
+        chosen = new_passphrase(args, PASSPHRASE_VARIABLE)
+        encryption.encrypt_database(path, chosen)
         print(f"{path} is now encrypted; keep the passphrase safe: without it the data cannot be read")
+        warn_of_plain_backups(path, chosen)
     elif args.action == "disable":
         encryption.decrypt_database(path, read_secret(args, "Current passphrase: "))
         print(f"{path} is no longer encrypted")

@@ -1,0 +1,34 @@
+"""``sijpro restore FILE``: replace the database by a backup, after checking the backup."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sijpro.commands.clinic_access import passphrase_source
+from sijpro.progress import TerminalBar
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "restore", help="replace the database by a backup, once the backup passes every check",
+        description="Check FILE as 'sijpro verify' checks a database (integrity, foreign keys, audit chain, "
+        "scores, current schema; an encrypted backup needs its passphrase), then replace the SQLite database "
+        "by it. The replaced database is kept in the backup folder. A backup with any fault is refused and "
+        "the database is left untouched. Close every other SIJ-PRO window first.",
+    )
+    parser.add_argument("backup", type=Path, metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sijpro.services.backups import restore
+
+    report = restore(args.db, args.backup, passphrase=passphrase_source(args), progress=TerminalBar("restore"))
+    check = report.check
+    state = "encrypted" if check.encrypted else "not encrypted"
+    print(f"restored {check.source} into {report.database}: {check.patients} patients, schema {check.schema}, "
+          f"audit trail verified, {state}")
+    if report.kept_previous is not None:
+        print(f"the replaced database was kept as {report.kept_previous}")
+    return 0
