@@ -36,5 +36,5 @@ def run(args: argparse.Namespace) -> int:
                                       progress=TerminalBar(f"export {args.kind}"))
     questionnaires = sum(len(subject.questionnaires) for subject in export.subjects)
     mode = "de-identified" if args.deidentify else "identified"
-    print(f"exported {len(export.subjects)} patients and {questionnaires} questionnaires ({mode}) to {args.output}")
+    print(f"exported {len(export.subjects):,} patients and {questionnaires:,} questionnaires ({mode}) to {args.output}")
     return 0

@@ -51,16 +51,23 @@ class Exports:
     def write(self, kind: ExportKind, target: Path, *, deidentify: bool = False,
               progress: Progress = no_progress) -> ExportSet:
         """Write one export (a folder for csv and redcap, a file for fhir); returns what was written."""
-        progress(0, 100)
+        reported = [0]
+
+        def report(percent: int) -> None:
+            if percent > reported[0] or percent == 0:
+                reported[0] = percent
+                progress(percent, 100)
+
+        report(0)
         export = prepare_export(self.courses(), self.protocols.current(), self.context.now(), deidentify=deidentify)
-        progress(int(READ_SHARE * 100), 100)
+        report(int(READ_SHARE * 100))
 
         def writing(done: int, total: int) -> None:
             share = done / total if total else 1.0
-            progress(int((READ_SHARE + (1 - READ_SHARE) * share) * 100), 100)
+            report(int((READ_SHARE + (1 - READ_SHARE) * share) * 100))
 
         WRITERS[kind](export, Path(target), writing)
-        progress(100, 100)
+        report(100)
         return export
 
 
