@@ -12,7 +12,6 @@ from sijpro.commands.clinic_access import read_secret
 from sijpro.errors import UserError
 from sijpro.storage import encryption
 from sijpro.storage.encryption import PASSPHRASE_VARIABLE, PassphraseError
-from sijpro.storage.engine import resolve_url, sqlite_path
 
 NEW_PASSPHRASE_VARIABLE = "SIJPRO_NEW_PASSPHRASE"
 
@@ -30,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def database_file(args: argparse.Namespace) -> Path:
+    from sijpro.storage.engine import resolve_url, sqlite_path
+
     url = resolve_url(args.db)
     path = sqlite_path(url)
     if path is None:

@@ -20,11 +20,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
-
-from sqlalchemy import URL
+from typing import TYPE_CHECKING, Any, Literal
 
 from sijpro.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PASSPHRASE_VARIABLE = "SIJPRO_PASSPHRASE"
