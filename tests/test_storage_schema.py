@@ -18,6 +18,7 @@ from sijpro.storage import schema
 from sijpro.storage.database import Database
 from sijpro.storage.engine import resolve_url
 from sijpro.storage.models import Base
+from tests.factories import patient_draft
 
 
 def test_init_creates_then_is_idempotent(database_url: str) -> None:
@@ -129,3 +130,10 @@ def test_audit_rows_cannot_be_changed_or_deleted(clinic: Clinic) -> None:
             with pytest.raises(Exception, match="append-only"):
                 connection.execute(text(statement))
             connection.rollback()
+
+
+def test_an_in_memory_database_is_private_and_ready(clock) -> None:
+    with Clinic.open("sqlite://", clock=clock) as first, Clinic.open("sqlite://", clock=clock) as second:
+        first.patients.register(patient_draft("MEM1"))
+        assert first.patients.by_mrn("MEM1") is not None and second.patients.by_mrn("MEM1") is None
+        assert first.protocols.current().version == 1 and first.audit.verify_chain().ok

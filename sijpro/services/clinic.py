@@ -35,7 +35,7 @@ from sijpro.services.scheduling import Schedule
 from sijpro.storage import schema
 from sijpro.storage.database import Database
 from sijpro.storage.encryption import PassphraseSource, unlock
-from sijpro.storage.engine import create_sqlite_file, resolve_url, sqlite_path
+from sijpro.storage.engine import create_sqlite_file, is_in_memory, resolve_url, sqlite_path
 from sijpro.storage.models import Meta
 
 
@@ -77,6 +77,8 @@ class Clinic:
         """Open an existing database at the current schema; refuses anything else with a clear message.
 
         ``passphrase`` (a string, or a function asked only when needed) unlocks an encrypted file.
+        An in-memory SQLite URL (``sqlite://``) gives a private, initialised database that lives as long
+        as the Clinic: for experiments and quick tests.
         """
         resolved = resolve_url(url)
         path = sqlite_path(resolved)
@@ -84,6 +86,10 @@ class Clinic:
             raise UserError(f"there is no SIJ-PRO database at {path}: run 'sijpro init' to create it")
         database = Database(unlock(resolved, passphrase))
         try:
+            if is_in_memory(resolved):
+                clinic = cls(database, actor=actor, clock=clock)
+                clinic._prepare()
+                return clinic
             with database.translated_errors(), database.engine.connect() as connection:
                 schema.check_current(connection, database.where)
         except BaseException:
@@ -106,17 +112,20 @@ class Clinic:
                 raise UserError(f"cannot create {path}: {error.strerror}") from None
         database = Database(unlock(resolved, passphrase))
         try:
-            with database.translated_errors():
-                before, after = schema.upgrade(database.engine)
-            clinic = cls(database, actor=actor, clock=clock)
-            with database.writing() as session:
-                stored = clinic.protocols.ensure_default(session)
-                _remember(session, "created_by_release", __version__, replace=False)
-                _remember(session, "created_at", clinic.context.now().isoformat(), replace=False)
-                _remember(session, "last_init_release", __version__, replace=True)
+            return cls(database, actor=actor, clock=clock)._prepare(created_file=created)
         finally:
             database.close()
-        return InitReport(database.where, created, before, after, stored)
+
+    def _prepare(self, *, created_file: bool = False) -> InitReport:
+        """Schema to head, the default protocol in an empty database, and when and by what it was made."""
+        with self.database.translated_errors():
+            before, after = schema.upgrade(self.database.engine)
+        with self.database.writing() as session:
+            stored = self.protocols.ensure_default(session)
+            _remember(session, "created_by_release", __version__, replace=False)
+            _remember(session, "created_at", self.context.now().isoformat(), replace=False)
+            _remember(session, "last_init_release", __version__, replace=True)
+        return InitReport(self.database.where, created_file, before, after, stored)
 
     @property
     def where(self) -> str:

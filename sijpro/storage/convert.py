@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sijpro.records import (
@@ -50,8 +51,16 @@ def join_codes(codes: Iterable[str], separator: str = ";") -> str:
     return separator.join(sorted(codes))
 
 
+@lru_cache(maxsize=4096)
 def split_codes(text: str, separator: str = ";") -> tuple[str, ...]:
+    """Codes stored joined in one column; the few distinct values (instrument lists, intervention
+    combinations) repeat on thousands of rows, so each is split once."""
     return tuple(code for code in text.split(separator) if code)
+
+
+@lru_cache(maxsize=4096)
+def code_set(text: str) -> frozenset[str]:
+    return frozenset(split_codes(text))
 
 
 def patient_columns(draft: PatientDraft | Mapping[str, Any]) -> dict[str, Any]:
@@ -73,7 +82,7 @@ def patient_record(row: Row) -> PatientRecord:
 def patient_from_values(values: Sequence[Any]) -> PatientRecord:
     """A patient from the values of ``PATIENT_COLUMNS`` in that order (a slice of a wider row)."""
     *head, interventions, version = values
-    return PatientRecord(*head, frozenset(split_codes(interventions)), version)
+    return PatientRecord(*head, code_set(interventions), version)
 
 
 def procedure_record(row: Row) -> ProcedureRecord:

@@ -52,9 +52,13 @@ def resolve_url(url: str | None = None) -> URL:
 
 def sqlite_path(url: URL) -> Path | None:
     """The file of an SQLite URL; None for PostgreSQL and in-memory databases."""
-    if url.get_backend_name() != "sqlite" or url.database in {None, "", ":memory:"}:
+    if url.get_backend_name() != "sqlite" or is_in_memory(url):
         return None
     return Path(url.database)  # type: ignore[arg-type]
+
+
+def is_in_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in {None, "", ":memory:"}
 
 
 def create_sqlite_file(path: Path) -> None:
