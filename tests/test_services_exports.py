@@ -74,3 +74,27 @@ def test_a_questionnaire_still_in_progress_is_not_exported(clinic: Clinic, tmp_p
     assert course.questionnaires == ()
     clinic.exports.write("csv", tmp_path)
     assert (tmp_path / RESPONSES).read_text().splitlines() == ["mrn,timepoint,instrument,item,value,completed_on"]
+
+
+def test_deidentified_exports_of_a_real_database_leak_nothing(clinic: Clinic, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "exported"  # the database file itself lives beside it
+    tmp_path.mkdir()
+    clinic.imports.load(generate_demo_cohort(25, seed=6, today=TODAY))
+    clinic.exports.write("csv", tmp_path / "csv", deidentify=True)
+    clinic.exports.write("redcap", tmp_path / "redcap", deidentify=True)
+    clinic.exports.write("fhir", tmp_path / "bundle.json", deidentify=True)
+    everything = b"".join(path.read_bytes() for path in sorted(tmp_path.rglob("*")) if path.is_file())
+    document = json.loads((tmp_path / "bundle.json").read_text(encoding="utf-8"))
+    data = "".join((tmp_path / "csv" / name).read_text(encoding="utf-8") for name in (PATIENTS, RESPONSES, WIDE))
+    data += (tmp_path / "redcap" / "redcap_import.csv").read_text(encoding="utf-8")
+    data += json.dumps([e for e in document["entry"] if e["resource"]["resourceType"] != "Questionnaire"],
+                       ensure_ascii=False)
+    for course in clinic.exports.courses():
+        patient = course.patient
+        assert patient.mrn.encode() not in everything
+        if patient.birth_date:
+            assert patient.birth_date.isoformat().encode() not in everything
+        assert course.index_procedure.surgery_date.isoformat().encode() not in everything
+        for name in (patient.family_name, patient.given_name):  # questionnaire texts aside: 'Long' is a word
+            assert f",{name}," not in data and f'"{name}"' not in data, name
+    assert not [e for e in document["entry"] if e["resource"]["resourceType"] == "Patient"]
