@@ -28,6 +28,8 @@ def test_wheel_ships_instruments_protocols_and_both_packages(tmp_path: Path) -> 
         assert f"sijpro/_resources/instruments/{instrument}.yaml" in names
     assert "sijpro/_resources/protocols/default.yaml" in names
     assert "sijpro/cli.py" in names
+    assert "sijpro/storage/migrations/env.py" in names  # init must work from an installed wheel
+    assert "sijpro/storage/migrations/versions/0001_first_schema.py" in names
     assert "ui/__init__.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "sijpro = sijpro.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
