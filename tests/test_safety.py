@@ -18,8 +18,8 @@ from sqlalchemy import text
 from sijpro.errors import UserError
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup, verify
-from sijpro.storage import encryption
-from tests.factories import ANSWERS, operated_patient
+from sijpro.storage import encryption, engine
+from tests.factories import ANSWERS, operated_patient, patient_draft
 from tests.storage_workers import TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,3 +190,24 @@ def test_verify_finds_a_dangling_reference(tmp_path: Path, clock) -> None:
     with Clinic.open(url) as clinic:
         faults = [str(f) for f in verify(clinic)]
     assert faults == ["database: foreign key: row 1 of visits refers to a missing row of patients"]
+
+
+def test_a_writer_waits_then_gets_a_plain_busy_message(database_url: str, clock, monkeypatch) -> None:
+    """Another program holding the write lock (SQLite) or the audit chain (PostgreSQL) longer than the busy
+    timeout: the save is refused with a message, nothing is half-written, and the next try works."""
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_SECONDS", 1)
+    Clinic.init(database_url)
+    with Clinic.open(database_url, clock=clock) as clinic:
+        holder = clinic.database.engine.connect()
+        try:
+            if clinic.dialect == "sqlite":
+                holder.execution_options(**{engine.WRITE_OPTION: True}).execute(text("SELECT 1"))
+            else:
+                holder.execute(text("SELECT last_id FROM audit_head FOR UPDATE"))
+            with pytest.raises(UserError, match="busy"):
+                clinic.patients.register(patient_draft("WAIT1"))
+        finally:
+            holder.rollback()
+            holder.close()
+        assert clinic.patients.by_mrn("WAIT1") is None
+        assert clinic.patients.register(patient_draft("WAIT1")).mrn == "WAIT1"

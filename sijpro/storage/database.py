@@ -84,7 +84,7 @@ def user_message(error: DBAPIError, where: str) -> str | None:
     """A sentence for the driver errors people cause and can fix; None for bugs."""
     text = str(error.orig)
     lowered = text.lower()
-    if "database is locked" in lowered or "database is busy" in lowered:
+    if "database is locked" in lowered or "database is busy" in lowered or "lock timeout" in lowered:
         return f"{where} is busy: another program is writing to it. Try again in a moment"
     if "file is not a database" in lowered or "malformed" in lowered or "disk image" in lowered:
         return f"{where} is damaged or is not an SIJ-PRO database ({text}); restore it from a backup"

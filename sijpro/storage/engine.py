@@ -71,7 +71,20 @@ def create_sqlite_file(path: Path) -> None:
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True)
+    return _postgresql_engine(url)
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: object) -> None:
+        # Wait for a lock as long as SQLite would, then fail with a message instead of hanging a tablet.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_SECONDS}s'")
+        dbapi_connection.autocommit = False
+
+    return engine
 
 
 def _sqlite_engine(url: URL) -> Engine:
