@@ -17,9 +17,10 @@ from reportlab.platypus import Flowable
 
 from sijpro.reports.fonts import BOLD, ITALIC, REGULAR, text_width
 
-INK = HexColor("#222222")
-GRID = HexColor("#DDDDDD")
-MUTED = HexColor("#777777")
+INK_HEX, GRID_HEX, MUTED_HEX = "#222222", "#DDDDDD", "#777777"
+INK = HexColor(INK_HEX)
+GRID = HexColor(GRID_HEX)
+MUTED = HexColor(MUTED_HEX)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 """Okabe-Ito colours: told apart by colour-blind readers and in greyscale print."""
 

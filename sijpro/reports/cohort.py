@@ -160,7 +160,9 @@ def _mean_series(table: dict, label: str, color: str, protocol: Protocol) -> Ser
     return Series(label, color, tuple(points), intervals=tuple(intervals), counts=tuple(counts))
 
 
-def _trajectory(summary: dict, words: Words, protocol: Protocol, width: float) -> KeepTogether:
+def cohort_charts(summary: dict, words: Words, protocol: Protocol) -> list[Chart]:
+    """Mean scores by timepoint with their 95% confidence intervals and n: the PDF's figure, as data that
+    the PDF draws with reportlab and the cohort view with matplotlib."""
     outcomes = summary["outcomes"]
     x = months_axis(0, 24, words("months_axis"))
 
@@ -182,8 +184,12 @@ def _trajectory(summary: dict, words: Words, protocol: Protocol, width: float) -
                             reference=(score_spec("sf12.pcs").reference or 50, words("norm"))))
     relief = _mean_series(summary["relief"], words("relief"), PALETTE[4], protocol)
     panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
+    return panels
+
+
+def _trajectory(summary: dict, words: Words, protocol: Protocol, width: float) -> KeepTogether:
     cell_width = (width - 12) / 2
-    flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in panels]
+    flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in cohort_charts(summary, words, protocol)]
     rows = [flows[i:i + 2] + [""] * (2 - len(flows[i:i + 2])) for i in range(0, len(flows), 2)]
     table = Table(rows, colWidths=[cell_width + 6] * 2)
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
@@ -39,6 +40,10 @@ from sijpro.reports.texts import LANGUAGES, Words
 
 CHART_HEIGHT = 178.0
 BAND_COLOURS = ("#009E73", "#F0E442", "#E69F00", "#D55E00", "#A0302A")
+PAIN = ("nrs.lumbar", "nrs.radicular")
+SF12 = ("sf12.pcs", "sf12.mcs")
+
+VisitState = Literal["in_window", "late", "early", "cancelled", "missing", "due", "upcoming"]
 
 
 @dataclass(frozen=True)
@@ -58,20 +63,25 @@ class PatientPage:
 
     def status(self, point: TrajectoryPoint) -> str:
         """'in window', 'late (+12 d)', 'missing', 'upcoming'...: the visit as the clinic sees it today."""
+        code, days = self.status_code(point)
+        return self.words("status.late", days=days) if code == "late" else self.words(f"status.{code}")
+
+    def status_code(self, point: TrajectoryPoint) -> tuple[VisitState, int]:
+        """The visit's state as a code (for screens with their own words), and the days late when late."""
         outcome = point.outcome
         if outcome is not None and outcome.completed_on is not None:
             if outcome.late:
-                return self.words("status.late", days=(outcome.completed_on - outcome.window_end).days)
+                return "late", (outcome.completed_on - outcome.window_end).days
             if outcome.completed_on < outcome.window_start:
-                return self.words("status.early")
-            return self.words("status.in_window")
+                return "early", 0
+            return "in_window", 0
         if outcome is not None and outcome.status == "cancelled":
-            return self.words("status.cancelled")
+            return "cancelled", 0
         if self.is_missing(point):
-            return self.words("status.missing")
+            return "missing", 0
         if outcome is not None and outcome.window_start <= self.today:
-            return self.words("status.due")
-        return self.words("status.upcoming")
+            return "due", 0
+        return "upcoming", 0
 
     def is_missing(self, point: TrajectoryPoint) -> bool:
         """Not answered although the clinic could no longer collect it: missed, or its window closed."""
@@ -104,15 +114,10 @@ def patient_pdf(
     ``generated_at`` is printed in the footer and is the day against which visits count as missing; it
     is a parameter (not the clock) so that the same records always give the same bytes.
     """
-    protocol = protocol or default_protocol()
     own = outcomes.patient.language if outcomes.patient.language in LANGUAGES else "en"
-    words = Words(language or own)  # a patient in a language the reports lack still gets English
-    keys = (*baseline_score_keys(protocol), SATISFACTION_LEVEL, RELIEF)
-    thresholds = resolve_mcid(baseline_score_keys(protocol), mcid)
-    page = PatientPage(
-        outcomes, protocol, words, keys, thresholds,
-        patient_trajectory(outcomes, protocol, keys, thresholds), generated_at.date(),
-    )
+    # a patient in a language the reports lack still gets English
+    page = patient_page(outcomes, today=generated_at.date(), language=language or own, protocol=protocol, mcid=mcid)
+    words = page.words
     width = content_width(size)
     story: list[Flowable] = [
         *_header(page, clinic, width),
@@ -131,6 +136,16 @@ def patient_pdf(
     )
     title = f"{outcomes.patient.display_name} ({outcomes.patient.mrn})"
     return render(story, size=size, title=title, footer=footer, language=words.language)
+
+
+def patient_page(outcomes: PatientOutcomes, *, today: dt.date, language: str = "en", protocol: Protocol | None = None,
+                 mcid: Mapping[str, float] | None = None) -> PatientPage:
+    """What the report (and the patient dashboard on screen) shows of ``outcomes`` on ``today``."""
+    protocol = protocol or default_protocol()
+    keys = (*baseline_score_keys(protocol), SATISFACTION_LEVEL, RELIEF)
+    thresholds = resolve_mcid(baseline_score_keys(protocol), mcid)
+    return PatientPage(outcomes, protocol, Words(language), keys, thresholds,
+                       patient_trajectory(outcomes, protocol, keys, thresholds), today)
 
 
 def _header(page: PatientPage, clinic: str, width: float) -> list[Flowable]:
@@ -194,7 +209,9 @@ def _missing_marks(page: PatientPage, keys: tuple[str, ...]) -> tuple[float, ...
     return tuple(marks)
 
 
-def _charts(page: PatientPage, width: float) -> Table:
+def patient_charts(page: PatientPage) -> list[Chart]:
+    """Pain, ODI with its bands, SF-12 with the norm, relief and satisfaction: the page's four charts,
+    as data that the PDF draws with reportlab and the dashboard with matplotlib."""
     words = page.words
     answered = [page.answered_x(p) for p in page.points if p.months is not None]
     x = months_axis(min(answered, default=0), max(answered, default=24), words("months_axis"))
@@ -205,10 +222,9 @@ def _charts(page: PatientPage, width: float) -> Table:
     for band, colour in zip(odi.bands, BAND_COLOURS, strict=False):
         shades.append(Shade(lower, band.upper, band.label[words.language], lighten(colour, 0.82)))
         lower = band.upper
-    pain = ("nrs.lumbar", "nrs.radicular")
-    sf12 = ("sf12.pcs", "sf12.mcs")
+    pain, sf12 = PAIN, SF12
     levels = get_instrument("satisfaction").item("overall").options
-    charts = [
+    return [
         Chart(words("chart_pain"), y=score_axis(0, 10), series=(
             _series(page, pain[0], PALETTE[0]), _series(page, pain[1], PALETTE[1])),
             missing=_missing_marks(page, pain), **common),
@@ -226,8 +242,11 @@ def _charts(page: PatientPage, width: float) -> Table:
                        tuple(o.text[words.language] for o in levels)),
             missing=_missing_marks(page, (RELIEF, SATISFACTION_LEVEL)), **common),
     ]
+
+
+def _charts(page: PatientPage, width: float) -> Table:
     cell = (width - 12) / 2
-    flow = [ChartFlowable(chart, cell, CHART_HEIGHT) for chart in charts]
+    flow = [ChartFlowable(chart, cell, CHART_HEIGHT) for chart in patient_charts(page)]
     grid = Table([flow[:2], flow[2:]], colWidths=[cell + 6, cell + 6], rowHeights=[CHART_HEIGHT + 8] * 2)
     grid.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
