@@ -127,3 +127,34 @@ def test_clinical_changes_without_a_patient_are_refused(clinic: Clinic) -> None:
         clinic.patients.update(5, {"bmi": 20.0}, expected_version=1, reason="x")
     clinic.patients.register(patient_draft())
     assert clinic.audit.verify_chain().ok
+
+
+def test_admin_account_actions_are_audited_and_keep_one_admin(clinic: Clinic) -> None:
+    clinic.auth.add_user("boss", "Ada Admin", "admin", "a long admin password")
+    clinic.auth.add_user("nina", "Nina Nurse", "nurse", "a long nurse password")
+    assert clinic.auth.set_role("nina", "surgeon").role == "surgeon"
+    with pytest.raises(UserError, match="only active admin"):
+        clinic.auth.set_active("boss", False)
+    with pytest.raises(UserError, match="only active admin"):
+        clinic.auth.set_role("boss", "nurse")
+    with pytest.raises(UserError, match="role 'chief'"):
+        clinic.auth.set_role("nina", "chief")  # type: ignore[arg-type]
+    assert clinic.auth.set_active("nina", False).active is False
+    with pytest.raises(AuthError):
+        clinic.auth.authenticate("nina", "a long nurse password")  # a deactivated account cannot sign in
+    clinic.auth.set_active("nina", True)
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(AuthError):
+            clinic.auth.authenticate("nina", "wrong password")
+    with pytest.raises(UserError, match="at least 8"):
+        clinic.auth.set_password("nina", "short")
+    clinic.auth.set_password("nina", "a brand new password")  # also lifts the lock-out
+    assert clinic.auth.authenticate("nina", "a brand new password").role == "surgeon"
+    with pytest.raises(UserError, match="no user ghost"):
+        clinic.auth.set_active("ghost", False)
+    changes = [(e.field, e.old, e.new) for e in clinic.audit.events(entity="user") if e.field]
+    assert changes == [("role", "nurse", "surgeon"), ("active", True, False), ("active", False, True),
+                       ("password", None, "reset")]
+    assert "a brand new password" not in str(clinic.audit.events())
+    clinic.auth.set_role("nina", "admin")
+    assert clinic.auth.set_active("boss", False).active is False  # another admin remains

@@ -10,7 +10,8 @@ from typing import Final, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sijpro.errors import UserError
 from sijpro.records import Role, UserRecord
@@ -66,6 +67,40 @@ class Auth:
         with self.context.database.reading() as session:
             return [user_record(row) for row in session.scalars(select(User).order_by(User.username))]
 
+    def set_active(self, username: str, active: bool) -> UserRecord:
+        """Deactivate an account (it can no longer sign in; its history stays) or reactivate it."""
+        with self.context.database.writing() as session:
+            row = _user(session, username)
+            if row.active and not active:
+                _keep_an_admin(session, row, f"{row.username} cannot be deactivated")
+            if row.active != active:
+                row.active = active
+                record(session, self.context, [Change("user", row.id, "active", not active, active)])
+            return user_record(row)
+
+    def set_role(self, username: str, role: Role) -> UserRecord:
+        if role not in get_args(Role):
+            raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
+        with self.context.database.writing() as session:
+            row = _user(session, username)
+            if row.role == "admin" and role != "admin":
+                _keep_an_admin(session, row, f"{row.username} cannot stop being an admin")
+            if row.role != role:
+                before, row.role = row.role, role
+                record(session, self.context, [Change("user", row.id, "role", before, role)])
+            return user_record(row)
+
+    def set_password(self, username: str, password: str) -> UserRecord:
+        """A new password chosen by an admin (a forgotten one); it also lifts a lock-out."""
+        if len(password) < MIN_PASSWORD:
+            raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+        with self.context.database.writing() as session:
+            row = _user(session, username)
+            row.password_hash = _hasher.hash(password)
+            row.failed_attempts, row.locked_until = 0, None
+            record(session, self.context, [Change("user", row.id, "password", new="reset")])
+            return user_record(row)
+
     def authenticate(self, username: str, password: str) -> UserRecord:
         return self._check(username, password, "password_hash", WRONG_CREDENTIALS)
 
@@ -110,6 +145,21 @@ class Auth:
         if failure is not None:
             raise AuthError(failure)  # raised after the commit, so the failure counts
         return signed_in
+
+
+def _user(session: Session, username: str) -> User:
+    row = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if row is None:
+        raise UserError(f"no user {username}")
+    return row
+
+
+def _keep_an_admin(session: Session, row: User, refused: str) -> None:
+    """Refuse to leave the clinic without an active admin: nobody could manage accounts any more."""
+    others = session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != row.id))
+    if row.role == "admin" and row.active and not others:
+        raise UserError(f"{refused}: it is the only active admin account (make another admin first)")
 
 
 def _verify(stored: str, secret: str) -> bool:
