@@ -25,7 +25,16 @@ BASELINE = "baseline"
 
 
 class ProtocolError(UserError):
-    """A protocol definition that cannot be used; the message names the timepoint and field."""
+    """A protocol definition that cannot be used; the message names the timepoint and field.
+
+    ``position`` (0-based, in the list of timepoints) and ``field`` (e.g. ``offset.months``) say the same
+    for a form that shows the problem at the field.
+    """
+
+    def __init__(self, message: str, *, position: int | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -96,9 +105,10 @@ class Protocol:
         }
 
 
-def _whole(value: object, where: str, minimum: int = 0) -> int:
+def _whole(value: object, where: str, field: str, position: int | None = None, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ProtocolError(f"{where}: expected a whole number of at least {minimum}, found {value!r}")
+        raise ProtocolError(f"{where}, field '{field}': expected a whole number of at least {minimum}, found "
+                            f"{value!r}", position=position, field=field)
     return value
 
 
@@ -108,60 +118,85 @@ def parse_protocol(data: object, source: str = "protocol") -> Protocol:
         raise ProtocolError(f"{source}: expected a mapping")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ProtocolError(f"{source}, field 'name': missing")
-    version = _whole(data.get("version"), f"{source}, field 'version'", minimum=1)
-    known = bundled_instruments()
+        raise ProtocolError(f"{source}, field 'name': missing", field="name")
+    version = _whole(data.get("version"), source, "version", minimum=1)
     raw_timepoints = data.get("timepoints")
     if not isinstance(raw_timepoints, list) or not raw_timepoints:
-        raise ProtocolError(f"{source}, field 'timepoints': expected a non-empty list")
-    timepoints: list[Timepoint] = []
-    for index, raw in enumerate(raw_timepoints, start=1):
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
-            raise ProtocolError(f"{source}, timepoint #{index}, field 'code': missing")
-        where = f"{source}, timepoint {raw['code']}"
-        label = raw.get("label")
-        if not isinstance(label, Mapping) or not all(isinstance(label.get(lang), str) for lang in ("en", "fr")):
-            raise ProtocolError(f"{where}, field 'label': needs an English and a French text")
-        offset = raw.get("offset") or {}
-        window = raw.get("window") or {}
-        if not isinstance(offset, Mapping) or set(offset) - {"days", "weeks", "months"}:
-            raise ProtocolError(f"{where}, field 'offset': use days, weeks and/or months")
-        if not isinstance(window, Mapping) or set(window) - {"before_days", "after_days"}:
-            raise ProtocolError(f"{where}, field 'window': use before_days and after_days")
-        instruments = raw.get("instruments")
-        if not isinstance(instruments, list) or not instruments:
-            raise ProtocolError(f"{where}, field 'instruments': expected a non-empty list")
-        for instrument in instruments:
-            if instrument not in known:
-                raise ProtocolError(f"{where}, field 'instruments': unknown instrument {instrument!r}")
-        timepoints.append(Timepoint(
-            code=raw["code"].strip(),
-            label={"en": label["en"], "fr": label["fr"]},
-            offset_days=_whole(offset.get("days", 0), f"{where}, field 'offset.days'"),
-            offset_weeks=_whole(offset.get("weeks", 0), f"{where}, field 'offset.weeks'"),
-            offset_months=_whole(offset.get("months", 0), f"{where}, field 'offset.months'"),
-            window_before_days=_whole(window.get("before_days", 0), f"{where}, field 'window.before_days'"),
-            window_after_days=_whole(window.get("after_days", 0), f"{where}, field 'window.after_days'"),
-            instruments=tuple(instruments),
-        ))
-    codes = [tp.code for tp in timepoints]
-    if codes[0] != BASELINE:
-        raise ProtocolError(f"{source}, field 'timepoints': the first timepoint must be '{BASELINE}'")
-    if len(set(codes)) != len(codes) or "last" in codes:
-        raise ProtocolError(f"{source}, field 'timepoints': codes must be unique and not 'last'")
-    reference = dt.date(2001, 1, 31)
-    dues = [tp.due_date(reference) for tp in timepoints]
-    if dues != sorted(dues) or len(set(dues)) != len(dues):
-        raise ProtocolError(f"{source}, field 'timepoints': timepoints must be in increasing order of offset")
+        raise ProtocolError(f"{source}, field 'timepoints': expected a non-empty list", field="timepoints")
+    timepoints = [_timepoint(raw, source, position) for position, raw in enumerate(raw_timepoints)]
+    _check_order(timepoints, source)
     scoring = data.get("scoring") or {}
     if not isinstance(scoring, Mapping):
-        raise ProtocolError(f"{source}, field 'scoring': expected a mapping")
+        raise ProtocolError(f"{source}, field 'scoring': expected a mapping", field="scoring")
     odi_missing = (scoring.get("odi") or {}).get("max_missing", 1)
-    _whole(odi_missing, f"{source}, field 'scoring.odi.max_missing'")
+    _whole(odi_missing, source, "scoring.odi.max_missing")
     return Protocol(
         name=name.strip(), version=version, timepoints=tuple(timepoints),
         scoring={key: dict(value) for key, value in scoring.items()},
     )
+
+
+def _timepoint(raw: object, source: str, position: int) -> Timepoint:
+    def fail(field: str, problem: str) -> ProtocolError:
+        return ProtocolError(f"{where}, field '{field}': {problem}", position=position, field=field)
+
+    where = f"{source}, timepoint #{position + 1}"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+        raise fail("code", "missing")
+    where = f"{source}, timepoint {raw['code']}"
+    label = raw.get("label")
+    if not isinstance(label, Mapping) or not all(isinstance(label.get(lang), str) for lang in ("en", "fr")):
+        raise fail("label", "needs an English and a French text")
+    for language in ("en", "fr"):
+        if not label[language].strip():
+            raise fail(f"label.{language}", "missing")
+    offset = raw.get("offset") or {}
+    window = raw.get("window") or {}
+    if not isinstance(offset, Mapping) or set(offset) - {"days", "weeks", "months"}:
+        raise fail("offset", "use days, weeks and/or months")
+    if not isinstance(window, Mapping) or set(window) - {"before_days", "after_days"}:
+        raise fail("window", "use before_days and after_days")
+    instruments = raw.get("instruments")
+    if not isinstance(instruments, list) or not instruments:
+        raise fail("instruments", "expected a non-empty list")
+    known = bundled_instruments()
+    for instrument in instruments:
+        if instrument not in known:
+            raise fail("instruments", f"unknown instrument {instrument!r}")
+
+    def whole(mapping: Mapping[str, Any], group: str, key: str) -> int:
+        return _whole(mapping.get(key, 0), where, f"{group}.{key}", position)
+
+    return Timepoint(
+        code=raw["code"].strip(),
+        label={"en": label["en"], "fr": label["fr"]},
+        offset_days=whole(offset, "offset", "days"),
+        offset_weeks=whole(offset, "offset", "weeks"),
+        offset_months=whole(offset, "offset", "months"),
+        window_before_days=whole(window, "window", "before_days"),
+        window_after_days=whole(window, "window", "after_days"),
+        instruments=tuple(instruments),
+    )
+
+
+def _check_order(timepoints: list[Timepoint], source: str) -> None:
+    """Baseline first, unique codes, each timepoint due after the one before (on any surgery date)."""
+    if timepoints[0].code != BASELINE:
+        raise ProtocolError(f"{source}, field 'timepoints': the first timepoint must be '{BASELINE}'",
+                            position=0, field="code")
+    seen: set[str] = set()
+    for position, timepoint in enumerate(timepoints):
+        if timepoint.code in seen or timepoint.code == "last":
+            raise ProtocolError(f"{source}, field 'timepoints': codes must be unique and not 'last' "
+                                f"(timepoint #{position + 1}, {timepoint.code!r})", position=position, field="code")
+        seen.add(timepoint.code)
+    reference = dt.date(2001, 1, 31)
+    for position in range(1, len(timepoints)):
+        if timepoints[position].due_date(reference) <= timepoints[position - 1].due_date(reference):
+            raise ProtocolError(
+                f"{source}, field 'timepoints': timepoints must be in increasing order of offset (timepoint "
+                f"{timepoints[position].code} is not after {timepoints[position - 1].code})",
+                position=position, field="offset")
 
 
 @cache

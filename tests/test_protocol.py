@@ -42,17 +42,24 @@ def test_round_trip_through_the_stored_mapping() -> None:
     assert parse_protocol(protocol.to_mapping()) == protocol
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda d: d["timepoints"][1].update(instruments=["nrs", "eq5d"]), "timepoint w6, field 'instruments'"),
-    (lambda d: d["timepoints"][2]["offset"].update(months=-3), "timepoint m3, field 'offset.months'"),
-    (lambda d: d["timepoints"].reverse(), "first timepoint must be 'baseline'"),
-    (lambda d: d["timepoints"][3].update(code="m3"), "codes must be unique"),
-    (lambda d: d["timepoints"][4]["offset"].update(months=1), "increasing order"),
-    (lambda d: d["timepoints"][1].pop("label"), "timepoint w6, field 'label'"),
-    (lambda d: d.update(version=0), "field 'version'"),
+@pytest.mark.parametrize(("mutate", "message", "position", "field"), [
+    (lambda d: d["timepoints"][1].update(instruments=["nrs", "eq5d"]), "timepoint w6, field 'instruments'", 1,
+     "instruments"),
+    (lambda d: d["timepoints"][2]["offset"].update(months=-3), "timepoint m3, field 'offset.months'", 2,
+     "offset.months"),
+    (lambda d: d["timepoints"].reverse(), "first timepoint must be 'baseline'", 0, "code"),
+    (lambda d: d["timepoints"][3].update(code="m3"), "codes must be unique", 3, "code"),
+    (lambda d: d["timepoints"][4]["offset"].update(months=1), "increasing order", 4, "offset"),
+    (lambda d: d["timepoints"][1].pop("label"), "timepoint w6, field 'label'", 1, "label"),
+    (lambda d: d["timepoints"][5]["label"].update(fr=" "), "timepoint m24, field 'label.fr'", 5, "label.fr"),
+    (lambda d: d["timepoints"][5]["window"].update(after_days=1.5), "field 'window.after_days'", 5,
+     "window.after_days"),
+    (lambda d: d["timepoints"][2].update(code=""), "timepoint #3, field 'code'", 2, "code"),
+    (lambda d: d.update(version=0), "field 'version'", None, "version"),
 ])
-def test_bad_protocols_are_refused_with_the_field(mutate, message: str) -> None:
+def test_bad_protocols_are_refused_with_the_field(mutate, message: str, position: int | None, field: str) -> None:
     data = default_protocol().to_mapping()
     mutate(data)
-    with pytest.raises(ProtocolError, match=message):
+    with pytest.raises(ProtocolError, match=message) as refused:
         parse_protocol(data)
+    assert (refused.value.position, refused.value.field) == (position, field)
