@@ -49,6 +49,9 @@ def test_chain_links_every_event_to_the_one_before(clinic: Clinic) -> None:
     assert [e.entity for e in clinic.audit.events(actor="nurse1")] == ["patient", "procedure"]
     assert clinic.audit.events(entity="procedure")[0].new["visits"]["w6"]["status"] == "scheduled"
     assert len(clinic.audit.events(limit=1)) == 1
+    assert [e.id for e in clinic.audit.events(limit=2, newest_first=True)] == [len(events), len(events) - 1]
+    assert clinic.audit.actors() == ["nurse1", "system"]
+    assert clinic.audit.entities() == ["patient", "procedure", "protocol"]
     assert clinic.audit.events(since=dt.datetime(2030, 1, 1)) == []
 
 

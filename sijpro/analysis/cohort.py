@@ -25,6 +25,7 @@ The dict returned is the JSON contract (``report cohort --json``) and what the c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
@@ -77,6 +78,11 @@ def cohort_summary(
         "relief": {tp: _relief(list(values[RELIEF][tp].values())) for tp in (*follow_ups, LAST)},
         "follow_up_days": describe(_follow_up_days(patients), median=False),
     }
+
+
+def summary_json(summary: dict) -> str:
+    """The summary as the JSON file of ``report cohort --json`` (strict JSON: undefined numbers are null)."""
+    return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _collect(patients: Sequence[PatientOutcomes], keys: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, Values]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -111,7 +110,7 @@ def _mcid(pairs: list[str]) -> dict[str, float]:
 
 
 def run_cohort(args: argparse.Namespace) -> int:
-    from sijpro.analysis import cohort_summary, parse_where, scoring_versions
+    from sijpro.analysis import cohort_summary, parse_where, scoring_versions, summary_json
     from sijpro.exchange.output import export_file
     from sijpro.reports import cohort_pdf
     from sijpro.reports.batch import write_pdf
@@ -127,7 +126,6 @@ def run_cohort(args: argparse.Namespace) -> int:
                      versions=scoring_versions(outcomes))
     if args.json is not None:
         with export_file(args.json) as temporary:
-            temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-                                 encoding="utf-8")
+            temporary.write_text(summary_json(summary), encoding="utf-8")
     write_pdf(args.output, pdf)
     return 0

@@ -163,9 +163,10 @@ class AuditTrail:
 
     def events(self, *, entity: str | None = None, entity_id: int | None = None, actor: str | None = None,
                since: dt.datetime | None = None, until: dt.datetime | None = None,
-               limit: int | None = None) -> list[AuditEventRecord]:
-        """Events in chain order; times are naive UTC (as stored)."""
-        query = select(AuditEvent).order_by(AuditEvent.id)
+               limit: int | None = None, newest_first: bool = False) -> list[AuditEventRecord]:
+        """Events in chain order (``newest_first``: the reverse, so ``limit`` keeps the latest); times are
+        naive UTC (as stored)."""
+        query = select(AuditEvent).order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
         if entity is not None:
             query = query.where(AuditEvent.entity == entity)
         if entity_id is not None:
@@ -180,6 +181,16 @@ class AuditTrail:
             query = query.limit(limit)
         with self.context.database.reading() as session:
             return [_event_record(row) for row in session.scalars(query)]
+
+    def actors(self) -> list[str]:
+        """Everyone who appears in the trail (users, and 'system' or 'cli:...' for unattended work)."""
+        with self.context.database.reading() as session:
+            return list(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
+
+    def entities(self) -> list[str]:
+        """The kinds of record the trail has events about ('patient', 'visit', 'user'...)."""
+        with self.context.database.reading() as session:
+            return list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))
 
     def verify_chain(self) -> VerifyReport:
         """Recompute every hash in order; the first event that does not match is named."""
