@@ -1,5 +1,10 @@
 """Staff accounts: argon2 password hashes, a short PIN to unlock the kiosk, and lock-out after repeated
-failures. A failed sign-in never says whether the username exists."""
+failures. A failed sign-in never says whether the username exists.
+
+At the kiosk a nurse may type the PIN alone: it identifies whoever holds it when exactly one active user
+does. Wrong PIN-alone attempts are throttled for the whole clinic (a patient tapping digits must not lock
+every nurse's own account), so after a few of them a username is needed for a while.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from sijpro.records import Role, UserRecord
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
 from sijpro.storage.convert import user_record
-from sijpro.storage.models import User
+from sijpro.storage.models import Meta, User
 
 MAX_FAILURES: Final = 5
 LOCK_MINUTES: Final = 5
@@ -26,6 +31,10 @@ MIN_PASSWORD: Final = 8
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 PIN = re.compile(r"\d{4,8}")
 WRONG_CREDENTIALS: Final = "wrong username or password"
+WRONG_PIN: Final = "wrong PIN"
+PIN_ALONE_FAILURES: Final = "pin_alone_failures"
+PIN_ALONE_LOCKED_UNTIL: Final = "pin_alone_locked_until"
+"""Meta keys: consecutive wrong PIN-alone attempts, and until when PIN-alone unlock is refused."""
 
 _hasher = PasswordHasher()
 
@@ -117,8 +126,36 @@ class Auth:
             record(session, self.context, [Change("user", row.id, "pin", "set" if had_pin else None, "set")])
             return user_record(row)
 
-    def check_pin(self, username: str, pin: str) -> UserRecord:
-        return self._check(username, pin, "pin_hash", "wrong username or PIN")
+    def check_pin(self, username: str | None, pin: str) -> UserRecord:
+        """The user a PIN belongs to; without a username, the one active user holding that PIN."""
+        if username is not None and username.strip():
+            return self._check(username, pin, "pin_hash", "wrong username or PIN")
+        return self._check_pin_alone(pin)
+
+    def _check_pin_alone(self, pin: str) -> UserRecord:
+        now = self.context.now()
+        with self.context.database.writing() as session:
+            locked_until = _meta(session, PIN_ALONE_LOCKED_UNTIL)
+            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
+                minutes = max(1, round((dt.datetime.fromisoformat(locked_until) - now).total_seconds() / 60))
+                raise AuthError(f"too many wrong PINs: enter your username with the PIN "
+                                f"(PIN alone is refused for {minutes} more minute(s))")
+            holders = session.scalars(select(User).where(User.active.is_(True), User.pin_hash.is_not(None))).all()
+            matches = [row for row in holders if PIN.fullmatch(pin) and _verify(row.pin_hash or "", pin)]
+            if len(matches) > 1:
+                raise AuthError("this PIN is not enough on its own: enter your username with it")
+            if len(matches) == 1 and not (matches[0].locked_until and matches[0].locked_until > now):
+                _set_meta(session, PIN_ALONE_FAILURES, "0")
+                return user_record(matches[0])
+            failures = int(_meta(session, PIN_ALONE_FAILURES) or 0) + 1
+            failure = WRONG_PIN if matches == [] else "too many failed attempts: sign-in is locked for now"
+            if failures >= MAX_FAILURES:
+                failures = 0
+                _set_meta(session, PIN_ALONE_LOCKED_UNTIL, (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat())
+                failure = (f"{failure}; after {MAX_FAILURES} wrong PINs a username is needed for "
+                           f"{LOCK_MINUTES} minutes")
+            _set_meta(session, PIN_ALONE_FAILURES, str(failures))
+        raise AuthError(failure)  # raised after the commit, so the failure counts
 
     def _check(self, username: str, secret: str, column: str, wrong: str) -> UserRecord:
         now = self.context.now()
@@ -160,6 +197,18 @@ def _keep_an_admin(session: Session, row: User, refused: str) -> None:
         User.role == "admin", User.active.is_(True), User.id != row.id))
     if row.role == "admin" and row.active and not others:
         raise UserError(f"{refused}: it is the only active admin account (make another admin first)")
+
+
+def _meta(session: Session, key: str) -> str | None:
+    return session.scalar(select(Meta.value).where(Meta.key == key))
+
+
+def _set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key)
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    else:
+        row.value = value
 
 
 def _verify(stored: str, secret: str) -> bool:
