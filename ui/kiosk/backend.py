@@ -1,0 +1,54 @@
+"""What the kiosk asks of the clinic: the few service calls behind its screens, as one interface.
+
+The screens depend on this protocol rather than on ``sijpro.services`` directly so that the staff
+desktop can hand over to the same runner, and so that the calls the kiosk makes are listed in one place.
+``ClinicBackend`` (in ``clinic_backend``) implements it over ``sijpro.services.Clinic``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from sijpro.instruments import LocalText
+from sijpro.records import PatientRecord, UserRecord
+from ui.kiosk.flow import CollectionPort, Planned
+
+
+@dataclass(frozen=True)
+class DuePatient:
+    """A patient the nurse may hand the tablet to, with what is due and whether any of it is late."""
+
+    patient: PatientRecord
+    planned: tuple[Planned, ...]
+    timepoints: tuple[LocalText, ...]
+    """The visits' names in every language, as the protocol labels them ("3 months")."""
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A kiosk run interrupted (crash, power cut, timeout) that the nurse can resume."""
+
+    patient: PatientRecord
+    answered: int
+    total: int
+
+
+class KioskBackend(CollectionPort, Protocol):
+    def unlock(self, username: str | None, secret: str) -> UserRecord | None:
+        """The staff member a PIN or password belongs to; None or a UserError (saying why) when refused."""
+        ...
+
+    def due_patients(self, day: dt.date) -> list[DuePatient]: ...
+
+    def unfinished(self) -> list[Unfinished]: ...
+
+    def patient(self, patient_id: int) -> PatientRecord: ...
+
+    def plan(self, patient_id: int, day: dt.date) -> list[Planned]:
+        """The questionnaires due or overdue for the patient on ``day``, in the order they are asked."""
+        ...
+
+    def remember_language(self, patient_id: int, language: str) -> None: ...
