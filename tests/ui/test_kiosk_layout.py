@@ -1,0 +1,70 @@
+"""Every kiosk screen fits 1280x800 and 1920x1080, landscape and portrait, at every text size: no
+scrolling, no clipped text, no touch target under 64 px, the longest ODI and SF-12 wording included."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.clinic_setup import NURSE_PIN
+from tests.ui.driver import choose_language, hand_over, next_button, screen, tap
+from tests.ui.layout_check import layout_problems
+from tests.ui.memory_backend import MemoryBackend
+from ui.kiosk.question_screen import QuestionScreen
+from ui.kiosk.review_screen import ReviewScreen
+from ui.kiosk.screens import InstructionsScreen
+from ui.kiosk.window import KioskWindow
+
+pytestmark = pytest.mark.gui
+
+SIZES = [(1280, 800), (800, 1280), (1920, 1080), (1080, 1920)]
+ALL = ("nrs", "odi", "sf12", "satisfaction", "relief")
+
+
+def check(window: KioskWindow, what: str, problems: list[str]) -> None:
+    QApplication.processEvents()
+    page = window.runner if window.runner is not None else window.stack.currentWidget()
+    problems += [f"{what}: {problem}" for problem in layout_problems(window, page)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize(("language", "text_step"), [("en", 2), ("fr", 2), ("fr", 0)])
+def test_every_screen_fits_without_scrolling(qtbot, size, language, text_step) -> None:
+    window = KioskWindow(MemoryBackend(ALL))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    problems: list[str] = []
+    check(window, "locked", problems)
+    tap(window.locked_screen.primary)
+    check(window, "unlock", problems)
+    unlock_screen = window.unlock_screen
+    unlock_screen.secret.setText(NURSE_PIN)
+    tap(unlock_screen.primary)
+    check(window, "nurse", problems)
+    hand_over(window, 1)
+    tap(window.runner.text_buttons.button(text_step))
+    check(window, "welcome", problems)
+    choose_language(window, language)
+    for _ in range(60):
+        page = screen(window)
+        if isinstance(page, ReviewScreen):
+            break
+        if isinstance(page, InstructionsScreen):
+            check(window, f"instructions {window.runner.flow.current.questionnaire}", problems)
+        elif isinstance(page, QuestionScreen):
+            check(window, f"{page.item.code} unanswered", problems)
+            tap(page.skip if page.skip is not None else list(page.choices.values())[-1])
+            check(window, f"{page.item.code} answered", problems)
+        tap(next_button(window))
+    review = screen(window)
+    assert isinstance(review, ReviewScreen)
+    for page_number in range(review.page_count):
+        check(window, f"review page {page_number + 1}", problems)
+        if review.next_page.isVisible() and review.next_page.isEnabled():
+            tap(review.next_page)
+    tap(review.primary)
+    check(window, "thanks", problems)
+    assert problems == []
+    assert window.runner.flow.submitted

@@ -1,0 +1,113 @@
+"""``KioskBackend`` over the clinic's services: the only module of the kiosk that knows ``Clinic``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sijpro.crashlog import record_crash
+from sijpro.errors import UserError
+from sijpro.instruments import get_instrument
+from sijpro.records import PatientRecord, ResponseRecord, UserRecord
+from sijpro.services.clinic import Clinic
+from ui.kiosk.backend import DuePatient, Unfinished
+from ui.kiosk.flow import Planned
+
+LANGUAGE_REASON = "language chosen by the patient on the kiosk"
+
+
+class ClinicBackend:
+    def __init__(self, clinic: Clinic) -> None:
+        self.clinic = clinic
+
+    def unlock(self, username: str | None, secret: str) -> UserRecord | None:
+        """A PIN alone, or a user name with a PIN or a password.
+
+        A refusal propagates as the service's UserError, so the nurse also sees a lock-out after too many
+        attempts.
+        """
+        auth = self.clinic.auth
+        attempts = []
+        if secret.isdigit():
+            attempts.append(lambda: auth.check_pin(username, secret))
+        if username:
+            attempts.append(lambda: auth.authenticate(username, secret))
+        refusal: UserError | None = None
+        for attempt in attempts:
+            try:
+                return attempt()
+            except UserError as error:
+                refusal = refusal or error
+        if refusal is not None:
+            raise refusal
+        return None
+
+    def due_patients(self, day: dt.date) -> list[DuePatient]:
+        worklist = self.clinic.schedule.worklist(day)
+        grouped: dict[int, list] = defaultdict(list)
+        patients: dict[int, PatientRecord] = {}
+        for entry in (*worklist.overdue, *worklist.due):
+            if entry.pending:
+                grouped[entry.patient.id].append(entry)
+                patients[entry.patient.id] = entry.patient
+        protocol = self.clinic.protocols.current()
+        labels = {timepoint.code: dict(timepoint.label) for timepoint in protocol.timepoints}
+        rows = []
+        for patient_id, entries in grouped.items():
+            entries.sort(key=lambda entry: entry.visit.due_date)
+            planned = tuple(Planned(entry.visit.id, code) for entry in entries for code in entry.pending)
+            timepoints = tuple(labels.get(entry.visit.timepoint, {"en": entry.visit.timepoint})
+                               for entry in entries)
+            overdue = any(entry.days_late > 0 for entry in entries)
+            rows.append(DuePatient(patients[patient_id], planned, timepoints, overdue))
+        rows.sort(key=lambda row: (row.patient.family_name.casefold(), row.patient.given_name.casefold()))
+        return rows
+
+    def unfinished(self) -> list[Unfinished]:
+        """Patients with a kiosk questionnaire left in progress, with how far they got."""
+        answered: dict[int, int] = defaultdict(int)
+        for response in self.clinic.collection.in_progress():
+            if response.mode != "kiosk":
+                continue
+            visit = self.clinic.schedule.visit(response.visit_id)
+            answered[visit.patient_id] += len(response.answers)
+        today = self.clinic.today
+        runs = []
+        for patient_id, count in answered.items():
+            planned = self.plan(patient_id, today)
+            if not planned:
+                continue
+            total = sum(len(get_instrument(p.instrument).items) for p in planned)
+            runs.append(Unfinished(self.clinic.patients.get(patient_id), count, total))
+        return runs
+
+    def patient(self, patient_id: int) -> PatientRecord:
+        return self.clinic.patients.get(patient_id)
+
+    def plan(self, patient_id: int, day: dt.date) -> list[Planned]:
+        return [Planned(visit.id, instrument) for visit, instrument in self.clinic.collection.pending(patient_id, day)]
+
+    def remember_language(self, patient_id: int, language: str) -> None:
+        patient = self.clinic.patients.get(patient_id)
+        if patient.language == language:
+            return
+        try:
+            self.clinic.patients.update(patient_id, {"language": language}, expected_version=patient.row_version,
+                                        reason=LANGUAGE_REASON)
+        except UserError as error:  # edited at the desk meanwhile: the next run asks again, no harm done
+            record_crash(error)
+
+    def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
+        for response in self.clinic.collection.in_progress():
+            if response.visit_id == visit_id and response.instrument == instrument:
+                return response
+        return None
+
+    def open(self, visit_id: int, instrument: str, language: str) -> ResponseRecord:
+        return self.clinic.collection.open(visit_id, instrument, mode="kiosk", language=language)
+
+    def save_answer(self, response_id: int, item: str, value: int | None) -> None:
+        self.clinic.collection.save_answer(response_id, item, value)
+
+    def complete(self, response_id: int) -> ResponseRecord:
+        return self.clinic.collection.complete(response_id)

@@ -1,0 +1,174 @@
+"""Privacy guards: notice when nobody touches the tablet, and ask over the screen before locking.
+
+A patient who walks off to their appointment leaves their answers on screen; after a few idle minutes
+the kiosk asks "Are you still there?" and, without an answer, locks. Nothing is lost: every answer is
+already in the database and the nurse can resume the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from ui.i18n import tr
+from ui.kiosk.widgets import button, label
+
+IDLE_SECONDS = 180
+PROMPT_SECONDS = 60
+_ACTIVITY = {
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.Wheel, QEvent.Type.TabletPress,
+}
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A positive number of seconds from the environment (clinics tune the timeouts), else the default."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+class IdleWatch(QObject):
+    """Emits ``idle`` after ``seconds`` without a touch, click or key press anywhere in the app."""
+
+    idle = Signal()
+
+    def __init__(self, seconds: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(round(seconds * 1000))
+        self.timer.timeout.connect(self.idle)
+        self._running = False
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def start(self) -> None:
+        self._running = True
+        self.timer.start()
+
+    def stop(self) -> None:
+        self._running = False
+        self.timer.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self._running and event.type() in _ACTIVITY:
+            self.timer.start()
+        return False
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class Overlay(QWidget):
+    """A question over the whole window (darkened), with large buttons; the rest is out of reach."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("idleShade")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        self.frame = QFrame(self)
+        self.frame.setObjectName("idlePrompt")
+        box = QVBoxLayout(self.frame)
+        box.setContentsMargins(40, 32, 40, 32)
+        box.setSpacing(20)
+        self.title = label("", "title", self.frame)
+        self.text = label("", "question", self.frame)
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(20)
+        box.addLayout(self.buttons)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.frame, 6)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(1)
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self._expire)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._text_for: Callable[[int], str] | None = None
+        self._on_expiry: Callable[[], None] | None = None
+        self.hide()
+
+    def ask(self, title: str, text: str | Callable[[int], str],
+            choices: list[tuple[str, str, Callable[[], None]]], *,
+            seconds: float = 0, on_expiry: Callable[[], None] | None = None) -> None:
+        """Show ``title``/``text`` with (label, role, action) buttons; after ``seconds`` run ``on_expiry``."""
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.title.setText(title)
+        self._text_for = text if callable(text) else None
+        self.text.setText(text(round(seconds)) if callable(text) else text)
+        self._on_expiry = on_expiry
+        first = None
+        for caption, role, action in choices:
+            choice = button(caption, role, self.frame)
+            choice.clicked.connect(lambda _checked=False, action=action: self._choose(action))
+            self.buttons.addWidget(choice, 1)
+            first = first or choice
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        if first is not None:
+            first.setFocus()
+        if seconds > 0:
+            self._expiry.start(round(seconds * 1000))
+            self._ticker.start()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter presses the focused answer; every other key stays here, away from the screen below."""
+        focused = self.focusWidget()
+        if event.key() in {Qt.Key.Key_Return, Qt.Key.Key_Enter} and isinstance(focused, QPushButton):
+            focused.click()
+        event.accept()
+
+    def _choose(self, action: Callable[[], None]) -> None:
+        self.dismiss()
+        action()
+
+    def dismiss(self) -> None:
+        self._expiry.stop()
+        self._ticker.stop()
+        self.hide()
+
+    @property
+    def remaining(self) -> int:
+        """Whole seconds left before the expiry action (rounded up, as a countdown shows them)."""
+        return -(-max(0, self._expiry.remainingTime()) // 1000) if self._expiry.isActive() else 0
+
+    def _tick(self) -> None:
+        if self._text_for is not None:
+            self.text.setText(self._text_for(self.remaining))
+
+    def _expire(self) -> None:
+        expiry = self._on_expiry
+        self.dismiss()
+        if expiry is not None:
+            expiry()
+
+
+def still_there_text(seconds: int) -> str:
+    return tr("kiosk.idle.text", seconds=seconds)

@@ -1,0 +1,167 @@
+"""One question on one screen, in the instrument's own words and order (ISPOR ePRO good practice).
+
+Nothing is pre-selected and nothing moves on by itself: a tap selects (and the runner saves it at
+once), Next moves on. A 0-10 scale is a row of eleven equal buttons with its end anchors under the ends;
+a list of statements is a column of full-width buttons of equal height.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
+
+from sijpro.instruments import Instrument, Item
+from ui.i18n import tr
+from ui.kiosk.screens import KioskScreen, footer, page_layout
+from ui.kiosk.widgets import EqualColumn, WrapButton, button, label
+
+TYPING_PAUSE = 1.5
+"""Seconds within which digits typed one after the other form one number (1 then 0 is ten)."""
+
+
+class ScaleRow(QWidget):
+    """Eleven equal buttons in a row (0-10, or 0-100 % in tens), the anchor words under the two ends."""
+
+    def __init__(self, item: Item, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(8)
+        unit = item.unit[language] if item.unit else ""
+        low, high = (item.anchors[0][language], item.anchors[1][language]) if item.anchors else ("", "")
+        self.buttons: dict[int, QPushButton] = {}
+        values = item.kiosk_values()
+        for column, value in enumerate(values):
+            # The number alone on the button (eleven "100%" do not fit a tablet held upright); the unit is
+            # in the question's wording and in the button's accessible name.
+            text = f"{value}{unit}"
+            if value == values[0] and low:
+                name = tr("kiosk.question.scale_end", value=text, anchor=low)
+            elif value == values[-1] and high:
+                name = tr("kiosk.question.scale_end", value=text, anchor=high)
+            else:
+                name = text
+            choice = button(str(value), "scale", self, name=name)
+            choice.setCheckable(True)
+            choice.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
+            grid.addWidget(choice, 0, column)
+            grid.setColumnStretch(column, 1)
+            self.buttons[value] = choice
+        span = max(1, len(values) // 2)
+        if low:
+            left = label(low, "anchor", self, wrap=False)
+            grid.addWidget(left, 1, 0, 1, span, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if high:
+            right = label(high, "anchor", self, wrap=False)
+            right.setAlignment(Qt.AlignmentFlag.AlignRight)
+            top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+            grid.addWidget(right, 1, len(values) - span, 1, span, top_right)
+
+
+class QuestionScreen(KioskScreen):
+    answered = Signal(object)
+    """The patient's choice: the item's value, or None for "prefer not to answer"."""
+    go_next = Signal()
+    go_back = Signal()
+
+    def __init__(self, instrument: Instrument, item: Item, language: str, *, editing: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self._typed = ""
+        self._typed_at = 0.0
+        layout = page_layout(self, spacing=10)
+        if item.heading:
+            layout.addWidget(label(item.heading[language], "heading", self))
+        *stem, question = item.text[language].split("\n")
+        if stem:
+            layout.addWidget(label("\n".join(stem), "stem", self))
+        layout.addWidget(label(question, "question", self))
+
+        self.choices: dict[int, QPushButton] = {}
+        self.scale: ScaleRow | None = None
+        self.column: EqualColumn | None = None
+        if item.kind == "scale":
+            self.scale = ScaleRow(item, language, self)
+            self.choices = self.scale.buttons
+            layout.addSpacing(8)
+            layout.addWidget(self.scale)
+        else:
+            options = [WrapButton(option.text[language], "option") for option in item.options]
+            self.column = EqualColumn(options, spacing=8, parent=self)
+            self.choices = {option.value: widget for option, widget in zip(item.options, options, strict=True)}
+            layout.addWidget(self.column)
+        for value, choice in self.choices.items():
+            choice.setCheckable(True)
+            choice.clicked.connect(lambda _checked=False, value=value: self._choose(value))
+
+        self.skip: WrapButton | None = None
+        if item.optional:
+            self.skip = WrapButton(tr("kiosk.question.prefer_not"), "skip", self)
+            self.skip.setCheckable(True)
+            self.skip.clicked.connect(lambda _checked=False: self._choose(None))
+            layout.addWidget(self.skip)
+
+        self.error = label("", "error", self)
+        self.error.hide()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.back = button(tr("kiosk.back"), "secondary", self)
+        next_text = tr("kiosk.question.back_to_review") if editing else tr("kiosk.next")
+        self.primary = button(next_text, "primary", self)
+        self.back.setVisible(not editing)
+        self.editing = editing
+        self.back.clicked.connect(self.go_back)
+        self.primary.clicked.connect(self.go_next)
+        layout.addLayout(footer(self.back, self.primary))
+
+    def press_back(self) -> None:
+        """While changing an answer from the review, Back returns there (the Back button is hidden)."""
+        if self.editing:
+            self.go_back.emit()
+        else:
+            super().press_back()
+
+    def _choose(self, value: int | None) -> None:
+        self.answered.emit(value)
+
+    def show_answer(self, answered: bool, value: int | None) -> None:
+        """Mark the committed answer (and only it) and allow Next once there is one."""
+        for option_value, choice in self.choices.items():
+            choice.setChecked(answered and option_value == value)
+        if self.skip is not None:
+            self.skip.setChecked(answered and value is None)
+        self.primary.setEnabled(answered)  # type: ignore[union-attr]
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Digits choose: the n-th statement of a list, or the number itself on a scale."""
+        key = event.key()
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9 and not event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            now = time.monotonic()
+            if now - self._typed_at > TYPING_PAUSE:
+                self._typed = ""
+            self._typed_at = now
+            self._typed = (self._typed + chr(key))[-3:]
+            target = self._target_for(self._typed) or self._target_for(chr(key))
+            if target is not None:
+                self._typed = str(int(self._typed)) if self._target_for(self._typed) else chr(key)
+                target.click()
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().handle_key(event)
+
+    def _target_for(self, typed: str) -> QPushButton | None:
+        number = int(typed)
+        if self.scale is not None:
+            step = self.item.kiosk_step
+            return self.choices.get(number) or (self.choices.get(number * step) if step > 1 else None)
+        options = list(self.choices.values())
+        return options[number - 1] if 1 <= number <= len(options) else None

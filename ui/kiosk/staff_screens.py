@@ -1,0 +1,208 @@
+"""The kiosk's staff side: the locked screen, the nurse's unlock, and the choice of patient.
+
+Nothing here is visible to a patient: the locked screen names only the clinic, and the nurse screens
+exist only between an unlock and the next lock (they are rebuilt from the database each time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QPushButton, QWidget
+
+from ui.i18n import tr
+from ui.kiosk.backend import DuePatient, Unfinished
+from ui.kiosk.patient_list import PATIENT_ID_ROLE, DuePatientModel, PatientFilter
+from ui.kiosk.screens import KioskScreen, footer, page_layout
+from ui.kiosk.widgets import WrapButton, button, label
+
+
+class LockedScreen(KioskScreen):
+    """Calm and anonymous: the clinic's name and what to do with the tablet."""
+
+    unlock_requested = Signal()
+
+    def __init__(self, clinic_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = page_layout(self, spacing=32)
+        layout.addStretch(2)
+        name = label(clinic_name or tr("common.app_name"), "title", self)
+        name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(name)
+        self.message = label(tr("kiosk.locked.message"), "question", self)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        layout.addStretch(3)
+        self.primary = button(tr("kiosk.locked.staff"), "secondary", self)
+        self.primary.clicked.connect(self.unlock_requested)
+        row = QHBoxLayout()
+        row.addStretch(3)
+        row.addWidget(self.primary, 1)
+        layout.addLayout(row)
+
+
+class UnlockScreen(KioskScreen):
+    """PIN (with a keypad for a tablet without keyboard) or user name and password."""
+
+    back_keys = (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),)  # Backspace edits the fields
+
+    submitted = Signal(str, str)
+    """User name (may be empty with a PIN) and the PIN or password."""
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = page_layout(self, spacing=14)
+        layout.addWidget(label(tr("kiosk.unlock.title"), "title", self))
+        self.username = QLineEdit(self)
+        self.username.setPlaceholderText(tr("kiosk.unlock.username"))
+        self.username.setAccessibleName(tr("kiosk.unlock.username"))
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText(tr("kiosk.unlock.secret"))
+        self.secret.setAccessibleName(tr("kiosk.unlock.secret"))
+        for field in (self.username, self.secret):
+            layout.addWidget(field)
+        self.username.returnPressed.connect(self.secret.setFocus)
+        self.error = label("", "error", self)
+        self.error.hide()
+        layout.addWidget(self.error)
+        keypad = QGridLayout()
+        keypad.setSpacing(8)
+        keys = [*"123456789", "clear", "0", "erase"]
+        for position, key in enumerate(keys):
+            if key == "clear":
+                key_button = button(tr("kiosk.unlock.clear"), "secondary", self)
+                key_button.clicked.connect(self.secret.clear)
+            elif key == "erase":
+                key_button = button("\u232b", "secondary", self, name=tr("kiosk.unlock.erase"))
+                key_button.clicked.connect(self.secret.backspace)
+            else:
+                key_button = button(key, "scale", self)
+                key_button.clicked.connect(lambda _checked=False, digit=key: self.secret.insert(digit))
+            key_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keypad.addWidget(key_button, position // 3, position % 3)
+        pad_row = QHBoxLayout()
+        pad_row.addStretch(1)
+        pad_row.addLayout(keypad, 2)
+        pad_row.addStretch(1)
+        layout.addLayout(pad_row)
+        layout.addStretch(1)
+        self.back = button(tr("kiosk.unlock.cancel"), "secondary", self)
+        self.primary = button(tr("kiosk.unlock.submit"), "primary", self)
+        self.back.clicked.connect(self.cancelled)
+        self.primary.clicked.connect(
+            lambda: self.submitted.emit(self.username.text().strip(), self.secret.text()))
+        layout.addLayout(footer(self.back, self.primary))
+
+    def refused(self, detail: str = "") -> None:
+        """Say the unlock failed; ``detail`` is the clinic's own reason (a lock-out, for instance)."""
+        self.error.setText(f"{tr('kiosk.unlock.wrong')}\n{detail}" if detail else tr("kiosk.unlock.wrong"))
+        self.error.show()
+        self.secret.clear()
+        self.secret.setFocus()
+
+    def reset(self) -> None:
+        self.username.clear()
+        self.secret.clear()
+        self.error.hide()
+
+
+
+class NurseScreen(KioskScreen):
+    """Who to hand the tablet to: interrupted runs first, then everyone due today, with a search."""
+
+    back_keys = (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),)  # Backspace edits the search
+
+    hand_over = Signal(int)
+    lock_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(self, staff_name: str, due: Sequence[DuePatient], unfinished: Sequence[Unfinished], *,
+                 can_exit: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = page_layout(self, spacing=12)
+        layout.addWidget(label(tr("kiosk.nurse.title"), "title", self))
+        layout.addWidget(label(tr("kiosk.nurse.signed_in", name=staff_name), "small", self))
+        self.resume_buttons: dict[int, WrapButton] = {}
+        if unfinished:
+            layout.addWidget(label(tr("kiosk.nurse.unfinished"), "heading", self))
+            for run in unfinished[:3]:
+                text = tr("kiosk.nurse.resume", name=run.patient.display_name, mrn=run.patient.mrn,
+                          answered=run.answered, total=run.total)
+                resume = WrapButton(text, "option", self)
+                resume.clicked.connect(lambda _checked=False, pid=run.patient.id: self.hand_over.emit(pid))
+                layout.addWidget(resume)
+                self.resume_buttons[run.patient.id] = resume
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(tr("kiosk.nurse.search"))
+        self.search.setAccessibleName(tr("kiosk.nurse.search"))
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.model = DuePatientModel(due, self)
+        self.filter = PatientFilter(self)
+        self.filter.setSourceModel(self.model)
+        self.list = QListView(self)
+        self.list.setModel(self.filter)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setUniformItemSizes(False)
+        self.list.setAccessibleName(tr("kiosk.nurse.list"))
+        layout.addWidget(self.list, 1)
+        self.empty = label(tr("kiosk.nurse.none_due"), "body", self)
+        self.empty.setVisible(not due)
+        layout.addWidget(self.empty)
+        self.notice = label("", "error", self)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+        self.search.textChanged.connect(self.filter.set_query)
+        self.search.textChanged.connect(lambda _text: self._select_first())
+        self.list.doubleClicked.connect(lambda _index: self._hand_over_selected())
+        self.back = button(tr("kiosk.nurse.lock"), "secondary", self)
+        self.exit_button: QPushButton | None = None
+        middle: list[QWidget] = []
+        if can_exit:
+            self.exit_button = button(tr("kiosk.nurse.exit"), "secondary", self)
+            self.exit_button.clicked.connect(self.exit_requested)
+            middle.append(self.exit_button)
+        self.primary = button(tr("kiosk.nurse.hand_over"), "primary", self)
+        self.back.clicked.connect(self.lock_requested)
+        self.primary.clicked.connect(self._hand_over_selected)
+        layout.addLayout(footer(self.back, self.primary, *middle))
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self._select_first()
+
+    def _select_first(self) -> None:
+        if self.filter.rowCount() and not self.list.selectionModel().hasSelection():
+            self.list.selectionModel().setCurrentIndex(
+                self.filter.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.primary.setEnabled(self.selected_patient() is not None)  # type: ignore[union-attr]
+
+    def selected_patient(self) -> int | None:
+        rows = self.list.selectionModel().selectedIndexes()
+        if not rows:
+            return None
+        return int(rows[0].data(PATIENT_ID_ROLE))
+
+    def select_patient(self, patient_id: int) -> bool:
+        for row in range(self.filter.rowCount()):
+            index: QModelIndex = self.filter.index(row, 0)
+            if index.data(PATIENT_ID_ROLE) == patient_id:
+                self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                return True
+        return False
+
+    def _hand_over_selected(self) -> None:
+        patient_id = self.selected_patient()
+        if patient_id is not None:
+            self.hand_over.emit(patient_id)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+

@@ -1,0 +1,261 @@
+"""The kiosk window: locked until a nurse unlocks it, then one patient's run, then locked again.
+
+In kiosk mode the window cannot be closed (close, Alt+F4 and Escape do nothing); only a nurse who has
+unlocked it can leave. Idle time locks it: a nurse screen at once (it lists patients), a patient's run
+after asking "Are you still there?". Locking drops every screen that showed a patient.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from sijpro.errors import UserError
+from sijpro.records import UserRecord
+from ui.i18n import set_language, tr
+from ui.kiosk.backend import KioskBackend
+from ui.kiosk.flow import QuestionnaireFlow, StepKind
+from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, IdleWatch, Overlay, still_there_text
+from ui.kiosk.runner import KioskRunner
+from ui.kiosk.screens import KioskScreen
+from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen
+from ui.kiosk.style import metrics_for, stylesheet
+
+
+class Mode(enum.Enum):
+    LOCKED = "locked"
+    UNLOCK = "unlock"
+    NURSE = "nurse"
+    PATIENT = "patient"
+
+
+class KioskWindow(QWidget):
+    """Locked screen, nurse unlock, patient choice and the runner, in one window."""
+
+    mode_changed = Signal(str)
+    exit_requested = Signal()
+    """A nurse chose to leave the kiosk (the app quits, or the staff desktop takes over)."""
+
+    def __init__(self, backend: KioskBackend, *, kiosk_mode: bool = True, clinic_name: str = "",
+                 default_language: str = "en", idle_seconds: float = IDLE_SECONDS,
+                 prompt_seconds: float = PROMPT_SECONDS, today: Callable[[], dt.date] = dt.date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kioskWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setWindowTitle(tr("common.app_name"))
+        self.backend = backend
+        self.kiosk_mode = kiosk_mode
+        self.clinic_name = clinic_name
+        self.default_language = default_language
+        self.prompt_seconds = prompt_seconds
+        self.today = today
+        self.staff: UserRecord | None = None
+        self.runner: KioskRunner | None = None
+        self.nurse_screen: NurseScreen | None = None
+        self._may_close = not kiosk_mode
+        self._styled_for: QSize | None = None
+        self.mode = Mode.LOCKED
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.stack = QStackedWidget(self)
+        layout.addWidget(self.stack)
+        set_language(default_language)
+        self.locked_screen = LockedScreen(clinic_name)
+        self.unlock_screen = UnlockScreen()
+        self._build_static_screens()
+        self.overlay = Overlay(self)
+        self.idle = IdleWatch(idle_seconds, self)
+        self.idle.idle.connect(self._on_idle)
+        self._apply_style()
+        self._set_mode(Mode.LOCKED, self.locked_screen)
+
+    # --- states -------------------------------------------------------------------------------------
+
+    def _set_mode(self, mode: Mode, page: QWidget) -> None:
+        self.mode = mode
+        self.stack.setCurrentWidget(page)
+        if mode is Mode.LOCKED:
+            self.idle.stop()
+        else:
+            self.idle.start()
+        self.mode_changed.emit(mode.value)
+
+    def lock(self) -> None:
+        """Back to the locked screen; any patient or staff screen is destroyed, saved answers stay."""
+        self.overlay.dismiss()
+        self.stack.setEnabled(True)
+        self.staff = None
+        for page in (self.runner, self.nurse_screen):
+            if page is not None:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+        self.runner = None
+        self.nurse_screen = None
+        self.unlock_screen.reset()
+        set_language(self.default_language)
+        self._build_static_screens()
+        self._set_mode(Mode.LOCKED, self.locked_screen)
+
+    def show_unlock(self) -> None:
+        self.unlock_screen.reset()
+        self._set_mode(Mode.UNLOCK, self.unlock_screen)
+        self.unlock_screen.secret.setFocus()
+
+    def try_unlock(self, username: str, secret: str) -> None:
+        try:
+            user = self.backend.unlock(username or None, secret) if secret else None
+        except UserError as error:
+            self.unlock_screen.refused(str(error))
+            return
+        if user is None:
+            self.unlock_screen.refused()
+            return
+        self.staff = user
+        self.show_nurse()
+
+    def show_nurse(self, notice: str = "") -> None:
+        """The patient choice, rebuilt from the database so it is never stale."""
+        if self.staff is None:
+            self.lock()
+            return
+        today = self.today()
+        screen = NurseScreen(self.staff.full_name or self.staff.username, self.backend.due_patients(today),
+                             self.backend.unfinished(), can_exit=self.kiosk_mode)
+        screen.hand_over.connect(self.hand_over)
+        screen.lock_requested.connect(self.lock)
+        screen.exit_requested.connect(self.leave)
+        if self.nurse_screen is not None:
+            self.stack.removeWidget(self.nurse_screen)
+            self.nurse_screen.deleteLater()
+        self.nurse_screen = screen
+        self.stack.addWidget(screen)
+        screen.show_notice(notice)
+        self._set_mode(Mode.NURSE, screen)
+        screen.search.setFocus()
+
+    def hand_over(self, patient_id: int) -> bool:
+        """Give the tablet to one patient for their due questionnaires (the staff desktop calls this too).
+
+        Returns False, and says why on the nurse screen, when nothing is due for them today.
+        """
+        planned = self.backend.plan(patient_id, self.today())
+        if not planned:
+            if self.nurse_screen is not None:
+                self.nurse_screen.show_notice(tr("kiosk.nurse.nothing_due"))
+            return False
+        patient = self.backend.patient(patient_id)
+        flow = QuestionnaireFlow(self.backend, planned)
+        runner = KioskRunner(flow, patient,
+                             remember_language=lambda code: self.backend.remember_language(patient_id, code))
+        runner.finished.connect(self.lock)
+        runner.stopped.connect(self.lock)
+        runner.stop_confirm = self._confirm_stop
+        if self.nurse_screen is not None:
+            self.stack.removeWidget(self.nurse_screen)
+            self.nurse_screen.deleteLater()
+            self.nurse_screen = None
+        self.staff = None
+        self.runner = runner
+        self.stack.addWidget(runner)
+        self._set_mode(Mode.PATIENT, runner)
+        runner.fit_screen()
+        return True
+
+    def leave(self) -> None:
+        """A nurse, unlocked, leaves kiosk mode."""
+        if self.mode is not Mode.NURSE:
+            return
+        self._may_close = True
+        self.exit_requested.emit()
+        self.close()
+
+    # --- idle ---------------------------------------------------------------------------------------
+
+    def _on_idle(self) -> None:
+        if self.mode in {Mode.UNLOCK, Mode.NURSE}:
+            self.lock()
+            return
+        if self.mode is not Mode.PATIENT or self.overlay.isVisible():
+            return
+        if self.runner is not None and self.runner.flow.current.kind is StepKind.THANKS:
+            self.lock()
+            return
+        self.stack.setEnabled(False)
+        self.overlay.ask(
+            tr("kiosk.idle.title"), still_there_text,
+            [(tr("kiosk.idle.continue"), "primary", self._still_there)],
+            seconds=self.prompt_seconds, on_expiry=self.lock,
+        )
+
+    def _still_there(self) -> None:
+        self.stack.setEnabled(True)
+        self.idle.start()
+        if self.runner is not None:
+            self.runner.show_current()
+
+    def _confirm_stop(self) -> None:
+        self.stack.setEnabled(False)
+        self.overlay.ask(
+            tr("kiosk.stop.title"), tr("kiosk.stop.text"),
+            [(tr("kiosk.stop.continue"), "secondary", self._still_there),
+             (tr("kiosk.stop.confirm"), "primary", self.lock)],
+        )
+
+    # --- window behaviour ---------------------------------------------------------------------------
+
+    def _apply_style(self) -> None:
+        size = self.size() if self.width() > 1 else QSize(1280, 800)
+        if size != self._styled_for:
+            self._styled_for = size
+            self.setStyleSheet(stylesheet(metrics_for(size, 0)))
+
+    def _build_static_screens(self) -> None:
+        """(Re)build the locked and unlock screens, so their texts follow the current language."""
+        for old in (self.locked_screen, self.unlock_screen):
+            if self.stack.indexOf(old) >= 0:
+                self.stack.removeWidget(old)
+                old.deleteLater()
+        self.locked_screen = LockedScreen(self.clinic_name)
+        self.unlock_screen = UnlockScreen()
+        self.locked_screen.unlock_requested.connect(self.show_unlock)
+        self.unlock_screen.submitted.connect(self.try_unlock)
+        self.unlock_screen.cancelled.connect(self.lock)
+        self.stack.insertWidget(0, self.locked_screen)
+        self.stack.insertWidget(1, self.unlock_screen)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._apply_style()
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Escape (and anything else unhandled) does nothing; screens get Enter and Back keys."""
+        page = self.stack.currentWidget()
+        if isinstance(page, KioskScreen) and self.stack.isEnabled() and page.handle_key(event):
+            event.accept()
+            return
+        event.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._may_close:
+            event.ignore()
+            return
+        self.idle.stop()
+        self.idle.detach()
+        super().closeEvent(event)
+
+    def current_screen(self) -> QWidget:
+        """What is on screen now: a runner's page in a patient's run, else the window's page."""
+        if self.mode is Mode.PATIENT and self.runner is not None and self.runner.screen is not None:
+            return self.runner.screen
+        return self.stack.currentWidget()
+
