@@ -1,0 +1,57 @@
+"""``python main.py --kiosk`` starts in a process of its own, shows its first window and quits cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.ui.clinic_setup import create_clinic
+
+pytestmark = pytest.mark.gui
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main_py(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if key != "SIJPRO_DATABASE_URL"}
+    environment.update(QT_QPA_PLATFORM="offscreen", **env)
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("app") / "clinic.sqlite"
+    create_clinic(str(path), dt.date.today())
+    return str(path)
+
+
+@pytest.mark.parametrize("flags", [["--kiosk"], ["--kiosk", "--windowed"], []], ids=["kiosk", "windowed", "staff"])
+def test_starts_and_quits_when_idle(database, flags) -> None:
+    started = main_py(*flags, "--exit-after-start", "--db", database)
+    assert started.returncode == 0, started.stderr
+    assert "Traceback" not in started.stderr
+    assert "QWidget" not in started.stderr  # no Qt warning on the way either
+
+
+def test_the_database_can_come_from_the_environment(database) -> None:
+    started = main_py("--kiosk", "--exit-after-start", SIJPRO_DATABASE_URL=database)
+    assert started.returncode == 0, started.stderr
+
+
+def test_a_missing_database_is_one_clear_line_and_status_1(tmp_path) -> None:
+    missing = tmp_path / "nowhere.sqlite"
+    started = main_py("--kiosk", "--exit-after-start", "--db", str(missing))
+    assert started.returncode == 1
+    assert started.stderr.startswith("sijpro: ") and "sijpro init" in started.stderr
+    assert "Traceback" not in started.stderr and not missing.exists()
+
+
+def test_cli_commands_still_reach_the_cli() -> None:
+    helped = main_py("--help")
+    assert helped.returncode == 0 and "COMMAND" in helped.stdout

@@ -1,0 +1,86 @@
+"""Start the GUI: ``python main.py [--kiosk] [--windowed] [--db URL] [--exit-after-start]``.
+
+``--kiosk`` starts the patient kiosk locked and full screen; without it the staff desktop starts (until
+that exists, the same kiosk window, closable, in a normal window). ``--exit-after-start`` shows the first
+window and quits as soon as the event loop is idle: tests and benchmarks use it to time a cold start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from sijpro.crashlog import record_crash
+from sijpro.errors import UserError
+from ui.i18n import system_language, tr
+from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sijpro-gui", description="SIJ-PRO desktop and patient kiosk.")
+    parser.add_argument("--kiosk", action="store_true", help="start the patient kiosk, locked and full screen")
+    parser.add_argument("--windowed", action="store_true", help="use a normal window instead of full screen")
+    parser.add_argument("--db", metavar="URL",
+                        help="database: an SQLAlchemy URL or an SQLite file (default: $SIJPRO_DATABASE_URL, "
+                        "else sijpro.sqlite in the user data directory)")
+    parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """Last line of defence in the event loop: log it for support; a patient never sees a traceback."""
+    log = record_crash(error.with_traceback(trace))
+    where = f"; details in {log}" if log else ""
+    print(f"sijpro: unexpected error ({kind.__name__}: {error}){where}", file=sys.stderr)
+
+
+def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
+    from sijpro.services.clinic import Clinic
+    from ui.kiosk.clinic_backend import ClinicBackend
+    from ui.kiosk.window import KioskWindow
+
+    clinic = Clinic.open(url, actor="kiosk")
+    window = KioskWindow(
+        ClinicBackend(clinic), kiosk_mode=kiosk_mode, clinic_name=os.environ.get("SIJPRO_CLINIC_NAME", ""),
+        default_language=system_language(),
+        idle_seconds=seconds_from_env("SIJPRO_KIOSK_IDLE_SECONDS", IDLE_SECONDS),
+        prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),
+        today=lambda: clinic.today,
+    )
+    QApplication.instance().aboutToQuit.connect(clinic.close)
+    return window
+
+
+def staff_window(url: str | None) -> QWidget:
+    """The staff desktop (issue 5) goes here; until then the kiosk window, in a closable window."""
+    return kiosk_window(url, kiosk_mode=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, qt_args = build_parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("SIJ-PRO")
+    app.setOrganizationName("SIJ-PRO")
+    sys.excepthook = _report_unexpected
+    try:
+        window = kiosk_window(args.db, kiosk_mode=True) if args.kiosk else staff_window(args.db)
+    except UserError as error:
+        print(f"sijpro: {error}", file=sys.stderr)
+        if not args.exit_after_start:
+            QMessageBox.critical(None, tr("common.app_name"), str(error))
+        return 1
+    if args.kiosk and not args.windowed:
+        window.showFullScreen()
+    else:
+        window.resize(1280, 800)
+        window.show()
+    if args.exit_after_start:
+        # exit(), not quit(): quit() first asks every window to close, and the kiosk refuses.
+        QTimer.singleShot(0, lambda: app.exit(0))
+    return app.exec()
