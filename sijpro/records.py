@@ -23,7 +23,7 @@ PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
 minimally invasive lumbar decompression, radiofrequency ablation, injections."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatientRecord:
     id: int
     mrn: str
@@ -51,7 +51,7 @@ class PatientRecord:
         return day.year - self.birth_date.year - before_birthday
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProcedureRecord:
     id: int
     patient_id: int
@@ -66,7 +66,7 @@ class ProcedureRecord:
     row_version: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitRecord:
     id: int
     patient_id: int
@@ -84,7 +84,7 @@ class VisitRecord:
         return self.completed_on is not None and self.completed_on > self.window_end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreValue:
     instrument: str
     name: str
@@ -111,7 +111,7 @@ class ResponseRecord:
     scores: tuple[ScoreValue, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimepointOutcome:
     """What one patient gave at one timepoint: scores keyed ``"<instrument>.<score>"``."""
 
@@ -130,7 +130,7 @@ class TimepointOutcome:
         return self.completed_on is not None and self.completed_on > self.window_end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatientOutcomes:
     """One patient's whole course: what the trajectory PDF and the cohort summary are made of."""
 

@@ -67,7 +67,7 @@ def is_past_collecting(window_end: dt.date, day: dt.date, overdue_days: int = OV
     return (day - window_end).days > overdue_days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorklistEntry:
     visit: VisitRecord
     patient: PatientRecord

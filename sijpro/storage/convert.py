@@ -52,6 +52,7 @@ def join_codes(codes: Iterable[str], separator: str = ";") -> str:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def split_codes(text: str, separator: str = ";") -> tuple[str, ...]:
     """Codes stored joined in one column; the few distinct values (instrument lists, intervention
     combinations) repeat on thousands of rows, so each is split once."""
