@@ -10,16 +10,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from ui.i18n import system_language, tr
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
+
+if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
+    from sijpro.services.clinic import Clinic
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,12 +44,52 @@ def _report_unexpected(kind: type[BaseException], error: BaseException, trace: T
     print(f"sijpro: unexpected error ({kind.__name__}: {error}){where}", file=sys.stderr)
 
 
-def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
+def ask_passphrase() -> str:
+    """The passphrase of an encrypted database: ``$SIJPRO_PASSPHRASE``, else asked in a dialog."""
+    from sijpro.storage.encryption import PASSPHRASE_VARIABLE
+
+    from_environment = os.environ.get(PASSPHRASE_VARIABLE)
+    if from_environment:
+        return from_environment
+    text, given = QInputDialog.getText(None, tr("common.app_name"), tr("common.passphrase"),
+                                       QLineEdit.EchoMode.Password)
+    if not given or not text:
+        raise UserError("the database is encrypted and no passphrase was given")
+    return text
+
+
+def open_clinic(url: str | None) -> Clinic:
+    """Open the database, take the day's automatic backup, and the closing one when the app quits.
+
+    A backup that fails is reported and logged but does not keep the clinic from working.
+    """
+    from sijpro.services import backups
     from sijpro.services.clinic import Clinic
+
+    clinic = Clinic.open(url, actor="kiosk", passphrase=ask_passphrase)
+    _backup_or_warn(backups.on_open, clinic)
+
+    def closing() -> None:
+        _backup_or_warn(backups.on_close, clinic)
+        clinic.close()
+
+    QApplication.instance().aboutToQuit.connect(closing)
+    return clinic
+
+
+def _backup_or_warn(take: Callable[[Clinic], object], clinic: Clinic) -> None:
+    try:
+        take(clinic)
+    except Exception as error:  # a full disk must not stop patients answering
+        record_crash(error)
+        print(f"sijpro: automatic backup failed: {error}", file=sys.stderr)
+
+
+def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
     from ui.kiosk.clinic_backend import ClinicBackend
     from ui.kiosk.window import KioskWindow
 
-    clinic = Clinic.open(url, actor="kiosk")
+    clinic = open_clinic(url)
     window = KioskWindow(
         ClinicBackend(clinic), kiosk_mode=kiosk_mode, clinic_name=os.environ.get("SIJPRO_CLINIC_NAME", ""),
         default_language=system_language(),
@@ -53,7 +97,6 @@ def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
         prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),
         today=lambda: clinic.today,
     )
-    QApplication.instance().aboutToQuit.connect(clinic.close)
     return window
 
 

@@ -55,3 +55,24 @@ def test_a_missing_database_is_one_clear_line_and_status_1(tmp_path) -> None:
 def test_cli_commands_still_reach_the_cli() -> None:
     helped = main_py("--help")
     assert helped.returncode == 0 and "COMMAND" in helped.stdout
+
+
+def test_start_takes_the_daily_backup_and_quitting_the_closing_one(tmp_path) -> None:
+    database = tmp_path / "clinic.sqlite"
+    create_clinic(str(database), dt.date.today())
+    assert main_py("--kiosk", "--exit-after-start", "--db", str(database)).returncode == 0
+    taken = sorted(path.name for path in (tmp_path / "backups").iterdir())
+    assert len(taken) == 2 and any("daily" in name for name in taken) and any("close" in name for name in taken)
+
+
+def test_an_encrypted_database_opens_with_its_passphrase(tmp_path) -> None:
+    from sijpro.storage.encryption import encrypt_database
+
+    database = tmp_path / "clinic.sqlite"
+    create_clinic(str(database), dt.date.today())
+    encrypt_database(database, "correct horse battery staple")
+    started = main_py("--kiosk", "--exit-after-start", "--db", str(database),
+                      SIJPRO_PASSPHRASE="correct horse battery staple")
+    assert started.returncode == 0, started.stderr
+    refused = main_py("--kiosk", "--exit-after-start", "--db", str(database), SIJPRO_PASSPHRASE="wrong guess!")
+    assert refused.returncode == 1 and "passphrase" in refused.stderr and "Traceback" not in refused.stderr
