@@ -52,19 +52,25 @@ def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word
-            if metrics.horizontalAdvance(candidate) <= width or not line:
-                line = candidate
-            else:
+            if line and metrics.horizontalAdvance(candidate) > width:
                 lines.append(line)
                 line = word
-            while metrics.horizontalAdvance(line) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and metrics.horizontalAdvance(line[:cut]) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
+            else:
+                line = candidate
+            if line == word:  # a line that starts with this word: is the word itself too long?
+                while len(line) > 1 and metrics.horizontalAdvance(line) > width:
+                    cut = len(line) - 1
+                    while cut > 1 and metrics.horizontalAdvance(line[:cut]) > width:
+                        cut -= 1
+                    lines.append(line[:cut])
+                    line = line[cut:]
         lines.append(line)
     return lines
+
+
+_WRAPPED: dict[tuple[str, str, int, bool], list[str]] = {}
+"""Lines already computed, by text, font and width: the same answers come back with every patient."""
+_WRAPPED_MAX = 4096
 
 
 class WrapButton(QPushButton):
@@ -116,11 +122,18 @@ class WrapButton(QPushButton):
         lines = self._lines.get(width)
         if lines is None:
             room = max(1, width - self._chrome().width())
-            metrics = self.fontMetrics()
-            if self._elide:
-                lines = [metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in self._text.split("\n")]
-            else:
-                lines = wrap_lines(self._text, metrics, room)
+            key = (self._text, self.font().key(), room, self._elide)
+            lines = _WRAPPED.get(key)
+            if lines is None:
+                metrics = self.fontMetrics()
+                if self._elide:
+                    lines = [metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
+                             for part in self._text.split("\n")]
+                else:
+                    lines = wrap_lines(self._text, metrics, room)
+                if len(_WRAPPED) >= _WRAPPED_MAX:
+                    _WRAPPED.clear()
+                _WRAPPED[key] = lines
             self._lines[width] = lines
         return lines
 
