@@ -66,6 +66,7 @@ def test_every_catalogue_key_is_used() -> None:
     assert set(i18n.catalogue()) - used - shared == set()
 
 
+@pytest.mark.gui
 def test_switching_language_reaches_listeners_and_qt_itself(qapp) -> None:
     heard = []
     stop = i18n.on_language_changed(heard.append)
