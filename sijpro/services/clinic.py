@@ -23,6 +23,7 @@ from sijpro import __version__
 from sijpro.errors import UserError
 from sijpro.services.audit import AuditTrail
 from sijpro.services.auth import Auth
+from sijpro.services.clinic_settings import Settings
 from sijpro.services.collection import Collection
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.services.exports import Exports
@@ -70,6 +71,7 @@ class Clinic:
         self.exports = Exports(self.context, self.protocols)
         self.audit = AuditTrail(self.context)
         self.auth = Auth(self.context)
+        self.settings = Settings(self.context)
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None,
@@ -138,6 +140,11 @@ class Clinic:
     @property
     def today(self) -> dt.date:
         return self.context.today()
+
+    def act_as(self, actor: str) -> None:
+        """Name ``actor`` in the audit trail from now on: the staff desktop keeps one database open while
+        people sign in and out of it."""
+        self.context.actor = actor
 
     def close(self) -> None:
         self.database.close()

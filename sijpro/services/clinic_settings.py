@@ -1,0 +1,82 @@
+"""The clinic's own settings: its name (on screens and PDF headers) and when an idle staff session locks.
+
+They live in the database (``meta`` rows ``clinic.*``) so every workstation of a clinic shows the same
+name and follows the same privacy policy; changing them is an admin action recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from sqlalchemy import select
+
+from sijpro.errors import InputErrors
+from sijpro.services.audit import Change, record
+from sijpro.services.context import ServiceContext
+from sijpro.storage.models import Meta
+
+SETTING_PREFIX = "clinic."
+MAX_NAME = 200
+IDLE_MINUTES_RANGE = (1, 240)
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    name: str = ""
+    idle_lock_minutes: int = 10
+    """Minutes without a key press or click after which the staff desktop locks back to its login."""
+
+    def problems(self) -> list[str]:
+        found = []
+        if len(self.name) > MAX_NAME:
+            found.append(f"field 'name': longer than {MAX_NAME} characters")
+        low, high = IDLE_MINUTES_RANGE
+        if not low <= self.idle_lock_minutes <= high:
+            found.append(f"field 'idle_lock_minutes': {self.idle_lock_minutes} is not between {low} and {high}")
+        return found
+
+
+class Settings:
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    def load(self) -> ClinicSettings:
+        with self.context.database.reading() as session:
+            stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
+                select(Meta).where(Meta.key.startswith(SETTING_PREFIX)))}
+        values: dict[str, object] = {}
+        for field in fields(ClinicSettings):
+            text = stored.get(field.name)
+            if text is None:
+                continue
+            if field.type == "int":
+                if text.isdigit():
+                    values[field.name] = int(text)
+            else:
+                values[field.name] = text
+        return ClinicSettings(**values)  # type: ignore[arg-type]
+
+    def save(self, settings: ClinicSettings) -> ClinicSettings:
+        """Store the settings; each changed one is an audit event."""
+        settings = ClinicSettings(name=settings.name.strip(), idle_lock_minutes=settings.idle_lock_minutes)
+        problems = settings.problems()
+        if problems:
+            raise InputErrors(problems)
+        before = self.load()
+        changes = []
+        with self.context.database.writing() as session:
+            for field in fields(ClinicSettings):
+                old, new = getattr(before, field.name), getattr(settings, field.name)
+                if old == new:
+                    continue
+                key = SETTING_PREFIX + field.name
+                row = session.get(Meta, key)
+                if row is None:
+                    session.add(Meta(key=key, value=str(new)))
+                else:
+                    row.value = str(new)
+                changes.append(Change("setting", None, key, old, new))
+            session.flush()
+            if changes:
+                record(session, self.context, changes)
+        return settings

@@ -1,0 +1,85 @@
+"""The first start of a clinic's database: its administrator account and its name, in one step.
+
+The desktop's first-run wizard collects the values and calls ``set_up_clinic`` once. Every problem is
+reported at once as "field 'name': what is wrong", before anything is created, so a mistyped password
+never leaves behind a database without an administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sijpro.errors import InputErrors, UserError
+from sijpro.records import UserRecord
+from sijpro.services.auth import USERNAME
+from sijpro.services.clinic import Clinic
+from sijpro.services.clinic_settings import MAX_NAME, ClinicSettings
+from sijpro.services.context import Clock
+from sijpro.storage.encryption import PassphraseSource
+
+STRONG_LENGTH = 10
+"""An administrator's password guards every patient's record: longer than the 8 accepted for others."""
+FIRST_RUN_ACTOR = "first-run"
+
+
+@dataclass(frozen=True)
+class NewAdmin:
+    username: str
+    full_name: str
+    password: str
+    repeated: str
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why ``password`` is too weak for an administrator, or None.
+
+    At least ``STRONG_LENGTH`` characters, of at least two kinds (letters, digits, anything else), and not
+    the username: long enough to resist guessing, short enough to be remembered as a phrase.
+    """
+    if len(password) < STRONG_LENGTH:
+        return f"use at least {STRONG_LENGTH} characters"
+    kinds = sum(any(test(c) for c in password) for test in (str.isalpha, str.isdigit,
+                                                               lambda c: not c.isalnum()))
+    if kinds < 2:
+        return "mix at least two kinds of characters: letters, digits, spaces or symbols"
+    if username and username.strip().lower() in password.lower():
+        return "do not put the username in the password"
+    return None
+
+
+def admin_problems(admin: NewAdmin, clinic_name: str) -> list[str]:
+    """Every problem with the wizard's values, each naming its field."""
+    problems = []
+    username = admin.username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        problems.append("field 'username': use 2 to 64 lower-case letters, digits, '.', '_' or '-'")
+    if not admin.full_name.strip():
+        problems.append("field 'full_name': required")
+    weakness = password_problem(admin.password, username)
+    if weakness:
+        problems.append(f"field 'password': {weakness}")
+    elif admin.password != admin.repeated:
+        problems.append("field 'repeated': the two passwords differ")
+    if not clinic_name.strip():
+        problems.append("field 'clinic_name': required")
+    elif len(clinic_name.strip()) > MAX_NAME:
+        problems.append(f"field 'clinic_name': longer than {MAX_NAME} characters")
+    return problems
+
+
+def set_up_clinic(url: str | None, admin: NewAdmin, clinic_name: str, *, clock: Clock | None = None,
+                  passphrase: PassphraseSource = None) -> UserRecord:
+    """Create (or upgrade) the database, its first administrator and its name.
+
+    Refused when the database already has users: a second first run must not add a back door.
+    """
+    problems = admin_problems(admin, clinic_name)
+    if problems:
+        raise InputErrors(problems)
+    Clinic.init(url, actor=FIRST_RUN_ACTOR, clock=clock, passphrase=passphrase)
+    with Clinic.open(url, actor=FIRST_RUN_ACTOR, clock=clock, passphrase=passphrase) as clinic:
+        if clinic.auth.users():
+            raise UserError(f"{clinic.where} already has users: sign in instead")
+        user = clinic.auth.add_user(admin.username, admin.full_name, "admin", admin.password)
+        clinic.settings.save(ClinicSettings(name=clinic_name))
+    return user
