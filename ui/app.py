@@ -1,8 +1,8 @@
 """Start the GUI: ``python main.py [--kiosk] [--windowed] [--db URL] [--exit-after-start]``.
 
-``--kiosk`` starts the patient kiosk locked and full screen; without it the staff desktop starts (until
-that exists, the same kiosk window, closable, in a normal window). ``--exit-after-start`` shows the first
-window and quits as soon as the event loop is idle: tests and benchmarks use it to time a cold start.
+``--kiosk`` starts the patient kiosk locked and full screen; without it the staff desktop starts (the
+first-run wizard on a new database). ``--exit-after-start`` shows the first window, prints its object
+name, and quits as soon as the event loop is idle: tests and benchmarks use it to time a cold start.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
-from ui.i18n import system_language, tr
+from ui.errors import install_excepthook
+from ui.i18n import set_language, system_language, tr
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
@@ -101,8 +102,10 @@ def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
 
 
 def staff_window(url: str | None) -> QWidget:
-    """The staff desktop (issue 5) goes here; until then the kiosk window, in a closable window."""
-    return kiosk_window(url, kiosk_mode=False)
+    """The staff desktop's first window: the first-run wizard, a passphrase, or the sign-in screen."""
+    from ui.staff.start import StaffStart
+
+    return StaffStart(url).first_window()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("SIJ-PRO")
     app.setOrganizationName("SIJ-PRO")
-    sys.excepthook = _report_unexpected
+    if args.kiosk:
+        sys.excepthook = _report_unexpected
+    else:
+        set_language(system_language())
+        install_excepthook()
     try:
         window = kiosk_window(args.db, kiosk_mode=True) if args.kiosk else staff_window(args.db)
     except UserError as error:
@@ -120,10 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if args.kiosk and not args.windowed:
         window.showFullScreen()
-    else:
+    elif args.kiosk:
         window.resize(1280, 800)
         window.show()
+    else:
+        window.show()  # sized by the staff start: a wizard is smaller than the desk window
     if args.exit_after_start:
+        print(f"first window: {window.objectName()}", flush=True)
         # exit(), not quit(): quit() first asks every window to close, and the kiosk refuses.
         QTimer.singleShot(0, lambda: app.exit(0))
     return app.exec()

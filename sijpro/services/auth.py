@@ -46,7 +46,11 @@ def _decoy_hash() -> str:
 
 
 class AuthError(UserError):
-    """Sign-in refused."""
+    """Sign-in refused; ``locked_minutes`` is set when sign-in is (now) locked for that long."""
+
+    def __init__(self, message: str, locked_minutes: int | None = None) -> None:
+        super().__init__(message)
+        self.locked_minutes = locked_minutes
 
 
 class Auth:
@@ -160,17 +164,19 @@ class Auth:
     def _check(self, username: str, secret: str, column: str, wrong: str) -> UserRecord:
         now = self.context.now()
         failure: str | None = None
+        locked: int | None = None
         with self.context.database.writing() as session:
             row = session.scalar(select(User).where(User.username == username.strip().lower()))
             stored = getattr(row, column) if row is not None and row.active else None
             if row is not None and row.locked_until is not None and row.locked_until > now:
                 minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
-                raise AuthError(f"too many failed attempts: sign-in is locked for {minutes} more minute(s)")
+                raise AuthError(f"too many failed attempts: sign-in is locked for {minutes} more minute(s)", minutes)
             if not _verify(stored or _decoy_hash(), secret) or stored is None or row is None:
                 if row is not None:
                     row.failed_attempts += 1
                     if row.failed_attempts >= MAX_FAILURES:
                         row.failed_attempts, row.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
+                        locked = LOCK_MINUTES
                         failure = (f"{wrong}; after {MAX_FAILURES} failed attempts sign-in is locked for "
                                    f"{LOCK_MINUTES} minutes")
                 failure = failure or wrong
@@ -180,7 +186,7 @@ class Auth:
                     setattr(row, column, _hasher.hash(secret))
                 signed_in = user_record(row)
         if failure is not None:
-            raise AuthError(failure)  # raised after the commit, so the failure counts
+            raise AuthError(failure, locked)  # raised after the commit, so the failure counts
         return signed_in
 
 

@@ -15,7 +15,10 @@ from sijpro.services.auth import USERNAME
 from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import MAX_NAME, ClinicSettings
 from sijpro.services.context import Clock
-from sijpro.storage.encryption import PassphraseSource
+from sijpro.storage import schema
+from sijpro.storage.database import Database
+from sijpro.storage.encryption import PassphraseSource, file_state
+from sijpro.storage.engine import resolve_url, sqlite_path
 
 STRONG_LENGTH = 10
 """An administrator's password guards every patient's record: longer than the 8 accepted for others."""
@@ -65,6 +68,21 @@ def admin_problems(admin: NewAdmin, clinic_name: str) -> list[str]:
     elif len(clinic_name.strip()) > MAX_NAME:
         problems.append(f"field 'clinic_name': longer than {MAX_NAME} characters")
     return problems
+
+
+def is_new_database(url: str | None) -> bool:
+    """True for a database nobody set up yet: no SQLite file (or an empty one), or a server database
+    without SIJ-PRO's tables. Reads nothing else, so it is safe on an encrypted file."""
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is not None:
+        return file_state(path) in {"missing", "empty"}
+    database = Database(resolved)
+    try:
+        with database.translated_errors(), database.engine.connect() as connection:
+            return schema.current_revision(connection) is None
+    finally:
+        database.close()
 
 
 def set_up_clinic(url: str | None, admin: NewAdmin, clinic_name: str, *, clock: Clock | None = None,

@@ -1,0 +1,182 @@
+"""Patients: register with problems shown at their fields, the duplicate warning, procedures with a staged
+second side and the schedule they plan, moving the surgery date, and edits that need a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from tests.ui.staff.setup import TODAY
+from ui.staff.patient_dialog import PatientDialog
+from ui.staff.procedure_dialog import ProcedureDialog
+from ui.staff.reschedule_dialog import RescheduleDialog
+
+pytestmark = pytest.mark.gui
+
+
+def fill(dialog: PatientDialog, **values: str) -> None:
+    for name, text in values.items():
+        getattr(dialog, name).setText(text)
+
+
+def test_search_by_mrn_name_or_birth_date(signed_in, qtbot) -> None:
+    page = signed_in("nina").workspace.open_page("patients")
+    for text, expected in (("K-002", ["K-002"]), ("dupont helene", ["K-001"]), ("1958-07-01", ["K-003"])):
+        page.search.setText(text)
+        page.run_search()
+        assert [p.mrn for p in page.results_model.records()] == expected
+    page.search.setText("zzz")
+    page.run_search()
+    assert page.hint.text() == "No patient matches 'zzz'."
+
+
+def test_register_shows_every_problem_at_its_field_and_saves_nothing(staff_clinic, qtbot) -> None:
+    dialog = PatientDialog(staff_clinic)
+    qtbot.addWidget(dialog)
+    fill(dialog, family_name="Durand", given_name="Zoé", birth_date="1960-02-30", bmi="95")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.form.problem("birth_date") == "'1960-02-30' is not a date: type it as YYYY-MM-DD, e.g. 1956-03-21."
+    assert dialog.saved is None
+    fill(dialog, birth_date="1960-02-28")
+    dialog.accept()
+    assert dialog.form.problem("mrn") == "Required."
+    assert dialog.form.problem("bmi") == "Enter a BMI between 10 and 90."
+    assert dialog.form.problem("birth_date") == ""
+    assert dialog.mrn.hasFocus() or not dialog.isVisible()
+    fill(dialog, mrn="K-001", bmi="24.5")
+    dialog.accept()
+    assert dialog.form.problem("mrn") == "MRN K-001 is already registered to another patient."
+    fill(dialog, mrn="D-100")
+    dialog.accept()
+    assert dialog.saved is not None and dialog.result() == PatientDialog.DialogCode.Accepted
+    assert staff_clinic.patients.by_mrn("D-100").bmi == 24.5
+
+
+def test_a_possible_duplicate_is_listed_and_registered_only_when_confirmed(staff_clinic, qtbot) -> None:
+    dialog = PatientDialog(staff_clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill(dialog, mrn="K-901", family_name="Dupond", given_name="Helene", birth_date="1950-03-02")
+    dialog.accept()
+    assert dialog.saved is None and dialog.duplicates.isVisible()
+    assert "DUPONT, Hélène, MRN K-001, born 1950-03-02" in dialog.duplicate_text.text()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "Register anyway"
+    dialog.given_name.setText("Helena")  # a change withdraws the confirmation
+    dialog.given_name.textEdited.emit("Helena")
+    assert not dialog.duplicates.isVisible() and ok.text() == "Register"
+    dialog.accept()
+    assert dialog.saved is None and dialog.duplicates.isVisible()
+    dialog.accept()
+    assert dialog.saved is not None and dialog.saved.mrn == "K-901"
+
+
+def test_a_procedure_with_a_staged_second_side_plans_and_shows_the_schedule(staff_clinic, qtbot, ids) -> None:
+    patient = staff_clinic.patients.get(ids["S-NEW"])
+    dialog = ProcedureDialog(staff_clinic, patient)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.staged.isVisible()  # asked only for a bilateral fusion
+    dialog.surgery_date.setText("2024-06-10")
+    dialog.side.set_value("bilateral")
+    assert dialog.staged.isVisible() and not dialog.second_side_date.isVisible()
+    dialog.staged.setChecked(True)
+    dialog.second_side_date.setText("2024-06-01")
+    dialog.approach.set_value("lateral")
+    dialog.device.setText("iFuse")
+    dialog.accept()
+    assert dialog.form.problem("second_side_date") == "The second side must come after the surgery date."
+    dialog.second_side_date.setText("2024-07-15")
+    dialog.accept()
+    saved = dialog.saved
+    assert (saved.side, saved.second_side_date, saved.device, saved.is_index) == (
+        "bilateral", dt.date(2024, 7, 15), "iFuse", True)
+    assert dialog.stack.currentIndex() == 1 and dialog.isVisible()  # now showing the schedule
+    model = dialog.timeline.model
+    assert [model.data(model.index(row, 0)) for row in range(model.rowCount())] == [
+        "Before surgery", "6 weeks", "3 months", "6 months", "12 months", "24 months"]
+    assert model.data(model.index(2, 1)) == "2024-09-10"
+    dialog.close_buttons.button(QDialogButtonBox.StandardButton.Close).click()
+    assert not dialog.isVisible()
+
+
+def test_moving_the_surgery_needs_a_reason_and_moves_the_visits(staff_clinic, qtbot, ids) -> None:
+    patient = staff_clinic.patients.get(ids["S-SOON"])
+    index = staff_clinic.procedures.for_patient(patient.id)[0]
+    dialog = RescheduleDialog(staff_clinic, patient, index)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    new_date = index.surgery_date + dt.timedelta(days=14)
+    dialog.surgery_date.setText(new_date.isoformat())
+    dialog.accept()
+    assert dialog.form.problem("reason") == "Say why you make this change: it is kept in the audit trail."
+    assert staff_clinic.procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
+    dialog.reason.setText("surgery postponed (theatre closed)")
+    dialog.accept()
+    assert dialog.timeline.isVisible()
+    moved = {v.timepoint: v.due_date for v in staff_clinic.schedule.timeline(patient.id)}
+    assert moved["m3"] == new_date + relativedelta(months=3)
+    events = staff_clinic.audit.events(entity="procedure", entity_id=index.id)
+    assert events[-1].reason == "surgery postponed (theatre closed)"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
+    assert dialog.result() == RescheduleDialog.DialogCode.Accepted
+
+
+def test_an_edit_needs_a_reason_and_a_conflict_overwrites_nothing(staff_clinic, qtbot, ids) -> None:
+    patient = staff_clinic.patients.get(ids["K-002"])
+    dialog = PatientDialog(staff_clinic, patient)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.reason.isVisible()
+    dialog.bmi.setText("31")
+    dialog.accept()
+    assert dialog.form.problem("reason") == "Say why you make this change: it is kept in the audit trail."
+    dialog.reason.setText("weighed today")
+    staff_clinic.patients.update(patient.id, {"given_name": "Johnny"}, expected_version=patient.row_version,
+                                 reason="another desk")
+    messages: list[str] = []
+
+    def answer_the_box() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        messages.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, answer_the_box)
+    dialog.accept()
+    assert messages and messages[0].startswith("This patient was changed by staff at")
+    assert "nothing was saved" in messages[0]
+    stored = staff_clinic.patients.get(patient.id)
+    assert (stored.given_name, stored.bmi) == ("Johnny", None)
+    assert not dialog.isVisible()
+
+
+def test_the_record_page_registers_then_records_the_surgery(signed_in, qtbot, monkeypatch) -> None:
+    window = signed_in("nina")
+    page = window.workspace.open_page("patients")
+
+    def register(dialog: PatientDialog) -> int:
+        fill(dialog, mrn="R-001", family_name="Roux", given_name="Rémi", birth_date="1966-06-06")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(PatientDialog, "exec", register)
+    page.register_button.click()
+    assert page.record.patient.mrn == "R-001"
+    assert [p.mrn for p in page.results_model.records()] == ["R-001"]
+    assert not page.record.buttons["reschedule"].isEnabled()  # no surgery yet
+
+    def surgery(dialog: ProcedureDialog) -> int:
+        dialog.surgery_date.setText(TODAY.isoformat())
+        dialog.accept()
+        dialog.close_buttons.rejected.emit()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ProcedureDialog, "exec", surgery)
+    page.record.buttons["procedure"].click()
+    assert page.record.index_procedure.surgery_date == TODAY
+    assert page.record.timeline.model.rowCount() == 6
+    assert page.record.buttons["reschedule"].isEnabled()

@@ -1,0 +1,191 @@
+"""The first-run wizard: set up this clinic (its administrator and name), or explore a demo clinic.
+
+Setting up is one call to ``set_up_clinic`` when the nurse or manager presses Finish; every problem
+comes back at its field (username rule, password strength, the two passwords, the clinic name). The
+demo is a separate database in the user data folder, built in the background with a progress dialog,
+and opened with a demo administrator whose password the sign-in screen shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, DemoAccount, create_demo_clinic
+from sijpro.errors import UserError
+from sijpro.progress import Progress
+from sijpro.services.context import Clock
+from sijpro.services.first_run import NewAdmin, password_problem, set_up_clinic
+from ui.errors import show_error
+from ui.i18n import tr
+from ui.staff.form import CheckedForm, translated
+from ui.staff.live_text import follow_language
+from ui.staff.style import staff_stylesheet
+from ui.tasks import run_task
+
+CHOICE_PAGE, ACCOUNT_PAGE = 0, 1
+
+
+@dataclass(frozen=True)
+class FirstRunOutcome:
+    """Which database to open next, who to offer at sign-in, and the note the sign-in screen shows."""
+
+    url: str | None
+    username: str
+    notice_key: str
+    notice_values: dict[str, object] = field(default_factory=dict)
+
+
+class ChoicePage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.set_up = QRadioButton(self)
+        self.set_up.setObjectName("choiceSetUp")
+        self.set_up.setChecked(True)
+        self.demo = QRadioButton(self)
+        self.demo.setObjectName("choiceDemo")
+        self.demo_text = QLabel(self)
+        self.demo_text.setWordWrap(True)
+        self.demo_text.setProperty("role", "muted")
+        group = QButtonGroup(self)
+        group.addButton(self.set_up)
+        group.addButton(self.demo)
+        self.set_up.toggled.connect(lambda _on: self.completeChanged.emit())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addSpacing(12)
+        layout.addWidget(self.set_up)
+        layout.addWidget(self.demo)
+        layout.addWidget(self.demo_text)
+        layout.addStretch(1)
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("staff.wizard.welcome_title"))
+        self.text.setText(tr("staff.wizard.welcome_text", where=self.wizard_.where))
+        self.set_up.setText(tr("staff.wizard.choice_set_up"))
+        self.demo.setText(tr("staff.wizard.choice_demo"))
+        self.demo_text.setText(tr("staff.wizard.demo_text", where=str(self.wizard_.demo_path or "")))
+
+    def nextId(self) -> int:  # noqa: N802 - Qt's name
+        return ACCOUNT_PAGE if self.set_up.isChecked() else -1
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        return self.set_up.isChecked() or self.wizard_.build_demo()
+
+
+class AccountPage(QWizardPage):
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__()
+        self.wizard_ = wizard
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.form = CheckedForm(self)
+        self.username = self.form.add("username", "staff.wizard.username", QLineEdit())
+        self.full_name = self.form.add("full_name", "staff.wizard.full_name", QLineEdit())
+        self.password = self.form.add("password", "staff.wizard.password", QLineEdit())
+        self.repeated = self.form.add("repeated", "staff.wizard.repeated", QLineEdit())
+        for secret in (self.password, self.repeated):
+            secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QLabel(self)
+        self.strength.setObjectName("passwordStrength")
+        self.strength.setProperty("role", "muted")
+        self.strength.setWordWrap(True)
+        self.clinic_name = self.form.add("clinic_name", "staff.wizard.clinic_name", QLineEdit())
+        self.password.textChanged.connect(self._show_strength)
+        self.username.textChanged.connect(self._show_strength)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.form)
+        layout.addWidget(self.strength)
+        layout.addStretch(1)
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.setTitle(tr("staff.wizard.account_title"))
+        self.intro.setText(tr("staff.wizard.account_text"))
+        self._show_strength()
+
+    def _show_strength(self) -> None:
+        """The rule, or what is still missing, while the password is typed."""
+        password = self.password.text()
+        if not password:
+            self.strength.setText(tr("staff.wizard.password_rule"))
+            return
+        problem = password_problem(password, self.username.text())
+        self.strength.setText(tr("staff.wizard.password_ok") if problem is None else translated(problem))
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        admin = NewAdmin(self.username.text(), self.full_name.text(), self.password.text(), self.repeated.text())
+        self.form.clear()
+        try:
+            user = set_up_clinic(self.wizard_.url, admin, self.clinic_name.text(), clock=self.wizard_.clock)
+        except UserError as error:
+            self.form.show_error(error)
+            return False
+        self.wizard_.outcome = FirstRunOutcome(self.wizard_.url, user.username, "staff.login.ready",
+                                               {"username": user.username})
+        return True
+
+
+class FirstRunWizard(QWizard):
+    completed = Signal(object)
+    """The FirstRunOutcome, once the clinic or the demo is ready."""
+
+    def __init__(self, url: str | None, where: str, *, demo_path: Path | None = None, clock: Clock | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunWizard")
+        self.setStyleSheet(staff_stylesheet())
+        self.url = url
+        self.where = where
+        self.demo_path = demo_path
+        self.clock = clock
+        self.outcome: FirstRunOutcome | None = None
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.choice_page = ChoicePage(self)
+        self.account_page = AccountPage(self)
+        self.setPage(CHOICE_PAGE, self.choice_page)
+        self.setPage(ACCOUNT_PAGE, self.account_page)
+        self.resize(720, 520)
+        follow_language(self, lambda: self.setWindowTitle(tr("staff.wizard.title")))
+        self.accepted.connect(self._done)
+
+    def build_demo(self) -> bool:
+        """Build (or reopen) the demo clinic in the background; False if cancelled or refused."""
+        path = self.demo_path
+
+        def work(progress: Progress) -> DemoAccount:
+            return create_demo_clinic(path, progress=progress)
+
+        try:
+            account = run_task(self, tr("staff.wizard.demo_progress_title"), tr("staff.wizard.demo_progress"), work)
+        except UserError as error:
+            show_error(self, error)
+            return False
+        if account is None:
+            return False
+        others = ", ".join(username for username, _name, _role in DEMO_USERS[1:])
+        self.outcome = FirstRunOutcome(str(account.path), account.username, "staff.login.demo",
+                                       {"username": account.username, "password": DEMO_PASSWORD, "others": others})
+        return True
+
+    def _done(self) -> None:
+        if self.outcome is not None:
+            self.completed.emit(self.outcome)

@@ -1,0 +1,233 @@
+"""The staff desktop's window: the sign-in screen until someone signs in, then their workspace.
+
+Idle time (the clinic's setting) locks it back to the sign-in screen: open dialogs are closed (they may
+show a patient), the workspace is kept behind the sign-in screen and comes back as it was when the same
+person signs in again; anyone else gets a fresh workspace for their own role. Handing the tablet to a
+patient hides the window; it comes back locked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
+    QWidget,
+)
+
+from sijpro import __version__
+from sijpro.instruments import bundled_instruments
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
+from ui.kiosk.guard import IdleWatch
+from ui.staff.handover import HandOver
+from ui.staff.live_text import follow_language
+from ui.staff.login import LoginPage
+from ui.staff.roles import Capability, can
+from ui.staff.style import staff_stylesheet
+from ui.staff.timeline import local
+from ui.staff.workspace import Workspace
+
+ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
+
+
+class StaffWindow(QMainWindow):
+    def __init__(self, clinic: Clinic, *, clinic_name: str = "", idle_seconds: float = 600,
+                 show_kiosk: Callable[[QWidget], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("staffWindow")
+        self.setStyleSheet(staff_stylesheet())
+        self.clinic = clinic
+        self.clinic_name = clinic_name
+        self.user: UserRecord | None = None
+        self.workspace: Workspace | None = None
+        self._workspace_user: UserRecord | None = None
+        self.stack = QStackedWidget(self)
+        self.login = LoginPage(clinic, clinic_name, self.stack)
+        self.login.signed_in.connect(self._signed_in)
+        self.stack.addWidget(self.login)
+        self.setCentralWidget(self.stack)
+        self.status = QLabel(self)
+        self.statusBar().addWidget(self.status, 1)
+        self.idle = IdleWatch(idle_seconds, self)
+        self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
+        self.handover = HandOver(clinic, self, clinic_name=clinic_name, show_kiosk=show_kiosk)
+        self.handover.returned.connect(self._kiosk_returned)
+        self._build_menus()
+        follow_language(self, self.retranslate)
+        self._show_login()
+
+    # --- menus ------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.kiosk_action = self._action(self.file_menu, "kioskMode", self.handover.kiosk_mode)
+        self.file_menu.addSeparator()
+        self.lock_action = self._action(self.file_menu, "lock", lambda: self.lock("staff.login.you_locked"),
+                                        QKeySequence("Ctrl+L"))
+        self.sign_out_action = self._action(self.file_menu, "signOut", self.sign_out)
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, "quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
+        self.view_menu = bar.addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in LANGUAGES:
+            action = self.language_menu.addAction(LANGUAGE_NAMES[code])
+            action.setCheckable(True)
+            action.triggered.connect(lambda _checked=False, code=code: set_language(code))
+            group.addAction(action)
+            self.language_actions[code] = action
+        self.help_menu = bar.addMenu("")
+        self.about_action = self._action(self.help_menu, "about", self.about)
+
+    def _action(self, menu: object, name: str, slot: Callable[[], object],
+                shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    def actions_by_name(self) -> dict[str, QAction]:
+        """Every action this user can reach from the menus (what role tests look at)."""
+        found: dict[str, QAction] = {}
+        for menu in (self.file_menu, self.view_menu, self.help_menu):
+            for action in menu.actions():
+                if action.objectName() and action.isVisible():
+                    found[action.objectName()] = action
+        return found
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"{tr('common.app_name')} — {self.clinic_name}" if self.clinic_name
+                            else tr("common.app_name"))
+        self.file_menu.setTitle(tr("staff.menu.file"))
+        self.kiosk_action.setText(tr("staff.menu.kiosk_mode"))
+        self.lock_action.setText(tr("staff.menu.lock"))
+        self.sign_out_action.setText(tr("staff.menu.sign_out"))
+        self.quit_action.setText(tr("staff.menu.quit"))
+        self.view_menu.setTitle(tr("staff.menu.view"))
+        self.language_menu.setTitle(tr("staff.menu.language"))
+        self.help_menu.setTitle(tr("staff.menu.help"))
+        self.about_action.setText(tr("staff.menu.about"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language())
+        self._show_status()
+
+    def _show_status(self) -> None:
+        user = self.user
+        if user is None:
+            self.status.setText(self.clinic.where)
+            return
+        self.status.setText(tr("staff.status_bar", name=user.full_name or user.username,
+                               role=tr(ROLE_KEYS[user.role]), where=self.clinic.where))
+
+    # --- signing in and out -----------------------------------------------------------------------------
+
+    def _show_login(self, username: str = "") -> None:
+        self.menuBar().setVisible(False)
+        self.stack.setCurrentWidget(self.login)
+        self.login.reset(username)
+        self._show_status()
+
+    def _signed_in(self, user: UserRecord) -> None:
+        self.clinic.act_as(user.username)
+        if self.workspace is None or self._workspace_user != user:
+            self._drop_workspace()
+            self.workspace = Workspace(self.clinic, user, self.stack)
+            self.workspace.hand_over_requested.connect(self.hand_over)
+            self.stack.addWidget(self.workspace)
+            self._workspace_user = user
+        else:
+            self.workspace.refresh_current()
+        self.user = user
+        self.kiosk_action.setVisible(can(user, Capability.HAND_OVER))
+        self.menuBar().setVisible(True)
+        self.stack.setCurrentWidget(self.workspace)
+        self.login.show_notice("")
+        self.idle.start()
+        self._show_status()
+
+    def lock(self, notice_key: str = "staff.login.idle_locked") -> None:
+        """Back to the sign-in screen; the workspace waits behind it for the same person."""
+        if self.user is None:
+            return
+        username = self.user.username
+        self.user = None
+        self.idle.stop()
+        self._close_dialogs()
+        self.login.show_notice(notice_key)
+        self._show_login(username)
+
+    def sign_out(self) -> None:
+        self.user = None
+        self.idle.stop()
+        self._close_dialogs()
+        self._drop_workspace()
+        self.login.show_notice("staff.login.signed_out")
+        self._show_login()
+
+    def _drop_workspace(self) -> None:
+        if self.workspace is not None:
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+        self.workspace = None
+        self._workspace_user = None
+
+    def _close_dialogs(self) -> None:
+        """Dialogs may show a patient: close them (unsaved typing in them is lost, saved data is not)."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and not isinstance(widget, QProgressDialog) and widget.isVisible() \
+                    and _belongs_to(widget, self):
+                widget.reject()
+
+    # --- the kiosk --------------------------------------------------------------------------------------
+
+    def hand_over(self, patient_id: int) -> None:
+        if not can(self.user, Capability.HAND_OVER):
+            return
+        if self.handover.to_patient(patient_id):
+            self.lock("staff.login.after_kiosk")
+        else:
+            QMessageBox.information(self, tr("staff.handover.title"), tr("staff.handover.nothing_due"))
+
+    def _kiosk_returned(self) -> None:
+        if self.user is not None:
+            self.lock("staff.login.after_kiosk")
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # --- help -------------------------------------------------------------------------------------------
+
+    def about(self) -> None:
+        licences = "\n\n".join(local(instrument.licence, "") for instrument in bundled_instruments().values()
+                               if local(instrument.licence, ""))
+        QMessageBox.about(self, tr("staff.menu.about"),
+                          tr("staff.about.text", version=__version__) + "\n\n" + licences)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.idle.stop()
+        self.idle.detach()
+        super().closeEvent(event)
+
+
+def _belongs_to(dialog: QWidget, window: QWidget) -> bool:
+    parent = dialog.parentWidget()
+    while parent is not None:
+        if parent is window:
+            return True
+        parent = parent.parentWidget()
+    return dialog.windowModality() == Qt.WindowModality.ApplicationModal

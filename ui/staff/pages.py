@@ -1,0 +1,74 @@
+"""The pages of the staff desktop, in navigation order, and how a page plugs into the window.
+
+A page is a ``QWidget`` subclass with:
+
+* a class attribute ``title_key``: the translation key of its navigation entry and heading;
+* a constructor ``Page(clinic: Clinic, user: UserRecord, parent: QWidget | None = None)``; the clinic
+  is already acting as ``user`` (audit trail), and the page is built the first time it is opened;
+* optionally a signal ``open_patient = Signal(int)`` (a patient id): the window shows that patient on
+  the dashboard page when there is one, else in the patient record;
+* optionally ``show_patient(patient_id: int)``: the dashboard page's way of being sent a patient;
+* optionally ``refresh()``: called each time the page comes on screen, to show what others changed;
+* optionally ``retranslate()``: called after the language changed (or follow ``ui.i18n`` yourself).
+
+A page whose module is not installed is simply not listed (no empty placeholder), and a role sees only
+the pages its capability allows (``ui.staff.roles``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from ui.staff.roles import Capability, can
+
+
+class PageClass(Protocol):
+    title_key: str
+
+    def __call__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> QWidget: ...
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str
+    capability: Capability
+    module: str
+    class_name: str
+    group: str
+    """'work' (everyone), 'outcomes' (surgeons) or 'admin': the navigation shows groups apart."""
+
+    def available(self) -> bool:
+        try:
+            return importlib.util.find_spec(self.module) is not None
+        except ModuleNotFoundError:  # its package is missing too
+            return False
+
+    def load(self) -> PageClass:
+        return getattr(importlib.import_module(self.module), self.class_name)  # type: ignore[no-any-return]
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("worklist", Capability.WORKLIST, "ui.staff.worklist_page", "WorklistPage", "work"),
+    PageEntry("patients", Capability.PATIENTS, "ui.staff.patients_page", "PatientsPage", "work"),
+    PageEntry("paper", Capability.PAPER_ENTRY, "ui.staff.paper_page", "PaperEntryPage", "work"),
+    PageEntry("dashboard", Capability.DASHBOARD, "ui.staff.dashboard", "DashboardPage", "outcomes"),
+    PageEntry("cohort", Capability.COHORT, "ui.staff.cohort", "CohortPage", "outcomes"),
+    PageEntry("reports", Capability.REPORTS, "ui.staff.reports_page", "ReportsPage", "outcomes"),
+    PageEntry("users", Capability.USERS, "ui.staff.admin.users", "UsersPage", "admin"),
+    PageEntry("protocol", Capability.PROTOCOL, "ui.staff.admin.protocol", "ProtocolPage", "admin"),
+    PageEntry("backups", Capability.BACKUPS, "ui.staff.admin.backups", "BackupsPage", "admin"),
+    PageEntry("audit", Capability.AUDIT, "ui.staff.admin.audit", "AuditPage", "admin"),
+    PageEntry("database", Capability.DATABASE, "ui.staff.admin.database", "DatabasePage", "admin"),
+)
+
+
+def pages_for(user: UserRecord) -> list[PageEntry]:
+    """The pages ``user`` may open and that this installation has, in navigation order."""
+    return [entry for entry in PAGES if can(user, entry.capability) and entry.available()]

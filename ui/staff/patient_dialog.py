@@ -1,0 +1,193 @@
+"""Register a patient, or edit one with a reason: the form, then one call to the patients service.
+
+Problems come back at their fields. A possible duplicate (same birth date, similar name) is listed in
+the dialog itself, and the nurse registers anyway only by saying so; changing the name or birth date
+withdraws that confirmation. An edit made while someone else changed the patient is refused by the
+service (nothing overwritten) and said plainly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.errors import ConflictError, UserError
+from sijpro.records import PRIOR_INTERVENTIONS, PatientDraft, PatientRecord
+from sijpro.services.clinic import Clinic
+from sijpro.services.patients import DuplicateWarning
+from ui.errors import show_error
+from ui.i18n import tr
+from ui.staff.form import CheckedForm, FormProblems, error_label, read_values
+from ui.staff.inputs import ChoiceBox, DateEdit, NumberEdit
+from ui.staff.live_text import follow_language
+
+SEXES = (("F", "staff.sex.female"), ("M", "staff.sex.male"), ("X", "staff.sex.other"))
+LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
+YES_NO = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
+INTERVENTION_KEYS = {"SCS": "staff.intervention.scs", "ISS": "staff.intervention.iss",
+                     "IDDS": "staff.intervention.idds", "MILD": "staff.intervention.mild",
+                     "RFA": "staff.intervention.rfa", "INJ": "staff.intervention.inj"}
+
+
+class PatientDialog(QDialog):
+    def __init__(self, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientDialog")
+        self.clinic = clinic
+        self.patient = patient
+        self.saved: PatientRecord | None = None
+        self._confirmed_duplicate = False
+        self._candidates: list[PatientRecord] = []
+        self.form = CheckedForm(self)
+        self._build_fields(patient)
+        self.duplicates = QWidget(self)
+        self.duplicates.setObjectName("duplicateWarning")
+        box = QVBoxLayout(self.duplicates)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.duplicate_text = error_label(self.duplicates)
+        self.duplicate_text.setProperty("role", "warning")
+        self.duplicate_text.show()
+        box.addWidget(self.duplicate_text)
+        self.duplicates.hide()
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        layout.addWidget(self.heading)
+        layout.addWidget(self.form)
+        layout.addWidget(self.duplicates)
+        layout.addWidget(self.buttons)
+        for edit in (self.family_name, self.given_name, self.birth_date):
+            edit.textEdited.connect(self._withdraw_confirmation)
+        follow_language(self, self._retranslate)
+        self.mrn.setFocus()
+
+    def _build_fields(self, p: PatientRecord | None) -> None:
+        self.mrn = self.form.add("mrn", "staff.patient.mrn", QLineEdit(p.mrn if p else ""))
+        self.family_name = self.form.add("family_name", "staff.patient.family_name",
+                                         QLineEdit(p.family_name if p else ""))
+        self.given_name = self.form.add("given_name", "staff.patient.given_name", QLineEdit(p.given_name if p else ""))
+        self.birth_date = self.form.add("birth_date", "staff.patient.birth_date", DateEdit(p.birth_date if p else None))
+        self.sex = self.form.add("sex", "staff.patient.sex", ChoiceBox(SEXES, blank_key="staff.answer.unknown",
+                                                                       value=p.sex if p else None))
+        self.language = self.form.add("language", "staff.patient.language",
+                                      ChoiceBox(LANGUAGES, value=p.language if p else "en"))
+        self.bmi = self.form.add("bmi", "staff.patient.bmi", NumberEdit(p.bmi if p else None))
+        self.fbss = self.form.add("fbss", "staff.patient.fbss", ChoiceBox(YES_NO, blank_key="staff.answer.unknown",
+                                                                          value=p.fbss if p else None))
+        self.prior_lumbar_surgeries = self.form.add(
+            "prior_lumbar_surgeries", "staff.patient.prior_lumbar_surgeries",
+            NumberEdit(p.prior_lumbar_surgeries if p else None, whole=True))
+        self.prior_lumbosacral_fusion = self.form.add(
+            "prior_lumbosacral_fusion", "staff.patient.prior_lumbosacral_fusion",
+            ChoiceBox(YES_NO, blank_key="staff.answer.unknown", value=p.prior_lumbosacral_fusion if p else None))
+        interventions = QWidget()
+        row = QHBoxLayout(interventions)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.interventions: dict[str, QCheckBox] = {}
+        for code in PRIOR_INTERVENTIONS:
+            box = QCheckBox(code)
+            box.setChecked(bool(p and code in p.prior_interventions))
+            self.interventions[code] = box
+            row.addWidget(box)
+        row.addStretch(1)
+        self.form.add("prior_interventions", "staff.patient.prior_interventions", interventions)
+        self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
+        self.form.set_visible("reason", p is not None)
+
+    def _retranslate(self) -> None:
+        title = tr("staff.patient.edit_title") if self.patient else tr("staff.patient.register_title")
+        self.setWindowTitle(title)
+        self.heading.setText(title)
+        for code, box in self.interventions.items():
+            box.setToolTip(tr(INTERVENTION_KEYS[code]))
+        self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(tr("staff.patient.register_anyway") if self._confirmed_duplicate
+                   else tr("staff.patient.save") if self.patient else tr("staff.patient.register"))
+        self.duplicate_text.setText(self._duplicate_message())
+
+    # --- values -----------------------------------------------------------------------------------------
+
+    def draft(self) -> PatientDraft:
+        """What the form says; a value that is not even a date or a number is refused at its field."""
+        typed: dict[str, Any] = read_values({
+            "birth_date": self.birth_date.value, "bmi": self.bmi.value,
+            "prior_lumbar_surgeries": self.prior_lumbar_surgeries.value,
+        })
+        return PatientDraft(
+            mrn=self.mrn.text(), family_name=self.family_name.text(), given_name=self.given_name.text(),
+            sex=self.sex.value(), language=str(self.language.value()), fbss=self.fbss.value(),  # type: ignore[arg-type]
+            prior_lumbosacral_fusion=self.prior_lumbosacral_fusion.value(),  # type: ignore[arg-type]
+            prior_interventions=frozenset(code for code, box in self.interventions.items() if box.isChecked()),
+            **typed,
+        )
+
+    # --- saving -----------------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        self.form.clear()
+        try:
+            draft = self.draft()
+        except FormProblems as problems:
+            self.form.show_problems(problems)
+            return
+        try:
+            self.saved = self._save(draft)
+        except DuplicateWarning as warning:
+            self._show_duplicates(warning.candidates)
+            return
+        except ConflictError as conflict:
+            show_error(self, conflict)
+            super().reject()
+            return
+        except UserError as error:
+            self.form.show_error(error)
+            return
+        super().accept()
+
+    def _save(self, draft: PatientDraft) -> PatientRecord:
+        if self.patient is None:
+            return self.clinic.patients.register(draft, confirm_duplicate=self._confirmed_duplicate)
+        before = dataclasses.asdict(PatientDraft(**{f.name: getattr(self.patient, f.name)
+                                                    for f in dataclasses.fields(PatientDraft)}))
+        after = dataclasses.asdict(draft)
+        changes = {name: value for name, value in after.items() if before[name] != value}
+        if not changes:
+            return self.patient
+        return self.clinic.patients.update(self.patient.id, changes, expected_version=self.patient.row_version,
+                                           reason=self.reason.text())
+
+    def _duplicate_message(self) -> str:
+        if not self._candidates:
+            return ""
+        lines = [tr("staff.patient.duplicate_line", name=c.display_name, mrn=c.mrn,
+                    born=c.birth_date.isoformat() if c.birth_date else "?") for c in self._candidates]
+        return "\n".join([tr("staff.patient.duplicate_intro"), *lines, tr("staff.patient.duplicate_confirm")])
+
+    def _show_duplicates(self, candidates: list[PatientRecord]) -> None:
+        self._candidates = list(candidates)
+        self._confirmed_duplicate = True
+        self.duplicates.show()
+        self._retranslate()
+
+    def _withdraw_confirmation(self) -> None:
+        if self._confirmed_duplicate:
+            self._confirmed_duplicate = False
+            self._candidates = []
+            self.duplicates.hide()
+            self._retranslate()

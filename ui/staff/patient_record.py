@@ -1,0 +1,212 @@
+"""One patient's record: identity and history, procedures, the follow-up timeline, and what can be done.
+
+Each action opens its dialog (edit, record a procedure, reschedule) or asks the window to do it (hand
+over the tablet, type a paper questionnaire, show the dashboard); the record reloads after a change so
+the nurse always sees what was saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.records import PatientRecord, ProcedureRecord, UserRecord
+from sijpro.services.clinic import Clinic
+from ui.i18n import tr
+from ui.staff.live_text import follow_language
+from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, PatientDialog
+from ui.staff.procedure_dialog import APPROACHES, SIDES, ProcedureDialog
+from ui.staff.reschedule_dialog import RescheduleDialog
+from ui.staff.roles import Capability, can
+from ui.staff.timeline import TimelineView, timepoint_labels
+
+DETAIL_FIELDS = (
+    ("mrn", "staff.patient.mrn"), ("birth_date", "staff.patient.birth_date"), ("sex", "staff.patient.sex"),
+    ("language", "staff.patient.language"), ("bmi", "staff.patient.bmi"), ("fbss", "staff.patient.fbss"),
+    ("prior_lumbar_surgeries", "staff.patient.prior_lumbar_surgeries"),
+    ("prior_lumbosacral_fusion", "staff.patient.prior_lumbosacral_fusion"),
+    ("prior_interventions", "staff.patient.prior_interventions"),
+)
+
+
+def _flag(value: bool | None) -> str:
+    return tr("staff.answer.unknown") if value is None else tr("staff.answer.yes") if value else tr("staff.answer.no")
+
+
+def _choice(value: object, choices: tuple[tuple[object, str], ...]) -> str:
+    return next((tr(key) for code, key in choices if code == value), tr("staff.answer.unknown"))
+
+
+def detail_text(patient: PatientRecord, name: str) -> str:
+    value = getattr(patient, name)
+    if name == "sex":
+        return _choice(value, SEXES)
+    if name == "language":
+        return _choice(value, LANGUAGES)
+    if name in {"fbss", "prior_lumbosacral_fusion"}:
+        return _flag(value)
+    if name == "prior_interventions":
+        return ", ".join(f"{code} ({tr(INTERVENTION_KEYS[code])})" for code in sorted(value)) or "—"
+    if value is None:
+        return tr("staff.answer.unknown")
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def procedure_text(procedure: ProcedureRecord) -> str:
+    parts = [procedure.surgery_date.isoformat(), _choice(procedure.side, SIDES),
+             _choice(procedure.approach, APPROACHES)]
+    if procedure.second_side_date:
+        parts.append(tr("staff.procedure.second_side_on", date=procedure.second_side_date.isoformat()))
+    parts += [text for text in (procedure.device, procedure.surgeon) if text]
+    prefix = tr("staff.procedure.index") if procedure.is_index else tr("staff.procedure.other")
+    return f"{prefix}: " + " · ".join(parts)
+
+
+class PatientRecordView(QWidget):
+    hand_over_requested = Signal(int)
+    paper_entry_requested = Signal(int)
+    dashboard_requested = Signal(int)
+    changed = Signal(int)
+    """A patient was saved (the search list may need to show the new name)."""
+
+    def __init__(self, clinic: Clinic, user: UserRecord, *, has_dashboard: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientRecord")
+        self.clinic = clinic
+        self.user = user
+        self.patient: PatientRecord | None = None
+        self.procedures: list[ProcedureRecord] = []
+        self.name = QLabel(self)
+        self.name.setProperty("role", "heading")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_box = QGroupBox(self)
+        self.details = QFormLayout(self.details_box)
+        self.detail_values: dict[str, tuple[QLabel, QLabel]] = {}
+        for name, _key in DETAIL_FIELDS:
+            title, value = QLabel(self.details_box), QLabel(self.details_box)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addRow(title, value)
+            self.detail_values[name] = (title, value)
+        self.procedures_box = QGroupBox(self)
+        procedure_layout = QVBoxLayout(self.procedures_box)
+        self.procedure_lines = QLabel(self.procedures_box)
+        self.procedure_lines.setObjectName("procedureLines")
+        self.procedure_lines.setWordWrap(True)
+        self.procedure_lines.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        procedure_layout.addWidget(self.procedure_lines)
+        self.timeline_box = QGroupBox(self)
+        timeline_layout = QVBoxLayout(self.timeline_box)
+        self.timeline = TimelineView(self.timeline_box)
+        timeline_layout.addWidget(self.timeline)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, capability, handler in (
+            ("edit", Capability.EDIT_PATIENT, self.edit_patient),
+            ("procedure", Capability.PROCEDURES, self.record_procedure),
+            ("reschedule", Capability.RESCHEDULE, self.reschedule),
+            ("paper", Capability.PAPER_ENTRY, lambda: self._emit(self.paper_entry_requested)),
+            ("hand_over", Capability.HAND_OVER, lambda: self._emit(self.hand_over_requested)),
+            ("dashboard", Capability.DASHBOARD, lambda: self._emit(self.dashboard_requested)),
+        ):
+            if not can(user, capability) or (key == "dashboard" and not has_dashboard):
+                continue
+            button = QPushButton(self)
+            button.setObjectName(f"record_{key}")
+            button.clicked.connect(handler)
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name)
+        layout.addLayout(actions)
+        top = QHBoxLayout()
+        top.addWidget(self.details_box, 1)
+        top.addWidget(self.procedures_box, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.timeline_box, 1)
+        follow_language(self, self.retranslate)
+        self.show_patient(None)
+
+    def _emit(self, signal: Signal) -> None:
+        if self.patient is not None:
+            signal.emit(self.patient.id)  # type: ignore[attr-defined]
+
+    # --- content ------------------------------------------------------------------------------------
+
+    def show_patient(self, patient_id: int | None) -> None:
+        """Load the patient (three reads: identity, procedures, visits) or show that none is chosen."""
+        if patient_id is None:
+            self.patient, self.procedures, visits = None, [], []
+        else:
+            self.patient = self.clinic.patients.get(patient_id)
+            self.procedures = self.clinic.procedures.for_patient(patient_id)
+            visits = self.clinic.schedule.timeline(patient_id)
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
+        for box in (self.details_box, self.procedures_box, self.timeline_box):
+            box.setVisible(self.patient is not None)
+        self.retranslate()
+
+    def reload(self) -> None:
+        if self.patient is not None:
+            self.show_patient(self.patient.id)
+            self.changed.emit(self.patient.id)
+
+    @property
+    def index_procedure(self) -> ProcedureRecord | None:
+        return next((p for p in self.procedures if p.is_index), None)
+
+    def retranslate(self) -> None:
+        patient = self.patient
+        self.name.setText(tr("staff.record.none") if patient is None else
+                          tr("staff.record.title", name=patient.display_name, mrn=patient.mrn))
+        self.details_box.setTitle(tr("staff.record.details"))
+        self.procedures_box.setTitle(tr("staff.record.procedures"))
+        self.timeline_box.setTitle(tr("staff.record.timeline"))
+        for name, key in DETAIL_FIELDS:
+            title, value = self.detail_values[name]
+            title.setText(tr(key))
+            value.setText(detail_text(patient, name) if patient is not None else "")
+        lines = [procedure_text(p) for p in self.procedures] or [tr("staff.record.no_procedure")]
+        self.procedure_lines.setText("\n\n".join(lines))
+        texts = {"edit": "staff.record.edit", "procedure": "staff.record.add_procedure",
+                 "reschedule": "staff.record.reschedule", "paper": "staff.record.paper",
+                 "hand_over": "staff.record.hand_over", "dashboard": "staff.record.dashboard"}
+        for key, button in self.buttons.items():
+            button.setText(tr(texts[key]))
+            button.setEnabled(patient is not None)
+        if "reschedule" in self.buttons:
+            self.buttons["reschedule"].setEnabled(self.index_procedure is not None)
+
+    # --- dialogs ------------------------------------------------------------------------------------
+
+    def edit_patient(self) -> None:
+        if self.patient is not None:
+            self._run(PatientDialog(self.clinic, self.patient, self))
+
+    def record_procedure(self) -> None:
+        if self.patient is not None:
+            self._run(ProcedureDialog(self.clinic, self.patient, parent=self))
+
+    def reschedule(self) -> None:
+        index = self.index_procedure
+        if self.patient is not None and index is not None:
+            self._run(RescheduleDialog(self.clinic, self.patient, index, self))
+
+    def _run(self, dialog: QDialog) -> None:
+        """Show the dialog; whatever happened (saved, refused as a conflict), show what is saved now."""
+        dialog.exec()
+        self.reload()

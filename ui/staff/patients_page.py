@@ -1,0 +1,149 @@
+"""Find a patient (MRN, name or birth date), register a new one, and work on their record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.records import PatientRecord, UserRecord
+from sijpro.services.clinic import Clinic
+from ui.i18n import tr
+from ui.staff.pages import PAGES
+from ui.staff.patient_dialog import PatientDialog
+from ui.staff.patient_record import PatientRecordView
+from ui.staff.roles import Capability, can
+from ui.staff.table_model import Column, RecordTableModel
+from ui.staff.table_view import record_table
+
+SEARCH_DELAY_MS = 250
+RESULTS = 200
+
+PATIENT_COLUMNS: tuple[Column[PatientRecord], ...] = (
+    Column("staff.worklist.col.patient", lambda p: p.display_name),
+    Column("staff.worklist.col.mrn", lambda p: p.mrn),
+    Column("staff.worklist.col.birth_date", lambda p: p.birth_date.isoformat() if p.birth_date else "",
+           sort_key=lambda p: p.birth_date),
+)
+
+
+class PatientsPage(QWidget):
+    title_key = "staff.page.patients"
+    open_patient = Signal(int)
+    hand_over_requested = Signal(int)
+    paper_entry_requested = Signal(int)
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientsPage")
+        self.clinic = clinic
+        self.user = user
+        self.search = QLineEdit(self)
+        self.search.setObjectName("patientSearch")
+        self.search.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._timer.start)
+        self.search.returnPressed.connect(self.run_search)
+        self.results_model = RecordTableModel(PATIENT_COLUMNS, self)
+        self.results = record_table(self.results_model, "patientResults", self)
+        self.results.selectionModel().currentRowChanged.connect(self._chosen)
+        self.hint = QLabel(self)
+        self.hint.setProperty("role", "muted")
+        self.hint.setWordWrap(True)
+        self.register_button = QPushButton(self)
+        self.register_button.setObjectName("registerButton")
+        self.register_button.clicked.connect(self.register)
+        self.register_button.setVisible(can(user, Capability.REGISTER))
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.register_button)
+        left_layout.addLayout(row)
+        left_layout.addWidget(self.hint)
+        left_layout.addWidget(self.results, 1)
+        has_dashboard = any(entry.key == "dashboard" and entry.available() for entry in PAGES)
+        self.record = PatientRecordView(clinic, user, has_dashboard=has_dashboard, parent=self)
+        self.record.hand_over_requested.connect(self.hand_over_requested)
+        self.record.paper_entry_requested.connect(self.paper_entry_requested)
+        self.record.dashboard_requested.connect(self.open_patient)
+        self.record.changed.connect(lambda _id: self.run_search())
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.record)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([380, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.retranslate()
+        self.search.setFocus()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(tr("staff.patients.search"))
+        self.register_button.setText(tr("staff.patients.register"))
+        self._show_hint()
+        self.results_model.retranslate()
+
+    def _show_hint(self) -> None:
+        text = self.search.text().strip()
+        count = self.results_model.rowCount()
+        if not text:
+            self.hint.setText(tr("staff.patients.hint"))
+        elif count == 0:
+            self.hint.setText(tr("staff.patients.none_found", text=text))
+        else:
+            self.hint.setText(tr("staff.patients.found", count=count))
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        self.results_model.set_rows(self.clinic.patients.search(self.search.text(), limit=RESULTS))
+        self._show_hint()
+        if self.record.patient is not None:
+            self._select(self.record.patient.id)
+
+    def _select(self, patient_id: int) -> None:
+        for row, patient in enumerate(self.results_model.records()):
+            if patient.id == patient_id:
+                self.results.selectRow(row)
+                return
+
+    def _chosen(self) -> None:
+        rows = self.results.selectionModel().selectedRows()
+        if rows:
+            patient = self.results_model.record(rows[0].row())
+            if self.record.patient is None or self.record.patient.id != patient.id:
+                self.record.show_patient(patient.id)
+
+    def show_patient(self, patient_id: int) -> None:
+        """Open a patient's record (from the worklist, or after registering them)."""
+        self.record.show_patient(patient_id)
+        patient = self.record.patient
+        if patient is not None and not any(p.id == patient_id for p in self.results_model.records()):
+            self.search.blockSignals(True)
+            self.search.setText(patient.mrn)
+            self.search.blockSignals(False)
+            self.run_search()
+        self._select(patient_id)
+
+    def refresh(self) -> None:
+        if self.record.patient is not None:
+            self.record.show_patient(self.record.patient.id)
+
+    def register(self) -> None:
+        dialog = PatientDialog(self.clinic, parent=self)
+        dialog.exec()
+        if dialog.saved is not None:
+            self.show_patient(dialog.saved.id)

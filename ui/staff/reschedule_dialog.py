@@ -1,0 +1,92 @@
+"""Move a patient's index surgery to another date: every visit not yet completed moves with it.
+
+Surgery is often postponed after the patient was registered. The nurse gives the new date and a reason;
+one call to the procedures service moves the schedule (audited, refused if someone changed the
+procedure meanwhile), then the dialog shows the moved schedule.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from sijpro.errors import ConflictError, UserError
+from sijpro.records import PatientRecord, ProcedureRecord
+from sijpro.services.clinic import Clinic
+from ui.errors import show_error
+from ui.i18n import tr
+from ui.staff.form import CheckedForm, FormProblems, read_values
+from ui.staff.inputs import DateEdit
+from ui.staff.live_text import follow_language
+from ui.staff.timeline import TimelineView, timepoint_labels
+
+
+class RescheduleDialog(QDialog):
+    def __init__(self, clinic: Clinic, patient: PatientRecord, index: ProcedureRecord,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rescheduleDialog")
+        self.clinic = clinic
+        self.patient = patient
+        self.index = index
+        self.saved: ProcedureRecord | None = None
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.current = QLabel(self)
+        self.form = CheckedForm(self)
+        self.surgery_date = self.form.add("surgery_date", "staff.reschedule.new_date", DateEdit())
+        self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
+        self.timeline = TimelineView(self)
+        self.timeline.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.current)
+        layout.addWidget(self.form)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.buttons)
+        follow_language(self, self._retranslate)
+        self.surgery_date.setFocus()
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(tr("staff.reschedule.title"))
+        self.heading.setText(tr("staff.reschedule.title"))
+        self.current.setText(tr("staff.reschedule.current", name=self.patient.display_name,
+                                date=self.index.surgery_date.isoformat()))
+        self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setText(tr("staff.reschedule.move"))
+
+    def accept(self) -> None:
+        if self.saved is not None:
+            super().accept()
+            return
+        self.form.clear()
+        try:
+            new_date = read_values({"surgery_date": self.surgery_date.value})["surgery_date"]
+            self.saved = self.clinic.procedures.update(
+                self.index.id, {"surgery_date": new_date}, expected_version=self.index.row_version,
+                reason=self.reason.text())
+        except FormProblems as problems:
+            self.form.show_problems(problems)
+            return
+        except ConflictError as conflict:
+            show_error(self, conflict)
+            super().reject()
+            return
+        except UserError as error:
+            self.form.show_error(error)
+            return
+        self._show_moved_schedule()
+
+    def _show_moved_schedule(self) -> None:
+        self.timeline.show_visits(self.clinic.schedule.timeline(self.patient.id),
+                                  timepoint_labels(self.clinic.protocols.versions()))
+        self.timeline.show()
+        self.form.setEnabled(False)
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.disconnect()
+        self.buttons.rejected.connect(self.accept)  # closing after the move is the end of a saved change
+        self.resize(max(self.width(), 860), max(self.height(), 460))

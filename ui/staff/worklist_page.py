@@ -1,0 +1,174 @@
+"""The worklist page: who is overdue, due, coming up or missed today, and what to do for each.
+
+From a row the nurse hands the tablet to that patient, types in a paper questionnaire, or opens the
+patient; the window does the first two (they leave this page) and routes the third.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from ui.i18n import tr
+from ui.staff.roles import Capability, can
+from ui.staff.table_view import record_table
+from ui.staff.timeline import timepoint_labels
+from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
+
+SEARCH_DELAY_MS = 150
+
+
+class WorklistPage(QWidget):
+    title_key = "staff.page.worklist"
+    open_patient = Signal(int)
+    hand_over_requested = Signal(int)
+    paper_entry_requested = Signal(int)
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("worklistPage")
+        self.clinic = clinic
+        self.user = user
+        self.model = WorklistModel(self)
+
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.refresh_button)
+        filters = self._filters()
+        self._table()
+        actions = self._actions()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.refresh()
+
+    def _filters(self) -> QHBoxLayout:
+        self.section_buttons: dict[str, QPushButton] = {}
+        filters = QHBoxLayout()
+        for section in SECTIONS:
+            toggle = QPushButton(self)
+            toggle.setCheckable(True)
+            toggle.setChecked(section in self.model.sections)
+            toggle.setProperty("role", f"section-{section}")
+            toggle.toggled.connect(self._sections_changed)
+            self.section_buttons[section] = toggle
+            filters.addWidget(toggle)
+        filters.addSpacing(16)
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("worklistSearch")
+        filters.addWidget(self.search, 1)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self.model.search(self.search.text()))
+        self.search.textChanged.connect(self._search_timer.start)
+        return filters
+
+    def _table(self) -> None:
+        self.table = record_table(self.model, "worklistTable", self)
+        self.table.doubleClicked.connect(lambda _index: self._open())
+        self.table.activated.connect(lambda _index: self._open())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+
+    def _actions(self) -> QHBoxLayout:
+        self.shown = QLabel(self)
+        self.shown.setProperty("role", "muted")
+        self.hand_over_button = QPushButton(self)
+        self.hand_over_button.setObjectName("handOverButton")
+        self.hand_over_button.clicked.connect(self._hand_over)
+        self.paper_button = QPushButton(self)
+        self.paper_button.setObjectName("paperEntryButton")
+        self.paper_button.clicked.connect(self._paper)
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("openPatientButton")
+        self.open_button.clicked.connect(self._open)
+        self.hand_over_button.setVisible(can(self.user, Capability.HAND_OVER))
+        self.paper_button.setVisible(can(self.user, Capability.PAPER_ENTRY))
+        actions = QHBoxLayout()
+        actions.addWidget(self.shown, 1)
+        actions.addWidget(self.hand_over_button)
+        actions.addWidget(self.paper_button)
+        actions.addWidget(self.open_button)
+        return actions
+
+    # --- content ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload today's worklist (one service call), keeping filters, sorting and the selected patient."""
+        selected = self.selected()
+        worklist = self.clinic.schedule.worklist(self.clinic.today)
+        self.model.load(worklist, timepoint_labels([self.clinic.protocols.current()]))
+        self.table.resizeColumnsToContents()
+        if selected is not None:
+            self.select_patient(selected.patient_id)
+        self.retranslate()
+
+    def select_patient(self, patient_id: int) -> bool:
+        for row, item in enumerate(self.model.records()):
+            if item.patient_id == patient_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected(self) -> WorkItem | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _sections_changed(self) -> None:
+        self.model.show_sections(s for s, toggle in self.section_buttons.items() if toggle.isChecked())
+        self.retranslate()
+
+    def _update_actions(self) -> None:
+        item = self.selected()
+        self.hand_over_button.setEnabled(item is not None and item.can_collect)
+        self.paper_button.setEnabled(item is not None and item.can_collect)
+        self.open_button.setEnabled(item is not None)
+        self.shown.setText(tr("staff.worklist.shown", shown=self.model.rowCount(), total=self.model.total))
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def _hand_over(self) -> None:
+        item = self.selected()
+        if item is not None and item.can_collect and can(self.user, Capability.HAND_OVER):
+            self.hand_over_requested.emit(item.patient_id)
+
+    def _paper(self) -> None:
+        item = self.selected()
+        if item is not None and item.can_collect and can(self.user, Capability.PAPER_ENTRY):
+            self.paper_entry_requested.emit(item.patient_id)
+
+    def _open(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.open_patient.emit(item.patient_id)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("staff.worklist.heading", day=self.clinic.today.isoformat()))
+        self.refresh_button.setText(tr("staff.worklist.refresh"))
+        for section, toggle in self.section_buttons.items():
+            toggle.setText(tr("staff.worklist.section_count", section=tr(SECTION_KEYS[section]),
+                              count=self.model.counts.get(section, 0)))
+        self.search.setPlaceholderText(tr("staff.worklist.search"))
+        self.hand_over_button.setText(tr("staff.worklist.hand_over"))
+        self.paper_button.setText(tr("staff.worklist.paper"))
+        self.open_button.setText(tr("staff.worklist.open"))
+        self.model.retranslate()
+        self._update_actions()
+        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -1,0 +1,143 @@
+"""The signed-in part of the window: navigation on the left, the chosen page on the right.
+
+Pages are listed by ``ui.staff.pages`` for the user's role and built the first time they are opened, so
+signing in costs one page (the worklist). The workspace connects the signals pages may have: a patient
+to open goes to the dashboard when there is one, else to the patient record; a paper questionnaire to
+type goes to the paper entry page; a hand-over goes up to the window, which steps aside for the kiosk.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from ui.i18n import tr
+from ui.staff.live_text import follow_language
+from ui.staff.pages import PageEntry, pages_for
+
+GROUP_KEYS = {"work": "staff.nav.work", "outcomes": "staff.nav.outcomes", "admin": "staff.nav.admin"}
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class Workspace(QWidget):
+    hand_over_requested = Signal(int)
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self.clinic = clinic
+        self.user = user
+        self.entries: dict[str, PageEntry] = {entry.key: entry for entry in pages_for(user)}
+        self.pages: dict[str, QWidget] = {}
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(210)
+        self.stack = QStackedWidget(self)
+        group = None
+        for entry in self.entries.values():
+            if entry.group != group:
+                group = entry.group
+                header = QListWidgetItem(self.navigation)
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                header.setData(KEY_ROLE, f"group:{group}")
+                font = QFont(header.font())
+                font.setBold(True)
+                header.setFont(font)
+            item = QListWidgetItem(self.navigation)
+            item.setData(KEY_ROLE, entry.key)
+        self.navigation.currentItemChanged.connect(self._navigated)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        follow_language(self, self.retranslate)
+        if self.entries:
+            self.open_page(next(iter(self.entries)))
+
+    @property
+    def keys(self) -> list[str]:
+        """The pages this user can open, in navigation order."""
+        return list(self.entries)
+
+    def retranslate(self) -> None:
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            key = str(item.data(KEY_ROLE))
+            if key.startswith("group:"):
+                item.setText(tr(GROUP_KEYS[key.removeprefix("group:")]))
+            else:
+                item.setText(tr(self.entries[key].load().title_key))
+        for page in self.pages.values():
+            retranslate = getattr(page, "retranslate", None)
+            if callable(retranslate):
+                retranslate()
+
+    # --- pages ----------------------------------------------------------------------------------------
+
+    def page(self, key: str) -> QWidget | None:
+        """The page, built on first use; None when this user has no such page."""
+        if key not in self.entries:
+            return None
+        if key not in self.pages:
+            page = self.entries[key].load()(self.clinic, self.user, self.stack)
+            self._connect(page)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        return self.pages[key]
+
+    def open_page(self, key: str) -> QWidget | None:
+        page = self.page(key)
+        if page is None:
+            return None
+        for row in range(self.navigation.count()):
+            if self.navigation.item(row).data(KEY_ROLE) == key:
+                self.navigation.blockSignals(True)
+                self.navigation.setCurrentRow(row)
+                self.navigation.blockSignals(False)
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+            refresh = getattr(page, "refresh", None)
+            if callable(refresh):
+                refresh()
+        return page
+
+    def current_key(self) -> str | None:
+        current = self.stack.currentWidget()
+        return next((key for key, page in self.pages.items() if page is current), None)
+
+    def refresh_current(self) -> None:
+        refresh = getattr(self.stack.currentWidget(), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _navigated(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.open_page(str(item.data(KEY_ROLE)))
+
+    def _connect(self, page: QWidget) -> None:
+        for name, slot in (("open_patient", self.route_patient), ("hand_over_requested", self.hand_over_requested),
+                           ("paper_entry_requested", self.paper_entry_for)):
+            signal = getattr(page, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(slot)
+
+    # --- routing --------------------------------------------------------------------------------------
+
+    def route_patient(self, patient_id: int) -> None:
+        """Open the patient on the dashboard when this user has one, else in the patient record."""
+        for key in ("dashboard", "patients"):
+            page = self.open_page(key) if key in self.entries else None
+            show = getattr(page, "show_patient", None)
+            if callable(show):
+                show(patient_id)
+                return
+
+    def paper_entry_for(self, patient_id: int) -> None:
+        page = self.open_page("paper")
+        start = getattr(page, "start_for", None)
+        if callable(start):
+            start(patient_id)
+
