@@ -5,13 +5,30 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+VALUED_OPTIONS = frozenset({
+    "--db", "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-style", "-stylesheet", "-session",
+    "-qwindowgeometry", "-qwindowicon", "-qwindowtitle", "-display", "-geometry", "-title", "-name",
+})
+"""Options followed by a value: the GUI's own ``--db`` and Qt's standard command-line options."""
+
 
 def _wants_cli(argv: list[str]) -> bool:
-    """A command name or a help/version flag means the CLI; anything else is for the GUI."""
-    from sijpro.cli import command_names
+    """A command (any word that is not an option or an option's value) or help/version means the CLI.
 
-    commands = command_names()
-    return any(arg in commands or arg in {"-h", "--help", "--version"} for arg in argv)
+    Told from the words alone: loading every command to learn their names would cost the desktop half
+    a second before its first window.
+    """
+    expecting_value = False
+    for arg in argv:
+        if expecting_value:
+            expecting_value = False
+        elif arg in {"-h", "--help", "--version"}:
+            return True
+        elif arg in VALUED_OPTIONS:
+            expecting_value = True
+        elif not arg.startswith("-"):
+            return True
+    return False
 
 
 def main() -> int:

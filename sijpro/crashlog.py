@@ -10,12 +10,14 @@ import os
 import traceback
 from pathlib import Path
 
-import platformdirs
-
 
 def log_directory() -> Path:
     override = os.environ.get("SIJPRO_LOG_DIR")
-    return Path(override) if override else Path(platformdirs.user_log_dir("sijpro", appauthor=False))
+    if override:
+        return Path(override)
+    import platformdirs  # loaded when a crash is written, not by every start of the app
+
+    return Path(platformdirs.user_log_dir("sijpro", appauthor=False))
 
 
 def record_crash(error: BaseException) -> Path | None:

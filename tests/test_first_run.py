@@ -13,7 +13,8 @@ from sijpro.progress import Cancelled
 from sijpro.services import auth
 from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
-from sijpro.services.first_run import NewAdmin, password_problem, set_up_clinic
+from sijpro.services.first_run import NewAdmin, set_up_clinic
+from sijpro.services.passwords import password_problem
 
 GOOD = NewAdmin("Alice", "Alice Admin", "correct horse 42", "correct horse 42")
 
@@ -115,3 +116,11 @@ def test_a_cancelled_demo_leaves_nothing(tmp_path) -> None:
     with pytest.raises(Cancelled):
         create_demo_clinic(tmp_path / "demo.sqlite", patients=12, progress=cancel_midway)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_database_is_told_without_opening_it(database_url, clock) -> None:
+    from sijpro.services.first_run import is_new_database
+
+    assert is_new_database(database_url)
+    Clinic.init(database_url, clock=clock)
+    assert not is_new_database(database_url)

@@ -21,7 +21,9 @@ from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from ui.errors import install_excepthook
 from ui.i18n import set_language, system_language, tr
-from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
+
+if TYPE_CHECKING:
+    from ui.staff.start import StaffStart
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
     from sijpro.services.clinic import Clinic
@@ -88,6 +90,7 @@ def _backup_or_warn(take: Callable[[Clinic], object], clinic: Clinic) -> None:
 
 def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
     from ui.kiosk.clinic_backend import ClinicBackend
+    from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
     from ui.kiosk.window import KioskWindow
 
     clinic = open_clinic(url)
@@ -101,11 +104,15 @@ def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
     return window
 
 
-def staff_window(url: str | None) -> QWidget:
-    """The staff desktop's first window: the first-run wizard, a passphrase, or the sign-in screen."""
+def staff_start(url: str | None, *, exit_after_start: bool) -> StaffStart:
+    """The staff desktop's start: its first window is the first-run wizard, a passphrase, or sign-in."""
     from ui.staff.start import StaffStart
 
-    return StaffStart(url).first_window()
+    def refuse_quietly(error: UserError) -> None:
+        print(f"sijpro: {error}", file=sys.stderr)
+        QApplication.exit(1)
+
+    return StaffStart(url, on_failure=refuse_quietly if exit_after_start else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,8 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         set_language(system_language())
         install_excepthook()
+    staff = None if args.kiosk else staff_start(args.db, exit_after_start=args.exit_after_start)
     try:
-        window = kiosk_window(args.db, kiosk_mode=True) if args.kiosk else staff_window(args.db)
+        window = kiosk_window(args.db, kiosk_mode=True) if staff is None else staff.first_window()
     except UserError as error:
         print(f"sijpro: {error}", file=sys.stderr)
         if not args.exit_after_start:
@@ -133,7 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         window.show()  # sized by the staff start: a wizard is smaller than the desk window
     if args.exit_after_start:
+        window.repaint()
         print(f"first window: {window.objectName()}", flush=True)
-        # exit(), not quit(): quit() first asks every window to close, and the kiosk refuses.
-        QTimer.singleShot(0, lambda: app.exit(0))
+        # exit(), not quit(): quit() first asks every window to close, and the kiosk refuses. Posted after
+        # the staff desktop's own start-up work (opening the database), so that is checked too.
+        QTimer.singleShot(0, lambda: app.exit(staff.exit_status if staff is not None else 0))
     return app.exec()

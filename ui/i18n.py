@@ -41,7 +41,8 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def _read_catalogue(path: Path) -> dict[str, dict[str, str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's loader when installed: six times faster, and the catalogues are read before the first window
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: expected a mapping of keys to texts")
     prefix = f"{path.stem}."

@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from sijpro.demo.cohort import generate_demo_cohort
 from sijpro.progress import Progress, no_progress
 from sijpro.records import Role
@@ -22,8 +20,8 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import Clock, FixedClock
 from sijpro.storage.engine import create_sqlite_file
+from sijpro.storage.location import demo_database_path
 
-DEMO_FILE_NAME = "sijpro-demo.sqlite"
 DEMO_PATIENTS = 300
 DEMO_SEED = 2024
 DEMO_PASSWORD = "explore the demo"
@@ -43,10 +41,6 @@ class DemoAccount:
     path: Path
     username: str
     password: str
-
-
-def demo_database_path() -> Path:
-    return Path(platformdirs.user_data_dir("sijpro", appauthor=False)) / DEMO_FILE_NAME
 
 
 def create_demo_clinic(path: Path | None = None, *, patients: int = DEMO_PATIENTS, seed: int = DEMO_SEED,

@@ -15,13 +15,12 @@ from sijpro.services.auth import USERNAME
 from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import MAX_NAME, ClinicSettings
 from sijpro.services.context import Clock
+from sijpro.services.passwords import password_problem
 from sijpro.storage import schema
 from sijpro.storage.database import Database
 from sijpro.storage.encryption import PassphraseSource, file_state
 from sijpro.storage.engine import resolve_url, sqlite_path
 
-STRONG_LENGTH = 10
-"""An administrator's password guards every patient's record: longer than the 8 accepted for others."""
 FIRST_RUN_ACTOR = "first-run"
 
 
@@ -31,23 +30,6 @@ class NewAdmin:
     full_name: str
     password: str
     repeated: str
-
-
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why ``password`` is too weak for an administrator, or None.
-
-    At least ``STRONG_LENGTH`` characters, of at least two kinds (letters, digits, anything else), and not
-    the username: long enough to resist guessing, short enough to be remembered as a phrase.
-    """
-    if len(password) < STRONG_LENGTH:
-        return f"use at least {STRONG_LENGTH} characters"
-    kinds = sum(any(test(c) for c in password) for test in (str.isalpha, str.isdigit,
-                                                               lambda c: not c.isalnum()))
-    if kinds < 2:
-        return "mix at least two kinds of characters: letters, digits, spaces or symbols"
-    if username and username.strip().lower() in password.lower():
-        return "do not put the username in the password"
-    return None
 
 
 def admin_problems(admin: NewAdmin, clinic_name: str) -> list[str]:

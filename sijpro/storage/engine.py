@@ -13,22 +13,17 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from sijpro.errors import UserError
+from sijpro.storage.location import DEFAULT_FILE_NAME, ENVIRONMENT_VARIABLE, database_text, default_database_path
 
-ENVIRONMENT_VARIABLE = "SIJPRO_DATABASE_URL"
-DEFAULT_FILE_NAME = "sijpro.sqlite"
+__all__ = ["DEFAULT_FILE_NAME", "ENVIRONMENT_VARIABLE", "default_database_path"]
 BUSY_TIMEOUT_SECONDS = 30
 WRITE_OPTION = "sijpro_write"
 """Execution option marking a connection whose transaction will write (SQLite: ``BEGIN IMMEDIATE``)."""
-
-
-def default_database_path() -> Path:
-    return Path(platformdirs.user_data_dir("sijpro", appauthor=False)) / DEFAULT_FILE_NAME
 
 
 def resolve_url(url: str | None = None) -> URL:
@@ -36,7 +31,7 @@ def resolve_url(url: str | None = None) -> URL:
 
     A plain path means an SQLite file; ``postgresql://`` without a driver means psycopg 3.
     """
-    text = url or os.environ.get(ENVIRONMENT_VARIABLE) or str(default_database_path())
+    text = database_text(url)
     if "://" not in text:
         return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,17 +24,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, DemoAccount, create_demo_clinic
 from sijpro.errors import UserError
-from sijpro.progress import Progress
-from sijpro.services.context import Clock
-from sijpro.services.first_run import NewAdmin, password_problem, set_up_clinic
+from sijpro.storage.location import demo_database_path
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, translated
 from ui.staff.live_text import follow_language
 from ui.staff.style import staff_stylesheet
 from ui.tasks import run_task
+
+if TYPE_CHECKING:  # the wizard shows before the database layers load; they load when it needs them
+    from sijpro.demo.sandbox import DemoAccount
+    from sijpro.progress import Progress
+    from sijpro.services.context import Clock
 
 CHOICE_PAGE, ACCOUNT_PAGE = 0, 1
 
@@ -65,7 +68,7 @@ class ChoicePage(QWizardPage):
         group = QButtonGroup(self)
         group.addButton(self.set_up)
         group.addButton(self.demo)
-        self.set_up.toggled.connect(lambda _on: self.completeChanged.emit())
+        self.set_up.toggled.connect(lambda set_up: self.setFinalPage(not set_up))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addSpacing(12)
@@ -123,6 +126,8 @@ class AccountPage(QWizardPage):
 
     def _show_strength(self) -> None:
         """The rule, or what is still missing, while the password is typed."""
+        from sijpro.services.passwords import password_problem
+
         password = self.password.text()
         if not password:
             self.strength.setText(tr("staff.wizard.password_rule"))
@@ -131,6 +136,8 @@ class AccountPage(QWizardPage):
         self.strength.setText(tr("staff.wizard.password_ok") if problem is None else translated(problem))
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
+        from sijpro.services.first_run import NewAdmin, set_up_clinic
+
         admin = NewAdmin(self.username.text(), self.full_name.text(), self.password.text(), self.repeated.text())
         self.form.clear()
         try:
@@ -154,7 +161,7 @@ class FirstRunWizard(QWizard):
         self.setStyleSheet(staff_stylesheet())
         self.url = url
         self.where = where
-        self.demo_path = demo_path
+        self.demo_path = demo_path or demo_database_path()
         self.clock = clock
         self.outcome: FirstRunOutcome | None = None
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -169,10 +176,13 @@ class FirstRunWizard(QWizard):
 
     def build_demo(self) -> bool:
         """Build (or reopen) the demo clinic in the background; False if cancelled or refused."""
+        from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, create_demo_clinic
+
         path = self.demo_path
+        today = self.clock.today() if self.clock is not None else None
 
         def work(progress: Progress) -> DemoAccount:
-            return create_demo_clinic(path, progress=progress)
+            return create_demo_clinic(path, today=today, progress=progress)
 
         try:
             account = run_task(self, tr("staff.wizard.demo_progress_title"), tr("staff.wizard.demo_progress"), work)

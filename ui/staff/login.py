@@ -6,6 +6,8 @@ behind it keeps its state for the same user, and shows nothing until someone sig
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.errors import UserError
-from sijpro.services.auth import AuthError
-from sijpro.services.clinic import Clinic
 from ui.errors import sentence
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
 from ui.staff.form import error_label
 from ui.staff.live_text import follow_language
+
+if TYPE_CHECKING:
+    from sijpro.services.clinic import Clinic
 
 
 class LanguageBox(QComboBox):
@@ -50,7 +53,7 @@ class LoginPage(QWidget):
     signed_in = Signal(object)
     """The UserRecord of whoever signed in."""
 
-    def __init__(self, clinic: Clinic, clinic_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Clinic | None, clinic_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginPage")
         self.clinic = clinic
@@ -67,6 +70,7 @@ class LoginPage(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
         follow_language(self, self.retranslate)
+        self.sign_in_button.setEnabled(clinic is not None)
         self.show_notice("")
 
     def _panel(self) -> QFrame:
@@ -117,6 +121,13 @@ class LoginPage(QWidget):
         box.addLayout(buttons)
         return panel
 
+    def attach(self, clinic: Clinic, clinic_name: str) -> None:
+        """The database is open: sign-in is possible from now on."""
+        self.clinic = clinic
+        self.clinic_name = clinic_name
+        self.sign_in_button.setEnabled(True)
+        self.retranslate()
+
     def retranslate(self) -> None:
         self.title.setText(self.clinic_name or tr("common.app_name"))
         self.subtitle.setText(tr("staff.login.subtitle"))
@@ -144,6 +155,10 @@ class LoginPage(QWidget):
         if not username or not password:
             self._refuse(tr("staff.login.missing"))
             return
+        if self.clinic is None:
+            return
+        from sijpro.services.auth import AuthError
+
         try:
             user = self.clinic.auth.authenticate(username, password)
         except AuthError as error:

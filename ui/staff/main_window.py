@@ -9,6 +9,7 @@ patient hides the window; it comes back locked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -24,35 +25,37 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro import __version__
-from sijpro.instruments import bundled_instruments
-from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
-from ui.kiosk.guard import IdleWatch
-from ui.staff.handover import HandOver
-from ui.staff.live_text import follow_language
+from ui.idle import IdleWatch
+from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
 from ui.staff.roles import Capability, can
 from ui.staff.style import staff_stylesheet
-from ui.staff.timeline import local
-from ui.staff.workspace import Workspace
+
+if TYPE_CHECKING:  # the window shows before the database layers load (see ui.staff.start)
+    from sijpro.records import UserRecord
+    from sijpro.services.clinic import Clinic
+    from ui.staff.handover import HandOver
+    from ui.staff.workspace import Workspace
 
 ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
 
 
 class StaffWindow(QMainWindow):
-    def __init__(self, clinic: Clinic, *, clinic_name: str = "", idle_seconds: float = 600,
+    def __init__(self, clinic: Clinic | None = None, *, clinic_name: str = "", idle_seconds: float = 600,
                  show_kiosk: Callable[[QWidget], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffWindow")
         self.setStyleSheet(staff_stylesheet())
-        self.clinic = clinic
+        self.clinic: Clinic | None = None
         self.clinic_name = clinic_name
+        self.show_kiosk = show_kiosk
+        self._handover: HandOver | None = None
         self.user: UserRecord | None = None
         self.workspace: Workspace | None = None
         self._workspace_user: UserRecord | None = None
         self.stack = QStackedWidget(self)
-        self.login = LoginPage(clinic, clinic_name, self.stack)
+        self.login = LoginPage(None, clinic_name, self.stack)
         self.login.signed_in.connect(self._signed_in)
         self.stack.addWidget(self.login)
         self.setCentralWidget(self.stack)
@@ -60,18 +63,38 @@ class StaffWindow(QMainWindow):
         self.statusBar().addWidget(self.status, 1)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
-        self.handover = HandOver(clinic, self, clinic_name=clinic_name, show_kiosk=show_kiosk)
-        self.handover.returned.connect(self._kiosk_returned)
         self._build_menus()
         follow_language(self, self.retranslate)
         self._show_login()
+        if clinic is not None:
+            self.attach(clinic, clinic_name=clinic_name, idle_seconds=idle_seconds)
+
+    def attach(self, clinic: Clinic, *, clinic_name: str = "", idle_seconds: float | None = None) -> None:
+        """The open database: until then the sign-in screen shows but cannot sign anyone in."""
+        self.clinic = clinic
+        self.clinic_name = clinic_name
+        if idle_seconds is not None:
+            self.idle.timer.setInterval(round(idle_seconds * 1000))
+        self.login.attach(clinic, clinic_name)
+        self.retranslate()
+
+    @property
+    def handover(self) -> HandOver:
+        """The kiosk, loaded the first time the tablet is handed over."""
+        if self._handover is None:
+            from ui.staff.handover import HandOver
+
+            assert self.clinic is not None
+            self._handover = HandOver(self.clinic, self, clinic_name=self.clinic_name, show_kiosk=self.show_kiosk)
+            self._handover.returned.connect(self._kiosk_returned)
+        return self._handover
 
     # --- menus ------------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        self.kiosk_action = self._action(self.file_menu, "kioskMode", self.handover.kiosk_mode)
+        self.kiosk_action = self._action(self.file_menu, "kioskMode", self._kiosk_mode)
         self.file_menu.addSeparator()
         self.lock_action = self._action(self.file_menu, "lock", lambda: self.lock("staff.login.you_locked"),
                                         QKeySequence("Ctrl+L"))
@@ -129,7 +152,7 @@ class StaffWindow(QMainWindow):
     def _show_status(self) -> None:
         user = self.user
         if user is None:
-            self.status.setText(self.clinic.where)
+            self.status.setText(self.clinic.where if self.clinic is not None else tr("staff.login.opening"))
             return
         self.status.setText(tr("staff.status_bar", name=user.full_name or user.username,
                                role=tr(ROLE_KEYS[user.role]), where=self.clinic.where))
@@ -143,6 +166,9 @@ class StaffWindow(QMainWindow):
         self._show_status()
 
     def _signed_in(self, user: UserRecord) -> None:
+        from ui.staff.workspace import Workspace
+
+        assert self.clinic is not None
         self.clinic.act_as(user.username)
         if self.workspace is None or self._workspace_user != user:
             self._drop_workspace()
@@ -203,6 +229,10 @@ class StaffWindow(QMainWindow):
         else:
             QMessageBox.information(self, tr("staff.handover.title"), tr("staff.handover.nothing_due"))
 
+    def _kiosk_mode(self) -> None:
+        if can(self.user, Capability.HAND_OVER):
+            self.handover.kiosk_mode()
+
     def _kiosk_returned(self) -> None:
         if self.user is not None:
             self.lock("staff.login.after_kiosk")
@@ -213,6 +243,8 @@ class StaffWindow(QMainWindow):
     # --- help -------------------------------------------------------------------------------------------
 
     def about(self) -> None:
+        from sijpro.instruments import bundled_instruments
+
         licences = "\n\n".join(local(instrument.licence, "") for instrument in bundled_instruments().values()
                                if local(instrument.licence, ""))
         QMessageBox.about(self, tr("staff.menu.about"),

@@ -18,7 +18,7 @@ from sijpro.errors import UserError
 from sijpro.instruments import Instrument, Item
 from ui.i18n import tr
 from ui.staff.form import error_label, translated
-from ui.staff.timeline import local
+from ui.staff.live_text import local
 
 SaveAnswer = Callable[[str, int | None], None]
 """(item code, value or None for unanswered): raises UserError when the service refuses it."""

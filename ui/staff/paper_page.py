@@ -24,11 +24,12 @@ from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecor
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
+from ui.staff.live_text import local
 from ui.staff.paper_form import PaperForm
 from ui.staff.patients_page import PATIENT_COLUMNS
 from ui.staff.table_model import RecordTableModel
 from ui.staff.table_view import record_table
-from ui.staff.timeline import local, timepoint_labels
+from ui.staff.timeline import timepoint_labels
 
 PATIENT_CHOICES = 50
 

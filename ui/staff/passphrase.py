@@ -6,17 +6,21 @@ is said at the field and asked again; nothing of the database is read before it 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from sijpro.errors import UserError
-from sijpro.services.clinic import Clinic
-from sijpro.services.context import Clock
 from sijpro.storage.encryption import PassphraseError
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.form import error_label
 from ui.staff.live_text import follow_language
 from ui.staff.style import staff_stylesheet
+
+if TYPE_CHECKING:
+    from sijpro.services.clinic import Clinic
+    from sijpro.services.context import Clock
 
 
 class PassphraseDialog(QDialog):
@@ -53,6 +57,8 @@ class PassphraseDialog(QDialog):
         self.text.setText(tr("staff.passphrase.text", where=self.where))
 
     def accept(self) -> None:
+        from sijpro.services.clinic import Clinic
+
         secret = self.passphrase.text()
         self.passphrase.clear()
         try:

@@ -61,7 +61,11 @@ class PatientDialog(QDialog):
         box.addWidget(self.duplicate_text)
         self.duplicates.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # not a standard OK button: Qt would reset its text ("Register anyway") on a language change
+        self.ok = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("patientOk")
+        self.ok.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -116,8 +120,7 @@ class PatientDialog(QDialog):
         for code, box in self.interventions.items():
             box.setToolTip(tr(INTERVENTION_KEYS[code]))
         self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(tr("staff.patient.register_anyway") if self._confirmed_duplicate
+        self.ok.setText(tr("staff.patient.register_anyway") if self._confirmed_duplicate
                    else tr("staff.patient.save") if self.patient else tr("staff.patient.register"))
         self.duplicate_text.setText(self._duplicate_message())
 

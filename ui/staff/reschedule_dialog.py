@@ -37,7 +37,9 @@ class RescheduleDialog(QDialog):
         self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
         self.timeline = TimelineView(self)
         self.timeline.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.move_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.move_button.setObjectName("rescheduleMove")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -55,9 +57,7 @@ class RescheduleDialog(QDialog):
         self.current.setText(tr("staff.reschedule.current", name=self.patient.display_name,
                                 date=self.index.surgery_date.isoformat()))
         self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        if ok is not None:
-            ok.setText(tr("staff.reschedule.move"))
+        self.move_button.setText(tr("staff.reschedule.move"))
 
     def accept(self) -> None:
         if self.saved is not None:
@@ -87,6 +87,8 @@ class RescheduleDialog(QDialog):
         self.timeline.show()
         self.form.setEnabled(False)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.buttons.removeButton(self.move_button)
+        self.move_button.hide()
         self.buttons.rejected.disconnect()
         self.buttons.rejected.connect(self.accept)  # closing after the move is the end of a saved change
         self.resize(max(self.width(), 860), max(self.height(), 460))

@@ -7,8 +7,10 @@ everything a surgeon does and runs the clinic's accounts, protocol, backups and 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sijpro.records import Role, UserRecord
+if TYPE_CHECKING:  # the sign-in window needs the table, not the records module
+    from sijpro.records import Role, UserRecord
 
 
 class Capability(StrEnum):

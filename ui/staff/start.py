@@ -1,28 +1,31 @@
 """Which window the staff desktop opens first, and what follows it.
 
-A database nobody has set up opens the first-run wizard; an encrypted one asks its passphrase; any
-other opens the window on its sign-in screen (the wizard again if the database has no account yet).
-Each step hands over to the next when it is done, so ``--exit-after-start`` can stop at whichever
-window comes first.
+A database nobody has set up opens the first-run wizard; an encrypted one asks its passphrase; any other
+opens the window on its sign-in screen (the wizard instead if the database turns out to have no account).
+The first window is chosen from the file alone and shown before the database layers load: the database
+is opened right after, in the event loop, while the person at the desk starts typing their name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sijpro.demo.sandbox import demo_database_path
-from sijpro.services.clinic import Clinic
-from sijpro.services.context import Clock
-from sijpro.services.first_run import is_new_database
+from sijpro.errors import UserError
 from sijpro.storage.encryption import file_state
-from sijpro.storage.engine import resolve_url, sqlite_path
-from ui.kiosk.guard import seconds_from_env
-from ui.staff.first_run import FirstRunOutcome, FirstRunWizard
+from sijpro.storage.location import database_text, local_database_file
+from ui.errors import show_error
+from ui.idle import seconds_from_env
 from ui.staff.main_window import StaffWindow
-from ui.staff.passphrase import PassphraseDialog
+
+if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sign-in
+    from sijpro.services.clinic import Clinic
+    from sijpro.services.context import Clock
+    from ui.staff.first_run import FirstRunOutcome, FirstRunWizard
 
 STAFF_ACTOR = "staff"
 """Who the audit trail names until someone signs in (failed sign-ins, for instance)."""
@@ -32,34 +35,79 @@ WINDOW_SIZE = (1280, 800)
 
 
 class StaffStart(QObject):
-    """Opens the first window and keeps the next ones alive (``window`` is the one on screen)."""
+    """Opens the first window and the ones after it; ``window`` is the one on screen, ``exit_status`` 1
+    once the database could not be opened."""
 
-    def __init__(self, url: str | None, *, clock: Clock | None = None, demo_path: Path | None = None) -> None:
+    def __init__(self, url: str | None, *, clock: Clock | None = None, demo_path: Path | None = None,
+                 on_failure: Callable[[UserError], None] | None = None) -> None:
         super().__init__(QApplication.instance())
         self.url = url
         self.clock = clock
-        self.demo_path = demo_path or demo_database_path()
+        self.demo_path = demo_path
+        self.on_failure = on_failure or self._tell_and_quit
         self.window: QWidget | None = None
+        self.exit_status = 0
 
     def first_window(self) -> QWidget:
-        """The window to show first; raises UserError when the database cannot be opened at all."""
-        resolved = resolve_url(self.url)
-        where = str(sqlite_path(resolved) or resolved.render_as_string(hide_password=True))
-        path = sqlite_path(resolved)
-        if is_new_database(self.url):
-            return self._keep(self._wizard(self.url, where))
-        if path is not None and file_state(path) == "encrypted":
-            dialog = PassphraseDialog(self.url, where, actor=STAFF_ACTOR, clock=self.clock)
+        """The window to show first. A server database is opened here (raising UserError when it cannot
+        be); a database file is opened once the window shows."""
+        path = local_database_file(self.url)
+        if path is None:
+            return self._keep(self._server_window())
+        state = file_state(path)
+        if state in {"missing", "empty"}:
+            return self._keep(self._wizard(str(path)))
+        if state == "encrypted":
+            from ui.staff.passphrase import PassphraseDialog
+
+            dialog = PassphraseDialog(self.url, str(path), actor=STAFF_ACTOR, clock=self.clock)
             dialog.accepted.connect(lambda: self._opened(dialog.clinic))
             return self._keep(dialog)
-        return self._keep(self._after_open(Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock)))
+        window = self._new_window()
+        QTimer.singleShot(0, lambda: self._open_into(window))
+        return self._keep(window)
 
     def _keep(self, window: QWidget) -> QWidget:
         self.window = window
         return window
 
-    def _wizard(self, url: str | None, where: str) -> FirstRunWizard:
-        wizard = FirstRunWizard(url, where, demo_path=self.demo_path, clock=self.clock)
+    def _server_window(self) -> QWidget:
+        from sijpro.services.clinic import Clinic
+        from sijpro.services.first_run import is_new_database
+
+        if is_new_database(self.url):
+            return self._wizard(database_text(self.url))
+        return self._after_open(Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock))
+
+    def _open_into(self, window: StaffWindow) -> None:
+        from sijpro.services.clinic import Clinic
+
+        try:
+            clinic = Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock)
+        except UserError as error:
+            self.exit_status = 1
+            self.on_failure(error)
+            return
+        if not clinic.auth.users():
+            self._no_account(clinic, window)
+            return
+        self._attach(window, clinic)
+
+    def _no_account(self, clinic: Clinic, window: QWidget) -> None:
+        where = clinic.where
+        clinic.close()
+        wizard = self._wizard(where)
+        self._show(wizard)
+        window.close()
+
+    def _tell_and_quit(self, error: UserError) -> None:
+        show_error(self.window, error)
+        QApplication.exit(1)
+
+    def _wizard(self, where: str) -> FirstRunWizard:
+        from ui.staff.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(self.url, where, demo_path=self.demo_path, clock=self.clock)
         wizard.completed.connect(self._set_up)
         return wizard
 
@@ -67,16 +115,18 @@ class StaffStart(QObject):
         if not clinic.auth.users():
             where = clinic.where
             clinic.close()
-            return self._wizard(self.url, where)
-        return self.main_window(clinic)
+            return self._wizard(where)
+        return self._attach(self._new_window(), clinic)
 
     def _opened(self, clinic: Clinic | None) -> None:
         if clinic is not None:
             self._show(self._after_open(clinic))
 
     def _set_up(self, outcome: FirstRunOutcome) -> None:
+        from sijpro.services.clinic import Clinic
+
         clinic = Clinic.open(outcome.url, actor=STAFF_ACTOR, clock=self.clock)
-        window = self.main_window(clinic)
+        window = self._attach(self._new_window(), clinic)
         window.login.show_notice(outcome.notice_key, **outcome.notice_values)
         window.login.reset(outcome.username)
         self._show(window)
@@ -85,13 +135,16 @@ class StaffStart(QObject):
         self.window = window
         window.show()
 
-    def main_window(self, clinic: Clinic) -> StaffWindow:
-        settings = clinic.settings.load()
-        idle = seconds_from_env(IDLE_VARIABLE, settings.idle_lock_minutes * 60)
-        window = StaffWindow(clinic, clinic_name=settings.name, idle_seconds=idle)
+    def _new_window(self) -> StaffWindow:
+        window = StaffWindow()
         window.resize(*WINDOW_SIZE)
+        return window
+
+    def _attach(self, window: StaffWindow, clinic: Clinic) -> StaffWindow:
+        settings = clinic.settings.load()
+        window.attach(clinic, clinic_name=settings.name,
+                      idle_seconds=seconds_from_env(IDLE_VARIABLE, settings.idle_lock_minutes * 60))
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(clinic.close)
         return window
-

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 from sijpro.instruments import LocalText, get_instrument
 from sijpro.protocol import Protocol
 from sijpro.records import VisitRecord
-from ui.i18n import language, tr
-from ui.staff.live_text import follow_language
+from ui.i18n import tr
+from ui.staff.live_text import follow_language, local
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 
@@ -25,12 +25,6 @@ def timepoint_labels(protocols: Sequence[Protocol]) -> dict[str, LocalText]:
     for protocol in protocols:
         labels.update({timepoint.code: dict(timepoint.label) for timepoint in protocol.timepoints})
     return labels
-
-
-def local(text: LocalText | None, fallback: str) -> str:
-    if not text:
-        return fallback
-    return text.get(language()) or text.get("en") or fallback
 
 
 def instrument_names(codes: Sequence[str]) -> str:

@@ -14,8 +14,9 @@ from sijpro.instruments import LocalText
 from sijpro.services.scheduling import Worklist, WorklistEntry
 from sijpro.storage.convert import fold, search_key
 from ui.i18n import tr
+from ui.staff.live_text import local
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.timeline import instrument_codes, instrument_names, local
+from ui.staff.timeline import instrument_codes, instrument_names
 
 SECTIONS = ("overdue", "due", "upcoming", "missed")
 """In order of urgency, which is also the order of the rows before the nurse sorts them."""

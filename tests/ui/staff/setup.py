@@ -9,10 +9,12 @@ from dateutil.relativedelta import relativedelta
 
 from sijpro.records import PatientDraft, ProcedureDraft
 from sijpro.services.clinic import Clinic
+from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import FixedClock
 from tests.ui.clinic_setup import NURSE_PASSWORD, cheap_hashing, create_clinic
 
 TODAY = dt.date(2024, 6, 3)
+CLINIC_NAME = "Clinique du Parc"
 PASSWORD = "a long staff password 1"
 PASSWORDS = {"nina": NURSE_PASSWORD, "sam": PASSWORD, "ada": PASSWORD}
 """nina (nurse) comes from the kiosk's clinic; sam is a surgeon, ada the administrator."""
@@ -32,6 +34,7 @@ def create_staff_clinic(url: str) -> dict[str, int]:
     with Clinic.open(url, actor="admin", clock=clock) as clinic, cheap_hashing():
         clinic.auth.add_user("sam", "Sam Surgeon", "surgeon", PASSWORD)
         clinic.auth.add_user("ada", "Ada Admin", "admin", PASSWORD)
+        clinic.settings.save(ClinicSettings(name=CLINIC_NAME))
         for mrn, family, given, born, surgery in EXTRA:
             patient = clinic.patients.register(PatientDraft(mrn, family, given, birth_date=born, language="en"))
             if surgery is not None:

@@ -38,7 +38,7 @@ def test_register_shows_every_problem_at_its_field_and_saves_nothing(staff_clini
     dialog = PatientDialog(staff_clinic)
     qtbot.addWidget(dialog)
     fill(dialog, family_name="Durand", given_name="Zoé", birth_date="1960-02-30", bmi="95")
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    dialog.ok.click()
     assert dialog.form.problem("birth_date") == "'1960-02-30' is not a date: type it as YYYY-MM-DD, e.g. 1956-03-21."
     assert dialog.saved is None
     fill(dialog, birth_date="1960-02-28")
@@ -64,7 +64,7 @@ def test_a_possible_duplicate_is_listed_and_registered_only_when_confirmed(staff
     dialog.accept()
     assert dialog.saved is None and dialog.duplicates.isVisible()
     assert "DUPONT, Hélène, MRN K-001, born 1950-03-02" in dialog.duplicate_text.text()
-    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok = dialog.ok
     assert ok.text() == "Register anyway"
     dialog.given_name.setText("Helena")  # a change withdraws the confirmation
     dialog.given_name.textEdited.emit("Helena")
