@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -22,11 +22,9 @@ from sijpro.errors import UserError
 from ui.errors import install_excepthook
 from ui.i18n import set_language, system_language, tr
 
-if TYPE_CHECKING:
-    from ui.staff.start import StaffStart
-
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
     from sijpro.services.clinic import Clinic
+    from ui.staff.start import StaffStart
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,30 +60,13 @@ def ask_passphrase() -> str:
 
 
 def open_clinic(url: str | None) -> Clinic:
-    """Open the database, take the day's automatic backup, and the closing one when the app quits.
-
-    A backup that fails is reported and logged but does not keep the clinic from working.
-    """
-    from sijpro.services import backups
+    """Open the database, take the day's automatic backup, and the closing one when the app quits."""
     from sijpro.services.clinic import Clinic
+    from ui.autobackup import back_up_around
 
     clinic = Clinic.open(url, actor="kiosk", passphrase=ask_passphrase)
-    _backup_or_warn(backups.on_open, clinic)
-
-    def closing() -> None:
-        _backup_or_warn(backups.on_close, clinic)
-        clinic.close()
-
-    QApplication.instance().aboutToQuit.connect(closing)
+    back_up_around(clinic)
     return clinic
-
-
-def _backup_or_warn(take: Callable[[Clinic], object], clinic: Clinic) -> None:
-    try:
-        take(clinic)
-    except Exception as error:  # a full disk must not stop patients answering
-        record_crash(error)
-        print(f"sijpro: automatic backup failed: {error}", file=sys.stderr)
 
 
 def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import InputErrors
-from sijpro.exchange.import_csv import mrns_in_files, parse_import_files
 from sijpro.progress import TerminalBar
 
 
@@ -25,13 +24,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sijpro.services.file_jobs import import_files
+
     with open_clinic(args) as clinic:
         try:
-            batch = parse_import_files(
-                args.files, known_mrns=clinic.patients.registered(mrns_in_files(args.files)),
-                protocol=clinic.protocols.current(), today=clinic.today,
-            )
-            summary = clinic.imports.load(batch, TerminalBar("importing"))
+            summary = import_files(clinic, args.files, TerminalBar("importing"))
         except InputErrors as errors:
             for problem in errors.problems:
                 print(problem, file=sys.stderr)

@@ -84,16 +84,14 @@ def run_patient(args: argparse.Namespace) -> int:
 
 
 def run_all(args: argparse.Namespace) -> int:
-    from sijpro.reports.batch import PageSettings, report_all
+    from sijpro.services.file_jobs import patient_reports
 
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be at least 1")
     with open_clinic(args) as clinic:
-        outcomes = clinic.outcomes.cohort()
-        settings = PageSettings(generation_time(), args.clinic, args.page_size, args.language,
-                                tuple(clinic.protocols.versions()))
-    paths = report_all(outcomes, args.out_dir, settings, progress=TerminalBar("patient reports"),
-                       workers=args.workers)
+        paths = patient_reports(clinic, args.out_dir, generated_at=generation_time(), clinic_name=args.clinic,
+                                language=args.language, page_size=args.page_size, workers=args.workers,
+                                progress=TerminalBar("patient reports"))
     print(f"{len(paths)} patient reports in {args.out_dir}")
     return 0
 

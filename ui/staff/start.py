@@ -1,6 +1,7 @@
 """Which window the staff desktop opens first, and what follows it.
 
-A database nobody has set up opens the first-run wizard; an encrypted one asks its passphrase; any other
+A database nobody has set up opens the first-run wizard; an encrypted one asks its passphrase (unless
+``$SIJPRO_PASSPHRASE`` gives it); any other
 opens the window on its sign-in screen (the wizard instead if the database turns out to have no account).
 The first window is chosen from the file alone and shown before the database layers load: the database
 is opened right after, in the event loop, while the person at the desk starts typing their name.
@@ -8,6 +9,7 @@ is opened right after, in the event loop, while the person at the desk starts ty
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,8 +18,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
-from sijpro.storage.encryption import file_state
+from sijpro.storage.encryption import PASSPHRASE_VARIABLE, file_state
 from sijpro.storage.location import database_text, local_database_file
+from ui.autobackup import back_up_around
 from ui.errors import show_error
 from ui.idle import seconds_from_env
 from ui.staff.main_window import StaffWindow
@@ -57,6 +60,10 @@ class StaffStart(QObject):
         state = file_state(path)
         if state in {"missing", "empty"}:
             return self._keep(self._wizard(str(path)))
+        if state == "encrypted" and os.environ.get(PASSPHRASE_VARIABLE):
+            window = self._new_window()
+            QTimer.singleShot(0, lambda: self._open_into(window, os.environ[PASSPHRASE_VARIABLE]))
+            return self._keep(window)
         if state == "encrypted":
             from ui.staff.passphrase import PassphraseDialog
 
@@ -79,11 +86,11 @@ class StaffStart(QObject):
             return self._wizard(database_text(self.url))
         return self._after_open(Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock))
 
-    def _open_into(self, window: StaffWindow) -> None:
+    def _open_into(self, window: StaffWindow, passphrase: str | None = None) -> None:
         from sijpro.services.clinic import Clinic
 
         try:
-            clinic = Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock)
+            clinic = Clinic.open(self.url, actor=STAFF_ACTOR, clock=self.clock, passphrase=passphrase)
         except UserError as error:
             self.exit_status = 1
             self.on_failure(error)
@@ -144,7 +151,5 @@ class StaffStart(QObject):
         settings = clinic.settings.load()
         window.attach(clinic, clinic_name=settings.name,
                       idle_seconds=seconds_from_env(IDLE_VARIABLE, settings.idle_lock_minutes * 60))
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(clinic.close)
+        back_up_around(clinic)
         return window

@@ -1,0 +1,33 @@
+"""The clinic's slow file jobs, one call each, for the desk's buttons and the CLI alike: import CSV files
+(all or nothing), and write every patient's trajectory PDF into a folder. Both report progress and stop
+cleanly when the progress callback raises ``Cancelled``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from sijpro.progress import Progress, no_progress
+from sijpro.services.clinic import Clinic
+from sijpro.services.imports import ImportSummary
+
+
+def import_files(clinic: Clinic, paths: Iterable[Path], progress: Progress = no_progress) -> ImportSummary:
+    """Check every file (InputErrors lists every problem with its file and line), then load them all."""
+    from sijpro.exchange.import_csv import mrns_in_files, parse_import_files
+
+    files = [Path(path) for path in paths]
+    batch = parse_import_files(files, known_mrns=clinic.patients.registered(mrns_in_files(files)),
+                               protocol=clinic.protocols.current(), today=clinic.today)
+    return clinic.imports.load(batch, progress)
+
+
+def patient_reports(clinic: Clinic, out_dir: Path, *, generated_at: dt.datetime, clinic_name: str = "",
+                    language: str | None = None, page_size: str = "a4", workers: int | None = None,
+                    progress: Progress = no_progress) -> list[Path]:
+    """One PDF per patient in ``out_dir`` (each in the patient's own language when ``language`` is None)."""
+    from sijpro.reports.batch import PageSettings, report_all
+
+    settings = PageSettings(generated_at, clinic_name, page_size, language, tuple(clinic.protocols.versions()))
+    return report_all(clinic.outcomes.cohort(), Path(out_dir), settings, progress=progress, workers=workers)

@@ -1,0 +1,37 @@
+"""The automatic backups the backups service expects from the GUI: the day's one when a database opens,
+another when the app quits. A backup that fails is reported and logged, but never keeps the kiosk or
+the desk from working (a full disk must not stop patients answering)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication
+
+from sijpro.crashlog import record_crash
+
+if TYPE_CHECKING:
+    from sijpro.services.clinic import Clinic
+
+
+def backup_or_warn(take: Callable[[Clinic], object], clinic: Clinic) -> None:
+    try:
+        take(clinic)
+    except Exception as error:  # reported, never fatal
+        record_crash(error)
+        print(f"sijpro: automatic backup failed: {error}", file=sys.stderr)
+
+
+def back_up_around(clinic: Clinic) -> None:
+    """Take the day's backup now; take the closing one, then close the clinic, when the app quits."""
+    from sijpro.services import backups
+
+    backup_or_warn(backups.on_open, clinic)
+
+    def closing() -> None:
+        backup_or_warn(backups.on_close, clinic)
+        clinic.close()
+
+    QApplication.instance().aboutToQuit.connect(closing)
