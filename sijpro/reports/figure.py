@@ -142,12 +142,22 @@ def _bars(axes: Axes, series: Series, x_axis: Axis, count: int, position: int) -
 
 
 def _counts(axes: Axes, rows: Sequence[Series]) -> None:
-    """n of each point, one row per series under the tick labels, in the series' colour."""
+    """n of each point, one row per series under the tick labels, in the series' colour; a count that
+    would overlap the one before it (6 weeks beside baseline) is nudged right, as in the PDF."""
     below = axes.get_xaxis_transform()
+    low, high = axes.get_xlim()
+    figure = axes.get_figure()
+    width_points = axes.get_position().width * (figure.get_figwidth() if figure else 6.0) * 72
     for row, series in enumerate(rows):
         offset = -(TICK_POINTS + 8 + row * COUNT_ROW_POINTS)
         axes.annotate("n", xy=(0, 0), xycoords="axes fraction", xytext=(-6, offset), textcoords="offset points",
                       ha="right", va="top", fontsize=SMALL_POINTS, color=series.color, annotation_clip=False)
+        previous_right = -math.inf
         for (x, _), count in zip(series.points, series.counts, strict=True):
-            axes.annotate(str(count), xy=(x, 0), xycoords=below, xytext=(0, offset), textcoords="offset points",
+            text = str(count)
+            half = len(text) * SMALL_POINTS * 0.3  # half the text's width, in points (digits are ~0.6 em)
+            centre = (x - low) / (high - low) * width_points
+            shift = max(0.0, previous_right + 2 + half - centre)
+            axes.annotate(text, xy=(x, 0), xycoords=below, xytext=(shift, offset), textcoords="offset points",
                           ha="center", va="top", fontsize=SMALL_POINTS, color=series.color, annotation_clip=False)
+            previous_right = centre + shift + half
