@@ -1,0 +1,348 @@
+"""The cohort view: the studies' tables and the mean trajectory for the patients the filters select,
+and the same summary exported as the cohort PDF and JSON.
+
+Every number comes from one call of ``sijpro.analysis.cohort_summary`` with the filters as its
+``where`` (the ``--where`` of ``sijpro report cohort``), so the screen, the PDF and the JSON agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.analysis import cohort_summary, normalise_where, scoring_versions, summary_json
+from sijpro.analysis.scores import resolve_mcid
+from sijpro.errors import UserError
+from sijpro.exchange.output import export_file
+from sijpro.progress import Progress
+from sijpro.protocol import Protocol
+from sijpro.records import PatientOutcomes, UserRecord
+from sijpro.reports import cohort_pdf
+from sijpro.reports.batch import write_pdf
+from sijpro.reports.cohort import cohort_charts
+from sijpro.reports.texts import Words
+from sijpro.services.clinic import Clinic
+from ui.errors import show_error
+from ui.i18n import language, tr
+from ui.staff.chart_canvas import ChartCanvas
+from ui.staff.cohort_tables import GridModel, baseline_grid, outcome_grid, relief_grid, satisfaction_grid
+from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.patient_models import score_title
+from ui.tasks import run_task
+
+APPLY_DELAY_MS = 300
+"""Several filters changed in a row give one new summary."""
+CHOICES: dict[str, tuple[str, ...]] = {
+    "fbss": ("1", "0"), "sex": ("F", "M", "X"), "side": ("left", "right", "bilateral"),
+    "approach": ("lateral", "posterior"), "prior_lumbosacral_fusion": ("1", "0"),
+}
+
+
+def choice_texts() -> dict[str, dict[str, str]]:
+    yes, no = tr("cohort.filter.yes"), tr("cohort.filter.no")
+    return {
+        "fbss": {"1": yes, "0": no}, "prior_lumbosacral_fusion": {"1": yes, "0": no},
+        "sex": {"F": tr("cohort.filter.female"), "M": tr("cohort.filter.male"), "X": tr("cohort.filter.other")},
+        "side": {"left": tr("cohort.filter.left"), "right": tr("cohort.filter.right"),
+                 "bilateral": tr("cohort.filter.bilateral")},
+        "approach": {"lateral": tr("cohort.filter.lateral"), "posterior": tr("cohort.filter.posterior")},
+    }
+
+
+def filter_titles() -> dict[str, str]:
+    return {"fbss": tr("cohort.filter.fbss"), "sex": tr("cohort.filter.sex"), "side": tr("cohort.filter.side"),
+            "approach": tr("cohort.filter.approach"), "prior_lumbosacral_fusion": tr("cohort.filter.prior_fusion")}
+
+
+class CohortPage(QWidget):
+    title_key = "cohort.title"
+    roles = ("surgeon", "admin")
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cohortPage")
+        self.clinic = clinic
+        self.user = user
+        self.outcomes: list[PatientOutcomes] | None = None
+        self.protocol: Protocol | None = None
+        self.summary: dict | None = None
+        self.where: dict[str, str] = {}
+        self._busy = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(APPLY_DELAY_MS)
+        self._timer.timeout.connect(self.apply)
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.count = QLabel(self)
+        self.count.setObjectName("cohortCount")
+        self.count.setProperty("role", "muted")
+        self.count.setWordWrap(True)
+        self._make_filters()
+        self._make_results()
+        self._lay_out()
+        self.retranslate()
+
+    def _make_filters(self) -> None:
+        self.filter_labels = {key: QLabel(self) for key in CHOICES}
+        self.filters: dict[str, QComboBox] = {}
+        for key, values in CHOICES.items():
+            combo = QComboBox(self)
+            combo.setObjectName(f"filter_{key}")
+            combo.addItem("", "")
+            for value in values:
+                combo.addItem("", value)
+            combo.currentIndexChanged.connect(self._timer.start)
+            self.filters[key] = combo
+        self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
+        for key in ("surgery_from", "surgery_to"):
+            check, edit = QCheckBox(self), QDateEdit(self)
+            edit.setObjectName(f"filter_{key}")
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate(self.clinic.today.year - (1 if key == "surgery_from" else 0), 1, 1))
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(self._timer.start)
+            edit.dateChanged.connect(lambda _date, box=check: box.isChecked() and self._timer.start())
+            self.dates[key] = (check, edit)
+        self.clear_button = QPushButton(self)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.export_pdf_button = QPushButton(self)
+        self.export_pdf_button.setObjectName("exportCohortPdf")
+        self.export_pdf_button.clicked.connect(self.export_pdf)
+        self.export_json_button = QPushButton(self)
+        self.export_json_button.setObjectName("exportCohortJson")
+        self.export_json_button.clicked.connect(self.export_json)
+
+    def _make_results(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.models = {name: GridModel(self) for name in ("baseline", "outcomes", "satisfaction", "relief")}
+        self.tables: dict[str, QTableView] = {}
+        for name, model in self.models.items():
+            table = QTableView(self)
+            table.setObjectName(f"cohort_{name}")
+            table.setModel(model)
+            table.verticalHeader().hide()
+            table.setAlternatingRowColors(True)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            self.tables[name] = table
+        self.score = QComboBox(self)
+        self.score.setObjectName("cohortScore")
+        self.score.currentIndexChanged.connect(self._show_outcome)
+        self.score_label = QLabel(self)
+        self.note = QLabel(self)
+        self.note.setProperty("role", "muted")
+        self.note.setWordWrap(True)
+        outcomes = QWidget(self)
+        outcome_layout = QVBoxLayout(outcomes)
+        row = QHBoxLayout()
+        row.addWidget(self.score_label)
+        row.addWidget(self.score, 1)
+        outcome_layout.addLayout(row)
+        outcome_layout.addWidget(self.tables["outcomes"], 1)
+        outcome_layout.addWidget(self.note)
+        for name in ("baseline", "outcomes", "satisfaction", "relief"):
+            self.tabs.addTab(outcomes if name == "outcomes" else self.tables[name], "")
+        self.chart_title = QLabel(self)
+        self.chart_title.setWordWrap(True)
+        self.chart_title.setProperty("role", "muted")
+        self.charts = ChartCanvas(self, columns=4)
+        self.charts.setObjectName("cohortCharts")
+
+    def _lay_out(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.heading)
+        bar.addStretch(1)
+        bar.addWidget(self.export_pdf_button)
+        bar.addWidget(self.export_json_button)
+        filters = QGridLayout()
+        for column, key in enumerate(CHOICES):
+            filters.addWidget(self.filter_labels[key], 0, column)
+            filters.addWidget(self.filters[key], 1, column)
+        for offset, (check, edit) in enumerate(self.dates.values()):
+            filters.addWidget(check, 0, len(CHOICES) + offset)
+            filters.addWidget(edit, 1, len(CHOICES) + offset)
+        filters.addWidget(self.clear_button, 1, len(CHOICES) + 2)
+        filters.setColumnStretch(len(CHOICES) + 3, 1)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.chart_title)
+        right_layout.addWidget(self.charts, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(right)
+        splitter.setSizes([440, 420])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(filters)
+        layout.addWidget(self.count)
+        layout.addWidget(splitter, 1)
+
+    # --- the page interface ----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("cohort.title"))
+        titles, texts = filter_titles(), choice_texts()
+        for key, combo in self.filters.items():
+            self.filter_labels[key].setText(titles[key])
+            combo.setItemText(0, tr("cohort.filter.any"))
+            for index in range(1, combo.count()):
+                combo.setItemText(index, texts[key][combo.itemData(index)])
+        self.dates["surgery_from"][0].setText(tr("cohort.filter.surgery_from"))
+        self.dates["surgery_to"][0].setText(tr("cohort.filter.surgery_to"))
+        self.clear_button.setText(tr("cohort.filter.clear"))
+        self.export_pdf_button.setText(tr("cohort.export.pdf"))
+        self.export_json_button.setText(tr("cohort.export.json"))
+        self.score_label.setText(tr("cohort.score"))
+        for index, text in enumerate((tr("cohort.tab.baseline"), tr("cohort.tab.outcomes"),
+                                      tr("cohort.tab.satisfaction"), tr("cohort.tab.relief"))):
+            self.tabs.setTabText(index, text)
+        self.note.setText(tr("cohort.note"))
+        self.chart_title.setText(tr("cohort.chart_title"))
+        if self.summary is not None:
+            self._show_summary()
+
+    def refresh(self) -> None:
+        """Reload the cohort (answers came in since), then summarise it again with the same filters."""
+        self.outcomes = None
+        self.apply()
+
+    # --- filters and summary ---------------------------------------------------------------------------
+
+    def where_from_filters(self) -> dict[str, str]:
+        where = {key: combo.currentData() for key, combo in self.filters.items() if combo.currentData()}
+        for key, (check, edit) in self.dates.items():
+            if check.isChecked():
+                where[key] = edit.date().toPython().isoformat()  # type: ignore[union-attr]
+        return where
+
+    def clear_filters(self) -> None:
+        for combo in self.filters.values():
+            combo.setCurrentIndex(0)
+        for check, _ in self.dates.values():
+            check.setChecked(False)
+        self.apply()
+
+    def apply(self) -> None:
+        self._timer.stop()
+        if self._busy:  # a filter changed while the last summary was being made: summarise again after it
+            self._timer.start()
+            return
+        self._busy = True
+        try:
+            where = normalise_where(self.where_from_filters())
+            result = run_task(self, tr("cohort.title"), tr("cohort.working"), self._summarise(where),
+                              cancellable=False)
+        except UserError as error:
+            show_error(self, error)
+            return
+        finally:
+            self._busy = False
+        if result is not None:
+            self.where, self.summary = where, result
+            self._show_summary()
+
+    def _summarise(self, where: dict[str, str]) -> Callable[[Progress], dict]:
+        """The background work: the cohort (loaded once per refresh) summarised for ``where``."""
+        outcomes, protocol = self.outcomes, self.protocol
+
+        def work(progress: Progress) -> dict:
+            nonlocal outcomes, protocol
+            if outcomes is None or protocol is None:
+                outcomes, protocol = self.clinic.outcomes.cohort(), self.clinic.protocols.current()
+                self.outcomes, self.protocol = outcomes, protocol
+            return cohort_summary(outcomes, where=where, protocol=protocol)
+
+        return work
+
+    def _show_summary(self) -> None:
+        summary, protocol = self.summary, self.protocol
+        assert summary is not None and protocol is not None
+        total = len(self.outcomes or [])
+        self.count.setText(tr("cohort.count", n=summary["n_patients"], total=total))
+        self.models["baseline"].show_grid(baseline_grid(summary))
+        self.models["satisfaction"].show_grid(satisfaction_grid(summary, protocol))
+        self.models["relief"].show_grid(relief_grid(summary, protocol))
+        chosen = self.score.currentData()
+        self.score.blockSignals(True)
+        self.score.clear()
+        for key in summary["outcomes"]:
+            self.score.addItem(score_title(key), key)
+        self.score.setCurrentIndex(max(0, self.score.findData(chosen)))
+        self.score.blockSignals(False)
+        self._show_outcome()
+        if summary["n_patients"]:
+            self.charts.show_charts(cohort_charts(summary, Words(language()), protocol))
+        else:
+            self.charts.clear()
+        for name in ("baseline", "outcomes", "satisfaction", "relief"):
+            self.tables[name].resizeColumnsToContents()
+
+    def _show_outcome(self) -> None:
+        if self.summary is None or self.protocol is None or self.score.currentData() is None:
+            return
+        key = self.score.currentData()
+        mcid = resolve_mcid(tuple(self.summary["outcomes"]))[key]
+        self.models["outcomes"].show_grid(outcome_grid(self.summary["outcomes"][key], self.protocol, mcid))
+
+    # --- export ----------------------------------------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        self._export("pdf", tr("cohort.export.pdf_filter"), self._write_pdf)
+
+    def export_json(self) -> None:
+        self._export("json", tr("cohort.export.json_filter"), self._write_json)
+
+    def _export(self, suffix: str, filter_text: str, write: Callable[[Path, Progress], None]) -> None:
+        if self.summary is None:
+            return
+        suggested = documents_folder() / f"cohort-{self.clinic.today.isoformat()}.{suffix}"
+        path = ask_save_path(self, tr("cohort.export.title"), suggested, filter_text)
+        if path is None:
+            return
+        try:
+            done = run_task(self, tr("cohort.export.title"), tr("cohort.export.working", path=str(path)),
+                            lambda progress: write(path, progress) or True)
+        except UserError as error:
+            show_error(self, error)
+            return
+        if done:
+            self.count.setText(f"{self.count.text()} · {tr('cohort.export.saved', path=str(path))}")
+
+    def _write_pdf(self, path: Path, progress: Progress) -> None:
+        summary, where, protocol, outcomes = self.summary, self.where, self.protocol, self.outcomes or []
+        assert summary is not None
+        progress(0, 2)
+        pdf = cohort_pdf(summary, generated_at=dt.datetime.now().replace(microsecond=0),
+                         clinic=self.clinic.settings.load().name, where=where, language=language(),
+                         protocol=protocol, versions=scoring_versions(outcomes))
+        progress(1, 2)
+        write_pdf(path, pdf)
+        progress(2, 2)
+
+    def _write_json(self, path: Path, progress: Progress) -> None:
+        assert self.summary is not None
+        progress(0, 1)
+        with export_file(path) as temporary:
+            temporary.write_text(summary_json(self.summary), encoding="utf-8")
+        progress(1, 1)
