@@ -1,0 +1,91 @@
+"""Database location: a database is tested before it can be saved for this workstation; an empty one is
+accepted (the first-run set-up prepares it), one that cannot be reached or is not ours is refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from sijpro.services.clinic import Clinic
+from ui.i18n import set_language
+from ui.staff.admin.database import DatabasePage
+from ui.workstation import saved_database_url, settings_path
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot, open_clinic, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SIJPRO_CONFIG_DIR", str(tmp_path / "config"))
+    clinic, user = open_clinic("ada")
+    shown = DatabasePage(clinic, user)
+    qtbot.addWidget(shown)
+    shown.resize(1400, 900)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path) -> None:
+    assert page.sqlite.isChecked() and page.path.text() == str(demo_path)
+    assert not page.save_button.isEnabled()
+    assert page.current.text() == f"In use now: {demo_path}. Saved for this workstation: none (the default file)."
+    found = page.test()
+    assert (found.state, found.users) == ("ready", 3)
+    assert page.result.text() == f"Connected to {demo_path}: an SIJ-PRO database, schema up to date, 3 user accounts."
+    assert page.save_button.isEnabled()
+    page.path.setText(str(tmp_path / "elsewhere.sqlite"))
+    assert not page.save_button.isEnabled()  # typed after the test
+    assert page.save() is False and page.result.text() == "Test this database first."
+    assert saved_database_url() is None
+
+    found = page.test()
+    assert found.state == "new"
+    assert "it is empty. At the next start, the first-run set-up" in page.result.text()
+    assert page.save() is True
+    assert saved_database_url() == str(tmp_path / "elsewhere.sqlite")
+    assert stat.S_IMODE(settings_path().stat().st_mode) == 0o600
+    assert page.current.text().endswith(f"Saved for this workstation: {tmp_path / 'elsewhere.sqlite'}.")
+
+
+def test_databases_that_cannot_be_used_are_refused(page, tmp_path: Path) -> None:
+    page.path.setText(str(tmp_path / "no-such-folder" / "clinic.sqlite"))
+    assert page.test() is None
+    assert page.result.text().startswith("This database cannot be used: ")
+    assert "does not exist" in page.result.text() and page.result.property("role") == "error"
+    foreign = tmp_path / "foreign.sqlite"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    page.path.setText(str(foreign))
+    assert page.test() is None and not page.save_button.isEnabled()
+    page.postgres.setChecked(True)
+    page.url.setText("postgresql://nobody@127.0.0.1:1/nothing")
+    assert page.test() is None
+    assert "Cannot reach the database postgresql+psycopg://nobody@127.0.0.1:1/nothing" in page.result.text()
+    page.url.setText("mysql://server/db")
+    assert page.test() is None and "only SQLite and PostgreSQL are supported" in page.result.text()
+    assert saved_database_url() is None
+
+
+def test_a_server_or_file_database_before_and_after_set_up(page, database_url: str) -> None:
+    """``database_url``: a new SQLite file, and an empty PostgreSQL schema when the server is configured."""
+    on_file = "://" not in database_url
+    (page.sqlite if on_file else page.postgres).setChecked(True)
+    (page.path if on_file else page.url).setText(database_url)
+    assert page.test().state == "new"
+    Clinic.init(database_url)
+    found = page.test()
+    assert (found.state, found.users) == ("ready", 0)
+    assert page.save() is True and saved_database_url() == database_url
+
+
+def test_french(page) -> None:
+    set_language("fr")
+    page.retranslate()
+    assert page.heading.text() == "Emplacement de la base de données"
+    assert page.test_button.text() == "Tester la connexion"
+    page.test()
+    assert page.result.text().startswith("Connecté à ")

@@ -1,0 +1,214 @@
+"""The audit viewer: who changed what, when, from what to what and why, filtered by user, kind of record
+and dates; and the check of the hash chain that shows whether anyone rewrote the trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.errors import UserError
+from sijpro.records import AuditEventRecord, UserRecord
+from sijpro.services.audit import VerifyReport, canonical_json
+from sijpro.services.clinic import Clinic
+from ui.errors import show_error
+from ui.i18n import tr
+from ui.staff.admin.messages import message_label, say
+from ui.staff.table_model import Column, RecordTableModel
+from ui.staff.table_view import record_table
+from ui.tasks import run_task
+
+SHOWN = 2000
+"""The newest events shown for a filter; narrower filters reach further back."""
+VALUE_CHARACTERS = 160
+COLUMN_WIDTHS = (70, 160, 100, 130, 80, 130, 240, 360)
+"""Pixels per column but the last (the reason), which takes the rest."""
+
+
+def entity_text(entity: str) -> str:
+    names = {"patient": tr("admin.audit.entity.patient"), "procedure": tr("admin.audit.entity.procedure"),
+             "visit": tr("admin.audit.entity.visit"), "response": tr("admin.audit.entity.response"),
+             "user": tr("admin.audit.entity.user"), "protocol": tr("admin.audit.entity.protocol"),
+             "setting": tr("admin.audit.entity.setting")}
+    return names.get(entity, entity)
+
+
+def local_time(at: dt.datetime) -> str:
+    """A stored time (naive UTC) on this computer's clock."""
+    return at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def value_text(value: object) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else canonical_json(value)
+    return text if len(text) <= VALUE_CHARACTERS else text[:VALUE_CHARACTERS] + "…"
+
+
+AUDIT_COLUMNS: tuple[Column[AuditEventRecord], ...] = (
+    Column("admin.audit.col.id", lambda e: str(e.id), sort_key=lambda e: e.id, numeric=True),
+    Column("admin.audit.col.at", lambda e: local_time(e.at), sort_key=lambda e: e.at),
+    Column("admin.audit.col.actor", lambda e: e.actor),
+    Column("admin.audit.col.entity", lambda e: entity_text(e.entity)),
+    Column("admin.audit.col.entity_id", lambda e: "" if e.entity_id is None else str(e.entity_id),
+           sort_key=lambda e: e.entity_id, numeric=True),
+    Column("admin.audit.col.field", lambda e: e.field or ""),
+    Column("admin.audit.col.old", lambda e: value_text(e.old)),
+    Column("admin.audit.col.new", lambda e: value_text(e.new)),
+    Column("admin.audit.col.reason", lambda e: e.reason or ""),
+)
+
+
+class AuditPage(QWidget):
+    title_key = "admin.audit.title"
+    roles = ("admin",)
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditPage")
+        self.clinic = clinic
+        self.user = user
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.actor, self.entity = QComboBox(self), QComboBox(self)
+        self.actor.setObjectName("auditActor")
+        self.entity.setObjectName("auditEntity")
+        self.entity_id = QLineEdit(self)
+        self.entity_id.setObjectName("auditEntityId")
+        self.entity_id.setValidator(QIntValidator(1, 2_000_000_000, self))
+        self.entity_id.returnPressed.connect(self.apply)
+        self.labels = {name: QLabel(self) for name in ("actor", "entity", "entity_id")}
+        self.dates: dict[str, tuple[QCheckBox, QDateEdit]] = {}
+        for name in ("since", "until"):
+            check, edit = QCheckBox(self), QDateEdit(QDate.currentDate(), self)
+            edit.setObjectName(f"audit_{name}")
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            self.dates[name] = (check, edit)
+        self.show_button = QPushButton(self)
+        self.show_button.setObjectName("auditShow")
+        self.show_button.clicked.connect(self.apply)
+        self.verify_button = QPushButton(self)
+        self.verify_button.setObjectName("auditVerify")
+        self.verify_button.clicked.connect(self.verify)
+        self.count = QLabel(self)
+        self.count.setProperty("role", "muted")
+        self.chain = message_label(self, "auditChain", "notice")
+        self.model = RecordTableModel(AUDIT_COLUMNS, self)
+        self.table = record_table(self.model, "auditTable", self)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self._lay_out()
+        self.retranslate()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        filters = QGridLayout()
+        for column, (name, widget) in enumerate((("actor", self.actor), ("entity", self.entity),
+                                                 ("entity_id", self.entity_id))):
+            filters.addWidget(self.labels[name], 0, column)
+            filters.addWidget(widget, 1, column)
+        for offset, (check, edit) in enumerate(self.dates.values(), start=3):
+            filters.addWidget(check, 0, offset)
+            filters.addWidget(edit, 1, offset)
+        filters.addWidget(self.show_button, 1, 5)
+        filters.setColumnStretch(6, 1)
+        filters.addWidget(self.verify_button, 1, 7)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.chain)
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("admin.audit.title"))
+        self.labels["actor"].setText(tr("admin.audit.filter.actor"))
+        self.labels["entity"].setText(tr("admin.audit.filter.entity"))
+        self.labels["entity_id"].setText(tr("admin.audit.filter.entity_id"))
+        self.dates["since"][0].setText(tr("admin.audit.filter.since"))
+        self.dates["until"][0].setText(tr("admin.audit.filter.until"))
+        self.show_button.setText(tr("admin.audit.show"))
+        self.verify_button.setText(tr("admin.audit.verify"))
+        if self.actor.count():
+            self.actor.setItemText(0, tr("admin.audit.filter.everyone"))
+        if self.entity.count():
+            self.entity.setItemText(0, tr("admin.audit.filter.all"))
+        for index in range(1, self.entity.count()):
+            self.entity.setItemText(index, entity_text(self.entity.itemData(index)))
+        self.model.retranslate()
+        self._show_count()
+
+    def refresh(self) -> None:
+        """New names in the filter lists, and the newest events."""
+        for combo, names in ((self.actor, self.clinic.audit.actors()), (self.entity, self.clinic.audit.entities())):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("", None)
+            for name in names:
+                combo.addItem(entity_text(name) if combo is self.entity else name, name)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.retranslate()
+        self.apply()
+
+    def filters(self) -> dict[str, object]:
+        """The audit service's filters: dates are whole local days, turned into the stored UTC times."""
+        chosen: dict[str, object] = {"actor": self.actor.currentData(), "entity": self.entity.currentData()}
+        if self.entity_id.text().strip():
+            chosen["entity_id"] = int(self.entity_id.text())
+        for name, (check, edit) in self.dates.items():
+            if check.isChecked():
+                day = edit.date().toPython()
+                day = day + dt.timedelta(days=1) if name == "until" else day  # type: ignore[operator]
+                local_midnight = dt.datetime.combine(day, dt.time()).astimezone()  # type: ignore[arg-type]
+                chosen[name] = local_midnight.astimezone(dt.UTC).replace(tzinfo=None)
+        return chosen
+
+    def apply(self) -> None:
+        try:
+            events = self.clinic.audit.events(**self.filters(), limit=SHOWN, newest_first=True)  # type: ignore[arg-type]
+        except UserError as error:
+            show_error(self, error)
+            return
+        self.model.set_rows(events)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        self.count.setText(tr("admin.audit.newest", n=shown) if shown >= SHOWN else tr("admin.audit.count", n=shown))
+
+    def verify(self) -> VerifyReport | None:
+        """Recompute every hash of the trail (in the background: a large trail takes seconds)."""
+        try:
+            report = run_task(self, tr("admin.audit.verify"), tr("admin.audit.verifying"),
+                              lambda progress: self.clinic.audit.verify_chain(), cancellable=False)
+        except UserError as error:
+            show_error(self, error)
+            return None
+        if report is None:
+            return None
+        if report.ok:
+            say(self.chain, tr("admin.audit.chain_ok", n=report.events_checked), "notice")
+        else:
+            say(self.chain, tr("admin.audit.chain_broken", problem=report.problem, n=report.events_checked), "error")
+        return report

@@ -1,0 +1,283 @@
+"""Backups: one now (checked once written), the automatic ones and their policy, and a restore that checks
+the backup, asks, keeps the database it replaces, and only then replaces it.
+
+After a restore the page's clinic reconnects to the restored file; ``database_restored`` tells the window,
+which should sign the user out (the restored accounts may differ from the ones in use).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.errors import UserError
+from sijpro.records import UserRecord
+from sijpro.services import backups
+from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings
+from sijpro.services.clinic import Clinic
+from sijpro.services.maintenance import backup
+from sijpro.storage.encryption import DRIVER
+from sijpro.storage.engine import sqlite_path
+from ui.errors import sentence
+from ui.i18n import tr
+from ui.staff.admin.messages import message_label, say
+from ui.staff.files import ask_open_path, ask_save_path, documents_folder
+from ui.staff.table_model import Column, RecordTableModel
+from ui.staff.table_view import record_table
+from ui.tasks import run_task
+
+
+def kind_text(item: AutomaticBackup) -> str:
+    return {"close": tr("admin.backups.kind.close"), "daily": tr("admin.backups.kind.daily"),
+            "before-restore": tr("admin.backups.kind.before_restore")}.get(item.reason, item.reason)
+
+
+def size_text(item: AutomaticBackup) -> str:
+    try:
+        return tr("admin.backups.megabytes", size=f"{item.path.stat().st_size / 1_000_000:.1f}")
+    except OSError:
+        return ""
+
+
+BACKUP_COLUMNS: tuple[Column[AutomaticBackup], ...] = (
+    Column("admin.backups.col.taken", lambda b: b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+           sort_key=lambda b: b.taken_at),
+    Column("admin.backups.col.kind", kind_text),
+    Column("admin.backups.col.size", size_text),
+    Column("admin.backups.col.file", lambda b: b.path.name),
+)
+
+
+class BackupsPage(QWidget):
+    title_key = "admin.backups.title"
+    roles = ("admin",)
+    database_restored = Signal()
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backupsPage")
+        self.clinic = clinic
+        self.user = user
+        self.database = sqlite_path(clinic.database.url)
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.where = QLabel(self)
+        self.where.setWordWrap(True)
+        self.result = message_label(self, "backupResult", "notice")
+        self.buttons = {name: QPushButton(self) for name in ("backup", "restore_file", "restore_selected")}
+        for name, button in self.buttons.items():
+            button.setObjectName(f"backups_{name}")
+        self.buttons["backup"].clicked.connect(self.back_up_now)
+        self.buttons["restore_file"].clicked.connect(self.restore_from_file)
+        self.buttons["restore_selected"].clicked.connect(self.restore_selected)
+        self.list_title = QLabel(self)
+        self.list_title.setProperty("role", "heading")
+        self.model = RecordTableModel(BACKUP_COLUMNS, self)
+        self.table = record_table(self.model, "backupsTable", self)
+        for column, width in enumerate((170, 170, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self._make_settings()
+        self._lay_out()
+        self.retranslate()
+        self.refresh()
+
+    def _make_settings(self) -> None:
+        self.settings_box = QGroupBox(self)
+        self.keep = QSpinBox(self)
+        self.keep.setObjectName("backupKeep")
+        self.keep.setRange(1, backups.MAX_KEEP)
+        self.on_close, self.daily = QCheckBox(self), QCheckBox(self)
+        self.folder = QLineEdit(self)
+        self.folder.setObjectName("backupFolder")
+        self.save_settings_button = QPushButton(self)
+        self.save_settings_button.setObjectName("backupSaveSettings")
+        self.save_settings_button.clicked.connect(self.save_settings)
+        self.setting_labels = {name: QLabel(self) for name in ("keep", "folder")}
+        self.folder.setMinimumWidth(360)
+        form = QFormLayout(self.settings_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow(self.setting_labels["keep"], self.keep)
+        form.addRow("", self.on_close)
+        form.addRow("", self.daily)
+        form.addRow(self.setting_labels["folder"], self.folder)
+        form.addRow("", self.save_settings_button)
+
+    def _lay_out(self) -> None:
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        row.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.list_title)
+        left.addWidget(self.table, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.settings_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.where)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addLayout(columns, 1)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("admin.backups.title"))
+        self.buttons["backup"].setText(tr("admin.backups.backup_now"))
+        self.buttons["restore_file"].setText(tr("admin.backups.restore_file"))
+        self.buttons["restore_selected"].setText(tr("admin.backups.restore_selected"))
+        self.list_title.setText(tr("admin.backups.automatic"))
+        self.settings_box.setTitle(tr("admin.backups.policy"))
+        self.setting_labels["keep"].setText(tr("admin.backups.keep"))
+        self.setting_labels["folder"].setText(tr("admin.backups.folder"))
+        self.on_close.setText(tr("admin.backups.on_close"))
+        self.daily.setText(tr("admin.backups.daily"))
+        self.folder.setPlaceholderText(tr("admin.backups.folder_default"))
+        self.save_settings_button.setText(tr("admin.backups.save_settings"))
+        self.model.retranslate()
+        self._show_where()
+
+    def _show_where(self) -> None:
+        if self.database is None:
+            self.where.setText(tr("admin.backups.server", where=self.clinic.where))
+            return
+        folder = self.backup_folder()
+        self.where.setText(tr("admin.backups.where", database=str(self.database), folder=str(folder)))
+
+    def backup_folder(self) -> Path | None:
+        return backups.backup_folder(self.clinic, backups.load_settings(self.clinic))
+
+    def refresh(self) -> None:
+        settings = backups.load_settings(self.clinic)
+        self.keep.setValue(settings.keep)
+        self.on_close.setChecked(settings.on_close)
+        self.daily.setChecked(settings.daily)
+        self.folder.setText(settings.folder)
+        folder = backups.backup_folder(self.clinic, settings)
+        self.model.set_rows(list(reversed(backups.automatic_backups(folder))) if folder else [])
+        self._show_where()
+        self._enable()
+
+    def _enable(self) -> None:
+        on_file = self.database is not None
+        for name in ("restore_file", "restore_selected"):
+            self.buttons[name].setEnabled(on_file)
+        self.buttons["restore_selected"].setEnabled(on_file and self.table.currentIndex().isValid())
+        self.settings_box.setEnabled(on_file)
+
+    def _passphrase(self) -> str | None:
+        url = self.clinic.database.url
+        return str(url.password) if url.drivername == DRIVER and url.password else None
+
+    # --- backing up -------------------------------------------------------------------------------------
+
+    def back_up_now(self) -> Path | None:
+        """A copy where the admin chooses (a USB stick, a network folder), checked once written."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        suggested = (self.backup_folder() or documents_folder()) / f"sijpro-backup-{stamp}.sqlite"
+        path = ask_save_path(self, tr("admin.backups.backup_now"), suggested, tr("admin.backups.filter"))
+        if path is None:
+            return None
+        passphrase = self._passphrase()
+
+        def work(progress: object) -> BackupCheck:
+            return backups.check_backup(backup(self.clinic, path), passphrase)
+
+        try:
+            check = run_task(self, tr("admin.backups.title"), tr("admin.backups.working", path=str(path)), work,
+                             cancellable=False)
+        except UserError as error:
+            say(self.result, sentence(str(error)), "error")
+            return None
+        if check is None:
+            return None
+        if check.ok:
+            say(self.result, tr("admin.backups.written", path=str(path), patients=check.patients), "notice")
+        else:
+            say(self.result, tr("admin.backups.written_faulty", path=str(path), faults=self._faults(check)), "error")
+        self.refresh()
+        return path
+
+    @staticmethod
+    def _faults(check: BackupCheck) -> str:
+        return "; ".join(str(fault) for fault in check.faults[:5])
+
+    # --- restoring --------------------------------------------------------------------------------------
+
+    def restore_selected(self) -> bool:
+        index = self.table.currentIndex()
+        return index.isValid() and self.restore(self.model.record(index.row()).path)
+
+    def restore_from_file(self) -> bool:
+        folder = self.backup_folder() or documents_folder()
+        path = ask_open_path(self, tr("admin.backups.restore_file"), folder, tr("admin.backups.filter"))
+        return path is not None and self.restore(path)
+
+    def restore(self, source: Path) -> bool:
+        """Check ``source``; if sound and confirmed, replace the database by it. True when restored."""
+        passphrase = self._passphrase()
+        try:
+            check = run_task(self, tr("admin.backups.restore_title"), tr("admin.backups.checking", path=str(source)),
+                             lambda progress: backups.check_backup(source, passphrase), cancellable=False)
+        except UserError as error:
+            say(self.result, sentence(str(error)), "error")
+            return False
+        if check is None:
+            return False
+        if not check.ok:
+            say(self.result, tr("admin.backups.refused", path=str(source), faults=self._faults(check)), "error")
+            return False
+        question = tr("admin.backups.confirm", path=str(source), patients=check.patients)
+        if QMessageBox.question(self, tr("admin.backups.restore_title"), question) != QMessageBox.StandardButton.Yes:
+            return False
+        self.clinic.database.engine.dispose()  # no connection of ours may outlive the file it points to
+        try:
+            report = run_task(self, tr("admin.backups.restore_title"), tr("admin.backups.restoring"),
+                              lambda progress: backups.restore(str(self.database), source, passphrase=passphrase,
+                                                               backups_folder=self.backup_folder(), progress=progress),
+                              cancellable=False)
+        except UserError as error:
+            say(self.result, sentence(str(error)), "error")
+            return False
+        finally:
+            self.clinic.database.engine.dispose()
+        if report is None:
+            return False
+        kept = str(report.kept_previous) if report.kept_previous else tr("admin.backups.nothing_kept")
+        say(self.result, tr("admin.backups.restored", path=str(source), patients=report.check.patients, kept=kept),
+            "notice")
+        self.refresh()
+        self.database_restored.emit()
+        return True
+
+    # --- policy -----------------------------------------------------------------------------------------
+
+    def save_settings(self) -> BackupSettings | None:
+        wanted = BackupSettings(keep=self.keep.value(), folder=self.folder.text().strip(),
+                                on_close=self.on_close.isChecked(), daily=self.daily.isChecked())
+        try:
+            saved = backups.save_settings(self.clinic, wanted)
+        except UserError as error:
+            say(self.result, sentence(str(error)), "error")
+            return None
+        say(self.result, tr("admin.backups.settings_saved"), "notice")
+        self.refresh()
+        return saved

@@ -1,0 +1,213 @@
+"""Where this workstation's database is: an SQLite file or a PostgreSQL server, tested before it is saved.
+
+The choice is kept for this workstation (``ui.workstation``) and used at the next start; "Save" is only
+possible once "Test" has reached the very database typed, so a typo never leaves the desktop unable to
+start. An empty database is accepted: the first-run set-up prepares it at the next start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sijpro.errors import UserError
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from sijpro.services.first_run import is_new_database
+from sijpro.storage.encryption import file_state
+from sijpro.storage.engine import display_url, resolve_url, sqlite_path
+from ui.errors import sentence
+from ui.i18n import tr
+from ui.staff.admin.messages import message_label, say
+from ui.staff.files import ask_save_path, documents_folder
+from ui.tasks import run_task
+from ui.workstation import save_database_url, saved_database_url
+
+PROBE_ACTOR = "database-check"
+POSTGRES_EXAMPLE = "postgresql://sijpro:password@db-server:5432/sijpro"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a test of a database found."""
+
+    url: str
+    state: Literal["ready", "new", "encrypted"]
+    where: str
+    users: int = 0
+
+
+def probe(url: str) -> Probe:
+    """Reach the database at ``url`` and say what it is; a UserError says why it cannot be used."""
+    resolved = resolve_url(url)
+    where = display_url(resolved)
+    path = sqlite_path(resolved)
+    if path is not None:
+        if not path.is_absolute() or path.is_dir():
+            raise UserError(f"{path}: give the full path of a database file, not a folder")
+        if not path.parent.is_dir():
+            raise UserError(f"{path}: the folder {path.parent} does not exist")
+    if is_new_database(url):
+        return Probe(url, "new", where)
+    if path is not None and file_state(path) == "encrypted":
+        return Probe(url, "encrypted", where)
+    with Clinic.open(url, actor=PROBE_ACTOR) as clinic:
+        return Probe(url, "ready", where, len(clinic.auth.users()))
+
+
+class DatabasePage(QWidget):
+    title_key = "admin.database.title"
+    roles = ("admin",)
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("databasePage")
+        self.clinic = clinic
+        self.user = user
+        self.tested: Probe | None = None
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.intro = QLabel(self)
+        self.intro.setProperty("role", "muted")
+        self.intro.setWordWrap(True)
+        self.current = QLabel(self)
+        self.current.setObjectName("databaseCurrent")
+        self.current.setWordWrap(True)
+        self.sqlite, self.postgres = QRadioButton(self), QRadioButton(self)
+        self.kind = QButtonGroup(self)
+        self.kind.addButton(self.sqlite)
+        self.kind.addButton(self.postgres)
+        self.path = QLineEdit(self)
+        self.path.setObjectName("databasePath")
+        self.browse = QPushButton(self)
+        self.browse.clicked.connect(self.choose_file)
+        self.url = QLineEdit(self)
+        self.url.setObjectName("databaseUrl")
+        self.url.setPlaceholderText(POSTGRES_EXAMPLE)
+        self.test_button, self.save_button = QPushButton(self), QPushButton(self)
+        self.test_button.setObjectName("databaseTest")
+        self.save_button.setObjectName("databaseSave")
+        self.test_button.clicked.connect(self.test)
+        self.save_button.clicked.connect(self.save)
+        self.result = message_label(self, "databaseResult", "notice")
+        for signal in (self.path.textChanged, self.url.textChanged, self.kind.buttonToggled):
+            signal.connect(self._changed)
+        self._lay_out()
+        self.retranslate()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        grid = QGridLayout()
+        grid.addWidget(self.sqlite, 0, 0)
+        grid.addWidget(self.path, 0, 1)
+        grid.addWidget(self.browse, 0, 2)
+        grid.addWidget(self.postgres, 1, 0)
+        grid.addWidget(self.url, 1, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.current)
+        layout.addSpacing(8)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("admin.database.title"))
+        self.intro.setText(tr("admin.database.intro"))
+        self.sqlite.setText(tr("admin.database.sqlite"))
+        self.postgres.setText(tr("admin.database.postgres"))
+        self.browse.setText(tr("admin.database.browse"))
+        self.test_button.setText(tr("admin.database.test"))
+        self.save_button.setText(tr("admin.database.save"))
+        self.path.setPlaceholderText(tr("admin.database.path_placeholder"))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        saved = saved_database_url()
+        shown = display_url(resolve_url(saved)) if saved else tr("admin.database.none_saved")
+        self.current.setText(tr("admin.database.current", where=self.clinic.where, saved=shown))
+
+    def refresh(self) -> None:
+        """Start from the database in use."""
+        path = sqlite_path(self.clinic.database.url)
+        if path is not None:
+            self.sqlite.setChecked(True)
+            self.path.setText(str(path))
+        else:
+            self.postgres.setChecked(True)
+            self.url.setText(self.clinic.database.url.render_as_string(hide_password=True))
+        self._show_current()
+        self._changed()
+
+    def wanted(self) -> str:
+        return self.path.text().strip() if self.sqlite.isChecked() else self.url.text().strip()
+
+    def _changed(self, *_: object) -> None:
+        """Anything typed after a test needs a new test before it can be saved."""
+        self.path.setEnabled(self.sqlite.isChecked())
+        self.browse.setEnabled(self.sqlite.isChecked())
+        self.url.setEnabled(self.postgres.isChecked())
+        self.save_button.setEnabled(self.tested is not None and self.tested.url == self.wanted())
+
+    def choose_file(self) -> None:
+        current = self.path.text().strip()
+        suggested = documents_folder() / "sijpro.sqlite" if not current else documents_folder().joinpath(current)
+        chosen = ask_save_path(self, tr("admin.database.sqlite"), suggested, tr("admin.backups.filter"))
+        if chosen is not None:
+            self.path.setText(str(chosen))
+
+    def test(self) -> Probe | None:
+        wanted = self.wanted()
+        self.tested = None
+        if not wanted:
+            say(self.result, tr("admin.database.nothing"), "error")
+            self._changed()
+            return None
+        try:
+            found = run_task(self, tr("admin.database.test"), tr("admin.database.testing"),
+                             lambda progress: probe(wanted), cancellable=False)
+        except UserError as error:
+            say(self.result, tr("admin.database.unreachable", problem=sentence(str(error))), "error")
+            self._changed()
+            return None
+        if found is None:
+            return None
+        self.tested = found
+        texts = {"ready": tr("admin.database.ready", where=found.where, users=found.users),
+                 "new": tr("admin.database.new", where=found.where),
+                 "encrypted": tr("admin.database.encrypted", where=found.where)}
+        say(self.result, texts[found.state], "notice")
+        self._changed()
+        return found
+
+    def save(self) -> bool:
+        if self.tested is None or self.tested.url != self.wanted():
+            say(self.result, tr("admin.database.test_first"), "error")
+            return False
+        try:
+            save_database_url(self.tested.url)
+        except UserError as error:
+            say(self.result, sentence(str(error)), "error")
+            return False
+        say(self.result, tr("admin.database.saved", where=self.tested.where), "notice")
+        self._show_current()
+        return True

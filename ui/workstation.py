@@ -1,0 +1,60 @@
+"""This workstation's own choice of database, kept in the user's configuration folder.
+
+What every workstation of a clinic shares (its name, the backup policy) lives in the database; which
+database to open cannot. The desktop opens, in this order: ``--db``, ``$SIJPRO_DATABASE_URL``, the
+database saved here, the default file in the user data folder. The file may hold a PostgreSQL password,
+so it is readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from sijpro.errors import UserError
+
+CONFIG_VARIABLE = "SIJPRO_CONFIG_DIR"
+"""Moves the configuration folder (tests, a portable installation)."""
+FILE_NAME = "workstation.ini"
+SECTION = "database"
+
+
+def settings_path() -> Path:
+    folder = os.environ.get(CONFIG_VARIABLE) or platformdirs.user_config_dir("sijpro", appauthor=False)
+    return Path(folder) / FILE_NAME
+
+
+def saved_database_url() -> str | None:
+    """The database this workstation was told to open, or None."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(settings_path(), encoding="utf-8")
+    except (OSError, configparser.Error):
+        return None
+    return parser.get(SECTION, "url", fallback=None) or None
+
+
+def save_database_url(url: str) -> Path:
+    """Remember ``url`` for the next start; the file is replaced whole, never left half-written."""
+    path = settings_path()
+    parser = configparser.ConfigParser(interpolation=None)
+    parser[SECTION] = {"url": url}
+    partial: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, name = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=path.parent)
+        partial = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            parser.write(stream)
+        partial.chmod(0o600)
+        partial.replace(path)
+    except OSError as error:
+        raise UserError(f"cannot save the workstation settings in {path}: {error.strerror or error}") from None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+    return path
