@@ -13,8 +13,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import platformdirs
-
 from sijpro.errors import UserError
 
 CONFIG_VARIABLE = "SIJPRO_CONFIG_DIR"
@@ -23,9 +21,24 @@ FILE_NAME = "workstation.ini"
 SECTION = "database"
 
 
+DATABASE_VARIABLE = "SIJPRO_DATABASE_URL"
+
+
 def settings_path() -> Path:
-    folder = os.environ.get(CONFIG_VARIABLE) or platformdirs.user_config_dir("sijpro", appauthor=False)
+    folder = os.environ.get(CONFIG_VARIABLE)
+    if not folder:
+        import platformdirs  # only when no folder was given: it is the app's first second
+
+        folder = platformdirs.user_config_dir("sijpro", appauthor=False)
     return Path(folder) / FILE_NAME
+
+
+def database_for_start(given: str | None) -> str | None:
+    """The database the desktop opens: ``--db``, else ``$SIJPRO_DATABASE_URL`` (None lets the core read
+    it), else the one saved for this workstation, else None (the default file)."""
+    if given or os.environ.get(DATABASE_VARIABLE):
+        return given
+    return saved_database_url()
 
 
 def saved_database_url() -> str | None:

@@ -38,7 +38,6 @@ def with_missed_visit(clinic: Clinic) -> int:
 
 
 def filtered(page: QWidget) -> None:
-    page.refresh()
     combo = page.filters["fbss"]
     combo.setCurrentIndex(combo.findData("1"))
     page.score.setCurrentIndex(page.score.findData("odi.odi"))
@@ -67,7 +66,6 @@ def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], None]]:
     patient = with_missed_visit(clinic)
     return {
         "dashboard": lambda page: page.show_patient(patient),
-        "cohort": lambda page: page.refresh(),
         "cohort-fbss": filtered,
         "users": lambda page: page.select("nina"),
         "protocol-refused": refused_protocol,
@@ -103,6 +101,7 @@ def shoot(out: Path, clinic: Clinic, language: str) -> list[Path]:
         page.resize(*SIZE)
         page.show()
         QApplication.processEvents()
+        page.refresh()  # what the window does each time it shows a page
         prepare.get(name, lambda _page: None)(page)
         page.retranslate()
         QApplication.processEvents()

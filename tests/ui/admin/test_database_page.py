@@ -26,6 +26,7 @@ def page(qtbot, open_clinic, tmp_path: Path, monkeypatch):
     shown.resize(1400, 900)
     shown.show()
     qtbot.waitExposed(shown)
+    shown.refresh()  # what the window does each time it shows a page
     return shown
 
 
@@ -89,3 +90,15 @@ def test_french(page) -> None:
     assert page.test_button.text() == "Tester la connexion"
     page.test()
     assert page.result.text().startswith("Connecté à ")
+
+
+def test_the_start_follows_the_saved_database(page, tmp_path: Path, monkeypatch) -> None:
+    from ui.workstation import database_for_start, save_database_url
+
+    monkeypatch.delenv("SIJPRO_DATABASE_URL", raising=False)
+    assert database_for_start(None) is None  # nothing saved: the default file
+    save_database_url(str(tmp_path / "saved.sqlite"))
+    assert database_for_start(None) == str(tmp_path / "saved.sqlite")
+    assert database_for_start("/given/by/--db.sqlite") == "/given/by/--db.sqlite"
+    monkeypatch.setenv("SIJPRO_DATABASE_URL", "postgresql://server/db")
+    assert database_for_start(None) is None  # the environment variable wins, read where the URL is resolved

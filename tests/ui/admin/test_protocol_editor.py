@@ -24,6 +24,7 @@ def page(qtbot, open_clinic):
     shown.resize(1500, 900)
     shown.show()
     qtbot.waitExposed(shown)
+    shown.refresh()  # what the window does each time it shows a page
     return shown
 
 

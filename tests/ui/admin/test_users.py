@@ -22,6 +22,7 @@ def page(qtbot, open_clinic):
     shown.resize(1400, 900)
     shown.show()
     qtbot.waitExposed(shown)
+    shown.refresh()  # what the window does each time it shows a page
     return shown
 
 

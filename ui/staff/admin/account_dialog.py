@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
-from sijpro.services.first_run import password_problem
+from sijpro.services.passwords import password_problem
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.form import CheckedForm

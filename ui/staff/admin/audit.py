@@ -115,7 +115,6 @@ class AuditPage(QWidget):
             self.table.setColumnWidth(column, width)
         self._lay_out()
         self.retranslate()
-        self.refresh()
 
     def _lay_out(self) -> None:
         filters = QGridLayout()

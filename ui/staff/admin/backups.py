@@ -95,7 +95,6 @@ class BackupsPage(QWidget):
         self._make_settings()
         self._lay_out()
         self.retranslate()
-        self.refresh()
 
     def _make_settings(self) -> None:
         self.settings_box = QGroupBox(self)

@@ -106,7 +106,6 @@ class DatabasePage(QWidget):
             signal.connect(self._changed)
         self._lay_out()
         self.retranslate()
-        self.refresh()
 
     def _lay_out(self) -> None:
         grid = QGridLayout()

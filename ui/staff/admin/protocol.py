@@ -98,7 +98,6 @@ class ProtocolPage(QWidget):
         self.buttons["save"].clicked.connect(self.save)
         self._lay_out()
         self.retranslate()
-        self.refresh()
 
     def _lay_out(self) -> None:
         row = QHBoxLayout()

@@ -66,7 +66,6 @@ class UsersPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         self.retranslate()
-        self.refresh()
 
     def retranslate(self) -> None:
         self.heading.setText(tr("admin.users.title"))
