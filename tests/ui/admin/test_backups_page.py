@@ -71,10 +71,11 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(page, tmp_path: Path, d
     assert page.clinic.patients.by_mrn("KEEP-1") is not None
 
 
-def test_restoring_the_selected_automatic_backup(page, dialogs) -> None:
+def test_restoring_the_selected_automatic_backup(page, dialogs, qtmodeltester) -> None:
     path = backups.auto_backup(page.clinic, reason="daily")
     page.clinic.patients.register(PatientDraft("LATE-2", "Tardif", "Paul"))
     page.refresh()
+    qtmodeltester.check(page.model)
     assert page.model.data(page.model.index(0, 3)) == path.name
     assert not page.buttons["restore_selected"].isEnabled()
     page.table.selectRow(0)
