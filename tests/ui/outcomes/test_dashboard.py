@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QApplication
 
 from sijpro.records import PatientOutcomes
 from tests.ui.demo_clinic import TODAY
@@ -188,3 +190,22 @@ def test_refresh_shows_what_was_recorded_since(surgeon_page) -> None:
     page.refresh()
     assert page.outcomes == before and page.outcomes is not before
     assert page.clinic.today == TODAY
+
+
+def test_the_system_print_dialog_opens_and_cancel_prints_nothing(surgeon_page, qtbot, monkeypatch) -> None:
+    page = surgeon_page
+    outcomes = with_a_missed_visit(page)
+    page.show_patient(outcomes.patient.id)
+    made, seen = [], []
+    monkeypatch.setattr(page, "_render", lambda: made.append(True))
+
+    def cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QPrintDialog) and widget.isVisible():
+                seen.append(widget.windowTitle())
+                widget.reject()
+
+    QTimer.singleShot(200, cancel)
+    page.print_button.click()
+    assert seen == [f"{outcomes.patient.display_name} ({outcomes.patient.mrn})"]
+    assert made == [] and page.status.text() == ""
