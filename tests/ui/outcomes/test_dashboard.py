@@ -209,3 +209,14 @@ def test_the_system_print_dialog_opens_and_cancel_prints_nothing(surgeon_page, q
     page.print_button.click()
     assert seen == [f"{outcomes.patient.display_name} ({outcomes.patient.mrn})"]
     assert made == [] and page.status.text() == ""
+
+
+def test_a_patient_without_surgery_has_an_empty_course(surgeon_page) -> None:
+    from sijpro.records import PatientDraft
+
+    page = surgeon_page
+    patient = page.clinic.patients.register(PatientDraft("NEW-9", "Neuve", "Anne"))
+    page.show_patient(patient.id)
+    assert "no index surgery recorded" in page.details.text() and "age unknown" in page.details.text()
+    assert all(cell(page.timeline_model, row, 1) == "" for row in range(page.timeline_model.rowCount()))
+    assert all("no answer yet" in [t.get_text() for t in axes.texts] for axes in page.charts.axes)
