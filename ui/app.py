@@ -21,6 +21,7 @@ from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from ui.errors import install_excepthook
 from ui.i18n import set_language, system_language, tr
+from ui.workstation import database_for_start
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
     from sijpro.services.clinic import Clinic
@@ -33,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--windowed", action="store_true", help="use a normal window instead of full screen")
     parser.add_argument("--db", metavar="URL",
                         help="database: an SQLAlchemy URL or an SQLite file (default: $SIJPRO_DATABASE_URL, "
-                        "else sijpro.sqlite in the user data directory)")
+                        "else the one an administrator saved for this workstation, else sijpro.sqlite in the user "
+                        "data directory)")
     parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -106,9 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         set_language(system_language())
         install_excepthook()
-    staff = None if args.kiosk else staff_start(args.db, exit_after_start=args.exit_after_start)
+    database = database_for_start(args.db)
+    staff = None if args.kiosk else staff_start(database, exit_after_start=args.exit_after_start)
     try:
-        window = kiosk_window(args.db, kiosk_mode=True) if staff is None else staff.first_window()
+        window = kiosk_window(database, kiosk_mode=True) if staff is None else staff.first_window()
     except UserError as error:
         print(f"sijpro: {error}", file=sys.stderr)
         if not args.exit_after_start:

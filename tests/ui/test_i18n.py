@@ -17,7 +17,7 @@ TRANSLATING_CALLS = {"tr": 0, "tr_in": 1}
 """Function name -> position of the key argument."""
 
 
-KEY_SHAPE = re.compile(r"^staff\.[a-z0-9_]+(\.[a-z0-9_]+)+$")
+KEY_SHAPE = re.compile(r"^(staff|dashboard|cohort|admin)\.[a-z0-9_]+(\.[a-z0-9_]+)+$")
 """Staff screens keep keys in tables (column titles, choices): any such string in ui/ counts as used."""
 
 

@@ -174,6 +174,7 @@ class StaffWindow(QMainWindow):
             self._drop_workspace()
             self.workspace = Workspace(self.clinic, user, self.stack)
             self.workspace.hand_over_requested.connect(self.hand_over)
+            self.workspace.database_replaced.connect(self.sign_out)
             self.stack.addWidget(self.workspace)
             self._workspace_user = user
         else:

@@ -24,6 +24,8 @@ KEY_ROLE = Qt.ItemDataRole.UserRole
 
 class Workspace(QWidget):
     hand_over_requested = Signal(int)
+    database_replaced = Signal()
+    """A backup was restored: what every page shows, and the signed-in account itself, may have changed."""
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +121,8 @@ class Workspace(QWidget):
 
     def _connect(self, page: QWidget) -> None:
         for name, slot in (("open_patient", self.route_patient), ("hand_over_requested", self.hand_over_requested),
-                           ("paper_entry_requested", self.paper_entry_for)):
+                           ("paper_entry_requested", self.paper_entry_for),
+                           ("database_restored", self.database_replaced)):
             signal = getattr(page, name, None)
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(slot)
