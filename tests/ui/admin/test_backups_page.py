@@ -103,4 +103,7 @@ def test_french(page) -> None:
     assert page.heading.text() == "Sauvegardes"
     assert page.buttons["backup"].text() == "Sauvegarder maintenant…"
     assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Prise le"
+    backups.auto_backup(page.clinic, reason="daily")
+    page.refresh()
+    assert page.model.data(page.model.index(0, 2)).endswith(" Mo") and "," in page.model.data(page.model.index(0, 2))
     assert page.where.text().startswith("Base de données\u00a0:")

@@ -86,6 +86,9 @@ class AuditPage(QWidget):
         self.actor, self.entity = QComboBox(self), QComboBox(self)
         self.actor.setObjectName("auditActor")
         self.entity.setObjectName("auditEntity")
+        for combo in (self.actor, self.entity):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumWidth(180)
         self.entity_id = QLineEdit(self)
         self.entity_id.setObjectName("auditEntityId")
         self.entity_id.setValidator(QIntValidator(1, 2_000_000_000, self))

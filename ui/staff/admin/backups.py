@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
+from sijpro.reports.texts import Words
 from sijpro.services import backups
 from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings
 from sijpro.services.clinic import Clinic
@@ -34,7 +35,7 @@ from sijpro.services.maintenance import backup
 from sijpro.storage.encryption import DRIVER
 from sijpro.storage.engine import sqlite_path
 from ui.errors import sentence
-from ui.i18n import tr
+from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_open_path, ask_save_path, documents_folder
 from ui.staff.table_model import Column, RecordTableModel
@@ -49,7 +50,7 @@ def kind_text(item: AutomaticBackup) -> str:
 
 def size_text(item: AutomaticBackup) -> str:
     try:
-        return tr("admin.backups.megabytes", size=f"{item.path.stat().st_size / 1_000_000:.1f}")
+        return tr("admin.backups.megabytes", size=Words(language()).number(item.path.stat().st_size / 1_000_000))
     except OSError:
         return ""
 
