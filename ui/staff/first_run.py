@@ -102,20 +102,21 @@ class AccountPage(QWizardPage):
         self.username = self.form.add("username", "staff.wizard.username", QLineEdit())
         self.full_name = self.form.add("full_name", "staff.wizard.full_name", QLineEdit())
         self.password = self.form.add("password", "staff.wizard.password", QLineEdit())
-        self.repeated = self.form.add("repeated", "staff.wizard.repeated", QLineEdit())
-        for secret in (self.password, self.repeated):
-            secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.strength = QLabel(self)
         self.strength.setObjectName("passwordStrength")
         self.strength.setProperty("role", "muted")
         self.strength.setWordWrap(True)
+        self.form.layout_.addRow("", self.strength)  # under the password: the rule, live
+        self.repeated = self.form.add("repeated", "staff.wizard.repeated", QLineEdit())
+        for secret in (self.password, self.repeated):
+            secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.clinic_name = self.form.add("clinic_name", "staff.wizard.clinic_name", QLineEdit())
+        self.password.textEdited.connect(lambda _text: self.form.set_problem("password", ""))
         self.password.textChanged.connect(self._show_strength)
         self.username.textChanged.connect(self._show_strength)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.form)
-        layout.addWidget(self.strength)
         layout.addStretch(1)
         follow_language(self, self.retranslate)
 
@@ -134,6 +135,7 @@ class AccountPage(QWizardPage):
             return
         problem = password_problem(password, self.username.text())
         self.strength.setText(tr("staff.wizard.password_ok") if problem is None else translated(problem))
+        self.strength.setVisible(not self.form.problem("password"))  # never the same words twice
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         from sijpro.services.first_run import NewAdmin, set_up_clinic
@@ -144,6 +146,7 @@ class AccountPage(QWizardPage):
             user = set_up_clinic(self.wizard_.url, admin, self.clinic_name.text(), clock=self.wizard_.clock)
         except UserError as error:
             self.form.show_error(error)
+            self._show_strength()
             return False
         self.wizard_.outcome = FirstRunOutcome(self.wizard_.url, user.username, "staff.login.ready",
                                                {"username": user.username})

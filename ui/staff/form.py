@@ -96,6 +96,18 @@ def read_values(readers: dict[str, Callable[[], object]]) -> dict[str, object]:
     return values
 
 
+def grow_to_fit(window: QWidget) -> None:
+    """Make a window tall enough for what it now shows (a problem that wraps onto two lines included)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(window.width()) if layout.hasHeightForWidth() else \
+        layout.totalSizeHint().height()
+    if needed > window.height():
+        window.resize(window.width(), needed)
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setProperty("role", "error")
@@ -158,10 +170,11 @@ class CheckedForm(QWidget):
         return label.text() if not label.isHidden() else ""
 
     def set_problem(self, name: str, message: str) -> None:
+        """Show ``message`` under the field ('' clears it)."""
         widget, _title, label, _key = self.fields[name]
         label.setText(message)
-        label.show()
-        widget.setProperty("invalid", True)
+        label.setVisible(bool(message))
+        widget.setProperty("invalid", bool(message))
         widget.style().unpolish(widget)
         widget.style().polish(widget)
 
@@ -170,6 +183,11 @@ class CheckedForm(QWidget):
         for name, message in problems.fields.items():
             self.set_problem(name, message)
         self.fields[next(iter(problems.fields))][0].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.grow_window()
+
+    def grow_window(self) -> None:
+        if self.window() is not self:
+            grow_to_fit(self.window())
 
     def show_general(self, messages: list[str]) -> None:
         self.general.setText("\n".join(messages))
@@ -189,3 +207,4 @@ class CheckedForm(QWidget):
         self.show_general(general)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.grow_window()

@@ -24,6 +24,20 @@ SaveAnswer = Callable[[str, int | None], None]
 """(item code, value or None for unanswered): raises UserError when the service refuses it."""
 
 
+CODE_WIDTH = 72
+ALLOWED_WIDTH = 150
+SHORT_HEADING = 60
+"""A heading this short names the item (ODI's sections); a longer one is a shared stem (SF-12's)."""
+
+
+def question_text(item: Item) -> str:
+    """The words that identify the item on the paper form, kept to a line or two."""
+    heading = local(item.heading, "")
+    if heading and len(heading) <= SHORT_HEADING:
+        return heading
+    return local(item.text, item.code)
+
+
 def allowed_text(item: Item) -> str:
     values = item.accepted_values()
     contiguous = list(values) == list(range(values[0], values[-1] + 1))
@@ -108,7 +122,7 @@ class PaperForm(QGroupBox):
         self.fields: dict[str, AnswerEdit] = {}
         self.problems: dict[str, QLabel] = {}
         grid = QGridLayout(self)
-        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(3, 1)
         grid.setHorizontalSpacing(12)
         for row, item in enumerate(instrument.items):
             self._add_row(grid, row * 2, item)
@@ -116,11 +130,13 @@ class PaperForm(QGroupBox):
     def _add_row(self, grid: QGridLayout, row: int, item: Item) -> None:
         code = QLabel(item.code, self)
         code.setProperty("role", "code")
-        question = local(item.heading, "") or local(item.text, item.code)
-        text = QLabel(question, self)
+        code.setFixedWidth(CODE_WIDTH)
+        text = QLabel(question_text(item), self)
+        text.setWordWrap(True)
         text.setToolTip(f"{local(item.text, '')}\n\n{options_text(item)}".strip())
         allowed = QLabel(allowed_text(item) + (f" ({tr('staff.paper.optional')})" if item.optional else ""), self)
         allowed.setProperty("role", "muted")
+        allowed.setMinimumWidth(ALLOWED_WIDTH)
         field = AnswerEdit(item, self)
         field.setToolTip(options_text(item))
         saved = self.saved.get(item.code)
@@ -133,8 +149,8 @@ class PaperForm(QGroupBox):
         field.textEdited.connect(lambda _text, code=item.code: self.show_problem(code, ""))
         grid.addWidget(code, row, 0)
         grid.addWidget(field, row, 1)
-        grid.addWidget(text, row, 2)
-        grid.addWidget(allowed, row, 3)
+        grid.addWidget(allowed, row, 2)  # beside the field: what may be typed is where the eyes are
+        grid.addWidget(text, row, 3)
         grid.addWidget(problem, row + 1, 1, 1, 3)
         self.fields[item.code] = field
         self.problems[item.code] = problem

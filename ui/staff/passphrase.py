@@ -14,7 +14,7 @@ from sijpro.errors import UserError
 from sijpro.storage.encryption import PassphraseError
 from ui.errors import sentence
 from ui.i18n import tr
-from ui.staff.form import error_label
+from ui.staff.form import error_label, grow_to_fit
 from ui.staff.live_text import follow_language
 from ui.staff.style import staff_stylesheet
 
@@ -56,6 +56,11 @@ class PassphraseDialog(QDialog):
         self.setWindowTitle(tr("staff.passphrase.title"))
         self.text.setText(tr("staff.passphrase.text", where=self.where))
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+        grow_to_fit(self)
+
     def accept(self) -> None:
         from sijpro.services.clinic import Clinic
 
@@ -64,12 +69,10 @@ class PassphraseDialog(QDialog):
         try:
             self.clinic = Clinic.open(self.url, actor=self.actor, clock=self.clock, passphrase=secret)
         except PassphraseError:
-            self.message.setText(tr("staff.passphrase.wrong") if secret else tr("staff.passphrase.missing"))
-            self.message.show()
+            self._say(tr("staff.passphrase.wrong") if secret else tr("staff.passphrase.missing"))
             self.passphrase.setFocus()
             return
         except UserError as error:
-            self.message.setText(sentence(str(error)))
-            self.message.show()
+            self._say(sentence(str(error)))
             return
         super().accept()

@@ -77,6 +77,7 @@ class PatientDialog(QDialog):
         layout.addWidget(self.buttons)
         for edit in (self.family_name, self.given_name, self.birth_date):
             edit.textEdited.connect(self._withdraw_confirmation)
+        self.setMinimumWidth(600)
         follow_language(self, self._retranslate)
         self.mrn.setFocus()
 

@@ -69,8 +69,8 @@ def procedure_text(procedure: ProcedureRecord) -> str:
     if procedure.second_side_date:
         parts.append(tr("staff.procedure.second_side_on", date=procedure.second_side_date.isoformat()))
     parts += [text for text in (procedure.device, procedure.surgeon) if text]
-    prefix = tr("staff.procedure.index") if procedure.is_index else tr("staff.procedure.other")
-    return f"{prefix}: " + " · ".join(parts)
+    kind = tr("staff.procedure.index") if procedure.is_index else tr("staff.procedure.other")
+    return tr("staff.procedure.line", kind=kind, details=" · ".join(parts))
 
 
 class PatientRecordView(QWidget):
@@ -133,10 +133,8 @@ class PatientRecordView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.name)
         layout.addLayout(actions)
-        top = QHBoxLayout()
-        top.addWidget(self.details_box, 1)
-        top.addWidget(self.procedures_box, 1)
-        layout.addLayout(top)
+        layout.addWidget(self.details_box)
+        layout.addWidget(self.procedures_box)
         layout.addWidget(self.timeline_box, 1)
         follow_language(self, self.retranslate)
         self.show_patient(None)
@@ -155,7 +153,8 @@ class PatientRecordView(QWidget):
             self.patient = self.clinic.patients.get(patient_id)
             self.procedures = self.clinic.procedures.for_patient(patient_id)
             visits = self.clinic.schedule.timeline(patient_id)
-        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {},
+                                  self.clinic.today)
         for box in (self.details_box, self.procedures_box, self.timeline_box):
             box.setVisible(self.patient is not None)
         self.retranslate()

@@ -85,7 +85,7 @@ class PatientsPage(QWidget):
         splitter.addWidget(self.record)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
-        splitter.setSizes([380, 900])
+        splitter.setSizes([400, 870])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.retranslate()
@@ -110,6 +110,7 @@ class PatientsPage(QWidget):
     def run_search(self) -> None:
         self._timer.stop()
         self.results_model.set_rows(self.clinic.patients.search(self.search.text(), limit=RESULTS))
+        self.results.resizeColumnsToContents()
         self._show_hint()
         if self.record.patient is not None:
             self._select(self.record.patient.id)

@@ -67,6 +67,7 @@ class ProcedureDialog(QDialog):
         self.heading = QLabel(self)
         self.heading.setProperty("role", "heading")
         self.patient_line = QLabel(self)
+        self.patient_line.setWordWrap(True)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._entry_page())
         self.stack.addWidget(self._schedule_page())
@@ -165,7 +166,8 @@ class ProcedureDialog(QDialog):
     def show_schedule(self) -> None:
         """The visits planned around the index surgery, as the nurse will follow them."""
         visits = self.clinic.schedule.timeline(self.patient.id)
-        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()))
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()),
+                                  self.clinic.today)
         self.stack.setCurrentIndex(1)
         self.resize(max(self.width(), 860), max(self.height(), 460))
 

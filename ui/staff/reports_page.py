@@ -36,6 +36,7 @@ REPORT_LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
 EXPORT_KINDS = (("csv", "staff.reports.kind_csv"), ("redcap", "staff.reports.kind_redcap"),
                 ("fhir", "staff.reports.kind_fhir"))
 MAX_LISTED_PROBLEMS = 30
+CHOICE_WIDTH = 380
 
 
 class ReportsPage(QWidget):
@@ -50,15 +51,15 @@ class ReportsPage(QWidget):
         self.heading.setProperty("role", "heading")
         self.pdf_box, self.pdf_text, self.pdf_button = self._section("reportsPdf", self.write_reports)
         self.pdf_language = ChoiceBox(REPORT_LANGUAGES, blank_key="staff.reports.own_language")
+        self.pdf_language.setMaximumWidth(CHOICE_WIDTH)
         self.pdf_box.layout().insertWidget(1, self.pdf_language)
         self.export_box, self.export_text, self.export_button = self._section("reportsExport", self.export)
         self.export_kind = ChoiceBox(EXPORT_KINDS, value="csv")
+        self.export_kind.setMaximumWidth(CHOICE_WIDTH)
         self.deidentify = QCheckBox(self)
         self.deidentify.setChecked(True)
-        row = QHBoxLayout()
-        row.addWidget(self.export_kind)
-        row.addWidget(self.deidentify)
-        self.export_box.layout().insertLayout(1, row)
+        self.export_box.layout().insertWidget(1, self.export_kind)
+        self.export_box.layout().insertWidget(2, self.deidentify)
         self.import_box, self.import_text, self.import_button = self._section("reportsImport", self.import_files)
         self.import_box.setVisible(can(user, Capability.IMPORT))
         self.export_box.setVisible(can(user, Capability.EXPORT))

@@ -32,6 +32,7 @@ class RescheduleDialog(QDialog):
         self.heading = QLabel(self)
         self.heading.setProperty("role", "heading")
         self.current = QLabel(self)
+        self.current.setWordWrap(True)
         self.form = CheckedForm(self)
         self.surgery_date = self.form.add("surgery_date", "staff.reschedule.new_date", DateEdit())
         self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
@@ -48,6 +49,7 @@ class RescheduleDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(640)
         follow_language(self, self._retranslate)
         self.surgery_date.setFocus()
 
@@ -83,7 +85,8 @@ class RescheduleDialog(QDialog):
 
     def _show_moved_schedule(self) -> None:
         self.timeline.show_visits(self.clinic.schedule.timeline(self.patient.id),
-                                  timepoint_labels(self.clinic.protocols.versions()))
+                                  timepoint_labels(self.clinic.protocols.versions()),
+                                  self.clinic.today)
         self.timeline.show()
         self.form.setEnabled(False)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)

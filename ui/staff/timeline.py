@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from sijpro.instruments import LocalText, get_instrument
 from sijpro.protocol import Protocol
 from sijpro.records import VisitRecord
+from sijpro.services.scheduling import ACTIVE, is_past_collecting
 from ui.i18n import tr
 from ui.staff.live_text import follow_language, local
 from ui.staff.table_model import Column, RecordTableModel
@@ -16,7 +19,25 @@ from ui.staff.table_view import record_table
 
 STATUS_KEYS = {"scheduled": "staff.status.scheduled", "open": "staff.status.open",
                "completed": "staff.status.completed", "missed": "staff.status.missed",
-               "cancelled": "staff.status.cancelled"}
+               "cancelled": "staff.status.cancelled", "due": "staff.status.due", "overdue": "staff.status.overdue"}
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    visit: VisitRecord
+    state: str
+    """The stored status, or what it means today for a visit not done: due, overdue, missed."""
+
+
+def state_on(visit: VisitRecord, today: dt.date) -> str:
+    """What a nurse needs to know of a visit today, as the worklist classes it."""
+    if visit.status not in ACTIVE:
+        return visit.status
+    if is_past_collecting(visit.window_end, today):
+        return "missed"
+    if today > visit.window_end:
+        return "overdue"
+    return "due" if visit.window_start <= today else visit.status
 
 
 def timepoint_labels(protocols: Sequence[Protocol]) -> dict[str, LocalText]:
@@ -36,29 +57,41 @@ def instrument_codes(codes: Sequence[str]) -> str:
     names = []
     for code in codes:
         title = local(get_instrument(code).short_title, code)
-        names.append(title[title.index("(") + 1:title.rindex(")")] if "(" in title and title.endswith(")") else title)
+        if "(" in title and title.endswith(")"):
+            inside = title[title.index("(") + 1:-1]
+            title = inside if any(c.isalpha() for c in inside) else title[:title.index("(")].strip()
+        names.append(title)
     return ", ".join(names)
 
 
-def status_text(visit: VisitRecord) -> str:
-    text = tr(STATUS_KEYS.get(visit.status, "staff.status.scheduled"))
-    return f"{text} ({tr('staff.status.late')})" if visit.late else text
+def window_text(start: dt.date, end: dt.date) -> str:
+    """'2024-02-27 – 05-07': the end's year only when it differs, so the column stays narrow."""
+    return f"{start.isoformat()} – {end.isoformat() if end.year != start.year else end.strftime('%m-%d')}"
 
 
-def timeline_columns(labels: dict[str, LocalText]) -> list[Column[VisitRecord]]:
+def status_text(row: TimelineRow) -> str:
+    text = tr(STATUS_KEYS.get(row.state, "staff.status.scheduled"))
+    return f"{text} ({tr('staff.status.late')})" if row.visit.late else text
+
+
+def status_tone(row: TimelineRow) -> str | None:
+    if row.state in {"missed", "overdue"} or row.visit.late:
+        return "alert"
+    return {"completed": "good", "cancelled": "muted"}.get(row.state)
+
+
+def timeline_columns(labels: dict[str, LocalText]) -> list[Column[TimelineRow]]:
     return [
-        Column("staff.timeline.timepoint", lambda v: local(labels.get(v.timepoint), v.timepoint),
-               sort_key=lambda v: v.due_date),
-        Column("staff.timeline.due", lambda v: v.due_date.isoformat(), sort_key=lambda v: v.due_date),
-        Column("staff.timeline.window", lambda v: f"{v.window_start.isoformat()} – {v.window_end.isoformat()}",
-               sort_key=lambda v: v.window_start),
-        Column("staff.timeline.status", status_text,
-               tone=lambda v: "alert" if v.status == "missed" or v.late else
-               "good" if v.status == "completed" else "muted" if v.status == "cancelled" else None),
-        Column("staff.timeline.completed", lambda v: v.completed_on.isoformat() if v.completed_on else "",
-               sort_key=lambda v: v.completed_on),
-        Column("staff.timeline.instruments", lambda v: instrument_codes(v.instruments),
-               tip=lambda v: instrument_names(v.instruments)),
+        Column("staff.timeline.timepoint", lambda r: local(labels.get(r.visit.timepoint), r.visit.timepoint),
+               sort_key=lambda r: r.visit.due_date),
+        Column("staff.timeline.due", lambda r: r.visit.due_date.isoformat(), sort_key=lambda r: r.visit.due_date),
+        Column("staff.timeline.window", lambda r: window_text(r.visit.window_start, r.visit.window_end),
+               sort_key=lambda r: r.visit.window_start),
+        Column("staff.timeline.status", status_text, tone=status_tone),
+        Column("staff.timeline.completed", lambda r: r.visit.completed_on.isoformat() if r.visit.completed_on else "",
+               sort_key=lambda r: r.visit.completed_on),
+        Column("staff.timeline.instruments", lambda r: instrument_codes(r.visit.instruments),
+               tip=lambda r: instrument_names(r.visit.instruments)),
     ]
 
 
@@ -76,7 +109,7 @@ class TimelineView(QWidget):
         layout.addWidget(self.table)
         follow_language(self, self.model.retranslate)
 
-    def show_visits(self, visits: Sequence[VisitRecord], labels: dict[str, LocalText]) -> None:
+    def show_visits(self, visits: Sequence[VisitRecord], labels: dict[str, LocalText], today: dt.date) -> None:
         self.labels.clear()
         self.labels.update(labels)
-        self.model.set_rows(visits)
+        self.model.set_rows([TimelineRow(visit, state_on(visit, today)) for visit in visits])

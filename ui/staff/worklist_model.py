@@ -16,7 +16,7 @@ from sijpro.storage.convert import fold, search_key
 from ui.i18n import tr
 from ui.staff.live_text import local
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.timeline import instrument_codes, instrument_names
+from ui.staff.timeline import instrument_codes, instrument_names, window_text
 
 SECTIONS = ("overdue", "due", "upcoming", "missed")
 """In order of urgency, which is also the order of the rows before the nurse sorts them."""
@@ -75,12 +75,10 @@ def worklist_columns(labels: dict[str, LocalText]) -> list[Column[WorkItem]]:
                sort_key=lambda i: i.entry.visit.due_date),
         Column("staff.worklist.col.due", lambda i: i.entry.visit.due_date.isoformat(),
                sort_key=lambda i: i.entry.visit.due_date),
-        Column("staff.worklist.col.window",
-               lambda i: f"{i.entry.visit.window_start.isoformat()} – {i.entry.visit.window_end.isoformat()}",
+        Column("staff.worklist.col.window", lambda i: window_text(i.entry.visit.window_start, i.entry.visit.window_end),
                sort_key=lambda i: i.entry.visit.window_end),
         Column("staff.worklist.col.to_do", lambda i: instrument_codes(i.entry.pending) or "—",
                tip=lambda i: instrument_names(i.entry.pending)),
-        Column("staff.worklist.col.language", lambda i: i.entry.patient.language.upper()),
     ]
 
 

@@ -38,7 +38,8 @@ def english_only_patterns() -> list[re.Pattern[str]]:
             parts.append(re.escape(literal))
             if field is not None:
                 parts.append(".+?")
-        if any(literal.strip() for literal, *_ in string.Formatter().parse(texts["en"])):
+        literal = "".join(text for text, *_ in string.Formatter().parse(texts["en"]))
+        if sum(c.isalpha() for c in literal) >= 3:  # "{kind}: {details}" alone would match any text
             patterns.append(re.compile("^" + "".join(parts) + "$", re.DOTALL))
     return patterns
 
