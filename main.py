@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
 VALUED_OPTIONS = frozenset({
@@ -37,13 +36,15 @@ def main() -> int:
         from sijpro.cli import main as cli_main
 
         return cli_main(argv)
-    if importlib.util.find_spec("ui.app") is None:
+    try:
+        from ui.app import main as gui_main
+    except ModuleNotFoundError as missing:  # a core-only installation: no desktop to start
+        if missing.name not in {"ui", "ui.app"}:
+            raise
         from sijpro.cli import build_parser
 
         build_parser().print_help()
         return 0
-    from ui.app import main as gui_main
-
     return gui_main(argv)
 
 

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
@@ -49,6 +49,8 @@ def _report_unexpected(kind: type[BaseException], error: BaseException, trace: T
 
 def ask_passphrase() -> str:
     """The passphrase of an encrypted database: ``$SIJPRO_PASSPHRASE``, else asked in a dialog."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
     from sijpro.storage.encryption import PASSPHRASE_VARIABLE
 
     from_environment = os.environ.get(PASSPHRASE_VARIABLE)
@@ -95,7 +97,12 @@ def staff_start(url: str | None, *, exit_after_start: bool) -> StaffStart:
         print(f"sijpro: {error}", file=sys.stderr)
         QApplication.exit(1)
 
-    return StaffStart(url, on_failure=refuse_quietly if exit_after_start else None)
+    def say_ready() -> None:
+        print("database open", flush=True)
+
+    if not exit_after_start:
+        return StaffStart(url)
+    return StaffStart(url, on_failure=refuse_quietly, on_ready=say_ready)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"sijpro: {error}", file=sys.stderr)
         if not args.exit_after_start:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, tr("common.app_name"), str(error))
         return 1
     if args.kiosk and not args.windowed:

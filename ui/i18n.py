@@ -12,10 +12,10 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-import yaml
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from sijpro.resources import resource_path
+from ui.catalogue_cache import remembered
 
 LANGUAGES = ("en", "fr")
 """Languages every catalogue must carry, in the order the kiosk offers them."""
@@ -31,8 +31,13 @@ _qt_translator: dict[str, QTranslator | None] = {"installed": None}
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """All keys of all catalogue files; a key defined twice is a packaging error."""
+    paths = sorted(resource_path("translations").glob("*.yaml"))
+    return remembered(paths, lambda: _merged(paths))
+
+
+def _merged(paths: list[Path]) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(resource_path("translations").glob("*.yaml")):
+    for path in paths:
         for key, texts in _read_catalogue(path).items():
             if key in merged:
                 raise ValueError(f"{path.name}: key {key!r} is already defined in another catalogue")
@@ -41,6 +46,8 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def _read_catalogue(path: Path) -> dict[str, dict[str, str]]:
+    import yaml  # only when the cached copy is missing or stale (ui.catalogue_cache)
+
     # libyaml's loader when installed: six times faster, and the catalogues are read before the first window
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(data, dict):

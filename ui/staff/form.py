@@ -20,6 +20,7 @@ from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.inputs import FieldProblem
 from ui.staff.live_text import follow_language
+from ui.staff.style import error_label
 
 W = TypeVar("W", bound=QWidget)
 FIELD_PROBLEM = re.compile(r"^field '(?P<field>\w+)': (?P<message>.*)$", re.DOTALL)
@@ -106,15 +107,6 @@ def grow_to_fit(window: QWidget) -> None:
         layout.totalSizeHint().height()
     if needed > window.height():
         window.resize(window.width(), needed)
-
-
-def error_label(parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.hide()
-    return label
 
 
 class CheckedForm(QWidget):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from sijpro.errors import UserError
 from ui.errors import sentence
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
-from ui.staff.form import error_label
 from ui.staff.live_text import follow_language
+from ui.staff.style import error_label
 
 if TYPE_CHECKING:
     from sijpro.services.clinic import Clinic

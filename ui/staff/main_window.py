@@ -12,20 +12,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressDialog,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from sijpro import __version__
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
+from ui.i18n import tr
 from ui.idle import IdleWatch
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
@@ -36,6 +27,7 @@ if TYPE_CHECKING:  # the window shows before the database layers load (see ui.st
     from sijpro.records import UserRecord
     from sijpro.services.clinic import Clinic
     from ui.staff.handover import HandOver
+    from ui.staff.menus import StaffMenus
     from ui.staff.workspace import Workspace
 
 ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
@@ -63,7 +55,8 @@ class StaffWindow(QMainWindow):
         self.statusBar().addWidget(self.status, 1)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
-        self._build_menus()
+        self.menus: StaffMenus | None = None
+        """Built at the first sign-in: the sign-in screen has none, and shows sooner without them."""
         follow_language(self, self.retranslate)
         self._show_login()
         if clinic is not None:
@@ -89,64 +82,11 @@ class StaffWindow(QMainWindow):
             self._handover.returned.connect(self._kiosk_returned)
         return self._handover
 
-    # --- menus ------------------------------------------------------------------------------------------
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        self.kiosk_action = self._action(self.file_menu, "kioskMode", self._kiosk_mode)
-        self.file_menu.addSeparator()
-        self.lock_action = self._action(self.file_menu, "lock", lambda: self.lock("staff.login.you_locked"),
-                                        QKeySequence("Ctrl+L"))
-        self.sign_out_action = self._action(self.file_menu, "signOut", self.sign_out)
-        self.file_menu.addSeparator()
-        self.quit_action = self._action(self.file_menu, "quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
-        self.view_menu = bar.addMenu("")
-        self.language_menu = self.view_menu.addMenu("")
-        group = QActionGroup(self)
-        self.language_actions: dict[str, QAction] = {}
-        for code in LANGUAGES:
-            action = self.language_menu.addAction(LANGUAGE_NAMES[code])
-            action.setCheckable(True)
-            action.triggered.connect(lambda _checked=False, code=code: set_language(code))
-            group.addAction(action)
-            self.language_actions[code] = action
-        self.help_menu = bar.addMenu("")
-        self.about_action = self._action(self.help_menu, "about", self.about)
-
-    def _action(self, menu: object, name: str, slot: Callable[[], object],
-                shortcut: QKeySequence | None = None) -> QAction:
-        action = QAction(self)
-        action.setObjectName(name)
-        action.triggered.connect(lambda _checked=False: slot())
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        menu.addAction(action)  # type: ignore[attr-defined]
-        return action
-
-    def actions_by_name(self) -> dict[str, QAction]:
-        """Every action this user can reach from the menus (what role tests look at)."""
-        found: dict[str, QAction] = {}
-        for menu in (self.file_menu, self.view_menu, self.help_menu):
-            for action in menu.actions():
-                if action.objectName() and action.isVisible():
-                    found[action.objectName()] = action
-        return found
-
     def retranslate(self) -> None:
         self.setWindowTitle(f"{tr('common.app_name')} — {self.clinic_name}" if self.clinic_name
                             else tr("common.app_name"))
-        self.file_menu.setTitle(tr("staff.menu.file"))
-        self.kiosk_action.setText(tr("staff.menu.kiosk_mode"))
-        self.lock_action.setText(tr("staff.menu.lock"))
-        self.sign_out_action.setText(tr("staff.menu.sign_out"))
-        self.quit_action.setText(tr("staff.menu.quit"))
-        self.view_menu.setTitle(tr("staff.menu.view"))
-        self.language_menu.setTitle(tr("staff.menu.language"))
-        self.help_menu.setTitle(tr("staff.menu.help"))
-        self.about_action.setText(tr("staff.menu.about"))
-        for code, action in self.language_actions.items():
-            action.setChecked(code == language())
+        if self.menus is not None:
+            self.menus.retranslate()
         self._show_status()
 
     def _show_status(self) -> None:
@@ -180,7 +120,11 @@ class StaffWindow(QMainWindow):
         else:
             self.workspace.refresh_current()
         self.user = user
-        self.kiosk_action.setVisible(can(user, Capability.HAND_OVER))
+        if self.menus is None:
+            from ui.staff.menus import StaffMenus
+
+            self.menus = StaffMenus(self)
+        self.menus.kiosk_action.setVisible(can(user, Capability.HAND_OVER))
         self.menuBar().setVisible(True)
         self.stack.setCurrentWidget(self.workspace)
         self.login.show_notice("")
@@ -215,6 +159,8 @@ class StaffWindow(QMainWindow):
 
     def _close_dialogs(self) -> None:
         """Dialogs may show a patient: close them (unsaved typing in them is lost, saved data is not)."""
+        from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and not isinstance(widget, QProgressDialog) and widget.isVisible() \
                     and _belongs_to(widget, self):
@@ -228,9 +174,11 @@ class StaffWindow(QMainWindow):
         if self.handover.to_patient(patient_id):
             self.lock("staff.login.after_kiosk")
         else:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.information(self, tr("staff.handover.title"), tr("staff.handover.nothing_due"))
 
-    def _kiosk_mode(self) -> None:
+    def kiosk_mode(self) -> None:
         if can(self.user, Capability.HAND_OVER):
             self.handover.kiosk_mode()
 
@@ -244,6 +192,8 @@ class StaffWindow(QMainWindow):
     # --- help -------------------------------------------------------------------------------------------
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from sijpro.instruments import bundled_instruments
 
         licences = "\n\n".join(local(instrument.licence, "") for instrument in bundled_instruments().values()

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 from sijpro.errors import UserError
 from sijpro.instruments import Instrument, Item
 from ui.i18n import tr
-from ui.staff.form import error_label, translated
+from ui.staff.form import translated
 from ui.staff.live_text import local
+from ui.staff.style import error_label
 
 SaveAnswer = Callable[[str, int | None], None]
 """(item code, value or None for unanswered): raises UserError when the service refuses it."""

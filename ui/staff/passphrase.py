@@ -14,9 +14,9 @@ from sijpro.errors import UserError
 from sijpro.storage.encryption import PassphraseError
 from ui.errors import sentence
 from ui.i18n import tr
-from ui.staff.form import error_label, grow_to_fit
+from ui.staff.form import grow_to_fit
 from ui.staff.live_text import follow_language
-from ui.staff.style import staff_stylesheet
+from ui.staff.style import error_label, staff_stylesheet
 
 if TYPE_CHECKING:
     from sijpro.services.clinic import Clinic

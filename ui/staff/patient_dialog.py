@@ -28,9 +28,10 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
 from ui.errors import show_error
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, FormProblems, error_label, read_values
+from ui.staff.form import CheckedForm, FormProblems, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit, NumberEdit
 from ui.staff.live_text import follow_language
+from ui.staff.style import error_label
 
 SEXES = (("F", "staff.sex.female"), ("M", "staff.sex.male"), ("X", "staff.sex.other"))
 LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))

@@ -60,7 +60,7 @@ def test_nothing_due_is_said_and_the_desk_stays(signed_in, ids) -> None:
 
 def test_kiosk_mode_opens_the_locked_kiosk_until_a_nurse_leaves_it(signed_in, qtbot) -> None:
     window = signed_in("nina")
-    window.kiosk_action.trigger()
+    window.menus.kiosk_action.trigger()
     kiosk = kiosk_on_screen()
     assert kiosk.mode is Mode.LOCKED and kiosk.kiosk_mode and not window.isVisible()
     kiosk.exit_requested.emit()

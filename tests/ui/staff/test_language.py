@@ -102,7 +102,7 @@ def test_every_screen_of_the_day_switches_to_french_at_once(signed_in, qtbot, id
         assert still_english(window), name
     assert still_english(register) and still_english(procedure)
 
-    window.language_actions["fr"].trigger()
+    window.menus.language_actions["fr"].trigger()
     qtbot.wait(1)  # Qt's own buttons follow its LanguageChange event, delivered by the event loop
     assert i18n.language() == "fr"
     for name, key in screens.items():
@@ -113,7 +113,7 @@ def test_every_screen_of_the_day_switches_to_french_at_once(signed_in, qtbot, id
     assert window.workspace.navigation.item(1).text() == "Liste de travail"
     assert register.windowTitle() == "Enregistrer un patient"
     assert window.workspace.page("worklist").section_buttons["due"].text() == "À faire (4)"
-    window.language_actions["en"].trigger()
+    window.menus.language_actions["en"].trigger()
     assert window.workspace.navigation.item(1).text() == "Worklist"
 
 

@@ -66,7 +66,7 @@ def test_idle_time_locks_back_to_sign_in_and_the_same_user_finds_the_window_as_l
 def test_someone_else_signing_in_after_a_lock_gets_a_fresh_workspace_of_their_own(signed_in) -> None:
     window = signed_in("nina")
     nurse_workspace = window.workspace
-    window.lock_action.trigger()
+    window.menus.lock_action.trigger()
     sign_in(window, "sam")
     assert window.workspace is not nurse_workspace
     assert window.workspace.user.username == "sam"
@@ -85,7 +85,7 @@ def test_locking_closes_dialogs_that_may_show_a_patient(signed_in, qtbot, ids) -
 def test_a_nurse_sees_daily_work_only(signed_in) -> None:
     window = signed_in("nina")
     assert window.workspace.keys == ["worklist", "patients", "paper"]
-    assert set(window.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "about"}
+    assert set(window.menus.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "about"}
     record = window.workspace.open_page("patients").record
     assert set(record.buttons) == {"edit", "procedure", "reschedule", "paper", "hand_over"}
 
@@ -105,6 +105,6 @@ def test_a_surgeon_and_an_admin_see_more_but_never_a_page_that_is_not_installed(
 
 def test_sign_out_forgets_the_workspace(signed_in) -> None:
     window = signed_in("nina")
-    window.sign_out_action.trigger()
+    window.menus.sign_out_action.trigger()
     assert window.workspace is None and window.user is None
     assert window.login.username.text() == ""

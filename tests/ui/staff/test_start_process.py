@@ -27,7 +27,8 @@ def start(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def first_window(started: subprocess.CompletedProcess[str]) -> str:
     assert started.returncode == 0, started.stderr
     assert "Traceback" not in started.stderr
-    return started.stdout.strip().removeprefix("first window: ")
+    lines = started.stdout.splitlines()
+    return lines[0].removeprefix("first window: ")
 
 
 def test_an_empty_database_opens_the_wizard_and_creates_nothing_yet(tmp_path) -> None:
@@ -41,8 +42,18 @@ def test_a_fresh_install_without_db_opens_the_wizard_on_the_default_database(tmp
     assert not (tmp_path / "data" / "sijpro" / "sijpro.sqlite").exists()
 
 
-def test_a_database_set_up_opens_on_sign_in(tmp_path, staff_db) -> None:
-    assert first_window(start(tmp_path, "--db", str(staff_db[0]))) == "staffWindow"
+def test_a_database_set_up_opens_on_sign_in_then_opens_the_database(tmp_path, staff_db) -> None:
+    started = start(tmp_path, "--db", str(staff_db[0]))
+    assert first_window(started) == "staffWindow"
+    assert started.stdout.splitlines()[1:] == ["database open"]
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_and_status_1(tmp_path) -> None:
+    broken = tmp_path / "clinic.sqlite"
+    broken.write_bytes(b"SQLite format 3\x00" + bytes(400))
+    started = start(tmp_path, "--db", str(broken))
+    assert started.returncode == 1 and started.stdout.startswith("first window: staffWindow")
+    assert "sijpro: " in started.stderr and "is damaged" in started.stderr and "Traceback" not in started.stderr
 
 
 def test_an_encrypted_database_asks_its_passphrase_first(tmp_path, staff_db) -> None:

@@ -1,0 +1,143 @@
+"""The staff desktop: how soon its first window shows, and how much memory a big clinic takes.
+
+* First window on a 300-patient demo database: ``python main.py --db FILE --exit-after-start`` in a fresh
+  process, timed from the process start to the moment it reports its first window shown (the line it
+  prints after showing and painting it), median of several runs; beside a bare PySide6 window started,
+  shown, painted and reported the same way, the runs of both interleaved. Also the time until the same
+  process says its database is open behind the sign-in screen (ready to sign in: SQLAlchemy loaded, the
+  schema checked, the day's automatic backup taken on the first run).
+* Resident memory: the peak RSS of a process that opens a 10,000-patient demo database, signs a nurse in
+  and shows today's worklist; beside the peak RSS of the bare PySide6 window. Each process reads its own
+  high-water mark (VmHWM): the rusage of a child counts the parent's pages it was forked with.
+
+Both are measured with bytecode caches written (a first run writes them), as an installed app has them:
+with ``PYTHONDONTWRITEBYTECODE`` every start would compile the app's modules again, the bare window none.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import BenchResult
+from sijpro.demo.sandbox import DEMO_PASSWORD, create_demo_clinic
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 9
+SMALL = 300
+LARGE = 10_000
+HIGH_WATER = """
+def high_water_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+BARE_WINDOW = HIGH_WATER + """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv)
+window = QWidget()
+window.resize(1280, 800)
+window.show()
+window.repaint()
+print("first window: bare", flush=True)
+QTimer.singleShot(0, lambda: app.exit(0))
+app.exec()
+print(f"peak rss kB: {high_water_kb()}", flush=True)
+"""
+WORKLIST_PROBE = HIGH_WATER + """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from sijpro.services.clinic import Clinic
+from ui.staff.main_window import StaffWindow
+clinic = Clinic.open(sys.argv[1], actor="staff")
+window = StaffWindow(clinic, idle_seconds=3600)
+window.resize(1280, 800)
+window.show()
+window.login.username.setText("demo-nurse")
+window.login.password.setText(sys.argv[2])
+window.login.try_sign_in()
+page = window.workspace.page("worklist")
+for _ in range(5):
+    app.processEvents()
+window.repaint()
+print(f"worklist rows: {page.model.total}", flush=True)
+print(f"peak rss kB: {high_water_kb()}", flush=True)
+"""
+
+
+def environment() -> dict[str, str]:
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("SIJPRO_") and k != "PYTHONDONTWRITEBYTECODE"}
+    return {**kept, "QT_QPA_PLATFORM": "offscreen"}
+
+
+def timed_start(command: list[str]) -> tuple[float, float]:
+    """(seconds until the 'first window' line, seconds until the next line: 'database open' for the desk)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=environment(), stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    shown = time.perf_counter() - start
+    process.stdout.readline()
+    ready = time.perf_counter() - start
+    if process.wait() != 0 or not line.startswith("first window:"):
+        raise RuntimeError(f"{command} failed: {line!r}")
+    return shown, ready
+
+
+def peak_rss_mb(command: list[str]) -> tuple[float, list[str]]:
+    """Peak resident memory of the process as it reports it, in MB, and its lines of output."""
+    done = subprocess.run(command, cwd=ROOT, env=environment(), capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines or not lines[-1].startswith("peak rss kB: "):
+        raise RuntimeError(f"{command[:3]} failed: {done.stdout!r} {done.stderr[-500:]!r}")
+    return int(lines[-1].removeprefix("peak rss kB: ")) / 1024, lines
+
+
+def first_window(database: Path) -> list[BenchResult]:
+    staff = [sys.executable, "main.py", "--exit-after-start", "--db", str(database)]
+    bare = [sys.executable, "-c", BARE_WINDOW]
+    runs: dict[str, list[tuple[float, float]]] = {"staff": [], "bare": []}
+    timed_start(staff)  # warm the file cache once, for both
+    for _ in range(RUNS):
+        runs["staff"].append(timed_start(staff))
+        runs["bare"].append(timed_start(bare))
+    shown = statistics.median(s for s, _ in runs["staff"]) * 1000
+    ready = statistics.median(e for _, e in runs["staff"]) * 1000
+    bare_shown = statistics.median(s for s, _ in runs["bare"]) * 1000
+    return [
+        BenchResult(f"staff desktop first window, {SMALL}-patient demo, median of {RUNS}", shown, "ms",
+                    "bare PySide6 window", bare_shown, target="within 1.5x of bare"),
+        BenchResult(f"staff desktop ready to sign in (database open), median of {RUNS}", ready, "ms",
+                    "bare PySide6 window", bare_shown),
+    ]
+
+
+def memory(database: Path) -> BenchResult:
+    probe, lines = peak_rss_mb([sys.executable, "-c", WORKLIST_PROBE, str(database), DEMO_PASSWORD])
+    bare, _ = peak_rss_mb([sys.executable, "-c", BARE_WINDOW])
+    print(f"  {lines[-2]}", file=sys.stderr)
+    return BenchResult(f"staff desktop peak RSS, {LARGE:,}-patient demo, worklist shown", probe, "MB",
+                       "bare PySide6 window", bare, target="< 300 MB", peak_mb=probe)
+
+
+def run() -> list[BenchResult]:
+    with tempfile.TemporaryDirectory() as folder:
+        small, large = Path(folder) / "demo-300.sqlite", Path(folder) / "demo-10000.sqlite"
+        create_demo_clinic(small, patients=SMALL)
+        results = first_window(small)
+        start = time.perf_counter()
+        create_demo_clinic(large, patients=LARGE)
+        print(f"  {LARGE:,}-patient demo built in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        results.append(memory(large))
+    return results
