@@ -58,6 +58,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         _run_postgres(f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app's cache (the translations' JSON copy) in the test run's folder, not the user's."""
+    previous = os.environ.get("SIJPRO_CACHE_DIR")
+    os.environ["SIJPRO_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("SIJPRO_CACHE_DIR", None)
+    else:
+        os.environ["SIJPRO_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(TODAY)
