@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,6 +24,8 @@ def cache_folder() -> Path:
     override = os.environ.get(CACHE_VARIABLE)
     if override:
         return Path(override)
+    if sys.platform.startswith("linux"):  # the XDG rule itself: no need to load platformdirs for it
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sijpro"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("sijpro", appauthor=False))
@@ -60,6 +62,8 @@ def _is_catalogue(value: object) -> bool:
 
 def _write(target: Path, data: object) -> None:
     """Written beside and renamed, so two apps starting together never read half a file."""
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     try:

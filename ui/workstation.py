@@ -8,9 +8,7 @@ so it is readable by its owner only.
 
 from __future__ import annotations
 
-import configparser
 import os
-import tempfile
 from pathlib import Path
 
 from sijpro.errors import UserError
@@ -43,9 +41,14 @@ def database_for_start(given: str | None) -> str | None:
 
 def saved_database_url() -> str | None:
     """The database this workstation was told to open, or None."""
+    path = settings_path()
+    if not path.is_file():
+        return None
+    import configparser  # read before the first window shows: loaded only when there is a file to read
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(settings_path(), encoding="utf-8")
+        parser.read(path, encoding="utf-8")
     except (OSError, configparser.Error):
         return None
     return parser.get(SECTION, "url", fallback=None) or None
@@ -53,6 +56,9 @@ def saved_database_url() -> str | None:
 
 def save_database_url(url: str) -> Path:
     """Remember ``url`` for the next start; the file is replaced whole, never left half-written."""
+    import configparser
+    import tempfile
+
     path = settings_path()
     parser = configparser.ConfigParser(interpolation=None)
     parser[SECTION] = {"url": url}
