@@ -61,13 +61,23 @@ def backed_up(page: QWidget) -> None:
     page.table.selectRow(0)
 
 
-def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], None]]:
+def refused_account(page: QWidget) -> QWidget:
+    """The new-user dialog after a password too short for an administrator: what is shown at the field."""
+    dialog = page.add_user()
+    dialog.set_values(username="zoe", full_name="Zoé Zimmer", role="admin", password="short1",
+                      repeated="short1")
+    dialog.save()
+    return dialog
+
+
+def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], object]]:
     """Page name -> what to do on the page before the picture."""
     patient = with_missed_visit(clinic)
     return {
         "dashboard": lambda page: page.show_patient(patient),
         "cohort-fbss": filtered,
         "users": lambda page: page.select("nina"),
+        "users-add-refused": refused_account,
         "protocol-refused": refused_protocol,
         "audit": lambda page: page.verify(),
         "backups": backed_up,
@@ -85,8 +95,8 @@ def page_classes() -> dict[str, type[QWidget]]:
     from ui.staff.dashboard import DashboardPage
 
     return {"dashboard": DashboardPage, "cohort": CohortPage, "cohort-fbss": CohortPage, "users": UsersPage,
-            "protocol": ProtocolPage, "protocol-refused": ProtocolPage, "audit": AuditPage, "backups": BackupsPage,
-            "database": DatabasePage}
+            "users-add-refused": UsersPage, "protocol": ProtocolPage, "protocol-refused": ProtocolPage,
+            "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage}
 
 
 def shoot(out: Path, clinic: Clinic, language: str) -> list[Path]:
@@ -102,11 +112,12 @@ def shoot(out: Path, clinic: Clinic, language: str) -> list[Path]:
         page.show()
         QApplication.processEvents()
         page.refresh()  # what the window does each time it shows a page
-        prepare.get(name, lambda _page: None)(page)
+        result = prepare.get(name, lambda _page: None)(page)
+        shown = result if isinstance(result, QWidget) else page  # a scene may open a dialog to look at
         page.retranslate()
         QApplication.processEvents()
         path = out / f"{language}-{name}.png"
-        page.grab().save(str(path))
+        shown.grab().save(str(path))
         written.append(path)
         page.close()
         page.deleteLater()

@@ -51,7 +51,7 @@ def test_add_a_user_with_each_refusal_at_its_field(page, qtmodeltester) -> None:
     save(dialog, username="Zoé Z")
     assert dialog.form.problem("username").startswith("Use 2 to 64 lower-case letters")
     save(dialog, username="zoe", role="admin", password="eightchr", repeated="eightchr")  # enough for a nurse
-    assert dialog.form.problem("password") == ("An administrator's password guards every record: use at least 10 "
+    assert dialog.form.problem("password") == ("An administrator's password guards every record. Use at least 10 "
                                                "characters.")
     assert dialog.isVisible() and page.clinic.auth.users()[-1].username == "sam"  # nothing saved so far
     save(dialog, role="surgeon", password="a fine password", repeated="a fine password")

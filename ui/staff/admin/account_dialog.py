@@ -18,7 +18,7 @@ from sijpro.records import UserRecord
 from sijpro.services.passwords import password_problem
 from ui.errors import sentence
 from ui.i18n import tr
-from ui.staff.form import CheckedForm
+from ui.staff.form import CheckedForm, translated
 from ui.staff.inputs import ChoiceBox
 from ui.staff.live_text import follow_language
 
@@ -112,7 +112,7 @@ class AccountDialog(QDialog):
         if "password" in values and role == "admin":
             weakness = password_problem(values["password"], values.get("username", ""))
             if weakness:
-                problems["password"] = tr("admin.users.problem.admin_password", problem=weakness)
+                problems["password"] = tr("admin.users.problem.admin_password", problem=sentence(translated(weakness)))
         if "repeated" in values and "password" not in problems and values["password"] != values["repeated"]:
             problems["repeated"] = tr("admin.users.problem.passwords_differ")
         if "pin_repeated" in values and values["pin"] != values["pin_repeated"]:

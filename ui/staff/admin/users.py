@@ -47,6 +47,8 @@ class UsersPage(QWidget):
         self.hint.setWordWrap(True)
         self.model = RecordTableModel(USER_COLUMNS, self)
         self.table = record_table(self.model, "usersTable", self)
+        for column, width in enumerate((160, 240, 200, 130)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self.buttons = {name: QPushButton(self) for name in ("add", "role", "password", "pin", "active")}
         for name, button in self.buttons.items():
