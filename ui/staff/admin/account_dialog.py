@@ -129,6 +129,7 @@ class AccountDialog(QDialog):
             self.form.set_problem(name, message)
         if problems:
             self.inputs[next(iter(problems))].setFocus()
+            self.form.grow_window()
             return
         try:
             self.saved = self.account_form.save(values)
@@ -139,5 +140,6 @@ class AccountDialog(QDialog):
                 self.inputs[field].setFocus()
             else:
                 self.form.show_general([message])
+            self.form.grow_window()  # a problem that wraps onto two lines is shown whole
             return
         self.accept()
