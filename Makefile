@@ -4,7 +4,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint package clean
 
 run: $(STAMP)
 	$(PYTHON) main.py
@@ -17,6 +17,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m bench
 
+# The one-folder bundle dist/sijpro (PyInstaller, from the `package` extra); rebuilt only when a source
+# changed since the last build.
+package: $(STAMP)
+	$(PYTHON) packaging/build.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
@@ -25,7 +30,7 @@ $(PYTHON):
 	python3 -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[postgres,test,dev]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[postgres,test,dev,package]'
 	touch $(STAMP)
 
 clean:

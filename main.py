@@ -49,4 +49,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # The bundle starts its report workers and multiprocessing helpers by running this executable
+        # again: freeze_support() turns such a start into that helper instead of a second app.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())
