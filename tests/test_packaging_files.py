@@ -16,6 +16,7 @@ import sijpro
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
+ICONS = ROOT / "resources" / "icons"
 APP_ID = "org.sijpro.sijpro"
 DESKTOP = PACKAGING / "linux" / f"{APP_ID}.desktop"
 METAINFO = PACKAGING / "linux" / f"{APP_ID}.metainfo.xml"
@@ -53,8 +54,8 @@ def test_desktop_entry_and_metainfo_agree() -> None:
 
 def test_icons_have_the_sizes_their_names_say() -> None:
     for size in PNG_SIZES:
-        assert png_size((PACKAGING / "icons" / f"sijpro-{size}.png").read_bytes()) == (size, size)
-    ico = (PACKAGING / "icons" / "sijpro.ico").read_bytes()
+        assert png_size((ICONS / f"sijpro-{size}.png").read_bytes()) == (size, size)
+    ico = (ICONS / "sijpro.ico").read_bytes()
     reserved, kind, count = struct.unpack("<HHH", ico[:6])
     assert (reserved, kind) == (0, 1)
     sizes = []
@@ -66,7 +67,7 @@ def test_icons_have_the_sizes_their_names_say() -> None:
         assert png_size(image) == (side, side)
         sizes.append(side)
     assert sizes == [16, 24, 32, 48, 64, 128, 256]
-    assert ET.parse(ROOT / "resources" / "icons" / "sijpro.svg").getroot().tag.endswith("svg")
+    assert ET.parse(ICONS / "sijpro.svg").getroot().tag.endswith("svg")
 
 
 def test_every_stated_version_is_the_packages() -> None:

@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being
     from ui.staff.start import StaffStart
 
 
+DESKTOP_ID = "org.sijpro.sijpro"
+"""The name of the installed .desktop file and AppStream component (packaging/linux)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sijpro-gui", description="SIJ-PRO desktop and patient kiosk.")
     parser.add_argument("--kiosk", action="store_true", help="start the patient kiosk, locked and full screen")
@@ -105,11 +109,26 @@ def staff_start(url: str | None, *, exit_after_start: bool) -> StaffStart:
     return StaffStart(url, on_failure=refuse_quietly, on_ready=say_ready)
 
 
+def set_app_icon(app: QApplication) -> None:
+    """The icon of every window; the desktop file name lets Wayland and the task bar match the windows to
+    the installed menu entry (packaging/linux), whose icon they then show."""
+    from PySide6.QtGui import QIcon
+
+    from sijpro.resources import resource_path
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resource_path("icons", f"sijpro-{size}.png")))
+    app.setWindowIcon(icon)
+    app.setDesktopFileName(DESKTOP_ID)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = build_parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("SIJ-PRO")
     app.setOrganizationName("SIJ-PRO")
+    set_app_icon(app)
     if args.kiosk:
         sys.excepthook = _report_unexpected
     else:

@@ -1,7 +1,8 @@
 """Render the application icon from its SVG source into the PNG sizes and the Windows .ico.
 
-``python packaging/icons/render.py`` (offscreen Qt, no network) rewrites ``sijpro-<N>.png`` for every
-size the desktops ask for and ``sijpro.ico``; the outputs are committed so a build needs no rendering.
+``python packaging/render_icons.py`` (offscreen Qt, no network) rewrites ``resources/icons/sijpro-<N>.png``
+for every size the desktops ask for and ``sijpro.ico``; the outputs are committed so a build needs no
+rendering, and the app takes its window icon from them.
 Linux menus take 16-512 px PNGs from the hicolor theme; Windows takes one .ico holding 16-256 px images,
 stored as PNG (read by Windows Vista and later).
 """
@@ -19,8 +20,8 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-HERE = Path(__file__).resolve().parent
-SOURCE = HERE.parents[1] / "resources" / "icons" / "sijpro.svg"
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+SOURCE = ICONS / "sijpro.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
@@ -61,8 +62,8 @@ def main() -> int:
         return 1
     pngs = {size: render(renderer, size) for size in PNG_SIZES}
     for size, png in pngs.items():
-        (HERE / f"sijpro-{size}.png").write_bytes(png)
-    (HERE / "sijpro.ico").write_bytes(ico({size: pngs[size] for size in ICO_SIZES}))
+        (ICONS / f"sijpro-{size}.png").write_bytes(png)
+    (ICONS / "sijpro.ico").write_bytes(ico({size: pngs[size] for size in ICO_SIZES}))
     del app
     return 0
 
