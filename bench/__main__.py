@@ -1,16 +1,38 @@
-"""Run every benchmark module, print the table and write ``bench/results.md``."""
+"""Run every benchmark module, print one table and write ``bench/results.md``.
+
+``python -m bench [bench_NAME ...]`` (``make bench``). Each module runs in a fresh Python process of its
+own, so its memory peak is its own: the "peak MB" column is the resident-memory high-water mark (VmHWM)
+of the process that did the measured work, either the module's process (rows without a process of their
+own share it) or the subprocess a figure was measured in (the demo command, the staff desktop probe).
+The modules share one folder for the run, where ``bench_storage`` (run first) leaves the 10,000-patient
+clinic its ``demo`` benchmark built, for the cohort and staff benchmarks to reuse.
+
+``SIJPRO_BENCH_SMOKE=1`` shrinks every size to run the whole suite in about a minute (figures
+meaningless); ``SIJPRO_BENCH_RESULTS=FILE`` writes the results elsewhere than ``bench/results.md``.
+"""
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import datetime as dt
 import importlib
+import json
 import os
 import platform
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-from bench.common import BenchResult
+from bench.common import ROOT, SHARED_FOLDER_VARIABLE, SMOKE, BenchResult, peak_rss_mb
 
 HERE = Path(__file__).resolve().parent
+FIRST = ("bench_storage",)
+"""Modules that run before the others: bench_storage builds the shared clinic while timing ``demo``."""
+RESULTS_VARIABLE = "SIJPRO_BENCH_RESULTS"
 
 
 def machine() -> str:
@@ -22,7 +44,16 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f", {int(line.split()[1]) / 1024 / 1024:.0f} GB RAM"
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
 
 
 def number(value: float) -> str:
@@ -43,17 +74,89 @@ def table(results: list[BenchResult]) -> str:
     return "\n".join(lines)
 
 
+def module_names(wanted: list[str]) -> list[str]:
+    available = sorted(path.stem for path in HERE.glob("bench_*.py"))
+    unknown = sorted(set(wanted) - set(available))
+    if unknown:
+        raise SystemExit(f"no benchmark module {', '.join(unknown)} (there are: {', '.join(available)})")
+    chosen = [name for name in available if not wanted or name in wanted]
+    return sorted(chosen, key=lambda name: (name not in FIRST, FIRST.index(name) if name in FIRST else 0, name))
+
+
+def run_one(name: str, output: Path) -> None:
+    """In the module's own process: run it, then give each figure without a peak this process's peak."""
+    results = importlib.import_module(f"bench.{name}").run()
+    peak = peak_rss_mb()
+    rows = [dataclasses.asdict(result if result.peak_mb is not None else dataclasses.replace(result, peak_mb=peak))
+            for result in results]
+    output.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def run_in_process(name: str, shared: Path) -> list[BenchResult]:
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "results.json"
+        completed = subprocess.run([sys.executable, "-m", "bench", "--one", name, "--json", str(output)], cwd=ROOT,
+                                   env={**os.environ, SHARED_FOLDER_VARIABLE: str(shared)}, check=False)
+        if completed.returncode != 0 or not output.exists():
+            raise RuntimeError(f"{name} failed with exit status {completed.returncode}")
+        return [BenchResult(**row) for row in json.loads(output.read_text(encoding="utf-8"))]
+
+
+def commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    return done.stdout.strip() or "unknown"
+
+
+def report(results: list[BenchResult], seconds: float) -> str:
+    when = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    smoke = " (SMOKE configuration: tiny sizes, figures meaningless)" if SMOKE else ""
+    return (
+        f"Machine: {machine()}\n"
+        f"Run: {when}, commit {commit()}, {seconds / 60:.0f} min in all{smoke}\n\n"
+        f"{table(results)}\n\n"
+        "Each figure stands next to a baseline measured in the same run on the same machine; ratio = "
+        "figure / baseline. Peak MB: the resident-memory high-water mark of the process that did the work "
+        "(each benchmark module runs in a fresh process; rows measured in a subprocess of their own carry "
+        "that subprocess's peak, the others share their module's).\n"
+    )
+
+
 def main(argv: list[str]) -> int:
-    wanted = set(argv)
-    modules = sorted(p.stem for p in HERE.glob("bench_*.py") if not wanted or p.stem in wanted)
+    parser = argparse.ArgumentParser(prog="python -m bench", description="SIJ-PRO benchmarks: one table.")
+    parser.add_argument("modules", nargs="*", metavar="bench_NAME", help="only these modules (default: all)")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        run_one(args.one, args.json)
+        return 0
+
+    names = module_names(args.modules)
+    shared = Path(tempfile.mkdtemp(prefix="sijpro-bench-"))
     results: list[BenchResult] = []
-    for name in modules:
-        print(f"running {name} ...", file=sys.stderr, flush=True)
-        results.extend(importlib.import_module(f"bench.{name}").run())
-    text = f"Machine: {machine()}\n\n{table(results)}\n"
+    failed: list[str] = []
+    start = time.perf_counter()
+    try:
+        for name in names:
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            try:
+                results.extend(run_in_process(name, shared))
+            except RuntimeError as error:
+                print(f"  {error}", file=sys.stderr)
+                failed.append(name)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+    text = report(results, time.perf_counter() - start)
     print(text)
-    if not wanted:
-        (HERE / "results.md").write_text("# Benchmark results\n\n" + text, encoding="utf-8")
+    target = os.environ.get(RESULTS_VARIABLE)
+    if not failed and (target or not args.modules):
+        path = Path(target) if target else HERE / "results.md"
+        path.write_text("# Benchmark results\n\n`make bench` (`python -m bench`)\n\n" + text, encoding="utf-8")
+        print(f"written to {path}", file=sys.stderr)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,33 +1,29 @@
-"""Report speed: per-patient PDF in ``report all`` against a naive page, and the 10,000-patient cohort summary.
+"""Report speed: the per-patient PDF of ``report all`` against a naive page (the cohort summary is
+``bench_cohort``).
 
 The naive page is what one would write first: a pyplot 2x2 figure per patient saved as a 150 dpi PNG and
 placed with reportlab's SimpleDocTemplate (pyplot is allowed here, never in ``sijpro``). Both are timed
-in the same run on the same patients, read from a 300-patient demo database. The 10,000-patient summary
-runs on the synthetic records of ``tests/cohort_factory.py`` (the database load is storage's benchmark).
+in the same run on the same patients, read from a 300-patient demo database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import BenchResult, best_of
-from sijpro.analysis import cohort_summary
+from bench.common import BenchResult, best_of, scaled
 from sijpro.demo import generate_demo_cohort
 from sijpro.records import PatientOutcomes
-from sijpro.reports import cohort_pdf
 from sijpro.reports.batch import PageSettings, report_all
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 
-PATIENTS = 300
-NAIVE_SAMPLE = 40
-COHORT = 10_000
+PATIENTS = scaled(300, 12)
+NAIVE_SAMPLE = scaled(40, 3)
 TODAY = dt.date(2026, 1, 15)
 GENERATED = dt.datetime(2026, 1, 15, 9, 30)
 
@@ -87,8 +83,6 @@ def _report_all(outcomes: Sequence[PatientOutcomes], workers: int | None) -> flo
 
 
 def run() -> list[BenchResult]:
-    from tests.cohort_factory import make_cohort
-
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         outcomes = demo_outcomes(Path(tmp), PATIENTS)
@@ -99,28 +93,11 @@ def run() -> list[BenchResult]:
             for index, record in enumerate(sample):
                 naive_page(record, Path(tmp) / f"naive-{index}.pdf")
 
-        naive_ms = _per_patient_ms(best_of(naive, 2), len(sample))
+        naive_ms = _per_patient_ms(best_of(naive, scaled(2, 1)), len(sample))
         for workers, label in ((None, "default workers"), (1, "1 process")):
             ours = _per_patient_ms(_report_all(outcomes, workers), len(outcomes))
             results.append(BenchResult(
                 name=f"report all, {len(outcomes)}-patient demo database ({label})", figure=ours, unit="ms/patient",
                 baseline_name="naive pyplot page", baseline=naive_ms, target="<= 1/10 of naive",
             ))
-    cohort = make_cohort(COHORT, seed=9, today=TODAY)
-
-    def plain_pass() -> None:
-        total = 0.0
-        for record in cohort:
-            for timepoint in record.timepoints:
-                total += sum(value for value in timepoint.scores.values() if value is not None)
-
-    def summary_json_pdf() -> None:
-        summary = cohort_summary(cohort)
-        json.dumps(summary, allow_nan=False)
-        cohort_pdf(summary, generated_at=GENERATED)
-
-    results.append(BenchResult(
-        name=f"cohort summary JSON + PDF, {COHORT:,} patients (from records)", figure=best_of(summary_json_pdf, 3),
-        unit="s", baseline_name="one plain pass over the scores", baseline=best_of(plain_pass, 3), target="< 3 s",
-    ))
     return results

@@ -8,12 +8,13 @@ import random
 import tempfile
 from pathlib import Path
 
-from bench.common import BenchResult, best_of
+from bench.common import BenchResult, best_of, scaled
 from sijpro.exchange.csv_files import read_csv
 from sijpro.exchange.score_csv import score_table
 from sijpro.instruments import Instrument, get_instrument
 
-ROWS = 100_000
+ROWS = scaled(100_000, 2_000)
+REPEAT = scaled(3, 1)
 
 
 def _write_file(directory: Path, instrument_id: str) -> Path:
@@ -43,8 +44,8 @@ def run() -> list[BenchResult]:
             def score(path: Path = path, instrument: Instrument = instrument) -> None:
                 score_table(read_csv(path), instrument, io.StringIO())
 
-            baseline = best_of(plain_read, 3)
-            scored = best_of(score, 3)
+            baseline = best_of(plain_read, REPEAT)
+            scored = best_of(score, REPEAT)
             results.append(BenchResult(
                 name=f"score {instrument_id}, {ROWS:,} rows", figure=ROWS / scored, unit="rows/s",
                 baseline_name="csv.reader only", baseline=ROWS / baseline, target="100,000 rows in a few s",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import gc
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -38,3 +47,67 @@ def best_of(function: Callable[[], object], repeat: int = 5) -> float:
 def percentiles(samples: list[float], *points: int) -> list[float]:
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return [cuts[point - 1] for point in points]
+
+
+SMOKE = os.environ.get("SIJPRO_BENCH_SMOKE") == "1"
+"""A tiny configuration that runs every benchmark in seconds (the suite's own test); figures meaningless."""
+SHARED_FOLDER_VARIABLE = "SIJPRO_BENCH_SHARED"
+"""A folder the runner creates for one ``make bench``: the 10,000-patient clinic lives there."""
+CLINIC_PATIENTS = 200 if SMOKE else 10_000
+CLINIC_TODAY = dt.date(2025, 6, 1)
+CLINIC_SEED = 1
+
+
+def scaled(full: int, smoke: int) -> int:
+    """``full`` normally, ``smoke`` in the smoke configuration."""
+    return smoke if SMOKE else full
+
+
+def peak_rss_mb() -> float:
+    """This process's resident-memory high-water mark (VmHWM on Linux; ru_maxrss elsewhere), in MB."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def shared_folder() -> Path:
+    """The runner's shared folder, or (a module run on its own) a temporary one for this process."""
+    folder = os.environ.get(SHARED_FOLDER_VARIABLE)
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="sijpro-bench-")
+        os.environ[SHARED_FOLDER_VARIABLE] = folder
+    return Path(folder)
+
+
+def shared_clinic_path() -> Path:
+    return shared_folder() / f"clinic-{CLINIC_PATIENTS}.sqlite"
+
+
+def demo_command(database: Path, patients: int = CLINIC_PATIENTS) -> list[str]:
+    """``sijpro demo`` as a user types it: the shared clinic is this command's output."""
+    return [sys.executable, "main.py", "--db", str(database), "demo", "--patients", str(patients),
+            "--seed", str(CLINIC_SEED), "--today", CLINIC_TODAY.isoformat()]
+
+
+def shared_clinic() -> Path:
+    """The 10,000-patient clinic of this run, built once: bench_storage times its building (it runs first);
+    the cohort and staff benchmarks reuse the file. Built here, untimed, only for a module run alone."""
+    path = shared_clinic_path()
+    if not path.exists():
+        print(f"  building the shared {CLINIC_PATIENTS:,}-patient clinic", file=sys.stderr, flush=True)
+        subprocess.run(demo_command(path), cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "SIJPRO_DATABASE_URL": ""})
+    return path
+
+
+def wait_with_peak(process: subprocess.Popen) -> tuple[int, float]:
+    """Wait for ``process``: its exit status and its peak resident MB (the kernel's ru_maxrss of it and
+    the children it waited for), so a figure measured in a subprocess carries that process's own peak."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss / 1024

@@ -1,0 +1,99 @@
+"""The cohort summary of the run's 10,000-patient clinic (the database bench_storage's ``demo`` built).
+
+* ``sijpro report cohort -o F.pdf --json F.json`` as a user runs it, in a fresh process (start, read,
+  statistics, JSON, PDF), with that process's peak memory; beside a fresh Python process that only
+  fetches every score row with plain ``sqlite3``.
+* Its two halves in this process: reading every patient's outcomes through the service, beside the same
+  plain ``sqlite3`` fetch; then the summary's statistics with its JSON and PDF from those records, beside
+  one plain Python pass over their scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import CLINIC_PATIENTS, CLINIC_TODAY, ROOT, BenchResult, best_of, scaled, shared_clinic
+from sijpro.analysis import cohort_summary, scoring_versions, summary_json
+from sijpro.reports import cohort_pdf
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+
+REPEAT = scaled(3, 1)
+GENERATED = dt.datetime(2025, 6, 1, 9, 30)
+SCORES_SQL = """
+SELECT v.patient_id, v.timepoint, r.instrument, s.name, s.value
+FROM scores s JOIN responses r ON r.id = s.response_id JOIN visits v ON v.id = r.visit_id
+"""
+PLAIN_FETCH = f"import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute({SCORES_SQL!r}).fetchall()"
+
+
+def _process(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "SIJPRO_DATABASE_URL": ""},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{command[1:4]} failed: {error[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def _best_process(command: list[str]) -> tuple[float, float]:
+    runs = [_process(command) for _ in range(REPEAT)]
+    return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
+
+
+def run() -> list[BenchResult]:
+    database = shared_clinic()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "main.py", "--db", str(database), "report", "cohort",
+                   "-o", str(Path(tmp) / "cohort.pdf"), "--json", str(Path(tmp) / "cohort.json")]
+        seconds, peak = _best_process(command)
+        summary = json.loads((Path(tmp) / "cohort.json").read_text(encoding="utf-8"))
+        print(f"  cohort: {summary['n_patients']:,} patients", file=sys.stderr)
+        plain_seconds, _ = _best_process([sys.executable, "-c", PLAIN_FETCH, str(database)])
+    results.append(BenchResult(
+        name=f"report cohort -o PDF --json FILE, {CLINIC_PATIENTS:,} patients (whole command)", figure=seconds,
+        unit="s", baseline_name="python + sqlite3 fetch of every score", baseline=plain_seconds,
+        target="a few s", peak_mb=peak,
+    ))
+
+    with Clinic.open(str(database), actor="bench", clock=FixedClock(CLINIC_TODAY)) as clinic:
+        read = best_of(clinic.outcomes.cohort, REPEAT)
+        cohort = clinic.outcomes.cohort()
+        protocol = clinic.protocols.current()
+    with sqlite3.connect(database) as connection:
+        fetch = best_of(lambda: connection.execute(SCORES_SQL).fetchall(), REPEAT)
+    results.append(BenchResult(
+        name=f"cohort read through the service, {CLINIC_PATIENTS:,} patients", figure=read, unit="s",
+        baseline_name="sqlite3 fetch of every score", baseline=fetch,
+    ))
+
+    def plain_pass() -> None:
+        total = 0.0
+        for record in cohort:
+            for timepoint in record.timepoints:
+                total += sum(value for value in timepoint.scores.values() if value is not None)
+
+    def summary_json_pdf() -> None:
+        summary = cohort_summary(cohort, protocol=protocol)
+        summary_json(summary)
+        cohort_pdf(summary, generated_at=GENERATED, protocol=protocol, versions=scoring_versions(cohort))
+
+    results.append(BenchResult(
+        name=f"cohort summary JSON + PDF from those records, {CLINIC_PATIENTS:,} patients",
+        figure=best_of(summary_json_pdf, REPEAT), unit="s", baseline_name="one plain pass over the scores",
+        baseline=best_of(plain_pass, REPEAT), target="< 3 s",
+    ))
+    return results
