@@ -17,10 +17,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m bench
 
-# The one-folder bundle dist/sijpro (PyInstaller, from the `package` extra); rebuilt only when a source
-# changed since the last build.
+# The one-folder bundle dist/sijpro and its .tar.gz (PyInstaller, from the `package` extra); rebuilt only
+# when a source changed since the last build.
 package: $(STAMP)
-	$(PYTHON) packaging/build.py
+	$(PYTHON) packaging/build.py --archive
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
+import re
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,15 +67,34 @@ def build(*, force: bool = False, dist: Path = DIST) -> Path:
     return program
 
 
+def archive(program: Path) -> Path:
+    """The bundle as ``sijpro-<version>-<system>-<machine>.tar.gz`` beside it (what a clinic downloads),
+    written again only when the bundle is newer; the folder inside is ``sijpro/``, with install.sh."""
+    version = re.search(r'^__version__ = "([^"]+)"', (ROOT / "sijpro" / "__init__.py").read_text(), re.M)
+    name = f"sijpro-{version[1] if version else 'unknown'}-{platform.system().lower()}-{platform.machine()}.tar.gz"
+    target = program.parent.parent / name
+    if target.exists() and target.stat().st_mtime >= program.stat().st_mtime:
+        return target
+    partial = target.with_name(name + ".partial")
+    with tarfile.open(partial, "w:gz", compresslevel=6) as bundle:
+        bundle.add(program.parent, arcname="sijpro")
+    partial.replace(target)
+    print(f"wrote {target} ({target.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
+    return target
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="rebuild even if the bundle is up to date")
+    parser.add_argument("--archive", action="store_true", help="also write the bundle as a .tar.gz beside it")
     args = parser.parse_args(argv)
     try:
-        build(force=args.force)
+        program = build(force=args.force)
     except subprocess.CalledProcessError as error:
         print(f"PyInstaller failed with exit status {error.returncode}", file=sys.stderr)
         return 1
+    if args.archive:
+        archive(program)
     return 0
 
 

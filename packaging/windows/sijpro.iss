@@ -8,7 +8,7 @@
 ; The installer lands in dist\installer\SIJ-PRO-<version>-setup.exe. It installs dist\sijpro into
 ; Program Files, adds Start-menu shortcuts for the staff app and the patient kiosk, shows the licence
 ; notice (the ODI and SF-12 need the clinic's own licence) and puts `sijpro` on the PATH on request.
-; The clinic's data (%LOCALAPPDATA%\SIJ-PRO\...) is never touched by installing or uninstalling.
+; The clinic's data (%LOCALAPPDATA%\sijpro\...) is never touched by installing or uninstalling.
 
 #define AppName "SIJ-PRO"
 #define AppVersion "0.1.0"
