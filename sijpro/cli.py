@@ -23,25 +23,44 @@ COMMAND_MODULES = (
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 
 
+def _add_database_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument(
+        "--db", metavar="URL", default=default,
+        help="database: an SQLAlchemy URL or a path to an SQLite file "
+        "(default: $SIJPRO_DATABASE_URL, else sijpro.sqlite in the user data directory)",
+    )
+    parser.add_argument(
+        "--passphrase-stdin", action="store_true", default=default,
+        help="read the passphrase of an encrypted database from the first line of standard input "
+        "(default: $SIJPRO_PASSPHRASE, else a prompt)",
+    )
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below ``parser`` that runs a command (``due``, ``report patient``, ``users add``)."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                below = _command_parsers(child)
+                found.extend(below or [child])
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sijpro",
         description="SIJ-PRO: patient-reported outcomes after sacroiliac-joint fusion.",
     )
     parser.add_argument("--version", action="version", version=f"SIJ-PRO {__version__}")
-    parser.add_argument(
-        "--db", metavar="URL",
-        help="database: an SQLAlchemy URL or a path to an SQLite file "
-        "(default: $SIJPRO_DATABASE_URL, else sijpro.sqlite in the user data directory)",
-    )
-    parser.add_argument(
-        "--passphrase-stdin", action="store_true",
-        help="read the passphrase of an encrypted database from the first line of standard input "
-        "(default: $SIJPRO_PASSPHRASE, else a prompt)",
-    )
+    _add_database_options(parser, default=None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"sijpro.commands.{name}").register(subparsers)
+    # ``sijpro due --db x`` is as natural as ``sijpro --db x due``: accept both. SUPPRESS leaves the value
+    # given before the command in place when none is given after it.
+    for command in _command_parsers(parser):
+        _add_database_options(command, default=argparse.SUPPRESS)
     return parser
 
 

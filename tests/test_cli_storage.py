@@ -112,3 +112,18 @@ def test_verify_exits_1_on_a_damaged_file_without_a_traceback(tmp_path: Path) ->
     assert result.returncode == 1
     assert "FAULT" in result.stderr and "Traceback" not in result.stderr
     assert "malformed" in result.stderr or "damaged" in result.stderr or "integrity" in result.stderr
+
+
+def test_database_options_work_before_or_after_the_command(tmp_path: Path, capsys, monkeypatch) -> None:
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    assert run_cli(capsys, "init", "--db", str(first))[0] == 0
+    assert first.exists()
+    # given after a nested command too, and the later place wins over the earlier one
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    status, out, err = run_cli(capsys, "--db", str(second), "users", "add", "anne", "--role", "nurse",
+                               "--full-name", "Anne N.", "--password-stdin", "--db", str(first))
+    assert (status, err) == (0, "") and "user anne (nurse) added" in out
+    assert not second.exists()
+    # before the command, nothing after it: the value is kept, not reset by the command's own option
+    status, _, err = run_cli(capsys, "--db", str(second), "due")
+    assert status == 1 and str(second) in err
