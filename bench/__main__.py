@@ -7,6 +7,7 @@ own share it) or the subprocess a figure was measured in (the demo command, the 
 The modules share one folder for the run, where ``bench_storage`` (run first) leaves the 10,000-patient
 clinic its ``demo`` benchmark built, for the cohort and staff benchmarks to reuse.
 
+A full run of every module also rewrites the results block of the README's Performance section.
 ``SIJPRO_BENCH_SMOKE=1`` shrinks every size to run the whole suite in about a minute (figures
 meaningless); ``SIJPRO_BENCH_RESULTS=FILE`` writes the results elsewhere than ``bench/results.md``.
 """
@@ -33,6 +34,9 @@ HERE = Path(__file__).resolve().parent
 FIRST = ("bench_storage",)
 """Modules that run before the others: bench_storage builds the shared clinic while timing ``demo``."""
 RESULTS_VARIABLE = "SIJPRO_BENCH_RESULTS"
+README = ROOT / "README.md"
+README_START = "<!-- bench results: start (make bench rewrites this block) -->"
+README_END = "<!-- bench results: end -->"
 
 
 def machine() -> str:
@@ -122,6 +126,18 @@ def report(results: list[BenchResult], seconds: float) -> str:
     )
 
 
+def update_readme(readme: Path, text: str) -> bool:
+    """Put a full run's results between the README's markers, so its Performance section shows the last
+    run rather than figures copied by hand; False (README untouched) when the markers are missing."""
+    current = readme.read_text(encoding="utf-8")
+    start, end = current.find(README_START), current.find(README_END)
+    if start < 0 or end < start:
+        return False
+    block = f"{README_START}\n{text.rstrip()}\n"
+    readme.write_text(current[:start] + block + current[end:], encoding="utf-8")
+    return True
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="SIJ-PRO benchmarks: one table.")
     parser.add_argument("modules", nargs="*", metavar="bench_NAME", help="only these modules (default: all)")
@@ -154,6 +170,8 @@ def main(argv: list[str]) -> int:
         path = Path(target) if target else HERE / "results.md"
         path.write_text("# Benchmark results\n\n`make bench` (`python -m bench`)\n\n" + text, encoding="utf-8")
         print(f"written to {path}", file=sys.stderr)
+        if not target and not SMOKE and update_readme(README, text):
+            print(f"and to the Performance section of {README}", file=sys.stderr)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1

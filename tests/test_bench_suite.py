@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.__main__ import module_names
+from bench.__main__ import README_END, README_START, module_names, update_readme
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = (
@@ -56,3 +56,28 @@ def test_smoke_run_prints_and_writes_the_table_with_baselines_and_peaks(tmp_path
         assert float(ratio) > 0, name
         assert float(peak) > 0, name
     assert not (ROOT / "bench" / "results.md").exists() or "SMOKE" not in (ROOT / "bench" / "results.md").read_text()
+
+
+def test_a_full_run_rewrites_only_the_results_block_of_the_readme(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# App\n\n## Performance\nintro\n\n{README_START}\nold table\n{README_END}\n\n## Next\n",
+                      encoding="utf-8")
+    assert update_readme(readme, "| benchmark | figure |\n| due list | 40 ms |\n")
+    assert readme.read_text(encoding="utf-8") == (
+        f"# App\n\n## Performance\nintro\n\n{README_START}\n| benchmark | figure |\n| due list | 40 ms |\n"
+        f"{README_END}\n\n## Next\n"
+    )
+    plain = tmp_path / "PLAIN.md"
+    plain.write_text("# no markers\n", encoding="utf-8")
+    assert not update_readme(plain, "table")
+    assert plain.read_text(encoding="utf-8") == "# no markers\n"
+
+
+def test_the_project_readme_holds_a_results_table_between_its_markers() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(README_START):text.index(README_END)]
+    rows = table_rows(block)
+    assert "## Performance" in text[:text.index(README_START)]
+    assert "Machine: " in block and "SMOKE" not in block
+    for expected in EXPECTED:
+        assert any(row[0].startswith(expected) for row in rows), expected
