@@ -6,6 +6,7 @@ They are frozen so that a view cannot change clinical data behind the audit trai
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
@@ -163,6 +164,17 @@ class UserRecord:
 
 
 # --- drafts: what a form, an import file or the demo generator hands to a service --------------------
+
+
+def draft_changes(record: object, draft: object) -> dict[str, object]:
+    """The fields of ``draft`` (a draft dataclass) whose value differs from the same field of ``record``.
+
+    An edit form sends only these: a field the user left alone is neither written nor audited, and an
+    edit that changed nothing makes no call at all.
+    """
+    return {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)  # type: ignore[arg-type]
+            if getattr(record, f.name) != getattr(draft, f.name)}
+
 
 @dataclass(frozen=True)
 class PatientDraft:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from sijpro.errors import ConflictError, InputErrors, UserError
+from sijpro.records import PatientDraft, draft_changes
 from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
 from sijpro.storage.convert import patient_columns
@@ -120,3 +121,11 @@ def test_a_duplicate_created_at_the_same_moment_is_a_conflict_not_a_crash(clinic
     with pytest.raises(ConflictError, match="same moment"), clinic.database.writing() as session:
         session.add(Patient(**patient_columns(patient_draft("A1")), created_at=dt.datetime(2024, 1, 1)))
     assert len(clinic.patients.search("A1")) == 1
+
+
+def test_draft_changes_names_only_the_fields_an_edit_changed(clinic: Clinic) -> None:
+    stored = clinic.patients.register(patient_draft("C-1", bmi=27.5))
+    unchanged = PatientDraft(**{name: getattr(stored, name) for name in PatientDraft.__dataclass_fields__})
+    assert draft_changes(stored, unchanged) == {}
+    edited = PatientDraft(**{**unchanged.__dict__, "bmi": 28.0, "prior_interventions": frozenset({"RFA"})})
+    assert draft_changes(stored, edited) == {"bmi": 28.0, "prior_interventions": frozenset({"RFA"})}

@@ -13,16 +13,17 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from sijpro.errors import InputErrors, UserError
-from ui.errors import sentence
+from sijpro.errors import ConflictError, InputErrors, UserError
+from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.inputs import FieldProblem
 from ui.staff.live_text import follow_language
 from ui.staff.style import error_label
 
 W = TypeVar("W", bound=QWidget)
+T = TypeVar("T")
 FIELD_PROBLEM = re.compile(r"^field '(?P<field>\w+)': (?P<message>.*)$", re.DOTALL)
 
 PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -184,6 +185,28 @@ class CheckedForm(QWidget):
     def show_general(self, messages: list[str]) -> None:
         self.general.setText("\n".join(messages))
         self.general.setVisible(bool(messages))
+
+    def submit(self, dialog: QDialog, save: Callable[[], T],
+               passing: tuple[type[Exception], ...] = ()) -> T | None:
+        """Run the dialog's one call into the core and show what refused it; None when nothing was saved.
+
+        Bad values come back at their fields. A conflict (someone else saved the same record since the
+        dialog read it) is said and the dialog closes: what it shows is out of date, and nothing was
+        overwritten. Errors of a type in ``passing`` are the caller's to handle (a possible duplicate).
+        """
+        self.clear()
+        try:
+            return save()
+        except passing:
+            raise
+        except FormProblems as problems:
+            self.show_problems(problems)
+        except ConflictError as conflict:
+            show_error(dialog, conflict)
+            QDialog.reject(dialog)
+        except UserError as error:
+            self.show_error(error)
+        return None
 
     def show_error(self, error: UserError) -> None:
         """Every problem of ``error`` where it belongs; the focus goes to the first field to fix."""

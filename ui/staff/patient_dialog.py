@@ -8,7 +8,6 @@ service (nothing overwritten) and said plainly.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -22,13 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.errors import ConflictError, UserError
-from sijpro.records import PRIOR_INTERVENTIONS, PatientDraft, PatientRecord
+from sijpro.records import PRIOR_INTERVENTIONS, PatientDraft, PatientRecord, draft_changes
 from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
-from ui.errors import show_error
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, FormProblems, read_values
+from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit, NumberEdit
 from ui.staff.live_text import follow_language
 from ui.staff.style import error_label
@@ -145,33 +142,19 @@ class PatientDialog(QDialog):
     # --- saving -----------------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        self.form.clear()
         try:
-            draft = self.draft()
-        except FormProblems as problems:
-            self.form.show_problems(problems)
-            return
-        try:
-            self.saved = self._save(draft)
+            saved = self.form.submit(self, lambda: self._save(self.draft()), passing=(DuplicateWarning,))
         except DuplicateWarning as warning:
             self._show_duplicates(warning.candidates)
             return
-        except ConflictError as conflict:
-            show_error(self, conflict)
-            super().reject()
-            return
-        except UserError as error:
-            self.form.show_error(error)
-            return
-        super().accept()
+        if saved is not None:
+            self.saved = saved
+            super().accept()
 
     def _save(self, draft: PatientDraft) -> PatientRecord:
         if self.patient is None:
             return self.clinic.patients.register(draft, confirm_duplicate=self._confirmed_duplicate)
-        before = dataclasses.asdict(PatientDraft(**{f.name: getattr(self.patient, f.name)
-                                                    for f in dataclasses.fields(PatientDraft)}))
-        after = dataclasses.asdict(draft)
-        changes = {name: value for name, value in after.items() if before[name] != value}
+        changes = draft_changes(self.patient, draft)
         if not changes:
             return self.patient
         return self.clinic.patients.update(self.patient.id, changes, expected_version=self.patient.row_version,

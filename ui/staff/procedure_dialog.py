@@ -7,8 +7,6 @@ the index surgery: once saved, the dialog shows the visits the protocol planned 
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,12 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.errors import ConflictError, UserError
-from sijpro.records import PatientRecord, ProcedureDraft, ProcedureRecord
+from sijpro.records import PatientRecord, ProcedureDraft, ProcedureRecord, draft_changes
 from sijpro.services.clinic import Clinic
-from ui.errors import show_error
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, FormProblems, read_values
+from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit
 from ui.staff.live_text import follow_language
 from ui.staff.timeline import TimelineView, timepoint_labels
@@ -132,32 +128,19 @@ class ProcedureDialog(QDialog):
         )
 
     def accept(self) -> None:
-        self.form.clear()
-        try:
-            draft = self.draft()
-            if self.procedure is None:
-                self.saved = self.clinic.procedures.record(self.patient.id, draft)
-            else:
-                self.saved = self._update(draft)
-        except FormProblems as problems:
-            self.form.show_problems(problems)
+        saved = self.form.submit(self, lambda: self._save(self.draft()))
+        if saved is None:
             return
-        except ConflictError as conflict:
-            show_error(self, conflict)
-            super().reject()
-            return
-        except UserError as error:
-            self.form.show_error(error)
-            return
-        if self.saved.is_index:
+        self.saved = saved
+        if saved.is_index:
             self.show_schedule()
         else:
             super().accept()
 
-    def _update(self, draft: ProcedureDraft) -> ProcedureRecord:
-        assert self.procedure is not None
-        before = {f.name: getattr(self.procedure, f.name) for f in dataclasses.fields(ProcedureDraft)}
-        changes = {name: value for name, value in dataclasses.asdict(draft).items() if before[name] != value}
+    def _save(self, draft: ProcedureDraft) -> ProcedureRecord:
+        if self.procedure is None:
+            return self.clinic.procedures.record(self.patient.id, draft)
+        changes = draft_changes(self.procedure, draft)
         if not changes:
             return self.procedure
         return self.clinic.procedures.update(self.procedure.id, changes, expected_version=self.procedure.row_version,

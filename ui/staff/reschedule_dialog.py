@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from sijpro.errors import ConflictError, UserError
 from sijpro.records import PatientRecord, ProcedureRecord
 from sijpro.services.clinic import Clinic
-from ui.errors import show_error
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, FormProblems, read_values
+from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import DateEdit
 from ui.staff.live_text import follow_language
 from ui.staff.timeline import TimelineView, timepoint_labels
@@ -65,22 +63,12 @@ class RescheduleDialog(QDialog):
         if self.saved is not None:
             super().accept()
             return
-        self.form.clear()
-        try:
-            new_date = read_values({"surgery_date": self.surgery_date.value})["surgery_date"]
-            self.saved = self.clinic.procedures.update(
-                self.index.id, {"surgery_date": new_date}, expected_version=self.index.row_version,
-                reason=self.reason.text())
-        except FormProblems as problems:
-            self.form.show_problems(problems)
+        saved = self.form.submit(self, lambda: self.clinic.procedures.update(
+            self.index.id, {"surgery_date": read_values({"surgery_date": self.surgery_date.value})["surgery_date"]},
+            expected_version=self.index.row_version, reason=self.reason.text()))
+        if saved is None:
             return
-        except ConflictError as conflict:
-            show_error(self, conflict)
-            super().reject()
-            return
-        except UserError as error:
-            self.form.show_error(error)
-            return
+        self.saved = saved
         self._show_moved_schedule()
 
     def _show_moved_schedule(self) -> None:

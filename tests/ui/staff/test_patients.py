@@ -126,6 +126,36 @@ def test_moving_the_surgery_needs_a_reason_and_moves_the_visits(staff_clinic, qt
     assert dialog.result() == RescheduleDialog.DialogCode.Accepted
 
 
+def answer_the_box_into(messages: list[str]) -> None:
+    """Accept the message box the next event-loop turn shows, keeping its text."""
+
+    def answer() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        messages.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_moving_a_surgery_someone_else_just_changed_moves_nothing(staff_clinic, qtbot, ids) -> None:
+    patient = staff_clinic.patients.get(ids["S-SOON"])
+    index = staff_clinic.procedures.for_patient(patient.id)[0]
+    dialog = RescheduleDialog(staff_clinic, patient, index)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    staff_clinic.procedures.update(index.id, {"device": "iFuse-3D"}, expected_version=index.row_version,
+                                   reason="another desk")
+    dialog.surgery_date.setText((index.surgery_date + dt.timedelta(days=7)).isoformat())
+    dialog.reason.setText("theatre closed")
+    messages: list[str] = []
+    answer_the_box_into(messages)
+    dialog.accept()
+    assert messages and "nothing was saved" in messages[0]
+    assert staff_clinic.procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
+    assert not dialog.isVisible() and dialog.saved is None
+    assert dialog.result() == RescheduleDialog.DialogCode.Rejected
+
+
 def test_an_edit_needs_a_reason_and_a_conflict_overwrites_nothing(staff_clinic, qtbot, ids) -> None:
     patient = staff_clinic.patients.get(ids["K-002"])
     dialog = PatientDialog(staff_clinic, patient)
@@ -139,13 +169,7 @@ def test_an_edit_needs_a_reason_and_a_conflict_overwrites_nothing(staff_clinic, 
     staff_clinic.patients.update(patient.id, {"given_name": "Johnny"}, expected_version=patient.row_version,
                                  reason="another desk")
     messages: list[str] = []
-
-    def answer_the_box() -> None:
-        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
-        messages.append(box.text())
-        box.accept()
-
-    QTimer.singleShot(0, answer_the_box)
+    answer_the_box_into(messages)
     dialog.accept()
     assert messages and messages[0].startswith("This patient was changed by staff at")
     assert "nothing was saved" in messages[0]
