@@ -24,6 +24,27 @@ def label(text: str, role: str, parent: QWidget | None = None, *, wrap: bool = T
     return widget
 
 
+class HeightFromWidth:
+    """Size hints of a widget whose height follows its width (wrapped answer text, a column of answers).
+
+    Mixed in before the Qt class; the widget gives ``heightForWidth``. The minimum is small on purpose:
+    the real height comes from ``heightForWidth`` once the layout knows the width.
+    """
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        raise NotImplementedError
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        width = self.width() if self.width() >= 300 else 600  # type: ignore[attr-defined]
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(MIN_TOUCH, MIN_TOUCH)
+
+
 class TouchButton(QPushButton):
     """A push button at least a finger wide, whatever its text ("0", "A")."""
 
@@ -73,7 +94,7 @@ _WRAPPED: dict[tuple[str, str, int, bool], list[str]] = {}
 _WRAPPED_MAX = 4096
 
 
-class WrapButton(QPushButton):
+class WrapButton(HeightFromWidth, QPushButton):
     """A push button whose text wraps to its width; its height follows the number of lines."""
 
     def __init__(
@@ -137,20 +158,10 @@ class WrapButton(QPushButton):
             self._lines[width] = lines
         return lines
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return True
-
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         lines = len(self.lines_for(width))
         text_height = lines * self.fontMetrics().lineSpacing()
         return max(MIN_TOUCH, self.minimumHeight(), text_height + self._chrome().height() + 4)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        width = self.width() if self.width() >= 300 else 600
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(MIN_TOUCH, MIN_TOUCH)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -198,7 +209,7 @@ class WrapButton(QPushButton):
         return self.height() >= self.heightForWidth(self.width()) - 4
 
 
-class EqualColumn(QWidget):
+class EqualColumn(HeightFromWidth, QWidget):
     """Buttons stacked full-width at one common height, so no answer looks more important than another."""
 
     def __init__(self, buttons: Sequence[WrapButton], spacing: int, parent: QWidget | None = None) -> None:
@@ -214,20 +225,9 @@ class EqualColumn(QWidget):
     def row_height(self, width: int) -> int:
         return max((child.heightForWidth(width) for child in self.buttons), default=0)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        return True
-
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         count = len(self.buttons)
         return count * self.row_height(width) + max(0, count - 1) * self.spacing
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        width = self.width() if self.width() >= 300 else 600
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Small on purpose: the real height comes from heightForWidth once the width is known."""
-        return QSize(MIN_TOUCH, MIN_TOUCH)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
