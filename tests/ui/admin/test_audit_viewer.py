@@ -17,15 +17,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, open_clinic):
-    clinic, user = open_clinic("ada")
-    shown = AuditPage(clinic, user)
-    qtbot.addWidget(shown)
-    shown.resize(1500, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.refresh()  # what the window does each time it shows a page
-    return shown
+def page(shown_page):
+    return shown_page(AuditPage, (1500, 900))
 
 
 def shown_ids(page: AuditPage) -> list[int]:

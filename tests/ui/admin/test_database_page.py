@@ -18,16 +18,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, open_clinic, tmp_path: Path, monkeypatch):
+def page(shown_page, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SIJPRO_CONFIG_DIR", str(tmp_path / "config"))
-    clinic, user = open_clinic("ada")
-    shown = DatabasePage(clinic, user)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.refresh()  # what the window does each time it shows a page
-    return shown
+    return shown_page(DatabasePage)
 
 
 def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path) -> None:

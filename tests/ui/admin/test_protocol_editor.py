@@ -17,15 +17,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, open_clinic):
-    clinic, user = open_clinic("ada")
-    shown = ProtocolPage(clinic, user)
-    qtbot.addWidget(shown)
-    shown.resize(1500, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.refresh()  # what the window does each time it shows a page
-    return shown
+def page(shown_page):
+    return shown_page(ProtocolPage, (1500, 900))
 
 
 def cell(page: ProtocolPage, code: str, column: str | int):

@@ -15,15 +15,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def page(qtbot, open_clinic):
-    clinic, user = open_clinic("ada")
-    shown = UsersPage(clinic, user)
-    qtbot.addWidget(shown)
-    shown.resize(1400, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.refresh()  # what the window does each time it shows a page
-    return shown
+def page(shown_page):
+    return shown_page(UsersPage)
 
 
 def rows(page: UsersPage) -> dict[str, list[str]]:
