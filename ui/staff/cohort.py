@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -46,6 +45,7 @@ from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.cohort_tables import GridModel, baseline_grid, outcome_grid, relief_grid, satisfaction_grid
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import score_title
+from ui.staff.style import push_button
 from ui.tasks import run_task
 
 APPLY_DELAY_MS = 300
@@ -124,14 +124,9 @@ class CohortPage(QWidget):
             check.toggled.connect(self._timer.start)
             edit.dateChanged.connect(lambda _date, box=check: box.isChecked() and self._timer.start())
             self.dates[key] = (check, edit)
-        self.clear_button = QPushButton(self)
-        self.clear_button.clicked.connect(self.clear_filters)
-        self.export_pdf_button = QPushButton(self)
-        self.export_pdf_button.setObjectName("exportCohortPdf")
-        self.export_pdf_button.clicked.connect(self.export_pdf)
-        self.export_json_button = QPushButton(self)
-        self.export_json_button.setObjectName("exportCohortJson")
-        self.export_json_button.clicked.connect(self.export_json)
+        self.clear_button = push_button(self, self.clear_filters)
+        self.export_pdf_button = push_button(self, self.export_pdf, "exportCohortPdf")
+        self.export_json_button = push_button(self, self.export_json, "exportCohortJson")
 
     def _make_results(self) -> None:
         self.tabs = QTabWidget(self)

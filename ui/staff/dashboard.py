@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -38,6 +37,7 @@ from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import ScoreTableModel, VisitTimelineModel, score_title
 from ui.staff.printing import choose_printer, print_pdf
+from ui.staff.style import push_button
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
 
@@ -64,14 +64,9 @@ class DashboardPage(QWidget):
         self.mrn.setClearButtonEnabled(True)
         self.mrn.setMaximumWidth(220)
         self.mrn.returnPressed.connect(self.open_mrn)
-        self.open_button = QPushButton(self)
-        self.open_button.clicked.connect(self.open_mrn)
-        self.print_button = QPushButton(self)
-        self.print_button.setObjectName("printPdf")
-        self.print_button.clicked.connect(self.print_report)
-        self.save_button = QPushButton(self)
-        self.save_button.setObjectName("savePdf")
-        self.save_button.clicked.connect(self.save_report)
+        self.open_button = push_button(self, self.open_mrn)
+        self.print_button = push_button(self, self.print_report, "printPdf")
+        self.save_button = push_button(self, self.save_report, "savePdf")
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
         self.status.setProperty("role", "muted")

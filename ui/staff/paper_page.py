@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from ui.i18n import tr
 from ui.staff.live_text import local
 from ui.staff.paper_form import PaperForm
 from ui.staff.patients_page import PATIENT_COLUMNS
+from ui.staff.style import push_button
 from ui.staff.table_model import RecordTableModel
 from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
@@ -61,15 +61,12 @@ class PaperEntryPage(QWidget):
         self.choices = record_table(self.choices_model, "paperPatientChoices", self)
         self.choices.activated.connect(lambda index: self.start_for(self.choices_model.record(index.row()).id))
         self.choices.doubleClicked.connect(lambda index: self.start_for(self.choices_model.record(index.row()).id))
-        self.change_button = QPushButton(self)
-        self.change_button.clicked.connect(self.choose_patient)
+        self.change_button = push_button(self, self.choose_patient)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.forms_area = QScrollArea(self)
         self.forms_area.setWidgetResizable(True)
-        self.complete_button = QPushButton(self)
-        self.complete_button.setObjectName("completePaper")
-        self.complete_button.clicked.connect(self.complete)
+        self.complete_button = push_button(self, self.complete, "completePaper")
 
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)

@@ -27,6 +27,7 @@ from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, Patient
 from ui.staff.procedure_dialog import APPROACHES, SIDES, ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
 from ui.staff.roles import Capability, can
+from ui.staff.style import push_button
 from ui.staff.timeline import TimelineView, timepoint_labels
 
 DETAIL_FIELDS = (
@@ -123,9 +124,7 @@ class PatientRecordView(QWidget):
         ):
             if not can(user, capability) or (key == "dashboard" and not has_dashboard):
                 continue
-            button = QPushButton(self)
-            button.setObjectName(f"record_{key}")
-            button.clicked.connect(handler)
+            button = push_button(self, handler, f"record_{key}")
             self.buttons[key] = button
             actions.addWidget(button)
         actions.addStretch(1)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from ui.staff.pages import PAGES
 from ui.staff.patient_dialog import PatientDialog
 from ui.staff.patient_record import PatientRecordView
 from ui.staff.roles import Capability, can
+from ui.staff.style import push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 
@@ -60,9 +60,7 @@ class PatientsPage(QWidget):
         self.hint = QLabel(self)
         self.hint.setProperty("role", "muted")
         self.hint.setWordWrap(True)
-        self.register_button = QPushButton(self)
-        self.register_button.setObjectName("registerButton")
-        self.register_button.clicked.connect(self.register)
+        self.register_button = push_button(self, self.register, "registerButton")
         self.register_button.setVisible(can(user, Capability.REGISTER))
 
         left = QWidget(self)

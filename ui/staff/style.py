@@ -1,12 +1,14 @@
 """The staff desktop's stylesheet (``resources/styles/staff.qss``), set on its own windows only so the
-kiosk keeps its own large-print look when the tablet is handed over, and the labels it styles by role."""
+kiosk keeps its own large-print look when the tablet is handed over, the labels it styles by role, and
+its push buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from sijpro.resources import resource_path
 
@@ -23,3 +25,13 @@ def error_label(parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.hide()
     return label
+
+
+def push_button(parent: QWidget, clicked: Callable[[], object], name: str = "") -> QPushButton:
+    """A button whose text comes with the page's retranslation; ``name`` is its object name, which the
+    stylesheet and the tests find it by."""
+    button = QPushButton(parent)
+    if name:
+        button.setObjectName(name)
+    button.clicked.connect(clicked)
+    return button

@@ -20,6 +20,7 @@ from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
 from ui.staff.roles import Capability, can
+from ui.staff.style import push_button
 from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
 from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
@@ -42,8 +43,7 @@ class WorklistPage(QWidget):
 
         self.heading = QLabel(self)
         self.heading.setProperty("role", "heading")
-        self.refresh_button = QPushButton(self)
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button = push_button(self, self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.refresh_button)
@@ -90,15 +90,9 @@ class WorklistPage(QWidget):
     def _actions(self) -> QHBoxLayout:
         self.shown = QLabel(self)
         self.shown.setProperty("role", "muted")
-        self.hand_over_button = QPushButton(self)
-        self.hand_over_button.setObjectName("handOverButton")
-        self.hand_over_button.clicked.connect(self._hand_over)
-        self.paper_button = QPushButton(self)
-        self.paper_button.setObjectName("paperEntryButton")
-        self.paper_button.clicked.connect(self._paper)
-        self.open_button = QPushButton(self)
-        self.open_button.setObjectName("openPatientButton")
-        self.open_button.clicked.connect(self._open)
+        self.hand_over_button = push_button(self, self._hand_over, "handOverButton")
+        self.paper_button = push_button(self, self._paper, "paperEntryButton")
+        self.open_button = push_button(self, self._open, "openPatientButton")
         self.hand_over_button.setVisible(can(self.user, Capability.HAND_OVER))
         self.paper_button.setVisible(can(self.user, Capability.PAPER_ENTRY))
         actions = QHBoxLayout()

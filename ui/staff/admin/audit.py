@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
+from ui.staff.style import push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
@@ -103,12 +103,8 @@ class AuditPage(QWidget):
             edit.setEnabled(False)
             check.toggled.connect(edit.setEnabled)
             self.dates[name] = (check, edit)
-        self.show_button = QPushButton(self)
-        self.show_button.setObjectName("auditShow")
-        self.show_button.clicked.connect(self.apply)
-        self.verify_button = QPushButton(self)
-        self.verify_button.setObjectName("auditVerify")
-        self.verify_button.clicked.connect(self.verify)
+        self.show_button = push_button(self, self.apply, "auditShow")
+        self.verify_button = push_button(self, self.verify, "auditVerify")
         self.count = QLabel(self)
         self.count.setProperty("role", "muted")
         self.chain = message_label(self, "auditChain", "notice")

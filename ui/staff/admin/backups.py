@@ -38,6 +38,7 @@ from ui.errors import sentence
 from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_open_path, ask_save_path, documents_folder
+from ui.staff.style import push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
@@ -105,9 +106,7 @@ class BackupsPage(QWidget):
         self.on_close, self.daily = QCheckBox(self), QCheckBox(self)
         self.folder = QLineEdit(self)
         self.folder.setObjectName("backupFolder")
-        self.save_settings_button = QPushButton(self)
-        self.save_settings_button.setObjectName("backupSaveSettings")
-        self.save_settings_button.clicked.connect(self.save_settings)
+        self.save_settings_button = push_button(self, self.save_settings, "backupSaveSettings")
         self.setting_labels = {name: QLabel(self) for name in ("keep", "folder")}
         self.folder.setMinimumWidth(360)
         form = QFormLayout(self.settings_box)

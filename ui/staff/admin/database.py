@@ -32,6 +32,7 @@ from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.style import push_button
 from ui.tasks import run_task
 from ui.workstation import save_database_url, saved_database_url
 
@@ -91,8 +92,7 @@ class DatabasePage(QWidget):
         self.kind.addButton(self.postgres)
         self.path = QLineEdit(self)
         self.path.setObjectName("databasePath")
-        self.browse = QPushButton(self)
-        self.browse.clicked.connect(self.choose_file)
+        self.browse = push_button(self, self.choose_file)
         self.url = QLineEdit(self)
         self.url.setObjectName("databaseUrl")
         self.url.setPlaceholderText(POSTGRES_EXAMPLE)
