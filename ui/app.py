@@ -70,9 +70,10 @@ def ask_passphrase() -> str:
 def open_clinic(url: str | None) -> Clinic:
     """Open the database, take the day's automatic backup, and the closing one when the app quits."""
     from sijpro.services.clinic import Clinic
+    from sijpro.services.context import KIOSK_ACTOR
     from ui.autobackup import back_up_around
 
-    clinic = Clinic.open(url, actor="kiosk", passphrase=ask_passphrase)
+    clinic = Clinic.open(url, actor=KIOSK_ACTOR, passphrase=ask_passphrase)
     back_up_around(clinic)
     return clinic
 

@@ -12,6 +12,15 @@ from typing import Protocol
 
 from sijpro.storage.database import Database
 
+KIOSK_ACTOR = "kiosk"
+"""Who the audit trail names for a kiosk nobody has unlocked (failed unlock attempts, for instance)."""
+
+
+def kiosk_actor(nurse: str | None) -> str:
+    """The audit trail's actor for what a patient answers on a tablet a nurse unlocked or handed over:
+    the kiosk, and the nurse answerable for who was given it ("kiosk (anne)")."""
+    return f"{KIOSK_ACTOR} ({nurse})" if nurse else KIOSK_ACTOR
+
 
 class Clock(Protocol):
     def now(self) -> dt.datetime:

@@ -82,5 +82,8 @@ def make_kiosk(qtbot, kiosk_clinic: Clinic) -> Iterator[Callable[..., KioskWindo
         return window
 
     yield make
+    # pytest-qt closes its widgets before fixtures end, when a kiosk still refuses to close: close them
+    # here, or they stay on screen and the next test that looks for "the kiosk on screen" finds a stale one
     for window in windows:
-        window._may_close = True  # let qtbot close it
+        window._may_close = True
+        window.close()

@@ -165,3 +165,15 @@ def test_stop_asks_first_and_keeps_the_answers(kiosk) -> None:
     tap(window.overlay.findChildren(QPushButton)[-1])
     assert window.mode is Mode.LOCKED
     assert first_answers(clinic) == {"lumbar": 0}
+
+
+def test_the_audit_trail_names_the_nurse_who_unlocked_the_kiosk_for_the_answers(kiosk) -> None:
+    window, clinic = kiosk
+    before = clinic.audit.events()[-1].id
+    unlock(window, pin="9999")
+    assert window.mode is Mode.UNLOCK and clinic.context.actor == "kiosk"  # refused: no nurse to name
+    tap(window.unlock_screen.back)
+    in_a_run(window, answers=2)
+    answered = [event for event in clinic.audit.events() if event.id > before]
+    assert {event.entity for event in answered} >= {"response", "visit"}
+    assert {event.actor for event in answered} == {"kiosk (nina)"}

@@ -10,6 +10,7 @@ from sijpro.errors import UserError
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord
 from sijpro.services.clinic import Clinic
+from sijpro.services.context import KIOSK_ACTOR, kiosk_actor
 from ui.kiosk.backend import DuePatient, Unfinished
 from ui.kiosk.flow import Planned
 
@@ -24,8 +25,10 @@ class ClinicBackend:
         """A PIN alone, or a user name with a PIN or a password.
 
         A refusal propagates as the service's UserError, so the nurse also sees a lock-out after too many
-        attempts.
+        attempts. From a successful unlock on, the audit trail names the kiosk and that nurse, who chooses
+        the patient the tablet goes to.
         """
+        self.clinic.act_as(KIOSK_ACTOR)
         auth = self.clinic.auth
         attempts = []
         if secret.isdigit():
@@ -35,9 +38,12 @@ class ClinicBackend:
         refusal: UserError | None = None
         for attempt in attempts:
             try:
-                return attempt()
+                user = attempt()
             except UserError as error:
                 refusal = refusal or error
+            else:
+                self.clinic.act_as(kiosk_actor(user.username))
+                return user
         if refusal is not None:
             raise refusal
         return None

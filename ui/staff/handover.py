@@ -15,12 +15,11 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from sijpro.services.clinic import Clinic
+from sijpro.services.context import kiosk_actor
 from ui.i18n import language, set_language
 from ui.kiosk.clinic_backend import ClinicBackend
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
 from ui.kiosk.window import KioskWindow, Mode
-
-KIOSK_ACTOR = "kiosk"
 
 
 class HandOver(QObject):
@@ -40,7 +39,8 @@ class HandOver(QObject):
 
     def _make_kiosk(self, *, kiosk_mode: bool) -> KioskWindow:
         self._staff_language = language()
-        self.clinic.act_as(KIOSK_ACTOR)
+        # the nurse who hands the tablet over answers for who got it: the trail names both
+        self.clinic.act_as(kiosk_actor(self.clinic.context.actor))
         return KioskWindow(
             ClinicBackend(self.clinic), kiosk_mode=kiosk_mode, clinic_name=self.clinic_name,
             default_language=self._staff_language,

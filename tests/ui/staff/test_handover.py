@@ -25,7 +25,7 @@ def test_hand_over_from_the_worklist_and_back_locked(signed_in, qtbot, ids, staf
     kiosk = kiosk_on_screen()
     assert not window.isVisible() and window.user is None
     assert kiosk.mode is Mode.PATIENT and kiosk.runner.patient.mrn == "K-001"
-    assert language() == "fr" and staff_clinic.context.actor == "kiosk"
+    assert language() == "fr" and staff_clinic.context.actor == "kiosk (nina)"
     kiosk.runner.finished.emit()  # the patient submitted and was thanked
     qtbot.waitUntil(window.isVisible)
     assert not kiosk.isVisible()
