@@ -70,6 +70,11 @@ def refused_account(page: QWidget) -> QWidget:
     return dialog
 
 
+def saved_clinic(page: QWidget) -> None:
+    page.idle_minutes.setValue(5)
+    page.save()
+
+
 def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], object]]:
     """Page name -> what to do on the page before the picture."""
     patient = with_missed_visit(clinic)
@@ -82,12 +87,14 @@ def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], object]]:
         "audit": lambda page: page.verify(),
         "backups": backed_up,
         "database": lambda page: page.test(),
+        "clinic-saved": saved_clinic,
     }
 
 
 def page_classes() -> dict[str, type[QWidget]]:
     from ui.staff.admin.audit import AuditPage
     from ui.staff.admin.backups import BackupsPage
+    from ui.staff.admin.clinic import ClinicPage
     from ui.staff.admin.database import DatabasePage
     from ui.staff.admin.protocol import ProtocolPage
     from ui.staff.admin.users import UsersPage
@@ -96,7 +103,7 @@ def page_classes() -> dict[str, type[QWidget]]:
 
     return {"dashboard": DashboardPage, "cohort": CohortPage, "cohort-fbss": CohortPage, "users": UsersPage,
             "users-add-refused": UsersPage, "protocol": ProtocolPage, "protocol-refused": ProtocolPage,
-            "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage}
+            "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage, "clinic-saved": ClinicPage}
 
 
 def shoot(out: Path, clinic: Clinic, language: str) -> list[Path]:

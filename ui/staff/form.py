@@ -186,12 +186,12 @@ class CheckedForm(QWidget):
         self.general.setText("\n".join(messages))
         self.general.setVisible(bool(messages))
 
-    def submit(self, dialog: QDialog, save: Callable[[], T],
+    def submit(self, owner: QWidget, save: Callable[[], T],
                passing: tuple[type[Exception], ...] = ()) -> T | None:
-        """Run the dialog's one call into the core and show what refused it; None when nothing was saved.
+        """Run the form's one call into the core and show what refused it; None when nothing was saved.
 
         Bad values come back at their fields. A conflict (someone else saved the same record since the
-        dialog read it) is said and the dialog closes: what it shows is out of date, and nothing was
+        form read it) is said, and a dialog ``owner`` closes: what it shows is out of date, and nothing was
         overwritten. Errors of a type in ``passing`` are the caller's to handle (a possible duplicate).
         """
         self.clear()
@@ -202,8 +202,9 @@ class CheckedForm(QWidget):
         except FormProblems as problems:
             self.show_problems(problems)
         except ConflictError as conflict:
-            show_error(dialog, conflict)
-            QDialog.reject(dialog)
+            show_error(owner, conflict)
+            if isinstance(owner, QDialog):
+                QDialog.reject(owner)
         except UserError as error:
             self.show_error(error)
         return None

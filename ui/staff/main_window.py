@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from sijpro import __version__
 from ui.i18n import tr
-from ui.idle import IdleWatch
+from ui.idle import IdleWatch, seconds_from_env
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
 from ui.staff.roles import Capability, can
@@ -26,11 +26,19 @@ from ui.staff.style import staff_stylesheet
 if TYPE_CHECKING:  # the window shows before the database layers load (see ui.staff.start)
     from sijpro.records import UserRecord
     from sijpro.services.clinic import Clinic
+    from sijpro.services.clinic_settings import ClinicSettings
     from ui.staff.handover import HandOver
     from ui.staff.menus import StaffMenus
     from ui.staff.workspace import Workspace
 
+IDLE_VARIABLE = "SIJPRO_STAFF_IDLE_SECONDS"
+"""Overrides the clinic's idle-lock setting on one workstation (tests, demonstrations)."""
 ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
+
+
+def idle_seconds(idle_lock_minutes: int) -> float:
+    """The clinic's idle-lock time, unless this workstation's environment overrides it."""
+    return seconds_from_env(IDLE_VARIABLE, idle_lock_minutes * 60)
 
 
 class StaffWindow(QMainWindow):
@@ -69,6 +77,19 @@ class StaffWindow(QMainWindow):
         if idle_seconds is not None:
             self.idle.timer.setInterval(round(idle_seconds * 1000))
         self.login.attach(clinic, clinic_name)
+        self.retranslate()
+
+    def apply_clinic_settings(self, settings: ClinicSettings) -> None:
+        """Saved clinic settings take effect here at once: the title, the sign-in screen, the kiosk's
+        header and the idle lock (restarted, so the new time counts from now)."""
+        self.clinic_name = settings.name
+        self.idle.timer.setInterval(round(idle_seconds(settings.idle_lock_minutes) * 1000))
+        if self.idle.running:
+            self.idle.start()
+        if self.clinic is not None:
+            self.login.attach(self.clinic, settings.name)
+        if self._handover is not None:
+            self._handover.clinic_name = settings.name
         self.retranslate()
 
     @property
@@ -115,6 +136,7 @@ class StaffWindow(QMainWindow):
             self.workspace = Workspace(self.clinic, user, self.stack)
             self.workspace.hand_over_requested.connect(self.hand_over)
             self.workspace.database_replaced.connect(self.sign_out)
+            self.workspace.clinic_settings_changed.connect(self.apply_clinic_settings)
             self.stack.addWidget(self.workspace)
             self._workspace_user = user
         else:

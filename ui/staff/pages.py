@@ -61,6 +61,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("dashboard", Capability.DASHBOARD, "ui.staff.dashboard", "DashboardPage", "outcomes"),
     PageEntry("cohort", Capability.COHORT, "ui.staff.cohort", "CohortPage", "outcomes"),
     PageEntry("reports", Capability.REPORTS, "ui.staff.reports_page", "ReportsPage", "outcomes"),
+    PageEntry("clinic", Capability.CLINIC_SETTINGS, "ui.staff.admin.clinic", "ClinicPage", "admin"),
     PageEntry("users", Capability.USERS, "ui.staff.admin.users", "UsersPage", "admin"),
     PageEntry("protocol", Capability.PROTOCOL, "ui.staff.admin.protocol", "ProtocolPage", "admin"),
     PageEntry("backups", Capability.BACKUPS, "ui.staff.admin.backups", "BackupsPage", "admin"),

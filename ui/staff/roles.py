@@ -32,6 +32,7 @@ class Capability(StrEnum):
     BACKUPS = "backups"
     AUDIT = "audit"
     DATABASE = "database"
+    CLINIC_SETTINGS = "clinic_settings"
 
 
 NURSE = frozenset({
@@ -40,7 +41,7 @@ NURSE = frozenset({
 })
 SURGEON = NURSE | {Capability.DASHBOARD, Capability.REPORTS, Capability.COHORT, Capability.EXPORT}
 ADMIN = SURGEON | {Capability.IMPORT, Capability.USERS, Capability.PROTOCOL, Capability.BACKUPS, Capability.AUDIT,
-                   Capability.DATABASE}
+                   Capability.DATABASE, Capability.CLINIC_SETTINGS}
 CAPABILITIES: dict[Role, frozenset[Capability]] = {"nurse": NURSE, "surgeon": SURGEON, "admin": ADMIN}
 
 

@@ -22,8 +22,7 @@ from sijpro.storage.encryption import PASSPHRASE_VARIABLE, file_state
 from sijpro.storage.location import database_text, local_database_file
 from ui.autobackup import back_up_around
 from ui.errors import show_error
-from ui.idle import seconds_from_env
-from ui.staff.main_window import StaffWindow
+from ui.staff.main_window import StaffWindow, idle_seconds
 
 if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sign-in
     from sijpro.services.clinic import Clinic
@@ -32,8 +31,6 @@ if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sig
 
 STAFF_ACTOR = "staff"
 """Who the audit trail names until someone signs in (failed sign-ins, for instance)."""
-IDLE_VARIABLE = "SIJPRO_STAFF_IDLE_SECONDS"
-"""Overrides the clinic's idle-lock setting on one workstation (tests, demonstrations)."""
 WINDOW_SIZE = (1280, 800)
 
 
@@ -152,8 +149,7 @@ class StaffStart(QObject):
 
     def _attach(self, window: StaffWindow, clinic: Clinic) -> StaffWindow:
         settings = clinic.settings.load()
-        window.attach(clinic, clinic_name=settings.name,
-                      idle_seconds=seconds_from_env(IDLE_VARIABLE, settings.idle_lock_minutes * 60))
+        window.attach(clinic, clinic_name=settings.name, idle_seconds=idle_seconds(settings.idle_lock_minutes))
         back_up_around(clinic)
         if self.on_ready is not None:
             self.on_ready()

@@ -25,6 +25,8 @@ KEY_ROLE = Qt.ItemDataRole.UserRole
 class Workspace(QWidget):
     hand_over_requested = Signal(int)
     database_replaced = Signal()
+    clinic_settings_changed = Signal(object)
+    """An administrator saved the clinic's name or idle-lock time (``ClinicSettings``)."""
     """A backup was restored: what every page shows, and the signed-in account itself, may have changed."""
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
@@ -122,7 +124,8 @@ class Workspace(QWidget):
     def _connect(self, page: QWidget) -> None:
         for name, slot in (("open_patient", self.route_patient), ("hand_over_requested", self.hand_over_requested),
                            ("paper_entry_requested", self.paper_entry_for),
-                           ("database_restored", self.database_replaced)):
+                           ("database_restored", self.database_replaced),
+                           ("clinic_settings_changed", self.clinic_settings_changed)):
             signal = getattr(page, name, None)
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(slot)

@@ -1,0 +1,90 @@
+"""The clinic's own settings: the name on every screen and PDF header, and how soon an idle desk locks.
+
+They are the clinic's, not the workstation's (every desk and tablet of a shared database follows them),
+and each change is an audit event. Saved settings apply at once to this window; other workstations take
+them at their next start.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+
+from sijpro.records import UserRecord
+from sijpro.services.clinic import Clinic
+from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, ClinicSettings
+from ui.i18n import tr
+from ui.staff.admin.messages import message_label, say
+from ui.staff.form import CheckedForm
+from ui.staff.style import push_button
+
+
+class ClinicPage(QWidget):
+    title_key = "admin.clinic.title"
+    roles = ("admin",)
+    clinic_settings_changed = Signal(object)
+    """The saved ``ClinicSettings``: the window shows the new name and locks after the new idle time."""
+
+    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clinicPage")
+        self.clinic = clinic
+        self.user = user
+        self.heading = QLabel(self)
+        self.heading.setProperty("role", "heading")
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.result = message_label(self, "clinicResult", "notice")
+        self.form = CheckedForm(self)
+        self.name = self.form.add("name", "admin.clinic.name", QLineEdit())
+        self.name.setObjectName("clinicName")
+        self.name.setMaxLength(MAX_NAME + 1)  # one more, so an over-long paste is named rather than cut
+        self.name.setMinimumWidth(420)
+        self.idle_minutes = self.form.add("idle_lock_minutes", "admin.clinic.idle", QSpinBox())
+        self.idle_minutes.setObjectName("clinicIdleMinutes")
+        self.idle_minutes.setRange(*IDLE_MINUTES_RANGE)
+        self.idle_minutes.setMaximumWidth(140)
+        self.save_button = push_button(self, self.save, "clinicSave")
+        self.name.textEdited.connect(lambda _text: say(self.result, ""))
+        self.idle_minutes.valueChanged.connect(lambda _value: say(self.result, ""))
+        self._lay_out()
+        self.retranslate()
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        form_row = QHBoxLayout()
+        form_row.addWidget(self.form)
+        form_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.intro)
+        layout.addLayout(form_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.heading.setText(tr("admin.clinic.title"))
+        self.intro.setText(tr("admin.clinic.intro"))
+        self.idle_minutes.setSuffix(tr("admin.clinic.minutes_suffix"))
+        self.save_button.setText(tr("admin.clinic.save"))
+
+    def refresh(self) -> None:
+        """Start from what the database holds (another admin may have changed it)."""
+        settings = self.clinic.settings.load()
+        self.name.setText(settings.name)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.form.clear()
+        say(self.result, "")
+
+    def save(self) -> ClinicSettings | None:
+        wanted = ClinicSettings(name=self.name.text(), idle_lock_minutes=self.idle_minutes.value())
+        saved = self.form.submit(self, lambda: self.clinic.settings.save(wanted))
+        if saved is None:
+            return None
+        self.name.setText(saved.name)
+        say(self.result, tr("admin.clinic.saved", minutes=saved.idle_lock_minutes), "notice")
+        self.clinic_settings_changed.emit(saved)
+        return saved
