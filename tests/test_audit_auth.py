@@ -156,8 +156,32 @@ def test_admin_account_actions_are_audited_and_keep_one_admin(clinic: Clinic) ->
     with pytest.raises(UserError, match="no user ghost"):
         clinic.auth.set_active("ghost", False)
     changes = [(e.field, e.old, e.new) for e in clinic.audit.events(entity="user") if e.field]
-    assert changes == [("role", "nurse", "surgeon"), ("active", True, False), ("active", False, True),
-                       ("password", None, "reset")]
+    # the deactivated account's attempt counts as the first failure: the fifth wrong password locks, and
+    # the attempt after it is refused without being checked
+    wrong = ("sign_in", None, "wrong password")
+    assert changes == [("role", "nurse", "surgeon"), ("active", True, False), wrong, ("active", False, True),
+                       *[wrong] * (auth.MAX_FAILURES - 2), ("sign_in", None, "wrong password; locked for 5 minutes"),
+                       ("sign_in", None, "refused: locked for 5 more minute(s)"),
+                       ("password", None, "reset"), ("sign_in", None, "password accepted")]
+    nina = next(user for user in clinic.auth.users() if user.username == "nina")
+    assert {e.entity_id for e in clinic.audit.events(entity="user") if e.field == "sign_in"} == {nina.id}
     assert "a brand new password" not in str(clinic.audit.events())
     clinic.auth.set_role("nina", "admin")
     assert clinic.auth.set_active("boss", False).active is False  # another admin remains
+
+
+def test_a_sign_in_aimed_at_no_account_is_audited_without_the_name_typed(clinic: Clinic) -> None:
+    clinic.auth.add_user("nina", "Nina Nurse", "nurse", "a long nurse password")
+    clinic.auth.set_pin("nina", "2468")
+    with pytest.raises(AuthError):
+        clinic.auth.authenticate("my secret password", "nina")  # the fields swapped
+    assert clinic.auth.check_pin(None, "2468").username == "nina"
+    with pytest.raises(AuthError):
+        clinic.auth.check_pin(None, "1357")
+    events = [e for e in clinic.audit.events(entity="user") if e.field == "sign_in"]
+    assert [(e.entity_id, e.new) for e in events] == [
+        (None, "wrong password for an unknown username"), (events[1].entity_id, "PIN alone accepted"),
+        (None, "wrong PIN alone")]
+    assert events[1].entity_id is not None
+    assert "my secret password" not in str(clinic.audit.events())
+    assert clinic.audit.verify_chain().ok

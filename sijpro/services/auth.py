@@ -4,6 +4,10 @@ failures. A failed sign-in never says whether the username exists.
 At the kiosk a nurse may type the PIN alone: it identifies whoever holds it when exactly one active user
 does. Wrong PIN-alone attempts are throttled for the whole clinic (a patient tapping digits must not lock
 every nurse's own account), so after a few of them a username is needed for a while.
+
+Every sign-in and unlock is an audit event (field ``sign_in``): who got in, with what, and each refusal
+with the account it was aimed at and any lock-out it caused. A username that matches no account is not
+written down: it may be a password typed into the wrong field.
 """
 
 from __future__ import annotations
@@ -150,6 +154,7 @@ class Auth:
                 raise AuthError("this PIN is not enough on its own: enter your username with it")
             if len(matches) == 1 and not (matches[0].locked_until and matches[0].locked_until > now):
                 _set_meta(session, PIN_ALONE_FAILURES, "0")
+                _record_sign_in(session, self.context, matches[0].id, "PIN alone accepted")
                 return user_record(matches[0])
             failures = int(_meta(session, PIN_ALONE_FAILURES) or 0) + 1
             failure = WRONG_PIN if matches == [] else "too many failed attempts: sign-in is locked for now"
@@ -159,19 +164,23 @@ class Auth:
                 failure = (f"{failure}; after {MAX_FAILURES} wrong PINs a username is needed for "
                            f"{LOCK_MINUTES} minutes")
             _set_meta(session, PIN_ALONE_FAILURES, str(failures))
+            _record_sign_in(session, self.context, None, "wrong PIN alone" if failures else
+                            f"wrong PIN alone; PIN alone refused for {LOCK_MINUTES} minutes")
         raise AuthError(failure)  # raised after the commit, so the failure counts
 
     def _check(self, username: str, secret: str, column: str, wrong: str) -> UserRecord:
         now = self.context.now()
+        means = "password" if column == "password_hash" else "PIN"
         failure: str | None = None
         locked: int | None = None
         with self.context.database.writing() as session:
             row = session.scalar(select(User).where(User.username == username.strip().lower()))
             stored = getattr(row, column) if row is not None and row.active else None
             if row is not None and row.locked_until is not None and row.locked_until > now:
-                minutes = max(1, round((row.locked_until - now).total_seconds() / 60))
-                raise AuthError(f"too many failed attempts: sign-in is locked for {minutes} more minute(s)", minutes)
-            if not _verify(stored or _decoy_hash(), secret) or stored is None or row is None:
+                locked = max(1, round((row.locked_until - now).total_seconds() / 60))
+                failure = f"too many failed attempts: sign-in is locked for {locked} more minute(s)"
+                _record_sign_in(session, self.context, row.id, f"refused: locked for {locked} more minute(s)")
+            elif not _verify(stored or _decoy_hash(), secret) or stored is None or row is None:
                 if row is not None:
                     row.failed_attempts += 1
                     if row.failed_attempts >= MAX_FAILURES:
@@ -180,14 +189,22 @@ class Auth:
                         failure = (f"{wrong}; after {MAX_FAILURES} failed attempts sign-in is locked for "
                                    f"{LOCK_MINUTES} minutes")
                 failure = failure or wrong
+                outcome = f"wrong {means}" + (f"; locked for {LOCK_MINUTES} minutes" if locked else "")
+                _record_sign_in(session, self.context, row.id if row is not None else None,
+                                outcome if row is not None else f"wrong {means} for an unknown username")
             else:
                 row.failed_attempts, row.locked_until = 0, None
                 if _hasher.check_needs_rehash(stored):
                     setattr(row, column, _hasher.hash(secret))
+                _record_sign_in(session, self.context, row.id, f"{means} accepted")
                 signed_in = user_record(row)
         if failure is not None:
             raise AuthError(failure, locked)  # raised after the commit, so the failure counts
         return signed_in
+
+
+def _record_sign_in(session: Session, context: ServiceContext, user_id: int | None, outcome: str) -> None:
+    record(session, context, [Change("user", user_id, "sign_in", new=outcome)])
 
 
 def _user(session: Session, username: str) -> User:

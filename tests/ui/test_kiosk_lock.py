@@ -174,6 +174,9 @@ def test_the_audit_trail_names_the_nurse_who_unlocked_the_kiosk_for_the_answers(
     assert window.mode is Mode.UNLOCK and clinic.context.actor == "kiosk"  # refused: no nurse to name
     tap(window.unlock_screen.back)
     in_a_run(window, answers=2)
-    answered = [event for event in clinic.audit.events() if event.id > before]
+    events = [event for event in clinic.audit.events() if event.id > before]
+    unlocks = [(event.new, event.actor) for event in events if event.field == "sign_in"]
+    assert unlocks == [("wrong PIN alone", "kiosk"), ("PIN alone accepted", "kiosk")]
+    answered = [event for event in events if event.field != "sign_in"]
     assert {event.entity for event in answered} >= {"response", "visit"}
     assert {event.actor for event in answered} == {"kiosk (nina)"}
