@@ -12,6 +12,7 @@ from sijpro.analysis import cohort_summary
 from sijpro.cli import main
 from sijpro.demo import generate_demo_cohort
 from sijpro.services.clinic import Clinic
+from sijpro.services.clinic_settings import ClinicSettings
 from tests.conftest import TODAY
 
 EPOCH = "1717430400"  # 2024-06-03 16:00 UTC
@@ -93,3 +94,20 @@ def test_report_all_writes_one_pdf_per_patient(demo_db, tmp_path, capsys) -> Non
     first = folder / f"{mrns[0]}.pdf"
     assert mrns[0] in pdf_text(first)
     assert main(["--db", demo_db, "report", "all", "--out-dir", str(folder), "--workers", "0"]) == 1
+
+
+def test_reports_are_headed_with_the_clinics_own_name_unless_told_otherwise(demo_db, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("SIJPRO_CLINIC_NAME", raising=False)
+    with Clinic.open(demo_db) as clinic:
+        clinic.settings.save(ClinicSettings(name="Centre du Rachis de Lyon"))
+        mrn = clinic.outcomes.cohort()[0].patient.mrn
+    saved, told, cohort = tmp_path / "saved.pdf", tmp_path / "told.pdf", tmp_path / "cohort.pdf"
+    assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(saved)]) == 0
+    assert "Centre du Rachis de Lyon" in pdf_text(saved)
+    assert main(["--db", demo_db, "report", "cohort", "-o", str(cohort)]) == 0
+    assert "Centre du Rachis de Lyon" in pdf_text(cohort)
+    monkeypatch.setenv("SIJPRO_CLINIC_NAME", "Clinique Saint-Roch")
+    assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(told)]) == 0
+    assert "Clinique Saint-Roch" in pdf_text(told) and "Centre du Rachis" not in pdf_text(told)
+    assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(told), "--clinic", ""]) == 0
+    assert "Clinique Saint-Roch" not in pdf_text(told)

@@ -10,10 +10,14 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sijpro.commands.clinic_access import open_clinic
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
+
+if TYPE_CHECKING:  # the command line loads the database layers only for the command it runs
+    from sijpro.services.clinic import Clinic
 
 PAGE_SIZE_NAMES = ("a4", "letter")
 LANGUAGES = ("en", "fr")
@@ -55,8 +59,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _page_options(parser: argparse.ArgumentParser, *, language_help: str) -> None:
     parser.add_argument("--language", choices=LANGUAGES, help=language_help)
     parser.add_argument("--page-size", choices=PAGE_SIZE_NAMES, default="a4", help="default: a4")
-    parser.add_argument("--clinic", default=os.environ.get("SIJPRO_CLINIC_NAME", ""), metavar="NAME",
-                        help="clinic name in the header (default: $SIJPRO_CLINIC_NAME)")
+    parser.add_argument("--clinic", metavar="NAME",
+                        help="clinic name in the header (default: $SIJPRO_CLINIC_NAME, else the name the clinic "
+                        "was given at set-up or in Administration > Clinic)")
+
+
+def clinic_name(args: argparse.Namespace, clinic: Clinic) -> str:
+    """The header's clinic name: the option, the environment, else the clinic's own setting, so a report
+    printed from the command line is headed as the desktop's are."""
+    if args.clinic is not None:
+        return str(args.clinic)
+    return os.environ.get("SIJPRO_CLINIC_NAME") or clinic.settings.load().name
 
 
 def generation_time() -> dt.datetime:
@@ -77,7 +90,7 @@ def run_patient(args: argparse.Namespace) -> int:
         if record is None:
             raise UserError(f"no patient with MRN {args.mrn!r}")
         outcomes = clinic.outcomes.patient(record.id)
-        settings = PageSettings(generation_time(), args.clinic, args.page_size, args.language,
+        settings = PageSettings(generation_time(), clinic_name(args, clinic), args.page_size, args.language,
                                 tuple(clinic.protocols.versions()))
     write_pdf(args.output, settings.render(outcomes))
     return 0
@@ -89,7 +102,8 @@ def run_all(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be at least 1")
     with open_clinic(args) as clinic:
-        paths = patient_reports(clinic, args.out_dir, generated_at=generation_time(), clinic_name=args.clinic,
+        paths = patient_reports(clinic, args.out_dir, generated_at=generation_time(),
+                                clinic_name=clinic_name(args, clinic),
                                 language=args.language, page_size=args.page_size, workers=args.workers,
                                 progress=TerminalBar("patient reports"))
     print(f"{len(paths)} patient reports in {args.out_dir}")
@@ -118,8 +132,9 @@ def run_cohort(args: argparse.Namespace) -> int:
     with open_clinic(args) as clinic:
         outcomes = clinic.outcomes.cohort()
         protocol = clinic.protocols.current()
+        name = clinic_name(args, clinic)
     summary = cohort_summary(outcomes, where=where, mcid=mcid, protocol=protocol)
-    pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=args.clinic, where=where,
+    pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, where=where,
                      language=args.language or "en", size=args.page_size, protocol=protocol, mcid=mcid,
                      versions=scoring_versions(outcomes))
     if args.json is not None:
