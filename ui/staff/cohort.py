@@ -45,7 +45,7 @@ from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.cohort_tables import GridModel, baseline_grid, outcome_grid, relief_grid, satisfaction_grid
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import score_title
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 
 APPLY_DELAY_MS = 300
@@ -90,8 +90,7 @@ class CohortPage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(APPLY_DELAY_MS)
         self._timer.timeout.connect(self.apply)
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.count = QLabel(self)
         self.count.setObjectName("cohortCount")
         self.count.setProperty("role", "muted")

@@ -37,7 +37,7 @@ from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import ScoreTableModel, VisitTimelineModel, score_title
 from ui.staff.printing import choose_printer, print_pdf
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
 
@@ -57,8 +57,7 @@ class DashboardPage(QWidget):
         self._clinic_name: str | None = None
         self.saved_to: Path | None = None
 
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.mrn = QLineEdit(self)
         self.mrn.setObjectName("dashboardMrn")
         self.mrn.setClearButtonEnabled(True)
@@ -105,10 +104,8 @@ class DashboardPage(QWidget):
         self.scores.horizontalHeader().setStretchLastSection(True)
         self.scores.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.scores.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self.timeline_title = QLabel(self)
-        self.timeline_title.setProperty("role", "heading")
-        self.scores_title = QLabel(self)
-        self.scores_title.setProperty("role", "heading")
+        self.timeline_title = heading_label(self)
+        self.scores_title = heading_label(self)
         self.scores_note = QLabel(self)
         self.scores_note.setProperty("role", "muted")
         self.scores_note.setWordWrap(True)

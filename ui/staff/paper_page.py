@@ -26,7 +26,7 @@ from ui.i18n import tr
 from ui.staff.live_text import local
 from ui.staff.paper_form import PaperForm
 from ui.staff.patients_page import PATIENT_COLUMNS
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import RecordTableModel
 from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
@@ -48,8 +48,7 @@ class PaperEntryPage(QWidget):
         self.responses: dict[tuple[int, str], int] = {}
         """(visit id, instrument) -> response id, once the first answer opened the questionnaire."""
 
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.intro.setProperty("role", "muted")

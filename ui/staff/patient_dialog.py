@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit, NumberEdit
 from ui.staff.live_text import follow_language
-from ui.staff.style import error_label
+from ui.staff.style import error_label, heading_label
 
 SEXES = (("F", "staff.sex.female"), ("M", "staff.sex.male"), ("X", "staff.sex.other"))
 LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
@@ -67,8 +66,7 @@ class PatientDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.form)
         layout.addWidget(self.duplicates)

@@ -27,7 +27,7 @@ from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, Patient
 from ui.staff.procedure_dialog import APPROACHES, SIDES, ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
 from ui.staff.roles import Capability, can
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.timeline import TimelineView, timepoint_labels
 
 DETAIL_FIELDS = (
@@ -89,8 +89,7 @@ class PatientRecordView(QWidget):
         self.user = user
         self.patient: PatientRecord | None = None
         self.procedures: list[ProcedureRecord] = []
-        self.name = QLabel(self)
-        self.name.setProperty("role", "heading")
+        self.name = heading_label(self)
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_box = QGroupBox(self)
         self.details = QFormLayout(self.details_box)

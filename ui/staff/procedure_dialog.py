@@ -24,6 +24,7 @@ from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit
 from ui.staff.live_text import follow_language
+from ui.staff.style import heading_label
 from ui.staff.timeline import TimelineView, timepoint_labels
 
 SIDES = (("left", "staff.side.left"), ("right", "staff.side.right"), ("bilateral", "staff.side.bilateral"))
@@ -60,8 +61,7 @@ class ProcedureDialog(QDialog):
         self.staged.toggled.connect(self._staging_rows)
         self._staging_rows()
 
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.patient_line = QLabel(self)
         self.patient_line.setWordWrap(True)
         self.stack = QStackedWidget(self)

@@ -30,6 +30,7 @@ from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.inputs import ChoiceBox
 from ui.staff.roles import Capability, can
+from ui.staff.style import heading_label
 from ui.tasks import run_task
 
 REPORT_LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
@@ -47,8 +48,7 @@ class ReportsPage(QWidget):
         self.setObjectName("reportsPage")
         self.clinic = clinic
         self.user = user
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.pdf_box, self.pdf_text, self.pdf_button = self._section("reportsPdf", self.write_reports)
         self.pdf_language = ChoiceBox(REPORT_LANGUAGES, blank_key="staff.reports.own_language")
         self.pdf_language.setMaximumWidth(CHOICE_WIDTH)

@@ -15,6 +15,7 @@ from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import DateEdit
 from ui.staff.live_text import follow_language
+from ui.staff.style import heading_label
 from ui.staff.timeline import TimelineView, timepoint_labels
 
 
@@ -27,8 +28,7 @@ class RescheduleDialog(QDialog):
         self.patient = patient
         self.index = index
         self.saved: ProcedureRecord | None = None
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.current = QLabel(self)
         self.current.setWordWrap(True)
         self.form = CheckedForm(self)

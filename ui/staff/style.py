@@ -18,6 +18,13 @@ def staff_stylesheet() -> str:
     return resource_path("styles", "staff.qss").read_text(encoding="utf-8")
 
 
+def heading_label(parent: QWidget | None = None) -> QLabel:
+    """A page's or a section's title, in the stylesheet's heading style."""
+    label = QLabel(parent)
+    label.setProperty("role", "heading")
+    return label
+
+
 def error_label(parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setProperty("role", "error")

@@ -20,7 +20,7 @@ from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
 from ui.staff.roles import Capability, can
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
 from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
@@ -41,8 +41,7 @@ class WorklistPage(QWidget):
         self.user = user
         self.model = WorklistModel(self)
 
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.refresh_button = push_button(self, self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)

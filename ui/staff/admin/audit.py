@@ -26,7 +26,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
@@ -81,8 +81,7 @@ class AuditPage(QWidget):
         self.setObjectName("auditPage")
         self.clinic = clinic
         self.user = user
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.actor, self.entity = QComboBox(self), QComboBox(self)
         self.actor.setObjectName("auditActor")
         self.entity.setObjectName("auditEntity")

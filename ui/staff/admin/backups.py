@@ -38,7 +38,7 @@ from ui.errors import sentence
 from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_open_path, ask_save_path, documents_folder
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 from ui.tasks import run_task
@@ -76,8 +76,7 @@ class BackupsPage(QWidget):
         self.clinic = clinic
         self.user = user
         self.database = sqlite_path(clinic.database.url)
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.where = QLabel(self)
         self.where.setWordWrap(True)
         self.result = message_label(self, "backupResult", "notice")
@@ -87,8 +86,7 @@ class BackupsPage(QWidget):
         self.buttons["backup"].clicked.connect(self.back_up_now)
         self.buttons["restore_file"].clicked.connect(self.restore_from_file)
         self.buttons["restore_selected"].clicked.connect(self.restore_selected)
-        self.list_title = QLabel(self)
-        self.list_title.setProperty("role", "heading")
+        self.list_title = heading_label(self)
         self.model = RecordTableModel(BACKUP_COLUMNS, self)
         self.table = record_table(self.model, "backupsTable", self)
         for column, width in enumerate((170, 170, 90)):

@@ -16,7 +16,7 @@ from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, Clinic
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.form import CheckedForm
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 
 
 class ClinicPage(QWidget):
@@ -30,8 +30,7 @@ class ClinicPage(QWidget):
         self.setObjectName("clinicPage")
         self.clinic = clinic
         self.user = user
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.result = message_label(self, "clinicResult", "notice")

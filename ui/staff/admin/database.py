@@ -32,7 +32,7 @@ from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_save_path, documents_folder
-from ui.staff.style import push_button
+from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 from ui.workstation import save_database_url, saved_database_url
 
@@ -78,8 +78,7 @@ class DatabasePage(QWidget):
         self.clinic = clinic
         self.user = user
         self.tested: Probe | None = None
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.intro = QLabel(self)
         self.intro.setProperty("role", "muted")
         self.intro.setWordWrap(True)

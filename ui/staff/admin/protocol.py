@@ -34,6 +34,7 @@ from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label
 from ui.staff.admin.protocol_model import FIELDS, ProtocolModel, column_titles
+from ui.staff.style import heading_label
 
 DETAIL = re.compile(r"field '[^']*': (?P<detail>.*)$", re.DOTALL)
 DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -60,8 +61,7 @@ class ProtocolPage(QWidget):
         self.user = user
         self.current: Protocol | None = None
         self.dirty = False
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.intro = QLabel(self)
         self.intro.setProperty("role", "muted")
         self.intro.setWordWrap(True)

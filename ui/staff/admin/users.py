@@ -11,6 +11,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.admin.account_dialog import AccountDialog, AccountForm, refusal
+from ui.staff.style import heading_label
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 
@@ -40,8 +41,7 @@ class UsersPage(QWidget):
         self.clinic = clinic
         self.user = user
         self.dialog: AccountDialog | None = None
-        self.heading = QLabel(self)
-        self.heading.setProperty("role", "heading")
+        self.heading = heading_label(self)
         self.hint = QLabel(self)
         self.hint.setProperty("role", "muted")
         self.hint.setWordWrap(True)
