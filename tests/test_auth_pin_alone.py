@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import select, update
 
 from sijpro.services import auth
 from sijpro.services.auth import LOCK_MINUTES, MAX_FAILURES, AuthError
+from sijpro.storage.models import User
 
 
 @pytest.fixture
@@ -16,6 +18,7 @@ def staff(clinic, monkeypatch):
     # The same argon2id, at its lowest cost: a real hash takes a third of a second here, and PIN-alone
     # checks verify every holder's hash.
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(auth, "_pin_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     clinic.auth.add_user("nina", "Nina Nurse", "nurse", "long enough password")
     clinic.auth.add_user("sam", "Sam Surgeon", "surgeon", "long enough password")
     clinic.auth.add_user("nopin", "No Pin", "nurse", "long enough password")
@@ -73,3 +76,22 @@ def test_an_inactive_or_locked_holder_cannot_unlock_with_the_pin_alone(staff) ->
             staff.auth.check_pin("nina", "0000")
     with pytest.raises(AuthError, match="locked"):
         staff.auth.check_pin(None, "4321")
+
+
+def stored_pin_hash(clinic, username: str) -> str:
+    with clinic.database.reading() as session:
+        return session.scalar(select(User.pin_hash).where(User.username == username))
+
+
+def test_pins_get_the_pin_parameters_and_an_older_hash_moves_to_them_when_used(clinic) -> None:
+    clinic.auth.add_user("nina", "Nina Nurse", "nurse", "long enough password")
+    clinic.auth.set_pin("nina", "4321")
+    assert stored_pin_hash(clinic, "nina").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    older = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("4321")
+    with clinic.database.writing() as session:
+        session.execute(update(User).where(User.username == "nina").values(pin_hash=older))
+    assert clinic.auth.check_pin(None, "4321").username == "nina"
+    assert stored_pin_hash(clinic, "nina").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert clinic.auth.check_pin("nina", "4321").username == "nina"
+    with pytest.raises(AuthError):
+        clinic.auth.check_pin("nina", "1234")
