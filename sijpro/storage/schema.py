@@ -56,6 +56,12 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, head_revision()
 
 
+def create_in(connection: Connection) -> None:
+    """Create the whole schema inside the caller's open transaction, so it lands (or not) with the rows
+    the caller writes next: a copy that fails leaves no empty tables behind."""
+    command.upgrade(alembic_config(connection), "head")
+
+
 def check_current(connection: Connection, where: str) -> None:
     """Refuse a database that is not at the schema this release writes."""
     revision = current_revision(connection)
