@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import JSON, make_url, select
 
 from sijpro import __version__
+from sijpro.cli import main
 from sijpro.demo.sandbox import DEMO_PASSWORD, create_demo_clinic
 from sijpro.errors import UserError
 from sijpro.progress import Cancelled
@@ -306,3 +307,46 @@ def test_the_same_server_database_under_two_spellings_is_refused(source: str, ne
     other_spelling = make_url(new_postgres_database).set(drivername="postgresql", host="localhost")
     with pytest.raises(UserError, match="the source and the target are the same database"):
         copy_clinic(new_postgres_database, other_spelling.render_as_string(hide_password=False), actor=ACTOR)
+
+
+# --- the command line --------------------------------------------------------------------------------
+
+
+def test_cli_copies_and_prints_rows_per_table(source: str, new_target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", source, "copy", "--to", new_target]) == 0
+    out = capsys.readouterr().out
+    target = str(resolve_url(new_target).render_as_string(hide_password=True)) if "://" in new_target else new_target
+    assert f"copied {source} to {target} (tables created):" in out
+    assert "  patients  " in out and "rows" in out
+    assert "the last one recording this copy) and scores verified: no fault" in out
+    assert f"{source}: its audit trail records where its data went" in out
+    assert main(["--db", new_target, "verify"]) == 0
+
+
+def test_cli_refusals_are_one_line_and_exit_1(source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    target = str(tmp_path / "copy.sqlite")
+    assert main(["--db", source, "copy", "--to", target]) == 0
+    capsys.readouterr()
+    cases = {
+        "already holds data": ["--db", source, "copy", "--to", target],
+        "are the same database": ["copy", "--db", source, "--to", source],
+        "cannot reach the database postgresql+psycopg://sijpro@127.0.0.1:9/sijpro": [
+            "--db", source, "copy", "--to", "postgresql://sijpro@127.0.0.1:9/sijpro"],
+        "there is no SIJ-PRO database at": ["--db", str(tmp_path / "missing.sqlite"), "copy", "--to", target],
+    }
+    for expected, argv in cases.items():
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert expected in err and err.startswith("sijpro: ") and err.count("\n") == 1, err
+    encrypt_database(Path(source), PASSPHRASE)
+    monkeypatch.setenv("SIJPRO_PASSPHRASE", "not the passphrase")
+    assert main(["--db", source, "copy", "--to", str(tmp_path / "other.sqlite")]) == 1
+    assert "wrong passphrase" in capsys.readouterr().err
+
+
+def test_cli_needs_a_target(source: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_status:
+        main(["--db", source, "copy"])
+    assert exit_status.value.code == 2
+    assert "--to" in capsys.readouterr().err
