@@ -4,6 +4,8 @@ gives for the same filters; the chain check reports an intact trail, and names t
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -11,7 +13,7 @@ from sqlalchemy import text
 
 from tests.ui.demo_clinic import TODAY
 from ui.i18n import set_language
-from ui.staff.admin.audit import SHOWN, AuditPage
+from ui.staff.admin.audit import ENTITIES, SHOWN, AuditPage, entity_text
 
 pytestmark = pytest.mark.gui
 
@@ -107,3 +109,19 @@ def test_french(page) -> None:
     assert page.model.headerData(6, Qt.Orientation.Horizontal) == "Avant"
     page.verify()
     assert page.chain.text().startswith("Le journal d’audit est intact")
+
+
+def test_every_kind_of_record_the_core_audits_has_a_name_in_both_languages() -> None:
+    core = Path(__file__).resolve().parents[3] / "sijpro"
+    audited = {match for path in core.rglob("*.py")
+               for match in re.findall(r'Change\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8"))}
+    assert {"patient", "response", "user", "database"} <= audited
+    assert audited <= set(ENTITIES)
+    try:
+        for code in ("en", "fr"):
+            set_language(code)
+            names = [entity_text(entity) for entity in ENTITIES]
+            assert all(name and not name.startswith("admin.") for name in names), names
+        assert entity_text("database") == "base de données"
+    finally:
+        set_language("en")

@@ -38,12 +38,12 @@ COLUMN_WIDTHS = (70, 160, 100, 130, 80, 130, 240, 360)
 """Pixels per column but the last (the reason), which takes the rest."""
 
 
+ENTITIES = ("patient", "procedure", "visit", "response", "user", "protocol", "setting", "database")
+"""The kinds of record the core writes in the audit trail, each named in the viewer's language."""
+
+
 def entity_text(entity: str) -> str:
-    names = {"patient": tr("admin.audit.entity.patient"), "procedure": tr("admin.audit.entity.procedure"),
-             "visit": tr("admin.audit.entity.visit"), "response": tr("admin.audit.entity.response"),
-             "user": tr("admin.audit.entity.user"), "protocol": tr("admin.audit.entity.protocol"),
-             "setting": tr("admin.audit.entity.setting")}
-    return names.get(entity, entity)
+    return tr(f"admin.audit.entity.{entity}") if entity in ENTITIES else entity
 
 
 def local_time(at: dt.datetime) -> str:
