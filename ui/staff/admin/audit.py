@@ -38,12 +38,17 @@ COLUMN_WIDTHS = (70, 160, 100, 130, 80, 130, 240, 360)
 """Pixels per column but the last (the reason), which takes the rest."""
 
 
-ENTITIES = ("patient", "procedure", "visit", "response", "user", "protocol", "setting", "database")
-"""The kinds of record the core writes in the audit trail, each named in the viewer's language."""
+ENTITIES = {
+    "patient": "admin.audit.entity.patient", "procedure": "admin.audit.entity.procedure",
+    "visit": "admin.audit.entity.visit", "response": "admin.audit.entity.response", "user": "admin.audit.entity.user",
+    "protocol": "admin.audit.entity.protocol", "setting": "admin.audit.entity.setting",
+    "database": "admin.audit.entity.database",
+}
+"""The kinds of record the core writes in the audit trail, and the key of each one's name."""
 
 
 def entity_text(entity: str) -> str:
-    return tr(f"admin.audit.entity.{entity}") if entity in ENTITIES else entity
+    return tr(ENTITIES[entity]) if entity in ENTITIES else entity
 
 
 def local_time(at: dt.datetime) -> str:
