@@ -4,12 +4,15 @@ and a database at the wrong schema is refused with a message saying what to do."
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from sijpro.errors import UserError
@@ -137,3 +140,31 @@ def test_an_in_memory_database_is_private_and_ready(clock) -> None:
         first.patients.register(patient_draft("MEM1"))
         assert first.patients.by_mrn("MEM1") is not None and second.patients.by_mrn("MEM1") is None
         assert first.protocols.current().version == 1 and first.audit.verify_chain().ok
+
+
+def test_the_revisions_read_from_the_files_are_alembics_own() -> None:
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    assert schema.head_revision() == scripts.get_current_head()
+    assert schema._revision_links() == {script.revision: script.down_revision for script in scripts.walk_revisions()}
+
+
+def test_the_current_revision_read_directly_is_alembics_own(database_url: str) -> None:
+    database = Database(resolve_url(database_url))
+    try:
+        with database.engine.connect() as connection:
+            assert schema.current_revision(connection) is None
+        Clinic.init(database_url)
+        with database.engine.connect() as connection:
+            assert schema.current_revision(connection) == MigrationContext.configure(connection).get_current_revision()
+            assert schema.current_revision(connection) == schema.head_revision()
+    finally:
+        database.close()
+
+
+def test_opening_a_clinic_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    Clinic.init(str(tmp_path / "c.sqlite"))
+    probe = ("import sys; from sijpro.services.clinic import Clinic; "
+             "Clinic.open(sys.argv[1]).close(); print(sorted(m for m in sys.modules if m.startswith('alembic')))")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "c.sqlite")], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "[]"
