@@ -106,6 +106,7 @@ def test_reports_are_headed_with_the_clinics_own_name_unless_told_otherwise(demo
     assert "Centre du Rachis de Lyon" in pdf_text(saved)
     assert main(["--db", demo_db, "report", "cohort", "-o", str(cohort)]) == 0
     assert "Centre du Rachis de Lyon" in pdf_text(cohort)
+    assert "Sex, female" in pdf_text(cohort) and "Sex, male" in pdf_text(cohort)
     monkeypatch.setenv("SIJPRO_CLINIC_NAME", "Clinique Saint-Roch")
     assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(told)]) == 0
     assert "Clinique Saint-Roch" in pdf_text(told) and "Centre du Rachis" not in pdf_text(told)

@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sijpro.analysis import cohort_summary, latest_with_score, parse_where, patient_trajectory, select
+from sijpro.analysis import (
+    cohort_summary,
+    latest_with_score,
+    parse_where,
+    patient_trajectory,
+    select,
+    sex_counts,
+)
 from sijpro.errors import UserError
 from sijpro.protocol import default_protocol
 from sijpro.records import PRIOR_INTERVENTIONS
@@ -289,3 +296,14 @@ def test_patient_trajectory_gives_change_and_mcid_per_timepoint() -> None:
     assert points["m6"].values == dict.fromkeys(keys) and points["m6"].months is None
     assert points["m12"].outcome is None and points["m12"].due_date == dt.date(2024, 3, 15)
     assert math.isclose(points["w6"].months, 42 / (365.25 / 12))
+
+
+def test_sex_counts_share_the_summarys_denominator_and_follow_the_filters(cohort) -> None:
+    for where in (None, {"fbss": "1"}):
+        chosen = select(cohort, where)
+        known = [o.patient.sex for o in chosen if o.patient.sex is not None]
+        counts = sex_counts(cohort, where)
+        assert counts["F"] == cohort_summary(cohort, where=where)["baseline"]["female"]
+        assert {code: cell["n"] for code, cell in counts.items()} == {c: known.count(c) for c in ("F", "M", "X")}
+        assert sum(cell["n"] for cell in counts.values()) == len(known)
+        assert counts["M"]["pct"] == pytest.approx(known.count("M") / len(known) * 100)

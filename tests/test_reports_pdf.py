@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from sijpro.analysis import cohort_summary
+from sijpro.analysis import cohort_summary, sex_counts
 from sijpro.errors import UserError
 from sijpro.reports import cohort_pdf, patient_pdf
 from tests.outcome_builders import patient, visit
@@ -172,10 +172,10 @@ def test_cohort_pdf_reproduces_seed_000() -> None:
 
 def test_cohort_pdf_reproduces_seed_003_tables_and_the_fbss_subgroup() -> None:
     cohort = seed_003_cohort()
-    text = " ".join(text_of(cohort_pdf(cohort_summary(cohort), generated_at=WHEN)).split())
+    text = " ".join(text_of(cohort_pdf(cohort_summary(cohort), generated_at=WHEN, sexes=sex_counts(cohort))).split())
     for expected in (
         "Patients: all patients · 111 patients",
-        "Age at surgery (years) 69.8 ± 9.0", "Sex, female 60 (54.1%)", "BMI (kg/m²) 30.6 ± 6.2",
+        "Age at surgery (years) 69.8 ± 9.0", "Sex, female 60 (54.1%) Sex, male 51 (45.9%) BMI (kg/m²) 30.6 ± 6.2",
         "History of failed back surgery syndrome 51 (45.9%)", "Spinal cord stimulator (SCS) 76 (68.5%)",
         "Interspinous spacer (ISS) 39 (35.1%)", "Intrathecal pump (IDDS) 3 (2.7%)",
         "Minimally invasive lumbar decompression (MILD) 2 (1.8%)",
@@ -185,6 +185,10 @@ def test_cohort_pdf_reproduces_seed_003_tables_and_the_fbss_subgroup() -> None:
         "The mean time between SIJ fusion and the last follow-up was 290.9 ± 195.7 days (n=111)",
     ):
         assert expected in text, expected
+    assert "Sex, other" not in text  # nobody in seed 003 is recorded as other
+    assert "Prior lumbosacral fusion – Past procedural history" in text  # not recorded: a dash, not "0"
+    assert "Table 2. Patient-reported pain relief (%) at last follow-up" in text  # as the paper numbers it
+    assert "Low back pain" not in text  # no NRS in seed 003: no empty table, no empty panel
     where = {"fbss": "1"}
     fbss = " ".join(text_of(cohort_pdf(cohort_summary(cohort, where=where), generated_at=WHEN, where=where)).split())
     for expected in (
@@ -221,3 +225,12 @@ def test_every_page_kind_renders(followed, report_day, tmp_path) -> None:
         assert result.returncode == 0 and not result.stderr, result.stderr
     assert len(list(tmp_path.glob("cohort-*.png"))) == len(pypdf.PdfReader(io.BytesIO(files["cohort.pdf"])).pages)
 
+
+
+def test_table_1_adds_a_row_for_other_sex_only_when_someone_is() -> None:
+    cohort = seed_003_cohort()
+    first = cohort[0]
+    cohort[0] = dataclasses.replace(first, patient=dataclasses.replace(first.patient, sex="X"))
+    text = " ".join(text_of(cohort_pdf(cohort_summary(cohort), generated_at=WHEN, sexes=sex_counts(cohort))).split())
+    assert "Sex, other 1 (0.9%)" in text
+    assert "Sex, male" not in " ".join(text_of(cohort_pdf(cohort_summary(cohort), generated_at=WHEN)).split())

@@ -80,6 +80,16 @@ def cohort_summary(
     }
 
 
+def sex_counts(outcomes: Sequence[PatientOutcomes], where: Mapping[str, str] | None = None) -> dict[str, dict]:
+    """Female (F), male (M) and other (X) as ``{n, pct}`` of the selected patients whose sex is known.
+
+    Seed 003's Table 1 has a row for each sex; the summary JSON of DESIGN.md counts only ``female`` (with
+    this denominator), so the tables take the other rows from here and the JSON stays as agreed.
+    """
+    sexes = [o.patient.sex for o in select(outcomes, where) if o.patient.sex is not None]
+    return {code: proportion(sexes.count(code), len(sexes)) for code in ("F", "M", "X")}
+
+
 def summary_json(summary: dict) -> str:
     """The summary as the JSON file of ``report cohort --json`` (strict JSON: undefined numbers are null)."""
     return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

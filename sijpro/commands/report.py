@@ -122,7 +122,7 @@ def _mcid(pairs: list[str]) -> dict[str, float]:
 
 
 def run_cohort(args: argparse.Namespace) -> int:
-    from sijpro.analysis import cohort_summary, parse_where, scoring_versions, summary_json
+    from sijpro.analysis import cohort_summary, parse_where, scoring_versions, sex_counts, summary_json
     from sijpro.exchange.output import export_file
     from sijpro.reports import cohort_pdf
     from sijpro.reports.batch import write_pdf
@@ -136,7 +136,7 @@ def run_cohort(args: argparse.Namespace) -> int:
     summary = cohort_summary(outcomes, where=where, mcid=mcid, protocol=protocol)
     pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, where=where,
                      language=args.language or "en", size=args.page_size, protocol=protocol, mcid=mcid,
-                     versions=scoring_versions(outcomes))
+                     versions=scoring_versions(outcomes), sexes=sex_counts(outcomes, where))
     if args.json is not None:
         with export_file(args.json) as temporary:
             temporary.write_text(summary_json(summary), encoding="utf-8")

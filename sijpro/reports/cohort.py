@@ -52,9 +52,11 @@ def cohort_pdf(
     protocol: Protocol | None = None,
     mcid: Mapping[str, float] | None = None,
     versions: Sequence[str] = (),
+    sexes: Mapping[str, dict] | None = None,
 ) -> bytes:
     """The cohort PDF of ``summary``; ``where`` and ``mcid`` are those the summary was computed with,
-    printed in the title and the MCID column heads, and ``versions`` the scoring versions behind it."""
+    printed in the title and the MCID column heads, ``versions`` the scoring versions behind it, and
+    ``sexes`` (``analysis.sex_counts`` of the same patients) the rows of Table 1 the summary lacks."""
     protocol = protocol or default_protocol()
     words = Words(language)
     width = content_width(size)
@@ -71,17 +73,26 @@ def cohort_pdf(
         story.append(cell(words("no_patients"), BODY))
     else:
         story += [Paragraph(words("results"), HEADING), *(cell(s, BODY) for s in _sentences(summary, words, protocol))]
-        story.append(baseline_table(summary, words, width))
+        story.append(baseline_table(summary, words, width, sexes))
+        # a questionnaire the clinic does not collect (or nobody in the selection answered) gets no table:
+        # the tables that remain are numbered on, as a paper's would be
         number = 2
-        for key in keys:
+        measured = [key for key in keys if _answered(summary["outcomes"][key])]
+        for key in measured:
             label = score_spec(key).label[words.language]
             story.append(outcome_table(label, summary["outcomes"][key], mcid=thresholds[key], words=words,
                                        protocol=protocol, width=width, number=number))
             number += 1
-        story.append(cell(words("outcome_note"), SMALL))
-        story.append(satisfaction_table(summary, words, protocol, width, number))
-        story += relief_tables(summary, words, protocol, width, number + 1)
-        story.append(_trajectory(summary, words, protocol, width))
+        if measured:
+            story.append(cell(words("outcome_note"), SMALL))
+        if _answered(summary["satisfaction"]):
+            story.append(satisfaction_table(summary, words, protocol, width, number))
+            number += 1
+        if _answered(summary["relief"]):
+            story += relief_tables(summary, words, protocol, width, number)
+        charts = cohort_charts(summary, words, protocol)
+        if charts:
+            story.append(_trajectory(charts, words, width))
     footer = Footer(
         left=generated_line(words, generated_at),
         second_line=words("scoring", versions=", ".join(versions) or "–") + f" · {filters}",
@@ -89,6 +100,11 @@ def cohort_pdf(
     )
     return render(story, size=size, title=f"{words('cohort_title')}: {filters}", footer=footer,
                   language=words.language)
+
+
+def _answered(by_timepoint: Mapping[str, Mapping[str, object]]) -> bool:
+    """Whether any timepoint of a summary table counts at least one patient."""
+    return any(cell_.get("n") for cell_ in by_timepoint.values())
 
 
 def _describe_where(where: Mapping[str, str], words: Words) -> str:
@@ -162,8 +178,9 @@ def _mean_series(table: dict, label: str, color: str, protocol: Protocol) -> Ser
 
 def cohort_charts(summary: dict, words: Words, protocol: Protocol) -> list[Chart]:
     """Mean scores by timepoint with their 95% confidence intervals and n: the PDF's figure, as data that
-    the PDF draws with reportlab and the cohort view with matplotlib."""
-    outcomes = summary["outcomes"]
+    the PDF draws with reportlab and the cohort view with matplotlib. A score nobody answered gets no
+    line, and a panel with no line is left out."""
+    outcomes = {key: table for key, table in summary["outcomes"].items() if _answered(table)}
     x = months_axis(0, 24, words("months_axis"))
 
     def series(key: str, color: str) -> Series:
@@ -182,14 +199,15 @@ def cohort_charts(summary: dict, words: Words, protocol: Protocol) -> list[Chart
     if sf12:
         panels.append(Chart(words("chart_sf12"), x, score_axis(0, 100), tuple(sf12),
                             reference=(score_spec("sf12.pcs").reference or 50, words("norm"))))
-    relief = _mean_series(summary["relief"], words("relief"), PALETTE[4], protocol)
-    panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
+    if _answered(summary["relief"]):
+        relief = _mean_series(summary["relief"], words("relief"), PALETTE[4], protocol)
+        panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
     return panels
 
 
-def _trajectory(summary: dict, words: Words, protocol: Protocol, width: float) -> KeepTogether:
+def _trajectory(charts: Sequence[Chart], words: Words, width: float) -> KeepTogether:
     cell_width = (width - 12) / 2
-    flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in cohort_charts(summary, words, protocol)]
+    flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in charts]
     rows = [flows[i:i + 2] + [""] * (2 - len(flows[i:i + 2])) for i in range(0, len(flows), 2)]
     table = Table(rows, colWidths=[cell_width + 6] * 2)
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),

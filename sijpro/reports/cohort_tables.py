@@ -5,7 +5,7 @@ Building from the summary (not the records) guarantees the PDF shows the numbers
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
@@ -53,8 +53,9 @@ def header(titles: Sequence[str]) -> Row:
     return [cell(title, HEADER_CELL) for title in titles]
 
 
-def baseline_table(summary: dict, words: Words, width: float) -> KeepTogether:
-    """Table 1 in both styles: seed 003's mean ± SD / n (%), seed 000's mean (range)."""
+def baseline_table(summary: dict, words: Words, width: float, sexes: Mapping[str, dict] | None = None) -> KeepTogether:
+    """Table 1 in both styles: seed 003's mean ± SD / n (%), seed 000's mean (range). ``sexes``
+    (``analysis.sex_counts``) adds seed 003's "Sex, male" row, and "Sex, other" when anyone is."""
     base = summary["baseline"]
     days = summary["follow_up_days"]
     rows: list[Row] = [header([words("variable"), words("mean_sd_or_n_pct"), words("mean_range")])]
@@ -68,6 +69,8 @@ def baseline_table(summary: dict, words: Words, width: float) -> KeepTogether:
     rows += [
         continuous(words("age_years"), base["age"]),
         count(words("female"), base["female"]),
+        *([count(words("male"), sexes["M"])] if sexes else []),
+        *([count(words("sex_other"), sexes["X"])] if sexes and sexes["X"]["n"] else []),
         continuous(words("bmi"), base["bmi"]),
         count(words("fbss"), base["fbss"]),
         count(words("bilateral"), base["bilateral"]),

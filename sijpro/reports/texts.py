@@ -95,6 +95,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "known": ("Known", "Renseigné"),
     "age_years": ("Age at surgery (years)", "Âge à l’opération (ans)"),
     "female": ("Sex, female", "Sexe, féminin"),
+    "male": ("Sex, male", "Sexe, masculin"),
+    "sex_other": ("Sex, other", "Sexe, autre"),
     "bmi": ("BMI (kg/m²)", "IMC (kg/m²)"),
     "fbss": ("History of failed back surgery syndrome", "Antécédent de syndrome d’échec de chirurgie rachidienne"),
     "bilateral": ("Bilateral fusion", "Arthrodèse bilatérale"),
@@ -238,9 +240,9 @@ class Words:
         return f"{show(cell['mean'])} ± {show(cell['sd'])}"
 
     def count_pct(self, cell: dict) -> str:
-        """``60 (54.1%)``."""
+        """``60 (54.1%)``; a dash when nobody's value is known (no denominator), as for means."""
         if cell.get("pct") is None:
-            return f"{cell.get('n', 0)}"
+            return f"{cell['n']}" if cell.get("n") else "–"
         return f"{cell['n']} ({self.pct(cell['pct'])})"
 
     def p_value(self, p: float | None) -> str:

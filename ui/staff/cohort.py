@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.analysis import cohort_summary, normalise_where, scoring_versions, summary_json
+from sijpro.analysis import cohort_summary, normalise_where, scoring_versions, sex_counts, summary_json
 from sijpro.analysis.scores import resolve_mcid
 from sijpro.errors import UserError
 from sijpro.exchange.output import export_file
@@ -274,7 +274,7 @@ class CohortPage(QWidget):
         assert summary is not None and protocol is not None
         total = len(self.outcomes or [])
         self.count.setText(tr("cohort.count", n=summary["n_patients"], total=total))
-        self.models["baseline"].show_grid(baseline_grid(summary))
+        self.models["baseline"].show_grid(baseline_grid(summary, sex_counts(self.outcomes or [], self.where)))
         self.models["satisfaction"].show_grid(satisfaction_grid(summary, protocol))
         self.models["relief"].show_grid(relief_grid(summary, protocol))
         chosen = self.score.currentData()
@@ -329,7 +329,7 @@ class CohortPage(QWidget):
         progress(0, 2)
         pdf = cohort_pdf(summary, generated_at=dt.datetime.now().replace(microsecond=0),
                          clinic=self.clinic.settings.load().name, where=where, language=language(),
-                         protocol=protocol, versions=scoring_versions(outcomes))
+                         protocol=protocol, versions=scoring_versions(outcomes), sexes=sex_counts(outcomes, where))
         progress(1, 2)
         write_pdf(path, pdf)
         progress(2, 2)

@@ -7,7 +7,7 @@ mean ± SD, n (%), p<0.001) by the reports' ``Words``; the words around them com
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,8 +99,9 @@ def timepoint_label(protocol: Protocol, code: str) -> str:
     return label.get(language()) or label.get("en") or code
 
 
-def baseline_grid(summary: dict) -> Grid:
-    """Table 1: seed 003's mean ± SD / n (%) beside seed 000's mean (range)."""
+def baseline_grid(summary: dict, sexes: Mapping[str, dict] | None = None) -> Grid:
+    """Table 1: seed 003's mean ± SD / n (%) beside seed 000's mean (range), with its male row (and an
+    "other" row when anyone is) from ``sexes`` (``analysis.sex_counts``)."""
     words = Words(language())
     base = summary["baseline"]
 
@@ -117,6 +118,8 @@ def baseline_grid(summary: dict) -> Grid:
     rows = [
         continuous(tr("cohort.baseline.age"), base["age"]),
         count(tr("cohort.baseline.female"), base["female"]),
+        *([count(tr("cohort.baseline.male"), sexes["M"])] if sexes else []),
+        *([count(tr("cohort.baseline.sex_other"), sexes["X"])] if sexes and sexes["X"]["n"] else []),
         continuous(tr("cohort.baseline.bmi"), base["bmi"]),
         count(tr("cohort.baseline.fbss"), base["fbss"]),
         count(tr("cohort.baseline.bilateral"), base["bilateral"]),

@@ -93,6 +93,9 @@ def test_tables_show_the_summarys_numbers(page) -> None:
     assert baseline.data(baseline.index(0, 0)) == "Age at surgery (years)"
     assert baseline.data(baseline.index(0, 1), VALUE_ROLE) == summary["baseline"]["age"]["mean"]
     assert baseline.data(baseline.index(1, 1), VALUE_ROLE) == summary["baseline"]["female"]["n"]
+    assert baseline.data(baseline.index(2, 0)) == "Sex, male"
+    sexes = [record.patient.sex for record in page.outcomes if record.patient.sex]
+    assert baseline.data(baseline.index(2, 1), VALUE_ROLE) == sexes.count("M")
     satisfaction = page.models["satisfaction"]
     assert column(satisfaction, 1) == [cell["n"] for cell in summary["satisfaction"].values() if cell["n"]]
     relief = page.models["relief"]
