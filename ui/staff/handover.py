@@ -51,10 +51,12 @@ class HandOver(QObject):
 
     def to_patient(self, patient_id: int) -> bool:
         """The tablet to one patient; False (and nothing shown) when nothing is due for them today."""
+        nurse = self.clinic.context.actor
         kiosk = self._make_kiosk(kiosk_mode=False)
         if not kiosk.hand_over(patient_id):
             kiosk.deleteLater()
             set_language(self._staff_language)
+            self.clinic.act_as(nurse)  # the tablet stayed at the desk, with the nurse still signed in
             return False
         kiosk.mode_changed.connect(lambda mode: self._back() if mode == Mode.LOCKED.value else None)
         kiosk.installEventFilter(self)

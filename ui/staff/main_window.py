@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the window shows before the database layers load (see ui.st
     from ui.staff.menus import StaffMenus
     from ui.staff.workspace import Workspace
 
+STAFF_ACTOR = "staff"
+"""Who the audit trail names while nobody is signed in (failed sign-ins, for instance)."""
 IDLE_VARIABLE = "SIJPRO_STAFF_IDLE_SECONDS"
 """Overrides the clinic's idle-lock setting on one workstation (tests, demonstrations)."""
 ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
@@ -121,6 +123,7 @@ class StaffWindow(QMainWindow):
     # --- signing in and out -----------------------------------------------------------------------------
 
     def _show_login(self, username: str = "") -> None:
+        self._nobody_acts()
         self.menuBar().setVisible(False)
         self.stack.setCurrentWidget(self.login)
         self.login.reset(username)
@@ -152,6 +155,12 @@ class StaffWindow(QMainWindow):
         self.login.show_notice("")
         self.idle.start()
         self._show_status()
+
+    def _nobody_acts(self) -> None:
+        """On the sign-in screen the trail names no one (failed sign-ins are "staff"), unless a kiosk the
+        desk handed over is answering in the nurse's name."""
+        if self.clinic is not None and (self._handover is None or self._handover.kiosk is None):
+            self.clinic.act_as(STAFF_ACTOR)
 
     def lock(self, notice_key: str = "staff.login.idle_locked") -> None:
         """Back to the sign-in screen; the workspace waits behind it for the same person."""
@@ -207,6 +216,7 @@ class StaffWindow(QMainWindow):
     def _kiosk_returned(self) -> None:
         if self.user is not None:
             self.lock("staff.login.after_kiosk")
+        self._nobody_acts()
         self.show()
         self.raise_()
         self.activateWindow()

@@ -22,15 +22,13 @@ from sijpro.storage.encryption import PASSPHRASE_VARIABLE, file_state
 from sijpro.storage.location import database_text, local_database_file
 from ui.autobackup import back_up_around
 from ui.errors import show_error
-from ui.staff.main_window import StaffWindow, idle_seconds
+from ui.staff.main_window import STAFF_ACTOR, StaffWindow, idle_seconds
 
 if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sign-in
     from sijpro.services.clinic import Clinic
     from sijpro.services.context import Clock
     from ui.staff.first_run import FirstRunOutcome, FirstRunWizard
 
-STAFF_ACTOR = "staff"
-"""Who the audit trail names until someone signs in (failed sign-ins, for instance)."""
 WINDOW_SIZE = (1280, 800)
 
 

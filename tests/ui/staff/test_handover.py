@@ -41,6 +41,7 @@ def test_a_kiosk_closed_by_the_window_system_also_brings_the_desk_back(signed_in
     kiosk.close()
     qtbot.waitUntil(window.isVisible)
     assert window.user is None
+    assert window.clinic.context.actor == "staff"  # failed sign-ins at the desk name nobody
 
 
 def test_nothing_due_is_said_and_the_desk_stays(signed_in, ids) -> None:
@@ -56,6 +57,7 @@ def test_nothing_due_is_said_and_the_desk_stays(signed_in, ids) -> None:
     window.hand_over(ids["S-NEW"])
     assert shown == ["Nothing is due for this patient today: there is nothing to answer on the tablet."]
     assert window.isVisible() and window.user is not None
+    assert window.clinic.context.actor == "nina"  # still at the desk: her own changes stay hers
 
 
 def test_kiosk_mode_opens_the_locked_kiosk_until_a_nurse_leaves_it(signed_in, qtbot) -> None:

@@ -58,7 +58,9 @@ def test_idle_time_locks_back_to_sign_in_and_the_same_user_finds_the_window_as_l
     assert not window.menuBar().isVisible()
     assert window.login.username.text() == "nina" and window.login.password.text() == ""
     assert "locked after a while without use" in window.login.notice.text()
+    assert window.clinic.context.actor == "staff"  # what happens at a locked desk is not nina's doing
     sign_in(window, "nina")
+    assert window.clinic.context.actor == "nina"
     assert window.workspace is workspace and window.workspace.current_key() == "patients"
     assert patients.record.patient.mrn == "K-002" and patients.search.text() == "Smith"
 
