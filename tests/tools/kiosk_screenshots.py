@@ -50,7 +50,7 @@ class Shooter:
         response = self.clinic.collection.open(visit.id, instrument)
         self.clinic.collection.save_answer(response.id, "lumbar", 6)
         self.window = KioskWindow(ClinicBackend(self.clinic), idle_seconds=3600, default_language=language,
-                                  today=lambda: TODAY)
+                                  today=lambda: TODAY, settle_seconds=0)
         self.window.resize(*size)
         self.window.show()
         QApplication.processEvents()

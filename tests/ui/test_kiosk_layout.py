@@ -30,8 +30,9 @@ def check(window: KioskWindow, what: str, problems: list[str]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize(("language", "text_step"), [("en", 2), ("fr", 2), ("fr", 0)])
 def test_every_screen_fits_without_scrolling(qtbot, size, language, text_step) -> None:
-    window = KioskWindow(MemoryBackend(ALL))
-    qtbot.addWidget(window)
+    window = KioskWindow(MemoryBackend(ALL), settle_seconds=0)
+    # a kiosk refuses to close: allow it at teardown, or it stays on screen for the next tests
+    qtbot.addWidget(window, before_close_func=lambda w: setattr(w, "_may_close", True))
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from sijpro.instruments import get_instrument
 from tests.ui.driver import (
@@ -238,7 +238,14 @@ def test_keyboard_alone_answers_goes_back_and_submits(make_kiosk, kiosk_clinic, 
     key(window, Qt.Key.Key_Return)
     assert isinstance(screen(window), ReviewScreen)
     flow = window.runner.flow
-    key(window, Qt.Key.Key_Return)
+    key(window, Qt.Key.Key_Return)  # Enter never sends: the patient moves to Send and presses it
+    assert kiosk_clinic.collection.response(flow.response_ids[0]).status == "in-progress"
+    for _ in range(6):
+        if QApplication.focusWidget() is screen(window).primary:
+            break
+        key(window, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen(window).primary
+    key(window, Qt.Key.Key_Space)
     record = kiosk_clinic.collection.response(flow.response_ids[0])
     assert record.status == "complete" and record.answers == {"lumbar": 10, "radicular": 7}
 

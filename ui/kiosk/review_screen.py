@@ -35,6 +35,15 @@ def _answer_text(line: ReviewLine, language: str) -> str:
 
 
 class ReviewScreen(KioskScreen):
+    """The answers, and Send: never under the finger that tapped Next, never on Enter.
+
+    Send is the screen's primary action but sits in the middle of the footer, where no Next button is,
+    so a double tap on the last Next lands on empty space; Enter does nothing here and the keyboard
+    focus starts on the page, not on Send (Space would press a focused button).
+    """
+
+    enter_presses_primary = False
+
     edit = Signal(int)
     """The number of the question the patient wants to change."""
     submit = Signal()
@@ -78,7 +87,7 @@ class ReviewScreen(KioskScreen):
         self.primary = button(tr("kiosk.review.submit"), "primary", self)
         self.back.clicked.connect(self.go_back)
         self.primary.clicked.connect(self.submit)
-        layout.addLayout(footer(self.back, self.primary))
+        layout.addLayout(footer(self.back, None, self.primary))
         self.show_page(0)
 
     @property

@@ -29,6 +29,10 @@ TEXT_SIZE_KEYS = ("kiosk.text_size.normal", "kiosk.text_size.large", "kiosk.text
 WIDE_HEADER = 1000
 """Narrower than this (a tablet held upright), the header drops the words "Text size"."""
 
+SETTLE_SECONDS = 0.4
+"""Taps on a screen shown less than this long ago are ignored: the second tap of a double tap (150-200 ms
+later) never acts on the screen the first one opened, and no hand aims at a new screen faster."""
+
 FIT_BISECTIONS = 4
 """Halvings of [MIN_FIT, 1] when a screen does not fit: the text ends within 2.5 % of the largest that fits."""
 
@@ -44,9 +48,10 @@ class KioskRunner(QWidget):
 
     def __init__(self, flow: QuestionnaireFlow, patient: PatientRecord, *,
                  remember_language: Callable[[str], None] | None = None, text_step: int = 0,
-                 parent: QWidget | None = None) -> None:
+                 settle_seconds: float = SETTLE_SECONDS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow = flow
+        self.settle_seconds = settle_seconds
         self.patient = patient
         self.text_step = text_step
         self._remember_language = remember_language
@@ -152,10 +157,12 @@ class KioskRunner(QWidget):
         self.stack.addWidget(screen)
         self.fit_screen()
         self.stack.setCurrentWidget(screen)
+        screen.hold_taps(self.settle_seconds)
         if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
-        focus: QWidget | None = screen.primary if screen.primary is not None and screen.primary.isEnabled() else None
+        primary = screen.primary if screen.enter_presses_primary else None
+        focus: QWidget | None = primary if primary is not None and primary.isEnabled() else None
         if isinstance(screen, QuestionScreen):
             # Focus on the answer given, never on a suggested one: an unanswered question focuses the page.
             answered, value = self.flow.answer(self.flow.current)

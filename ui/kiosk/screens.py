@@ -6,7 +6,7 @@ patient did, and the runner decides what happens next.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -28,6 +28,8 @@ class KioskScreen(QWidget):
     back_keys: tuple[QKeySequence, ...] = (
         QKeySequence(Qt.Key.Key_Backspace), QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),
     )
+    enter_presses_primary = True
+    """Enter (and the first keyboard focus) goes to the primary action; not on a screen that sends."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +48,27 @@ class KioskScreen(QWidget):
     def handle_key(self, event: QKeyEvent) -> bool:
         """Act on a key nobody else took; True when it was used."""
         if event.key() in {Qt.Key.Key_Return, Qt.Key.Key_Enter}:
-            return _press(self.primary)
+            return _press(self.primary) if self.enter_presses_primary else True
         return False
+
+    def hold_taps(self, seconds: float) -> None:
+        """Ignore taps for ``seconds`` after the screen appears.
+
+        A double tap on the button that brought this screen lands its second tap here 150-200 ms later:
+        the screen lets mouse (and touch-made mouse) events fall through to the window, which drops them,
+        until a hand could have moved on purpose.
+        """
+        if seconds <= 0:
+            return
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        QTimer.singleShot(round(seconds * 1000), self, self.release_taps)
+
+    def release_taps(self) -> None:
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+
+    @property
+    def taking_taps(self) -> bool:
+        return not self.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
     def needed_size(self, width: int) -> QSize:
         """The smallest size that shows everything at ``width`` (height-for-width aware)."""
@@ -87,7 +108,10 @@ def page_layout(screen: QWidget, spacing: int = 12) -> QVBoxLayout:
 
 
 def footer(back: QPushButton | None, primary: QPushButton | None, *middle: QWidget) -> QHBoxLayout:
-    """Back on the left, the way forward on the right, where a thumb expects them."""
+    """Back on the left, the way forward on the right, where a thumb expects them.
+
+    ``middle`` widgets sit in the centre quarter-columns, clear of where the way forward is on other screens.
+    """
     row = QHBoxLayout()
     row.setSpacing(16)
     if back is not None:

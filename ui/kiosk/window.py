@@ -21,7 +21,7 @@ from ui.i18n import set_language, tr
 from ui.kiosk.backend import KioskBackend
 from ui.kiosk.flow import QuestionnaireFlow, StepKind
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, IdleWatch, Overlay, still_there_text
-from ui.kiosk.runner import KioskRunner
+from ui.kiosk.runner import SETTLE_SECONDS, KioskRunner
 from ui.kiosk.screens import KioskScreen
 from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen
 from ui.kiosk.style import metrics_for, stylesheet
@@ -44,7 +44,7 @@ class KioskWindow(QWidget):
     def __init__(self, backend: KioskBackend, *, kiosk_mode: bool = True, clinic_name: str = "",
                  default_language: str = "en", idle_seconds: float = IDLE_SECONDS,
                  prompt_seconds: float = PROMPT_SECONDS, today: Callable[[], dt.date] = dt.date.today,
-                 parent: QWidget | None = None) -> None:
+                 settle_seconds: float = SETTLE_SECONDS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kioskWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -54,6 +54,7 @@ class KioskWindow(QWidget):
         self.clinic_name = clinic_name
         self.default_language = default_language
         self.prompt_seconds = prompt_seconds
+        self.settle_seconds = settle_seconds
         self.today = today
         self.staff: UserRecord | None = None
         self.runner: KioskRunner | None = None
@@ -154,7 +155,8 @@ class KioskWindow(QWidget):
         patient = self.backend.patient(patient_id)
         flow = QuestionnaireFlow(self.backend, planned)
         runner = KioskRunner(flow, patient,
-                             remember_language=lambda code: self.backend.remember_language(patient_id, code))
+                             remember_language=lambda code: self.backend.remember_language(patient_id, code),
+                             settle_seconds=self.settle_seconds)
         runner.finished.connect(self.lock)
         runner.stopped.connect(self.lock)
         runner.stop_confirm = self._confirm_stop
