@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench.common import CLINIC_PATIENTS, CLINIC_TODAY, ROOT, BenchResult, best_of, scaled, shared_clinic
-from sijpro.analysis import cohort_summary, scoring_versions, summary_json
+from sijpro.analysis import cohort_summary
 from sijpro.reports import cohort_pdf
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
@@ -88,8 +88,8 @@ def run() -> list[BenchResult]:
 
     def summary_json_pdf() -> None:
         summary = cohort_summary(cohort, protocol=protocol)
-        summary_json(summary)
-        cohort_pdf(summary, generated_at=GENERATED, protocol=protocol, versions=scoring_versions(cohort))
+        summary.to_json()
+        cohort_pdf(summary, generated_at=GENERATED)
 
     results.append(BenchResult(
         name=f"cohort summary JSON + PDF from those records, {CLINIC_PATIENTS:,} patients",

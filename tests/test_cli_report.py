@@ -76,7 +76,8 @@ def test_cohort_pdf_and_json_with_a_filter(demo_db, tmp_path) -> None:
     with Clinic.open(demo_db) as clinic:
         outcomes = clinic.outcomes.cohort()
     expected = cohort_summary(outcomes, where={"fbss": "1"}, mcid={"odi.odi": 10})
-    assert summary == json.loads(json.dumps(expected))
+    assert summary == json.loads(expected.to_json())
+    assert summary["filters"] == {"fbss": "1"} and summary["at"] == "last"
     assert 0 < summary["n_patients"] == sum(o.patient.fbss is True for o in outcomes) < len(outcomes)
     text = pdf_text(pdf)
     assert f"Patients: with FBSS · {summary['n_patients']} patients" in text

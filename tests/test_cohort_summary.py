@@ -32,6 +32,11 @@ PAIRED = {"n_paired", "mean_change", "pct_change_of_means", "mean_pct_change", "
           "mcid_pct"}
 
 
+def summary_of(*args, **kwargs) -> dict:
+    """The summary as its JSON object."""
+    return cohort_summary(*args, **kwargs).as_dict()
+
+
 @pytest.fixture(scope="module")
 def cohort():
     return make_cohort(240, seed=11)
@@ -39,11 +44,13 @@ def cohort():
 
 @pytest.fixture(scope="module")
 def summary(cohort):
-    return cohort_summary(cohort)
+    return summary_of(cohort)
 
 
 def test_keys_are_exactly_those_of_the_design(summary) -> None:
-    assert set(summary) == {"n_patients", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days"}
+    assert set(summary) == {"n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
+                            "follow_up_days"}
+    assert summary["filters"] == {} and summary["at"] == "last"
     assert set(summary["baseline"]) == {
         "age", "bmi", "prior_lumbar_surgeries", "female", "fbss", "bilateral", "prior_lumbosacral_fusion",
         *PRIOR_INTERVENTIONS,
@@ -64,9 +71,9 @@ def test_keys_are_exactly_those_of_the_design(summary) -> None:
                              "dissatisfied"}
     assert tuple(summary["relief"]) == (*FOLLOW_UPS, "last")
     for cell in summary["relief"].values():
-        assert set(cell) == {"n", "mean", "sd", "ge30", "ge50", "ge80"}
+        assert set(cell) == {"n", "mean", "sd", "ge30", "ge50", "ge80", "worse"}
         assert set(cell["ge30"]) == {"n", "pct"}
-    assert set(summary["follow_up_days"]) == {"n", "mean", "sd", "min", "max"}
+    assert set(summary["follow_up_days"]) == {"n", "mean", "sd", "median", "q1", "q3", "min", "max"}
 
 
 def test_is_strict_json(summary) -> None:
@@ -158,8 +165,10 @@ def test_satisfaction_relief_and_follow_up_match(cohort, summary) -> None:
 
     days = [(o.last_follow_up().completed_on - o.index_procedure.surgery_date).days
             for o in cohort if o.last_follow_up() is not None]
+    q1, q3 = np.percentile(days, [25, 75])
     assert summary["follow_up_days"] == {
         "n": len(days), "mean": pytest.approx(statistics.mean(days)), "sd": pytest.approx(statistics.stdev(days)),
+        "median": statistics.median(days), "q1": pytest.approx(q1), "q3": pytest.approx(q3),
         "min": min(days), "max": max(days),
     }
 
@@ -183,7 +192,7 @@ def test_last_is_the_latest_completed_follow_up_at_which_the_score_exists() -> N
     two = patient(3, {"baseline": {"nrs.lumbar": 9}, "w6": late_w6, "m6": {"nrs.lumbar": 7}})
     assert latest_with_score(two, "nrs.lumbar")[1] == 3  # latest by date, not by schedule
 
-    summary = cohort_summary([one, two])
+    summary = summary_of([one, two])
     assert summary["outcomes"]["odi.odi"]["last"]["mean"] == 40
     assert summary["outcomes"]["nrs.lumbar"]["last"]["mean"] == pytest.approx((4 + 3) / 2)
     assert summary["outcomes"]["nrs.lumbar"]["last"]["mean_change"] == pytest.approx(((4 - 8) + (3 - 9)) / 2)
@@ -191,7 +200,7 @@ def test_last_is_the_latest_completed_follow_up_at_which_the_score_exists() -> N
 
 def test_undefined_statistics_are_null_not_nan() -> None:
     lone = patient(1, {"baseline": {"nrs.lumbar": 0, "odi.odi": 40}, "m3": {"nrs.lumbar": 2, "odi.odi": 40}})
-    summary = cohort_summary([lone])
+    summary = summary_of([lone])
     json.dumps(summary, allow_nan=False)
     m3 = summary["outcomes"]["nrs.lumbar"]["m3"]
     assert m3["n"] == 1 and m3["sd"] is None
@@ -203,13 +212,13 @@ def test_undefined_statistics_are_null_not_nan() -> None:
     assert summary["relief"]["last"]["ge30"] == {"n": 0, "pct": None}
 
     same_change = [patient(i, {"baseline": {"odi.odi": 50 + i}, "m6": {"odi.odi": 40 + i}}) for i in range(4)]
-    m6 = cohort_summary(same_change)["outcomes"]["odi.odi"]["m6"]
+    m6 = summary_of(same_change)["outcomes"]["odi.odi"]["m6"]
     assert m6["n_paired"] == 4 and m6["mean_change"] == -10
     assert m6["p_ttest"] is None  # zero variance of the differences
     assert m6["p_wilcoxon"] is not None
 
     unchanged = [patient(i, {"baseline": {"odi.odi": 50}, "m6": {"odi.odi": 50}}) for i in range(3)]
-    assert cohort_summary(unchanged)["outcomes"]["odi.odi"]["m6"]["p_wilcoxon"] is None
+    assert summary_of(unchanged)["outcomes"]["odi.odi"]["m6"]["p_wilcoxon"] is None
 
 
 def test_mean_pct_change_skips_baseline_zero_only() -> None:
@@ -218,7 +227,7 @@ def test_mean_pct_change_skips_baseline_zero_only() -> None:
         patient(2, {"baseline": {"nrs.radicular": 8}, "m3": {"nrs.radicular": 4}}),
         patient(3, {"baseline": {"nrs.radicular": 5}, "m3": {"nrs.radicular": 5}}),
     ]
-    cell = cohort_summary(patients)["outcomes"]["nrs.radicular"]["m3"]
+    cell = summary_of(patients)["outcomes"]["nrs.radicular"]["m3"]
     assert cell["n_paired"] == 3
     assert cell["mean_pct_change"] == pytest.approx((-50 + 0) / 2)
     assert cell["pct_change_of_means"] == pytest.approx((12 / 3 - 13 / 3) / (13 / 3) * 100)
@@ -230,21 +239,21 @@ def test_mcid_counts_in_the_direction_of_benefit_and_can_be_overridden() -> None
         patient(2, {"baseline": {"sf12.pcs": 30.0, "nrs.lumbar": 8}, "m12": {"sf12.pcs": 25.0, "nrs.lumbar": 10}}),
         patient(3, {"baseline": {"sf12.pcs": 30.1, "nrs.lumbar": 8}, "m12": {"sf12.pcs": 35.1, "nrs.lumbar": 7}}),
     ]
-    outcomes = cohort_summary(patients)["outcomes"]
+    outcomes = summary_of(patients)["outcomes"]
     assert outcomes["sf12.pcs"]["m12"]["mcid_n"] == 2  # +5 and +5.0000000001 reach 5; -5 is worse
     assert outcomes["nrs.lumbar"]["m12"]["mcid_n"] == 1  # only the fall of 2 points
     assert outcomes["nrs.lumbar"]["m12"]["mcid_pct"] == pytest.approx(100 / 3)
-    stricter = cohort_summary(patients, mcid={"nrs.lumbar": 1, "sf12.pcs": 6})["outcomes"]
+    stricter = summary_of(patients, mcid={"nrs.lumbar": 1, "sf12.pcs": 6})["outcomes"]
     assert stricter["nrs.lumbar"]["m12"]["mcid_n"] == 2
     assert stricter["sf12.pcs"]["m12"]["mcid_n"] == 0
     with pytest.raises(UserError, match=r"unknown score 'nrs\.back'"):
-        cohort_summary(patients, mcid={"nrs.back": 2})
+        summary_of(patients, mcid={"nrs.back": 2})
     with pytest.raises(UserError, match="positive number"):
-        cohort_summary(patients, mcid={"odi.odi": -1})
+        summary_of(patients, mcid={"odi.odi": -1})
 
 
 def test_where_filters_select_subgroups(cohort) -> None:
-    fbss = cohort_summary(cohort, where={"fbss": "1"})
+    fbss = summary_of(cohort, where={"fbss": "1"})
     assert fbss["n_patients"] == sum(o.patient.fbss is True for o in cohort)
     assert fbss["baseline"]["fbss"]["pct"] == 100
     women = select(cohort, {"sex": "f", "side": "bilateral"})
@@ -255,7 +264,7 @@ def test_where_filters_select_subgroups(cohort) -> None:
     no_fusion = select(cohort, {"prior_lumbosacral_fusion": "0", "approach": "posterior"})
     assert all(not o.patient.prior_lumbosacral_fusion and o.index_procedure.approach == "posterior"
                for o in no_fusion)
-    assert cohort_summary(cohort, where={"surgery_from": "2030-01-01"})["n_patients"] == 0
+    assert summary_of(cohort, where={"surgery_from": "2030-01-01"})["n_patients"] == 0
 
 
 @pytest.mark.parametrize(("where", "message"), [
@@ -267,7 +276,7 @@ def test_where_filters_select_subgroups(cohort) -> None:
 ])
 def test_bad_filters_name_the_key_or_value(cohort, where: dict, message: str) -> None:
     with pytest.raises(UserError, match=message):
-        cohort_summary(cohort, where=where)
+        summary_of(cohort, where=where)
 
 
 def test_parse_where_reads_command_line_words() -> None:
@@ -303,7 +312,8 @@ def test_sex_counts_share_the_summarys_denominator_and_follow_the_filters(cohort
         chosen = select(cohort, where)
         known = [o.patient.sex for o in chosen if o.patient.sex is not None]
         counts = sex_counts(cohort, where)
-        assert counts["F"] == cohort_summary(cohort, where=where)["baseline"]["female"]
+        female = summary_of(cohort, where=where)["baseline"]["female"]
+        assert counts["F"]["n"] == female["n"] and counts["F"]["pct"] == pytest.approx(female["pct"])
         assert {code: cell["n"] for code, cell in counts.items()} == {c: known.count(c) for c in ("F", "M", "X")}
         assert sum(cell["n"] for cell in counts.values()) == len(known)
         assert counts["M"]["pct"] == pytest.approx(known.count("M") / len(known) * 100)

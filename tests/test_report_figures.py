@@ -99,7 +99,7 @@ def test_cohort_chart_has_a_point_per_timepoint_with_its_interval_and_n(followed
     }, surgery=SURGERY)
     summary = cohort_summary([followed, second])
     shown = figure()
-    pain = draw_charts(shown, cohort_charts(summary, Words("en"), default_protocol()))[0]
+    pain = draw_charts(shown, cohort_charts(summary, Words("en")))[0]
     back = series_lines(pain)["NRS back"]
     assert list(back.get_ydata()) == [7.0, 4.0]  # baseline mean (8+6)/2, 3 months (5+3)/2
     assert list(back.get_xdata()) == [0, pytest.approx(3)]

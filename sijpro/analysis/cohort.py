@@ -25,13 +25,13 @@ The dict returned is the JSON contract (``report cohort --json``) and what the c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
-from sijpro.analysis.filters import select
+from sijpro.analysis.filters import normalise_where, select
 from sijpro.analysis.scores import (
     RELIEF,
+    RELIEF_WORSE,
     SATISFACTION_LEVEL,
     SATISFIED,
     baseline_score_keys,
@@ -39,7 +39,9 @@ from sijpro.analysis.scores import (
     satisfaction_levels,
     score_spec,
 )
+from sijpro.analysis.summary import CohortSummary
 from sijpro.analysis.trajectory import latest_with_score
+from sijpro.errors import UserError
 from sijpro.protocol import BASELINE, Protocol, default_protocol
 from sijpro.records import PRIOR_INTERVENTIONS, PatientOutcomes
 
@@ -56,28 +58,39 @@ def cohort_summary(
     where: Mapping[str, str] | None = None,
     mcid: Mapping[str, float] | None = None,
     protocol: Protocol | None = None,
-) -> dict:
-    """The summary of DESIGN.md for the patients matching ``where``; ``mcid`` overrides the defaults.
+    at: str = LAST,
+) -> CohortSummary:
+    """The summary of DESIGN.md for the patients matching ``where``; ``mcid`` overrides the defaults and
+    ``at`` names the timepoint the results sentences speak of (a follow-up code or ``last``).
 
-    A pure function of the records: the same patients give the same dict, with or without a database.
+    A pure function of the records: the same patients give the same summary, with or without a database.
     """
     protocol = protocol or default_protocol()
     keys = baseline_score_keys(protocol)
     thresholds = resolve_mcid(keys, mcid)
-    patients = select(outcomes, where)
+    filters = normalise_where(where or {})
     follow_ups = [tp.code for tp in protocol.timepoints if tp.code != BASELINE]
-    values = _collect(patients, (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF), protocol.codes)
-    return {
-        "n_patients": len(patients),
-        "baseline": _baseline(patients),
-        "outcomes": {key: _outcome(values[key], protocol.codes, key, thresholds[key]) for key in keys},
-        "satisfaction": {
-            tp: _satisfaction(values[SATISFACTION_LEVEL][tp], values[SATISFIED][tp])
-            for tp in (*follow_ups, LAST)
+    if at not in (*follow_ups, LAST):
+        raise UserError(f"--at {at}: expected a follow-up timepoint ({', '.join(follow_ups)}) or {LAST}")
+    patients = select(outcomes, filters)
+    values = _collect(patients, (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF, RELIEF_WORSE), protocol.codes)
+    return CohortSummary(
+        n_patients=len(patients),
+        filters=filters,
+        at=at,
+        baseline=_baseline(patients),
+        outcomes={key: _outcome(values[key], protocol.codes, key, thresholds[key]) for key in keys},
+        satisfaction={
+            tp: _satisfaction(values[SATISFACTION_LEVEL][tp], values[SATISFIED][tp]) for tp in (*follow_ups, LAST)
         },
-        "relief": {tp: _relief(list(values[RELIEF][tp].values())) for tp in (*follow_ups, LAST)},
-        "follow_up_days": describe(_follow_up_days(patients), median=False),
-    }
+        relief={tp: _relief(values[RELIEF][tp], values[RELIEF_WORSE][tp]) for tp in (*follow_ups, LAST)},
+        follow_up_days=describe(_follow_up_days(patients), quartiles=True),
+        protocol=protocol,
+        n_total=len(outcomes),
+        sexes=sex_counts(patients),
+        versions=scoring_versions(patients),
+        mcid=thresholds,
+    )
 
 
 def sex_counts(outcomes: Sequence[PatientOutcomes], where: Mapping[str, str] | None = None) -> dict[str, dict]:
@@ -88,11 +101,6 @@ def sex_counts(outcomes: Sequence[PatientOutcomes], where: Mapping[str, str] | N
     """
     sexes = [o.patient.sex for o in select(outcomes, where) if o.patient.sex is not None]
     return {code: proportion(sexes.count(code), len(sexes)) for code in ("F", "M", "X")}
-
-
-def summary_json(summary: dict) -> str:
-    """The summary as the JSON file of ``report cohort --json`` (strict JSON: undefined numbers are null)."""
-    return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _collect(patients: Sequence[PatientOutcomes], keys: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, Values]:
@@ -164,11 +172,15 @@ def _satisfaction(levels: Mapping[int, float], satisfied: Mapping[int, float]) -
     return cell
 
 
-def _relief(values: list[float]) -> dict:
+def _relief(percent: Mapping[int, float], worse: Mapping[int, float]) -> dict:
+    """Relief of the patients who answered it; ``worse`` (pain worse than before surgery, scored as 0 %
+    relief) counts among them."""
+    values = list(percent.values())
     summary = describe(values)
     cell: dict = {"n": summary["n"], "mean": summary["mean"], "sd": summary["sd"]}
     for threshold in RELIEF_THRESHOLDS:
         cell[f"ge{threshold}"] = proportion(sum(1 for v in values if v >= threshold), len(values))
+    cell["worse"] = proportion(sum(1 for pid in percent if worse.get(pid) == 1), len(values))
     return cell
 
 

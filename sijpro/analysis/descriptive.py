@@ -15,6 +15,8 @@ import numpy as np
 from sijpro.analysis.scores import MCID_TOLERANCE
 
 Stats = dict[str, float | int | None]
+CHANGE_DECIMALS = 10
+"""Paired changes are rounded to 10 decimals before any test (DESIGN.md), so float noise never splits a tie."""
 
 
 def finite(value: float | np.floating | None) -> float | None:
@@ -25,19 +27,21 @@ def finite(value: float | np.floating | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def describe(values: Sequence[float], *, median: bool = True) -> Stats:
-    """``{n, mean, sd, median, min, max}`` (sd: sample, n-1; None below two values)."""
+def describe(values: Sequence[float], *, quartiles: bool = False) -> Stats:
+    """``{n, mean, sd, median, min, max}`` (sd: sample, n-1; None below two values); ``quartiles`` adds
+    ``q1`` and ``q3`` (numpy's and pandas' default linear interpolation) after the median."""
     data = np.asarray(values, dtype=float)
     n = int(data.size)
-    result: Stats = {"n": n, "mean": None, "sd": None}
-    if median:
-        result["median"] = None
+    result: Stats = {"n": n, "mean": None, "sd": None, "median": None}
+    if quartiles:
+        result.update({"q1": None, "q3": None})
     result.update({"min": None, "max": None})
     if n:
         result["mean"] = float(data.mean())
         result["sd"] = finite(data.std(ddof=1)) if n > 1 else None
-        if median:
-            result["median"] = float(np.median(data))
+        result["median"] = float(np.median(data))
+        if quartiles:
+            result["q1"], result["q3"] = (float(q) for q in np.percentile(data, [25, 75]))
         result["min"], result["max"] = float(data.min()), float(data.max())
     return result
 
@@ -58,7 +62,7 @@ def paired_comparison(
     before = np.asarray(baseline, dtype=float)
     after = np.asarray(follow_up, dtype=float)
     n = int(before.size)
-    change = after - before
+    change = np.round(after - before, CHANGE_DECIMALS)
     result: Stats = {
         "n_paired": n, "mean_change": None, "pct_change_of_means": None, "mean_pct_change": None,
         "p_ttest": None, "p_wilcoxon": None, "mcid_n": None, "mcid_pct": None,
@@ -74,10 +78,12 @@ def paired_comparison(
         result["mean_pct_change"] = float((change[nonzero] / before[nonzero] * 100).mean())
     from scipy import stats  # here, not at the top: it takes most of a second and patient PDFs never need it
 
+    # on the rounded changes (ttest_rel of change against 0 is ttest_rel(after, before)), so equal
+    # changes stay tied: an ODI with a skipped section is 44.44444444444444 - 40 = 4.444444444444443
     if n >= 2 and np.ptp(change) > 0:
-        result["p_ttest"] = finite(stats.ttest_rel(after, before).pvalue)
+        result["p_ttest"] = finite(stats.ttest_rel(change, np.zeros(n)).pvalue)
     if n >= 2 and change.any():
-        result["p_wilcoxon"] = finite(stats.wilcoxon(after, before).pvalue)
+        result["p_wilcoxon"] = finite(stats.wilcoxon(change).pvalue)
     if mcid is not None:
         benefit = -change if better == "lower" else change
         responders = int((benefit >= mcid - MCID_TOLERANCE).sum())

@@ -17,6 +17,7 @@ from sijpro.protocol import Protocol
 SATISFACTION_LEVEL = "satisfaction.overall"
 SATISFIED = "satisfaction.satisfied"
 RELIEF = "relief.percent"
+RELIEF_WORSE = "relief.worse"
 
 MCID_TOLERANCE = 1e-9
 """Floating-point slack: an SF-12 change of 4.9999999999 computed from 5-point-apart scores reaches 5."""

@@ -50,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cohort.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                         help="subgroup, repeatable: fbss, sex, side, approach, prior_lumbosacral_fusion (0/1), "
                         "surgery_from, surgery_to (YYYY-MM-DD)")
+    cohort.add_argument("--at", default="last", metavar="TIMEPOINT",
+                        help="the timepoint the results sentences speak of: a follow-up code (w6, m3 ... m24) or "
+                        "last (default: each patient's latest follow-up)")
     cohort.add_argument("--mcid", action="append", default=[], metavar="SCORE=POINTS",
                         help="responder threshold instead of the default, e.g. odi.odi=10")
     _page_options(cohort, language_help="default: en")
@@ -122,7 +125,7 @@ def _mcid(pairs: list[str]) -> dict[str, float]:
 
 
 def run_cohort(args: argparse.Namespace) -> int:
-    from sijpro.analysis import cohort_summary, parse_where, scoring_versions, sex_counts, summary_json
+    from sijpro.analysis import parse_where
     from sijpro.exchange.output import export_file
     from sijpro.reports import cohort_pdf
     from sijpro.reports.batch import write_pdf
@@ -130,15 +133,12 @@ def run_cohort(args: argparse.Namespace) -> int:
     where = parse_where(args.where)
     mcid = _mcid(args.mcid)
     with open_clinic(args) as clinic:
-        outcomes = clinic.outcomes.cohort()
-        protocol = clinic.protocols.current()
+        summary = clinic.cohort.summary(where, at=args.at, mcid=mcid)
         name = clinic_name(args, clinic)
-    summary = cohort_summary(outcomes, where=where, mcid=mcid, protocol=protocol)
-    pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, where=where,
-                     language=args.language or "en", size=args.page_size, protocol=protocol, mcid=mcid,
-                     versions=scoring_versions(outcomes), sexes=sex_counts(outcomes, where))
+    pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, language=args.language or "en",
+                     size=args.page_size)
     if args.json is not None:
         with export_file(args.json) as temporary:
-            temporary.write_text(summary_json(summary), encoding="utf-8")
+            temporary.write_text(summary.to_json(), encoding="utf-8")
     write_pdf(args.output, pdf)
     return 0

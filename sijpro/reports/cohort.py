@@ -13,21 +13,14 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from sijpro.analysis.cohort import LAST
 from sijpro.analysis.descriptive import mean_confidence_interval
-from sijpro.analysis.filters import normalise_where
-from sijpro.analysis.scores import resolve_mcid, score_spec
-from sijpro.protocol import BASELINE, Protocol, default_protocol
+from sijpro.analysis.scores import score_spec
+from sijpro.analysis.summary import CohortSummary, Node
+from sijpro.protocol import BASELINE, Protocol
 from sijpro.reports.charts import PALETTE, Chart, ChartFlowable, Series, months_axis, score_axis
-from sijpro.reports.cohort_tables import (
-    baseline_table,
-    outcome_table,
-    relief_tables,
-    satisfaction_table,
-    titled,
-)
+from sijpro.reports.cohort_tables import pdf_table, titled
 from sijpro.reports.document import (
     BODY,
     HEADING,
-    SMALL,
     SUBTITLE,
     TITLE,
     Footer,
@@ -36,78 +29,48 @@ from sijpro.reports.document import (
     generated_line,
     render,
 )
-from sijpro.reports.texts import Words
+from sijpro.reports.tables import answered, report_grids
+from sijpro.reports.texts import Words, half_up
 
 CHART_HEIGHT = 190.0
 
 
 def cohort_pdf(
-    summary: dict,
+    summary: CohortSummary,
     *,
     generated_at: dt.datetime,
     clinic: str = "",
-    where: Mapping[str, str] | None = None,
     language: str = "en",
     size: str = "a4",
-    protocol: Protocol | None = None,
-    mcid: Mapping[str, float] | None = None,
-    versions: Sequence[str] = (),
-    sexes: Mapping[str, dict] | None = None,
 ) -> bytes:
-    """The cohort PDF of ``summary``; ``where`` and ``mcid`` are those the summary was computed with,
-    printed in the title and the MCID column heads, ``versions`` the scoring versions behind it, and
-    ``sexes`` (``analysis.sex_counts`` of the same patients) the rows of Table 1 the summary lacks."""
-    protocol = protocol or default_protocol()
+    """The cohort PDF of ``summary``: its filters in the title, its tables, sentences and figure."""
     words = Words(language)
     width = content_width(size)
-    filters = _describe_where(normalise_where(where or {}), words)
-    keys = tuple(summary["outcomes"])
-    thresholds = resolve_mcid(keys, mcid)
+    filters = describe_where(summary.filters, words)
     story: list[Flowable] = [
         cell(clinic or "SIJ-PRO", TITLE),
         cell(f"{words('cohort_title')} · {words('filters', filters=filters)} · "
-             f"{words('n_patients', n=summary['n_patients'])}", SUBTITLE),
+             f"{words('n_patients', n=summary.n_patients)}", SUBTITLE),
         Spacer(1, 6),
     ]
-    if not summary["n_patients"]:
+    if not summary.n_patients:
         story.append(cell(words("no_patients"), BODY))
     else:
-        story += [Paragraph(words("results"), HEADING), *(cell(s, BODY) for s in _sentences(summary, words, protocol))]
-        story.append(baseline_table(summary, words, width, sexes))
-        # a questionnaire the clinic does not collect (or nobody in the selection answered) gets no table:
-        # the tables that remain are numbered on, as a paper's would be
-        number = 2
-        measured = [key for key in keys if _answered(summary["outcomes"][key])]
-        for key in measured:
-            label = score_spec(key).label[words.language]
-            story.append(outcome_table(label, summary["outcomes"][key], mcid=thresholds[key], words=words,
-                                       protocol=protocol, width=width, number=number))
-            number += 1
-        if measured:
-            story.append(cell(words("outcome_note"), SMALL))
-        if _answered(summary["satisfaction"]):
-            story.append(satisfaction_table(summary, words, protocol, width, number))
-            number += 1
-        if _answered(summary["relief"]):
-            story += relief_tables(summary, words, protocol, width, number)
-        charts = cohort_charts(summary, words, protocol)
+        story += [Paragraph(words("results"), HEADING), *(cell(s, BODY) for s in _sentences(summary, words))]
+        story += [pdf_table(grid, width) for grid in report_grids(summary, words)]
+        charts = cohort_charts(summary, words)
         if charts:
             story.append(_trajectory(charts, words, width))
     footer = Footer(
         left=generated_line(words, generated_at),
-        second_line=words("scoring", versions=", ".join(versions) or "–") + f" · {filters}",
+        second_line=words("scoring", versions=", ".join(summary.versions) or "–") + f" · {filters}",
         page_words=words,
     )
     return render(story, size=size, title=f"{words('cohort_title')}: {filters}", footer=footer,
                   language=words.language)
 
 
-def _answered(by_timepoint: Mapping[str, Mapping[str, object]]) -> bool:
-    """Whether any timepoint of a summary table counts at least one patient."""
-    return any(cell_.get("n") for cell_ in by_timepoint.values())
-
-
-def _describe_where(where: Mapping[str, str], words: Words) -> str:
+def describe_where(where: Mapping[str, str], words: Words) -> str:
     if not where:
         return words("all_patients")
     parts = []
@@ -126,44 +89,62 @@ def _describe_where(where: Mapping[str, str], words: Words) -> str:
 
 
 def _change_words(pct: float, words: Words) -> str:
-    rounded = round(abs(pct))
+    rounded = int(half_up(abs(pct), 0))
     if rounded == 0:
         return words("no_change")
     return words("reduction" if pct < 0 else "increase", pct=rounded)
 
 
-def _sentences(summary: dict, words: Words, protocol: Protocol) -> list[str]:
-    """The abstract's sentences: "... went from 8.4 (7–10) ... to 5.2 (0–8) ..., a reduction of 38%"."""
+def when_words(words: Words, protocol: Protocol, code: str) -> tuple[str, str]:
+    """("at 2 years", "At 2 years") for ``m24``, as the papers word a timepoint; "at last follow-up" for ``last``."""
+    if code == LAST:
+        return words("last_lower"), words("at_last_cap")
+    timepoint = protocol.timepoint(code)
+    if timepoint.offset_months and timepoint.offset_months % 12 == 0 and not (timepoint.offset_weeks
+                                                                              or timepoint.offset_days):
+        span = words.plural("span_years", timepoint.offset_months // 12)
+    else:
+        span = str(timepoint.label.get(words.language) or timepoint.label.get("en") or code)
+    text = words("at_span", span=span)
+    return text, text[:1].upper() + text[1:]
+
+
+def _sentences(summary: CohortSummary, words: Words) -> list[str]:
+    """The abstract's sentences at ``summary.at``: "... went from 8.4 (7–10) ... to 5.2 (0–8) at 2 years,
+    a reduction of 38% of the mean" (the change of the paired means, said as such)."""
     sentences = []
-    for key, table in summary["outcomes"].items():
-        before, after = table[BASELINE], table[LAST]
+    when, when_cap = when_words(words, summary.protocol, summary.at)
+    for key, table in summary.outcomes.items():
+        before, after = table[BASELINE], table[summary.at]
         if not before["n"] or not after["n"] or after["pct_change_of_means"] is None:
             continue
         sentences.append(words(
             "went_from", score=score_spec(key).label[words.language], before=words.mean_range(before),
-            after=words.mean_range(after), when=words("last_lower"),
+            after=words.mean_range(after), when=when,
             change=_change_words(after["pct_change_of_means"], words), p=words.p_value(after["p_ttest"]),
             n=after["n_paired"],
         ))
-    satisfied = summary["satisfaction"][LAST]
+    satisfied = summary.satisfaction[summary.at]
     if satisfied["n"]:
-        sentences.append(words("satisfied_sentence", when=words("at_last_cap"),
-                               pct=round(satisfied["satisfied_pct"]), n=satisfied["n"]))
-    relief = summary["relief"][LAST]
+        sentences.append(words("satisfied_sentence", when=when_cap,
+                               pct=words.number(satisfied["satisfied_pct"], 0), n=satisfied["n"]))
+    relief = summary.relief[summary.at]
     if relief["n"]:
         sentences.append(words(
-            "relief_sentence", mean=words.number(relief["mean"]), sd=words.number(relief["sd"]),
+            "relief_sentence", when=when_cap, mean=words.number(relief["mean"]), sd=words.number(relief["sd"]),
             n30=relief["ge30"]["n"], pct30=words.number(relief["ge30"]["pct"]),
             n80=relief["ge80"]["n"], pct80=words.number(relief["ge80"]["pct"]),
         ))
-    days = summary["follow_up_days"]
+    days = summary.follow_up_days
     if days["n"]:
-        sentences.append(words("follow_up_sentence", mean=words.number(days["mean"]), sd=words.number(days["sd"]),
-                               n=days["n"]))
+        sentences.append(words(
+            "follow_up_sentence", mean=words.number(days["mean"]), sd=words.number(days["sd"]),
+            median=words.number(days["median"], 0), q1=words.number(days["q1"], 0),
+            q3=words.number(days["q3"], 0), n=days["n"]))
     return sentences
 
 
-def _mean_series(table: dict, label: str, color: str, protocol: Protocol) -> Series:
+def _mean_series(table: Node, label: str, color: str, protocol: Protocol) -> Series:
     points, intervals, counts = [], [], []
     for timepoint in protocol.timepoints:
         cell_ = table.get(timepoint.code)
@@ -176,11 +157,12 @@ def _mean_series(table: dict, label: str, color: str, protocol: Protocol) -> Ser
     return Series(label, color, tuple(points), intervals=tuple(intervals), counts=tuple(counts))
 
 
-def cohort_charts(summary: dict, words: Words, protocol: Protocol) -> list[Chart]:
+def cohort_charts(summary: CohortSummary, words: Words) -> list[Chart]:
     """Mean scores by timepoint with their 95% confidence intervals and n: the PDF's figure, as data that
     the PDF draws with reportlab and the cohort view with matplotlib. A score nobody answered gets no
     line, and a panel with no line is left out."""
-    outcomes = {key: table for key, table in summary["outcomes"].items() if _answered(table)}
+    protocol = summary.protocol
+    outcomes = {key: table for key, table in summary.outcomes.items() if answered(table)}
     x = months_axis(0, 24, words("months_axis"))
 
     def series(key: str, color: str) -> Series:
@@ -199,8 +181,8 @@ def cohort_charts(summary: dict, words: Words, protocol: Protocol) -> list[Chart
     if sf12:
         panels.append(Chart(words("chart_sf12"), x, score_axis(0, 100), tuple(sf12),
                             reference=(score_spec("sf12.pcs").reference or 50, words("norm"))))
-    if _answered(summary["relief"]):
-        relief = _mean_series(summary["relief"], words("relief"), PALETTE[4], protocol)
+    if answered(summary.relief):
+        relief = _mean_series(summary.relief, words("relief"), PALETTE[4], protocol)
         panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
     return panels
 

@@ -6,6 +6,7 @@ Instrument and timepoint names come from their own data files; only the reports'
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from sijpro.errors import UserError
 
@@ -135,8 +136,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "DMCI : patients améliorés d’au moins la différence minimale cliniquement importante.",
     ),
     "went_from": (
-        "{score} went from {before} before surgery to {after} {when}, {change} ({p}; n={n} paired).",
-        "{score} : de {before} avant l’opération à {after} {when}, {change} ({p} ; n={n} appariés).",
+        "{score} went from {before} before surgery to {after} {when}, {change} of the mean ({p}; n={n} paired).",
+        "{score} : de {before} avant l’opération à {after} {when}, {change} de la moyenne ({p} ; n={n} appariés).",
     ),
     "reduction": ("a reduction of {pct}%", "soit une diminution de {pct} %"),
     "increase": ("an increase of {pct}%", "soit une augmentation de {pct} %"),
@@ -159,15 +160,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "overall_mean": ("Overall mean (n={n})", "Moyenne globale (n={n})"),
     "ge": ("Greater than or equal to {threshold}%", "Supérieur ou égal à {threshold} %"),
     "relief_sentence": (
-        "At the last follow-up, the mean patient-reported pain relief was {mean}% ± {sd}%; {n30} patients "
+        "{when}, the mean patient-reported pain relief was {mean}% ± {sd}%; {n30} patients "
         "({pct30}%) reported relief of ≥30% and {n80} ({pct80}%) of ≥80%.",
-        "Au dernier suivi, le soulagement moyen rapporté était de {mean} % ± {sd} % ; {n30} patients "
+        "{when}, le soulagement moyen rapporté était de {mean} % ± {sd} % ; {n30} patients "
         "({pct30} %) rapportaient un soulagement ≥30 % et {n80} ({pct80} %) ≥80 %.",
     ),
     "follow_up_sentence": (
-        "The mean time between SIJ fusion and the last follow-up was {mean} ± {sd} days (n={n}).",
-        "Le délai moyen entre l’arthrodèse et le dernier suivi était de {mean} ± {sd} jours (n={n}).",
+        "The mean time between SIJ fusion and the last follow-up was {mean} ± {sd} days, median {median} "
+        "(IQR {q1}–{q3}) (n={n}).",
+        "Le délai moyen entre l’arthrodèse et le dernier suivi était de {mean} ± {sd} jours, médiane {median} "
+        "(EIQ {q1}–{q3}) (n={n}).",
     ),
+    "at_span": ("at {span}", "à {span}"),
+    "span_years.one": ("{n} year", "{n} an"),
+    "span_years.other": ("{n} years", "{n} ans"),
+    "worse": ("Pain worse than before surgery", "Douleur pire qu’avant l’opération"),
+    "worse_short": ("Worse", "Pire"),
+    "at_least": ("≥{threshold}%", "≥{threshold} %"),
     "trajectory_title": ("Figure 1. Mean scores by timepoint (95% confidence interval; n under each point)",
                          "Figure 1. Scores moyens par temps de suivi (intervalle de confiance à 95 % ; n sous "
                          "chaque point)"),
@@ -200,11 +209,16 @@ class Words:
         text = _TEXT[key][self._index].format(**values)
         return _french_spaces(text) if self.language == "fr" else text
 
+    def plural(self, key: str, n: int) -> str:
+        """``key.one`` or ``key.other`` by CLDR's rule for whole numbers (French: 0 and 1 are singular)."""
+        one = n == 1 if self.language == "en" else n in (0, 1)
+        return self(f"{key}.{'one' if one else 'other'}", n=n)
+
     def number(self, value: float | None, decimals: int = 1) -> str:
         """``8.4`` in English, ``8,4`` in French; an en dash when there is no number."""
         if value is None:
             return "–"
-        text = f"{value:.{decimals}f}"
+        text = half_up(value, decimals)
         if text.startswith("-") and float(text) == 0:
             text = text[1:]
         return text.replace(".", ",") if self.language == "fr" else text
@@ -246,12 +260,16 @@ class Words:
         return f"{cell['n']} ({self.pct(cell['pct'])})"
 
     def p_value(self, p: float | None) -> str:
-        """As the papers print them: ``p<0.001``, else three decimals (``p=0.023``)."""
+        """As journals print them: ``p<0.001``, ``p>0.99``, else three decimals (``p=0.023``), and four
+        where three would carry a p below 0.05 up to it (0.0496 is ``p=0.0496``, never ``p=0.050``)."""
         if p is None:
             return "–"
         if p < 0.001:
             return f"p<{self.number(0.001, 3)}"
-        return f"p={self.number(p, 3)}"
+        if p > 0.99:
+            return f"p>{self.number(0.99, 2)}"
+        decimals = 4 if p < 0.05 <= float(half_up(p, 3)) else 3
+        return f"p={self.number(p, decimals)}"
 
     def date(self, day: dt.date | None) -> str:
         if day is None:
@@ -260,6 +278,13 @@ class Words:
 
     def moment(self, when: dt.datetime) -> str:
         return f"{self.date(when.date())} {when:%H:%M}"
+
+
+def half_up(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, rounded half up as journals do (2.25 -> 2.3, -2.25 -> -2.3),
+    from its shortest decimal form, so 0.125 is 0.13 even though the binary float is a hair below it."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def _french_spaces(text: str) -> str:

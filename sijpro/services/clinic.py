@@ -24,6 +24,7 @@ from sijpro.errors import UserError
 from sijpro.services.audit import AuditTrail
 from sijpro.services.auth import Auth
 from sijpro.services.clinic_settings import Settings
+from sijpro.services.cohort import Cohort
 from sijpro.services.collection import Collection
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.services.exports import Exports
@@ -67,6 +68,7 @@ class Clinic:
         self.schedule = Schedule(self.context)
         self.collection = Collection(self.context, self.protocols)
         self.outcomes = Outcomes(self.context)
+        self.cohort = Cohort(self.context, self.outcomes, self.protocols)
         self.imports = Imports(self.context, self.protocols)
         self.exports = Exports(self.context, self.protocols)
         self.audit = AuditTrail(self.context)

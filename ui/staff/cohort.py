@@ -1,8 +1,9 @@
 """The cohort view: the studies' tables and the mean trajectory for the patients the filters select,
 and the same summary exported as the cohort PDF and JSON.
 
-Every number comes from one call of ``sijpro.analysis.cohort_summary`` with the filters as its
-``where`` (the ``--where`` of ``sijpro report cohort``), so the screen, the PDF and the JSON agree.
+Every number comes from one service call, ``clinic.cohort.summary(where)`` with the filters as its
+``where`` (the ``--where`` of ``sijpro report cohort``); the tables are the grids the PDF prints, so the
+screen, the PDF and the JSON agree.
 """
 
 from __future__ import annotations
@@ -27,22 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.analysis import cohort_summary, normalise_where, scoring_versions, sex_counts, summary_json
-from sijpro.analysis.scores import resolve_mcid
+from sijpro.analysis import CohortSummary, normalise_where
 from sijpro.errors import UserError
 from sijpro.exchange.output import export_file
 from sijpro.progress import Progress
-from sijpro.protocol import Protocol
-from sijpro.records import PatientOutcomes, UserRecord
+from sijpro.records import UserRecord
 from sijpro.reports import cohort_pdf
 from sijpro.reports.batch import write_pdf
 from sijpro.reports.cohort import cohort_charts
+from sijpro.reports.tables import baseline_grid, outcome_grid, relief_grid, satisfaction_grid
 from sijpro.reports.texts import Words
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
-from ui.staff.cohort_tables import GridModel, baseline_grid, outcome_grid, relief_grid, satisfaction_grid
+from ui.staff.cohort_tables import GridModel
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
@@ -81,9 +81,7 @@ class CohortPage(QWidget):
         self.setObjectName("cohortPage")
         self.clinic = clinic
         self.user = user
-        self.outcomes: list[PatientOutcomes] | None = None
-        self.protocol: Protocol | None = None
-        self.summary: dict | None = None
+        self.summary: CohortSummary | None = None
         self.where: dict[str, str] = {}
         self._busy = False
         self._timer = QTimer(self)
@@ -217,8 +215,7 @@ class CohortPage(QWidget):
             self._show_summary()
 
     def refresh(self) -> None:
-        """Reload the cohort (answers came in since), then summarise it again with the same filters."""
-        self.outcomes = None
+        """Summarise the cohort again with the same filters (answers came in since)."""
         self.apply()
 
     # --- filters and summary ---------------------------------------------------------------------------
@@ -256,48 +253,38 @@ class CohortPage(QWidget):
             self.where, self.summary = where, result
             self._show_summary()
 
-    def _summarise(self, where: dict[str, str]) -> Callable[[Progress], dict]:
-        """The background work: the cohort (loaded once per refresh) summarised for ``where``."""
-        outcomes, protocol = self.outcomes, self.protocol
-
-        def work(progress: Progress) -> dict:
-            nonlocal outcomes, protocol
-            if outcomes is None or protocol is None:
-                outcomes, protocol = self.clinic.outcomes.cohort(), self.clinic.protocols.current()
-                self.outcomes, self.protocol = outcomes, protocol
-            return cohort_summary(outcomes, where=where, protocol=protocol)
-
-        return work
+    def _summarise(self, where: dict[str, str]) -> Callable[[Progress], CohortSummary]:
+        """The background work: one call of the cohort use case for ``where``."""
+        return lambda progress: self.clinic.cohort.summary(where)
 
     def _show_summary(self) -> None:
-        summary, protocol = self.summary, self.protocol
-        assert summary is not None and protocol is not None
-        total = len(self.outcomes or [])
-        self.count.setText(tr("cohort.count", n=summary["n_patients"], total=total))
-        self.models["baseline"].show_grid(baseline_grid(summary, sex_counts(self.outcomes or [], self.where)))
-        self.models["satisfaction"].show_grid(satisfaction_grid(summary, protocol))
-        self.models["relief"].show_grid(relief_grid(summary, protocol))
+        summary = self.summary
+        assert summary is not None
+        words = Words(language())
+        self.count.setText(tr("cohort.count", n=summary.n_patients, total=summary.n_total))
+        self.models["baseline"].show_grid(baseline_grid(summary, words))
+        self.models["satisfaction"].show_grid(satisfaction_grid(summary, words, 0))
+        self.models["relief"].show_grid(relief_grid(summary, words, 0))
         chosen = self.score.currentData()
         self.score.blockSignals(True)
         self.score.clear()
-        for key in summary["outcomes"]:
+        for key in summary.outcomes:
             self.score.addItem(score_title(key), key)
         self.score.setCurrentIndex(max(0, self.score.findData(chosen)))
         self.score.blockSignals(False)
         self._show_outcome()
-        if summary["n_patients"]:
-            self.charts.show_charts(cohort_charts(summary, Words(language()), protocol))
+        if summary.n_patients:
+            self.charts.show_charts(cohort_charts(summary, words))
         else:
             self.charts.clear()
-        for name in ("baseline", "outcomes", "satisfaction", "relief"):
-            self.tables[name].resizeColumnsToContents()
+        for table in self.tables.values():
+            table.resizeColumnsToContents()
 
     def _show_outcome(self) -> None:
-        if self.summary is None or self.protocol is None or self.score.currentData() is None:
+        if self.summary is None or self.score.currentData() is None:
             return
-        key = self.score.currentData()
-        mcid = resolve_mcid(tuple(self.summary["outcomes"]))[key]
-        self.models["outcomes"].show_grid(outcome_grid(self.summary["outcomes"][key], self.protocol, mcid))
+        grid = outcome_grid(self.summary, self.score.currentData(), Words(language()), 0)
+        self.models["outcomes"].show_grid(grid)
 
     # --- export ----------------------------------------------------------------------------------------
 
@@ -324,12 +311,11 @@ class CohortPage(QWidget):
             self.count.setText(f"{self.count.text()} · {tr('cohort.export.saved', path=str(path))}")
 
     def _write_pdf(self, path: Path, progress: Progress) -> None:
-        summary, where, protocol, outcomes = self.summary, self.where, self.protocol, self.outcomes or []
+        summary = self.summary
         assert summary is not None
         progress(0, 2)
         pdf = cohort_pdf(summary, generated_at=dt.datetime.now().replace(microsecond=0),
-                         clinic=self.clinic.settings.load().name, where=where, language=language(),
-                         protocol=protocol, versions=scoring_versions(outcomes), sexes=sex_counts(outcomes, where))
+                         clinic=self.clinic.settings.load().name, language=language())
         progress(1, 2)
         write_pdf(path, pdf)
         progress(2, 2)
@@ -338,5 +324,5 @@ class CohortPage(QWidget):
         assert self.summary is not None
         progress(0, 1)
         with export_file(path) as temporary:
-            temporary.write_text(summary_json(self.summary), encoding="utf-8")
+            temporary.write_text(self.summary.to_json(), encoding="utf-8")
         progress(1, 1)

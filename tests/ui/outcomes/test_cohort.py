@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from sijpro.analysis import cohort_summary
+from sijpro.analysis import CohortSummary, cohort_summary
 from ui.i18n import set_language
 from ui.staff import cohort
 from ui.staff.cohort import CohortPage
@@ -37,7 +37,8 @@ def choose(page: CohortPage, key: str, value: str) -> None:
     combo.setCurrentIndex(combo.findData(value))
 
 
-def expected(page: CohortPage, where: dict[str, str]) -> dict:
+def expected(page: CohortPage, where: dict[str, str]) -> CohortSummary:
+    """The summary the same filters give, computed from the records without the page's service call."""
     return cohort_summary(page.clinic.outcomes.cohort(), where=where, protocol=page.clinic.protocols.current())
 
 
@@ -48,14 +49,14 @@ def column(model, number: int, role=VALUE_ROLE) -> list:
 def test_filters_change_n_as_the_summary_does(page, qtbot, qtmodeltester) -> None:
     everyone = expected(page, {})
     assert page.summary == everyone and page.where == {}
-    assert page.count.text() == f"{everyone['n_patients']} of {everyone['n_patients']} patients match the filters"
+    assert page.count.text() == f"{everyone.n_patients} of {everyone.n_patients} patients match the filters"
     for model in page.models.values():
         qtmodeltester.check(model)
 
     choose(page, "fbss", "1")
     qtbot.waitUntil(lambda: page.where == {"fbss": "1"})  # applied by the filter's own timer
     with_fbss = expected(page, {"fbss": "1"})
-    assert 0 < with_fbss["n_patients"] < everyone["n_patients"]
+    assert 0 < with_fbss.n_patients < everyone.n_patients
     assert page.summary == with_fbss
 
     choose(page, "sex", "F")
@@ -66,8 +67,8 @@ def test_filters_change_n_as_the_summary_does(page, qtbot, qtmodeltester) -> Non
     page.apply()
     where = {"fbss": "1", "sex": "F", "approach": "lateral", "surgery_from": "2024-01-01"}
     assert page.where == where and page.summary == expected(page, where)
-    assert page.summary["n_patients"] < with_fbss["n_patients"]
-    assert f"{page.summary['n_patients']} of {everyone['n_patients']}" in page.count.text()
+    assert page.summary.n_patients < with_fbss.n_patients
+    assert f"{page.summary.n_patients} of {everyone.n_patients}" in page.count.text()
 
     page.clear_filters()
     assert page.where == {} and page.summary == everyone
@@ -75,7 +76,7 @@ def test_filters_change_n_as_the_summary_does(page, qtbot, qtmodeltester) -> Non
 
 def test_tables_show_the_summarys_numbers(page) -> None:
     summary = page.summary
-    odi = summary["outcomes"]["odi.odi"]
+    odi = summary.outcomes["odi.odi"]
     page.score.setCurrentIndex(page.score.findData("odi.odi"))
     outcomes = page.models["outcomes"]
     shown_codes = column(outcomes, 0)
@@ -91,19 +92,19 @@ def test_tables_show_the_summarys_numbers(page) -> None:
 
     baseline = page.models["baseline"]
     assert baseline.data(baseline.index(0, 0)) == "Age at surgery (years)"
-    assert baseline.data(baseline.index(0, 1), VALUE_ROLE) == summary["baseline"]["age"]["mean"]
-    assert baseline.data(baseline.index(1, 1), VALUE_ROLE) == summary["baseline"]["female"]["n"]
+    assert baseline.data(baseline.index(0, 1), VALUE_ROLE) == summary.baseline["age"]["mean"]
+    assert baseline.data(baseline.index(1, 1), VALUE_ROLE) == summary.baseline["female"]["n"]
     assert baseline.data(baseline.index(2, 0)) == "Sex, male"
-    sexes = [record.patient.sex for record in page.outcomes if record.patient.sex]
+    sexes = [record.patient.sex for record in page.clinic.outcomes.cohort() if record.patient.sex]
     assert baseline.data(baseline.index(2, 1), VALUE_ROLE) == sexes.count("M")
     satisfaction = page.models["satisfaction"]
-    assert column(satisfaction, 1) == [cell["n"] for cell in summary["satisfaction"].values() if cell["n"]]
+    assert column(satisfaction, 1) == [cell["n"] for cell in summary.satisfaction.values() if cell["n"]]
     relief = page.models["relief"]
-    assert column(relief, 5) == [cell["ge80"]["n"] for cell in summary["relief"].values() if cell["n"]]
+    assert column(relief, 5) == [cell["ge80"]["n"] for cell in summary.relief.values() if cell["n"]]
 
     pain = page.charts.axes[0]
     lines = {line.get_gid(): line for line in pain.lines if line.get_gid()}
-    means = [cell["mean"] for code, cell in summary["outcomes"]["nrs.lumbar"].items() if code != "last" and cell["n"]]
+    means = [cell["mean"] for code, cell in summary.outcomes["nrs.lumbar"].items() if code != "last" and cell["n"]]
     assert list(lines["series:NRS back"].get_ydata()) == means
 
 
@@ -112,7 +113,7 @@ def test_a_filter_nobody_matches_shows_no_patient(page) -> None:
     check.setChecked(True)
     edit.setDate(QDate(2030, 1, 1))
     page.apply()
-    assert page.summary["n_patients"] == 0 and page.charts.axes == []
+    assert page.summary.n_patients == 0 and page.charts.axes == []
     assert page.models["outcomes"].rowCount() == 0
 
 
@@ -122,11 +123,11 @@ def test_export_pdf_and_json_are_written_and_read_back(page, tmp_path: Path, mon
     targets = iter([tmp_path / "cohort.json", tmp_path / "cohort.pdf"])
     monkeypatch.setattr(cohort, "ask_save_path", lambda parent, title, suggested, kind: next(targets))
     page.export_json_button.click()
-    assert json.loads((tmp_path / "cohort.json").read_text(encoding="utf-8")) == page.summary
+    assert json.loads((tmp_path / "cohort.json").read_text(encoding="utf-8")) == page.summary.as_dict()
     page.export_pdf_button.click()
     reader = pypdf.PdfReader(io.BytesIO((tmp_path / "cohort.pdf").read_bytes()))
     text = " ".join(p.extract_text() for p in reader.pages).replace("\u00a0", " ")
-    assert "Cohort summary" in text and "with FBSS" in text and f"{page.summary['n_patients']} patients" in text
+    assert "Cohort summary" in text and "with FBSS" in text and f"{page.summary.n_patients} patients" in text
     assert "Table 1. Baseline clinical and demographic variables" in text
     assert "saved to" in page.count.text()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".sijpro-")] == []  # no half-written file

@@ -31,7 +31,7 @@ def test_a_patient_opens_on_the_dashboard(signed_in, ids) -> None:
     assert page.outcomes.patient.id == ids["K-001"] and page.name.text() == "DUPONT, Hélène"
     assert page.timeline_model.rowCount() == 6 and len(page.charts.axes) == 4
     cohort = workspace.open_page("cohort")
-    assert cohort.summary["n_patients"] == len(workspace.clinic.outcomes.cohort())
+    assert cohort.summary.n_patients == len(workspace.clinic.outcomes.cohort())
 
 
 def test_every_page_opens_and_follows_the_language(signed_in, monkeypatch, tmp_path) -> None:

@@ -1,0 +1,208 @@
+"""The cohort tables (Node 1 and the others), built once from a ``CohortSummary`` for the PDF and the screen.
+
+A :class:`Grid` is plain data: its title, column titles, rows of :class:`Cell` (the text as printed and
+the number behind it) and the rows that head a section. The PDF lays a grid out with reportlab
+(``cohort_tables.pdf_table``), the cohort page shows the same grid in a Qt model: adding a row is one
+edit here, and the screen and the paper cannot disagree. Numbers are worded as the seed papers print
+them by :class:`~sijpro.reports.texts.Words`, which also gives every word around them.
+
+No reportlab or Qt import here, so the desktop loads it without the PDF machinery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sijpro.analysis.cohort import LAST, RELIEF_THRESHOLDS
+from sijpro.analysis.scores import satisfaction_levels, score_spec
+from sijpro.analysis.summary import CohortSummary, Node
+from sijpro.instruments import get_instrument
+from sijpro.protocol import BASELINE, Protocol
+from sijpro.records import PRIOR_INTERVENTIONS
+from sijpro.reports.texts import Words
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: Any = None
+    """The number (or code) behind the text, as the summary holds it."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    title: str
+    titles: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[float, ...]
+    """Relative column widths on paper."""
+    sections: frozenset[int] = field(default_factory=frozenset)
+    """Rows (0 = first row under the titles) that title the rows below them: bold, spanning the table."""
+    note: str = ""
+    """Printed under the table (what its columns mean)."""
+
+    def column(self, number: int) -> list[Any]:
+        return [row[number].value for row in self.rows]
+
+
+def timepoint_label(words: Words, protocol: Protocol, code: str) -> str:
+    if code == LAST:
+        return words("last")
+    try:
+        label = protocol.timepoint(code).label
+    except KeyError:
+        return code
+    return label.get(words.language) or label.get("en") or code
+
+
+def answered(by_timepoint: Node) -> bool:
+    """Whether any timepoint of a summary table counts at least one patient."""
+    return any(cell.get("n") for cell in by_timepoint.values())
+
+
+def score_label(key: str, words: Words) -> str:
+    return score_spec(key).label[words.language]
+
+
+def baseline_grid(summary: CohortSummary, words: Words) -> Grid:
+    """Node 1 in both styles: seed 003's mean ± SD / n (%), seed 000's mean (range), with seed 003's
+    "Sex, male" row (and "Sex, other" when anyone is)."""
+    base, sexes = summary.baseline, summary.sexes
+
+    def continuous(label: str, cell: Node) -> tuple[Cell, ...]:
+        return Cell(label), Cell(words.mean_sd(cell), cell["mean"]), Cell(words.mean_range(cell), cell["mean"])
+
+    def count(label: str, cell: Node) -> tuple[Cell, ...]:
+        return Cell(label), Cell(words.count_pct(cell), cell["n"]), Cell("")
+
+    rows = [
+        continuous(words("age_years"), base["age"]),
+        count(words("female"), base["female"]),
+        *([count(words("male"), sexes["M"])] if sexes else []),
+        *([count(words("sex_other"), sexes["X"])] if sexes and sexes["X"]["n"] else []),
+        continuous(words("bmi"), base["bmi"]),
+        count(words("fbss"), base["fbss"]),
+        count(words("bilateral"), base["bilateral"]),
+        continuous(words("prior_lumbar_surgeries"), base["prior_lumbar_surgeries"]),
+        count(words("prior_lumbosacral_fusion"), base["prior_lumbosacral_fusion"]),
+        (Cell(words("past_procedures")), Cell(""), Cell("")),
+    ]
+    section = len(rows) - 1
+    rows += [count(f"{words(code)} ({code})", base[code]) for code in PRIOR_INTERVENTIONS]
+    rows.append(continuous(words("follow_up_days"), summary.follow_up_days))
+    titles = (words("variable"), words("mean_sd_or_n_pct"), words("mean_range"))
+    return Grid(words("table1"), titles, tuple(rows), (3.2, 1.4, 1.4), frozenset({section}))
+
+
+def outcome_grid(summary: CohortSummary, key: str, words: Words, number: int) -> Grid:
+    """Every timepoint of one score: n, mean (range), mean ± SD, change, both % changes, p, MCID rate."""
+    mcid = summary.mcid.get(key)
+    titles = (
+        words("timepoint"), words("n"), words("mean_range"), words("mean_sd"), words("n_paired"), words("change"),
+        words("pct_of_means"), words("mean_pct"), words("p_t"), words("p_w"),
+        words("mcid_rate", mcid=words.plain(mcid)) if mcid is not None else "MCID",
+    )
+    rows = []
+    for code, cell in summary.outcomes[key].items():
+        if not cell["n"]:
+            continue
+        row = [Cell(timepoint_label(words, summary.protocol, code), code), Cell(str(cell["n"]), cell["n"]),
+               Cell(words.mean_range(cell), cell["mean"]), Cell(words.mean_sd(cell), cell["sd"])]
+        if code == BASELINE:
+            row += [Cell("")] * 7
+        else:
+            row += [
+                Cell(str(cell["n_paired"]), cell["n_paired"]),
+                Cell(words.signed(cell["mean_change"]), cell["mean_change"]),
+                Cell(words.pct(cell["pct_change_of_means"]), cell["pct_change_of_means"]),
+                Cell(words.pct(cell["mean_pct_change"]), cell["mean_pct_change"]),
+                Cell(words.p_value(cell["p_ttest"]), cell["p_ttest"]),
+                Cell(words.p_value(cell["p_wilcoxon"]), cell["p_wilcoxon"]),
+                Cell("–" if cell["mcid_n"] is None else words.count_pct({"n": cell["mcid_n"], "pct": cell["mcid_pct"]}),
+                     cell["mcid_n"]),
+            ]
+        rows.append(tuple(row))
+    widths = (1.2, 0.45, 1.2, 1.2, 0.75, 0.8, 0.85, 0.8, 0.85, 1.0, 1.05)
+    return Grid(words("table_outcome", number=number, score=score_label(key, words)), titles, tuple(rows), widths)
+
+
+def satisfaction_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    levels = satisfaction_levels()
+    item = get_instrument("satisfaction").item("overall")
+    titles = (words("timepoint"), words("n"), *(item.option_text(value, words.language) for value, _ in levels),
+              words("satisfied_or_very"))
+    rows = []
+    for code, cell in summary.satisfaction.items():
+        if not cell["n"]:
+            continue
+        rows.append((
+            Cell(timepoint_label(words, summary.protocol, code), code), Cell(str(cell["n"]), cell["n"]),
+            *(Cell(words.count_pct({"n": cell[name], "pct": cell[name] / cell["n"] * 100}), cell[name])
+              for _, name in levels),
+            Cell(words.count_pct({"n": cell["satisfied_n"], "pct": cell["satisfied_pct"]}), cell["satisfied_n"]),
+        ))
+    widths = (1.3, 0.5, *(1.1,) * len(levels), 1.5)
+    return Grid(words("satisfaction_title", number=number), titles, tuple(rows), widths)
+
+
+def relief_last_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """Seed 003's Node 2: relief at the last follow-up, its mean and the patients at each threshold."""
+    last = summary.relief[LAST]
+    rows = [(Cell(words("overall_mean", n=last["n"]), last["n"]),
+             Cell(words.mean_sd(last, percent=True) if last["n"] else "–", last["mean"]))]
+    for threshold in RELIEF_THRESHOLDS:
+        share = last[f"ge{threshold}"]
+        rows.append((Cell(words("ge", threshold=threshold), threshold), Cell(words.count_pct(share), share["n"])))
+    if _worse_collected():
+        rows.append((Cell(words("worse")), Cell(words.count_pct(last["worse"]), last["worse"]["n"])))
+    return Grid(words("relief_title", number=number), (words("relief_col"), words("mean_sd_or_n_pct")),
+                tuple(rows), (3, 2))
+
+
+def relief_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """The same thresholds at every timepoint (and the last follow-up)."""
+    worse = _worse_collected()
+    titles = (words("timepoint"), words("n"), words("mean_sd"),
+              *(words("at_least", threshold=threshold) for threshold in RELIEF_THRESHOLDS),
+              *((words("worse_short"),) if worse else ()))
+    rows = []
+    for code, cell in summary.relief.items():
+        if not cell["n"]:
+            continue
+        rows.append((
+            Cell(timepoint_label(words, summary.protocol, code), code), Cell(str(cell["n"]), cell["n"]),
+            Cell(words.mean_sd(cell, percent=True), cell["mean"]),
+            *(Cell(words.count_pct(cell[f"ge{threshold}"]), cell[f"ge{threshold}"]["n"])
+              for threshold in RELIEF_THRESHOLDS),
+            *((Cell(words.count_pct(cell["worse"]), cell["worse"]["n"]),) if worse else ()),
+        ))
+    widths = (1.3, 0.5, 1.4, 1.1, 1.1, 1.1, *((1.1,) if worse else ()))
+    return Grid(words("relief_by_timepoint", number=number), titles, tuple(rows), widths)
+
+
+def _worse_collected() -> bool:
+    """Whether the relief questionnaire asks "worse than before surgery": a column of zeros for a question
+    nobody was asked would read as "nobody was worse"."""
+    return "worse" in get_instrument("relief").score_names
+
+
+def outcome_keys(summary: CohortSummary) -> list[str]:
+    """Scores somebody in the selection answered: those get a table, numbered as a paper's would be."""
+    return [key for key, table in summary.outcomes.items() if answered(table)]
+
+
+def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
+    """Every table of the cohort report in print order, numbered on: a questionnaire nobody in the
+    selection answered gets no table."""
+    grids = [baseline_grid(summary, words)]
+    for key in outcome_keys(summary):
+        grids.append(outcome_grid(summary, key, words, len(grids) + 1))
+    if len(grids) > 1:
+        grids[-1] = replace(grids[-1], note=words("outcome_note"))
+    if answered(summary.satisfaction):
+        grids.append(satisfaction_grid(summary, words, len(grids) + 1))
+    if answered(summary.relief):
+        grids.append(relief_last_grid(summary, words, len(grids) + 1))
+        grids.append(relief_grid(summary, words, len(grids) + 1))
+    return grids

@@ -1,0 +1,34 @@
+"""The cohort use case: the summary of DESIGN.md for a selection of patients, as one typed result.
+
+``report cohort`` and the desktop's cohort page both call :meth:`Cohort.summary` and print what it returns
+(a frozen :class:`~sijpro.analysis.CohortSummary`); neither computes a number of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sijpro.analysis.cohort import LAST, cohort_summary
+from sijpro.analysis.summary import CohortSummary
+from sijpro.services.context import ServiceContext
+from sijpro.services.outcomes import Outcomes
+from sijpro.services.protocols import Protocols
+
+
+class Cohort:
+    def __init__(self, context: ServiceContext, outcomes: Outcomes, protocols: Protocols) -> None:
+        self.context = context
+        self.outcomes = outcomes
+        self.protocols = protocols
+
+    def summary(
+        self,
+        where: Mapping[str, str] | None = None,
+        *,
+        at: str = LAST,
+        mcid: Mapping[str, float] | None = None,
+    ) -> CohortSummary:
+        """The summary of the patients matching ``where`` (``--where`` filters), its results sentences
+        speaking of ``at``; ``mcid`` overrides the default responder thresholds."""
+        return cohort_summary(self.outcomes.cohort(), where=where, mcid=mcid, protocol=self.protocols.current(),
+                              at=at)

@@ -1,0 +1,182 @@
+"""An independent recomputation of the cohort summary JSON: pandas over the database's own tables, scipy's
+tests, nothing from ``sijpro.analysis``. The tests compare it with what ``report cohort --json`` wrote.
+
+Definitions are DESIGN.md's, written again here from the text: paired changes are follow-up minus
+baseline rounded to 10 decimals; ``last`` is a patient's latest completed follow-up (by completion date,
+the later timepoint winning a tie) at which the score exists; percentages are of the known values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sqlalchemy import create_engine
+
+MCID = {"nrs.lumbar": 2, "nrs.radicular": 2, "odi.odi": 15, "sf12.pcs": 5, "sf12.mcs": 5}
+LOWER_IS_BETTER = {"nrs.lumbar", "nrs.radicular", "odi.odi"}
+INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
+
+
+def engine_url(database: str) -> str:
+    return database if "://" in database else f"sqlite:///{database}"
+
+
+def read_tables(database: str) -> dict[str, pd.DataFrame]:
+    engine = create_engine(engine_url(database))
+    try:
+        with engine.connect() as connection:
+            patients = pd.read_sql("SELECT * FROM patients", connection)
+            procedures = pd.read_sql("SELECT * FROM procedures WHERE is_index", connection)
+            visits = pd.read_sql("SELECT id, patient_id, timepoint, seq, completed_on FROM visits", connection)
+            scores = pd.read_sql(
+                "SELECT v.patient_id, v.timepoint, v.seq, v.completed_on, r.instrument, s.name, s.value "
+                "FROM scores s JOIN responses r ON r.id = s.response_id JOIN visits v ON v.id = r.visit_id "
+                "WHERE r.status IN ('complete', 'amended')", connection)
+    finally:
+        engine.dispose()
+    for frame, columns in ((procedures, ["surgery_date"]), (patients, ["birth_date"]),
+                           (visits, ["completed_on"]), (scores, ["completed_on"])):
+        for column in columns:
+            frame[column] = pd.to_datetime(frame[column])
+    patients = patients[patients.id.isin(procedures.patient_id)]
+    scores = scores[scores.patient_id.isin(procedures.patient_id) & scores.value.notna()].copy()
+    scores["key"] = scores.instrument + "." + scores.name
+    return {"patients": patients, "procedures": procedures, "visits": visits, "scores": scores}
+
+
+def describe(values: pd.Series) -> dict[str, Any]:
+    values = values.astype(float)
+    if values.empty:
+        return {"n": 0, "mean": None, "sd": None, "median": None, "min": None, "max": None}
+    return {"n": int(values.size), "mean": values.mean(), "sd": values.std(ddof=1) if values.size > 1 else None,
+            "median": values.median(), "min": values.min(), "max": values.max()}
+
+
+def share(count: int, of: int) -> dict[str, Any]:
+    return {"n": int(count), "pct": count / of * 100 if of else None}
+
+
+def baseline(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    people = tables["patients"].merge(tables["procedures"][["patient_id", "surgery_date", "side"]],
+                                      left_on="id", right_on="patient_id")
+    born, operated = people.birth_date, people.surgery_date
+    before_birthday = (operated.dt.month < born.dt.month) | (
+        (operated.dt.month == born.dt.month) & (operated.dt.day < born.dt.day))
+    ages = (operated.dt.year - born.dt.year - before_birthday.astype(int)).dropna()
+    result: dict[str, Any] = {
+        "age": describe(ages), "bmi": describe(people.bmi.dropna()),
+        "prior_lumbar_surgeries": describe(people.prior_lumbar_surgeries.dropna()),
+    }
+    sex = people.sex.dropna()
+    result["female"] = share((sex == "F").sum(), len(sex))
+    for name in ("fbss", "prior_lumbosacral_fusion"):
+        known = people[name].dropna().astype(bool)
+        result[name] = share(known.sum(), len(known))
+    sides = people.side.dropna()
+    result["bilateral"] = share((sides == "bilateral").sum(), len(sides))
+    codes = people.prior_interventions.fillna("").str.split(";")
+    for code in INTERVENTIONS:
+        result[code] = share(codes.apply(lambda found, c=code: c in found).sum(), len(people))
+    return result
+
+
+def latest(scores: pd.DataFrame, key: str) -> pd.Series:
+    """``last``: per patient, the value at the latest completed follow-up that has the score."""
+    rows = scores[(scores.key == key) & (scores.timepoint != "baseline") & scores.completed_on.notna()]
+    rows = rows.sort_values(["patient_id", "completed_on", "seq"])
+    return rows.groupby("patient_id").value.last()
+
+
+def at(scores: pd.DataFrame, key: str, timepoint: str) -> pd.Series:
+    if timepoint == "last":
+        return latest(scores, key)
+    rows = scores[(scores.key == key) & (scores.timepoint == timepoint)]
+    return rows.set_index("patient_id").value
+
+
+def paired(before: pd.Series, after: pd.Series, key: str) -> dict[str, Any]:
+    both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
+    change = (both.after - both.before).round(10)
+    n = len(both)
+    result: dict[str, Any] = {"n_paired": n}
+    if not n:
+        return {**result, **dict.fromkeys(("mean_change", "pct_change_of_means", "mean_pct_change", "p_ttest",
+                                           "p_wilcoxon", "mcid_n", "mcid_pct"))}
+    result["mean_change"] = change.mean()
+    mean_before = both.before.mean()
+    result["pct_change_of_means"] = (both.after.mean() - mean_before) / mean_before * 100 if mean_before else None
+    nonzero = both.before != 0
+    result["mean_pct_change"] = (change[nonzero] / both.before[nonzero] * 100).mean() if nonzero.any() else None
+    result["p_ttest"] = stats.ttest_rel(change, np.zeros(n)).pvalue if n > 1 and change.nunique() > 1 else None
+    result["p_wilcoxon"] = stats.wilcoxon(change).pvalue if n > 1 and (change != 0).any() else None
+    benefit = -change if key in LOWER_IS_BETTER else change
+    responders = int((benefit >= MCID[key] - 1e-9).sum())
+    result["mcid_n"], result["mcid_pct"] = responders, responders / n * 100
+    return result
+
+
+def outcome(scores: pd.DataFrame, key: str, timepoints: tuple[str, ...]) -> dict[str, Any]:
+    before = at(scores, key, "baseline")
+    table = {"baseline": describe(before)}
+    for code in (*timepoints, "last"):
+        after = at(scores, key, code)
+        table[code] = {**describe(after), **paired(before, after, key)}
+    return table
+
+
+def relief(scores: pd.DataFrame, timepoint: str) -> dict[str, Any]:
+    values = at(scores, "relief.percent", timepoint)
+    cell = describe(values)
+    result = {"n": cell["n"], "mean": cell["mean"], "sd": cell["sd"]}
+    for threshold in (30, 50, 80):
+        result[f"ge{threshold}"] = share((values >= threshold).sum(), len(values))
+    return result
+
+
+def satisfaction(scores: pd.DataFrame, timepoint: str) -> dict[str, Any]:
+    levels = at(scores, "satisfaction.overall", timepoint)
+    satisfied = int((levels <= 2).sum())
+    result = {"n": len(levels), "satisfied_n": satisfied, "satisfied_pct": share(satisfied, len(levels))["pct"]}
+    for value, name in ((1, "very_satisfied"), (2, "satisfied"), (3, "disappointed"), (4, "dissatisfied")):
+        result[name] = int((levels == value).sum())
+    return result
+
+
+def follow_up_days(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    visits = tables["visits"]
+    done = visits[(visits.timepoint != "baseline") & visits.completed_on.notna()]
+    last = done.groupby("patient_id").completed_on.max()
+    surgery = tables["procedures"].set_index("patient_id").surgery_date
+    days = (last - surgery.reindex(last.index)).dt.days.dropna()
+    cell = describe(days)
+    return {**cell, "q1": days.quantile(0.25), "q3": days.quantile(0.75)}
+
+
+def recompute(database: str, timepoints: tuple[str, ...] = ("w6", "m3", "m6", "m12", "m24")) -> dict[str, Any]:
+    tables = read_tables(database)
+    scores = tables["scores"]
+    return {
+        "n_patients": len(tables["patients"]),
+        "baseline": baseline(tables),
+        "outcomes": {key: outcome(scores, key, timepoints) for key in MCID},
+        "satisfaction": {code: satisfaction(scores, code) for code in (*timepoints, "last")},
+        "relief": {code: relief(scores, code) for code in (*timepoints, "last")},
+        "follow_up_days": follow_up_days(tables),
+    }
+
+
+def assert_matches(actual: Any, expected: Any, path: str = "summary", tolerance: float = 1e-6) -> int:
+    """Every number of ``expected`` equals ``actual`` to ``tolerance`` (relative); returns how many were checked."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), path
+        return sum(assert_matches(actual[key], value, f"{path}.{key}", tolerance) for key, value in expected.items())
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        assert actual is None, f"{path}: {actual!r} where the recomputation has no number"
+        return 1
+    assert actual is not None, f"{path}: null where the recomputation has {expected!r}"
+    assert math.isclose(actual, float(expected), rel_tol=tolerance, abs_tol=1e-9), f"{path}: {actual} != {expected}"
+    return 1
