@@ -7,11 +7,10 @@ device, surgeon and staged second side are not written.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
-from sijpro.exchange.csv_files import format_number
+from sijpro.exchange.csv_files import SafeWriter, format_number
 from sijpro.exchange.import_csv import PATIENT_COLUMNS, RESPONSE_COLUMNS
 from sijpro.records import PRIOR_INTERVENTIONS, ImportBatch, PatientDraft, ProcedureDraft
 
@@ -43,11 +42,11 @@ def patient_cells(patient: PatientDraft, procedure: ProcedureDraft) -> list[str]
 def write_batch_csv(batch: ImportBatch, patients_path: Path, responses_path: Path) -> None:
     """UTF-8, comma-separated, one line per patient and one per item answer."""
     with patients_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeWriter(handle, lineterminator="\n")
         writer.writerow(PATIENT_COLUMNS)
         writer.writerows(patient_cells(patient, procedure) for patient, procedure in batch.patients)
     with responses_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeWriter(handle, lineterminator="\n")
         writer.writerow(RESPONSE_COLUMNS)
         for questionnaire in batch.questionnaires:
             for item, value in questionnaire.answers.items():

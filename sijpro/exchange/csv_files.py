@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from sijpro.errors import UserError
 
 DELIMITERS = (",", ";", "\t")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r|%")
+"""First characters that make a spreadsheet run a cell as a formula or a command (OWASP CSV injection:
+= + - @ tab CR; | and % as well, for the DDE and macro forms that defusedcsv also escapes)."""
+PLAIN_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
+"""A number as the exports write it (a negative day count, a score with a decimal point or comma)."""
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,41 @@ class CsvTable:
             for fields in reader:
                 start, previous_end = previous_end + 1, reader.line_num
                 if fields and any(cell.strip() for cell in fields):
-                    yield CsvRow(start, fields)
+                    yield CsvRow(start, [restore(cell) for cell in fields])
         except csv.Error as exc:
             raise UserError(f"{self.name}, line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def formula_like(cell: str) -> bool:
+    """Would a spreadsheet read this cell (or what is left of it once leading quotes go) as a formula?"""
+    bare = cell.lstrip("'")
+    return bool(bare) and bare[0] in FORMULA_TRIGGERS and not PLAIN_NUMBER.fullmatch(bare)
+
+
+def neutralise(cell: str) -> str:
+    """OWASP's rule: a formula-like cell gets a leading single quote, so Excel and LibreOffice show it
+    as text. A cell that already starts with quotes before a trigger gets one more, so ``restore``
+    gives back exactly what was written (``'=x`` stays ``'=x``, not ``=x``)."""
+    return "'" + cell if formula_like(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """The inverse of ``neutralise``, applied to every cell read, so an export imports back unchanged."""
+    return cell[1:] if cell.startswith("'") and formula_like(cell) else cell
+
+
+class SafeWriter:
+    """``csv.writer`` whose every cell goes through ``neutralise``: the one way exports write CSV."""
+
+    def __init__(self, handle: TextIO, **options: Any) -> None:
+        self._writer = csv.writer(handle, **options)
+
+    def writerow(self, row: Iterable[str]) -> None:
+        self._writer.writerow([neutralise(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[str]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def decode(data: bytes, name: str) -> str:

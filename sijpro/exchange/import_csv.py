@@ -38,14 +38,13 @@ PATIENT_COLUMNS = (
 PATIENT_REQUIRED = frozenset({"mrn", "surgery_date"})
 RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
 LANGUAGES = ("en", "fr")
-MRN_LENGTH = 40
 NAME_LENGTH = 100
 OLDEST_AGE = 110
 PLANNED_SURGERY_DAYS = 366
 """A surgery date may lie ahead (a patient registered for baseline questionnaires), but not by years."""
 
 PATIENT_READERS: dict[str, Callable[[str], object]] = {
-    "mrn": lambda text: read.free_text(text, MRN_LENGTH),
+    "mrn": read.mrn,
     "family_name": lambda text: read.free_text(text, NAME_LENGTH),
     "given_name": lambda text: read.free_text(text, NAME_LENGTH),
     "birth_date": read.iso_date,

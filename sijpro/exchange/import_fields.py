@@ -12,6 +12,8 @@ import math
 import re
 from collections.abc import Iterable
 
+from sijpro.mrn import mrn_problem
+
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WHOLE = re.compile(r"[+-]?[0-9]+")
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -84,4 +86,12 @@ def free_text(text: str, longest: int) -> str:
         raise ValueError(f"longer than {longest} characters")
     if any(ord(character) < 32 for character in text):
         raise ValueError("contains a control character (a line break or tab inside the cell?)")
+    return text
+
+
+def mrn(text: str) -> str:
+    """A medical record number by the one rule of ``sijpro.mrn``."""
+    problem = mrn_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
     return text

@@ -3,13 +3,12 @@
 Every file of an export is written into a hidden staging folder beside the target, then moved into
 place only when all of them are complete; an error or a cancelled progress bar removes the staging
 folder and leaves the target as it was. Files are UTF-8 without a byte-order mark, CSV with CRLF line
-ends (RFC 4180), always in the same order and format so that two exports of the same data are
-byte-identical.
+ends (RFC 4180) and formula-like cells neutralised (OWASP CSV injection: ``csv_files.neutralise``),
+always in the same order and format so that two exports of the same data are byte-identical.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sijpro.errors import UserError
+from sijpro.exchange.csv_files import SafeWriter
 
 
 class StagedFiles:
@@ -33,7 +33,7 @@ class StagedFiles:
 
     def write_csv(self, name: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
         with self.path(name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
+            writer = SafeWriter(handle, lineterminator="\r\n")
             writer.writerow(header)
             writer.writerows(rows)
 

@@ -7,12 +7,11 @@ wrong (unknown, duplicate or missing columns) is refused whole, because no row o
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from sijpro.errors import InputErrors
-from sijpro.exchange.csv_files import CsvTable, format_number, header_problems
+from sijpro.exchange.csv_files import CsvTable, SafeWriter, format_number, header_problems
 from sijpro.instruments import Instrument, Item
 from sijpro.progress import Progress, no_progress
 from sijpro.scoring import scorer_for
@@ -79,7 +78,7 @@ def score_table(
     added = score_columns(instrument, table.header)
     specs = {spec.name: spec for spec in instrument.scores}
     width = len(table.header)
-    writer = csv.writer(out, delimiter=table.delimiter, lineterminator="\n")
+    writer = SafeWriter(out, delimiter=table.delimiter, lineterminator="\n")
     writer.writerow(table.header + [column for column, _, _ in added])
 
     outcome = ScoringOutcome()

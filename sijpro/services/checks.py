@@ -13,10 +13,10 @@ from typing import Any, get_args
 
 from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
+from sijpro.mrn import mrn_problem
 from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side
 
 MAX_NAME = 200
-MAX_MRN = 64
 BMI_RANGE = (10.0, 90.0)
 MAX_PRIOR_SURGERIES = 30
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -71,7 +71,11 @@ def patient_problems(values: Mapping[str, Any], today: dt.date) -> list[str]:
     Names may be empty (an import file may not know them); the MRN may not.
     """
     problems: list[str] = []
-    _text(values, "mrn", MAX_MRN, problems, required=True)
+    mrn = values.get("mrn")
+    if not isinstance(mrn, str):
+        problems.append("field 'mrn': required" if mrn is None else f"field 'mrn': expected text, found {mrn!r}")
+    elif (problem := mrn_problem(mrn.strip())) is not None:
+        problems.append(f"field 'mrn': {problem}")
     for name in ("family_name", "given_name"):
         _text(values, name, MAX_NAME, problems, nullable=False)
     _date(values, "birth_date", problems)

@@ -29,6 +29,9 @@ FIELD_PROBLEM = re.compile(r"^field '(?P<field>\w+)': (?P<message>.*)$", re.DOTA
 PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^required$"), lambda m: tr("staff.problem.required")),
     (re.compile(r"^MRN (?P<mrn>.+) is already registered"), lambda m: tr("staff.problem.mrn_taken", mrn=m["mrn"])),
+    (re.compile(r"^(?P<bad>.+) not allowed \(letters, digits, '-', '_', '\.' and '/' only\)$"),
+     lambda m: tr("staff.problem.mrn_characters", bad=m["bad"])),
+    (re.compile(r"^may not start with '-'"), lambda m: tr("staff.problem.mrn_formula")),
     (re.compile(r"is not a BMI between (?P<low>[\d.]+) and (?P<high>[\d.]+)$"),
      lambda m: tr("staff.problem.bmi_range", low=m["low"], high=m["high"])),
     (re.compile(r"is not a plausible birth date$"), lambda m: tr("staff.problem.birth_date")),

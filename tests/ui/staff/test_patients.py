@@ -204,3 +204,22 @@ def test_the_record_page_registers_then_records_the_surgery(signed_in, qtbot, mo
     assert page.record.index_procedure.surgery_date == TODAY
     assert page.record.timeline.model.rowCount() == 6
     assert page.record.buttons["reschedule"].isEnabled()
+
+
+def test_a_formula_like_mrn_is_refused_at_its_field(staff_clinic, qtbot) -> None:
+    """Typed in with real key presses: '=HYPERLINK(...)' and '-2' would run as formulas in an export opened in
+    Excel, so the MRN field refuses them in the user's words, and nothing is saved."""
+    from PySide6.QtCore import Qt
+
+    dialog = PatientDialog(staff_clinic)
+    qtbot.addWidget(dialog)
+    fill(dialog, family_name="Durand", given_name="Zoé")
+    for typed, shown in (('=HYPERLINK("x")', "'=', '(', '\"', ')': not allowed. Letters, digits, '-', '_', '.' "
+                                            "and '/' only."),
+                         ("-2", "May not start with '-': a spreadsheet would read it as a formula.")):
+        dialog.mrn.clear()
+        qtbot.keyClicks(dialog.mrn, typed)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        assert dialog.form.problem("mrn") == shown
+        assert dialog.saved is None
+    assert staff_clinic.patients.by_mrn("-2") is None

@@ -1,0 +1,35 @@
+"""The medical record number: the one rule for what an MRN may be, used by every way one comes in.
+
+DESIGN.md: unique after trimming, compared case-insensitively; letters, digits, ``-``, ``_``, ``.``,
+``/`` only. An MRN is also the first column of every identified export, so it may not look like a
+spreadsheet formula either: the OWASP CSV-injection rule treats a cell that starts with ``=``, ``+``,
+``-``, ``@`` (or a tab or carriage return) as one, and of those only ``-`` is among the allowed
+characters, so an MRN may not start with ``-``. Exports neutralise such cells anyway
+(``sijpro.exchange.csv_files.neutralise``); refusing them here keeps the MRN the same in every file.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_MRN = 64
+ALLOWED = re.compile(r"[^\W_]|[-_./]")
+"""One allowed character: a letter or a digit (any script), or one of - _ . /"""
+FORMULA_START = "-"
+"""The only formula trigger (= + - @ tab CR) that the allowed characters let through."""
+
+
+def mrn_problem(mrn: str) -> str | None:
+    """What is wrong with an (already trimmed) MRN, worded for the person who typed it; None when fine."""
+    if not mrn:
+        return "required"
+    if len(mrn) > MAX_MRN:
+        return f"longer than {MAX_MRN} characters"
+    bad = list(dict.fromkeys(character for character in mrn if not ALLOWED.fullmatch(character)))
+    if bad:
+        shown = ", ".join(repr(character) if character.isprintable() else f"U+{ord(character):04X}"
+                          for character in bad)
+        return f"{shown} not allowed (letters, digits, '-', '_', '.' and '/' only)"
+    if mrn.startswith(FORMULA_START):
+        return "may not start with '-' (a spreadsheet would read it as a formula)"
+    return None
