@@ -39,8 +39,8 @@ def test_odi_rows_are_scored_with_band(tmp_path: Path, capsys: pytest.CaptureFix
     assert (status, err) == (0, "")
     rows = read_rows(out)
     assert [row["id"] for row in rows] == ["A", "B", "C"]
-    assert rows[0]["odi"] == "32" and rows[0]["odi_band"] == "moderate"
-    assert float(rows[1]["odi"]) == pytest.approx(16 / 45 * 100, abs=1e-12)
+    assert rows[0]["odi"] == "32.0" and rows[0]["odi_band"] == "moderate"
+    assert rows[1]["odi"] == "35.6"  # 16 / 45 x 100 = 35.5555...: the stated precision, not float noise
     assert rows[2]["odi"] == "" and rows[2]["odi_band"] == ""
 
 
@@ -52,8 +52,8 @@ def test_sf12_best_and_worst_to_stdout(tmp_path: Path, capsys: pytest.CaptureFix
     lines = out.splitlines()
     assert lines[0] == header + ",pcs,mcs"
     best, worst = (line.split(",")[-2:] for line in lines[1:])
-    assert [float(v) for v in best] == pytest.approx([56.57706, 60.75781], abs=1e-9)
-    assert [float(v) for v in worst] == pytest.approx([23.99938, 19.06444], abs=1e-9)
+    assert best == ["56.58", "60.76"]  # the published anchors 56.57706 and 60.75781, at 2 decimals
+    assert worst == ["24.00", "19.06"]  # 23.99938 and 19.06444
 
 
 def test_nrs_score_columns_do_not_clash_with_item_columns(tmp_path: Path, capsys) -> None:
@@ -91,7 +91,7 @@ def test_invalid_rows_are_listed_and_valid_rows_still_scored(tmp_path: Path, cap
     assert "4 of 6 rows invalid; 2 scored" in err
     rows = read_rows(out)
     assert [(row["id"], row["odi"]) for row in rows] == [
-        ("ok", "20"), ("range", ""), ("text", ""), ("frac", ""), ("short", ""), ("ok2", "0")]
+        ("ok", "20.0"), ("range", ""), ("text", ""), ("frac", ""), ("short", ""), ("ok2", "0.0")]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -129,14 +129,14 @@ def test_missing_file_and_optional_odi8_column(tmp_path: Path, capsys) -> None:
     source = write(tmp_path, f"{header}\n1,1,1,1,1,1,1,1,1\n")
     status, out, _ = run_cli(capsys, "score", "odi", str(source))
     assert status == 0
-    assert out.splitlines()[1].endswith(",20,minimal")
+    assert out.splitlines()[1].endswith(",20.0,minimal")
 
 
 def test_odi_missing_allowance_option(tmp_path: Path, capsys) -> None:
     source = write(tmp_path, f"{ODI_HEADER}\nA,1,1,1,1,1,1,1,,,1\n")
     status, out, _ = run_cli(capsys, "score", "odi", str(source), "--odi-max-missing", "2")
     assert status == 0
-    assert out.splitlines()[1] == "A,1,1,1,1,1,1,1,,,1,20,minimal"
+    assert out.splitlines()[1] == "A,1,1,1,1,1,1,1,,,1,20.0,minimal"
     status, _, err = run_cli(capsys, "score", "nrs", str(source), "--odi-max-missing", "2")
     assert status == 1
     assert "applies to the odi instrument only" in err

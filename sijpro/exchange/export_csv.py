@@ -122,8 +122,8 @@ def wide_rows(subject: Subject, protocol: Protocol) -> Iterator[list[str]]:
             questionnaire = given.get(instrument.id)
             for code in instrument.item_codes:
                 row.append(_cell(questionnaire.answers.get(code)) if questionnaire else "")
-            for name in instrument.score_names:
-                row.append(_cell(questionnaire.score(name)) if questionnaire else "")
+            for spec in instrument.scores:
+                row.append(spec.text(questionnaire.score(spec.name)) if questionnaire else "")
         yield row
 
 

@@ -23,7 +23,7 @@ from sijpro import __version__
 from sijpro.exchange.output import export_file
 from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, aware, instrument_order
 from sijpro.exchange.variables import item_label
-from sijpro.instruments import Instrument, Item, get_instrument
+from sijpro.instruments import Instrument, Item, ScoreSpec, get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.scoring import scorer_for
 
@@ -201,13 +201,16 @@ def questionnaire_response(subject: Subject, item: SubjectQuestionnaire, subject
     return made
 
 
-def _score_value(instrument_id: str, name: str, value: float) -> dict[str, Any]:
-    if (instrument_id, name) in BOOLEAN_SCORES:
+def _score_value(instrument_id: str, spec: ScoreSpec, value: float) -> dict[str, Any]:
+    """The score at its stated precision: 77.8, never 77.77777777777777."""
+    if (instrument_id, spec.name) in BOOLEAN_SCORES:
         return {"valueBoolean": value >= 1}
-    unit = SCORE_UNITS.get((instrument_id, name))
+    rounded = spec.rounded(value)
+    unit = SCORE_UNITS.get((instrument_id, spec.name))
     if unit is None:
-        return {"valueInteger": round(value)}
-    return {"valueQuantity": {"value": value, "unit": unit[0], "system": UCUM, "code": unit[1]}}
+        return {"valueInteger": int(rounded)}
+    number = int(rounded) if spec.decimals == 0 else float(rounded)
+    return {"valueQuantity": {"value": number, "unit": unit[0], "system": UCUM, "code": unit[1]}}
 
 
 def score_observations(subject: Subject, item: SubjectQuestionnaire, subject_ref: dict[str, Any],
@@ -237,7 +240,7 @@ def score_observations(subject: Subject, item: SubjectQuestionnaire, subject_ref
         })
         if item.completed_at is not None:
             observation["effectiveDateTime"] = _instant(item.completed_at)
-        observation.update(_score_value(instrument.id, spec.name, value))
+        observation.update(_score_value(instrument.id, spec, value))
         observation["note"] = [{"text": f"Timepoint {item.timepoint}; scoring {version}"}]
         site = SCORE_BODY_SITE.get((instrument.id, spec.name))
         if site:

@@ -145,10 +145,11 @@ def instrument_fields(instrument: Instrument, protocol: Protocol, identified: bo
     version = scorer_for(instrument.id).SCORING_VERSION
     options = protocol.scoring_options(instrument.id)
     for spec, variable in zip(instrument.scores, score_variables(instrument), strict=True):
-        expression = calculation(instrument.id, spec.name, names, options)
+        expression = calculation(instrument.id, spec.name, names, options, spec.decimals)
         annotation = f"SIJ-PRO score {instrument.id}.{spec.name} ({version})"
         if expression is None:
-            fields.append(Field(variable.name, instrument.id, "text", variable.label, validation="number",
+            validation = f"number_{spec.decimals}dp" if spec.decimals else "integer"
+            fields.append(Field(variable.name, instrument.id, "text", variable.label, validation=validation,
                                 note="computed by SIJ-PRO; REDCap cannot reproduce this score",
                                 annotation=f"@READONLY {annotation}"))
         else:
@@ -228,7 +229,7 @@ def _questionnaire_values(questionnaire: SubjectQuestionnaire, instrument: Instr
         values[variable.name] = format_number(questionnaire.answers.get(item.code))
     for spec in instrument.scores:
         if not reproducible(instrument.id, spec.name):
-            values[score_variable(instrument, spec)] = format_number(questionnaire.score(spec.name))
+            values[score_variable(instrument, spec)] = spec.text(questionnaire.score(spec.name))
     values[f"{instrument.id}_complete"] = COMPLETE
     return values
 

@@ -16,7 +16,8 @@ from sijpro.scoring import odi, sf12
 Names = Mapping[str, str]
 """Item code -> REDCap variable name."""
 
-Builder = Callable[[str, Names, Mapping[str, int]], str]
+Builder = Callable[[str, Names, Mapping[str, int], int], str]
+"""(score name, item variables, scoring options, decimals) -> calc expression."""
 
 
 def ref(name: str) -> str:
@@ -25,23 +26,28 @@ def ref(name: str) -> str:
 
 def _copy_of(item_code: str) -> Builder:
     """A score that is the answer itself (NRS, relief, satisfaction level)."""
-    return lambda score, names, options: ref(names[item_code])
+    return lambda score, names, options, decimals: ref(names[item_code])
 
 
 def _answered_count(names: list[str]) -> str:
     return "(" + "+".join(f"if({ref(name)}<>'',1,0)" for name in names) + ")"
 
 
-def _odi(score: str, names: Names, options: Mapping[str, int]) -> str:
+def _rounded(expression: str, decimals: int) -> str:
+    """round() to the score's stated precision, as the exports write it; whole scores need none."""
+    return f"round({expression},{decimals})" if decimals else expression
+
+
+def _odi(score: str, names: Names, options: Mapping[str, int], decimals: int) -> str:
     """mean() over answered sections x 20 = sum / (5 x answered) x 100, blank past the missing allowance."""
     max_missing = options.get("max_missing", odi.DEFAULT_MAX_MISSING)
     sections = [names[code] for code in odi.SECTIONS]
     needed = max(len(sections) - max_missing, 1)
     values = ",".join(ref(name) for name in sections)
-    return f"if({_answered_count(sections)}>={needed},mean({values})*20,'')"
+    return f"if({_answered_count(sections)}>={needed},{_rounded(f'mean({values})*20', decimals)},'')"
 
 
-def _sf12(score: str, names: Names, options: Mapping[str, int]) -> str:
+def _sf12(score: str, names: Names, options: Mapping[str, int], decimals: int) -> str:
     column = 0 if score == "pcs" else 1
     constant = sf12.PCS_CONSTANT if score == "pcs" else sf12.MCS_CONSTANT
     terms = []
@@ -52,10 +58,10 @@ def _sf12(score: str, names: Names, options: Mapping[str, int]) -> str:
             nested = f"if({field}={code},{weights[column]:.5f},{nested})"
         terms.append(nested)
     any_missing = " or ".join(f"{ref(names[item])}=''" for item in sf12.ITEMS)
-    return f"if({any_missing},'',{constant:.5f}+" + "+".join(terms) + ")"
+    return f"if({any_missing},''," + _rounded(f"{constant:.5f}+" + "+".join(terms), decimals) + ")"
 
 
-def _satisfied(score: str, names: Names, options: Mapping[str, int]) -> str:
+def _satisfied(score: str, names: Names, options: Mapping[str, int], decimals: int) -> str:
     level = ref(names["overall"])
     return f"if({level}='','',if({level}<=2,1,0))"
 
@@ -76,7 +82,8 @@ def reproducible(instrument: str, score: str) -> bool:
     return (instrument, score) in CALCULATIONS
 
 
-def calculation(instrument: str, score: str, names: Names, options: Mapping[str, int]) -> str | None:
-    """The calc expression of one score, or None when REDCap cannot reproduce it."""
+def calculation(instrument: str, score: str, names: Names, options: Mapping[str, int],
+                decimals: int = 0) -> str | None:
+    """The calc expression of one score at ``decimals`` places, or None when REDCap cannot reproduce it."""
     builder = CALCULATIONS.get((instrument, score))
-    return builder(score, names, options) if builder else None
+    return builder(score, names, options, decimals) if builder else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from sijpro.errors import InputErrors
-from sijpro.exchange.csv_files import CsvTable, SafeWriter, format_number, header_problems
+from sijpro.exchange.csv_files import CsvTable, SafeWriter, header_problems
 from sijpro.instruments import Instrument, Item
 from sijpro.progress import Progress, no_progress
 from sijpro.scoring import scorer_for
@@ -105,7 +105,7 @@ def score_table(
             outcome.scored += 1
             extra = [
                 (band.code if (band := specs[name].band_for(values[name])) else "")
-                if is_band else format_number(values[name])
+                if is_band else specs[name].text(values[name])
                 for _, name, is_band in added
             ]
         writer.writerow(fields + extra)

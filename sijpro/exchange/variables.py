@@ -38,6 +38,8 @@ class Variable:
     note: str = ""
     identifying: bool = False
     """True for what identifies a person (MRN, names, birth date, calendar dates)."""
+    decimals: int | None = None
+    """For scores: the places every export writes them with (the instrument's stated precision)."""
 
     def codes_text(self) -> str:
         return "; ".join(f"{code} = {label}" for code, label in self.codes)
@@ -99,7 +101,8 @@ def score_variables(instrument: Instrument, versions: dict[str, str] | None = No
     version = (versions or {}).get(instrument.id)
     made = []
     for spec in instrument.scores:
-        note = f"score {instrument.id}.{spec.name}, {spec.better} is better"
+        places = "whole number" if spec.decimals == 0 else f"{spec.decimals} decimal{'s' * (spec.decimals > 1)}"
+        note = f"score {instrument.id}.{spec.name}, {places}, {spec.better} is better"
         if spec.mcid is not None:
             note += f", MCID {spec.mcid:g}"
         if spec.bands:
@@ -107,7 +110,7 @@ def score_variables(instrument: Instrument, versions: dict[str, str] | None = No
         if version:
             note += f"; scoring {version}"
         made.append(Variable(score_variable(instrument, spec), spec.label["en"], "number",
-                             minimum=spec.minimum, maximum=spec.maximum, note=note))
+                             minimum=spec.minimum, maximum=spec.maximum, note=note, decimals=spec.decimals))
     return tuple(made)
 
 

@@ -27,7 +27,8 @@ _ITEM_FIELDS = {
     "code", "kind", "optional", "heading", "text", "options", "min", "max", "step", "kiosk_step",
     "anchors", "unit",
 }
-_SCORE_FIELDS = {"name", "label", "min", "max", "better", "mcid", "reference", "bands"}
+_SCORE_FIELDS = {"name", "label", "min", "max", "decimals", "better", "mcid", "reference", "bands"}
+MAX_DECIMALS = 4
 
 
 class InstrumentFileError(UserError):
@@ -192,10 +193,15 @@ def _read_score(node: _Node) -> ScoreSpec:
                 raise child.fail("upper", "bands must be in ascending order")
             bands.append(Band(code=child.string("code"), upper=upper, label=child.text("label")))
     better = node.choice("better", ("lower", "higher"))
+    if not node.has("decimals"):
+        raise node.fail("decimals", "missing (the precision every export writes the score with)")
+    decimals = node.integer("decimals")
+    if not 0 <= decimals <= MAX_DECIMALS:
+        raise node.fail("decimals", f"expected 0 to {MAX_DECIMALS}, found {decimals}")
     return ScoreSpec(
         name=node.string("name"), label=node.text("label"), minimum=minimum, maximum=maximum,
         better="lower" if better == "lower" else "higher",
-        mcid=node.number("mcid"), reference=node.number("reference"), bands=tuple(bands),
+        mcid=node.number("mcid"), reference=node.number("reference"), bands=tuple(bands), decimals=decimals,
     )
 
 

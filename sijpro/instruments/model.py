@@ -2,12 +2,13 @@
 
 An instrument (a *task* in CamCOPS' words) knows its items, the values each item accepts, the texts in
 every language it ships, and how its scores are charted (fixed axis, better direction, MCID, bands,
-population norm). Scoring itself lives in ``sijpro.scoring``.
+population norm, and the precision it is written with). Scoring itself lives in ``sijpro.scoring``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 LocalText = dict[str, str]
@@ -97,6 +98,13 @@ class Band:
     label: LocalText
 
 
+def half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half up to ``decimals`` places, from its shortest repr so that 0.125 is 0.13;
+    never -0 (a negative score rounded to zero is zero)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
 @dataclass(frozen=True)
 class ScoreSpec:
     name: str
@@ -107,6 +115,17 @@ class ScoreSpec:
     mcid: float | None = None
     reference: float | None = None
     bands: tuple[Band, ...] = ()
+    decimals: int = 0
+    """The precision the score is written with in every export (ODI 1, SF-12 2, the others 0): what is
+    clinically meaningful, and free of float noise such as 77.77777777777777."""
+
+    def rounded(self, value: float) -> Decimal:
+        """The score at its stated precision, rounded half up as journals do (77.75 -> 77.8)."""
+        return half_up(value, self.decimals)
+
+    def text(self, value: float | None) -> str:
+        """The score as exports write it: exactly ``decimals`` places ('' when there is no score)."""
+        return "" if value is None else format(self.rounded(value), "f")
 
     def band_for(self, value: float | None) -> Band | None:
         if value is None or not self.bands:
