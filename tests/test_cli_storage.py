@@ -91,8 +91,13 @@ def test_due_as_json_and_as_text(database_url: str, capsys) -> None:
     [entry] = listing["due"]
     assert (entry["mrn"], entry["timepoint"], entry["due_date"]) == ("DUE1", "w6", "2024-06-03")
     assert entry["pending"] == ["nrs", "odi", "satisfaction", "relief"] and entry["name"] == "DUPRÉ, Claire"
-    status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-07-20", "--overdue-days", "60")
-    assert status == 0 and "OVERDUE" in out and "DUE1" in out and "days late" in out
+    status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-07-05")
+    assert status == 0 and "OVERDUE" in out and "DUE1" in out and "18 days late" in out
+    # once the 3-month window opens (8 July) the 6-week visit is missed: one timepoint at a time
+    status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-07-10", "--json")
+    listing = json.loads(out)
+    assert [(e["timepoint"], e["state"]) for e in listing["due"]] == [("m3", "due")] and listing["overdue"] == []
+    assert ("w6", "missed") in [(e["timepoint"], e["state"]) for e in listing["missed"]]
     status, _, err = run_cli(capsys, "--db", database_url, "due", "--date", "03/06/2024")
     assert status == 2 and "YYYY-MM-DD" in err
 

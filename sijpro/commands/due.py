@@ -59,7 +59,7 @@ def entry_json(entry: WorklistEntry) -> dict[str, Any]:
     visit, patient = entry.visit, entry.patient
     return {
         "mrn": patient.mrn, "patient_id": patient.id, "name": patient.display_name,
-        "visit_id": visit.id, "timepoint": visit.timepoint, "status": visit.status,
+        "visit_id": visit.id, "timepoint": visit.timepoint, "status": visit.status, "state": entry.state.code,
         "due_date": visit.due_date.isoformat(), "window_start": visit.window_start.isoformat(),
         "window_end": visit.window_end.isoformat(), "pending": list(entry.pending),
         "in_progress": entry.in_progress, "days_late": entry.days_late,

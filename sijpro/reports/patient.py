@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from reportlab.lib.colors import HexColor
@@ -37,13 +38,18 @@ from sijpro.reports.document import (
 )
 from sijpro.reports.fonts import BOLD, ITALIC
 from sijpro.reports.texts import LANGUAGES, Words
+from sijpro.visit_state import VisitState as StoredState
+from sijpro.visit_state import course_states
 
 CHART_HEIGHT = 178.0
 BAND_COLOURS = ("#009E73", "#F0E442", "#E69F00", "#D55E00", "#A0302A")
 PAIN = ("nrs.lumbar", "nrs.radicular")
 SF12 = ("sf12.pcs", "sf12.mcs")
 
-VisitState = Literal["in_window", "late", "early", "cancelled", "missing", "due", "upcoming"]
+VisitState = Literal["in_window", "late", "early", "cancelled", "missing", "overdue", "due", "upcoming", "scheduled"]
+"""How the page words a visit: the state of ``sijpro.visit_state``, a completed one by when it was done."""
+SHOWN: dict[str, VisitState] = {"cancelled": "cancelled", "missed": "missing", "overdue": "overdue", "due": "due",
+                                "upcoming": "upcoming", "scheduled": "scheduled"}
 
 
 @dataclass(frozen=True)
@@ -61,36 +67,33 @@ class PatientPage:
     def expected(self, point: TrajectoryPoint, key: str) -> bool:
         return key.partition(".")[0] in self.protocol.timepoint(point.timepoint).instruments
 
+    @cached_property
+    def states(self) -> dict[str, StoredState]:
+        """Timepoint -> the visit's state today, from the one definition (``sijpro.visit_state``)."""
+        visits = self.outcomes.timepoints
+        return {visit.timepoint: state for visit, state in zip(visits, course_states(visits, self.today), strict=True)}
+
     def status(self, point: TrajectoryPoint) -> str:
-        """'in window', 'late (+12 d)', 'missing', 'upcoming'...: the visit as the clinic sees it today."""
+        """'in window', 'late (+12 d)', 'overdue (12 d)', 'missing', 'upcoming'...: the visit as the clinic
+        sees it today."""
         code, days = self.status_code(point)
-        return self.words("status.late", days=days) if code == "late" else self.words(f"status.{code}")
+        return self.words(f"status.{code}", days=days) if code in {"late", "overdue"} else self.words(f"status.{code}")
 
     def status_code(self, point: TrajectoryPoint) -> tuple[VisitState, int]:
-        """The visit's state as a code (for screens with their own words), and the days late when late."""
-        outcome = point.outcome
-        if outcome is not None and outcome.completed_on is not None:
-            if outcome.late:
-                return "late", (outcome.completed_on - outcome.window_end).days
-            if outcome.completed_on < outcome.window_start:
-                return "early", 0
-            return "in_window", 0
-        if outcome is not None and outcome.status == "cancelled":
-            return "cancelled", 0
-        if self.is_missing(point):
-            return "missing", 0
-        if outcome is not None and outcome.window_start <= self.today:
-            return "due", 0
-        return "upcoming", 0
+        """The visit's state as a code (for screens with their own words), and its days late or overdue."""
+        state = self.states.get(point.timepoint)
+        if state is None:  # a timepoint this patient has no visit for (no index surgery yet)
+            return "scheduled", 0
+        if state.code == "completed":
+            if state.late:
+                return "late", state.days_late
+            return ("early" if state.early else "in_window"), 0
+        return SHOWN[state.code], state.days_late
 
     def is_missing(self, point: TrajectoryPoint) -> bool:
-        """Not answered although the clinic could no longer collect it: missed, or its window closed."""
-        outcome = point.outcome
-        if outcome is None:
-            return point.due_date is not None and point.due_date < self.today
-        if outcome.completed_on is not None or outcome.status == "cancelled":
-            return False
-        return outcome.status == "missed" or outcome.window_end < self.today
+        """Not answered and no longer collected: the visit is missed (never drawn as a zero)."""
+        state = self.states.get(point.timepoint)
+        return state is not None and state.code == "missed"
 
     def answered_x(self, point: TrajectoryPoint) -> float:
         if point.months is not None:

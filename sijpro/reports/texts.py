@@ -54,6 +54,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status.cancelled": ("cancelled", "annulé"),
     "status.due": ("due now", "à faire"),
     "status.upcoming": ("upcoming", "à venir"),
+    "status.overdue": ("overdue ({days} d)", "en retard ({days} j)"),
+    "status.scheduled": ("scheduled", "prévue"),
     "due_on": ("due {date}", "prévu le {date}"),
     "satisfaction": ("Satisfaction", "Satisfaction"),
     "score.nrs.lumbar": ("NRS back", "EN lombaire"),

@@ -20,9 +20,10 @@ from sijpro.services.audit import NOTHING, Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
-from sijpro.services.scheduling import ACTIVE, FINISHED_RESPONSE, is_past_collecting
+from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import response_record, split_codes, visit_record
 from sijpro.storage.models import Answer, Response, Score, Visit
+from sijpro.visit_state import course_states
 
 LENIENT_MODES = ("paper", "import")
 """Modes where a blank item is recorded as unanswered: a paper form can come back with gaps."""
@@ -69,17 +70,19 @@ class Collection:
         self.protocols = protocols
 
     def pending(self, patient_id: int, day: dt.date | None = None) -> list[tuple[VisitRecord, str]]:
-        """Questionnaires a patient can answer on ``day`` (due or overdue), in protocol order."""
+        """The questionnaires a patient is handed on ``day``: those not yet finished of the one visit that is
+        due or overdue (``sijpro.visit_state``), in protocol order. One timepoint at a time: never two
+        timepoints' questionnaires together, never a baseline after surgery."""
         day = day or self.context.today()
         with self.context.database.reading() as session:
-            visits = session.scalars(select(Visit).where(
-                Visit.patient_id == patient_id, Visit.status.in_((*ACTIVE, "missed")), Visit.window_start <= day,
-            ).order_by(Visit.seq)).all()
-            open_visits = [visit_record(v) for v in visits if not is_past_collecting(v.window_end, day)]
+            visits = [visit_record(v) for v in session.scalars(
+                select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.seq)).all()]
+            collectable = [visit for visit, state in zip(visits, course_states(visits, day), strict=True)
+                           if state.collectable][:1]
             finished = {(visit_id, instrument) for visit_id, instrument in session.execute(
                 select(Response.visit_id, Response.instrument).where(
-                    Response.visit_id.in_([v.id for v in open_visits]), Response.status.in_(FINISHED_RESPONSE)))}
-        return [(visit, instrument) for visit in open_visits for instrument in visit.instruments
+                    Response.visit_id.in_([v.id for v in collectable]), Response.status.in_(FINISHED_RESPONSE)))}
+        return [(visit, instrument) for visit in collectable for instrument in visit.instruments
                 if (visit.id, instrument) not in finished]
 
     def open(self, visit_id: int, instrument: str, *, mode: ResponseMode = "kiosk",

@@ -1,8 +1,8 @@
 """The follow-up schedule: visits planned from a protocol, the nurse's worklist, a patient's timeline.
 
-A visit is *due* inside its window, *overdue* for ``overdue_days`` after the window closed (still worth
-collecting, flagged late), *missed* after that, and *upcoming* when its window opens within
-``upcoming_days``. The worklist is a couple of set-based queries whatever the size of the cohort.
+Whether a visit is due, overdue, upcoming or missed is ``sijpro.visit_state``'s to say; this module only
+gathers what it needs (each visit with the opening of the next timepoint's window) and sorts the answer
+into the worklist's sections. The worklist is one set-based query whatever the size of the cohort.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sijpro.errors import UserError
 from sijpro.protocol import Protocol
@@ -28,10 +28,11 @@ from sijpro.storage.convert import (
     visit_record,
 )
 from sijpro.storage.models import Patient, Response, Visit
+from sijpro.visit_state import OVERDUE_DAYS, UPCOMING_DAYS, VisitState, course_states, is_past_collecting, visit_state
 
-OVERDUE_DAYS = 30
-"""Days after a window closes during which a visit is still chased (overdue) rather than missed."""
-UPCOMING_DAYS = 14
+__all__ = ["MISSED_DAYS", "OVERDUE_DAYS", "UPCOMING_DAYS", "Schedule", "TimelineEntry", "Worklist", "WorklistEntry",
+           "is_past_collecting", "plan_visits"]
+
 MISSED_DAYS = 30
 """How far back the worklist lists visits that became missed (older ones are history, not work)."""
 
@@ -62,21 +63,26 @@ def audited_visits(visits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {visit["timepoint"]: {"due_date": visit["due_date"], "status": visit["status"]} for visit in visits}
 
 
-def is_past_collecting(window_end: dt.date, day: dt.date, overdue_days: int = OVERDUE_DAYS) -> bool:
-    """True once a visit's window closed more than ``overdue_days`` before ``day``: it is missed."""
-    return (day - window_end).days > overdue_days
-
-
 @dataclass(frozen=True, slots=True)
 class WorklistEntry:
     visit: VisitRecord
     patient: PatientRecord
     pending: tuple[str, ...]
     """Instruments of the visit not yet completed, in protocol order."""
+    state: VisitState
+    """The visit's state on the worklist's day (``sijpro.visit_state``); its code names the section."""
     in_progress: bool = False
     """A questionnaire of this visit was started and left unfinished."""
     days_late: int = 0
     """Days since the window closed (0 while it is open or not yet open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One visit of a patient's course with its state on the day asked."""
+
+    visit: VisitRecord
+    state: VisitState
 
 
 @dataclass(frozen=True)
@@ -108,13 +114,23 @@ class Schedule:
             VISITS.c.window_end >= oldest_end, VISITS.c.window_start <= latest_start,
             VISITS.c.status.in_((*ACTIVE, "missed")),
         )
+        later = aliased(Visit)
+        next_start = (select(func.min(later.window_start)).where(
+            later.patient_id == VISITS.c.patient_id, later.seq > VISITS.c.seq, later.status != "cancelled")
+            .scalar_subquery().label("next_window_start"))
         states = (select(func.aggregate_strings(Response.instrument + STATE_SEPARATOR + Response.status, ","))
                   .where(Response.visit_id == VISITS.c.id).scalar_subquery().label("response_states"))
-        query = (select(*WORKLIST_COLUMNS, states).join(PATIENTS, PATIENTS.c.id == VISITS.c.patient_id)
+        query = (select(*WORKLIST_COLUMNS, next_start, states).join(PATIENTS, PATIENTS.c.id == VISITS.c.patient_id)
                  .where(relevant).order_by(VISITS.c.window_end, VISITS.c.id))
         with self.context.database.connection() as connection, paused_garbage_collection():
             rows = connection.execute(query).all()
-            return _worklist(day, rows, overdue_days)
+            return _worklist(day, rows, upcoming_days=upcoming_days, overdue_days=overdue_days)
+
+    def course(self, patient_id: int, day: dt.date | None = None) -> list[TimelineEntry]:
+        """Every visit of a patient in protocol order, each with its state on ``day`` (default today)."""
+        visits = self.timeline(patient_id)
+        states = course_states(visits, day or self.context.today())
+        return [TimelineEntry(visit, state) for visit, state in zip(visits, states, strict=True)]
 
     def timeline(self, patient_id: int) -> list[VisitRecord]:
         """Every visit of a patient in protocol order."""
@@ -132,35 +148,25 @@ class Schedule:
             return visit_record(row)
 
 
-def _worklist(day: dt.date, rows: Sequence[Any], overdue_days: int) -> Worklist:
+def _worklist(day: dt.date, rows: Sequence[Any], **limits: int) -> Worklist:
     sections: dict[str, list[WorklistEntry]] = {"due": [], "overdue": [], "upcoming": [], "missed": []}
     for row in rows:
         visit = visit_from_values(row[:PATIENT_START])
-        section = _classify(visit.status, visit.window_start, visit.window_end, day, overdue_days)
-        if section is None:
+        state = visit_state(visit, day, row[-2], **limits)
+        if state.code not in sections:
             continue
         states_of = _states(row[-1])
         pending = visit.instruments
         if states_of:
             pending = tuple([i for i in pending if states_of.get(i) not in FINISHED_RESPONSE])
         entry = WorklistEntry(
-            visit=visit, patient=patient_from_values(row[PATIENT_START:-1]), pending=pending,
+            visit=visit, patient=patient_from_values(row[PATIENT_START:-2]), pending=pending, state=state,
             in_progress="in-progress" in states_of.values(), days_late=max(0, (day - visit.window_end).days),
         )
-        sections[section].append(entry)
+        sections[state.code].append(entry)
     sections["upcoming"].sort(key=lambda entry: (entry.visit.window_start, entry.visit.id))
     sections["missed"].reverse()
     return Worklist(day=day, **{name: tuple(entries) for name, entries in sections.items()})
-
-
-def _classify(status: str, start: dt.date, end: dt.date, day: dt.date, overdue_days: int) -> str | None:
-    if status == "missed" or is_past_collecting(end, day, overdue_days):
-        return "missed"
-    if start <= day <= end:
-        return "due"
-    if day > end:
-        return "overdue"
-    return "upcoming" if start > day else None
 
 
 def _states(text: str | None) -> dict[str, str]:

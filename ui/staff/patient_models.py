@@ -49,8 +49,9 @@ def state_text(page: PatientPage, point: TrajectoryPoint) -> str:
     texts = {
         "in_window": tr("dashboard.state.in_window"), "early": tr("dashboard.state.early"),
         "late": tr("dashboard.state.late", days=days), "cancelled": tr("dashboard.state.cancelled"),
-        "missing": tr("dashboard.state.missing"), "due": tr("dashboard.state.due"),
-        "upcoming": tr("dashboard.state.upcoming"),
+        "missing": tr("dashboard.state.missing"), "overdue": tr("dashboard.state.overdue", days=days),
+        "due": tr("dashboard.state.due"), "upcoming": tr("dashboard.state.upcoming"),
+        "scheduled": tr("dashboard.state.scheduled"),
     }
     return texts[code]
 
@@ -90,7 +91,7 @@ class VisitTimelineModel(RecordTableModel[TrajectoryPoint]):
         if self.page is None:
             return None
         code = self.page.status_code(point)[0]
-        return {"late": "alert", "missing": "alert", "in_window": "good", "early": "good",
+        return {"late": "alert", "missing": "alert", "overdue": "alert", "in_window": "good", "early": "good",
                 "cancelled": "muted"}.get(code)
 
 

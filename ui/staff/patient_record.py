@@ -150,9 +150,8 @@ class PatientRecordView(QWidget):
         else:
             self.patient = self.clinic.patients.get(patient_id)
             self.procedures = self.clinic.procedures.for_patient(patient_id)
-            visits = self.clinic.schedule.timeline(patient_id)
-        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {},
-                                  self.clinic.today)
+            visits = self.clinic.schedule.course(patient_id)
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
         for box in (self.details_box, self.procedures_box, self.timeline_box):
             box.setVisible(self.patient is not None)
         self.retranslate()

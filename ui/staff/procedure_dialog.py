@@ -148,9 +148,8 @@ class ProcedureDialog(QDialog):
 
     def show_schedule(self) -> None:
         """The visits planned around the index surgery, as the nurse will follow them."""
-        visits = self.clinic.schedule.timeline(self.patient.id)
-        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()),
-                                  self.clinic.today)
+        visits = self.clinic.schedule.course(self.patient.id)
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()))
         self.stack.setCurrentIndex(1)
         self.resize(max(self.width(), 860), max(self.height(), 460))
 

@@ -72,9 +72,8 @@ class RescheduleDialog(QDialog):
         self._show_moved_schedule()
 
     def _show_moved_schedule(self) -> None:
-        self.timeline.show_visits(self.clinic.schedule.timeline(self.patient.id),
-                                  timepoint_labels(self.clinic.protocols.versions()),
-                                  self.clinic.today)
+        self.timeline.show_visits(self.clinic.schedule.course(self.patient.id),
+                                  timepoint_labels(self.clinic.protocols.versions()))
         self.timeline.show()
         self.form.setEnabled(False)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)

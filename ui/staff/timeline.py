@@ -4,40 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from sijpro.instruments import LocalText, get_instrument
 from sijpro.protocol import Protocol
-from sijpro.records import VisitRecord
-from sijpro.services.scheduling import ACTIVE, is_past_collecting
+from sijpro.services.scheduling import TimelineEntry
+from sijpro.visit_state import VisitState
 from ui.i18n import tr
 from ui.staff.live_text import follow_language, local
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
 
-STATUS_KEYS = {"scheduled": "staff.status.scheduled", "open": "staff.status.open",
+STATUS_KEYS = {"scheduled": "staff.status.scheduled", "upcoming": "staff.status.upcoming",
                "completed": "staff.status.completed", "missed": "staff.status.missed",
                "cancelled": "staff.status.cancelled", "due": "staff.status.due", "overdue": "staff.status.overdue"}
 
 
-@dataclass(frozen=True)
-class TimelineRow:
-    visit: VisitRecord
-    state: str
-    """The stored status, or what it means today for a visit not done: due, overdue, missed."""
+def state_text(state: VisitState) -> str:
+    """A visit's state in the staff's words: 'Overdue 22 d', 'Completed (late +5 d)', 'Missed'..."""
+    if state.code == "overdue":
+        return tr("staff.worklist.overdue_days", days=state.days_late)
+    text = tr(STATUS_KEYS[state.code])
+    return f"{text} ({tr('staff.status.late_days', days=state.days_late)})" if state.late else text
 
 
-def state_on(visit: VisitRecord, today: dt.date) -> str:
-    """What a nurse needs to know of a visit today, as the worklist classes it."""
-    if visit.status not in ACTIVE:
-        return visit.status
-    if is_past_collecting(visit.window_end, today):
-        return "missed"
-    if today > visit.window_end:
-        return "overdue"
-    return "due" if visit.window_start <= today else visit.status
+def state_tone(state: VisitState) -> str | None:
+    if state.code in {"missed", "overdue"} or state.late:
+        return "alert"
+    return {"completed": "good", "cancelled": "muted", "upcoming": "muted"}.get(state.code)
 
 
 def timepoint_labels(protocols: Sequence[Protocol]) -> dict[str, LocalText]:
@@ -69,25 +64,14 @@ def window_text(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()} – {end.isoformat() if end.year != start.year else end.strftime('%m-%d')}"
 
 
-def status_text(row: TimelineRow) -> str:
-    text = tr(STATUS_KEYS.get(row.state, "staff.status.scheduled"))
-    return f"{text} ({tr('staff.status.late')})" if row.visit.late else text
-
-
-def status_tone(row: TimelineRow) -> str | None:
-    if row.state in {"missed", "overdue"} or row.visit.late:
-        return "alert"
-    return {"completed": "good", "cancelled": "muted"}.get(row.state)
-
-
-def timeline_columns(labels: dict[str, LocalText]) -> list[Column[TimelineRow]]:
+def timeline_columns(labels: dict[str, LocalText]) -> list[Column[TimelineEntry]]:
     return [
         Column("staff.timeline.timepoint", lambda r: local(labels.get(r.visit.timepoint), r.visit.timepoint),
                sort_key=lambda r: r.visit.due_date),
         Column("staff.timeline.due", lambda r: r.visit.due_date.isoformat(), sort_key=lambda r: r.visit.due_date),
         Column("staff.timeline.window", lambda r: window_text(r.visit.window_start, r.visit.window_end),
                sort_key=lambda r: r.visit.window_start),
-        Column("staff.timeline.status", status_text, tone=status_tone),
+        Column("staff.timeline.status", lambda r: state_text(r.state), tone=lambda r: state_tone(r.state)),
         Column("staff.timeline.completed", lambda r: r.visit.completed_on.isoformat() if r.visit.completed_on else "",
                sort_key=lambda r: r.visit.completed_on),
         Column("staff.timeline.instruments", lambda r: instrument_codes(r.visit.instruments),
@@ -109,7 +93,8 @@ class TimelineView(QWidget):
         layout.addWidget(self.table)
         follow_language(self, self.model.retranslate)
 
-    def show_visits(self, visits: Sequence[VisitRecord], labels: dict[str, LocalText], today: dt.date) -> None:
+    def show_visits(self, visits: Sequence[TimelineEntry], labels: dict[str, LocalText]) -> None:
+        """``visits``: ``Schedule.course``, each visit with its state today."""
         self.labels.clear()
         self.labels.update(labels)
-        self.model.set_rows([TimelineRow(visit, state_on(visit, today)) for visit in visits])
+        self.model.set_rows(list(visits))

@@ -16,7 +16,7 @@ from sijpro.storage.convert import fold, search_key
 from ui.i18n import tr
 from ui.staff.live_text import local
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.timeline import instrument_codes, instrument_names, window_text
+from ui.staff.timeline import instrument_codes, instrument_names, state_text, window_text
 
 SECTIONS = ("overdue", "due", "upcoming", "missed")
 """In order of urgency, which is also the order of the rows before the nurse sorts them."""
@@ -51,9 +51,7 @@ def work_items(worklist: Worklist) -> list[WorkItem]:
 
 
 def status_text(item: WorkItem) -> str:
-    text = tr(SECTION_KEYS[item.section])
-    if item.section == "overdue":
-        text = tr("staff.worklist.overdue_days", days=item.entry.days_late)
+    text = state_text(item.entry.state)
     if item.entry.in_progress:
         text += f" · {tr('staff.worklist.started')}"
     return text
