@@ -21,7 +21,7 @@ from ui.staff.patient_record import PatientRecordView
 from ui.staff.roles import Capability, can
 from ui.staff.style import push_button
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.table_view import record_table
+from ui.staff.table_view import on_selection, record_table, selected_row
 
 SEARCH_DELAY_MS = 250
 RESULTS = 200
@@ -56,7 +56,7 @@ class PatientsPage(QWidget):
         self.search.returnPressed.connect(self.run_search)
         self.results_model = RecordTableModel(PATIENT_COLUMNS, self)
         self.results = record_table(self.results_model, "patientResults", self)
-        self.results.selectionModel().currentRowChanged.connect(self._chosen)
+        on_selection(self.results, self._chosen)
         self.hint = QLabel(self)
         self.hint.setProperty("role", "muted")
         self.hint.setWordWrap(True)
@@ -120,9 +120,9 @@ class PatientsPage(QWidget):
                 return
 
     def _chosen(self) -> None:
-        rows = self.results.selectionModel().selectedRows()
-        if rows:
-            patient = self.results_model.record(rows[0].row())
+        row = selected_row(self.results)
+        if row is not None:
+            patient = self.results_model.record(row)
             if self.record.patient is None or self.record.patient.id != patient.id:
                 self.record.show_patient(patient.id)
 

@@ -21,7 +21,7 @@ from sijpro.services.clinic import Clinic
 from ui.i18n import tr
 from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label, push_button
-from ui.staff.table_view import record_table
+from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.staff.timeline import timepoint_labels
 from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
 
@@ -83,8 +83,7 @@ class WorklistPage(QWidget):
         self.table = record_table(self.model, "worklistTable", self)
         self.table.doubleClicked.connect(lambda _index: self._open())
         self.table.activated.connect(lambda _index: self._open())
-        self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.model.modelReset.connect(self._update_actions)
+        on_selection(self.table, self._update_actions)
 
     def _actions(self) -> QHBoxLayout:
         self.shown = QLabel(self)
@@ -121,8 +120,8 @@ class WorklistPage(QWidget):
         return False
 
     def selected(self) -> WorkItem | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        return self.model.record(rows[0].row()) if rows else None
+        row = selected_row(self.table)
+        return self.model.record(row) if row is not None else None
 
     def _sections_changed(self) -> None:
         self.model.show_sections(s for s, toggle in self.section_buttons.items() if toggle.isChecked())

@@ -40,7 +40,7 @@ from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_open_path, ask_save_path, documents_folder
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.table_view import record_table
+from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.tasks import run_task
 
 
@@ -91,7 +91,7 @@ class BackupsPage(QWidget):
         self.table = record_table(self.model, "backupsTable", self)
         for column, width in enumerate((170, 170, 90)):
             self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        on_selection(self.table, self._enable)
         self._make_settings()
         self._lay_out()
         self.retranslate()
@@ -177,7 +177,7 @@ class BackupsPage(QWidget):
         on_file = self.database is not None
         for name in ("restore_file", "restore_selected"):
             self.buttons[name].setEnabled(on_file)
-        self.buttons["restore_selected"].setEnabled(on_file and self.table.currentIndex().isValid())
+        self.buttons["restore_selected"].setEnabled(on_file and selected_row(self.table) is not None)
         self.settings_box.setEnabled(on_file)
 
     def _passphrase(self) -> str | None:
@@ -220,8 +220,8 @@ class BackupsPage(QWidget):
     # --- restoring --------------------------------------------------------------------------------------
 
     def restore_selected(self) -> bool:
-        index = self.table.currentIndex()
-        return index.isValid() and self.restore(self.model.record(index.row()).path)
+        row = selected_row(self.table)
+        return row is not None and self.restore(self.model.record(row).path)
 
     def restore_from_file(self) -> bool:
         folder = self.backup_folder() or documents_folder()

@@ -13,7 +13,7 @@ from ui.i18n import tr
 from ui.staff.admin.account_dialog import AccountDialog, AccountForm, refusal
 from ui.staff.style import heading_label
 from ui.staff.table_model import Column, RecordTableModel
-from ui.staff.table_view import record_table
+from ui.staff.table_view import on_selection, record_table, selected_row
 
 
 def role_text(user: UserRecord) -> str:
@@ -49,7 +49,7 @@ class UsersPage(QWidget):
         self.table = record_table(self.model, "usersTable", self)
         for column, width in enumerate((160, 240, 200, 130)):
             self.table.setColumnWidth(column, width)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        on_selection(self.table, self._enable)
         self.buttons = {name: QPushButton(self) for name in ("add", "role", "password", "pin", "active")}
         for name, button in self.buttons.items():
             button.setObjectName(f"user_{name}")
@@ -87,8 +87,8 @@ class UsersPage(QWidget):
         self._enable()
 
     def selected(self) -> UserRecord | None:
-        index = self.table.currentIndex()
-        return self.model.record(index.row()) if index.isValid() else None
+        row = selected_row(self.table)
+        return self.model.record(row) if row is not None else None
 
     def select(self, username: str) -> None:
         for row, record in enumerate(self.model.records()):
