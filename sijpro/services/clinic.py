@@ -23,6 +23,7 @@ from sijpro import __version__
 from sijpro.errors import UserError
 from sijpro.services.audit import AuditTrail
 from sijpro.services.auth import Auth
+from sijpro.services.claims import Claims
 from sijpro.services.clinic_settings import Settings
 from sijpro.services.cohort import Cohort
 from sijpro.services.collection import Collection
@@ -67,6 +68,7 @@ class Clinic:
         self.procedures = Procedures(self.context, self.protocols)
         self.schedule = Schedule(self.context)
         self.collection = Collection(self.context, self.protocols)
+        self.claims = Claims(self.context)
         self.outcomes = Outcomes(self.context)
         self.cohort = Cohort(self.context, self.outcomes, self.protocols)
         self.imports = Imports(self.context, self.protocols)

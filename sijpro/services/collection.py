@@ -18,6 +18,7 @@ from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
 from sijpro.services.audit import NOTHING, Change, record
 from sijpro.services.checks import required_reason
+from sijpro.services.claims import check_claim
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
@@ -108,6 +109,7 @@ class Collection:
                 raise UserError(f"{instrument.id} is not collected at {visit.timepoint}")
             if visit.status == "cancelled":
                 raise UserError(f"the {visit.timepoint} visit was cancelled")
+            check_claim(session, self.context, visit_id, self.context.device)
             row = session.scalar(select(Response).where(
                 Response.visit_id == visit_id, Response.instrument == instrument.id))
             if row is not None:
@@ -138,6 +140,7 @@ class Collection:
             problem = answer_problem(instrument, item, value, row.mode)
             if problem:
                 raise UserError(problem)
+            check_claim(session, self.context, row.visit_id, self.context.device)
             old = self._put_answer(session, row.id, item, value)
             record(session, self.context, [Change("response", row.id, item, old, value)])
             return _response(session, row)
@@ -148,6 +151,7 @@ class Collection:
             row, instrument = self._load(session, response_id)
             if row.status != "in-progress":
                 raise UserError(f"this {row.instrument} questionnaire is already completed")
+            check_claim(session, self.context, row.visit_id, self.context.device)
             answers = _answers(session, row.id)
             if row.mode not in LENIENT_MODES:
                 missing = [item.code for item in instrument.items if not item.optional and item.code not in answers]

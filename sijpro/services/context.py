@@ -67,6 +67,8 @@ class ServiceContext:
     database: Database
     actor: str
     clock: Clock
+    device: str | None = None
+    """The tablet or desk these calls come from, when it answers visits (see ``services.claims``)."""
 
     def now(self) -> dt.datetime:
         """Naive UTC, the form every stored timestamp takes."""

@@ -158,6 +158,24 @@ class Response(Base):
     __table_args__ = (UniqueConstraint("visit_id", "instrument"),)
 
 
+class VisitClaim(Base):
+    """Which device a visit is being answered on (DESIGN rule 11): one row per visit at most.
+
+    A tablet writes its row when a visit is handed over to it and deletes it when the patient finishes
+    or the tablet locks; a tablet that died leaves a row that stops counting at ``expires_at``. The
+    primary key makes two simultaneous claims of one visit impossible on every engine.
+    """
+
+    __tablename__ = "visit_claims"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    device: Mapped[str] = mapped_column(String(100))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    """The audit actor that handed the visit over ("kiosk (nina)")."""
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    """Moved on at every answer saved from the device; past it, another device may claim the visit."""
+
+
 class Answer(Base):
     __tablename__ = "answers"
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)

@@ -24,6 +24,14 @@ class MemoryBackend:
         self.completed: list[int] = []
         self.fail_saves = False
 
+    device = "memory tablet"
+
+    def claim(self, visit_ids, *, take_over: bool = False) -> None:
+        self.claimed = list(visit_ids)
+
+    def release(self, visit_ids) -> None:
+        self.claimed = []
+
     def unlock(self, username: str | None, secret: str) -> UserRecord | None:
         if secret == NURSE_PIN:
             return UserRecord(id=1, username="nurse", full_name="Nina Nurse", role="nurse", has_pin=True)

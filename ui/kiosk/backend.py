@@ -8,6 +8,7 @@ desktop can hand over to the same runner, and so that the calls the kiosk makes 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,6 +26,8 @@ class DuePatient:
     timepoints: tuple[LocalText, ...]
     """The visits' names in every language, as the protocol labels them ("3 months")."""
     overdue: bool
+    held_by: str | None = None
+    """The other device answering one of these visits now, if any (handing over is then refused)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Unfinished:
     patient: PatientRecord
     answered: int
     total: int
+    held_by: str | None = None
 
 
 class KioskBackend(CollectionPort, Protocol):
@@ -52,3 +56,16 @@ class KioskBackend(CollectionPort, Protocol):
         ...
 
     def remember_language(self, patient_id: int, language: str) -> None: ...
+
+    @property
+    def device(self) -> str:
+        """This tablet's name, as other tablets are told it when they are refused a visit it holds."""
+        ...
+
+    def claim(self, visit_ids: Sequence[int], *, take_over: bool = False) -> None:
+        """Claim the visits for this tablet; ``VisitClaimed`` (naming the holder) when another holds one."""
+        ...
+
+    def release(self, visit_ids: Sequence[int]) -> None:
+        """Give the visits back: the patient finished or the tablet locked."""
+        ...

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord
+from sijpro.services.claims import device_name
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import KIOSK_ACTOR, kiosk_actor
 from ui.kiosk.backend import DuePatient, Unfinished
@@ -18,8 +20,19 @@ LANGUAGE_REASON = "language chosen by the patient on the kiosk"
 
 
 class ClinicBackend:
-    def __init__(self, clinic: Clinic) -> None:
+    def __init__(self, clinic: Clinic, device: str | None = None) -> None:
+        """``device`` names this tablet (default: ``$SIJPRO_DEVICE_NAME`` or the host name); the clinic's
+        collection calls then write only to visits this tablet holds or nobody does."""
         self.clinic = clinic
+        clinic.context.device = device or clinic.context.device or device_name()
+
+    @property
+    def device(self) -> str:
+        return self.clinic.context.device or device_name()
+
+    def _holders(self) -> dict[int, str]:
+        """Visit id -> the other device answering it now."""
+        return {claim.visit_id: claim.device for claim in self.clinic.claims.active() if claim.device != self.device}
 
     def unlock(self, username: str | None, secret: str) -> UserRecord | None:
         """A PIN alone, or a user name with a PIN or a password.
@@ -58,6 +71,7 @@ class ClinicBackend:
                 patients[entry.patient.id] = entry.patient
         protocol = self.clinic.protocols.current()
         labels = {timepoint.code: dict(timepoint.label) for timepoint in protocol.timepoints}
+        holders = self._holders()
         rows = []
         for patient_id, entries in grouped.items():
             entries.sort(key=lambda entry: entry.visit.due_date)
@@ -65,18 +79,23 @@ class ClinicBackend:
             timepoints = tuple(labels.get(entry.visit.timepoint, {"en": entry.visit.timepoint})
                                for entry in entries)
             overdue = any(entry.days_late > 0 for entry in entries)
-            rows.append(DuePatient(patients[patient_id], planned, timepoints, overdue))
+            held_by = next((holders[entry.visit.id] for entry in entries if entry.visit.id in holders), None)
+            rows.append(DuePatient(patients[patient_id], planned, timepoints, overdue, held_by))
         rows.sort(key=lambda row: (row.patient.family_name.casefold(), row.patient.given_name.casefold()))
         return rows
 
     def unfinished(self) -> list[Unfinished]:
         """Patients with a kiosk questionnaire left in progress, with how far they got."""
         answered: dict[int, int] = defaultdict(int)
+        held: dict[int, str] = {}
+        holders = self._holders()
         for response in self.clinic.collection.in_progress():
             if response.mode != "kiosk":
                 continue
             visit = self.clinic.schedule.visit(response.visit_id)
             answered[visit.patient_id] += len(response.answers)
+            if visit.id in holders:
+                held[visit.patient_id] = holders[visit.id]
         today = self.clinic.today
         runs = []
         for patient_id, count in answered.items():
@@ -84,7 +103,7 @@ class ClinicBackend:
             if not planned:
                 continue
             total = sum(len(get_instrument(p.instrument).items) for p in planned)
-            runs.append(Unfinished(self.clinic.patients.get(patient_id), count, total))
+            runs.append(Unfinished(self.clinic.patients.get(patient_id), count, total, held.get(patient_id)))
         return runs
 
     def patient(self, patient_id: int) -> PatientRecord:
@@ -102,6 +121,12 @@ class ClinicBackend:
                                         reason=LANGUAGE_REASON)
         except UserError as error:  # edited at the desk meanwhile: the next run asks again, no harm done
             record_crash(error)
+
+    def claim(self, visit_ids: Sequence[int], *, take_over: bool = False) -> None:
+        self.clinic.claims.claim(visit_ids, self.device, take_over=take_over)
+
+    def release(self, visit_ids: Sequence[int]) -> None:
+        self.clinic.claims.release(visit_ids, self.device)
 
     def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
         for response in self.clinic.collection.in_progress():

@@ -39,6 +39,11 @@ class Planned:
     instrument: str
 
 
+def visit_ids(planned: Sequence[Planned]) -> list[int]:
+    """The visits a run's questionnaires belong to, each once, in order."""
+    return list(dict.fromkeys(p.visit_id for p in planned))
+
+
 class StepKind(enum.Enum):
     WELCOME = "welcome"
     INSTRUCTIONS = "instructions"

@@ -67,6 +67,7 @@ class Overlay(QWidget):
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # out of reach at once, not only when the deletion comes round
                 item.widget().deleteLater()
         self.title.setText(title)
         self._text_for = text if callable(text) else None

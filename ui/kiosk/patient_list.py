@@ -52,6 +52,7 @@ class DuePatientModel(QAbstractListModel):
             titles = ", ".join(get_instrument(p.instrument).short_title[language()] for p in due.planned)
             when = ", ".join(label.get(language(), label.get("en", "")) for label in due.timepoints)
             late = f" · {tr('kiosk.nurse.overdue')}" if due.overdue else ""
+            late += f" · {tr('kiosk.nurse.held_by', device=due.held_by)}" if due.held_by else ""
             born = f" · {patient.birth_date.isoformat()}" if patient.birth_date else ""
             return f"{patient.display_name} · {tr('kiosk.nurse.mrn', mrn=patient.mrn)}{born}\n{when}{late}: {titles}"
         if role == PATIENT_ID_ROLE:

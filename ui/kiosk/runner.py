@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QProgressBar, Q
 
 from sijpro.crashlog import record_crash
 from sijpro.records import PatientRecord
+from sijpro.services.claims import VisitClaimed
 from ui.i18n import set_language, tr
 from ui.kiosk.flow import QuestionnaireFlow, StepKind
 from ui.kiosk.question_screen import QuestionScreen
@@ -276,6 +277,10 @@ class KioskRunner(QWidget):
             return
         try:
             self.flow.select(value)
+        except VisitClaimed as refused:  # a nurse took the visit over on another tablet
+            screen.show_error(tr("kiosk.error.taken_over", device=refused.holder.device))
+            screen.show_answer(*self.flow.answer(self.flow.current))
+            return
         except Exception as error:  # a database that went away: say so, keep the last saved state
             record_crash(error)
             screen.show_error(tr("kiosk.error.save"))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
 
 from ui.i18n import tr
 from ui.kiosk.backend import DuePatient, Unfinished
@@ -24,7 +24,7 @@ class LockedScreen(KioskScreen):
 
     unlock_requested = Signal()
 
-    def __init__(self, clinic_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic_name: str, device: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = page_layout(self, spacing=32)
         layout.addStretch(2)
@@ -35,10 +35,12 @@ class LockedScreen(KioskScreen):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         layout.addStretch(3)
+        # the name other tablets give when they refuse a visit this one holds
+        self.device = label(tr("kiosk.locked.device", device=device) if device else "", "small", self)
         self.primary = button(tr("kiosk.locked.staff"), "secondary", self)
         self.primary.clicked.connect(self.unlock_requested)
         row = QHBoxLayout()
-        row.addStretch(3)
+        row.addWidget(self.device, 3, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.primary, 1)
         layout.addLayout(row)
 
@@ -117,6 +119,8 @@ class NurseScreen(KioskScreen):
     back_keys = (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),)  # Backspace edits the search
 
     hand_over = Signal(int)
+    take_over = Signal(int, str)
+    """The patient whose visit another tablet holds, and that tablet: the nurse takes it over."""
     lock_requested = Signal()
     exit_requested = Signal()
 
@@ -127,15 +131,7 @@ class NurseScreen(KioskScreen):
         layout.addWidget(label(tr("kiosk.nurse.title"), "title", self))
         layout.addWidget(label(tr("kiosk.nurse.signed_in", name=staff_name), "small", self))
         self.resume_buttons: dict[int, WrapButton] = {}
-        if unfinished:
-            layout.addWidget(label(tr("kiosk.nurse.unfinished"), "heading", self))
-            for run in unfinished[:3]:
-                text = tr("kiosk.nurse.resume", name=run.patient.display_name, mrn=run.patient.mrn,
-                          answered=run.answered, total=run.total)
-                resume = WrapButton(text, "option", self)
-                resume.clicked.connect(lambda _checked=False, pid=run.patient.id: self.hand_over.emit(pid))
-                layout.addWidget(resume)
-                self.resume_buttons[run.patient.id] = resume
+        self._add_unfinished(layout, unfinished)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(tr("kiosk.nurse.search"))
         self.search.setAccessibleName(tr("kiosk.nurse.search"))
@@ -154,9 +150,7 @@ class NurseScreen(KioskScreen):
         self.empty = label(tr("kiosk.nurse.none_due"), "body", self)
         self.empty.setVisible(not due)
         layout.addWidget(self.empty)
-        self.notice = label("", "error", self)
-        self.notice.hide()
-        layout.addWidget(self.notice)
+        self._add_notice(layout)
         self.search.textChanged.connect(self.filter.set_query)
         self.search.textChanged.connect(lambda _text: self._select_first())
         self.list.doubleClicked.connect(lambda _index: self._hand_over_selected())
@@ -173,6 +167,31 @@ class NurseScreen(KioskScreen):
         layout.addLayout(footer(self.back, self.primary, *middle))
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._select_first()
+
+    def _add_unfinished(self, layout: QVBoxLayout, unfinished: Sequence[Unfinished]) -> None:
+        if not unfinished:
+            return
+        layout.addWidget(label(tr("kiosk.nurse.unfinished"), "heading", self))
+        for run in unfinished[:3]:
+            text = tr("kiosk.nurse.resume", name=run.patient.display_name, mrn=run.patient.mrn,
+                      answered=run.answered, total=run.total)
+            if run.held_by:
+                text += f" · {tr('kiosk.nurse.held_by', device=run.held_by)}"
+            resume = WrapButton(text, "option", self)
+            resume.clicked.connect(lambda _checked=False, pid=run.patient.id: self.hand_over.emit(pid))
+            layout.addWidget(resume)
+            self.resume_buttons[run.patient.id] = resume
+
+    def _add_notice(self, layout: QVBoxLayout) -> None:
+        """Why a hand-over was refused, and (when another tablet holds the visit) the way to take it over."""
+        self.notice = label("", "error", self)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+        self.take_over_button = button("", "secondary", self)
+        self.take_over_button.hide()
+        self._take_over_target: tuple[int, str] | None = None
+        self.take_over_button.clicked.connect(self._take_over_clicked)
+        layout.addWidget(self.take_over_button)
 
     def _select_first(self) -> None:
         if self.filter.rowCount() and not self.list.selectionModel().hasSelection():
@@ -205,4 +224,18 @@ class NurseScreen(KioskScreen):
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        self._take_over_target = None
+        self.take_over_button.hide()
+
+    def offer_take_over(self, patient_id: int, device: str) -> None:
+        """Under the notice that another tablet holds the visit: the button that takes it over."""
+        self._take_over_target = (patient_id, device)
+        text = tr("kiosk.nurse.take_over", device=device)
+        self.take_over_button.setText(text.replace("&", "&&"))
+        self.take_over_button.setAccessibleName(text)
+        self.take_over_button.show()
+
+    def _take_over_clicked(self) -> None:
+        if self._take_over_target is not None:
+            self.take_over.emit(*self._take_over_target)
 

@@ -15,11 +15,13 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
+from sijpro.services.claims import VisitClaimed
 from ui.i18n import set_language, tr
 from ui.kiosk.backend import KioskBackend
-from ui.kiosk.flow import QuestionnaireFlow, StepKind
+from ui.kiosk.flow import QuestionnaireFlow, StepKind, visit_ids
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, IdleWatch, Overlay, still_there_text
 from ui.kiosk.runner import SETTLE_SECONDS, KioskRunner
 from ui.kiosk.screens import KioskScreen
@@ -69,7 +71,7 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget(self)
         layout.addWidget(self.stack)
         set_language(default_language)
-        self.locked_screen = LockedScreen(clinic_name)
+        self.locked_screen = LockedScreen(clinic_name, backend.device)
         self.unlock_screen = UnlockScreen()
         self._build_static_screens()
         self.overlay = Overlay(self)
@@ -90,10 +92,15 @@ class KioskWindow(QWidget):
         self.mode_changed.emit(mode.value)
 
     def lock(self) -> None:
-        """Back to the locked screen; any patient or staff screen is destroyed, saved answers stay."""
+        """Back to the locked screen; any patient or staff screen is destroyed, saved answers stay.
+
+        The visits the tablet held are given back, so another tablet may resume them at once.
+        """
         self.overlay.dismiss()
         self.stack.setEnabled(True)
         self.staff = None
+        if self.runner is not None:
+            self._release(self.runner.flow)
         for page in (self.runner, self.nurse_screen):
             if page is not None:
                 self.stack.removeWidget(page)
@@ -131,6 +138,7 @@ class KioskWindow(QWidget):
         screen = NurseScreen(self.staff.full_name or self.staff.username, self.backend.due_patients(today),
                              self.backend.unfinished(), can_exit=self.kiosk_mode)
         screen.hand_over.connect(self.hand_over)
+        screen.take_over.connect(self._confirm_take_over)
         screen.lock_requested.connect(self.lock)
         screen.exit_requested.connect(self.leave)
         if self.nurse_screen is not None:
@@ -142,15 +150,27 @@ class KioskWindow(QWidget):
         self._set_mode(Mode.NURSE, screen)
         screen.search.setFocus()
 
-    def hand_over(self, patient_id: int) -> bool:
+    def hand_over(self, patient_id: int, *, take_over: bool = False) -> bool:
         """Give the tablet to one patient for their due questionnaires (the staff desktop calls this too).
 
-        Returns False, and says why on the nurse screen, when nothing is due for them today.
+        The visits are claimed for this tablet first. Returns False, and says why on the nurse screen,
+        when nothing is due for them today or another tablet is answering the visit (the nurse may then
+        take it over, with ``take_over``).
         """
         planned = self.backend.plan(patient_id, self.today())
         if not planned:
+            self._notice(tr("kiosk.nurse.nothing_due"))
+            return False
+        try:
+            self.backend.claim(visit_ids(planned), take_over=take_over)
+        except VisitClaimed as refused:
+            self._notice(tr("kiosk.nurse.claimed", device=refused.holder.device,
+                            since=refused.holder.local_time))
             if self.nurse_screen is not None:
-                self.nurse_screen.show_notice(tr("kiosk.nurse.nothing_due"))
+                self.nurse_screen.offer_take_over(patient_id, refused.holder.device)
+            return False
+        except UserError as error:
+            self._notice(str(error))
             return False
         patient = self.backend.patient(patient_id)
         flow = QuestionnaireFlow(self.backend, planned)
@@ -170,6 +190,30 @@ class KioskWindow(QWidget):
         self._set_mode(Mode.PATIENT, runner)
         runner.fit_screen()
         return True
+
+    def _notice(self, text: str) -> None:
+        if self.nurse_screen is not None:
+            self.nurse_screen.show_notice(text)
+
+    def _confirm_take_over(self, patient_id: int, device: str) -> None:
+        """Taking a visit from another tablet is a deliberate act: asked, then audited by the core."""
+        self.stack.setEnabled(False)
+
+        def take() -> None:
+            self.stack.setEnabled(True)
+            self.hand_over(patient_id, take_over=True)
+
+        self.overlay.ask(
+            tr("kiosk.take_over.title"), tr("kiosk.take_over.text", device=device),
+            [(tr("kiosk.take_over.cancel"), "secondary", lambda: self.stack.setEnabled(True)),
+             (tr("kiosk.take_over.confirm"), "primary", take)],
+        )
+
+    def _release(self, flow: QuestionnaireFlow) -> None:
+        try:
+            self.backend.release(visit_ids(flow.planned))
+        except Exception as error:  # the database away: the claim lapses by itself
+            record_crash(error)
 
     def leave(self) -> None:
         """A nurse, unlocked, leaves kiosk mode."""
@@ -225,7 +269,7 @@ class KioskWindow(QWidget):
             if self.stack.indexOf(old) >= 0:
                 self.stack.removeWidget(old)
                 old.deleteLater()
-        self.locked_screen = LockedScreen(self.clinic_name)
+        self.locked_screen = LockedScreen(self.clinic_name, self.backend.device)
         self.unlock_screen = UnlockScreen()
         self.locked_screen.unlock_requested.connect(self.show_unlock)
         self.unlock_screen.submitted.connect(self.try_unlock)
