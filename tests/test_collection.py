@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from sijpro.errors import UserError
+from sijpro.errors import InputErrors, UserError
 from sijpro.scoring import score_answers
 from sijpro.services.clinic import Clinic
+from sijpro.services.collection import Collection
 from sijpro.services.context import FixedClock
 from tests.factories import ANSWERS, answer_all, operated_patient
 
@@ -162,3 +163,62 @@ def test_scoring_follows_the_protocol_of_the_visit(clinic: Clinic) -> None:
     for item, value in ANSWERS["odi"].items():
         clinic.collection.save_answer(odi.id, item, None if item == "odi8" else value)
     assert [s.value for s in clinic.collection.complete(odi.id).scores] == [None]
+
+
+def test_paper_questionnaires_are_entered_whole_on_the_forms_date(clinic: Clinic, w6: int) -> None:
+    form_day = dt.date(2024, 5, 30)
+    entered = clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 6, "radicular": 2},
+                                                 "odi": {f"odi{n}": 1 for n in range(1, 10)}}, form_day)
+    assert [(r.instrument, r.mode, r.status, r.completed_at.date()) for r in entered] == [
+        ("nrs", "paper", "complete", form_day), ("odi", "paper", "complete", form_day)]
+    assert {s.name: s.value for s in entered[1].scores}["odi"] == pytest.approx(9 / 45 * 100)
+    clinic.collection.enter_paper(w6, {"satisfaction": {"overall": 1, "would_repeat": 1},
+                                       "relief": {"percent": 80}}, form_day)
+    visit = clinic.schedule.visit(w6)
+    assert visit.status == "completed" and visit.completed_on == form_day
+
+
+def test_paper_entry_with_any_problem_writes_nothing(clinic: Clinic, w6: int) -> None:
+    before = len(clinic.audit.events())
+    with pytest.raises(InputErrors) as refused:
+        clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 11, "radicular": 2}, "odi": {"odi1": 2}},
+                                      dt.date(2024, 6, 4))
+    assert refused.value.problems == [
+        "field 'nrs.lumbar': nrs item 'lumbar': 11 is outside 0-10",
+        "field 'form_date': 2024-06-04 is in the future"]
+    with pytest.raises(InputErrors, match="field 'form_date': a follow-up form is filled in after the surgery"):
+        clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 1}}, SURGERY)
+    with pytest.raises(InputErrors, match="field 'form_date': required"):
+        clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 1}}, None)
+    after = len(clinic.audit.events())
+    assert after == before and clinic.collection.in_progress() == []
+
+
+def test_paper_entry_is_one_transaction(clinic: Clinic, w6: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while storing the second questionnaire leaves the first unsaved too."""
+    rescore = Collection._rescore
+
+    def failing(self, session, row, answers):
+        if row.instrument == "odi":
+            raise RuntimeError("disk full")
+        return rescore(self, session, row, answers)
+
+    monkeypatch.setattr(Collection, "_rescore", failing)
+    with pytest.raises(RuntimeError):
+        clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 6, "radicular": 2}, "odi": {"odi1": 2}},
+                                      dt.date(2024, 5, 30))
+    monkeypatch.undo()
+    assert clinic.collection.in_progress() == []
+    assert clinic.schedule.visit(w6).status == "scheduled"
+    assert [i for _, i in clinic.collection.pending(clinic.schedule.visit(w6).patient_id)] == [
+        "nrs", "odi", "satisfaction", "relief"]
+
+
+def test_a_baseline_form_is_dated_before_the_surgery(clinic: Clinic) -> None:
+    patient = operated_patient(clinic, surgery=SURGERY)
+    baseline = clinic.schedule.timeline(patient.id)[0].id
+    with pytest.raises(InputErrors, match="a baseline form is filled in before the surgery"):
+        clinic.collection.enter_paper(baseline, {"nrs": {"lumbar": 5, "radicular": 5}},
+                                      SURGERY + dt.timedelta(days=1))
+    [nrs] = clinic.collection.enter_paper(baseline, {"nrs": {"lumbar": 5, "radicular": 5}}, SURGERY)
+    assert nrs.completed_at.date() == SURGERY

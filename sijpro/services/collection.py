@@ -12,8 +12,9 @@ from typing import Any, get_args
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from sijpro.errors import ConflictError, UserError
+from sijpro.errors import ConflictError, InputErrors, UserError
 from sijpro.instruments import Instrument, get_instrument
+from sijpro.protocol import BASELINE
 from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
 from sijpro.services.audit import NOTHING, Change, record
@@ -23,7 +24,7 @@ from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import response_record, split_codes, visit_record
-from sijpro.storage.models import Answer, Response, Score, Visit
+from sijpro.storage.models import Answer, Procedure, Response, Score, Visit
 from sijpro.visit_state import course_states
 
 LENIENT_MODES = ("paper", "import")
@@ -165,6 +166,95 @@ class Collection:
             record(session, self.context, changes)
             return _response(session, row)
 
+    def enter_paper(self, visit_id: int, questionnaires: Mapping[str, Mapping[str, int | None]],
+                    form_date: dt.date | None, *, language: str = "en") -> list[ResponseRecord]:
+        """Questionnaires typed in from a paper form, whole: every answer and the date written on the form
+        are checked first (each problem named by its field), then all of them are stored, scored and
+        completed in one transaction, in mode ``paper``, completed on the form's date. A blank item is an
+        unanswered one; nothing is written when anything is wrong."""
+        with self.context.database.writing() as session:
+            visit = session.get(Visit, visit_id)
+            if visit is None:
+                raise UserError(f"no visit with id {visit_id}")
+            rows, problems = self._paper_rows(session, visit, questionnaires)
+            problems += self._form_date_problems(session, visit, form_date)
+            if problems:
+                raise InputErrors(problems)
+            assert form_date is not None
+            completed_at = dt.datetime.combine(form_date, dt.time(12, 0))
+            changes: list[Change] = []
+            records = []
+            for instrument_id, answers in questionnaires.items():
+                row = rows.get(instrument_id)
+                if row is None:
+                    row = Response(visit_id=visit.id, instrument=instrument_id, mode="paper", language=language,
+                                   status="in-progress", started_at=self.context.now(), entered_by=self.context.actor)
+                    session.add(row)
+                    session.flush()
+                    changes.append(Change("response", row.id, new={
+                        "visit_id": visit.id, "timepoint": visit.timepoint, "instrument": instrument_id,
+                        "mode": "paper", "language": language, "form_date": form_date}))
+                typed = {item: value for item, value in answers.items() if value is not None}
+                for item, value in typed.items():
+                    old = self._put_answer(session, row.id, item, value)
+                    changes.append(Change("response", row.id, item, old, value))
+                scores = self._rescore(session, row, _answers(session, row.id))
+                row.status, row.completed_at = "complete", completed_at
+                changes += [Change("response", row.id, "status", "in-progress", "complete"),
+                            Change("response", row.id, "scores", NOTHING, audited_scores(scores))]
+                records.append(row)
+            if visit.status == "scheduled":
+                changes.append(Change("visit", visit.id, "status", visit.status, "open"))
+                visit.status = "open"
+            changes += self._close_visit_if_done(session, visit.id, form_date)
+            record(session, self.context, changes)
+            return [_response(session, row) for row in records]
+
+    def _paper_rows(self, session: Session, visit: Visit, questionnaires: Mapping[str, Mapping[str, int | None]],
+                    ) -> tuple[dict[str, Response], list[str]]:
+        """The paper responses already started for these questionnaires, and every problem of the answers."""
+        problems: list[str] = []
+        if visit.status == "cancelled":
+            problems.append(f"the {visit.timepoint} visit was cancelled")
+        if not questionnaires:
+            problems.append("no questionnaire was typed in")
+        rows: dict[str, Response] = {}
+        collected = split_codes(visit.instruments, ",")
+        for instrument_id, answers in questionnaires.items():
+            if instrument_id not in collected:
+                problems.append(f"{instrument_id} is not collected at {visit.timepoint}")
+                continue
+            instrument = get_instrument(instrument_id)
+            row = session.scalar(select(Response).where(Response.visit_id == visit.id,
+                                                        Response.instrument == instrument_id))
+            if row is not None and row.status != "in-progress":
+                problems.append(f"{instrument_id} at {visit.timepoint} was already completed; correct an answer "
+                                "with amend")
+            elif row is not None:  # started earlier (on paper, or on the tablet): finished from the form
+                rows[instrument_id] = row
+            if all(value is None for value in answers.values()):
+                problems.append(f"field '{instrument_id}': no answer was typed in")
+            for item, value in answers.items():
+                problem = answer_problem(instrument, item, value, "paper")
+                if problem:
+                    problems.append(f"field '{instrument_id}.{item}': {problem}")
+        return rows, problems
+
+    def _form_date_problems(self, session: Session, visit: Visit, form_date: dt.date | None) -> list[str]:
+        """The date written on the form: known, not in the future, before surgery for a baseline and after
+        it for a follow-up (outside the visit's window is allowed: it is flagged late, never refused)."""
+        if form_date is None:
+            return ["field 'form_date': required"]
+        if form_date > self.context.today():
+            return [f"field 'form_date': {form_date.isoformat()} is in the future"]
+        surgery = session.get_one(Procedure, visit.procedure_id).surgery_date
+        if visit.timepoint == BASELINE and form_date > surgery:
+            return [f"field 'form_date': a baseline form is filled in before the surgery "
+                    f"({surgery.isoformat()})"]
+        if visit.timepoint != BASELINE and form_date <= surgery:
+            return [f"field 'form_date': a follow-up form is filled in after the surgery ({surgery.isoformat()})"]
+        return []
+
     def amend(self, response_id: int, item: str, value: int | None, reason: str) -> ResponseRecord:
         """Correct an answer of a completed questionnaire, with a reason; it is re-scored."""
         reason = required_reason(reason, "amend a completed questionnaire")
@@ -235,15 +325,17 @@ class Collection:
         visit.outcome = merged_outcome(visit.outcome, scores)
         return scores
 
-    def _close_visit_if_done(self, session: Session, visit_id: int) -> list[Change]:
+    def _close_visit_if_done(self, session: Session, visit_id: int,
+                             completed_on: dt.date | None = None) -> list[Change]:
         visit = session.get_one(Visit, visit_id)
         finished = set(session.scalars(select(Response.instrument).where(
             Response.visit_id == visit_id, Response.status.in_(FINISHED_RESPONSE))))
         if not set(split_codes(visit.instruments, ",")) <= finished:
             return []
+        day = completed_on or self.context.today()
         changes = [Change("visit", visit.id, "status", visit.status, "completed"),
-                   Change("visit", visit.id, "completed_on", visit.completed_on, self.context.today())]
-        visit.status, visit.completed_on = "completed", self.context.today()
+                   Change("visit", visit.id, "completed_on", visit.completed_on, day)]
+        visit.status, visit.completed_on = "completed", day
         session.flush()
         return changes
 

@@ -1,9 +1,10 @@
 """Render every screen of the staff desktop to PNG files, to look at them (not a test: a person judges).
 
-    QT_QPA_PLATFORM=offscreen python -m tests.tools.staff_screenshots [OUT_DIR]
+    QT_QPA_PLATFORM=offscreen python -m tests.tools.staff_screenshots [OUT_DIR] [--size WIDTHxHEIGHT]
 
-Writes ``<language>-<screen>.png`` in English and French into OUT_DIR (default /tmp/staff-shots, outside
-the repository), over a 300-patient demo clinic as of 3 June 2024 (built once, kept in OUT_DIR).
+Writes ``<language>-<screen>.png`` (the window at WIDTHxHEIGHT, default 1280x800) in English and French
+into OUT_DIR (default /tmp/staff-shots, outside the repository), over a 300-patient demo clinic as of
+3 June 2024 (built once, kept in OUT_DIR).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ TODAY = dt.date(2024, 6, 3)
 
 
 class Shooter:
-    def __init__(self, out: Path, language: str, clinic: Clinic) -> None:
-        self.out, self.language, self.clinic = out, language, clinic
+    def __init__(self, out: Path, language: str, clinic: Clinic, size: tuple[int, int] = (1280, 800)) -> None:
+        self.out, self.language, self.clinic, self.size = out, language, clinic, size
 
     def shot(self, widget: QWidget, name: str) -> None:
         for _ in range(3):
@@ -50,7 +51,7 @@ class Shooter:
         set_language(self.language)
         self.wizard()
         window = StaffWindow(self.clinic, clinic_name="Clinique du Parc", idle_seconds=3600)
-        window.resize(1280, 800)
+        window.resize(*self.size)
         window.show()
         window.login.show_notice("staff.login.demo", username="demo-nurse", password=DEMO_PASSWORD,
                                  others="demo-surgeon, demo-admin")
@@ -160,12 +161,13 @@ class Shooter:
         due = next(item for item in worklist.model.records() if item.can_collect)
         page = window.workspace.open_page("paper")
         page.start_for(due.patient_id)
+        QTest.keyClicks(page.form_date, (TODAY - dt.timedelta(days=1)).isoformat())
         form = page.forms[0][1]
         first = form.first_field()
-        QTest.keyClicks(first, "6")
+        QTest.keyClicks(first, "11")
         odi = next((f for _, f in page.forms if f.instrument.id == "odi"), None)
         if odi is not None:
-            QTest.keyClicks(odi.fields["odi1"], "7")
+            QTest.keyClicks(odi.fields["odi1"], "3")
         self.shot(window, "paper-entry")
 
     def progress(self, window: StaffWindow) -> None:
@@ -193,6 +195,12 @@ def new_patient(language: str) -> PatientDraft:
 
 
 def main(argv: list[str]) -> int:
+    size = (1280, 800)
+    if "--size" in argv:
+        at = argv.index("--size")
+        width, height = argv[at + 1].split("x")
+        size = (int(width), int(height))
+        argv = argv[:at] + argv[at + 2:]
     out = Path(argv[0]) if argv else Path("/tmp/staff-shots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
@@ -205,7 +213,7 @@ def main(argv: list[str]) -> int:
             copy.write_bytes(demo.read_bytes())
             with Clinic.open(str(copy), actor="staff", clock=FixedClock(TODAY)) as clinic, \
                     mock.patch.object(QDialog, "exec", lambda self: 0):
-                Shooter(out, language, clinic).run()
+                Shooter(out, language, clinic, size).run()
             copy.unlink()
     del app
     print(f"screenshots in {out}")

@@ -24,7 +24,7 @@ from ui.staff.style import error_label
 
 W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
-FIELD_PROBLEM = re.compile(r"^field '(?P<field>\w+)': (?P<message>.*)$", re.DOTALL)
+FIELD_PROBLEM = re.compile(r"^field '(?P<field>[\w.]+)': (?P<message>.*)$", re.DOTALL)
 
 PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^required$"), lambda m: tr("staff.problem.required")),
@@ -47,6 +47,11 @@ PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^do not put the username"), lambda m: tr("staff.problem.password_username")),
     (re.compile(r"^the two passwords differ$"), lambda m: tr("staff.problem.passwords_differ")),
     (re.compile(r"^a reason is required"), lambda m: tr("staff.problem.reason_required")),
+    (re.compile(r"^(?P<day>[\d-]+) is in the future$"), lambda m: tr("staff.problem.future_date", day=m["day"])),
+    (re.compile(r"^a baseline form is filled in before the surgery \((?P<day>[\d-]+)\)$"),
+     lambda m: tr("staff.problem.baseline_form_date", surgery=m["day"])),
+    (re.compile(r"^a follow-up form is filled in after the surgery \((?P<day>[\d-]+)\)$"),
+     lambda m: tr("staff.problem.follow_up_form_date", surgery=m["day"])),
 )
 FIELD_OF_REFUSAL = ((re.compile(r"^MRN .+ is already registered"), "mrn"),
                     (re.compile(r"^a reason is required"), "reason"))

@@ -1,8 +1,10 @@
 """Paper entry: the questionnaires a patient filled in on paper, typed in by the nurse.
 
-The nurse picks the patient (or comes from the worklist with one), sees every questionnaire due for them
-today, one compact form each, types the answers, and completes them. Answers are saved as typed, in mode
-"paper", with the nurse recorded as the one who entered them; completing scores each questionnaire.
+The nurse picks the patient (or comes from the worklist with one), sees the questionnaires of the visit
+due for them today, one compact form each, types the date written on the form and the answers, and
+completes them: one service call checks everything (each problem shown at its field) and stores, scores
+and completes every questionnaire typed in, in one transaction, in mode "paper", completed on the form's
+date, with the nurse recorded as the one who entered them. Nothing half-typed reaches the database.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.errors import UserError
+from sijpro.errors import InputErrors, UserError
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecord
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
+from ui.staff.form import FIELD_PROBLEM, translated
+from ui.staff.inputs import DateEdit, FieldProblem
 from ui.staff.live_text import local
 from ui.staff.paper_form import PaperForm
 from ui.staff.patients_page import PATIENT_COLUMNS
-from ui.staff.style import heading_label, push_button
+from ui.staff.style import error_label, heading_label, push_button
 from ui.staff.table_model import RecordTableModel
 from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
@@ -45,8 +49,6 @@ class PaperEntryPage(QWidget):
         self.user = user
         self.patient: PatientRecord | None = None
         self.forms: list[tuple[VisitRecord, PaperForm]] = []
-        self.responses: dict[tuple[int, str], int] = {}
-        """(visit id, instrument) -> response id, once the first answer opened the questionnaire."""
 
         self.heading = heading_label(self)
         self.intro = QLabel(self)
@@ -63,7 +65,9 @@ class PaperEntryPage(QWidget):
         self.change_button = push_button(self, self.choose_patient)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.date_row = self._date_row()
         self.forms_area = QScrollArea(self)
+        self.forms_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.forms_area.setWidgetResizable(True)
         self.complete_button = push_button(self, self.complete, "completePaper")
 
@@ -78,9 +82,29 @@ class PaperEntryPage(QWidget):
         layout.addWidget(self.intro)
         layout.addWidget(self.search)
         layout.addWidget(self.choices, 1)
+        layout.addWidget(self.date_row)
         layout.addWidget(self.forms_area, 3)
         layout.addLayout(bottom)
         self.choose_patient()
+
+    def _date_row(self) -> QWidget:
+        """The date written on the form: typed first, it is the questionnaires' completion date."""
+        row = QWidget(self)
+        self.form_date_label = QLabel(row)
+        self.form_date = DateEdit(parent=row)
+        self.form_date.setObjectName("paperFormDate")
+        self.form_date.setFixedWidth(130)
+        self.form_date_label.setBuddy(self.form_date)
+        self.form_date_problem = error_label(row)
+        self.form_date_problem.setObjectName("problem_form_date")
+        self.form_date.textEdited.connect(lambda _text: self.form_date_problem.hide())
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form_date_label)
+        layout.addWidget(self.form_date)
+        layout.addWidget(self.form_date_problem)
+        layout.addStretch(1)
+        return row
 
     # --- choosing the patient -------------------------------------------------------------------------
 
@@ -90,6 +114,7 @@ class PaperEntryPage(QWidget):
         self.search.show()
         self.choices.show()
         self.forms_area.hide()
+        self.date_row.hide()
         self.complete_button.hide()
         self.change_button.hide()
         self.status.setText("")
@@ -105,25 +130,30 @@ class PaperEntryPage(QWidget):
             self.choices.selectRow(0)
             self.choices.setFocus()
 
-    def start_for(self, patient_id: int) -> None:
-        """Show the forms of every questionnaire due today for this patient."""
+    def start_for(self, patient_id: int, typed: dict[tuple[int, str], dict[str, str]] | None = None) -> None:
+        """Show the forms of the questionnaires due today for this patient (``typed``: texts to put back)."""
         self.patient = self.clinic.patients.get(patient_id)
         pending = self.clinic.collection.pending(patient_id, self.clinic.today)
         visit_ids = {visit.id for visit, _ in pending}
         started = [r for r in self.clinic.collection.in_progress() if r.visit_id in visit_ids]
         self._build_forms(pending, started)
+        for visit, form in self.forms:
+            for code, text in (typed or {}).get((visit.id, form.instrument.id), {}).items():
+                form.fields[code].setText(text)
         self.search.hide()
         self.choices.hide()
         self.forms_area.show()
+        self.date_row.setVisible(bool(self.forms))
+        self.form_date_problem.hide()
         self.change_button.show()
         self.complete_button.setVisible(bool(self.forms))
         self._texts()
-        if self.forms:
-            self.forms[0][1].first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.forms and typed is None:
+            self.form_date.clear()
+            self.form_date.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _clear_forms(self) -> None:
         self.forms = []
-        self.responses = {}
         old = self.forms_area.takeWidget()
         if old is not None:
             old.deleteLater()
@@ -138,50 +168,92 @@ class PaperEntryPage(QWidget):
         for visit, code in pending:
             instrument = get_instrument(code)
             response = saved.get((visit.id, code))
-            if response is not None:
-                self.responses[(visit.id, code)] = response.id
             title = tr("staff.paper.form_title", visit=local(labels.get(visit.timepoint), visit.timepoint),
                        due=visit.due_date.isoformat(), instrument=local(instrument.short_title, code))
-            form = PaperForm(instrument, title,
-                             lambda item, value, visit_id=visit.id, code=code: self._save(visit_id, code, item, value),
-                             answers=response.answers if response else None, parent=holder)
+            form = PaperForm(instrument, title, answers=response.answers if response else None, parent=holder)
             column.addWidget(form)
             self.forms.append((visit, form))
         column.addStretch(1)
         self.forms_area.setWidget(holder)
+        fields = [field for _, form in self.forms for field in form.fields.values()]
+        for before, after in zip([self.form_date, *fields], [*fields, self.complete_button], strict=True):
+            QWidget.setTabOrder(before, after)  # the date, every answer in form order, then Complete
 
-    # --- saving ---------------------------------------------------------------------------------------
+    # --- completing -----------------------------------------------------------------------------------
 
-    def _save(self, visit_id: int, instrument: str, item: str, value: int | None) -> None:
-        """One answer, saved at once; the questionnaire is opened (mode paper) by its first answer."""
-        assert self.patient is not None
-        collection = self.clinic.collection
-        key = (visit_id, instrument)
-        if key not in self.responses:
-            language = self.patient.language if self.patient.language in get_instrument(instrument).languages else "en"
-            self.responses[key] = collection.open(visit_id, instrument, mode="paper", language=language).id
-        collection.save_answer(self.responses[key], item, value)
+    def typed(self) -> dict[tuple[int, str], dict[str, str]]:
+        """(visit id, instrument) -> item -> the text in its field, exactly as typed."""
+        return {(visit.id, form.instrument.id): {code: field.text() for code, field in form.fields.items()}
+                for visit, form in self.forms}
 
     def complete(self) -> None:
-        """Score and close every questionnaire that has answers; untouched ones stay due."""
-        completed = 0
+        """Enter every questionnaire something was typed in, whole, in one service call; untouched ones
+        stay due. Any problem is shown at its field and nothing is saved."""
+        if self.patient is None:
+            return
+        touched = [(visit, form) for visit, form in self.forms if form.touched]
+        if not touched:
+            self.status.setText(tr("staff.paper.nothing_typed"))
+            return
+        unfinished = [(form, code) for _, form in touched for code in form.unfinished()]
         try:
-            for visit, form in self.forms:
-                response_id = self.responses.get((visit.id, form.instrument.id))
-                if response_id is not None and form.touched:
-                    self.clinic.collection.complete(response_id)
-                    completed += 1
+            form_date = self.form_date.value()
+        except FieldProblem as problem:
+            self._show_date_problem(str(problem))
+            return
+        if unfinished:
+            form, code = unfinished[0]
+            self._focus(form.fields[code])
+            return
+        visit = touched[0][0]
+        language = self.patient.language
+        try:
+            entered = self.clinic.collection.enter_paper(
+                visit.id, {form.instrument.id: form.answers() for _, form in touched}, form_date,
+                language=language if all(language in form.instrument.languages for _, form in touched) else "en")
+        except InputErrors as errors:
+            self._show_problems(errors.problems)
+            return
         except UserError as error:
             show_error(self, error)
-        if self.patient is not None:
-            patient_id = self.patient.id
-            self.start_for(patient_id)
-            self.status.setText(tr("staff.paper.completed", count=completed))
+            return
+        self.start_for(self.patient.id)
+        self.status.setText(tr("staff.paper.completed", count=len(entered)))
+
+    def _show_problems(self, problems: list[str]) -> None:
+        """The core's problems at their fields: ``form_date``, ``<instrument>.<item>`` or a whole form."""
+        forms = {form.instrument.id: form for _, form in self.forms}
+        general = []
+        first: QWidget | None = None
+        for problem in problems:
+            match = FIELD_PROBLEM.match(problem)
+            name = match["field"] if match else ""
+            instrument, _, item = name.partition(".")
+            if name == "form_date" and match:
+                self._show_date_problem(translated(match["message"]))
+                first = first or self.form_date
+            elif match and instrument in forms and item in forms[instrument].fields:
+                forms[instrument].show_problem(item, translated(match["message"]))
+                first = first or forms[instrument].fields[item]
+            else:
+                general.append(translated(match["message"]) if match else translated(problem))
+        self.status.setText("\n".join(general))
+        if first is not None:
+            self._focus(first)
+
+    def _show_date_problem(self, message: str) -> None:
+        self.form_date_problem.setText(message)
+        self.form_date_problem.show()
+        self._focus(self.form_date)
+
+    def _focus(self, widget: QWidget) -> None:
+        self.forms_area.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def retranslate(self) -> None:
-        """Forms carry the instruments' texts: rebuild them (answers are saved as typed) in the new language."""
+        """Forms carry the instruments' texts: rebuild them in the new language, keeping what was typed."""
         if self.patient is not None and self.forms:
-            self.start_for(self.patient.id)
+            self.start_for(self.patient.id, self.typed())
         else:
             self._texts()
 
@@ -202,4 +274,5 @@ class PaperEntryPage(QWidget):
         self.search.setPlaceholderText(tr("staff.patients.search"))
         self.change_button.setText(tr("staff.paper.change_patient"))
         self.complete_button.setText(tr("staff.paper.complete"))
+        self.form_date_label.setText(tr("staff.paper.form_date"))
         self.choices_model.retranslate()
