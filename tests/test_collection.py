@@ -222,3 +222,10 @@ def test_a_baseline_form_is_dated_before_the_surgery(clinic: Clinic) -> None:
                                       SURGERY + dt.timedelta(days=1))
     [nrs] = clinic.collection.enter_paper(baseline, {"nrs": {"lumbar": 5, "radicular": 5}}, SURGERY)
     assert nrs.completed_at.date() == SURGERY
+
+
+def test_paper_entry_is_refused_while_a_tablet_holds_the_visit(clinic: Clinic, w6: int) -> None:
+    clinic.claims.claim([w6], "tablet-2")
+    with pytest.raises(UserError, match="tablet-2"):
+        clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 6, "radicular": 2}}, dt.date(2024, 5, 30))
+    assert clinic.collection.in_progress() == []

@@ -176,6 +176,7 @@ class Collection:
             visit = session.get(Visit, visit_id)
             if visit is None:
                 raise UserError(f"no visit with id {visit_id}")
+            check_claim(session, self.context, visit_id, self.context.device)  # not while a tablet holds it
             rows, problems = self._paper_rows(session, visit, questionnaires)
             problems += self._form_date_problems(session, visit, form_date)
             if problems:
