@@ -229,3 +229,26 @@ def test_paper_entry_is_refused_while_a_tablet_holds_the_visit(clinic: Clinic, w
     with pytest.raises(UserError, match="tablet-2"):
         clinic.collection.enter_paper(w6, {"nrs": {"lumbar": 6, "radicular": 2}}, dt.date(2024, 5, 30))
     assert clinic.collection.in_progress() == []
+
+
+def test_complete_all_completes_every_questionnaire_or_none(clinic: Clinic, w6: int) -> None:
+    from tests.factories import ANSWERS
+
+    opened = []
+    for instrument in ("nrs", "odi", "satisfaction", "relief"):
+        response = clinic.collection.open(w6, instrument)
+        for item, value in ANSWERS[instrument].items():
+            if (instrument, item) != ("relief", "percent"):
+                clinic.collection.save_answer(response.id, item, value)
+        opened.append(response.id)
+    events_before = len(clinic.audit.events())
+    with pytest.raises(UserError, match="relief: not answered yet: percent"):
+        clinic.collection.complete_all(opened)
+    assert [clinic.collection.response(rid).status for rid in opened] == ["in-progress"] * 4
+    assert clinic.schedule.visit(w6).status == "open" and clinic.outcomes.patient(
+        clinic.schedule.visit(w6).patient_id).at("w6").scores == {}
+    assert len(clinic.audit.events()) == events_before  # nothing recorded either
+    clinic.collection.save_answer(opened[-1], "percent", ANSWERS["relief"]["percent"])
+    done = clinic.collection.complete_all(opened)
+    assert [r.status for r in done] == ["complete"] * 4
+    assert clinic.schedule.visit(w6).status == "completed"

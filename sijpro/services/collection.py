@@ -6,7 +6,7 @@ through ``amend``, with a reason, and is re-scored."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
 from sqlalchemy import delete, insert, select
@@ -148,23 +148,40 @@ class Collection:
 
     def complete(self, response_id: int) -> ResponseRecord:
         """Score and close the questionnaire; the visit is completed when all its questionnaires are."""
+        return self.complete_all([response_id])[0]
+
+    def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
+        """Score and close several questionnaires in one transaction: all of them, or none.
+
+        What a patient sends from the review is one act; a refusal of any one (an answer missing, the
+        visit taken over by another tablet, the database gone mid-way) leaves every one in progress.
+        """
         with self.context.database.writing() as session:
-            row, instrument = self._load(session, response_id)
-            if row.status != "in-progress":
-                raise UserError(f"this {row.instrument} questionnaire is already completed")
-            check_claim(session, self.context, row.visit_id, self.context.device)
-            answers = _answers(session, row.id)
-            if row.mode not in LENIENT_MODES:
-                missing = [item.code for item in instrument.items if not item.optional and item.code not in answers]
-                if missing:
-                    raise UserError(f"{instrument.id}: not answered yet: {', '.join(missing)}")
-            scores = self._rescore(session, row, answers)
-            row.status, row.completed_at = "complete", self.context.now()
-            changes = [Change("response", row.id, "status", "in-progress", "complete"),
-                       Change("response", row.id, "scores", NOTHING, audited_scores(scores))]
-            changes += self._close_visit_if_done(session, row.visit_id)
+            rows = []
+            changes: list[Change] = []
+            for response_id in dict.fromkeys(response_ids):
+                row, instrument = self._load(session, response_id)
+                changes += self._complete(session, row, instrument)
+                rows.append(row)
+            for visit_id in dict.fromkeys(row.visit_id for row in rows):
+                changes += self._close_visit_if_done(session, visit_id)
             record(session, self.context, changes)
-            return _response(session, row)
+            return [_response(session, row) for row in rows]
+
+    def _complete(self, session: Session, row: Response, instrument: Instrument) -> list[Change]:
+        if row.status != "in-progress":
+            raise UserError(f"this {row.instrument} questionnaire is already completed")
+        check_claim(session, self.context, row.visit_id, self.context.device)
+        answers = _answers(session, row.id)
+        if row.mode not in LENIENT_MODES:
+            missing = [item.code for item in instrument.items if not item.optional and item.code not in answers]
+            if missing:
+                raise UserError(f"{instrument.id}: not answered yet: {', '.join(missing)}")
+        scores = self._rescore(session, row, answers)
+        row.status, row.completed_at = "complete", self.context.now()
+        session.flush()
+        return [Change("response", row.id, "status", "in-progress", "complete"),
+                Change("response", row.id, "scores", NOTHING, audited_scores(scores))]
 
     def enter_paper(self, visit_id: int, questionnaires: Mapping[str, Mapping[str, int | None]],
                     form_date: dt.date | None, *, language: str = "en") -> list[ResponseRecord]:

@@ -74,6 +74,6 @@ class MemoryBackend:
         self.responses[response_id].answers[item] = value
         self.saves.append((response_id, item, value))
 
-    def complete(self, response_id: int) -> ResponseRecord:
-        self.completed.append(response_id)
-        return self.responses[response_id]
+    def complete_all(self, response_ids) -> list[ResponseRecord]:
+        self.completed += response_ids
+        return [self.responses[response_id] for response_id in response_ids]

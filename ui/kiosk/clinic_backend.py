@@ -140,5 +140,5 @@ class ClinicBackend:
     def save_answer(self, response_id: int, item: str, value: int | None) -> None:
         self.clinic.collection.save_answer(response_id, item, value)
 
-    def complete(self, response_id: int) -> ResponseRecord:
-        return self.clinic.collection.complete(response_id)
+    def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
+        return self.clinic.collection.complete_all(response_ids)

@@ -28,7 +28,9 @@ class CollectionPort(Protocol):
 
     def save_answer(self, response_id: int, item: str, value: int | None) -> None: ...
 
-    def complete(self, response_id: int) -> ResponseRecord: ...
+    def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
+        """Complete (and score) every questionnaire of the run together, or none of them."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -251,17 +253,16 @@ class QuestionnaireFlow:
         self.position = self._index_of(StepKind.REVIEW)
 
     def submit(self) -> list[ResponseRecord]:
-        """Complete (and so score) every response, then thank the patient."""
+        """Complete (and so score) every response at once, then thank the patient."""
         if self.current.kind is not StepKind.REVIEW:
             raise FlowError("answers are submitted from the review")
         missing = self.first_unanswered()
         if missing is not None:
             raise FlowError(f"question {missing.number} is not answered")
-        completed = []
-        for response_id in self._response_ids:
-            if response_id is None:
-                raise FlowError("the run has not started")
-            completed.append(self._port.complete(response_id))
+        response_ids = [response_id for response_id in self._response_ids if response_id is not None]
+        if len(response_ids) != len(self._response_ids):
+            raise FlowError("the run has not started")
+        completed = self._port.complete_all(response_ids)  # one transaction: all complete, or none
         self._submitted = True
         self.position = self._index_of(StepKind.THANKS)
         return completed
