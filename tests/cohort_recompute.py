@@ -15,8 +15,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from sqlalchemy import create_engine
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.weightstats import DescrStatsW
 
 MCID = {"nrs.lumbar": 2, "nrs.radicular": 2, "odi.odi": 15, "sf12.pcs": 5, "sf12.mcs": 5}
+SCB = {"nrs.lumbar": 2.5, "nrs.radicular": 2.5, "odi.odi": 18.8}
+"""Glassman 2008, in points; PASS: ODI at most 18.1 at follow-up."""
+PASS = {"odi.odi": 18.1}
 LOWER_IS_BETTER = {"nrs.lumbar", "nrs.radicular", "odi.odi"}
 INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
 
@@ -56,8 +61,18 @@ def describe(values: pd.Series) -> dict[str, Any]:
             "median": values.median(), "min": values.min(), "max": values.max()}
 
 
-def share(count: int, of: int) -> dict[str, Any]:
-    return {"n": int(count), "pct": count / of * 100 if of else None}
+def share(count: int, of: int, interval: bool = False) -> dict[str, Any]:
+    result = {"n": int(count), "pct": count / of * 100 if of else None}
+    if interval:
+        result["ci95"] = wilson(count, of)
+    return result
+
+
+def wilson(count: int, of: int) -> list[float] | None:
+    if not of:
+        return None
+    low, high = proportion_confint(int(count), int(of), alpha=0.05, method="wilson")
+    return [low * 100, high * 100]
 
 
 def baseline(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
@@ -113,9 +128,22 @@ def paired(before: pd.Series, after: pd.Series, key: str) -> dict[str, Any]:
     result["mean_pct_change"] = (change[nonzero] / both.before[nonzero] * 100).mean() if nonzero.any() else None
     result["p_ttest"] = stats.ttest_rel(change, np.zeros(n)).pvalue if n > 1 and change.nunique() > 1 else None
     result["p_wilcoxon"] = stats.wilcoxon(change).pvalue if n > 1 and (change != 0).any() else None
+    result["mean_change_ci95"] = (list(DescrStatsW(change.to_numpy()).tconfint_mean(alpha=0.05))
+                                  if n > 1 and change.nunique() > 1 else None)
     benefit = -change if key in LOWER_IS_BETTER else change
-    responders = int((benefit >= MCID[key] - 1e-9).sum())
-    result["mcid_n"], result["mcid_pct"] = responders, responders / n * 100
+    for kind, table in (("mcid", MCID), ("scb", SCB)):
+        if key in table:
+            responders = int((benefit >= table[key] - 1e-9).sum())
+            result[f"{kind}_n"], result[f"{kind}_pct"] = responders, responders / n * 100
+            result[f"{kind}_ci95"] = wilson(responders, n)
+        else:
+            result.update(dict.fromkeys((f"{kind}_n", f"{kind}_pct", f"{kind}_ci95")))
+    if key in PASS:
+        responders = int((both.after <= PASS[key] + 1e-9).sum())
+        result["pass_n"], result["pass_pct"], result["pass_ci95"] = responders, responders / n * 100, wilson(
+            responders, n)
+    else:
+        result.update(dict.fromkeys(("pass_n", "pass_pct", "pass_ci95")))
     return result
 
 
@@ -133,14 +161,15 @@ def relief(scores: pd.DataFrame, timepoint: str) -> dict[str, Any]:
     cell = describe(values)
     result = {"n": cell["n"], "mean": cell["mean"], "sd": cell["sd"]}
     for threshold in (30, 50, 80):
-        result[f"ge{threshold}"] = share((values >= threshold).sum(), len(values))
+        result[f"ge{threshold}"] = share((values >= threshold).sum(), len(values), interval=True)
     return result
 
 
 def satisfaction(scores: pd.DataFrame, timepoint: str) -> dict[str, Any]:
     levels = at(scores, "satisfaction.overall", timepoint)
     satisfied = int((levels <= 2).sum())
-    result = {"n": len(levels), "satisfied_n": satisfied, "satisfied_pct": share(satisfied, len(levels))["pct"]}
+    result = {"n": len(levels), "satisfied_n": satisfied, "satisfied_pct": share(satisfied, len(levels))["pct"],
+              "satisfied_ci95": wilson(satisfied, len(levels))}
     for value, name in ((1, "very_satisfied"), (2, "satisfied"), (3, "disappointed"), (4, "dissatisfied")):
         result[name] = int((levels == value).sum())
     return result
@@ -174,6 +203,10 @@ def assert_matches(actual: Any, expected: Any, path: str = "summary", tolerance:
     if isinstance(expected, dict):
         assert isinstance(actual, dict), path
         return sum(assert_matches(actual[key], value, f"{path}.{key}", tolerance) for key, value in expected.items())
+    if isinstance(expected, list | tuple):
+        assert isinstance(actual, list) and len(actual) == len(expected), f"{path}: {actual!r}"
+        pairs = enumerate(zip(actual, expected, strict=True))
+        return sum(assert_matches(a, e, f"{path}[{i}]", tolerance) for i, (a, e) in pairs)
     if expected is None or (isinstance(expected, float) and math.isnan(expected)):
         assert actual is None, f"{path}: {actual!r} where the recomputation has no number"
         return 1

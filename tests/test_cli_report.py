@@ -60,7 +60,7 @@ def test_unknown_mrn_and_bad_input_exit_1(demo_db, tmp_path, capsys) -> None:
     assert main(["--db", demo_db, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--where", "fbss=maybe"]) == 1
     assert "--where fbss=maybe: expected one of 0, 1" in capsys.readouterr().err
     assert main(["--db", demo_db, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--mcid", "odi.odi=lots"]) == 1
-    assert "--mcid 'odi.odi=lots'" in capsys.readouterr().err
+    assert "--mcid odi.odi=lots: expected a number of points, or a percentage like 30%" in capsys.readouterr().err
     with Clinic.open(demo_db) as clinic:
         mrn = clinic.outcomes.cohort()[0].patient.mrn
     assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(tmp_path / "no" / "x.pdf")]) == 1

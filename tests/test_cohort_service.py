@@ -6,14 +6,17 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pandas as pd
 import pytest
+from statsmodels.stats.proportion import proportion_confint
 
 from sijpro.analysis import CohortSummary
 from sijpro.cli import main
 from sijpro.demo import generate_demo_cohort
 from sijpro.services.clinic import Clinic
-from tests.cohort_recompute import assert_matches, recompute
+from tests.cohort_recompute import assert_matches, at, read_tables, recompute
 from tests.conftest import TODAY
+from tests.test_cli_report import pdf_text
 
 EPOCH = "1717430400"
 
@@ -50,7 +53,7 @@ def test_the_summary_is_typed_frozen_and_its_json_has_designs_keys(clinic_db) ->
     data = json.loads(summary.to_json())
     assert data == summary.as_dict()
     assert list(data) == ["n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
-                          "follow_up_days"]
+                          "follow_up_days", "thresholds"]
     assert data["filters"] == {"fbss": "1"} and data["at"] == "last"
     assert set(data["relief"]["last"]) == {"n", "mean", "sd", "ge30", "ge50", "ge80", "worse"}
     assert set(data["follow_up_days"]) == {"n", "mean", "sd", "median", "q1", "q3", "min", "max"}
@@ -63,7 +66,54 @@ def test_at_picks_the_timepoint_of_the_results_sentences(clinic_db, tmp_path, ca
     pdf = tmp_path / "c.pdf"
     assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--json", str(out), "--at", "m24"]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["at"] == "m24"
-    from tests.test_cli_report import pdf_text
     assert "at 2 years, a reduction of" in pdf_text(pdf)
     assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--at", "m7"]) == 1
     assert "--at m7: expected a follow-up timepoint (w6, m3, m6, m12, m24) or last" in capsys.readouterr().err
+
+
+def test_thresholds_are_chosen_per_report_with_their_sources(clinic_db, tmp_path, capsys) -> None:
+    out, pdf = tmp_path / "cohort.json", tmp_path / "c.pdf"
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--json", str(out),
+                 "--mcid", "odi.odi=30%", "--mcid", "nrs.lumbar=3", "--pass", "odi.odi=15.3"]) == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    odi = summary["thresholds"]["odi.odi"]
+    assert odi["mcid"]["source"].startswith("Ostelo RWJG") and odi["mcid"]["version"] == "2026.1"
+    assert odi["mcid"]["unit"] == "percent" and odi["mcid"]["value"] == 30
+    assert odi["scb"]["value"] == 18.8 and odi["scb"]["source"].startswith("Glassman SD")
+    assert odi["pass"]["value"] == 15.3 and "acceptable symptom state" in odi["pass"]["source"]
+    assert summary["thresholds"]["nrs.lumbar"]["mcid"]["source"] == "chosen for this report"
+    assert summary["thresholds"]["sf12.mcs"]["scb"] is None
+
+    # the percent rule recomputed from the database: improvement of at least 30% of the patient's own baseline
+    tables = read_tables(clinic_db)
+    scores = tables["scores"]
+    for code in ("m6", "last"):
+        before, after = at(scores, "odi.odi", "baseline"), at(scores, "odi.odi", code)
+        both = pd.concat({"b": before, "a": after}, axis=1, join="inner")
+        judged = both[both.b != 0]
+        responders = int((((judged.b - judged.a).round(10) / judged.b * 100) >= 30 - 1e-9).sum())
+        cell = summary["outcomes"]["odi.odi"][code]
+        assert cell["mcid_n"] == responders and cell["mcid_pct"] == pytest.approx(responders / len(judged) * 100)
+        low, high = proportion_confint(responders, len(judged), method="wilson")
+        assert cell["mcid_ci95"] == pytest.approx([low * 100, high * 100])
+        assert cell["pass_n"] == int((both.a <= 15.3).sum())
+    text = pdf_text(pdf)
+    assert "MCID ≥30%" in text
+    assert "Responder thresholds (SIJ-PRO threshold library 2026.1)" in text
+    assert "Ostelo RWJG" in text and "Glassman SD" in text and "scipy" in text
+    assert "Wilson score interval" in text
+
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--pass", "odi.odi=20%"]) == 1
+    assert "a symptom state is a score, not a percentage" in capsys.readouterr().err
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--scb", "odi.odi"]) == 1
+    assert "--scb 'odi.odi': expected SCORE=VALUE" in capsys.readouterr().err
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--scb", "odi.oswestry=10"]) == 1
+    assert "unknown score 'odi.oswestry'" in capsys.readouterr().err
+
+
+def test_methods_in_french(clinic_db, tmp_path) -> None:
+    pdf = tmp_path / "c.pdf"
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--language", "fr"]) == 0
+    text = pdf_text(pdf)
+    assert "Méthodes statistiques" in text and "intervalle de score de Wilson" in text
+    assert "Seuils de réponse (bibliothèque de seuils SIJ-PRO 2026.1)" in text

@@ -16,6 +16,7 @@ from sijpro.analysis import (
     latest_with_score,
     parse_where,
     patient_trajectory,
+    resolve_mcid,
     select,
     sex_counts,
 )
@@ -28,8 +29,8 @@ from tests.outcome_builders import patient, visit
 FOLLOW_UPS = ("w6", "m3", "m6", "m12", "m24")
 SCORES = ("nrs.lumbar", "nrs.radicular", "odi.odi", "sf12.pcs", "sf12.mcs")
 DESCRIBE = {"n", "mean", "sd", "median", "min", "max"}
-PAIRED = {"n_paired", "mean_change", "pct_change_of_means", "mean_pct_change", "p_ttest", "p_wilcoxon", "mcid_n",
-          "mcid_pct"}
+PAIRED = {"n_paired", "mean_change", "mean_change_ci95", "pct_change_of_means", "mean_pct_change", "p_ttest",
+          "p_wilcoxon", *(f"{kind}_{part}" for kind in ("mcid", "scb", "pass") for part in ("n", "pct", "ci95"))}
 
 
 def summary_of(*args, **kwargs) -> dict:
@@ -49,7 +50,7 @@ def summary(cohort):
 
 def test_keys_are_exactly_those_of_the_design(summary) -> None:
     assert set(summary) == {"n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
-                            "follow_up_days"}
+                            "follow_up_days", "thresholds"}
     assert summary["filters"] == {} and summary["at"] == "last"
     assert set(summary["baseline"]) == {
         "age", "bmi", "prior_lumbar_surgeries", "female", "fbss", "bilateral", "prior_lumbosacral_fusion",
@@ -67,12 +68,12 @@ def test_keys_are_exactly_those_of_the_design(summary) -> None:
             assert set(table[code]) == DESCRIBE | PAIRED
     assert tuple(summary["satisfaction"]) == (*FOLLOW_UPS, "last")
     for cell in summary["satisfaction"].values():
-        assert set(cell) == {"n", "satisfied_n", "satisfied_pct", "very_satisfied", "satisfied", "disappointed",
-                             "dissatisfied"}
+        assert set(cell) == {"n", "satisfied_n", "satisfied_pct", "satisfied_ci95", "very_satisfied", "satisfied",
+                             "disappointed", "dissatisfied"}
     assert tuple(summary["relief"]) == (*FOLLOW_UPS, "last")
     for cell in summary["relief"].values():
         assert set(cell) == {"n", "mean", "sd", "ge30", "ge50", "ge80", "worse"}
-        assert set(cell["ge30"]) == {"n", "pct"}
+        assert set(cell["ge30"]) == {"n", "pct", "ci95"}
     assert set(summary["follow_up_days"]) == {"n", "mean", "sd", "median", "q1", "q3", "min", "max"}
 
 
@@ -161,7 +162,8 @@ def test_satisfaction_relief_and_follow_up_match(cohort, summary) -> None:
     assert last["sd"] == pytest.approx(statistics.stdev(relief))
     for threshold in (30, 50, 80):
         count = sum(v >= threshold for v in relief)
-        assert last[f"ge{threshold}"] == {"n": count, "pct": pytest.approx(count / len(relief) * 100)}
+        assert last[f"ge{threshold}"]["n"] == count
+        assert last[f"ge{threshold}"]["pct"] == pytest.approx(count / len(relief) * 100)
 
     days = [(o.last_follow_up().completed_on - o.index_procedure.surgery_date).days
             for o in cohort if o.last_follow_up() is not None]
@@ -209,7 +211,7 @@ def test_undefined_statistics_are_null_not_nan() -> None:
     assert m3["mean_pct_change"] is None  # the only baseline is 0
     assert summary["outcomes"]["sf12.pcs"]["m3"] == {**dict.fromkeys(("mean", "sd", "median", "min", "max")), "n": 0,
                                                       **dict.fromkeys(PAIRED), "n_paired": 0}
-    assert summary["relief"]["last"]["ge30"] == {"n": 0, "pct": None}
+    assert summary["relief"]["last"]["ge30"] == {"n": 0, "pct": None, "ci95": None}
 
     same_change = [patient(i, {"baseline": {"odi.odi": 50 + i}, "m6": {"odi.odi": 40 + i}}) for i in range(4)]
     m6 = summary_of(same_change)["outcomes"]["odi.odi"]["m6"]
@@ -296,8 +298,7 @@ def test_patient_trajectory_gives_change_and_mcid_per_timepoint() -> None:
         "m6": None,
     })
     keys = ("nrs.lumbar", "odi.odi", "sf12.pcs")
-    points = {p.timepoint: p for p in patient_trajectory(one, default_protocol(), keys,
-                                                         {"nrs.lumbar": 2, "odi.odi": 15, "sf12.pcs": 5})}
+    points = {p.timepoint: p for p in patient_trajectory(one, default_protocol(), keys, resolve_mcid(keys))}
     assert tuple(points) == default_protocol().codes
     assert points["w6"].changes == {"nrs.lumbar": -1, "odi.odi": -18, "sf12.pcs": None}
     assert points["w6"].mcid_reached == {"nrs.lumbar": False, "odi.odi": True, "sf12.pcs": None}

@@ -35,11 +35,11 @@ from sijpro.analysis.scores import (
     SATISFACTION_LEVEL,
     SATISFIED,
     baseline_score_keys,
-    resolve_mcid,
     satisfaction_levels,
     score_spec,
 )
 from sijpro.analysis.summary import CohortSummary
+from sijpro.analysis.thresholds import Kind, Threshold, choose
 from sijpro.analysis.trajectory import latest_with_score
 from sijpro.errors import UserError
 from sijpro.protocol import BASELINE, Protocol, default_protocol
@@ -56,18 +56,20 @@ def cohort_summary(
     outcomes: Sequence[PatientOutcomes],
     *,
     where: Mapping[str, str] | None = None,
-    mcid: Mapping[str, float] | None = None,
+    mcid: Mapping[str, float | str] | None = None,
     protocol: Protocol | None = None,
     at: str = LAST,
+    thresholds: Mapping[Kind, Mapping[str, float | str]] | None = None,
 ) -> CohortSummary:
-    """The summary of DESIGN.md for the patients matching ``where``; ``mcid`` overrides the defaults and
-    ``at`` names the timepoint the results sentences speak of (a follow-up code or ``last``).
+    """The summary of DESIGN.md for the patients matching ``where``; ``thresholds`` (kind -> score ->
+    points or ``"30%"``) and its shorthand ``mcid`` override the threshold library's defaults, and ``at``
+    names the timepoint the results sentences speak of (a follow-up code or ``last``).
 
     A pure function of the records: the same patients give the same summary, with or without a database.
     """
     protocol = protocol or default_protocol()
     keys = baseline_score_keys(protocol)
-    thresholds = resolve_mcid(keys, mcid)
+    chosen = choose(keys, {**(thresholds or {}), **({"mcid": mcid} if mcid else {})})
     filters = normalise_where(where or {})
     follow_ups = [tp.code for tp in protocol.timepoints if tp.code != BASELINE]
     if at not in (*follow_ups, LAST):
@@ -79,7 +81,7 @@ def cohort_summary(
         filters=filters,
         at=at,
         baseline=_baseline(patients),
-        outcomes={key: _outcome(values[key], protocol.codes, key, thresholds[key]) for key in keys},
+        outcomes={key: _outcome(values[key], protocol.codes, key, chosen[key]) for key in keys},
         satisfaction={
             tp: _satisfaction(values[SATISFACTION_LEVEL][tp], values[SATISFIED][tp]) for tp in (*follow_ups, LAST)
         },
@@ -89,7 +91,9 @@ def cohort_summary(
         n_total=len(outcomes),
         sexes=sex_counts(patients),
         versions=scoring_versions(patients),
-        mcid=thresholds,
+        thresholds={key: {kind: t.as_json() if t else None for kind, t in kinds.items()}
+                    for key, kinds in chosen.items()},
+        chosen=chosen,
     )
 
 
@@ -147,7 +151,7 @@ def _baseline(patients: Sequence[PatientOutcomes]) -> dict:
     return summary
 
 
-def _outcome(values: Values, codes: tuple[str, ...], key: str, mcid: float | None) -> dict:
+def _outcome(values: Values, codes: tuple[str, ...], key: str, thresholds: Mapping[Kind, Threshold | None]) -> dict:
     baseline = values[BASELINE]
     better = score_spec(key).better
     table: dict = {}
@@ -157,7 +161,7 @@ def _outcome(values: Values, codes: tuple[str, ...], key: str, mcid: float | Non
         if code != BASELINE:
             paired = [pid for pid in at if pid in baseline]
             cell.update(paired_comparison(
-                [baseline[pid] for pid in paired], [at[pid] for pid in paired], better=better, mcid=mcid
+                [baseline[pid] for pid in paired], [at[pid] for pid in paired], better=better, thresholds=thresholds
             ))
         table[code] = cell
     return table
@@ -165,7 +169,9 @@ def _outcome(values: Values, codes: tuple[str, ...], key: str, mcid: float | Non
 
 def _satisfaction(levels: Mapping[int, float], satisfied: Mapping[int, float]) -> dict:
     count = sum(1 for value in satisfied.values() if value >= 1)
-    cell: dict = {"n": len(satisfied), "satisfied_n": count, "satisfied_pct": proportion(count, len(satisfied))["pct"]}
+    share = proportion(count, len(satisfied), interval=True)
+    cell: dict = {"n": len(satisfied), "satisfied_n": count, "satisfied_pct": share["pct"],
+                  "satisfied_ci95": share["ci95"]}
     answers = list(levels.values())
     for value, name in satisfaction_levels():
         cell[name] = answers.count(value)
@@ -179,8 +185,8 @@ def _relief(percent: Mapping[int, float], worse: Mapping[int, float]) -> dict:
     summary = describe(values)
     cell: dict = {"n": summary["n"], "mean": summary["mean"], "sd": summary["sd"]}
     for threshold in RELIEF_THRESHOLDS:
-        cell[f"ge{threshold}"] = proportion(sum(1 for v in values if v >= threshold), len(values))
-    cell["worse"] = proportion(sum(1 for pid in percent if worse.get(pid) == 1), len(values))
+        cell[f"ge{threshold}"] = proportion(sum(1 for v in values if v >= threshold), len(values), interval=True)
+    cell["worse"] = proportion(sum(1 for pid in percent if worse.get(pid) == 1), len(values), interval=True)
     return cell
 
 

@@ -8,13 +8,14 @@ Tests are scipy.stats' own (``ttest_rel``, ``wilcoxon`` with their defaults), ne
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from sijpro.analysis.scores import MCID_TOLERANCE
+from sijpro.analysis.thresholds import KINDS, Kind, Threshold
 
-Stats = dict[str, float | int | None]
+Stats = dict[str, Any]
 CHANGE_DECIMALS = 10
 """Paired changes are rounded to 10 decimals before any test (DESIGN.md), so float noise never splits a tie."""
 
@@ -46,31 +47,64 @@ def describe(values: Sequence[float], *, quartiles: bool = False) -> Stats:
     return result
 
 
-def proportion(count: int, of: int) -> dict[str, float | int | None]:
-    """``{n, pct}`` with pct 0-100 at full precision; None when nobody is in the denominator."""
-    return {"n": count, "pct": count / of * 100 if of else None}
+def proportion(count: int, of: int, *, interval: bool = False) -> dict[str, object]:
+    """``{n, pct}`` with pct 0-100 at full precision; None when nobody is in the denominator.
+    ``interval`` adds ``ci95``, the Wilson score interval of a responder proportion."""
+    result: dict[str, object] = {"n": count, "pct": count / of * 100 if of else None}
+    if interval:
+        result["ci95"] = wilson_interval(count, of)
+    return result
+
+
+def wilson_interval(count: int, of: int, level: float = 0.95) -> list[float] | None:
+    """The Wilson score interval in percent (scipy's, without continuity correction); None for n = 0."""
+    if not of:
+        return None
+    from scipy import stats
+
+    interval = stats.binomtest(count, of).proportion_ci(confidence_level=level, method="wilson")
+    return [float(interval.low) * 100, float(interval.high) * 100]
+
+
+def t_interval(values: np.ndarray, level: float = 0.95) -> list[float] | None:
+    """Student-t interval of the mean of ``values``; None below two values."""
+    n = int(values.size)
+    if n < 2:
+        return None
+    mean, sd = float(values.mean()), float(values.std(ddof=1))
+    if sd == 0:
+        return [mean, mean]
+    from scipy import stats
+
+    low, high = stats.t.interval(level, n - 1, loc=mean, scale=sd / math.sqrt(n))
+    return [float(low), float(high)]
 
 
 def paired_comparison(
-    baseline: Sequence[float], follow_up: Sequence[float], *, better: str, mcid: float | None
+    baseline: Sequence[float], follow_up: Sequence[float], *, better: str,
+    thresholds: Mapping[Kind, Threshold | None],
 ) -> Stats:
     """Follow-up against baseline on the patients who have both (the two sequences are aligned).
 
-    ``mean_pct_change`` leaves out patients whose baseline is 0 (their percentage is undefined);
-    MCID responders improved by at least ``mcid`` in the direction of benefit (``better``).
+    ``mean_pct_change`` leaves out patients whose baseline is 0 (their percentage is undefined).
+    Responders (``mcid``, ``scb``, ``pass``, each None without a threshold) are counted among the paired
+    patients for whom the threshold can be judged (a percent change needs a baseline other than 0),
+    with the Wilson interval of their share; ``mean_change_ci95`` is the t interval of the changes.
     """
     before = np.asarray(baseline, dtype=float)
     after = np.asarray(follow_up, dtype=float)
     n = int(before.size)
     change = np.round(after - before, CHANGE_DECIMALS)
     result: Stats = {
-        "n_paired": n, "mean_change": None, "pct_change_of_means": None, "mean_pct_change": None,
-        "p_ttest": None, "p_wilcoxon": None, "mcid_n": None, "mcid_pct": None,
+        "n_paired": n, "mean_change": None, "mean_change_ci95": None, "pct_change_of_means": None,
+        "mean_pct_change": None, "p_ttest": None, "p_wilcoxon": None,
+        **{f"{kind}_{part}": None for kind in KINDS for part in ("n", "pct", "ci95")},
     }
     if n == 0:
         return result
     mean_before = float(before.mean())
     result["mean_change"] = float(change.mean())
+    result["mean_change_ci95"] = t_interval(change)
     if mean_before != 0:
         result["pct_change_of_means"] = (float(after.mean()) - mean_before) / mean_before * 100
     nonzero = before != 0
@@ -84,11 +118,13 @@ def paired_comparison(
         result["p_ttest"] = finite(stats.ttest_rel(change, np.zeros(n)).pvalue)
     if n >= 2 and change.any():
         result["p_wilcoxon"] = finite(stats.wilcoxon(change).pvalue)
-    if mcid is not None:
-        benefit = -change if better == "lower" else change
-        responders = int((benefit >= mcid - MCID_TOLERANCE).sum())
-        result["mcid_n"] = responders
-        result["mcid_pct"] = responders / n * 100
+    for kind, threshold in thresholds.items():
+        if threshold is None:
+            continue
+        judged = [threshold.reached(b, a, better) for b, a in zip(before.tolist(), after.tolist(), strict=True)]
+        share = proportion(sum(1 for r in judged if r), sum(1 for r in judged if r is not None), interval=True)
+        result[f"{kind}_n"], result[f"{kind}_pct"] = share["n"], share["pct"]
+        result[f"{kind}_ci95"] = share["ci95"]
     return result
 
 

@@ -7,10 +7,9 @@ surgery, have their own sections of the summary.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
-from sijpro.errors import UserError
+from sijpro.analysis.thresholds import Threshold, choose
 from sijpro.instruments import ScoreSpec, get_instrument
 from sijpro.protocol import Protocol
 
@@ -19,8 +18,6 @@ SATISFIED = "satisfaction.satisfied"
 RELIEF = "relief.percent"
 RELIEF_WORSE = "relief.worse"
 
-MCID_TOLERANCE = 1e-9
-"""Floating-point slack: an SF-12 change of 4.9999999999 computed from 5-point-apart scores reaches 5."""
 
 
 def score_spec(key: str) -> ScoreSpec:
@@ -37,16 +34,12 @@ def baseline_score_keys(protocol: Protocol) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def resolve_mcid(keys: tuple[str, ...], overrides: Mapping[str, float] | None = None) -> dict[str, float | None]:
-    """MCID per score: the instrument file's default unless overridden (a study may use its own)."""
-    thresholds: dict[str, float | None] = {key: score_spec(key).mcid for key in keys}
-    for key, value in (overrides or {}).items():
-        if key not in thresholds:
-            raise UserError(f"MCID given for unknown score {key!r}; scores: {', '.join(keys)}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-            raise UserError(f"MCID for {key} must be a positive number, not {value!r}")
-        thresholds[key] = float(value)
-    return thresholds
+def resolve_mcid(
+    keys: tuple[str, ...], overrides: Mapping[str, float | str | Threshold] | None = None,
+) -> dict[str, Threshold | None]:
+    """MCID per score: the threshold library's default unless overridden (a study may use its own,
+    in points or as a percentage of baseline, e.g. ``{"odi.odi": "30%"}``)."""
+    return {key: kinds["mcid"] for key, kinds in choose(keys, {"mcid": overrides or {}}).items()}
 
 
 def satisfaction_levels() -> tuple[tuple[int, str], ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from sijpro.analysis.thresholds import Kind, Threshold
 from sijpro.protocol import Protocol
 
 Node = Mapping[str, Any]
@@ -26,7 +27,7 @@ SIGNIFICANT_DIGITS = 15
 a p of 1.2e-15 is kept)."""
 
 JSON_KEYS = (
-    "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days",
+    "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "thresholds",
 )
 
 
@@ -44,6 +45,8 @@ class CohortSummary:
     satisfaction: Mapping[str, Node]
     relief: Mapping[str, Node]
     follow_up_days: Node
+    thresholds: Mapping[str, Node]
+    """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""
     protocol: Protocol = field(compare=False, repr=False)
     n_total: int = 0
     """Patients before the filters (the screen says "n of N")."""
@@ -51,11 +54,12 @@ class CohortSummary:
     """Female, male and other as ``{n, pct}``: Node 1 prints a row for each, the JSON only ``female``."""
     versions: tuple[str, ...] = ()
     """The scoring versions behind the numbers, printed in the PDF footer."""
-    mcid: Mapping[str, float | None] = field(default_factory=dict)
-    """The MCID each score was judged by."""
+    chosen: Mapping[str, Mapping[Kind, Threshold | None]] = field(default_factory=dict)
+    """The thresholds each score was judged by (what ``thresholds`` says in JSON)."""
 
     def __post_init__(self) -> None:
-        for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "sexes", "mcid"):
+        for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "thresholds",
+                     "sexes", "chosen"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:

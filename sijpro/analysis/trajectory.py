@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sijpro.analysis.scores import MCID_TOLERANCE, score_spec
+from sijpro.analysis.scores import score_spec
+from sijpro.analysis.thresholds import Threshold
 from sijpro.protocol import BASELINE, Protocol
 from sijpro.records import PatientOutcomes, TimepointOutcome
 
@@ -63,7 +64,7 @@ def patient_trajectory(
     outcomes: PatientOutcomes,
     protocol: Protocol,
     keys: tuple[str, ...],
-    mcid: Mapping[str, float | None],
+    mcid: Mapping[str, Threshold | None],
 ) -> tuple[TrajectoryPoint, ...]:
     """A point for every timepoint of the protocol, answered or not, in schedule order.
 
@@ -86,10 +87,7 @@ def patient_trajectory(
             before, after = baseline_values.get(key), values[key]
             changes[key] = change_from_baseline(before, after)
             threshold = mcid.get(key)
-            reached[key] = (
-                None if before is None or after is None or threshold is None
-                else score_spec(key).improvement(before, after) >= threshold - MCID_TOLERANCE
-            )
+            reached[key] = None if threshold is None else threshold.reached(before, after, score_spec(key).better)
         answered = outcome.completed_on if outcome else None
         months = months_between(surgery, answered) if surgery and answered else None
         points.append(TrajectoryPoint(timepoint.code, due, outcome, months, values, changes, reached))

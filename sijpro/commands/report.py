@@ -53,8 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cohort.add_argument("--at", default="last", metavar="TIMEPOINT",
                         help="the timepoint the results sentences speak of: a follow-up code (w6, m3 ... m24) or "
                         "last (default: each patient's latest follow-up)")
-    cohort.add_argument("--mcid", action="append", default=[], metavar="SCORE=POINTS",
-                        help="responder threshold instead of the default, e.g. odi.odi=10")
+    for kind, example, meaning in (("mcid", "odi.odi=10 or odi.odi=30%", "minimal clinically important difference"),
+                                   ("scb", "odi.odi=36.8%", "substantial clinical benefit"),
+                                   ("pass", "odi.odi=15.3", "patient-acceptable symptom state")):
+        cohort.add_argument(f"--{kind}", action="append", default=[], metavar="SCORE=VALUE",
+                            help=f"{meaning} threshold instead of the library's default (points, or a percentage "
+                            f"of baseline), e.g. {example}; repeatable")
     _page_options(cohort, language_help="default: en")
     cohort.set_defaults(handler=run_cohort)
 
@@ -113,15 +117,18 @@ def run_all(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mcid(pairs: list[str]) -> dict[str, float]:
-    thresholds: dict[str, float] = {}
-    for pair in pairs:
-        key, _, value = pair.partition("=")
-        try:
-            thresholds[key.strip()] = float(value)
-        except ValueError:
-            raise UserError(f"--mcid {pair!r}: expected SCORE=POINTS, e.g. odi.odi=10") from None
-    return thresholds
+def _thresholds(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """``--mcid/--scb/--pass SCORE=VALUE`` as kind -> score -> value text (checked by the analysis)."""
+    chosen: dict[str, dict[str, str]] = {}
+    for kind in ("mcid", "scb", "pass"):
+        for pair in getattr(args, kind):
+            key, equals, value = pair.partition("=")
+            if not equals or not key.strip() or not value.strip():
+                raise UserError(f"--{kind} {pair!r}: expected SCORE=VALUE, e.g. odi.odi=10 or odi.odi=30%")
+            if key.strip() in chosen.get(kind, {}):
+                raise UserError(f"--{kind} {key.strip()} given twice")
+            chosen.setdefault(kind, {})[key.strip()] = value.strip()
+    return chosen
 
 
 def run_cohort(args: argparse.Namespace) -> int:
@@ -131,9 +138,9 @@ def run_cohort(args: argparse.Namespace) -> int:
     from sijpro.reports.batch import write_pdf
 
     where = parse_where(args.where)
-    mcid = _mcid(args.mcid)
+    thresholds = _thresholds(args)
     with open_clinic(args) as clinic:
-        summary = clinic.cohort.summary(where, at=args.at, mcid=mcid)
+        summary = clinic.cohort.summary(where, at=args.at, thresholds=thresholds)
         name = clinic_name(args, clinic)
     pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, language=args.language or "en",
                      size=args.page_size)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from sijpro.analysis.thresholds import library
 from sijpro.instruments import Instrument, Item, ScoreSpec
 
 VariableType = Literal["text", "integer", "number", "date", "code", "codes", "yesno"]
@@ -103,8 +104,9 @@ def score_variables(instrument: Instrument, versions: dict[str, str] | None = No
     for spec in instrument.scores:
         places = "whole number" if spec.decimals == 0 else f"{spec.decimals} decimal{'s' * (spec.decimals > 1)}"
         note = f"score {instrument.id}.{spec.name}, {places}, {spec.better} is better"
-        if spec.mcid is not None:
-            note += f", MCID {spec.mcid:g}"
+        mcid = library().default(f"{instrument.id}.{spec.name}", "mcid")
+        if mcid is not None:
+            note += f", MCID {mcid.text()}"
         if spec.bands:
             note += ", bands " + ", ".join(f"<= {band.upper:g} {band.code}" for band in spec.bands)
         if version:

@@ -27,7 +27,7 @@ _ITEM_FIELDS = {
     "code", "kind", "optional", "heading", "text", "options", "min", "max", "step", "kiosk_step",
     "anchors", "unit",
 }
-_SCORE_FIELDS = {"name", "label", "min", "max", "decimals", "better", "mcid", "reference", "bands"}
+_SCORE_FIELDS = {"name", "label", "min", "max", "decimals", "better", "reference", "bands"}
 MAX_DECIMALS = 4
 
 
@@ -201,7 +201,7 @@ def _read_score(node: _Node) -> ScoreSpec:
     return ScoreSpec(
         name=node.string("name"), label=node.text("label"), minimum=minimum, maximum=maximum,
         better="lower" if better == "lower" else "higher",
-        mcid=node.number("mcid"), reference=node.number("reference"), bands=tuple(bands), decimals=decimals,
+        reference=node.number("reference"), bands=tuple(bands), decimals=decimals,
     )
 
 

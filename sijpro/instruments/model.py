@@ -112,7 +112,6 @@ class ScoreSpec:
     minimum: float
     maximum: float
     better: Literal["lower", "higher"]
-    mcid: float | None = None
     reference: float | None = None
     bands: tuple[Band, ...] = ()
     decimals: int = 0
@@ -139,11 +138,6 @@ class ScoreSpec:
         """Change in the direction of benefit: positive is better whichever way the scale runs."""
         change = follow_up - baseline
         return -change if self.better == "lower" else change
-
-    def reached_mcid(self, baseline: float, follow_up: float) -> bool | None:
-        if self.mcid is None:
-            return None
-        return self.improvement(baseline, follow_up) >= self.mcid
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sijpro.reports.cohort_tables import pdf_table, titled
 from sijpro.reports.document import (
     BODY,
     HEADING,
+    SMALL,
     SUBTITLE,
     TITLE,
     Footer,
@@ -29,6 +30,7 @@ from sijpro.reports.document import (
     generated_line,
     render,
 )
+from sijpro.reports.methods import methods_paragraphs
 from sijpro.reports.tables import answered, report_grids
 from sijpro.reports.texts import Words, half_up
 
@@ -61,6 +63,7 @@ def cohort_pdf(
         charts = cohort_charts(summary, words)
         if charts:
             story.append(_trajectory(charts, words, width))
+        story += [Paragraph(words("methods"), HEADING), *(cell(p, SMALL) for p in methods_paragraphs(summary, words))]
     footer = Footer(
         left=generated_line(words, generated_at),
         second_line=words("scoring", versions=", ".join(summary.versions) or "–") + f" · {filters}",

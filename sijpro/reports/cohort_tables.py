@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
-from sijpro.reports.document import GRID_TABLE, HEADER_CELL, HEADING, SMALL, cell
+from sijpro.reports.document import CELL, GRID_TABLE, HEADER_CELL, HEADING, SMALL, cell
 from sijpro.reports.fonts import BOLD
 from sijpro.reports.tables import Grid
+
+CENTRED_CELL = ParagraphStyle("centred_cell", parent=CELL, alignment=1)
+"""Number cells wrap inside their column (a count with its interval is long) instead of running over."""
 
 
 def titled(title: str, table: Flowable) -> KeepTogether:
@@ -28,7 +32,7 @@ def pdf_table(grid: Grid, width: float, *, scale: float = 1.0) -> KeepTogether:
         if number in grid.sections:
             rows.append([row[0].text, *([""] * (len(grid.titles) - 1))])
         else:
-            rows.append([cell(row[0].text), *(c.text for c in row[1:])])
+            rows.append([cell(row[0].text), *(cell(c.text, CENTRED_CELL) for c in row[1:])])
     table = Table([list(row) for row in rows], colWidths=widths, repeatRows=1)
     style = TableStyle(GRID_TABLE.getCommands())
     style.add("ALIGN", (1, 0), (-1, -1), "CENTER")

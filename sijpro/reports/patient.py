@@ -17,6 +17,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from sijpro.analysis.scores import RELIEF, SATISFACTION_LEVEL, baseline_score_keys, resolve_mcid, score_spec
+from sijpro.analysis.thresholds import Threshold
 from sijpro.analysis.trajectory import TrajectoryPoint, patient_trajectory
 from sijpro.instruments import get_instrument
 from sijpro.protocol import Protocol, default_protocol
@@ -60,7 +61,7 @@ class PatientPage:
     protocol: Protocol
     words: Words
     keys: tuple[str, ...]
-    mcid: dict[str, float | None]
+    mcid: dict[str, Threshold | None]
     points: tuple[TrajectoryPoint, ...]
     today: dt.date
 
@@ -332,7 +333,7 @@ def _table(page: PatientPage, width: float) -> Table:
 
 
 def _mcid_text(page: PatientPage) -> str:
-    parts = [f"{_column_label(page.words, key)} {page.words.plain(value)}"
+    parts = [f"{_column_label(page.words, key)} {page.words.threshold(value)}"
              for key, value in page.mcid.items() if value is not None]
     return ", ".join(parts)
 

@@ -17,6 +17,7 @@ from typing import Any
 from sijpro.analysis.cohort import LAST, RELIEF_THRESHOLDS
 from sijpro.analysis.scores import satisfaction_levels, score_spec
 from sijpro.analysis.summary import CohortSummary, Node
+from sijpro.analysis.thresholds import KINDS
 from sijpro.instruments import get_instrument
 from sijpro.protocol import BASELINE, Protocol
 from sijpro.records import PRIOR_INTERVENTIONS
@@ -97,11 +98,11 @@ def baseline_grid(summary: CohortSummary, words: Words) -> Grid:
 
 def outcome_grid(summary: CohortSummary, key: str, words: Words, number: int) -> Grid:
     """Every timepoint of one score: n, mean (range), mean ± SD, change, both % changes, p, MCID rate."""
-    mcid = summary.mcid.get(key)
+    mcid = summary.chosen[key]["mcid"]
     titles = (
         words("timepoint"), words("n"), words("mean_range"), words("mean_sd"), words("n_paired"), words("change"),
         words("pct_of_means"), words("mean_pct"), words("p_t"), words("p_w"),
-        words("mcid_rate", mcid=words.plain(mcid)) if mcid is not None else "MCID",
+        words("mcid_rate", mcid=words.threshold(mcid)) if mcid is not None else "MCID",
     )
     rows = []
     for code, cell in summary.outcomes[key].items():
@@ -140,9 +141,10 @@ def satisfaction_grid(summary: CohortSummary, words: Words, number: int) -> Grid
             Cell(timepoint_label(words, summary.protocol, code), code), Cell(str(cell["n"]), cell["n"]),
             *(Cell(words.count_pct({"n": cell[name], "pct": cell[name] / cell["n"] * 100}), cell[name])
               for _, name in levels),
-            Cell(words.count_pct({"n": cell["satisfied_n"], "pct": cell["satisfied_pct"]}), cell["satisfied_n"]),
+            Cell(words.count_pct_ci(cell["satisfied_n"], cell["satisfied_pct"], cell["satisfied_ci95"]),
+                 cell["satisfied_n"]),
         ))
-    widths = (1.3, 0.5, *(1.1,) * len(levels), 1.5)
+    widths = (1.2, 0.45, *(1.05,) * len(levels), 1.9)
     return Grid(words("satisfaction_title", number=number), titles, tuple(rows), widths)
 
 
@@ -153,7 +155,8 @@ def relief_last_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
              Cell(words.mean_sd(last, percent=True) if last["n"] else "–", last["mean"]))]
     for threshold in RELIEF_THRESHOLDS:
         share = last[f"ge{threshold}"]
-        rows.append((Cell(words("ge", threshold=threshold), threshold), Cell(words.count_pct(share), share["n"])))
+        rows.append((Cell(words("ge", threshold=threshold), threshold),
+                     Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"]), share["n"])))
     if _worse_collected():
         rows.append((Cell(words("worse")), Cell(words.count_pct(last["worse"]), last["worse"]["n"])))
     return Grid(words("relief_title", number=number), (words("relief_col"), words("mean_sd_or_n_pct")),
@@ -187,6 +190,48 @@ def _worse_collected() -> bool:
     return "worse" in get_instrument("relief").score_names
 
 
+def responder_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """Every score at every follow-up: the mean change with its t interval, and each responder definition
+    (MCID, SCB, PASS of the threshold library) as n (%) with its Wilson interval; a section per score."""
+    kinds = [kind for kind in KINDS if any(kinds.get(kind) for kinds in summary.chosen.values())]
+    titles = (words("timepoint"), words("n_paired"), words("change_ci"),
+              *(words(f"responders.{kind}") for kind in kinds))
+    rows: list[tuple[Cell, ...]] = []
+    sections = set()
+    for key in outcome_keys(summary):
+        sections.add(len(rows))
+        rows.append((Cell(score_label(key, words), key), *(Cell("") for _ in titles[1:])))
+        for code, cell in summary.outcomes[key].items():
+            if code == BASELINE or not cell["n_paired"]:
+                continue
+            row = [Cell(timepoint_label(words, summary.protocol, code), code),
+                   Cell(str(cell["n_paired"]), cell["n_paired"]),
+                   Cell(f"{words.signed(cell['mean_change'])} {words.interval(cell['mean_change_ci95'])}",
+                        cell["mean_change"])]
+            for kind in kinds:
+                if summary.chosen[key][kind] is None or cell[f"{kind}_n"] is None:
+                    row.append(Cell("–"))
+                    continue
+                row.append(Cell(words.count_pct_ci(cell[f"{kind}_n"], cell[f"{kind}_pct"], cell[f"{kind}_ci95"]),
+                                cell[f"{kind}_n"]))
+            rows.append(tuple(row))
+    widths = (1.1, 0.55, 1.6, *(1.9,) * len(kinds))
+    note = words("responders_note", thresholds=threshold_words(summary, words))
+    return Grid(words("responders_title", number=number), titles, tuple(rows), widths, frozenset(sections), note)
+
+
+def threshold_words(summary: CohortSummary, words: Words) -> str:
+    """"MCID: NRS back ≥2 points ...": every threshold used, worded once for the notes and the methods."""
+    parts = []
+    for key, kinds in summary.chosen.items():
+        if key not in outcome_keys(summary):
+            continue
+        chosen = [words(f"threshold.{kind}.{t.unit}", value=words.threshold(t)) for kind, t in kinds.items() if t]
+        if chosen:
+            parts.append(f"{score_label(key, words)}: {', '.join(chosen)}")
+    return "; ".join(parts)
+
+
 def outcome_keys(summary: CohortSummary) -> list[str]:
     """Scores somebody in the selection answered: those get a table, numbered as a paper's would be."""
     return [key for key, table in summary.outcomes.items() if answered(table)]
@@ -200,6 +245,7 @@ def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
         grids.append(outcome_grid(summary, key, words, len(grids) + 1))
     if len(grids) > 1:
         grids[-1] = replace(grids[-1], note=words("outcome_note"))
+        grids.append(responder_grid(summary, words, len(grids) + 1))
     if answered(summary.satisfaction):
         grids.append(satisfaction_grid(summary, words, len(grids) + 1))
     if answered(summary.relief):

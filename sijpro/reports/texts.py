@@ -6,9 +6,14 @@ Instrument and timepoint names come from their own data files; only the reports'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from sijpro.errors import UserError
+
+if TYPE_CHECKING:
+    from sijpro.analysis.thresholds import Threshold
 
 LANGUAGES = ("en", "fr")
 NBSP = "\u00a0"
@@ -124,6 +129,75 @@ _TEXT: dict[str, tuple[str, str]] = {
     "p_t": ("p (t-test)", "p (test t)"),
     "p_w": ("p (Wilcoxon)", "p (Wilcoxon)"),
     "mcid_rate": ("MCID ≥{mcid}", "DMCI ≥{mcid}"),
+    "score": ("Score", "Score"),
+    "methods": ("Statistical methods", "Méthodes statistiques"),
+    "methods.statistics": (
+        "Continuous variables are given as mean ± standard deviation (sample, n−1), median and range; counts "
+        "as n (%) of the patients for whom the variable is known. Changes are follow-up minus baseline in the "
+        "patients with both values (paired), rounded to 10 decimals before testing so that equal changes stay "
+        "tied; they are tested with the paired t-test (scipy.stats.ttest_rel) and the Wilcoxon signed-rank "
+        "test (scipy.stats.wilcoxon, two-sided, zero differences dropped). '% of means' is the change of the "
+        "paired means over the baseline mean; 'Mean %' is the mean of each patient's change over their "
+        "baseline, leaving out baselines of 0.",
+        "Les variables continues sont données en moyenne ± écart-type (échantillon, n−1), médiane et étendue ; "
+        "les effectifs en n (%) des patients pour qui la variable est connue. Les variations sont le suivi "
+        "moins la valeur initiale chez les patients ayant les deux (appariés), arrondies à 10 décimales avant "
+        "les tests pour que des variations égales restent ex aequo ; elles sont testées par le test t apparié "
+        "(scipy.stats.ttest_rel) et le test des rangs signés de Wilcoxon (scipy.stats.wilcoxon, bilatéral, "
+        "différences nulles écartées). « % des moyennes » est la variation des moyennes appariées rapportée "
+        "à la moyenne initiale ; « % moyen » la moyenne des variations individuelles rapportées à la valeur "
+        "initiale de chacun, les valeurs initiales nulles exclues.",
+    ),
+    "methods.intervals": (
+        "95% confidence intervals: Student's t interval for mean changes, the Wilson score interval for the "
+        "proportions of responders.",
+        "Intervalles de confiance à 95 % : intervalle t de Student pour les variations moyennes, intervalle de "
+        "score de Wilson pour les proportions de répondeurs.",
+    ),
+    "methods.thresholds": (
+        "Responder thresholds (SIJ-PRO threshold library {version}): {thresholds}.",
+        "Seuils de réponse (bibliothèque de seuils SIJ-PRO {version}) : {thresholds}.",
+    ),
+    "methods.missing": (
+        "Missing data are not imputed. The ODI is scored with up to {odi} unanswered section(s) (the sum over "
+        "5 × the sections answered); the SF-12 summary scores need every item; NRS, satisfaction and relief "
+        "are the answers themselves.",
+        "Les données manquantes ne sont pas imputées. L’ODI est calculé avec au plus {odi} section(s) sans "
+        "réponse (la somme rapportée à 5 × les sections répondues) ; les scores résumés du SF-12 exigent tous "
+        "les items ; l’EN, la satisfaction et le soulagement sont les réponses elles-mêmes.",
+    ),
+    "methods.last": (
+        "'Last follow-up' is, for each patient and each score, the latest completed follow-up visit (by date "
+        "of completion) at which that score exists; follow-up time runs from the index surgery to the latest "
+        "completed follow-up.",
+        "« Dernier suivi » est, pour chaque patient et chaque score, la dernière visite de suivi complétée (par "
+        "date) où ce score existe ; la durée de suivi va de l’intervention de référence au dernier suivi "
+        "complété.",
+    ),
+    "methods.software": ("Software: {software}.", "Logiciels : {software}."),
+    "to": ("to", "à"),
+    "change_ci": ("Change [95% CI]", "Variation [IC 95 %]"),
+    "responders.mcid": ("MCID reached [95% CI]", "DMCI atteinte [IC 95 %]"),
+    "responders.scb": ("SCB reached [95% CI]", "BCS atteint [IC 95 %]"),
+    "responders.pass": ("PASS reached [95% CI]", "PASS atteint [IC 95 %]"),
+    "responders_title": ("Table {number}. Responders and changes with their 95% confidence intervals",
+                         "Tableau {number}. Répondeurs et variations avec leurs intervalles de confiance à 95 %"),
+    "responders_note": (
+        "Paired patients. Change: mean of follow-up minus baseline, with its t interval. Responders: share of the "
+        "paired patients (for a percentage threshold, those with a baseline other than 0), with its Wilson score "
+        "interval. MCID: minimal clinically important difference; SCB: substantial clinical benefit; PASS: "
+        "patient-acceptable symptom state. Thresholds: {thresholds}.",
+        "Patients appariés. Variation : moyenne du suivi moins la valeur initiale, avec son intervalle t. "
+        "Répondeurs : part des patients appariés (pour un seuil en pourcentage, ceux dont la valeur initiale "
+        "n’est pas 0), avec son intervalle de score de Wilson. DMCI : différence minimale cliniquement "
+        "importante ; BCS : bénéfice clinique substantiel ; PASS : état symptomatique acceptable. "
+        "Seuils : {thresholds}.",
+    ),
+    "threshold.mcid.points": ("MCID improvement ≥{value} points", "DMCI amélioration ≥{value} points"),
+    "threshold.mcid.percent": ("MCID improvement ≥{value} of baseline", "DMCI ≥{value} de la valeur initiale"),
+    "threshold.scb.points": ("SCB improvement ≥{value} points", "BCS amélioration ≥{value} points"),
+    "threshold.scb.percent": ("SCB improvement ≥{value} of baseline", "BCS ≥{value} de la valeur initiale"),
+    "threshold.pass.points": ("PASS score {value} or better", "PASS score {value} ou mieux"),
     "last": ("Last follow-up", "Dernier suivi"),
     "last_lower": ("at last follow-up", "au dernier suivi"),
     "before_surgery": ("before surgery", "avant l’opération"),
@@ -229,6 +303,20 @@ class Words:
         """A value as entered (``7``, ``45.5``): no trailing zeros for whole numbers."""
         return self.number(value, 0) if _whole(value) else self.number(value, 1)
 
+    def threshold(self, threshold: Threshold) -> str:
+        """``15`` (points) or ``30%`` (of the baseline value)."""
+        return self.pct(threshold.value, 0 if _whole(threshold.value) else 1) if threshold.unit == "percent" \
+            else self.plain(threshold.value)
+
+    def interval(self, bounds: Sequence[float] | None, *, percent: bool = False) -> str:
+        """``[-2.5 to -1.9]`` (``[59.0–71.1%]``); empty when there is none (fewer than two patients)."""
+        if not bounds:
+            return ""
+        low, high = (self.number(bound) for bound in bounds)
+        if percent:
+            return f"[{low}–{self.pct(bounds[1])}]"
+        return f"[{low} {self('to')} {high}]"
+
     def signed(self, value: float | None, decimals: int = 1) -> str:
         if value is None:
             return "–"
@@ -260,6 +348,11 @@ class Words:
         if cell.get("pct") is None:
             return f"{cell['n']}" if cell.get("n") else "–"
         return f"{cell['n']} ({self.pct(cell['pct'])})"
+
+    def count_pct_ci(self, n: int | None, pct: float | None, ci95: Sequence[float] | None) -> str:
+        """``147 (65.3%) [58.9–71.1%]``: a responder count, its share and the share's 95% interval."""
+        text = self.count_pct({"n": n, "pct": pct})
+        return f"{text} {self.interval(ci95, percent=True)}" if ci95 else text
 
     def p_value(self, p: float | None) -> str:
         """As journals print them: ``p<0.001``, ``p>0.99``, else three decimals (``p=0.023``), and four

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from sijpro.analysis.cohort import LAST, cohort_summary
 from sijpro.analysis.summary import CohortSummary
+from sijpro.analysis.thresholds import Kind
 from sijpro.services.context import ServiceContext
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.protocols import Protocols
@@ -26,9 +27,10 @@ class Cohort:
         where: Mapping[str, str] | None = None,
         *,
         at: str = LAST,
-        mcid: Mapping[str, float] | None = None,
+        thresholds: Mapping[Kind, Mapping[str, float | str]] | None = None,
     ) -> CohortSummary:
         """The summary of the patients matching ``where`` (``--where`` filters), its results sentences
-        speaking of ``at``; ``mcid`` overrides the default responder thresholds."""
-        return cohort_summary(self.outcomes.cohort(), where=where, mcid=mcid, protocol=self.protocols.current(),
-                              at=at)
+        speaking of ``at``; ``thresholds`` (kind -> score -> points or ``"30%"``) override the threshold
+        library's defaults."""
+        return cohort_summary(self.outcomes.cohort(), where=where, thresholds=thresholds,
+                              protocol=self.protocols.current(), at=at)

@@ -36,7 +36,14 @@ from sijpro.records import UserRecord
 from sijpro.reports import cohort_pdf
 from sijpro.reports.batch import write_pdf
 from sijpro.reports.cohort import cohort_charts
-from sijpro.reports.tables import baseline_grid, outcome_grid, relief_grid, satisfaction_grid
+from sijpro.reports.tables import (
+    Grid,
+    baseline_grid,
+    outcome_grid,
+    relief_grid,
+    responder_grid,
+    satisfaction_grid,
+)
 from sijpro.reports.texts import Words
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
@@ -48,6 +55,18 @@ from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 
+TABS = {
+    "baseline": "cohort.tab.baseline", "outcomes": "cohort.tab.outcomes", "responders": "cohort.tab.responders",
+    "satisfaction": "cohort.tab.satisfaction", "relief": "cohort.tab.relief",
+}
+"""The tabs of the results in order, with their titles; "outcomes" shows one score at a time."""
+GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
+    "baseline": baseline_grid,
+    "responders": lambda summary, words: responder_grid(summary, words, 0),
+    "satisfaction": lambda summary, words: satisfaction_grid(summary, words, 0),
+    "relief": lambda summary, words: relief_grid(summary, words, 0),
+}
+"""How each tab's table is built: the PDF's own grids (the table number is the PDF's business)."""
 APPLY_DELAY_MS = 300
 """Several filters changed in a row give one new summary."""
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -127,7 +146,7 @@ class CohortPage(QWidget):
 
     def _make_results(self) -> None:
         self.tabs = QTabWidget(self)
-        self.models = {name: GridModel(self) for name in ("baseline", "outcomes", "satisfaction", "relief")}
+        self.models = {name: GridModel(self) for name in TABS}
         self.tables: dict[str, QTableView] = {}
         for name, model in self.models.items():
             table = QTableView(self)
@@ -152,7 +171,7 @@ class CohortPage(QWidget):
         outcome_layout.addLayout(row)
         outcome_layout.addWidget(self.tables["outcomes"], 1)
         outcome_layout.addWidget(self.note)
-        for name in ("baseline", "outcomes", "satisfaction", "relief"):
+        for name in TABS:
             self.tabs.addTab(outcomes if name == "outcomes" else self.tables[name], "")
         self.chart_title = QLabel(self)
         self.chart_title.setWordWrap(True)
@@ -206,9 +225,8 @@ class CohortPage(QWidget):
         self.export_pdf_button.setText(tr("cohort.export.pdf"))
         self.export_json_button.setText(tr("cohort.export.json"))
         self.score_label.setText(tr("cohort.score"))
-        for index, text in enumerate((tr("cohort.tab.baseline"), tr("cohort.tab.outcomes"),
-                                      tr("cohort.tab.satisfaction"), tr("cohort.tab.relief"))):
-            self.tabs.setTabText(index, text)
+        for index, key in enumerate(TABS.values()):
+            self.tabs.setTabText(index, tr(key))
         self.note.setText(tr("cohort.note"))
         self.chart_title.setText(tr("cohort.chart_title"))
         if self.summary is not None:
@@ -262,9 +280,8 @@ class CohortPage(QWidget):
         assert summary is not None
         words = Words(language())
         self.count.setText(tr("cohort.count", n=summary.n_patients, total=summary.n_total))
-        self.models["baseline"].show_grid(baseline_grid(summary, words))
-        self.models["satisfaction"].show_grid(satisfaction_grid(summary, words, 0))
-        self.models["relief"].show_grid(relief_grid(summary, words, 0))
+        for name, build in GRIDS.items():
+            self.models[name].show_grid(build(summary, words))
         chosen = self.score.currentData()
         self.score.blockSignals(True)
         self.score.clear()

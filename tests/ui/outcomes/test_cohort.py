@@ -143,3 +143,21 @@ def test_french_cohort(page) -> None:
     assert baseline.headerData(1, Qt.Orientation.Horizontal) == "Moyenne ± ET ou n (%)"
     assert "," in baseline.data(baseline.index(0, 1))  # 63,2 ± 9,8: French decimals
     assert page.charts.axes[0].get_title(loc="left") == "Douleur (EN, 0-10)"
+
+
+def test_responders_tab_shows_the_intervals_of_the_summary(page, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    bar = page.tabs.tabBar()
+    index = [bar.tabText(i) for i in range(bar.count())].index("Responders")
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert page.tabs.currentIndex() == index
+    model = page.models["responders"]
+    odi = page.summary.outcomes["odi.odi"]
+    rows = {model.data(model.index(r, 0), VALUE_ROLE): r for r in range(model.rowCount())}
+    start = rows["odi.odi"]  # the score's section row, then its timepoints
+    row = next(r for r in range(start + 1, model.rowCount()) if model.data(model.index(r, 0), VALUE_ROLE) == "m12")
+    assert model.data(model.index(row, 3), VALUE_ROLE) == odi["m12"]["mcid_n"]
+    low, high = odi["m12"]["mcid_ci95"]
+    assert f"[{low:.1f}–{high:.1f}%]" in model.data(model.index(row, 3))
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "MCID reached [95% CI]"
