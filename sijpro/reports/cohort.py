@@ -15,6 +15,7 @@ from sijpro.analysis.cohort import LAST
 from sijpro.analysis.descriptive import mean_confidence_interval
 from sijpro.analysis.scores import score_spec
 from sijpro.analysis.summary import CohortSummary, Node
+from sijpro.instruments.model import half_up
 from sijpro.protocol import BASELINE, Protocol
 from sijpro.reports.charts import PALETTE, Chart, ChartFlowable, Series, months_axis, score_axis
 from sijpro.reports.cohort_tables import pdf_table, titled
@@ -32,7 +33,7 @@ from sijpro.reports.document import (
 )
 from sijpro.reports.methods import methods_paragraphs
 from sijpro.reports.tables import answered, report_grids
-from sijpro.reports.texts import Words, half_up
+from sijpro.reports.texts import Words
 
 CHART_HEIGHT = 190.0
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from sijpro.errors import UserError
+from sijpro.instruments.model import half_up
 
 if TYPE_CHECKING:
     from sijpro.analysis.thresholds import Threshold
@@ -294,7 +294,7 @@ class Words:
         """``8.4`` in English, ``8,4`` in French; an en dash when there is no number."""
         if value is None:
             return "–"
-        text = half_up(value, decimals)
+        text = str(half_up(value, decimals))
         if text.startswith("-") and float(text) == 0:
             text = text[1:]
         return text.replace(".", ",") if self.language == "fr" else text
@@ -373,13 +373,6 @@ class Words:
 
     def moment(self, when: dt.datetime) -> str:
         return f"{self.date(when.date())} {when:%H:%M}"
-
-
-def half_up(value: float, decimals: int) -> str:
-    """``value`` with ``decimals`` decimals, rounded half up as journals do (2.25 -> 2.3, -2.25 -> -2.3),
-    from its shortest decimal form, so 0.125 is 0.13 even though the binary float is a hair below it."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def _french_spaces(text: str) -> str:
