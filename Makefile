@@ -3,16 +3,22 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+REFERENCE := .reference/.installed
 
 .PHONY: run test bench lint package clean
 
 run: $(STAMP)
 	$(PYTHON) main.py
 
-# pytest exits 5 when it collected no test: that is a failure here, not a pass.
-test: $(STAMP)
+# pytest exits 5 when it collected no test: that is a failure here, not a pass. The FHIR references the
+# export tests check against (official R4 JSON schema, R4 definitions, fhirpath.js) come from npm first.
+test: $(STAMP) $(REFERENCE)
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$status
+
+$(REFERENCE): tests/reference/npm.py $(STAMP)
+	$(PYTHON) -m tests.reference.npm
+	touch $(REFERENCE)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m bench
@@ -34,4 +40,4 @@ $(STAMP): pyproject.toml | $(PYTHON)
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) .reference build dist *.egg-info

@@ -46,7 +46,7 @@ def test_questionnaires_carry_item_codes_ordinal_values_and_loinc(exported) -> N
     questionnaires = {q["url"].rsplit("/", 1)[1]: q for q in resources(document, "Questionnaire")}
     assert set(questionnaires) == {"nrs", "odi", "sf12", "satisfaction", "relief"}
     assert questionnaires["odi"]["code"][0] == {"system": fhir.LOINC, "code": "97908-8",
-                                                "display": "Oswestry Disability Index panel"}
+                                                "display": "Oswestry Disability Index"}
     for instrument_id, resource in questionnaires.items():
         instrument = get_instrument(instrument_id)
         assert [item["linkId"] for item in resource["item"]] == list(instrument.item_codes)
@@ -111,20 +111,20 @@ def test_score_observations_with_loinc_units_and_provenance(exported) -> None:
     assert sorted(o["valueQuantity"]["value"] for o in by_code["sf12.pcs"]) == [round(v, 2) for v in scores]
 
 
-def test_subjects_are_patients_or_study_id_identifiers(exported) -> None:
+def test_subjects_are_patients_or_study_id_pseudonyms(exported) -> None:
     document, export, deidentify = exported
     patients = resources(document, "Patient")
     references = [r["subject"] for kind in ("QuestionnaireResponse", "Observation") for r in resources(document, kind)]
+    assert len(patients) == len(export.subjects)
+    urls = {f"urn:uuid:{patient['id']}" for patient in patients}
+    assert {ref["reference"] for ref in references} <= urls
+    identifiers = {patient["identifier"][0]["value"] for patient in patients}
     if deidentify:
-        assert patients == []
-        assert all(set(ref) == {"identifier", "display"} for ref in references)
-        assert {ref["identifier"]["value"] for ref in references} <= {s.subject_id for s in export.subjects}
+        assert identifiers == {s.subject_id for s in export.subjects}
+        assert all(p["identifier"][0]["system"] == fhir.STUDY_ID_SYSTEM for p in patients)
+        assert all(set(p) <= {"resourceType", "id", "text", "identifier", "gender"} for p in patients)
     else:
-        assert len(patients) == len(export.subjects)
-        urls = {f"urn:uuid:{patient['id']}" for patient in patients}
-        assert {ref["reference"] for ref in references} <= urls
-        mrns = {patient["identifier"][0]["value"] for patient in patients}
-        assert mrns == {s.identity.mrn for s in export.subjects}
+        assert identifiers == {s.identity.mrn for s in export.subjects}
 
 
 def test_two_exports_of_the_same_data_are_identical(tmp_path: Path) -> None:

@@ -97,4 +97,6 @@ def test_deidentified_exports_of_a_real_database_leak_nothing(clinic: Clinic, tm
         assert course.index_procedure.surgery_date.isoformat().encode() not in everything
         for name in (patient.family_name, patient.given_name):  # questionnaire texts aside: 'Long' is a word
             assert f",{name}," not in data and f'"{name}"' not in data, name
-    assert not [e for e in document["entry"] if e["resource"]["resourceType"] == "Patient"]
+    pseudonyms = [e["resource"] for e in document["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert all(set(p) <= {"resourceType", "id", "text", "identifier", "gender"} for p in pseudonyms)
+    assert all(p["identifier"][0]["system"].endswith("/identifier/study-id") for p in pseudonyms)

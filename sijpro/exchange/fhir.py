@@ -1,11 +1,17 @@
 """FHIR R4 export: one Bundle of type ``collection`` for an EHR or a research data warehouse.
 
 It holds a Questionnaire per instrument (linkId = our item code; answer codings whose code is our
-value and whose ordinalValue extension is the scored value; LOINC codes where LOINC has them), a
-Patient per identified subject, a QuestionnaireResponse per completed questionnaire and an
-Observation per score, derived from its response. De-identified, there are no Patient resources:
-subjects are referenced by a study-ID identifier only, and instead of dates each response and
-observation carries the days from the index surgery in an extension.
+value and whose ordinalValue extension is the scored value; LOINC codes, with LOINC's own long
+common names, where LOINC has them), a Patient per identified subject, a QuestionnaireResponse per
+completed questionnaire and an Observation per score, derived from its response. De-identified, each
+Patient carries the study ID only (no name, MRN or date), and instead of dates each response and
+observation carries the days from the index surgery in an extension. The Bundle
+also carries the CodeSystems of its answer and score codes and the extension's StructureDefinition
+(``fhir_terms``), so every canonical URL in it resolves inside it, and every resource has a narrative.
+
+No item is ``required``: paper and imported questionnaires may leave any item blank, and scoring has
+a missing-data rule for that, so a completed response with a gap is still a valid response. The
+export passes the official R4 JSON schema and the R4 invariants (tests run both).
 
 Resource ids are name-based UUIDs of what they describe, so two exports of the same data use the
 same ids. Canonical URLs live under ``CANONICAL_BASE``, a local namespace of this application.
@@ -15,11 +21,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
 from sijpro import __version__
+from sijpro.exchange.fhir_terms import (
+    CANONICAL_BASE,
+    DAYS_FROM_SURGERY,
+    EXPORT_TAG_SYSTEM,
+    SCORE_SYSTEM,
+    answer_system,
+    narrative,
+    one_line,
+    resource_id,
+    terminology,
+)
 from sijpro.exchange.output import export_file
 from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, aware, instrument_order
 from sijpro.exchange.variables import item_label
@@ -27,25 +43,24 @@ from sijpro.instruments import Instrument, Item, ScoreSpec, get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.scoring import scorer_for
 
-CANONICAL_BASE = "http://sijpro.local/fhir"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-DAYS_FROM_SURGERY = f"{CANONICAL_BASE}/StructureDefinition/days-from-index-surgery"
 MRN_SYSTEM = f"{CANONICAL_BASE}/identifier/mrn"
 STUDY_ID_SYSTEM = f"{CANONICAL_BASE}/identifier/study-id"
-SCORE_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/score"
-ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, CANONICAL_BASE)
+SOURCE = f"{CANONICAL_BASE}/software/sijpro/{__version__}"
+"""Bundle.meta.source: a uri naming this application and release (R4 types it ``uri``: no spaces)."""
 
-QUESTIONNAIRE_LOINC = {"odi": ("97908-8", "Oswestry Disability Index panel")}
+QUESTIONNAIRE_LOINC = {"odi": ("97908-8", "Oswestry Disability Index")}
+"""Codes with LOINC's long common names, word for word (loinc.org)."""
 ITEM_LOINC = {
     ("nrs", "lumbar"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
     ("nrs", "radicular"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
 }
 SCORE_LOINC = {
-    ("odi", "odi"): ("97909-6", "Oswestry Disability Index score"),
+    ("odi", "odi"): ("97909-6", "Oswestry disability index score ODI"),
     ("nrs", "lumbar"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
     ("nrs", "radicular"): ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
 }
@@ -67,10 +82,6 @@ SURVEY_CATEGORY = {
 }
 
 
-def resource_id(*parts: str) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, "/".join(parts)))
-
-
 def full_url(resource: dict[str, Any]) -> str:
     return f"urn:uuid:{resource['id']}"
 
@@ -79,29 +90,24 @@ def questionnaire_url(instrument: Instrument) -> str:
     return f"{CANONICAL_BASE}/Questionnaire/{instrument.id}"
 
 
-def answer_system(instrument: Instrument, item: Item) -> str:
-    return f"{CANONICAL_BASE}/CodeSystem/{instrument.id}-{item.code}"
-
-
 def _coding(system: str, code: str, display: str) -> dict[str, str]:
     return {"system": system, "code": code, "display": display}
 
 
 def questionnaire_item(instrument: Instrument, item: Item) -> dict[str, Any]:
-    made: dict[str, Any] = {"linkId": item.code, "text": " ".join(item.text["en"].split())}
+    made: dict[str, Any] = {"linkId": item.code, "text": one_line(item.text["en"])}
     if item.heading:
         made["prefix"] = item_label(item)
     loinc = ITEM_LOINC.get((instrument.id, item.code))
     if loinc:
         made["code"] = [_coding(LOINC, *loinc)]
-    made["required"] = not item.optional
     if item.kind == "choice":
         made["type"] = "choice"
         made["answerOption"] = [
             {
                 "extension": [{"url": ORDINAL_VALUE, "valueDecimal": option.value}],
                 "valueCoding": _coding(answer_system(instrument, item), str(option.value),
-                                       " ".join(option.text["en"].split())),
+                                       one_line(option.text["en"])),
             }
             for option in item.options
         ]
@@ -116,13 +122,15 @@ def questionnaire(instrument: Instrument) -> dict[str, Any]:
     made: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": resource_id("Questionnaire", instrument.id, instrument.version),
+        "text": narrative(instrument.title["en"], [("Version", instrument.version)],
+                          [(item.code, item_label(item)) for item in instrument.items], ("Item", "Question")),
         "url": questionnaire_url(instrument),
         "version": instrument.version,
         "name": "".join(part.capitalize() for part in instrument.id.split("_")),
         "title": instrument.title["en"],
         "status": "active",
         "subjectType": ["Patient"],
-        "description": " ".join(instrument.instructions["en"].split()),
+        "description": one_line(instrument.instructions["en"]),
         "copyright": instrument.licence["en"],
     }
     loinc = QUESTIONNAIRE_LOINC.get(instrument.id)
@@ -135,16 +143,26 @@ def questionnaire(instrument: Instrument) -> dict[str, Any]:
 def patient(subject: Subject) -> dict[str, Any]:
     identity = subject.identity
     assert identity is not None
+    shown = " ".join(part for part in (identity.given_name, identity.family_name) if part) or "(no name recorded)"
     made: dict[str, Any] = {
         "resourceType": "Patient",
         "id": resource_id("Patient", identity.mrn),
+        "text": narrative(shown, [("MRN", identity.mrn), ("Sex", GENDER.get(subject.sex or "", "")),
+                                  ("Born", identity.birth_date.isoformat() if identity.birth_date else "")]),
         "identifier": [{
             "use": "usual",
-            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},
+            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR",
+                                 "display": "Medical record number"}]},
             "system": MRN_SYSTEM, "value": identity.mrn,
         }],
-        "name": [{"use": "official", "family": identity.family_name, "given": [identity.given_name]}],
     }
+    name: dict[str, Any] = {"use": "official"}
+    if identity.family_name:  # FHIR strings may not be empty: an unknown part is left out
+        name["family"] = identity.family_name
+    if identity.given_name:
+        name["given"] = [identity.given_name]
+    if len(name) > 1:
+        made["name"] = [name]
     if subject.sex:
         made["gender"] = GENDER[subject.sex]
     if identity.birth_date:
@@ -154,10 +172,22 @@ def patient(subject: Subject) -> dict[str, Any]:
     return made
 
 
-def _subject_reference(subject: Subject, patient_resource: dict[str, Any] | None) -> dict[str, Any]:
-    if patient_resource is not None:
-        return {"reference": full_url(patient_resource)}
-    return {"identifier": {"system": STUDY_ID_SYSTEM, "value": subject.subject_id}, "display": subject.subject_id}
+def pseudonymous_patient(subject: Subject) -> dict[str, Any]:
+    """A de-identified subject: the study ID and nothing that identifies a person (no name, date or MRN),
+    so that responses and observations still refer to a resource in the Bundle (R4 ref-1)."""
+    made: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": resource_id("Patient", "study-id", subject.subject_id),
+        "text": narrative(f"Study subject {subject.subject_id}", [("Sex", GENDER.get(subject.sex or "", ""))]),
+        "identifier": [{"use": "secondary", "system": STUDY_ID_SYSTEM, "value": subject.subject_id}],
+    }
+    if subject.sex:
+        made["gender"] = GENDER[subject.sex]
+    return made
+
+
+def _subject_reference(subject: Subject, patient_resource: dict[str, Any]) -> dict[str, Any]:
+    return {"reference": full_url(patient_resource), "display": subject.subject_id}
 
 
 def _instant(moment: dt.datetime) -> str:
@@ -186,9 +216,10 @@ def questionnaire_response(subject: Subject, item: SubjectQuestionnaire, subject
     if item.completed_at is not None:
         made["authored"] = _instant(item.completed_at)
     made["source"] = subject_ref
-    answers = []
+    answers, shown = [], []
     for question in instrument.items:
         value = item.answers.get(question.code)
+        shown.append((question.code, "(not answered)" if value is None else question.option_text(value, "en")))
         if value is None:
             continue
         if question.kind == "choice":
@@ -198,7 +229,19 @@ def questionnaire_response(subject: Subject, item: SubjectQuestionnaire, subject
             answer = {"valueInteger": value}
         answers.append({"linkId": question.code, "answer": [answer]})
     made["item"] = answers
+    made["text"] = narrative(f"{instrument.title['en']}, timepoint {item.timepoint}",
+                             [*_when_facts(subject, item), ("Status", made["status"])], shown, ("Item", "Answer"))
     return made
+
+
+def _when_facts(subject: Subject, item: SubjectQuestionnaire) -> list[tuple[str, str]]:
+    """Who and when, for a narrative: the MRN and date, or the study ID and days from surgery."""
+    facts = [("Patient" if subject.identity is not None else "Study ID", subject.subject_id)]
+    if item.completed_at is not None:
+        facts.append(("Completed", _instant(item.completed_at)))
+    elif item.day is not None:
+        facts.append(("Days from index surgery", str(item.day)))
+    return facts
 
 
 def _score_value(instrument_id: str, spec: ScoreSpec, value: float) -> dict[str, Any]:
@@ -241,6 +284,11 @@ def score_observations(subject: Subject, item: SubjectQuestionnaire, subject_ref
         if item.completed_at is not None:
             observation["effectiveDateTime"] = _instant(item.completed_at)
         observation.update(_score_value(instrument.id, spec, value))
+        percent = SCORE_UNITS.get((instrument.id, spec.name), ("", ""))[0] == "%"
+        shown = (("yes" if value >= 1 else "no") if (instrument.id, spec.name) in BOOLEAN_SCORES
+                 else spec.text(value) + (" %" if percent else ""))
+        observation["text"] = narrative(f"{spec.label['en']}: {shown}",
+                                        [*_when_facts(subject, item), ("Timepoint", item.timepoint)])
         observation["note"] = [{"text": f"Timepoint {item.timepoint}; scoring {version}"}]
         site = SCORE_BODY_SITE.get((instrument.id, spec.name))
         if site:
@@ -251,14 +299,15 @@ def score_observations(subject: Subject, item: SubjectQuestionnaire, subject_ref
 
 
 def bundle(export: ExportSet, progress: Progress = no_progress) -> dict[str, Any]:
+    instruments = [get_instrument(instrument_id) for instrument_id in instrument_order(export.protocol)]
     resources: list[dict[str, Any]] = [
-        questionnaire(get_instrument(instrument_id)) for instrument_id in instrument_order(export.protocol)
+        *terminology(instruments, deidentified=not export.identified),
+        *(questionnaire(instrument) for instrument in instruments),
     ]
     total = len(export.subjects)
     for done, subject in enumerate(export.subjects, start=1):
-        patient_resource = patient(subject) if subject.identity is not None else None
-        if patient_resource is not None:
-            resources.append(patient_resource)
+        patient_resource = patient(subject) if subject.identity is not None else pseudonymous_patient(subject)
+        resources.append(patient_resource)
         subject_ref = _subject_reference(subject, patient_resource)
         for item in subject.questionnaires:
             instrument = get_instrument(item.instrument)
@@ -269,9 +318,8 @@ def bundle(export: ExportSet, progress: Progress = no_progress) -> dict[str, Any
     return {
         "resourceType": "Bundle",
         "id": resource_id("Bundle", export.exported_at.isoformat()),
-        "meta": {"tag": [{"system": f"{CANONICAL_BASE}/export",
-                          "code": "identified" if export.identified else "deidentified"}],
-                 "source": f"SIJ-PRO {__version__}"},
+        "meta": {"tag": [{"system": EXPORT_TAG_SYSTEM, "code": "identified" if export.identified else "deidentified"}],
+                 "source": SOURCE},
         "type": "collection",
         "timestamp": _instant(export.exported_at),
         "entry": [{"fullUrl": full_url(resource), "resource": resource} for resource in resources],
