@@ -70,6 +70,7 @@ def kiosk_taps(database: str, patients: dict[str, int]) -> tuple[list[float], li
             window.unlock_screen.secret.setText(NURSE_PIN)
             click(window.unlock_screen.primary)  # type: ignore[arg-type]
             window.hand_over(patient_id)
+            click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # "this is me"
             click(window.runner.screen.language_buttons["en"])  # type: ignore[union-attr]
             while not isinstance(window.runner.screen, ReviewScreen):  # type: ignore[union-attr]
                 screen = window.runner.screen  # type: ignore[union-attr]

@@ -11,7 +11,9 @@ from ui.kiosk.flow import FlowError, Planned, QuestionnaireFlow, StepKind
 
 def make_flow(*instruments: str) -> tuple[QuestionnaireFlow, MemoryBackend]:
     backend = MemoryBackend(instruments)
-    return QuestionnaireFlow(backend, backend.plan(1, None)), backend  # type: ignore[arg-type]
+    flow = QuestionnaireFlow(backend, backend.plan(1, None))  # type: ignore[arg-type]
+    flow.confirm_identity()
+    return flow, backend
 
 
 def answer_all(flow: QuestionnaireFlow, value_for=lambda item: item.kiosk_values()[0]) -> None:
@@ -30,7 +32,7 @@ def test_steps_follow_the_instruments_in_their_published_order() -> None:
     assert [step.number for step in questions] == list(range(1, 25))
     assert flow.total_questions == 24
     kinds = [step.kind for step in flow.steps]
-    assert kinds[0] is StepKind.WELCOME and kinds[-2:] == [StepKind.REVIEW, StepKind.THANKS]
+    assert kinds[:2] == [StepKind.IDENTITY, StepKind.WELCOME] and kinds[-2:] == [StepKind.REVIEW, StepKind.THANKS]
     assert kinds.count(StepKind.INSTRUCTIONS) == 3
 
 
@@ -154,6 +156,7 @@ def test_resume_starts_at_the_first_unanswered_item_with_earlier_answers_intact(
         first.advance()
     again = QuestionnaireFlow(backend, backend.plan(1, None))  # type: ignore[arg-type]
     again.load_saved()
+    again.confirm_identity()
     assert again.resumed and again.answered_count == answer_all_until  # known before anything is opened
     assert len(backend.responses) == 3
     again.start("en")
@@ -170,6 +173,7 @@ def test_resume_at_the_start_of_a_questionnaire_shows_its_instructions_first() -
         first.select(0)
         first.advance()
     again = QuestionnaireFlow(backend, backend.plan(1, None))  # type: ignore[arg-type]
+    again.confirm_identity()
     again.start("en")
     assert again.current.kind is StepKind.INSTRUCTIONS and again.current.questionnaire == 1
 
@@ -179,6 +183,7 @@ def test_a_run_with_every_item_answered_resumes_at_the_review() -> None:
     first.start("en")
     answer_all(first)
     again = QuestionnaireFlow(backend, backend.plan(1, None))  # type: ignore[arg-type]
+    again.confirm_identity()
     again.start("en")
     assert again.current.kind is StepKind.REVIEW
 
@@ -189,3 +194,16 @@ def test_a_run_needs_something_to_ask() -> None:
     flow = QuestionnaireFlow(MemoryBackend(), [Planned(1, "nrs")])
     with pytest.raises(FlowError):
         flow.select(1)
+
+
+def test_nothing_opens_before_the_patient_says_this_is_them() -> None:
+    backend = MemoryBackend(("nrs",))
+    flow = QuestionnaireFlow(backend, backend.plan(1, None))  # type: ignore[arg-type]
+    assert flow.current.kind is StepKind.IDENTITY and not flow.can_go_back()
+    with pytest.raises(FlowError):
+        flow.start("en")
+    assert backend.responses == {}
+    flow.confirm_identity()
+    assert flow.current.kind is StepKind.WELCOME
+    with pytest.raises(FlowError):
+        flow.confirm_identity()

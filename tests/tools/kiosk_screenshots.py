@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.ui.clinic_setup import NURSE_PIN, create_clinic
-from tests.ui.driver import answer, choose_language, hand_over, next_button, screen, tap
+from tests.ui.driver import answer, choose_language, confirm_identity, hand_over, next_button, screen, tap
 from tests.ui.layout_check import layout_problems
 from ui.kiosk.clinic_backend import ClinicBackend
 from ui.kiosk.question_screen import QuestionScreen
@@ -75,9 +75,12 @@ class Shooter:
         tap(window.unlock_screen.primary)
         if wanted("nurse"):
             self.shot("nurse")
-        hand_over(window, self.ids["K-001"])
+        hand_over(window, self.ids["K-001"], confirm=False)
         if self.text_step:
             tap(window.runner.text_buttons.button(self.text_step))
+        if wanted("identity"):
+            self.shot("identity")
+        confirm_identity(window)
         if wanted("welcome"):
             self.shot("welcome")
         choose_language(window, self.language)
@@ -122,7 +125,7 @@ def main(argv: list[str]) -> int:
         problems += Shooter(out, size, "en").run(lambda name: True)
         problems += Shooter(out, size, "fr").run(lambda name: name not in {"locked", "unlock", "nurse"})
         problems += Shooter(out, size, "fr", text_step=2).run(
-            lambda name: name.startswith(("odi", "sf12", "review", "nrs", "relief")))
+            lambda name: name.startswith(("identity", "odi", "sf12", "review", "nrs", "relief")))
     app.processEvents()
     print(f"{len(list(out.glob('*.png')))} screenshots in {out}")
     print("\n".join(problems) if problems else "no layout problem found")

@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from sijpro.instruments import Item
-from tests.ui.driver import choose_language, hand_over, next_button, screen, tap, unlock
+from tests.ui.driver import choose_language, confirm_identity, hand_over, next_button, screen, tap, unlock
 from ui.app import kiosk_window
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.screens import InstructionsScreen, WelcomeScreen
@@ -76,6 +76,7 @@ def resume(db: str) -> None:
         "offered": [button.full_text() for button in nurse.resume_buttons.values()],
     }
     tap(next(iter(nurse.resume_buttons.values())))
+    confirm_identity(window)
     welcome = screen(window)
     assert isinstance(welcome, WelcomeScreen)
     report["welcome"] = [label.text() for label in welcome.findChildren(type(nurse.empty))]

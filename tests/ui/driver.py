@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from tests.ui.clinic_setup import NURSE_PIN
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.review_screen import ReviewScreen
-from ui.kiosk.screens import InstructionsScreen, ThanksScreen, WelcomeScreen
+from ui.kiosk.screens import IdentityScreen, InstructionsScreen, ThanksScreen, WelcomeScreen
 from ui.kiosk.window import KioskWindow, Mode
 
 
@@ -37,12 +37,21 @@ def unlock(window: KioskWindow, pin: str = NURSE_PIN, username: str = "") -> Non
     tap(window.unlock_screen.primary)  # type: ignore[arg-type]
 
 
-def hand_over(window: KioskWindow, patient_id: int) -> None:
-    """From the nurse screen: pick the patient in the list and hand the tablet over."""
+def hand_over(window: KioskWindow, patient_id: int, *, confirm: bool = True) -> None:
+    """From the nurse screen: pick the patient in the list and hand the tablet over; the patient then
+    confirms "this is me" (unless ``confirm`` is False)."""
     assert window.mode is Mode.NURSE and window.nurse_screen is not None
     assert window.nurse_screen.select_patient(patient_id), f"patient {patient_id} is not in the list"
     tap(window.nurse_screen.primary)  # type: ignore[arg-type]
     assert window.mode is Mode.PATIENT
+    if confirm:
+        confirm_identity(window)
+
+
+def confirm_identity(window: KioskWindow) -> None:
+    page = screen(window)
+    assert isinstance(page, IdentityScreen), f"expected the identity check, found {type(page).__name__}"
+    tap(page.primary)  # type: ignore[arg-type]
 
 
 def screen(window: KioskWindow) -> QWidget:

@@ -5,7 +5,7 @@
 The window is built as ``python main.py --kiosk --db DB`` builds it (``ui.app.kiosk_window``). Each
 command is carried out with clicks on the real widgets; the reply is one JSON line saying what the
 tablet shows afterwards. Commands: ``unlock``, ``hand_over MRN``, ``take_over``, ``language CODE``,
-``next``, ``back``, ``answer VALUE``, ``stop``, ``state``, ``quit``.
+``this_is_me``, ``next``, ``back``, ``answer VALUE``, ``stop``, ``state``, ``quit``.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def run(window: KioskWindow, command: str, argument: str) -> None:
     elif command == "take_over":
         tap(window.nurse_screen.take_over_button)  # type: ignore[union-attr]
         tap(overlay_button(window, 1))  # "Take over", after "Cancel"
+    elif command == "this_is_me":
+        tap(page.primary)  # type: ignore[attr-defined]
     elif command == "language":
         tap(page.language_buttons[argument])  # type: ignore[attr-defined]
     elif command in {"next", "back"}:

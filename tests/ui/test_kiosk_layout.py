@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.clinic_setup import NURSE_PIN
-from tests.ui.driver import choose_language, hand_over, next_button, screen, tap
+from tests.ui.driver import choose_language, confirm_identity, hand_over, next_button, screen, tap
 from tests.ui.layout_check import layout_problems
 from tests.ui.memory_backend import MemoryBackend
 from ui.kiosk.question_screen import QuestionScreen
@@ -44,8 +44,10 @@ def test_every_screen_fits_without_scrolling(qtbot, size, language, text_step) -
     unlock_screen.secret.setText(NURSE_PIN)
     tap(unlock_screen.primary)
     check(window, "nurse", problems)
-    hand_over(window, 1)
+    hand_over(window, 1, confirm=False)
     tap(window.runner.text_buttons.button(text_step))
+    check(window, "identity", problems)
+    confirm_identity(window)
     check(window, "welcome", problems)
     choose_language(window, language)
     for _ in range(60):

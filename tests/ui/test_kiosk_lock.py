@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from tests.ui.driver import answer, choose_language, hand_over, key, next_button, screen, tap, unlock
+from tests.ui.driver import answer, choose_language, confirm_identity, hand_over, key, next_button, screen, tap, unlock
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.screens import InstructionsScreen
 from ui.kiosk.staff_screens import NurseScreen
@@ -118,6 +118,7 @@ def test_idle_patient_is_asked_then_locked_with_answers_kept(kiosk, qtbot) -> No
     unlock(window)
     assert list(window.nurse_screen.resume_buttons) == [PATIENT]  # offered to resume
     tap(window.nurse_screen.resume_buttons[PATIENT])
+    confirm_identity(window)
     choose_language(window, "en")
     assert isinstance(screen(window), InstructionsScreen)  # ODI not started yet: its instructions first
     tap(next_button(window))

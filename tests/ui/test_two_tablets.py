@@ -80,6 +80,7 @@ def test_a_second_tablet_is_refused_may_take_over_and_nothing_is_overwritten(tab
     database, tablet_a, tablet_b = tablets
     tablet_a.do("unlock")
     assert tablet_a.do("hand_over K-002")["mode"] == "patient"
+    tablet_a.do("this_is_me")
     tablet_a.do("language en")
     tablet_a.do("next")  # the pain questions' instructions
     tablet_a.do("answer 3")
@@ -96,6 +97,7 @@ def test_a_second_tablet_is_refused_may_take_over_and_nothing_is_overwritten(tab
     assert stored(database) == {"nrs": {"lumbar": 3, "radicular": 5}}
 
     assert tablet_b.do("take_over")["mode"] == "patient"
+    tablet_b.do("this_is_me")
     tablet_b.do("language en")  # resumes after the last answer given on tablet A
     assert tablet_b.do("next")["item"] == "odi1"
     tablet_b.do("answer 2")

@@ -62,6 +62,7 @@ class ClinicBackend:
         return None
 
     def due_patients(self, day: dt.date) -> list[DuePatient]:
+        """Everyone with questionnaires to answer today, most urgent first (overdue, then due)."""
         worklist = self.clinic.schedule.worklist(day)
         grouped: dict[int, list] = defaultdict(list)
         patients: dict[int, PatientRecord] = {}
@@ -73,6 +74,7 @@ class ClinicBackend:
         labels = {timepoint.code: dict(timepoint.label) for timepoint in protocol.timepoints}
         holders = self._holders()
         rows = []
+        lateness: dict[int, int] = {}
         for patient_id, entries in grouped.items():
             entries.sort(key=lambda entry: entry.visit.due_date)
             planned = tuple(Planned(entry.visit.id, code) for entry in entries for code in entry.pending)
@@ -81,7 +83,10 @@ class ClinicBackend:
             overdue = any(entry.days_late > 0 for entry in entries)
             held_by = next((holders[entry.visit.id] for entry in entries if entry.visit.id in holders), None)
             rows.append(DuePatient(patients[patient_id], planned, timepoints, overdue, held_by))
-        rows.sort(key=lambda row: (row.patient.family_name.casefold(), row.patient.given_name.casefold()))
+            lateness[patient_id] = max(entry.days_late for entry in entries)
+        # most urgent first: the longest overdue, then the other overdue, then those due, by name
+        rows.sort(key=lambda row: (-lateness[row.patient.id], row.patient.family_name.casefold(),
+                                   row.patient.given_name.casefold()))
         return rows
 
     def unfinished(self) -> list[Unfinished]:

@@ -47,6 +47,7 @@ def visit_ids(planned: Sequence[Planned]) -> list[int]:
 
 
 class StepKind(enum.Enum):
+    IDENTITY = "identity"
     WELCOME = "welcome"
     INSTRUCTIONS = "instructions"
     QUESTION = "question"
@@ -82,7 +83,12 @@ class FlowError(Exception):
 
 
 class QuestionnaireFlow:
-    """Welcome (language), then per questionnaire its instructions and one step per item, review, thanks."""
+    """"This is me", welcome (language), then per questionnaire its instructions and one step per item,
+    review, thanks.
+
+    The first step shows the patient the name and birth date the nurse chose: nothing is opened, read
+    aloud or answered for a patient until the person holding the tablet has said it is them.
+    """
 
     def __init__(self, port: CollectionPort, planned: Sequence[Planned]) -> None:
         if not planned:
@@ -101,7 +107,7 @@ class QuestionnaireFlow:
         self._submitted = False
 
     def _build_steps(self) -> tuple[Step, ...]:
-        steps = [Step(StepKind.WELCOME)]
+        steps = [Step(StepKind.IDENTITY), Step(StepKind.WELCOME)]
         number = 0
         for index, instrument in enumerate(self.instruments):
             steps.append(Step(StepKind.INSTRUCTIONS, index))
@@ -148,7 +154,7 @@ class QuestionnaireFlow:
         return step.kind is StepKind.INSTRUCTIONS
 
     def can_go_back(self) -> bool:
-        return self.current.kind not in {StepKind.WELCOME, StepKind.THANKS}
+        return self.current.kind not in {StepKind.IDENTITY, StepKind.WELCOME, StepKind.THANKS}
 
     def review_lines(self) -> list[ReviewLine]:
         lines = []
@@ -179,6 +185,12 @@ class QuestionnaireFlow:
         for code, value in record.answers.items():
             if code in known:
                 self._answers[(index, code)] = value
+
+    def confirm_identity(self) -> None:
+        """The person holding the tablet said they are the patient shown: on to the language choice."""
+        if self.current.kind is not StepKind.IDENTITY:
+            raise FlowError("the patient's identity is confirmed on the first screen")
+        self.position = self._index_of(StepKind.WELCOME)
 
     def start(self, language: str) -> None:
         """Open (or resume) every response in ``language`` and go to the first unanswered question.

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from sijpro.crashlog import record_crash
 from sijpro.records import PatientRecord
 from sijpro.services.claims import VisitClaimed
+from ui.i18n import language as shown_language
 from ui.i18n import set_language, tr
 from ui.kiosk.flow import QuestionnaireFlow, StepKind
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.review_screen import ReviewScreen
-from ui.kiosk.screens import InstructionsScreen, KioskScreen, ThanksScreen, WelcomeScreen
+from ui.kiosk.screens import IdentityScreen, InstructionsScreen, KioskScreen, ThanksScreen, WelcomeScreen
 from ui.kiosk.style import MIN_FIT, TEXT_STEPS, metrics_for, stylesheet
 from ui.kiosk.widgets import button, label
 
@@ -46,6 +47,8 @@ class KioskRunner(QWidget):
     stopped = Signal()
     """The patient (or a timeout) stopped before submitting; the answers given so far are saved."""
     text_step_changed = Signal(int)
+    wrong_person = Signal()
+    """The person holding the tablet said they are not the patient shown: lock, and tell the nurse."""
 
     def __init__(self, flow: QuestionnaireFlow, patient: PatientRecord, *,
                  remember_language: Callable[[str], None] | None = None, text_step: int = 0,
@@ -175,6 +178,13 @@ class KioskRunner(QWidget):
         flow = self.flow
         step = flow.current
         language = flow.language
+        if step.kind is StepKind.IDENTITY:
+            patient = self.patient
+            born = QLocale(shown_language()).toString(patient.birth_date, "d MMMM yyyy") if patient.birth_date else ""
+            identity = IdentityScreen(f"{patient.given_name} {patient.family_name}".strip(), born)
+            identity.confirmed.connect(self._identity_confirmed)
+            identity.not_me.connect(self.wrong_person)
+            return identity
         if step.kind is StepKind.WELCOME:
             first = flow.first_unanswered()
             resume_at = (first.number if first is not None else flow.total_questions) if flow.resumed else None
@@ -260,6 +270,10 @@ class KioskRunner(QWidget):
             event.ignore()
 
     # --- what the patient did -----------------------------------------------------------------------
+
+    def _identity_confirmed(self) -> None:
+        self.flow.confirm_identity()
+        self.show_current()
 
     def _language_chosen(self, code: str) -> None:
         set_language(code)

@@ -126,6 +126,39 @@ def footer(back: QPushButton | None, primary: QPushButton | None, *middle: QWidg
     return row
 
 
+class IdentityScreen(KioskScreen):
+    """"Is this you?": the full name and birth date the nurse chose, before anything else is shown.
+
+    The two answers sit in the middle of the page, stacked, so the nurse's "Hand over" tap (bottom right)
+    repeated by accident finds neither of them.
+    """
+
+    confirmed = Signal()
+    not_me = Signal()
+
+    def __init__(self, full_name: str, born: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = page_layout(self, spacing=24)
+        layout.addStretch(1)
+        for text, role in ((tr("kiosk.identity.title"), "question"), (full_name, "title"),
+                           (tr("kiosk.identity.born", date=born) if born else "", "question")):
+            if text:
+                line = label(text, role, self)
+                line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                layout.addWidget(line)
+        layout.addSpacing(16)
+        self.primary = button(tr("kiosk.identity.yes"), "primary", self)
+        self.no = button(tr("kiosk.identity.no"), "secondary", self)
+        self.primary.clicked.connect(self.confirmed)
+        self.no.clicked.connect(self.not_me)
+        add_centered(layout, self.primary)
+        add_centered(layout, self.no)
+        layout.addStretch(2)
+
+    enter_presses_primary = False
+    """A key pressed by whoever holds the tablet says nothing about who they are: only a tap confirms."""
+
+
 class WelcomeScreen(KioskScreen):
     """Greets the patient by first name and asks the language, in both languages."""
 

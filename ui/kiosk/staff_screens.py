@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QP
 
 from ui.i18n import tr
 from ui.kiosk.backend import DuePatient, Unfinished
+from ui.kiosk.keyboard import OnScreenKeyboard
 from ui.kiosk.patient_list import PATIENT_ID_ROLE, DuePatientModel, PatientFilter
 from ui.kiosk.screens import KioskScreen, footer, page_layout
 from ui.kiosk.widgets import WrapButton, button, label
@@ -34,6 +35,10 @@ class LockedScreen(KioskScreen):
         self.message = label(tr("kiosk.locked.message"), "question", self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
+        self.notice = label("", "error", self)
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addStretch(3)
         # the name other tablets give when they refuse a visit this one holds
         self.device = label(tr("kiosk.locked.device", device=device) if device else "", "small", self)
@@ -43,6 +48,11 @@ class LockedScreen(KioskScreen):
         row.addWidget(self.device, 3, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.primary, 1)
         layout.addLayout(row)
+
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
 
 class UnlockScreen(KioskScreen):
@@ -132,11 +142,7 @@ class NurseScreen(KioskScreen):
         layout.addWidget(label(tr("kiosk.nurse.signed_in", name=staff_name), "small", self))
         self.resume_buttons: dict[int, WrapButton] = {}
         self._add_unfinished(layout, unfinished)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("kiosk.nurse.search"))
-        self.search.setAccessibleName(tr("kiosk.nurse.search"))
-        self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
+        self._add_search(layout)
         self.model = DuePatientModel(due, self)
         self.filter = PatientFilter(self)
         self.filter.setSourceModel(self.model)
@@ -152,7 +158,7 @@ class NurseScreen(KioskScreen):
         layout.addWidget(self.empty)
         self._add_notice(layout)
         self.search.textChanged.connect(self.filter.set_query)
-        self.search.textChanged.connect(lambda _text: self._select_first())
+        self.search.textChanged.connect(lambda _text: self._update_buttons())
         self.list.doubleClicked.connect(lambda _index: self._hand_over_selected())
         self.back = button(tr("kiosk.nurse.lock"), "secondary", self)
         self.exit_button: QPushButton | None = None
@@ -166,7 +172,7 @@ class NurseScreen(KioskScreen):
         self.primary.clicked.connect(self._hand_over_selected)
         layout.addLayout(footer(self.back, self.primary, *middle))
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self._select_first()
+        self._update_buttons()  # nothing is chosen for the nurse: Hand over waits for a tap on a patient
 
     def _add_unfinished(self, layout: QVBoxLayout, unfinished: Sequence[Unfinished]) -> None:
         if not unfinished:
@@ -182,6 +188,24 @@ class NurseScreen(KioskScreen):
             layout.addWidget(resume)
             self.resume_buttons[run.patient.id] = resume
 
+    def _add_search(self, layout: QVBoxLayout) -> None:
+        """The search field, and the on-screen keyboard a tablet without a keyboard types into it with."""
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(tr("kiosk.nurse.search"))
+        self.search.setAccessibleName(tr("kiosk.nurse.search"))
+        self.search.setClearButtonEnabled(True)
+        self.keyboard_button = button(tr("kiosk.keyboard.show"), "secondary", self)
+        self.keyboard_button.setCheckable(True)
+        search_row = QHBoxLayout()
+        search_row.setSpacing(12)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.keyboard_button)
+        layout.addLayout(search_row)
+        self.keyboard = OnScreenKeyboard(self.search, parent=self)
+        self.keyboard.hide()
+        self.keyboard_button.toggled.connect(self.keyboard.setVisible)
+        layout.addWidget(self.keyboard)
+
     def _add_notice(self, layout: QVBoxLayout) -> None:
         """Why a hand-over was refused, and (when another tablet holds the visit) the way to take it over."""
         self.notice = label("", "error", self)
@@ -192,12 +216,6 @@ class NurseScreen(KioskScreen):
         self._take_over_target: tuple[int, str] | None = None
         self.take_over_button.clicked.connect(self._take_over_clicked)
         layout.addWidget(self.take_over_button)
-
-    def _select_first(self) -> None:
-        if self.filter.rowCount() and not self.list.selectionModel().hasSelection():
-            self.list.selectionModel().setCurrentIndex(
-                self.filter.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self._update_buttons()
 
     def _update_buttons(self) -> None:
         self.primary.setEnabled(self.selected_patient() is not None)  # type: ignore[union-attr]

@@ -91,10 +91,11 @@ class KioskWindow(QWidget):
             self.idle.start()
         self.mode_changed.emit(mode.value)
 
-    def lock(self) -> None:
+    def lock(self, notice: str = "") -> None:
         """Back to the locked screen; any patient or staff screen is destroyed, saved answers stay.
 
-        The visits the tablet held are given back, so another tablet may resume them at once.
+        The visits the tablet held are given back, so another tablet may resume them at once. ``notice``
+        is a word for the nurse on the locked screen (the tablet went to the wrong person).
         """
         self.overlay.dismiss()
         self.stack.setEnabled(True)
@@ -110,6 +111,7 @@ class KioskWindow(QWidget):
         self.unlock_screen.reset()
         set_language(self.default_language)
         self._build_static_screens()
+        self.locked_screen.show_notice(notice)
         self._set_mode(Mode.LOCKED, self.locked_screen)
 
     def show_unlock(self) -> None:
@@ -179,6 +181,7 @@ class KioskWindow(QWidget):
                              settle_seconds=self.settle_seconds)
         runner.finished.connect(self.lock)
         runner.stopped.connect(self.lock)
+        runner.wrong_person.connect(lambda: self.lock(tr("kiosk.locked.not_me")))
         runner.stop_confirm = self._confirm_stop
         if self.nurse_screen is not None:
             self.stack.removeWidget(self.nurse_screen)
