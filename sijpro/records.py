@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +21,28 @@ ResponseStatus = Literal["in-progress", "complete", "amended"]
 Role = Literal["nurse", "surgeon", "admin"]
 
 PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
+NO_INTERVENTION = "none"
+"""How files and the database write a patient known to have had none of them (an empty set); an empty
+cell, or None, means nobody knows (DESIGN.md, import files)."""
+
+
+def interventions_text(codes: Iterable[str] | None) -> str:
+    """Prior interventions as files and the database write them: the codes in their fixed order joined by
+    ';', ``none`` when known to be none, empty when not known."""
+    if codes is None:
+        return ""
+    given = set(codes)
+    return ";".join(code for code in PRIOR_INTERVENTIONS if code in given) or NO_INTERVENTION
+
+
+def interventions_from_text(text: str) -> frozenset[str] | None:
+    """The inverse of ``interventions_text`` (any order, any case of ``none``)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.lower() == NO_INTERVENTION:
+        return frozenset()
+    return frozenset(code for code in text.split(";") if code)
 """Codes of DESIGN.md: spinal cord stimulator, interspinous spacer, intrathecal drug delivery,
 minimally invasive lumbar decompression, radiofrequency ablation, injections."""
 
@@ -37,7 +60,8 @@ class PatientRecord:
     fbss: bool | None = None
     prior_lumbar_surgeries: int | None = None
     prior_lumbosacral_fusion: bool | None = None
-    prior_interventions: frozenset[str] = frozenset()
+    prior_interventions: frozenset[str] | None = None
+    """None: not known; an empty set: known to be none."""
     row_version: int = 1
     """Optimistic-lock counter: an edit made from an older version is refused as a conflict."""
 
@@ -188,7 +212,8 @@ class PatientDraft:
     fbss: bool | None = None
     prior_lumbar_surgeries: int | None = None
     prior_lumbosacral_fusion: bool | None = None
-    prior_interventions: frozenset[str] = frozenset()
+    prior_interventions: frozenset[str] | None = None
+    """None: not known; an empty set: known to be none."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ from tests.redcap_logic import evaluate, referenced_fields
 EXPORTED_AT = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
+def generated_event_name(row: dict[str, str]) -> str:
+    """What REDCap names a new event (as REDCapR's fixtures show it: see test_redcap_rules)."""
+    return re.sub(r"[^a-z0-9]", "_", row["event_name"].lower())[:18] + f"_arm_{row['arm_num']}"
+
+
 def read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -76,7 +81,7 @@ def test_values_fit_their_fields(exported) -> None:
     """Radio codes among the choices, integers in range, dates as Y-M-D, complete = 2."""
     directory, deidentify = exported
     dictionary = {row["Variable / Field Name"]: row for row in read(directory / redcap.FILES["dictionary"])}
-    events = {row["unique_event_name"] for row in read(directory / redcap.FILES["events"])}
+    events = {generated_event_name(row) for row in read(directory / redcap.FILES["events"])}
     rows = read(directory / redcap.FILES["data"])
     assert rows
     checked = 0
@@ -111,10 +116,9 @@ def test_mapping_forms_and_events_exist(exported) -> None:
     directory, _ = exported
     forms = {row["Form Name"] for row in read(directory / redcap.FILES["dictionary"])}
     events = read(directory / redcap.FILES["events"])
-    unique = {row["unique_event_name"] for row in events}
-    assert [row["unique_event_name"] for row in events] == [f"{tp}_arm_1" for tp in default_protocol().codes]
-    for row in events:  # REDCap derives the unique name from the event name
-        assert row["unique_event_name"] == re.sub(r"[^a-z0-9]+", "_", row["event_name"].lower()) + "_arm_1"
+    assert all(row["unique_event_name"] == "" for row in events)  # new events: REDCap generates the name
+    unique = {generated_event_name(row) for row in events}
+    assert [generated_event_name(row) for row in events] == [f"{tp}_arm_1" for tp in default_protocol().codes]
     mapping = read(directory / redcap.FILES["mapping"])
     assert {row["form"] for row in mapping} == forms
     assert {row["unique_event_name"] for row in mapping} == unique
@@ -158,7 +162,8 @@ def test_identifiers_are_flagged_or_absent(exported) -> None:
         assert not names & {"family_name", "given_name", "birth_date", "surgery_date", "odi_date"}
         assert {"age_at_surgery", "odi_day"} <= names
     else:
-        assert {"record_id", "family_name", "given_name", "birth_date", "surgery_date", "odi_date"} <= flagged
+        assert {"mrn", "family_name", "given_name", "birth_date", "surgery_date", "odi_date"} <= flagged
+        assert "record_id" not in flagged
 
 
 def calc_expressions(protocol=None) -> dict[str, tuple[str, str, str]]:

@@ -60,7 +60,7 @@ def test_valid_files_become_one_batch(tmp_path: Path) -> None:
         (PatientDraft("P1", "Lefèvre", "Hélène", dt.date(1961, 4, 12), "F", "fr", 27.4, True, 3, True,
                       frozenset({"SCS", "INJ"})),
          ProcedureDraft(dt.date(2023, 5, 2), "bilateral", "lateral")),
-        (PatientDraft("P2", "O'Brien", "James", dt.date(1950, 11, 30), "M", "en", None, False, 0, False, frozenset()),
+        (PatientDraft("P2", "O'Brien", "James", dt.date(1950, 11, 30), "M", "en", None, False, 0, False, None),
          ProcedureDraft(dt.date(2024, 1, 15), "left", "posterior")),
     )
     summary = [(q.mrn, q.timepoint, q.instrument, q.answers, q.completed_on, q.mode, q.language)

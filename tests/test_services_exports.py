@@ -3,6 +3,7 @@ fresh database, export again: the files are byte-identical."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -59,8 +60,11 @@ def test_exports_read_what_the_database_holds(clinic: Clinic, tmp_path: Path) ->
     responses = [e for e in document["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
     assert len(responses) == len(batch.questionnaires)
     clinic.exports.write("redcap", tmp_path / "redcap")
-    rows = (tmp_path / "redcap" / "redcap_import.csv").read_text(encoding="utf-8").splitlines()
-    assert {line.split(",", 1)[0] for line in rows[1:]} == {draft.mrn for draft, _ in batch.patients}
+    with (tmp_path / "redcap" / "redcap_import.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    numbers = {str(c.patient.id): c.patient.mrn for c in courses}  # record_id: the patient's number, not the MRN
+    assert {row["record_id"] for row in rows} == set(numbers)
+    assert all(numbers[row["record_id"]] == row["mrn"] for row in rows if row["mrn"])
 
 
 def test_a_questionnaire_still_in_progress_is_not_exported(clinic: Clinic, tmp_path: Path) -> None:

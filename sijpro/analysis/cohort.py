@@ -7,7 +7,7 @@ The dict returned is the JSON contract (``report cohort --json``) and what the c
   median, min, max}``; ``female``, ``fbss``, ``bilateral``, ``prior_lumbosacral_fusion`` and each prior
   intervention code (``SCS``, ``ISS``, ``IDDS``, ``MILD``, ``RFA``, ``INJ``) as ``{n, pct}``. The
   percentage is of the patients for whom the field is known (sex recorded, FBSS answered, an index
-  surgery with its side); prior interventions are a list, known for everyone.
+  surgery with its side); prior interventions count among the patients whose interventions are known.
 - ``outcomes``: ``"<instrument>.<score>"`` of every score collected at baseline -> every timepoint of
   the protocol and ``last`` -> ``{n, mean, sd, median, min, max}``; follow-ups (``last`` included) add
   ``{n_paired, mean_change, pct_change_of_means, mean_pct_change, p_ttest, p_wilcoxon, mcid_n,
@@ -146,8 +146,9 @@ def _baseline(patients: Sequence[PatientOutcomes]) -> dict:
         "bilateral": proportion(sides.count("bilateral"), len(sides)),
         "prior_lumbosacral_fusion": proportion(sum(fusion), len(fusion)),
     }
-    for code in PRIOR_INTERVENTIONS:
-        summary[code] = proportion(sum(code in o.patient.prior_interventions for o in patients), len(patients))
+    known = [o.patient.prior_interventions for o in patients if o.patient.prior_interventions is not None]
+    for code in PRIOR_INTERVENTIONS:  # of the patients whose prior interventions are known, as for fbss
+        summary[code] = proportion(sum(code in given for given in known), len(known))
     return summary
 
 

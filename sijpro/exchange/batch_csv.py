@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sijpro.exchange.csv_files import SafeWriter, format_number
 from sijpro.exchange.import_csv import PATIENT_COLUMNS, RESPONSE_COLUMNS
-from sijpro.records import PRIOR_INTERVENTIONS, ImportBatch, PatientDraft, ProcedureDraft
+from sijpro.records import ImportBatch, PatientDraft, ProcedureDraft, interventions_text
 
 
 def _cell(value: object) -> str:
@@ -33,7 +33,7 @@ def patient_cells(patient: PatientDraft, procedure: ProcedureDraft) -> list[str]
         "birth_date": patient.birth_date, "sex": patient.sex, "language": patient.language, "bmi": patient.bmi,
         "fbss": patient.fbss, "prior_lumbar_surgeries": patient.prior_lumbar_surgeries,
         "prior_lumbosacral_fusion": patient.prior_lumbosacral_fusion,
-        "prior_interventions": ";".join(code for code in PRIOR_INTERVENTIONS if code in patient.prior_interventions),
+        "prior_interventions": interventions_text(patient.prior_interventions),
         "surgery_date": procedure.surgery_date, "side": procedure.side, "approach": procedure.approach,
     }
     return [_cell(values[column]) for column in PATIENT_COLUMNS]

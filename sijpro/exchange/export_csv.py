@@ -20,6 +20,7 @@ from sijpro.exchange.variables import Variable, item_variables, score_variables,
 from sijpro.instruments import get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
+from sijpro.records import interventions_text
 
 PATIENTS = "patients.csv"
 RESPONSES = "responses.csv"
@@ -48,7 +49,7 @@ def subject_row(subject: Subject) -> list[str]:
         head = [subject.subject_id, _cell(subject.age_at_surgery)]
     middle = [subject.sex or "", subject.language, _cell(subject.bmi), _cell(subject.fbss),
               _cell(subject.prior_lumbar_surgeries), _cell(subject.prior_lumbosacral_fusion),
-              ";".join(subject.prior_interventions)]
+              interventions_text(subject.prior_interventions)]
     surgery = []
     if identity is not None:
         surgery = [identity.surgery_date.isoformat() if identity.surgery_date else ""]

@@ -21,6 +21,7 @@ from sijpro.exchange.csv_files import CsvRow, CsvTable, header_problems, read_cs
 from sijpro.instruments import Instrument, Item, bundled_instruments
 from sijpro.protocol import Protocol, default_protocol
 from sijpro.records import (
+    NO_INTERVENTION,
     PRIOR_INTERVENTIONS,
     ImportBatch,
     PatientDraft,
@@ -54,7 +55,7 @@ PATIENT_READERS: dict[str, Callable[[str], object]] = {
     "fbss": read.flag,
     "prior_lumbar_surgeries": lambda text: read.whole_number(text, 0, 20),
     "prior_lumbosacral_fusion": read.flag,
-    "prior_interventions": lambda text: read.code_list(text, PRIOR_INTERVENTIONS),
+    "prior_interventions": lambda text: read.code_list(text, PRIOR_INTERVENTIONS, none=NO_INTERVENTION),
     "surgery_date": read.iso_date,
     "side": lambda text: read.choice(text, ("left", "right", "bilateral")),
     "approach": lambda text: read.choice(text, ("lateral", "posterior")),

@@ -68,9 +68,12 @@ def decimal_number(text: str, low: float, high: float) -> float:
     return value
 
 
-def code_list(text: str, accepted: Iterable[str]) -> frozenset[str]:
-    """Codes separated by ';' (``SCS;ISS``); spaces and case are forgiven, an empty part is not."""
+def code_list(text: str, accepted: Iterable[str], *, none: str | None = None) -> frozenset[str]:
+    """Codes separated by ';' (``SCS;ISS``); spaces and case are forgiven, an empty part is not. ``none``
+    (``none``) alone says there were none: an empty set, unlike an empty cell, which means not known."""
     codes = tuple(accepted)
+    if none is not None and text.strip().lower() == none:
+        return frozenset()
     found = set()
     for part in text.split(";"):
         code = part.strip().upper()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sijpro.errors import InputErrors
 from sijpro.exchange.csv_files import format_number
 from sijpro.exchange.output import export_directory
 from sijpro.exchange.redcap_calc import calculation, reproducible
@@ -29,7 +30,7 @@ from sijpro.exchange.variables import (
 from sijpro.instruments import Instrument, get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
-from sijpro.records import PRIOR_INTERVENTIONS
+from sijpro.records import NO_INTERVENTION, PRIOR_INTERVENTIONS
 from sijpro.scoring import scorer_for
 
 DICTIONARY_HEADER = (
@@ -87,13 +88,38 @@ class Field:
         return [self.name]
 
 
+NONE_CODE, UNKNOWN_CODE = NO_INTERVENTION, "unknown"
+EXTRA_CHOICES = (f"{UNKNOWN_CODE}, Not known",)
+"""The choice every checkbox field adds: REDCap stores a checkbox as 0/1 per choice, so all zeros would say
+'none of them' (a choice of its own, 'none') even for a patient nobody asked."""
+
+
 def choice_codes(choices: str) -> list[str]:
     return [part.split(",", 1)[0].strip() for part in choices.split("|") if part.strip()]
 
 
-def event_name(timepoint: str) -> str:
-    """REDCap's unique event name for a timepoint: lowercase, non-alphanumerics as '_', arm suffix."""
-    return re.sub(r"[^a-z0-9]+", "_", timepoint.lower()).strip("_") + f"_arm_{ARM}"
+EVENT_NAME_LENGTH = 18
+"""REDCap keeps this many characters of an event's name in its unique name ('deadline_to_opt_ou_arm_2')."""
+
+
+def event_name(timepoint: str, arm: int = ARM) -> str:
+    """The unique event name REDCap generates for an event named ``timepoint``: lowercased, each character
+    that is not a letter or digit as '_', cut to 18 characters, then the arm ('m12' -> 'm12_arm_1')."""
+    return re.sub(r"[^a-z0-9]", "_", timepoint.lower())[:EVENT_NAME_LENGTH] + f"_arm_{arm}"
+
+
+def event_name_problems(protocol: Protocol) -> list[str]:
+    """Timepoints whose generated event names would collide (REDCap would then suffix one of them, and
+    the mapping and import files would name the wrong event)."""
+    seen: dict[str, str] = {}
+    problems = []
+    for code in protocol.codes:
+        name = event_name(code)
+        if name in seen:
+            problems.append(f"timepoints {seen[name]!r} and {code!r} both become REDCap event {name!r}: "
+                            f"give them codes that differ in their first {EVENT_NAME_LENGTH} characters")
+        seen.setdefault(name, code)
+    return problems
 
 
 def _choices(variable: Variable, *, lowercase: bool = False) -> str:
@@ -112,8 +138,9 @@ def field_for(variable: Variable, form: str, *, required: bool = False, section:
               "required": required, "section": section, "note": variable.unit}
     if variable.type == "code":
         return Field(type="radio", choices=_choices(variable), **common)
-    if variable.type == "codes":
-        return Field(type="checkbox", choices=_choices(variable, lowercase=True), **common)
+    if variable.type == "codes":  # a checkbox cannot be blank: 'none' and 'unknown' say which is meant
+        return Field(type="checkbox", choices=" | ".join((_choices(variable, lowercase=True), *EXTRA_CHOICES)),
+                     **common)
     if variable.type == "yesno":
         return Field(type="yesno", **common)
     validation = {"integer": "integer", "number": "number", "date": "date_ymd"}.get(variable.type, "")
@@ -122,9 +149,14 @@ def field_for(variable: Variable, form: str, *, required: bool = False, section:
 
 
 def patient_fields(identified: bool) -> list[Field]:
+    """record_id is never the MRN (REDCap shows record IDs everywhere, in logs and URLs): identified, it is
+    the patient's number in SIJ-PRO and the MRN is an identifier field of its own."""
     first, *rest = subject_variables(identified)
-    record_id = Field("record_id", PATIENT_FORM, "text", first.label, identifier=identified,
-                      note="MRN" if identified else "study ID; not derivable from the MRN")
+    if identified:
+        record_id = Field("record_id", PATIENT_FORM, "text", "Record ID", validation="integer",
+                          note="SIJ-PRO patient number; not an identifier")
+        return [record_id, field_for(first, PATIENT_FORM), *(field_for(variable, PATIENT_FORM) for variable in rest)]
+    record_id = Field("record_id", PATIENT_FORM, "text", first.label, note="study ID; not derivable from the MRN")
     return [record_id, *(field_for(variable, PATIENT_FORM) for variable in rest)]
 
 
@@ -170,12 +202,15 @@ def forms(protocol: Protocol) -> list[str]:
 
 
 def events(protocol: Protocol) -> list[list[str]]:
-    """event_name, arm_num, day_offset, offset_min, offset_max, unique_event_name, custom_event_label."""
+    """event_name, arm_num, day_offset, offset_min, offset_max, unique_event_name, custom_event_label.
+
+    unique_event_name is left empty: the events do not exist yet, and REDCap generates it (``event_name``
+    gives what it generates, which the mapping and import files use)."""
     rows = []
     for timepoint in protocol.timepoints:
         days = round(timepoint.nominal_months() * 365.25 / 12)
         rows.append([timepoint.code, str(ARM), str(days), str(timepoint.window_before_days),
-                     str(timepoint.window_after_days), event_name(timepoint.code), timepoint.label["en"]])
+                     str(timepoint.window_after_days), "", timepoint.label["en"]])
     return rows
 
 
@@ -194,7 +229,7 @@ def _yes_no(value: bool | None) -> str:
 
 def _patient_values(subject: Subject) -> dict[str, str]:
     values = {
-        "record_id": subject.subject_id,
+        "record_id": subject.record_number,
         "sex": subject.sex or "",
         "language": subject.language,
         "bmi": format_number(subject.bmi),
@@ -205,13 +240,17 @@ def _patient_values(subject: Subject) -> dict[str, str]:
         "approach": subject.approach or "",
         f"{PATIENT_FORM}_complete": COMPLETE,
     }
+    given = subject.prior_interventions
     for code in PRIOR_INTERVENTIONS:
-        values[f"prior_interventions___{code.lower()}"] = "1" if code in subject.prior_interventions else "0"
+        values[f"prior_interventions___{code.lower()}"] = "1" if given and code in given else "0"
+    values[f"prior_interventions___{NONE_CODE}"] = "1" if given == () else "0"
+    values[f"prior_interventions___{UNKNOWN_CODE}"] = "1" if given is None else "0"
     identity = subject.identity
     if identity is None:
         values["age_at_surgery"] = format_number(subject.age_at_surgery)
     else:
         values.update({
+            "mrn": identity.mrn,
             "family_name": identity.family_name, "given_name": identity.given_name,
             "birth_date": identity.birth_date.isoformat() if identity.birth_date else "",
             "surgery_date": identity.surgery_date.isoformat() if identity.surgery_date else "",
@@ -245,12 +284,18 @@ def import_header(fields: Sequence[Field]) -> list[str]:
     return header
 
 
+def record_order(record: str) -> tuple[int, int | str]:
+    return (0, int(record)) if record.isdigit() else (1, record)
+
+
 def import_rows(subjects: Sequence[Subject], protocol: Protocol, header: Sequence[str],
                 progress: Progress = no_progress) -> list[list[str]]:
-    """One row per subject and event with data; the patient form on the first event."""
+    """One row per subject and event with data, the patient form on the first event; sorted by record (in
+    the order REDCap lists them: numbers as numbers) and events in protocol order."""
     first_event = protocol.timepoints[0].code
     rows = []
-    for done, subject in enumerate(subjects, start=1):
+    ordered = sorted(subjects, key=lambda subject: record_order(subject.record_number))
+    for done, subject in enumerate(ordered, start=1):
         by_event: dict[str, dict[str, str]] = {first_event: _patient_values(subject)}
         for questionnaire in subject.questionnaires:
             if questionnaire.timepoint not in protocol.codes:
@@ -259,7 +304,7 @@ def import_rows(subjects: Sequence[Subject], protocol: Protocol, header: Sequenc
             values.update(_questionnaire_values(questionnaire, get_instrument(questionnaire.instrument)))
         for timepoint in protocol.codes:
             if timepoint in by_event:
-                values = by_event[timepoint] | {"record_id": subject.subject_id,
+                values = by_event[timepoint] | {"record_id": subject.record_number,
                                                 "redcap_event_name": event_name(timepoint)}
                 rows.append([values.get(column, "") for column in header])
         progress(done, len(subjects))
@@ -282,6 +327,9 @@ if a record shows none).
 def write_redcap_export(export: ExportSet, directory: Path, progress: Progress = no_progress) -> list[str]:
     """Write the REDCap files into ``directory``; returns their names."""
     protocol, identified = export.protocol, export.identified
+    problems = event_name_problems(protocol)
+    if problems:
+        raise InputErrors(problems)
     fields = project_fields(protocol, identified)
     header = import_header(fields)
     rows = import_rows(export.subjects, protocol, header, progress)

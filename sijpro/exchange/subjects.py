@@ -99,6 +99,10 @@ class SubjectQuestionnaire:
 class Subject:
     subject_id: str
     """The MRN when identified, the study ID when de-identified."""
+    record_number: str
+    """A record ID that is no one's identifier: the patient's number in this clinic's database when
+    identified (stable from one export to the next, so a REDCap re-import updates the same records), the
+    study ID when de-identified (a database number could be linked back to the clinic's records)."""
     identity: Identity | None
     age_at_surgery: int | None
     sex: Sex | None
@@ -107,7 +111,8 @@ class Subject:
     fbss: bool | None
     prior_lumbar_surgeries: int | None
     prior_lumbosacral_fusion: bool | None
-    prior_interventions: tuple[str, ...]
+    prior_interventions: tuple[str, ...] | None
+    """In the order of PRIOR_INTERVENTIONS; () when known to be none, None when not known."""
     side: Side | None
     approach: Approach | None
     questionnaires: tuple[SubjectQuestionnaire, ...]
@@ -192,6 +197,7 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
     ) if identified else None
     return Subject(
         subject_id=subject_id,
+        record_number=str(patient.id) if identified else subject_id,
         identity=identity,
         age_at_surgery=age_at(patient.birth_date, surgery, top_code=not identified),
         sex=patient.sex,
@@ -200,7 +206,8 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
         fbss=patient.fbss,
         prior_lumbar_surgeries=patient.prior_lumbar_surgeries,
         prior_lumbosacral_fusion=patient.prior_lumbosacral_fusion,
-        prior_interventions=tuple(code for code in PRIOR_INTERVENTIONS if code in patient.prior_interventions),
+        prior_interventions=None if patient.prior_interventions is None else
+        tuple(code for code in PRIOR_INTERVENTIONS if code in patient.prior_interventions),
         side=procedure.side if procedure else None,
         approach=procedure.approach if procedure else None,
         questionnaires=_questionnaires(course.questionnaires, protocol, surgery, identified=identified),

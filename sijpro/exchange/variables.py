@@ -17,6 +17,7 @@ from typing import Literal
 
 from sijpro.analysis.thresholds import library
 from sijpro.instruments import Instrument, Item, ScoreSpec
+from sijpro.records import NO_INTERVENTION
 
 VariableType = Literal["text", "integer", "number", "date", "code", "codes", "yesno"]
 
@@ -158,8 +159,9 @@ def subject_variables(identified: bool) -> tuple[Variable, ...]:
         Variable("fbss", "Failed back surgery syndrome", "yesno", YES_NO_CODES),
         Variable("prior_lumbar_surgeries", "Number of prior lumbar surgeries", "integer", minimum=0, maximum=20),
         Variable("prior_lumbosacral_fusion", "Prior lumbosacral fusion", "yesno", YES_NO_CODES),
-        Variable("prior_interventions", "Prior interventions", "codes", INTERVENTION_CODES,
-                 note="';'-separated codes; empty = none or unknown"),
+        Variable("prior_interventions", "Prior interventions", "codes",
+                 (*INTERVENTION_CODES, (NO_INTERVENTION, "None of them")),
+                 note="';'-separated codes; none = none of them; empty = not known"),
     )
     surgery = (
         (Variable("surgery_date", "Date of index surgery", "date", identifying=True),) if identified else ()

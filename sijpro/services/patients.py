@@ -40,7 +40,7 @@ def normalised(draft: PatientDraft) -> PatientDraft:
     """Surrounding spaces removed, interventions as a frozenset: what a form or a file meant."""
     return dataclasses.replace(
         draft, mrn=draft.mrn.strip(), family_name=draft.family_name.strip(), given_name=draft.given_name.strip(),
-        prior_interventions=frozenset(draft.prior_interventions or ()),
+        prior_interventions=None if draft.prior_interventions is None else frozenset(draft.prior_interventions),
     )
 
 

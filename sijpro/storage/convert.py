@@ -20,6 +20,8 @@ from sijpro.records import (
     ScoreValue,
     UserRecord,
     VisitRecord,
+    interventions_from_text,
+    interventions_text,
 )
 
 Row = Any
@@ -64,10 +66,16 @@ def code_set(text: str) -> frozenset[str]:
     return frozenset(split_codes(text))
 
 
+@lru_cache(maxsize=4096)
+def _interventions(text: str) -> frozenset[str] | None:
+    """Stored text -> codes; the few distinct combinations repeat on thousands of rows."""
+    return interventions_from_text(text)
+
+
 def patient_columns(draft: PatientDraft | Mapping[str, Any]) -> dict[str, Any]:
     """Column values of a patient from a draft or from a mapping of draft fields."""
     values = dict(draft) if isinstance(draft, Mapping) else {name: getattr(draft, name) for name in PATIENT_FIELDS}
-    values["prior_interventions"] = join_codes(values.get("prior_interventions") or ())
+    values["prior_interventions"] = interventions_text(values.get("prior_interventions"))
     values["search_key"] = search_key(values["mrn"], values["family_name"], values["given_name"])
     return values
 
@@ -83,7 +91,7 @@ def patient_record(row: Row) -> PatientRecord:
 def patient_from_values(values: Sequence[Any]) -> PatientRecord:
     """A patient from the values of ``PATIENT_COLUMNS`` in that order (a slice of a wider row)."""
     *head, interventions, version = values
-    return PatientRecord(*head, code_set(interventions), version)
+    return PatientRecord(*head, _interventions(interventions), version)
 
 
 def procedure_record(row: Row) -> ProcedureRecord:

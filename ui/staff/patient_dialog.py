@@ -100,11 +100,18 @@ class PatientDialog(QDialog):
         row = QHBoxLayout(interventions)
         row.setContentsMargins(0, 0, 0, 0)
         self.interventions: dict[str, QCheckBox] = {}
+        known = p.prior_interventions if p else None
         for code in PRIOR_INTERVENTIONS:
             box = QCheckBox(code)
-            box.setChecked(bool(p and code in p.prior_interventions))
+            box.setChecked(bool(known and code in known))
+            box.toggled.connect(lambda checked: checked and self.no_intervention.setChecked(False))
             self.interventions[code] = box
             row.addWidget(box)
+        # 'None' says none were had; no box at all says nobody knows (exported as not known, not as none)
+        self.no_intervention = QCheckBox()
+        self.no_intervention.setChecked(known == frozenset())
+        self.no_intervention.toggled.connect(self._none_toggled)
+        row.addWidget(self.no_intervention)
         row.addStretch(1)
         self.form.add("prior_interventions", "staff.patient.prior_interventions", interventions)
         self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
@@ -116,12 +123,26 @@ class PatientDialog(QDialog):
         self.heading.setText(title)
         for code, box in self.interventions.items():
             box.setToolTip(tr(INTERVENTION_KEYS[code]))
+        self.no_intervention.setText(tr("staff.intervention.none"))
+        self.no_intervention.setToolTip(tr("staff.intervention.none_tip"))
         self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))
         self.ok.setText(tr("staff.patient.register_anyway") if self._confirmed_duplicate
                    else tr("staff.patient.save") if self.patient else tr("staff.patient.register"))
         self.duplicate_text.setText(self._duplicate_message())
 
     # --- values -----------------------------------------------------------------------------------------
+
+    def _none_toggled(self, checked: bool) -> None:
+        if checked:
+            for box in self.interventions.values():
+                box.setChecked(False)
+
+    def _interventions(self) -> frozenset[str] | None:
+        """The ticked codes; an empty set when 'None' is ticked; None (not known) when nothing is."""
+        ticked = frozenset(code for code, box in self.interventions.items() if box.isChecked())
+        if ticked or self.no_intervention.isChecked():
+            return ticked
+        return None
 
     def draft(self) -> PatientDraft:
         """What the form says; a value that is not even a date or a number is refused at its field."""
@@ -133,7 +154,7 @@ class PatientDialog(QDialog):
             mrn=self.mrn.text(), family_name=self.family_name.text(), given_name=self.given_name.text(),
             sex=self.sex.value(), language=str(self.language.value()), fbss=self.fbss.value(),  # type: ignore[arg-type]
             prior_lumbosacral_fusion=self.prior_lumbosacral_fusion.value(),  # type: ignore[arg-type]
-            prior_interventions=frozenset(code for code, box in self.interventions.items() if box.isChecked()),
+            prior_interventions=self._interventions(),
             **typed,
         )
 

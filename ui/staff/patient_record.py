@@ -56,7 +56,10 @@ def detail_text(patient: PatientRecord, name: str) -> str:
     if name in {"fbss", "prior_lumbosacral_fusion"}:
         return _flag(value)
     if name == "prior_interventions":
-        return ", ".join(f"{code} ({tr(INTERVENTION_KEYS[code])})" for code in sorted(value)) or "—"
+        if value is None:
+            return tr("staff.answer.unknown")
+        return ", ".join(f"{code} ({tr(INTERVENTION_KEYS[code])})" for code in sorted(value)) or \
+            tr("staff.intervention.none")
     if value is None:
         return tr("staff.answer.unknown")
     if hasattr(value, "isoformat"):

@@ -223,3 +223,25 @@ def test_a_formula_like_mrn_is_refused_at_its_field(staff_clinic, qtbot) -> None
         assert dialog.form.problem("mrn") == shown
         assert dialog.saved is None
     assert staff_clinic.patients.by_mrn("-2") is None
+
+
+def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> None:
+    """No box ticked: not known; 'None' ticked: none of them; 'None' and a code exclude each other."""
+    from PySide6.QtCore import Qt
+
+    for mrn, clicks, expected in (("I-1", (), None), ("I-2", ("SCS", "none"), frozenset()),
+                                  ("I-3", ("none", "SCS", "RFA"), frozenset({"SCS", "RFA"}))):
+        dialog = PatientDialog(staff_clinic)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        fill(dialog, mrn=mrn, family_name="Durand", given_name="Zoé")
+        for name in clicks:
+            box = dialog.no_intervention if name == "none" else dialog.interventions[name]
+            qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        assert dialog.saved is not None, mrn
+        assert staff_clinic.patients.by_mrn(mrn).prior_interventions == expected, mrn
+    edited = PatientDialog(staff_clinic, staff_clinic.patients.by_mrn("I-2"))
+    qtbot.addWidget(edited)
+    assert edited.no_intervention.isChecked() and not any(b.isChecked() for b in edited.interventions.values())
