@@ -11,6 +11,7 @@ characters, so an MRN may not start with ``-``. Exports neutralise such cells an
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_MRN = 64
 ALLOWED = re.compile(r"[^\W_]|[-_./]")
@@ -33,3 +34,12 @@ def mrn_problem(mrn: str) -> str | None:
     if mrn.startswith(FORMULA_START):
         return "may not start with '-' (a spreadsheet would read it as a formula)"
     return None
+
+
+def mrn_key(mrn: str) -> str:
+    """What two MRNs are compared by: trimmed, compatibility-normalised, case-folded ('ab-1' is 'AB-1').
+
+    Stored beside each MRN (``patients.mrn_key``, unique), so every look-up and the database itself treat
+    MRNs that differ only by case or surrounding spaces as one.
+    """
+    return unicodedata.normalize("NFKC", mrn.strip()).casefold()

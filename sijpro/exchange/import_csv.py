@@ -19,6 +19,7 @@ from sijpro.errors import InputErrors, UserError
 from sijpro.exchange import import_fields as read
 from sijpro.exchange.csv_files import CsvRow, CsvTable, header_problems, read_csv
 from sijpro.instruments import Instrument, Item, bundled_instruments
+from sijpro.mrn import mrn_key
 from sijpro.protocol import Protocol, default_protocol
 from sijpro.records import (
     NO_INTERVENTION,
@@ -170,7 +171,8 @@ def file_kind(table: CsvTable) -> FileKind | None:
 
 class _ImportReader:
     def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date) -> None:
-        self.known_mrns = known_mrns
+        self.known_mrns = {mrn_key(mrn): mrn for mrn in known_mrns}
+        """MRN key (``sijpro.mrn.mrn_key``) -> the MRN as registered: files may write it in another case."""
         self.protocol = protocol
         self.today = today
         self.instruments: Mapping[str, Instrument] = bundled_instruments()
@@ -187,7 +189,8 @@ class _ImportReader:
         self.dates: dict[str, dt.date] = {}
         self.problems = _Problems()
         self.patients: list[tuple[PatientDraft, ProcedureDraft]] = []
-        self.patient_where: dict[str, Where] = {}
+        self.patient_where: dict[str, tuple[Where, str]] = {}
+        """MRN key -> where the patients file lists that patient, and the MRN as written there."""
         self.broken_mrns: set[str] = set()
         """MRNs of patient lines too broken to read: already reported, so not also called unknown."""
         self.unread_file = False
@@ -225,7 +228,7 @@ class _ImportReader:
         if kind == "patients" and "mrn" in table.header:
             position = table.header.index("mrn")
             if position < len(row.fields) and row.fields[position].strip():
-                self.broken_mrns.add(row.fields[position].strip())
+                self.broken_mrns.add(mrn_key(row.fields[position]))
 
     # --- patients ------------------------------------------------------------------------------------
 
@@ -257,14 +260,19 @@ class _ImportReader:
         self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))  # type: ignore[arg-type]
 
     def _register_mrn(self, where: Where, mrn: str) -> bool:
-        if mrn in self.known_mrns:
-            self.problems.add(where, f"patient {mrn} is already in the database", "mrn")
+        """MRNs are one patient's whatever their case: 'ab-1' is already in if 'AB-1' is."""
+        key = mrn_key(mrn)
+        registered = self.known_mrns.get(key)
+        if registered is not None:
+            written = "" if registered == mrn else f" (as {registered})"
+            self.problems.add(where, f"patient {mrn} is already in the database{written}", "mrn")
             return False
-        earlier = self.patient_where.get(mrn)
+        earlier = self.patient_where.get(key)
         if earlier is not None:
-            self.problems.add(where, f"patient {mrn} appears twice (also {earlier})", "mrn")
+            written = "" if earlier[1] == mrn else f" as {earlier[1]}"
+            self.problems.add(where, f"patient {mrn} appears twice (also {earlier[0]}{written})", "mrn")
             return False
-        self.patient_where[mrn] = where
+        self.patient_where[key] = (where, mrn)
         return True
 
     def _check_dates(self, where: Where, values: dict[str, object]) -> bool:
@@ -321,15 +329,16 @@ class _ImportReader:
         questionnaire.answers[item.code] = value
 
     def _response_mrn(self, where: Where, text: str) -> str | None:
-        if text in self.broken_mrns:
+        """The patient a response line names, as its MRN is registered (or listed in this import)."""
+        key = mrn_key(text)
+        if key in self.broken_mrns:
             return None
-        if self.unread_file and text not in self.patient_where and text not in self.known_mrns:
-            return None
-        if text not in self.patient_where and text not in self.known_mrns:
+        listed = self.patient_where.get(key)
+        mrn = listed[1] if listed is not None else self.known_mrns.get(key)
+        if mrn is None and not self.unread_file:
             self.problems.add(where, f"patient {text} is neither in a patients file of this import nor in "
                               "the database", "mrn")
-            return None
-        return text
+        return mrn
 
     def _response_timepoint(self, where: Where, text: str) -> str | None:
         if text not in self.timepoints:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from sijpro.errors import InputErrors
 from sijpro.instruments import get_instrument
+from sijpro.mrn import mrn_key
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
 from sijpro.records import ImportBatch, PatientDraft, ProcedureDraft, QuestionnaireDraft, ResponseMode
@@ -134,18 +135,23 @@ class _Load:
 
     def _check_patients(self) -> dict[str, tuple[PatientDraft, ProcedureDraft]]:
         drafts: dict[str, tuple[PatientDraft, ProcedureDraft]] = {}
+        keys: dict[str, str] = {}
+        """MRN key -> the MRN as written: two MRNs differing only by case are one patient's."""
         for number, (raw, procedure) in enumerate(self.batch.patients, start=1):
             patient = normalised(raw)
             where = f"patient {patient.mrn}" if patient.mrn else f"patient #{number}"
             problems = patient_problems(dataclasses.asdict(patient), self.today)
             problems += procedure_problems(procedure_columns(procedure))
             self.problems += [f"{where}: {problem}" for problem in problems]
-            if patient.mrn in drafts:
+            if mrn_key(patient.mrn) in keys:
                 self.problems.append(f"{where}: listed twice")
+            keys[mrn_key(patient.mrn)] = patient.mrn
             drafts[patient.mrn] = (patient, procedure)
-        for chunk in chunks(drafts, LOOKUP_CHUNK):
-            for mrn in self.connection.execute(select(Patient.mrn).where(Patient.mrn.in_(chunk))).scalars():
-                self.problems.append(f"patient {mrn}: MRN already registered")
+        for chunk in chunks(keys, LOOKUP_CHUNK):
+            for registered, key in self.connection.execute(
+                    select(Patient.mrn, Patient.mrn_key).where(Patient.mrn_key.in_(chunk))).all():
+                written = "" if registered == keys[key] else f" (as {registered})"
+                self.problems.append(f"patient {keys[key]}: MRN already registered{written}")
         return drafts
 
     def _load_existing_visits(self) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, desc, select
 from sqlalchemy.orm import Session
 
 from sijpro.errors import InputErrors, UserError
+from sijpro.mrn import mrn_key
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
@@ -62,8 +63,9 @@ class Patients:
         if problems:
             raise InputErrors(problems)
         with self.context.database.writing() as session:
-            if session.scalar(select(Patient.id).where(Patient.mrn == draft.mrn)) is not None:
-                raise UserError(f"MRN {draft.mrn} is already registered")
+            taken = _holder_of(session, draft.mrn)
+            if taken is not None:
+                raise UserError(f"MRN {draft.mrn} is already registered{_as(taken, draft.mrn)}")
             if not confirm_duplicate and draft.birth_date is not None:
                 same_day = session.scalars(select(Patient).where(Patient.birth_date == draft.birth_date)).all()
                 candidates = [patient_record(row) for row in same_day]
@@ -82,16 +84,18 @@ class Patients:
             return patient_record(_load(session, patient_id))
 
     def by_mrn(self, mrn: str) -> PatientRecord | None:
+        """The patient with this MRN, compared as DESIGN.md says: trimmed, case ignored."""
         with self.context.database.reading() as session:
-            row = session.scalar(select(Patient).where(Patient.mrn == mrn.strip()))
+            row = session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn)))
             return None if row is None else patient_record(row)
 
     def registered(self, mrns: Iterable[str]) -> frozenset[str]:
-        """Which of ``mrns`` are already registered: one query per few thousand, for import checks."""
+        """The MRNs, as registered, of the patients ``mrns`` name (case and spaces ignored): one query per
+        few thousand, for import checks."""
         found: set[str] = set()
         with self.context.database.reading() as session:
-            for chunk in chunks(sorted({mrn.strip() for mrn in mrns}), LOOKUP_CHUNK):
-                found.update(session.scalars(select(Patient.mrn).where(Patient.mrn.in_(chunk))))
+            for chunk in chunks(sorted({mrn_key(mrn) for mrn in mrns}), LOOKUP_CHUNK):
+                found.update(session.scalars(select(Patient.mrn).where(Patient.mrn_key.in_(chunk))))
         return frozenset(found)
 
     def search(self, text: str, limit: int = 50) -> list[PatientRecord]:
@@ -105,7 +109,7 @@ class Patients:
         except ValueError:
             tokens = fold(text).split()
             query = query.where(and_(*(Patient.search_key.like(f"%{_escape(t)}%", escape="\\") for t in tokens)))
-        exact_mrn = case((Patient.mrn == text, 1), else_=0)
+        exact_mrn = case((Patient.mrn_key == mrn_key(text), 1), else_=0)
         query = query.order_by(desc(exact_mrn), Patient.family_name, Patient.given_name, Patient.id).limit(limit)
         with self.context.database.reading() as session:
             return [patient_record(row) for row in session.scalars(query)]
@@ -122,8 +126,9 @@ class Patients:
             problems = patient_problems(dataclasses.asdict(after), self.context.today())
             if problems:
                 raise InputErrors(problems)
-            if after.mrn != before.mrn and session.scalar(select(Patient.id).where(Patient.mrn == after.mrn)):
-                raise UserError(f"MRN {after.mrn} is already registered to another patient")
+            taken = _holder_of(session, after.mrn)
+            if taken is not None and taken.id != row.id:
+                raise UserError(f"MRN {after.mrn} is already registered to another patient{_as(taken, after.mrn)}")
             for name, value in patient_columns(after).items():
                 setattr(row, name, value)
             session.flush()
@@ -131,6 +136,16 @@ class Patients:
             record(session, self.context, field_changes(
                 "patient", row.id, _audited(before), _audited(updated), reason))
         return updated
+
+
+def _holder_of(session: Session, mrn: str) -> Patient | None:
+    """The patient whose MRN is this one once trimmed and case-folded, if any."""
+    return session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn)))
+
+
+def _as(holder: Patient, mrn: str) -> str:
+    """' (as ab-1)' when the registered MRN is written differently from the one typed."""
+    return "" if holder.mrn == mrn.strip() else f" (as {holder.mrn})"
 
 
 def _audited(patient: PatientRecord) -> dict[str, Any]:

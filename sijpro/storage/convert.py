@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from sijpro.mrn import mrn_key
 from sijpro.records import (
     PatientDraft,
     PatientRecord,
@@ -77,6 +78,7 @@ def patient_columns(draft: PatientDraft | Mapping[str, Any]) -> dict[str, Any]:
     values = dict(draft) if isinstance(draft, Mapping) else {name: getattr(draft, name) for name in PATIENT_FIELDS}
     values["prior_interventions"] = interventions_text(values.get("prior_interventions"))
     values["search_key"] = search_key(values["mrn"], values["family_name"], values["given_name"])
+    values["mrn_key"] = mrn_key(values["mrn"])
     return values
 
 

@@ -56,6 +56,8 @@ class Patient(Base):
     __tablename__ = "patients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mrn: Mapped[str] = mapped_column(String(64), unique=True)
+    mrn_key: Mapped[str | None] = mapped_column(String(128))
+    """``sijpro.mrn.mrn_key(mrn)``: unique, so no two patients' MRNs differ only by case or spaces."""
     family_name: Mapped[str] = mapped_column(String(200), default="")
     given_name: Mapped[str] = mapped_column(String(200), default="")
     birth_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -73,6 +75,7 @@ class Patient(Base):
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (Index("uq_patients_mrn_key", "mrn_key", unique=True),)
 
 
 class Procedure(Base):

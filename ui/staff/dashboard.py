@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.errors import UserError
+from sijpro.mrn import mrn_key
 from sijpro.protocol import Protocol
 from sijpro.records import PatientOutcomes, UserRecord
 from sijpro.reports.batch import PageSettings, file_names, write_pdf
@@ -36,10 +37,15 @@ from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.patient_models import ScoreTableModel, VisitTimelineModel, score_title
+from ui.staff.patients_page import PATIENT_COLUMNS
 from ui.staff.printing import choose_printer, print_pdf
 from ui.staff.style import heading_label, push_button
-from ui.staff.table_view import record_table
+from ui.staff.table_model import RecordTableModel
+from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.tasks import run_task
+
+MATCHES = 50
+"""Patients listed when a name typed in the look-up matches several."""
 
 
 class DashboardPage(QWidget):
@@ -56,6 +62,7 @@ class DashboardPage(QWidget):
         self._protocols: list[Protocol] = []
         self._clinic_name: str | None = None
         self.saved_to: Path | None = None
+        self._several: tuple[int, str] = (0, "")
 
         self.heading = heading_label(self)
         self.mrn = QLineEdit(self)
@@ -80,6 +87,11 @@ class DashboardPage(QWidget):
         self.placeholder.setProperty("role", "muted")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
+        self.matches_model = RecordTableModel(PATIENT_COLUMNS, self)
+        self.matches = record_table(self.matches_model, "dashboardMatches", self)
+        self.matches.hide()
+        on_selection(self.matches, self._match_chosen)
+        self.matches.activated.connect(lambda index: self.show_patient(self.matches_model.record(index.row()).id))
 
         self._make_tables()
         self.charts = ChartCanvas(self)
@@ -140,7 +152,12 @@ class DashboardPage(QWidget):
         patient_layout.addWidget(self.details)
         patient_layout.addWidget(splitter, 1)
         self.body = QStackedWidget(self)
-        self.body.addWidget(self.placeholder)
+        choosing = QWidget(self)
+        choosing_layout = QVBoxLayout(choosing)
+        choosing_layout.setContentsMargins(0, 0, 0, 0)
+        choosing_layout.addWidget(self.placeholder)
+        choosing_layout.addWidget(self.matches, 1)
+        self.body.addWidget(choosing)
         self.body.addWidget(patient)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -161,7 +178,8 @@ class DashboardPage(QWidget):
         self.open_button.setText(tr("dashboard.open"))
         self.print_button.setText(tr("dashboard.print"))
         self.save_button.setText(tr("dashboard.save"))
-        self.placeholder.setText(tr("dashboard.choose_patient"))
+        self.placeholder.setText(tr("dashboard.several", count=self._several[0], text=self._several[1])
+                                 if self.matches.isVisibleTo(self) else tr("dashboard.choose_patient"))
         self.timeline_title.setText(tr("dashboard.timeline.title"))
         self.scores_title.setText(tr("dashboard.scores.title"))
         if self.outcomes is not None:
@@ -182,14 +200,30 @@ class DashboardPage(QWidget):
         self._show(outcomes)
 
     def open_mrn(self) -> None:
-        mrn = self.mrn.text().strip()
-        if not mrn:
+        """Open the patient typed: by MRN (case and spaces ignored) or by name; several names that match
+        are listed to choose from with a click."""
+        text = self.mrn.text().strip()
+        if not text:
             return
-        patient = self.clinic.patients.by_mrn(mrn)
-        if patient is None:
-            show_error(self, UserError(tr("dashboard.no_such_mrn", mrn=mrn)))
+        found = self.clinic.patients.search(text, limit=MATCHES)
+        if not found:
+            show_error(self, UserError(tr("dashboard.no_match", text=text)))
             return
-        self.show_patient(patient.id)
+        if len(found) == 1 or mrn_key(found[0].mrn) == mrn_key(text):
+            self.show_patient(found[0].id)
+            return
+        self.outcomes = None
+        self.matches_model.set_rows(found)
+        self.matches.resizeColumnsToContents()
+        self.matches.show()
+        self._several = (len(found), text)
+        self._enable()
+        self.retranslate()
+
+    def _match_chosen(self) -> None:
+        row = selected_row(self.matches)
+        if row is not None:
+            self.show_patient(self.matches_model.record(row).id)
 
     # --- showing a patient ---------------------------------------------------------------------------
 
@@ -204,6 +238,7 @@ class DashboardPage(QWidget):
 
     def _show(self, outcomes: PatientOutcomes) -> None:
         self.outcomes = outcomes
+        self.matches.hide()
         self.status.clear()
         self.page = patient_page(outcomes, today=self.clinic.today, language=language(),
                                  protocol=self._settings().protocol_for(outcomes))

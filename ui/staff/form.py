@@ -28,6 +28,8 @@ FIELD_PROBLEM = re.compile(r"^field '(?P<field>[\w.]+)': (?P<message>.*)$", re.D
 
 PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^required$"), lambda m: tr("staff.problem.required")),
+    (re.compile(r"^MRN (?P<mrn>.+?) is already registered(?: to another patient)? \(as (?P<held>.+)\)$"),
+     lambda m: tr("staff.problem.mrn_taken_as", mrn=m["mrn"], held=m["held"])),
     (re.compile(r"^MRN (?P<mrn>.+) is already registered"), lambda m: tr("staff.problem.mrn_taken", mrn=m["mrn"])),
     (re.compile(r"^(?P<bad>.+) not allowed \(letters, digits, '-', '_', '\.' and '/' only\)$"),
      lambda m: tr("staff.problem.mrn_characters", bad=m["bad"])),

@@ -162,7 +162,7 @@ def test_a_missing_print_service_and_an_unknown_mrn_are_clear_messages(surgeon_p
     assert "No print service was found" in dialogs.texts("warning")[-1]
     page.mrn.setText("NOT-A-PATIENT")
     page.open_button.click()
-    assert dialogs.texts("warning")[-1] == "No patient has the MRN NOT-A-PATIENT."
+    assert dialogs.texts("warning")[-1] == "No patient has the MRN or name NOT-A-PATIENT."
 
 
 def test_french_everywhere_on_the_page(surgeon_page) -> None:
