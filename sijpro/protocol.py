@@ -9,6 +9,7 @@ release. Month offsets use calendar arithmetic (python-dateutil), so "3 months a
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -197,6 +198,71 @@ def _check_order(timepoints: list[Timepoint], source: str) -> None:
                 f"{source}, field 'timepoints': timepoints must be in increasing order of offset (timepoint "
                 f"{timepoints[position].code} is not after {timepoints[position - 1].code})",
                 position=position, field="offset")
+
+
+MAX_FOLLOW_UP_SIDE_DAYS = 183
+"""A follow-up's window may open at most this many days before its due date and close at most this many
+after: half a year either side is already wider than any published PRO schedule."""
+MAX_BASELINE_DAYS = 365
+"""A baseline may be collected up to a year before surgery (patients wait long for it), never after."""
+REFERENCE_SURGERIES = tuple(dt.date(year, month, day) for year in range(2000, 2004) for month in range(1, 13)
+                            for day in (1, 29, 30, 31) if day <= monthrange(year, month)[1])
+"""Surgery days on which the time rules are checked when a timepoint counts in months: how many days a
+month offset spans depends only on the month, the year (leap or not) and whether the day is past the
+28th, so four years of the 1st, 29th, 30th and 31st stand for every day of the calendar."""
+
+
+def check_protocol(protocol: Protocol, source: str = "protocol") -> None:
+    """DESIGN.md's rules for a protocol as a whole, checked before a version is saved (stored versions
+    are read without them, so a rule added later never makes a patient's schedule unreadable):
+
+    - the baseline is due on the surgery day and its window closes then (it is never collected after
+      surgery), opening at most ``MAX_BASELINE_DAYS`` before;
+    - each follow-up's window lies within ``MAX_FOLLOW_UP_SIDE_DAYS`` of its due date and opens after the
+      surgery day;
+    - timepoints are in time order and the windows of consecutive timepoints do not overlap, on every
+      surgery day of the calendar.
+
+    The error names the timepoint and the field, for the editor to show at the cell.
+    """
+    def fail(position: int, field: str, problem: str) -> ProtocolError:
+        where = f"{source}, timepoint {protocol.timepoints[position].code}"
+        return ProtocolError(f"{where}, field '{field}': {problem}", position=position, field=field)
+
+    baseline = protocol.timepoints[0]
+    if baseline.offset_days or baseline.offset_weeks or baseline.offset_months:
+        raise fail(0, "offset.days", "the baseline is due on the day of surgery (offset 0)")
+    if baseline.window_after_days:
+        raise fail(0, "window.after_days", "a baseline is never collected after surgery (0 days after)")
+    if baseline.window_before_days > MAX_BASELINE_DAYS:
+        raise fail(0, "window.before_days", f"{baseline.window_before_days} days is outside the sensible "
+                   f"bounds (at most {MAX_BASELINE_DAYS} days before surgery)")
+    for position, timepoint in enumerate(protocol.timepoints[1:], start=1):
+        for side, days in (("before_days", timepoint.window_before_days), ("after_days", timepoint.window_after_days)):
+            if days > MAX_FOLLOW_UP_SIDE_DAYS:
+                raise fail(position, f"window.{side}", f"{days} days is outside the sensible bounds (at most "
+                           f"{MAX_FOLLOW_UP_SIDE_DAYS} days {'before' if side == 'before_days' else 'after'} "
+                           "the due date)")
+    in_months = any(timepoint.offset_months for timepoint in protocol.timepoints)
+    for surgery in REFERENCE_SURGERIES if in_months else REFERENCE_SURGERIES[:1]:  # days and weeks: any day
+        dues = [timepoint.due_date(surgery) for timepoint in protocol.timepoints]
+        windows = [(due - dt.timedelta(days=timepoint.window_before_days),
+                    due + dt.timedelta(days=timepoint.window_after_days))
+                   for timepoint, due in zip(protocol.timepoints, dues, strict=True)]
+        for position in range(1, len(windows)):
+            timepoint = protocol.timepoints[position]
+            if dues[position] <= dues[position - 1]:
+                raise fail(position, "offset", f"timepoints must be in increasing order of offset (timepoint "
+                           f"{timepoint.code} is not after {protocol.timepoints[position - 1].code})")
+            if windows[position][0] <= surgery:
+                raise fail(position, "window.before_days", "a follow-up's window opens after the surgery day "
+                           f"(with surgery on {surgery.isoformat()} it would open on "
+                           f"{windows[position][0].isoformat()})")
+            if windows[position][0] <= windows[position - 1][1]:
+                raise fail(position, "window.before_days", "its window overlaps the window of "
+                           f"{protocol.timepoints[position - 1].code} (with surgery on {surgery.isoformat()}: "
+                           f"opens {windows[position][0].isoformat()}, {protocol.timepoints[position - 1].code} "
+                           f"closes {windows[position - 1][1].isoformat()})")
 
 
 @cache

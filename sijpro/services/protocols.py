@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from sijpro.errors import UserError
-from sijpro.protocol import Protocol, default_protocol, parse_protocol
+from sijpro.protocol import Protocol, check_protocol, default_protocol, parse_protocol
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
 from sijpro.storage.models import ProtocolVersion
@@ -29,15 +29,24 @@ class Protocols:
             ids = session.scalars(select(ProtocolVersion.id).order_by(ProtocolVersion.version)).all()
             return [self.by_id(session, protocol_id) for protocol_id in ids]
 
-    def save_new_version(self, protocol: Protocol) -> Protocol:
-        """Store ``protocol`` as the next version (its own version number is replaced) and make it current."""
-        parse_protocol(protocol.to_mapping(), "new protocol version")
+    def save_new_version(self, protocol: Protocol, *, reason: str | None = None) -> Protocol:
+        """Store ``protocol`` as the next version (its own version number is replaced) and make it current,
+        once it is sound as a whole (``check_protocol``: bounds, time order, windows apart)."""
+        check_protocol(parse_protocol(protocol.to_mapping(), "new protocol version"), "new protocol version")
         with self.context.database.writing() as session:
             latest = session.scalar(select(func.max(ProtocolVersion.version))) or 0
             saved = dataclasses.replace(protocol, version=latest + 1)
             protocol_id = self._insert(session, saved)
-            record(session, self.context, [Change("protocol", protocol_id, new=saved.to_mapping())])
+            record(session, self.context, [Change("protocol", protocol_id, new=saved.to_mapping(), reason=reason)])
         return saved
+
+    def restore(self, version: int) -> Protocol:
+        """Make an earlier version current again, as the next version (the history keeps every version);
+        it must still pass today's checks."""
+        earlier = next((protocol for protocol in self.versions() if protocol.version == version), None)
+        if earlier is None:
+            raise UserError(f"there is no protocol version {version}")
+        return self.save_new_version(earlier, reason=f"restored version {version}")
 
     def ensure_default(self, session: Session) -> bool:
         """Store the bundled default protocol in an empty database; True when it did."""

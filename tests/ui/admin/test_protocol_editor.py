@@ -7,8 +7,11 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from sijpro.records import PatientDraft, ProcedureDraft
+from tests.ui.staff.clicks import click
 from ui.i18n import set_language
 from ui.staff.admin.protocol import ProtocolPage
 from ui.staff.admin.protocol_model import FIELDS
@@ -114,3 +117,64 @@ def test_french(page) -> None:
     page.save()
     assert page.problem.text().replace("\u00a0", " ") == (
         "Non enregistré. Temps m3, colonne « Mois » : un nombre entier d’au moins 0 est attendu, et non -3.")
+
+
+def type_in_cell(page: ProtocolPage, index, text: str) -> None:
+    """Double-click the cell, type over what it holds and press Enter, as an administrator does."""
+    view = page.table
+    view.scrollTo(index)
+    point = view.visualRect(index).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.parent() is view.viewport(), f"no editor on the cell ({editor})"
+    QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the view commits an editor's data on Enter through the event queue
+
+
+def test_a_500_day_window_is_refused_with_the_reason_at_the_cell(page, dialogs) -> None:
+    index = cell(page, "m6", "window.after_days")
+    type_in_cell(page, index, "500")
+    assert page.model.data(index) == 500
+    click(page.buttons["save"])
+    assert page.clinic.protocols.current().version == 1 and dialogs.texts("question") == []
+    assert page.problem.text() == ("Not saved. Timepoint m6, column “Window: days after”: 500 days is outside the "
+                                   "sensible bounds: at most 183 days.")
+    assert page.model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    assert page.model.data(index, Qt.ItemDataRole.ToolTipRole) in page.problem.text()
+    assert page.table.currentIndex() == index
+    type_in_cell(page, index, "60")
+    dialogs.answer = True
+    click(page.buttons["save"])
+    assert page.clinic.protocols.current().timepoint("m6").window_after_days == 60
+
+
+def test_overlapping_windows_are_refused_at_the_later_timepoint(page) -> None:
+    type_in_cell(page, cell(page, "m3", "window.before_days"), "40")
+    click(page.buttons["save"])
+    assert "Timepoint m3, column “Window: days before”: its window overlaps the window of w6" in page.problem.text()
+    set_language("fr")
+    page.retranslate()
+    click(page.buttons["save"])
+    assert "sa fenêtre chevauche celle de w6" in page.problem.text()
+
+
+def test_an_earlier_version_is_restored(page, dialogs) -> None:
+    type_in_cell(page, cell(page, "m24", "window.after_days"), "100")
+    dialogs.answer = True
+    click(page.buttons["save"])
+    assert page.clinic.protocols.current().version == 2
+    assert page.earlier.count() == 1 and page.earlier.currentText().startswith("Version 1: ")
+    dialogs.answer = False
+    click(page.buttons["restore"])
+    assert page.clinic.protocols.current().version == 2  # not confirmed
+    dialogs.answer = True
+    click(page.buttons["restore"])
+    assert "Make version 1 current again? It is saved as version 3" in dialogs.texts("question")[-1]
+    current = page.clinic.protocols.current()
+    assert current.version == 3 and current.timepoint("m24").window_after_days == 84
+    assert page.status.text() == "Version 1 restored as version 3."
+    assert page.model.data(cell(page, "m24", "window.after_days")) == 84
+    assert [page.earlier.itemText(i)[:9] for i in range(page.earlier.count())] == ["Version 2", "Version 1"]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.errors import UserError
-from sijpro.protocol import Protocol, ProtocolError, parse_protocol
+from sijpro.protocol import Protocol, ProtocolError, check_protocol, parse_protocol
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label
-from ui.staff.admin.protocol_model import FIELDS, ProtocolModel, column_titles
+from ui.staff.admin.protocol_model import FIELDS, ProtocolModel, TextCellDelegate, column_titles
 from ui.staff.style import heading_label
 
 DETAIL = re.compile(r"field '[^']*': (?P<detail>.*)$", re.DOTALL)
@@ -46,6 +47,17 @@ DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"codes must be unique"), lambda m: tr("admin.protocol.detail.unique")),
     (re.compile(r"increasing order of offset"), lambda m: tr("admin.protocol.detail.order")),
     (re.compile(r"the first timepoint must be"), lambda m: tr("admin.protocol.detail.baseline_first")),
+    (re.compile(r"^(?P<days>\d+) days is outside the sensible bounds \(at most (?P<most>\d+) days"),
+     lambda m: tr("admin.protocol.detail.bounds", days=m["days"], most=m["most"])),
+    (re.compile(r"^the baseline is due on the day of surgery"), lambda m: tr("admin.protocol.detail.baseline_offset")),
+    (re.compile(r"^a baseline is never collected after surgery"),
+     lambda m: tr("admin.protocol.detail.baseline_after")),
+    (re.compile(r"^a follow-up's window opens after the surgery day"),
+     lambda m: tr("admin.protocol.detail.after_surgery")),
+    (re.compile(r"^its window overlaps the window of (?P<other>\S+) \(with surgery on (?P<surgery>[\d-]+): opens "
+                r"(?P<opens>[\d-]+), \S+ closes (?P<closes>[\d-]+)\)$"),
+     lambda m: tr("admin.protocol.detail.overlap", other=m["other"], surgery=m["surgery"], opens=m["opens"],
+                  closes=m["closes"])),
 )
 """``parse_protocol``'s usual problems in the user's language; any other keeps the core's words."""
 
@@ -85,13 +97,20 @@ class ProtocolPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("protocolTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(TextCellDelegate(self.table))
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.problem = message_label(self, "protocolProblem", "error")
         self.status = message_label(self, "protocolStatus", "notice")
-        self.buttons = {name: QPushButton(self) for name in ("add", "remove", "revert", "save")}
+        self.buttons = {name: QPushButton(self) for name in ("add", "remove", "revert", "save", "restore")}
+        self.earlier_label = QLabel(self)
+        self.earlier = QComboBox(self)
+        self.earlier.setObjectName("protocolEarlier")
+        self.earlier_label.setBuddy(self.earlier)
+        self.buttons["restore"].setObjectName("protocolRestore")
+        self.buttons["restore"].clicked.connect(self.restore)
         self.buttons["add"].clicked.connect(self.add_timepoint)
         self.buttons["remove"].clicked.connect(self.remove_timepoint)
         self.buttons["revert"].clicked.connect(self.revert)
@@ -106,6 +125,11 @@ class ProtocolPage(QWidget):
         row.addStretch(1)
         for name in ("revert", "save"):
             row.addWidget(self.buttons[name])
+        earlier = QHBoxLayout()
+        earlier.addWidget(self.earlier_label)
+        earlier.addWidget(self.earlier)
+        earlier.addWidget(self.buttons["restore"])
+        earlier.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
@@ -115,6 +139,7 @@ class ProtocolPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        layout.addLayout(earlier)
 
     def retranslate(self) -> None:
         self.heading.setText(tr("admin.protocol.title"))
@@ -125,6 +150,9 @@ class ProtocolPage(QWidget):
         self.buttons["remove"].setText(tr("admin.protocol.remove"))
         self.buttons["revert"].setText(tr("admin.protocol.revert"))
         self.buttons["save"].setText(tr("admin.protocol.save"))
+        self.buttons["restore"].setText(tr("admin.protocol.restore"))
+        self.earlier_label.setText(tr("admin.protocol.earlier"))
+        self._list_earlier()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         self._show_version()
 
@@ -147,6 +175,38 @@ class ProtocolPage(QWidget):
         self.problem.hide()
         self.dirty = False
         self._show_version()
+        self._list_earlier()
+
+    def _list_earlier(self) -> None:
+        """Every version before the current one, newest first, to restore."""
+        versions = [p for p in self.clinic.protocols.versions() if self.current and p.version < self.current.version]
+        self.earlier.clear()
+        for protocol in reversed(versions):
+            self.earlier.addItem(tr("admin.protocol.version_item", version=protocol.version, name=protocol.name),
+                                 protocol.version)
+        self.earlier.setEnabled(bool(versions))
+        self.buttons["restore"].setEnabled(bool(versions))
+
+    def restore(self) -> Protocol | None:
+        """Make the chosen earlier version current again, after a confirmation (one service call)."""
+        version = self.earlier.currentData()
+        if version is None or self.current is None:
+            return None
+        question = tr("admin.protocol.restore_confirm", version=version, next=self.current.version + 1)
+        if QMessageBox.question(self, tr("admin.protocol.restore"), question) != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            restored = self.clinic.protocols.restore(int(version))
+        except ProtocolError as error:
+            show_error(self, UserError(self._detail(error)))
+            return None
+        except UserError as error:
+            show_error(self, error)
+            return None
+        self.revert()
+        self.status.setText(tr("admin.protocol.restored", version=version, next=restored.version))
+        self.status.show()
+        return restored
 
     def _edited(self, *_: object) -> None:
         self.dirty = True
@@ -179,6 +239,7 @@ class ProtocolPage(QWidget):
         self.model.show_problem(None, 0, "")
         try:
             protocol = parse_protocol(self.draft(), "protocol")
+            check_protocol(protocol, "protocol")
         except ProtocolError as error:
             self.show_problem(error)
             return None
@@ -196,12 +257,17 @@ class ProtocolPage(QWidget):
         self.status.show()
         return saved
 
-    def show_problem(self, error: ProtocolError) -> None:
-        """The problem at its cell (highlighted, selected) and in words above the table."""
+    @staticmethod
+    def _detail(error: ProtocolError) -> str:
+        """The core's problem in the user's language when it is a usual one, else its own words."""
         match = DETAIL.search(str(error))
         detail = match["detail"] if match else str(error)
-        detail = next((words(found) for pattern, words in DETAILS if (found := pattern.search(detail))),
-                      sentence(detail))
+        return next((words(found) for pattern, words in DETAILS if (found := pattern.search(detail))),
+                    sentence(detail))
+
+    def show_problem(self, error: ProtocolError) -> None:
+        """The problem at its cell (highlighted, selected) and in words above the table."""
+        detail = self._detail(error)
         if error.position is not None and 0 <= error.position < self.model.rowCount():
             column = self.model.column_of(error.field)
             code = self.model.rows[error.position].values["code"] or f"#{error.position + 1}"
