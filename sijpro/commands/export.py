@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
 from sijpro.commands.clinic_access import open_clinic
+from sijpro.exchange.output import EXCEL
 from sijpro.progress import TerminalBar
 
 KINDS = {
-    "csv": "a folder: patients.csv and responses.csv (the import format), analysis_wide.csv, data_dictionary.csv",
+    "csv": "a folder: patients.csv and responses.csv (the import format), analysis_wide.csv, data_dictionary.csv, "
+           "datapackage.json",
     "redcap": "a folder: REDCap data dictionary, arms, events, instrument-event mapping and import file",
     "fhir": "a file: one FHIR R4 Bundle (JSON) of Questionnaires, Patients, QuestionnaireResponses, Observations",
 }
@@ -27,13 +31,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--deidentify", action="store_true",
                         help="study IDs instead of MRNs and names, age at surgery instead of birth date, days "
                         "from the index surgery instead of dates (IDs differ in every export)")
+    parser.add_argument("--excel", nargs="?", const="auto", choices=("auto", *EXCEL), metavar="LANGUAGE",
+                        help="csv only: files for Excel (UTF-8 with a byte-order mark); in French (fr) ';' between "
+                        "cells and decimal commas; without LANGUAGE, the language of this computer's locale")
     parser.set_defaults(handler=run)
 
 
+def excel_language(choice: str | None) -> str | None:
+    """--excel's language; 'auto': fr when this computer's locale is French, else en."""
+    if choice != "auto":
+        return choice
+    name = next((os.environ[key] for key in ("LC_ALL", "LC_NUMERIC", "LANG") if os.environ.get(key)), "")
+    return "fr" if name.lower().startswith("fr") else "en"
+
+
 def run(args: argparse.Namespace) -> int:
+    excel = excel_language(args.excel)
+    if excel is not None and args.kind != "csv":
+        print(f"sijpro export {args.kind}: --excel is for csv exports only", file=sys.stderr)
+        return 2
     with open_clinic(args) as clinic:
         export = clinic.exports.write(args.kind, args.output, deidentify=args.deidentify,
-                                      progress=TerminalBar(f"export {args.kind}"))
+                                      progress=TerminalBar(f"export {args.kind}"), excel=excel)
     questionnaires = sum(len(subject.questionnaires) for subject in export.subjects)
     mode = "de-identified" if args.deidentify else "identified"
     print(f"exported {len(export.subjects):,} patients and {questionnaires:,} questionnaires ({mode}) to {args.output}")

@@ -1,5 +1,10 @@
-"""CSV export: the import format (so ``sijpro import`` reads it back), a wide analysis file, and a
-data dictionary describing every column of every file.
+"""CSV export: the import format (so ``sijpro import`` reads it back), a wide analysis file, a data
+dictionary describing every column of every file, and the same description as a Frictionless Data
+Package (``datapackage.json``: types, codes with their labels, missing-value codes) for pandas and R.
+
+The analysis file tells apart what the import files leave empty: NASK (questionnaire not administered),
+ASKU (item skipped), UNK (unknown), and writes sex as a word, which R cannot take for a logical. For
+Excel (``TableFormat``), files carry a byte-order mark, and in French ';' and decimal commas.
 
 Identified, ``patients.csv`` and ``responses.csv`` are exactly the import files of DESIGN.md, and a
 database re-imported from them exports byte-identical files: rows are sorted (patients by MRN,
@@ -10,13 +15,24 @@ index surgery instead, and are for analysis only (they cannot be imported).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sijpro.exchange.csv_files import format_number
-from sijpro.exchange.output import export_directory
+from sijpro.exchange.datapackage import datapackage_json
+from sijpro.exchange.output import PLAIN, TableFormat, export_directory
 from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, instrument_order
-from sijpro.exchange.variables import Variable, item_variables, score_variables, subject_variables
+from sijpro.exchange.variables import (
+    ANALYSIS_SEX,
+    MISSING_CODES,
+    NOT_ADMINISTERED,
+    SKIPPED,
+    UNKNOWN,
+    Variable,
+    item_variables,
+    score_variables,
+    subject_variables,
+)
 from sijpro.instruments import get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
@@ -26,6 +42,8 @@ PATIENTS = "patients.csv"
 RESPONSES = "responses.csv"
 WIDE = "analysis_wide.csv"
 DICTIONARY = "data_dictionary.csv"
+DATAPACKAGE = "datapackage.json"
+MISSING_NOTE = "missing: " + ", ".join(f"{code} = {meaning.split(':')[0]}" for code, meaning in MISSING_CODES)
 DICTIONARY_HEADER = ("file", "column", "type", "label", "codes", "unit", "minimum", "maximum", "identifying", "notes")
 
 
@@ -39,21 +57,28 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def subject_row(subject: Subject) -> list[str]:
-    """The patient columns, in ``subject_variables`` order."""
+def subject_row(subject: Subject, *, analysis: bool = False) -> list[str]:
+    """The patient columns, in ``subject_variables`` order; ``analysis``: unknown values as UNK and sex as
+    a word, for the analysis file (the import files keep the import format: empty = unknown)."""
+    blank = UNKNOWN if analysis else ""
+
+    def cell(value: object) -> str:
+        return blank if value is None else _cell(value)
+
     identity = subject.identity
     if identity is not None:
         head = [identity.mrn, identity.family_name, identity.given_name,
-                identity.birth_date.isoformat() if identity.birth_date else ""]
+                identity.birth_date.isoformat() if identity.birth_date else blank]
     else:
-        head = [subject.subject_id, _cell(subject.age_at_surgery)]
-    middle = [subject.sex or "", subject.language, _cell(subject.bmi), _cell(subject.fbss),
-              _cell(subject.prior_lumbar_surgeries), _cell(subject.prior_lumbosacral_fusion),
-              interventions_text(subject.prior_interventions)]
+        head = [subject.subject_id, cell(subject.age_at_surgery)]
+    sex = (ANALYSIS_SEX[subject.sex] if analysis else subject.sex) if subject.sex else blank
+    middle = [sex, subject.language, cell(subject.bmi), cell(subject.fbss),
+              cell(subject.prior_lumbar_surgeries), cell(subject.prior_lumbosacral_fusion),
+              interventions_text(subject.prior_interventions) or blank]
     surgery = []
     if identity is not None:
-        surgery = [identity.surgery_date.isoformat() if identity.surgery_date else ""]
-    return head + middle + surgery + [subject.side or "", subject.approach or ""]
+        surgery = [identity.surgery_date.isoformat() if identity.surgery_date else blank]
+    return head + middle + surgery + [subject.side or blank, subject.approach or blank]
 
 
 def _when(questionnaire: SubjectQuestionnaire) -> str:
@@ -93,7 +118,7 @@ def timepoint_variable(protocol: Protocol) -> Variable:
 
 
 def wide_variables(protocol: Protocol, identified: bool) -> tuple[Variable, ...]:
-    columns: list[Variable] = [*subject_variables(identified), timepoint_variable(protocol)]
+    columns: list[Variable] = [*subject_variables(identified, analysis=True), timepoint_variable(protocol)]
     if identified:
         columns.append(Variable("completed_on", "Date the timepoint's last questionnaire was completed", "date",
                                 identifying=True))
@@ -107,37 +132,66 @@ def wide_variables(protocol: Protocol, identified: bool) -> tuple[Variable, ...]
 
 
 def wide_rows(subject: Subject, protocol: Protocol) -> Iterator[list[str]]:
-    """One row per timepoint with at least one questionnaire; empty cells for what was not collected."""
+    """One row per timepoint with at least one questionnaire. No cell is left to guess: a questionnaire not
+    given at that timepoint is NASK, an item left blank (or a score its answers cannot give) ASKU, a patient
+    characteristic nobody recorded UNK."""
     by_timepoint: dict[str, list[SubjectQuestionnaire]] = {}
     for questionnaire in subject.questionnaires:
         by_timepoint.setdefault(questionnaire.timepoint, []).append(questionnaire)
     instruments = [get_instrument(code) for code in instrument_order(protocol)]
+    patient = subject_row(subject, analysis=True)
     for timepoint, questionnaires in by_timepoint.items():
         last = max(questionnaires, key=lambda q: (q.day if q.day is not None else 0, _when(q)))
-        row = [*subject_row(subject), timepoint]
+        row = [*patient, timepoint]
         if subject.identified:
             row.append(_when(last))
-        row.append(_cell(last.day))
+        row.append(UNKNOWN if last.day is None else _cell(last.day))
         given = {q.instrument: q for q in questionnaires}
         for instrument in instruments:
             questionnaire = given.get(instrument.id)
+            if questionnaire is None:
+                row.extend([NOT_ADMINISTERED] * (len(instrument.items) + len(instrument.scores)))
+                continue
             for code in instrument.item_codes:
-                row.append(_cell(questionnaire.answers.get(code)) if questionnaire else "")
+                answer = questionnaire.answers.get(code)
+                row.append(SKIPPED if answer is None else _cell(answer))
             for spec in instrument.scores:
-                row.append(spec.text(questionnaire.score(spec.name)) if questionnaire else "")
+                score = questionnaire.score(spec.name)
+                row.append(SKIPPED if score is None else spec.text(score))
         yield row
 
 
-def dictionary_rows(files: dict[str, tuple[Variable, ...]]) -> Iterator[list[str]]:
+def localised(rows: Iterable[list[str]], variables: Sequence[Variable], table_format: TableFormat,
+              ) -> Iterator[list[str]]:
+    """Decimal commas in the number columns when the format asks for them (never in text: an MRN may
+    hold a '.')."""
+    numbers = [index for index, variable in enumerate(variables) if variable.type == "number"]
+    for row in rows:
+        if table_format.decimal == "." or not numbers:
+            yield row
+            continue
+        spelled = list(row)
+        for index in numbers:
+            spelled[index] = spelled[index].replace(".", table_format.decimal)
+        yield spelled
+
+
+def dictionary_rows(files: dict[str, tuple[Variable, ...]], table_format: TableFormat = PLAIN,
+                    ) -> Iterator[list[str]]:
     for name, variables in files.items():
         for variable in variables:
+            note = variable.note
+            if name == WIDE:
+                note = "; ".join(part for part in (note, MISSING_NOTE) if part)
             yield [name, variable.name, variable.type, variable.label, variable.codes_text(), variable.unit,
-                   _cell(variable.minimum), _cell(variable.maximum), "yes" if variable.identifying else "no",
-                   variable.note]
+                   _cell(variable.minimum).replace(".", table_format.decimal),
+                   _cell(variable.maximum).replace(".", table_format.decimal),
+                   "yes" if variable.identifying else "no", note]
 
 
-def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no_progress) -> list[str]:
-    """Write the four CSV files into ``directory``; returns their names."""
+def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no_progress,
+                     table_format: TableFormat = PLAIN) -> list[str]:
+    """Write the four CSV files and their datapackage.json into ``directory``; returns their names."""
     protocol, identified = export.protocol, export.identified
     files = {
         PATIENTS: subject_variables(identified),
@@ -153,6 +207,8 @@ def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no
         progress(done, total)
     with export_directory(directory) as out:
         for name, rows in ((PATIENTS, patients), (RESPONSES, responses), (WIDE, wide)):
-            out.write_csv(name, [variable.name for variable in files[name]], rows)
-        out.write_csv(DICTIONARY, DICTIONARY_HEADER, dictionary_rows(files))
+            out.write_csv(name, [variable.name for variable in files[name]],
+                          localised(rows, files[name], table_format), table_format)
+        out.write_csv(DICTIONARY, DICTIONARY_HEADER, dictionary_rows(files, table_format), table_format)
+        out.write_text(DATAPACKAGE, datapackage_json(export, files, {WIDE}, table_format, DICTIONARY_HEADER))
         return list(out.names)

@@ -14,10 +14,31 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sijpro.errors import UserError
 from sijpro.exchange.csv_files import SafeWriter
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """How CSV files are spelled: RFC 4180 by default; for Excel, a byte-order mark (without it Excel reads
+    UTF-8 as its ANSI code page) and, in a locale whose decimal mark is a comma, ';' between cells and
+    decimal commas, as Excel itself writes and reads them there."""
+
+    delimiter: str = ","
+    decimal: str = "."
+    bom: bool = False
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8-sig" if self.bom else "utf-8"
+
+
+PLAIN = TableFormat()
+EXCEL = {"en": TableFormat(bom=True), "fr": TableFormat(delimiter=";", decimal=",", bom=True)}
+"""Excel's CSV for the languages of the application."""
 
 
 class StagedFiles:
@@ -31,9 +52,10 @@ class StagedFiles:
         self.names.append(name)
         return self.staging / name
 
-    def write_csv(self, name: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-        with self.path(name).open("w", encoding="utf-8", newline="") as handle:
-            writer = SafeWriter(handle, lineterminator="\r\n")
+    def write_csv(self, name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
+                  table_format: TableFormat = PLAIN) -> None:
+        with self.path(name).open("w", encoding=table_format.encoding, newline="") as handle:
+            writer = SafeWriter(handle, delimiter=table_format.delimiter, lineterminator="\r\n")
             writer.writerow(header)
             writer.writerows(rows)
 

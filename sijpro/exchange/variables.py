@@ -48,6 +48,20 @@ class Variable:
 
 
 SEX_CODES: Codes = (("F", "Female"), ("M", "Male"), ("X", "Other or not stated"))
+ANALYSIS_SEX_CODES: Codes = (("female", "Female"), ("male", "Male"), ("other", "Other or not stated"))
+"""Sex in the analysis files: R reads a column holding only 'F' as the logical FALSE, never a word."""
+ANALYSIS_SEX = dict(zip((code for code, _ in SEX_CODES), (code for code, _ in ANALYSIS_SEX_CODES), strict=True))
+
+NOT_ADMINISTERED, SKIPPED, UNKNOWN = "NASK", "ASKU", "UNK"
+MISSING_CODES: Codes = (
+    (NOT_ADMINISTERED, "not administered: the questionnaire was not given at this timepoint"),
+    (SKIPPED, "skipped: the questionnaire was given but this item was left blank (or the score cannot be "
+              "computed from the items answered)"),
+    (UNKNOWN, "unknown: not recorded"),
+)
+"""Why a cell of an analysis file is empty, told apart with HL7's null-flavor codes (NASK not asked, ASKU
+asked but unknown, UNK unknown), as REDCap's missing-data codes do; every reader is told they are missing
+(datapackage.json, the data dictionary, SPSS and Stata user-missing values)."""
 LANGUAGE_CODES: Codes = (("en", "English"), ("fr", "French"))
 SIDE_CODES: Codes = (("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral"))
 APPROACH_CODES: Codes = (("lateral", "Lateral transiliac"), ("posterior", "Posterior"))
@@ -132,11 +146,12 @@ def naming_problems(names: list[str]) -> list[str]:
     return problems
 
 
-def subject_variables(identified: bool) -> tuple[Variable, ...]:
+def subject_variables(identified: bool, *, analysis: bool = False) -> tuple[Variable, ...]:
     """Who the patient is and the baseline covariates, in the column order of the import format.
 
     De-identified: a study ID instead of MRN and names, the age at the index surgery instead of the
-    birth date, and no surgery date (every other date is counted from it).
+    birth date, and no surgery date (every other date is counted from it). ``analysis``: sex as words
+    (``female``), for the files statistics packages read.
     """
     if identified:
         head: tuple[Variable, ...] = (
@@ -153,7 +168,7 @@ def subject_variables(identified: bool) -> tuple[Variable, ...]:
                      note="whole years; 90 means 90 or older"),
         )
     middle = (
-        Variable("sex", "Sex", "code", SEX_CODES),
+        Variable("sex", "Sex", "code", ANALYSIS_SEX_CODES if analysis else SEX_CODES),
         Variable("language", "Questionnaire language", "code", LANGUAGE_CODES),
         Variable("bmi", "Body mass index", "number", unit="kg/m2"),
         Variable("fbss", "Failed back surgery syndrome", "yesno", YES_NO_CODES),

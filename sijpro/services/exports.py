@@ -15,8 +15,10 @@ from typing import Literal
 
 from sqlalchemy import Connection, select
 
+from sijpro.errors import UserError
 from sijpro.exchange.export_csv import write_csv_export
 from sijpro.exchange.fhir import write_fhir_export
+from sijpro.exchange.output import EXCEL
 from sijpro.exchange.redcap import write_redcap_export
 from sijpro.exchange.subjects import AnsweredQuestionnaire, ExportSet, PatientCourse, prepare_export
 from sijpro.progress import Progress, no_progress
@@ -49,8 +51,13 @@ class Exports:
             return read_courses(connection)
 
     def write(self, kind: ExportKind, target: Path, *, deidentify: bool = False,
-              progress: Progress = no_progress) -> ExportSet:
-        """Write one export (a folder for csv and redcap, a file for fhir); returns what was written."""
+              progress: Progress = no_progress, excel: str | None = None) -> ExportSet:
+        """Write one export (a folder for csv and redcap, a file for fhir); returns what was written.
+
+        ``excel`` (csv only): the language whose Excel opens the files ('en', or 'fr': ';' and decimal
+        commas), all with a byte-order mark."""
+        if excel is not None and (kind != "csv" or excel not in EXCEL):
+            raise UserError(f"--excel {excel}: only for csv exports, in {' or '.join(EXCEL)}")
         reported = [0]
 
         def report(percent: int) -> None:
@@ -66,7 +73,10 @@ class Exports:
             share = done / total if total else 1.0
             report(int((READ_SHARE + (1 - READ_SHARE) * share) * 100))
 
-        WRITERS[kind](export, Path(target), writing)
+        if kind == "csv" and excel is not None:
+            write_csv_export(export, Path(target), writing, EXCEL[excel])
+        else:
+            WRITERS[kind](export, Path(target), writing)
         report(100)
         return export
 
