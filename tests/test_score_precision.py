@@ -84,7 +84,7 @@ def test_csv_scores_are_written_at_their_precision(tmp_path: Path) -> None:
         for instrument in (get_instrument(code) for code in ("nrs", "odi", "sf12", "satisfaction", "relief")):
             for spec in instrument.scores:
                 cell = row[score_variable(instrument, spec)]
-                if cell:
+                if cell not in ("NASK", "ASKU"):  # not administered, or not computable from the answers
                     assert fixed_places(cell, spec.decimals), (spec.name, cell)
                     seen.add(cell)
     assert {"77.8", "40.93", "18.03"} <= seen
