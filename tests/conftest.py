@@ -70,6 +70,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["SIJPRO_CACHE_DIR"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_clinic_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The clinic key and the witness files in the test run's folder (subprocesses inherit it), so test
+    databases never touch the user's key; one key for the run, as one installation has."""
+    previous = os.environ.get("SIJPRO_CLINIC_KEY_FILE")
+    os.environ["SIJPRO_CLINIC_KEY_FILE"] = str(tmp_path_factory.mktemp("key") / "clinic.key")
+    yield
+    if previous is None:
+        os.environ.pop("SIJPRO_CLINIC_KEY_FILE", None)
+    else:
+        os.environ["SIJPRO_CLINIC_KEY_FILE"] = previous
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(TODAY)

@@ -124,13 +124,15 @@ def assert_copied(before: Rows, after: Rows, report: CopyReport) -> None:
     events = len(before["audit_events"])
     copy_event = after["audit_events"].pop((events + 1,))
     assert copy_event[2:6] == (ACTOR, "database", None, "copied_from")
+    seal = after["audit_events"].pop((events + 2,))
+    assert seal[3] == "state"
     head = after["audit_head"].pop((1,))
-    assert head[1:] == (events + 1, copy_event[-1])
+    assert head[1:] == (events + 2, seal[-1])
     del before["audit_head"]
     del after["audit_head"]
     assert after == before
     assert report.rows == {name: len(rows) for name, rows in before.items()} | {"audit_head": 1}
-    assert report.audit_events == events + 1
+    assert report.audit_events == events + 2
 
 
 def last_event(url: str) -> Any:
@@ -230,8 +232,8 @@ def test_a_target_holding_data_is_refused_and_left_unchanged(source: str, databa
     Clinic.init(database_url)  # what 'sijpro init' leaves: the default protocol, and its audit event
     before = table_rows(database_url)
 
-    with pytest.raises(UserError, match=r"already holds data \(rows: protocols 1, audit_events 1\)|"
-                                        r"already holds data \(rows: audit_events 1, protocols 1\)"):
+    with pytest.raises(UserError, match=r"already holds data \(rows: protocols 1, audit_events 2\)|"
+                                        r"already holds data \(rows: audit_events 2, protocols 1\)"):
         copy_clinic(source, database_url, actor=ACTOR)
 
     assert table_rows(database_url) == before

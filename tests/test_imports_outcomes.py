@@ -45,13 +45,14 @@ def _count(clinic: Clinic, model: type) -> int:
 
 
 def test_load_creates_patients_visits_and_scored_questionnaires(clinic: Clinic) -> None:
-    events_before = _count(clinic, AuditEvent)
+    events_before = len(clinic.audit.events())
     seen: list[tuple[int, int]] = []
     summary = clinic.imports.load(_batch(), progress=lambda done, total: seen.append((done, total)))
     assert (summary.patients, summary.procedures, summary.visits, summary.questionnaires) == (2, 2, 12, 5)
     assert summary.answers == 2 + 10 + 2 + 1 + 12
     assert seen[-1] == (7, 7)
-    assert summary.audit_events == _count(clinic, AuditEvent) - events_before == 2 + 2 + 5
+    assert summary.audit_events == len(clinic.audit.events()) - events_before == 2 + 2 + 5
+    assert len(clinic.audit.events(entity="state")) == 2  # init's, and the import's one seal
     a = clinic.patients.by_mrn("A")
     assert a is not None and a.prior_interventions == frozenset({"RFA"})
     visits = {v.timepoint: v for v in clinic.schedule.timeline(a.id)}

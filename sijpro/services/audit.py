@@ -1,7 +1,11 @@
-"""The audit trail: who changed what, when, from what to what, and why; hash-chained.
+"""The audit trail: who changed what, when, from what to what, and why; hash-chained under the clinic key.
 
-Each event's hash is sha256 over the canonical JSON of all its fields and the previous event's hash, so
-changing, removing or reordering any stored event breaks the chain from that event on. Appends take a
+Each event's hash is HMAC-SHA-256, under the clinic key kept outside the database
+(``sijpro.storage.clinic_key``), of the canonical JSON of all its fields and the previous event's hash,
+so changing, removing or reordering any stored event breaks the chain from that event on, and nobody
+without the key can compute a replacement chain. Every transaction's events end with a ``state`` event
+holding the keyed fingerprints of the rows it wrote (``sijpro.storage.row_states``): ``verify`` compares
+them with the rows, which shows what was changed behind the app's back. Appends take a
 lock on the single chain-head row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's write lock does the
 same), so concurrent writers extend one chain instead of forking it. No code path updates or deletes an
 event, and database triggers refuse it.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,10 +28,12 @@ from sijpro.errors import ConflictError
 from sijpro.records import AuditEventRecord
 from sijpro.services.context import ServiceContext
 from sijpro.storage.models import AuditEvent, AuditHead
+from sijpro.storage.row_states import ROW_TABLES, STATE_ENTITY, states_of
 
 GENESIS_HASH: Final = "0" * 64
 HEAD_ROW: Final = 1
 INSERT_CHUNK: Final = 5000
+STATES_PER_EVENT: Final = 1000
 
 
 class _Nothing:
@@ -77,24 +84,42 @@ def encode(value: object) -> str | None:
     return None if value is NOTHING else canonical_json(value)
 
 
-def event_hash(fields: dict[str, Any], prev_hash: str) -> str:
-    """The digest of one event: every stored field, and the hash before it."""
+def event_hash(fields: dict[str, Any], prev_hash: str, key: bytes) -> str:
+    """The keyed digest of one event: every stored field, and the hash before it."""
     payload = {**fields, "at": fields["at"].isoformat(timespec="microseconds"), "prev_hash": prev_hash}
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical_json(payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 HASHED_FIELDS: Final = ("id", "at", "actor", "entity", "entity_id", "field", "old", "new", "reason")
 
 
 class AuditWriter:
-    """Appends the events of one transaction; the chain head is locked at the first append."""
+    """Appends the events of one transaction; the chain head is locked at the first append.
 
-    def __init__(self, connection: Connection, actor: str, at: dt.datetime) -> None:
+    ``seal`` ends the transaction's events with the fingerprints of every row they name (and of the rows
+    ``touch`` adds), read back as stored.
+    """
+
+    def __init__(self, connection: Connection, actor: str, at: dt.datetime, key: bytes) -> None:
         self.connection = connection
         self.actor = actor
         self.at = at
+        self.key = key
         self._head: tuple[int, str] | None = None
         self.count = 0
+        """Events appended, not counting the fingerprints that seal them."""
+        self.touched: dict[str, set[int]] = {}
+
+    def touch(self, entity: str, ids: Iterable[int]) -> None:
+        self.touched.setdefault(entity, set()).update(ids)
+
+    def seal(self) -> None:
+        """Append the fingerprints of the rows written; call it after the last write of the transaction."""
+        states = states_of(self.connection, self.key, self.touched)
+        self.touched = {}
+        names = sorted(states)
+        parts = (names[start:start + STATES_PER_EVENT] for start in range(0, len(names), STATES_PER_EVENT))
+        self.append(Change(STATE_ENTITY, None, new={name: states[name] for name in part}) for part in parts)
 
     def lock_head(self) -> None:
         if self._head is None:
@@ -109,13 +134,15 @@ class AuditWriter:
         last_id, last_hash = self._head
         rows: list[dict[str, Any]] = []
         for change in changes:
+            if change.entity in ROW_TABLES and change.entity_id is not None:
+                self.touched.setdefault(change.entity, set()).add(change.entity_id)
             last_id += 1
             fields = {
                 "id": last_id, "at": self.at, "actor": self.actor, "entity": change.entity,
                 "entity_id": change.entity_id, "field": change.field, "old": encode(change.old),
                 "new": encode(change.new), "reason": change.reason,
             }
-            digest = event_hash(fields, last_hash)
+            digest = event_hash(fields, last_hash, self.key)
             rows.append({**fields, "prev_hash": last_hash, "hash": digest})
             last_hash = digest
             if len(rows) >= INSERT_CHUNK:
@@ -127,15 +154,19 @@ class AuditWriter:
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         self.connection.execute(insert(AuditEvent), rows)
+        self.count += sum(row["entity"] != STATE_ENTITY for row in rows)
         self.connection.execute(
             update(AuditHead).where(AuditHead.id == HEAD_ROW).values(last_id=rows[-1]["id"], last_hash=rows[-1]["hash"])
         )
-        self.count += len(rows)
 
 
 def record(session: Session, context: ServiceContext, changes: Iterable[Change]) -> None:
-    """Append the changes of a service call; call it last in the transaction (it takes the chain lock)."""
-    AuditWriter(session.connection(), context.actor, context.now()).append(changes)
+    """Append the changes of a service call and seal the rows they name; call it last in the transaction
+    (it takes the chain lock, and fingerprints the rows as flushed)."""
+    session.flush()
+    writer = AuditWriter(session.connection(), context.actor, context.now(), context.database.audit_key)
+    writer.append(changes)
+    writer.seal()
 
 
 def refuse_stale(session: Session, entity: str, entity_id: int, current: int, expected: int) -> None:
@@ -165,10 +196,13 @@ class AuditTrail:
                since: dt.datetime | None = None, until: dt.datetime | None = None,
                limit: int | None = None, newest_first: bool = False) -> list[AuditEventRecord]:
         """Events in chain order (``newest_first``: the reverse, so ``limit`` keeps the latest); times are
-        naive UTC (as stored)."""
+        naive UTC (as stored). The row fingerprints that seal each transaction are left out unless
+        ``entity`` asks for them: they say nothing a reader of the trail needs."""
         query = select(AuditEvent).order_by(AuditEvent.id.desc() if newest_first else AuditEvent.id)
         if entity is not None:
             query = query.where(AuditEvent.entity == entity)
+        else:
+            query = query.where(AuditEvent.entity != STATE_ENTITY)
         if entity_id is not None:
             query = query.where(AuditEvent.entity_id == entity_id)
         if actor is not None:
@@ -190,20 +224,25 @@ class AuditTrail:
     def entities(self) -> list[str]:
         """The kinds of record the trail has events about ('patient', 'visit', 'user'...)."""
         with self.context.database.reading() as session:
-            return list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))
+            return list(session.scalars(select(AuditEvent.entity).distinct()
+                                        .where(AuditEvent.entity != STATE_ENTITY).order_by(AuditEvent.entity)))
 
     def verify_chain(self) -> VerifyReport:
         """Recompute every hash in order; the first event that does not match is named."""
         with self.context.database.connection() as connection:
-            head = connection.execute(select(AuditHead.last_id, AuditHead.last_hash)).one_or_none()
-            rows = connection.execution_options(yield_per=10_000).execute(
-                select(*(AuditEvent.__table__.c[name] for name in (*HASHED_FIELDS, "prev_hash", "hash")))
-                .order_by(AuditEvent.id)
-            )
-            return check_chain(rows, head)
+            return chain_report(connection, self.context.database.audit_key)
 
 
-def check_chain(rows: Iterator[Any] | Iterable[Any], head: Any) -> VerifyReport:
+def chain_report(connection: Connection, key: bytes) -> VerifyReport:
+    head = connection.execute(select(AuditHead.last_id, AuditHead.last_hash)).one_or_none()
+    rows = connection.execution_options(yield_per=10_000).execute(
+        select(*(AuditEvent.__table__.c[name] for name in (*HASHED_FIELDS, "prev_hash", "hash")))
+        .order_by(AuditEvent.id)
+    )
+    return check_chain(rows, head, key)
+
+
+def check_chain(rows: Iterator[Any] | Iterable[Any], head: Any, key: bytes) -> VerifyReport:
     expected_prev, expected_id, checked = GENESIS_HASH, 1, 0
     for row in rows:
         fields = {name: getattr(row, name) for name in HASHED_FIELDS}
@@ -212,7 +251,7 @@ def check_chain(rows: Iterator[Any] | Iterable[Any], head: Any) -> VerifyReport:
         if row.prev_hash != expected_prev:
             return VerifyReport(checked, row.id, f"audit event {row.id} does not follow event {row.id - 1}: "
                                 "the chain was cut or reordered there")
-        if event_hash(fields, row.prev_hash) != row.hash:
+        if event_hash(fields, row.prev_hash, key) != row.hash:
             return VerifyReport(checked, row.id, f"audit event {row.id} ({row.entity} {row.entity_id}, "
                                 f"{row.at:%Y-%m-%d %H:%M:%S} UTC) was altered after it was written")
         expected_prev, expected_id, checked = row.hash, row.id + 1, checked + 1

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -35,8 +36,8 @@ from sijpro.services.patients import Patients
 from sijpro.services.procedures import Procedures
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
-from sijpro.storage import schema
-from sijpro.storage.database import Database
+from sijpro.storage import clinic_key, schema
+from sijpro.storage.database import CLINIC_ID_KEY, KEY_CHECK_KEY, Database
 from sijpro.storage.encryption import PassphraseSource, unlock
 from sijpro.storage.engine import create_sqlite_file, is_in_memory, resolve_url, sqlite_path
 from sijpro.storage.models import Meta
@@ -126,7 +127,14 @@ class Clinic:
         """Schema to head, the default protocol in an empty database, and when and by what it was made."""
         with self.database.translated_errors():
             before, after = schema.upgrade(self.database.engine)
+        with self.database.reading() as session:
+            sealed = session.get(Meta, KEY_CHECK_KEY) is not None
+        # A new database gets the clinic key (made once per installation); an existing one must find it.
+        key = clinic_key.load_key(create=not sealed)
+        self.database.use_key(key)
         with self.database.writing() as session:
+            _remember(session, CLINIC_ID_KEY, uuid.uuid4().hex, replace=False)
+            _remember(session, KEY_CHECK_KEY, clinic_key.key_check(key), replace=False)
             stored = self.protocols.ensure_default(session)
             _remember(session, "created_by_release", __version__, replace=False)
             _remember(session, "created_at", self.context.now().isoformat(), replace=False)

@@ -138,8 +138,9 @@ def _copy(origin: Clinic, destination: Database, progress: Progress) -> tuple[bo
             rows = copy_rows(reading, connection, where, progress)
         connection.execute(delete(Meta).where(Meta.key == RELEASE_KEY))
         connection.execute(insert(Meta).values(key=RELEASE_KEY, value=__version__))
-        AuditWriter(connection, origin.context.actor, origin.context.now()).append(
-            [_copy_event("copied_from", origin.where, rows)])
+        writer = AuditWriter(connection, origin.context.actor, origin.context.now(), origin.database.audit_key)
+        writer.append([_copy_event("copied_from", origin.where, rows)])
+        writer.seal()
         reset_sequences(connection)
     return created, rows
 

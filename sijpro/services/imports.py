@@ -99,7 +99,7 @@ class _Load:
         self.connection, self.batch, self.progress = connection, batch, progress
         self.protocols = owner.protocols
         self.today, self.now, self.actor = owner.context.today(), owner.context.now(), owner.context.actor
-        self.audit = AuditWriter(connection, self.actor, self.now)
+        self.audit = AuditWriter(connection, self.actor, self.now, owner.context.database.audit_key)
         self.problems: list[str] = []
         self.slots: dict[tuple[str, str], _Slot] = {}
         self.known_mrns: set[str] = set()
@@ -122,6 +122,7 @@ class _Load:
         questionnaires, answers = self._insert_questionnaires()
         self._write_outcomes()
         self._update_existing_visits(statuses)
+        self.audit.seal()
         counts = defaultdict(int)
         for status in statuses.values():
             counts[status[0]] += 1

@@ -1,8 +1,10 @@
 """Checking and backing up the clinic's database (``sijpro verify`` and ``sijpro backup``).
 
-``verify`` looks at three layers: the database's own structure (pages, foreign keys, append-only
-triggers), the audit trail's hash chain, and the agreement between each visit's copy of its scores and
-the score rows they copy. Each fault is one sentence naming what is wrong and where.
+``verify`` looks at every layer: the database's own structure (pages, foreign keys, append-only
+triggers), the clinic key and the audit trail's keyed hash chain, the chain's witness outside the
+database, every audited row against its last state in the trail, every finished questionnaire's scores
+against its answers (``sijpro.services.tamper``), and each visit's copy of its scores against the score
+rows. Each fault is one sentence naming what is wrong and where (the table and the row).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from sijpro.errors import UserError
+from sijpro.services import tamper
+from sijpro.services.audit import chain_report
 from sijpro.services.clinic import Clinic
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.backup import backup_database
-from sijpro.storage.integrity import structural_faults
+from sijpro.storage.integrity import is_damage, structural_faults
 from sijpro.storage.models import Response, Score, Visit
 
 MAX_LISTED = 20
@@ -28,7 +32,7 @@ MAX_LISTED = 20
 @dataclass(frozen=True)
 class Fault:
     check: str
-    """Which layer found it: 'database', 'audit' or 'scores'."""
+    """Which layer found it: 'database', 'audit', 'rows' or 'scores'."""
     message: str
 
     def __str__(self) -> str:
@@ -36,24 +40,39 @@ class Fault:
 
 
 def verify(clinic: Clinic) -> list[Fault]:
-    """Every fault found; an empty list means the database, its audit trail and its scores are sound."""
+    """Every fault found; an empty list means the database, its audit trail and its rows are sound."""
     try:
         with clinic.database.translated_errors(), clinic.database.engine.connect() as connection:
             faults = [Fault("database", message) for message in structural_faults(connection)]
     except UserError as error:
-        faults = [Fault("database", str(error))]
-    if faults:
+        return [Fault("database", str(error))]
+    if any(is_damage(fault.message) for fault in faults):
         return faults  # a damaged file: reading further could only repeat or hide what is wrong
-    report = clinic.audit.verify_chain()
-    if not report.ok:
-        faults.append(Fault("audit", f"{report.problem} (checked {report.events_checked} events before it)"))
+    try:
+        with clinic.database.translated_errors(), clinic.database.engine.connect() as connection:
+            key_faults = tamper.key_faults(connection, clinic.database)
+            if key_faults:
+                return faults + [Fault("audit", message) for message in key_faults]
+            report = chain_report(connection, clinic.database.audit_key)
+            if not report.ok:
+                faults.append(Fault("audit", f"{report.problem} (checked {report.events_checked} events before it)"))
+            faults += [Fault("audit", message) for message in tamper.witness_faults(connection, clinic.database)]
+            faults += [Fault("rows", message) for message in tamper.row_faults(connection, clinic.database.audit_key)]
+            faults += [Fault("scores", message) for message in tamper.rescore_faults(connection, clinic.protocols)]
+    except UserError as error:
+        return [*faults, Fault("database", str(error))]
     faults += [Fault("scores", message) for message in _outcome_copy_faults(clinic)]
     return faults
 
 
 def backup(clinic: Clinic, target: Path) -> Path:
-    """A consistent copy of the database at ``target`` (mode 0600), safe while others write."""
-    return backup_database(clinic.database.url, Path(target))
+    """A consistent copy of the database at ``target`` (mode 0600), safe while others write; the chain head
+    it holds is witnessed outside the database."""
+    written = backup_database(clinic.database.url, Path(target))
+    with clinic.database.connection() as connection:
+        head = clinic.database.head(connection)
+    clinic.database.witness(head, kind="backup")
+    return written
 
 
 def _outcome_copy_faults(clinic: Clinic) -> list[str]:
@@ -73,7 +92,8 @@ def _outcome_copy_faults(clinic: Clinic) -> list[str]:
     for visit_id, outcome in copies:
         copy = (outcome or {}).get("scores", {})
         if copy != recorded.get(visit_id, {}):
-            faults.append(f"visit {visit_id}: its score summary does not match its score rows")
+            faults.append(f"visit {visit_id} (row {visit_id} of table visits): its score summary does not match "
+                          "its score rows")
     if len(faults) > MAX_LISTED:
         faults = [*faults[:MAX_LISTED], f"... and {len(faults) - MAX_LISTED} more visits"]
     return faults

@@ -1,8 +1,10 @@
 """An open database: sessions for reading and for writing, and plain messages for driver failures.
 
 Every service call is one transaction: ``writing()`` commits when the block ends and rolls everything
-back when it raises, so nothing is ever half-written. Driver errors a user can act on (a busy or damaged
-file, an unreachable server, a concurrent edit) become ``UserError``s here, once, for every service.
+back when it raises, so nothing is ever half-written. After each committed write the audit chain's head
+is appended to the database's witness file (``sijpro.storage.clinic_key``), outside the database.
+Driver errors a user can act on (a busy or damaged file, an unreachable server, a concurrent edit)
+become ``UserError``s here, once, for every service.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import URL, Connection, Engine
+from sqlalchemy import URL, Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, UserError
-from sijpro.storage.engine import WRITE_OPTION, display_url, make_engine
+from sijpro.storage import clinic_key, process_lock
+from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
+from sijpro.storage.models import AuditHead, Meta
 
 SIMULTANEOUS_MESSAGE = ("the same record was created elsewhere at the same moment; nothing was saved. "
                         "Reload and check before trying again")
+CLINIC_ID_KEY = "clinic_id"
+"""The ``meta`` row naming this clinic's database, as its witness lines do."""
+KEY_CHECK_KEY = "audit_key_check"
+"""The ``meta`` row holding the fingerprint of the clinic key the audit trail is sealed with."""
 CONFLICT_MESSAGE = ("someone else saved this record while you were editing it; nothing was overwritten. "
                     "Reload it, check their change, and make yours again")
 
@@ -29,6 +37,26 @@ class Database:
         self.url = url
         self.engine: Engine = make_engine(url)
         self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._key: bytes | None = None
+        path = sqlite_path(url)
+        self._lock = process_lock.hold(path) if path is not None else None
+        self._witnessed: tuple[str, int, str] | None = None
+
+    @property
+    def audit_key(self) -> bytes:
+        """The clinic key sealing the audit trail (read once; refused with a message when missing)."""
+        if self._key is None:
+            self._key = clinic_key.load_key(create=False)
+        return self._key
+
+    def use_key(self, key: bytes) -> None:
+        """The key ``init`` just found or made, so the first write need not read it again."""
+        self._key = key
+
+    @property
+    def witnessed(self) -> bool:
+        """Whether the chain head of this database is kept in a witness file (not for in-memory ones)."""
+        return not is_in_memory(self.url)
 
     @property
     def dialect(self) -> str:
@@ -48,15 +76,37 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
-        with self.translated_errors(), Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        with self.translated_errors(), Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+                session.flush()
+                head = self.head(session.connection())
+            self.witness(head)
 
     @contextmanager
     def connection(self, *, write: bool = False) -> Iterator[Connection]:
         """A Core connection in a transaction, for bulk work (imports, checks)."""
         engine = self._writer if write else self.engine
-        with self.translated_errors(), engine.begin() as connection:
-            yield connection
+        with self.translated_errors():
+            with engine.begin() as connection:
+                yield connection
+                head = self.head(connection) if write else None
+            self.witness(head)
+
+    def head(self, connection: Connection) -> tuple[str, int, str] | None:
+        """The clinic's id and the chain head, as the witness records them (None: nothing to witness)."""
+        if not self.witnessed:
+            return None
+        row = connection.execute(select(AuditHead.last_id, AuditHead.last_hash)).first()
+        clinic = connection.execute(select(Meta.value).where(Meta.key == CLINIC_ID_KEY)).scalar()
+        return None if row is None or clinic is None else (clinic, row.last_id, row.last_hash)
+
+    def witness(self, head: tuple[str, int, str] | None, kind: str = "write") -> None:
+        """Record a committed chain head outside the database (once per head)."""
+        if head is None or (head == self._witnessed and kind == "write"):
+            return
+        clinic_key.witness(self.where, *head, kind=kind)
+        self._witnessed = head
 
     @contextmanager
     def translated_errors(self) -> Iterator[None]:
@@ -78,6 +128,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        process_lock.release(self._lock)
+        self._lock = None
 
 
 def user_message(error: DBAPIError, where: str) -> str | None:

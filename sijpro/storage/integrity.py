@@ -21,6 +21,14 @@ APPEND_ONLY_TRIGGERS = {
 MAX_LISTED = 20
 
 
+DAMAGE_PREFIXES = ("integrity check:", "the database could not be read")
+
+
+def is_damage(fault: str) -> bool:
+    """A fault of the file's own pages: nothing read from it further can be trusted."""
+    return fault.startswith(DAMAGE_PREFIXES)
+
+
 def structural_faults(connection: Connection) -> list[str]:
     """Every structural problem found, as sentences; empty when the database is sound."""
     try:

@@ -1,0 +1,141 @@
+"""Keyed fingerprints of the audited rows, so ``verify`` can tell the rows the app wrote from rows
+changed behind its back.
+
+Every write transaction ends by recording, in the audit chain, the fingerprint of each row it touched
+(HMAC-SHA-256 under the clinic key of the row's stored values, truncated to 128 bits); a deleted row is
+recorded as ``None``. ``verify`` replays those records and compares them with a fingerprint of every
+row now in the database: a row that differs, that no record names, or that is gone, was changed
+outside SIJ-PRO. Without the key nobody can compute the fingerprint of an edited row.
+
+What is fingerprinted: patients, procedures, visits (status, dates, score summary), questionnaire
+responses, their answers and their scores (one fingerprint each for a response's answers and for its
+scores), user accounts (role, password and PIN hashes, lock-out counters) and protocol versions, and
+the settings and PIN-alone lock-out rows of ``meta``. Not fingerprinted: the audit trail itself (its
+chain does that), and ``meta``'s release notes (written by every ``init``, they mean nothing clinical).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+from sqlalchemy import Connection, Table, select
+
+from sijpro.storage.bulk import chunks
+from sijpro.storage.models import Answer, Meta, Patient, Procedure, ProtocolVersion, Response, Score, User, Visit
+
+ROW_TABLES: Final[dict[str, Table]] = {
+    "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,  # type: ignore[dict-item]
+    "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,  # type: ignore[dict-item]
+}
+"""Audit entity name -> its table (one row per id)."""
+PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
+"""A response's child rows, fingerprinted as one set per response."""
+META_KEY: Final = "settings"
+SEALED_META_PREFIXES: Final = ("backup.", "clinic.", "pin_alone_")
+DIGEST_CHARS: Final = 32
+STATE_ENTITY: Final = "state"
+"""The audit entity of the events that carry fingerprints."""
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+def digest(key: bytes, values: object) -> str:
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+
+
+def _row_values(table: Table, row: Any) -> dict[str, Any]:
+    return {column.name: getattr(row, column.name) for column in table.columns}
+
+
+def _part_values(rows: Iterable[Any], table: Table) -> list[dict[str, Any]]:
+    names = [column.name for column in table.columns if column.name != "response_id"]
+    return sorted(({name: getattr(row, name) for name in names} for row in rows),
+                  key=lambda values: str(values.get("item", values.get("name"))))
+
+
+def state_key(entity: str, entity_id: int | str) -> str:
+    return f"{entity}:{entity_id}"
+
+
+def closure(connection: Connection, touched: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Rows written alongside the ones an audit event names: a response's visit (its score summary),
+    a procedure's visits (created or moved with it)."""
+    result = {entity: set(ids) for entity, ids in touched.items()}
+    visits = result.setdefault("visit", set())
+    for chunk in chunks(sorted(result.get("response", ())), 500):
+        visits.update(connection.execute(select(Response.visit_id).where(Response.id.in_(chunk))).scalars())
+    for chunk in chunks(sorted(result.get("procedure", ())), 500):
+        visits.update(connection.execute(select(Visit.id).where(Visit.procedure_id.in_(chunk))).scalars())
+    return result
+
+
+def states_of(connection: Connection, key: bytes, touched: dict[str, set[int]]) -> dict[str, str | None]:
+    """The fingerprint of each touched row as stored now (None: the row is gone), and of the settings."""
+    states: dict[str, str | None] = {}
+    for entity, ids in closure(connection, touched).items():
+        table = ROW_TABLES.get(entity)
+        if table is None or not ids:
+            continue
+        for chunk in chunks(sorted(ids), 500):
+            found = {row.id: row for row in connection.execute(select(table).where(table.c.id.in_(chunk)))}
+            for entity_id in chunk:
+                row = found.get(entity_id)
+                states[state_key(entity, entity_id)] = None if row is None else digest(key, _row_values(table, row))
+            if entity == "response":
+                for part, part_table in PARTS.items():
+                    grouped: dict[int, list[Any]] = defaultdict(list)
+                    for row in connection.execute(select(part_table).where(part_table.c.response_id.in_(chunk))):
+                        grouped[row.response_id].append(row)
+                    for entity_id in chunk:
+                        states[state_key(part, entity_id)] = (
+                            None if found.get(entity_id) is None
+                            else digest(key, _part_values(grouped.get(entity_id, []), part_table)))
+    states[META_KEY] = settings_state(connection, key)
+    return states
+
+
+def settings_state(connection: Connection, key: bytes) -> str:
+    rows = connection.execute(select(Meta.key, Meta.value)).all()
+    return digest(key, sorted((k, v) for k, v in rows if k.startswith(SEALED_META_PREFIXES)))
+
+
+def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a response's child table, one list per response, in response order (streamed)."""
+    rows = connection.execution_options(yield_per=5000).execute(select(table).order_by(table.c.response_id))
+    current: int | None = None
+    group: list[Any] = []
+    for row in rows:
+        if row.response_id != current:
+            if current is not None:
+                yield current, group
+            current, group = row.response_id, []
+        group.append(row)
+    if current is not None:
+        yield current, group
+
+
+def all_states(connection: Connection, key: bytes) -> Iterator[tuple[str, str]]:
+    """Every fingerprinted row of the database as it is now, streamed one table at a time."""
+    for entity, table in ROW_TABLES.items():
+        for row in connection.execution_options(yield_per=5000).execute(select(table).order_by(table.c.id)):
+            yield state_key(entity, row.id), digest(key, _row_values(table, row))
+    responses = set(connection.execute(select(Response.id)).scalars())
+    for part, part_table in PARTS.items():
+        seen: set[int] = set()
+        for response_id, rows in response_groups(connection, part_table):
+            seen.add(response_id)  # child rows of a missing response too: the foreign key check names them
+            yield state_key(part, response_id), digest(key, _part_values(rows, part_table))
+        for response_id in sorted(responses - seen):
+            yield state_key(part, response_id), digest(key, _part_values([], part_table))
+    yield META_KEY, settings_state(connection, key)
