@@ -204,25 +204,6 @@ def test_the_witness_alone_finds_a_cut_tail_that_leaves_rows_consistent(template
     assert "events were removed from its end" in err and err.count("FAULT") == 1, err
 
 
-def test_a_restore_starts_the_witness_again(template: Path, tmp_path: Path) -> None:
-    """Going back to a backup on purpose is not a cut trail: verify passes after the restore, and a cut made
-    after it is found again."""
-    from sijpro.services import backups
-    from sijpro.services.maintenance import backup, verify
-
-    database = case_database(template, tmp_path)
-    with Clinic.open(str(database)) as clinic:
-        saved = backup(clinic, tmp_path / "saved.sqlite")
-        clinic.auth.authenticate("admin", "admin password 1")  # written after the backup, lost by the restore
-    backups.restore(str(database), saved)
-    with Clinic.open(str(database)) as clinic:
-        assert verify(clinic) == []
-        clinic.auth.authenticate("admin", "admin password 1")
-    sqlite3_cli(database, CUT_TAIL.replace("- 6", "- 2"))
-    with Clinic.open(str(database)) as clinic:
-        assert any("events were removed from its end" in str(fault) for fault in verify(clinic))
-
-
 def test_a_missing_or_other_clinic_key_is_said_as_such(template: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:

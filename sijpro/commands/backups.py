@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sijpro.commands.clinic_access import open_clinic
+
+if TYPE_CHECKING:
+    from sijpro.services import backups
 
 
 def _switch(text: str) -> bool:
@@ -39,12 +44,29 @@ def run(args: argparse.Namespace) -> int:
                    if value is not None}
         if changes:
             settings = backups.save_settings(clinic, replace(settings, **changes))
+        status = 0
         if args.now:
             written = backups.auto_backup(clinic, settings, reason="daily")
             print(f"backup written to {written}" if written else "a PostgreSQL database is backed up by its server")
+            warning = backups.backup_warning(clinic) if written else None
+            if warning is not None:
+                status = 1
+                print_warning(warning)
         folder = backups.backup_folder(clinic, settings)
         print(f"keep {settings.keep}; on close: {'on' if settings.on_close else 'off'}; "
               f"daily: {'on' if settings.daily else 'off'}; folder: {folder or 'none (PostgreSQL)'}")
         for item in backups.automatic_backups(folder) if folder else []:
-            print(f"  {item.path.name}  {item.path.stat().st_size:,} bytes")
-    return 0
+            state = "FAULTY" if item.faulty else "verified" if item.verified else "not verified"
+            print(f"  {item.path.name}  {item.path.stat().st_size:,} bytes  {state}")
+    return status
+
+
+def print_warning(warning: backups.BackupWarning) -> None:
+    print(f"sijpro backups: FAULT: the database has {len(warning.faults)} fault(s); its copy "
+          f"{warning.faulty.path.name} is marked faulty:", file=sys.stderr)
+    for fault in warning.faults[:10]:
+        print(f"  {fault}", file=sys.stderr)
+    good = warning.newest_verified
+    print(f"sijpro backups: the newest verified backup, kept whatever the rotation, is "
+          f"{good.path if good else 'none'}; run 'sijpro verify' and restore from it if the faults are real",
+          file=sys.stderr)

@@ -32,11 +32,17 @@ from sijpro.progress import Progress, no_progress
 from sijpro.services.audit import Change, record
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import Fault, backup, verify
+from sijpro.storage import clinic_key, process_lock
+from sijpro.storage.backup import backup_sqlite
 from sijpro.storage.encryption import PassphraseSource, file_state
 from sijpro.storage.engine import resolve_url, sqlite_path
 from sijpro.storage.models import Meta, Patient
 
-AUTOMATIC_NAME = re.compile(r"^sijpro-(\d{8}-\d{6})(?:-\d+)?-(close|daily|before-restore)\.sqlite$")
+AUTOMATIC_NAME = re.compile(r"^sijpro-(\d{8}-\d{6})(?:-(\d+))?-(close|daily|before-restore)(-faulty)?\.sqlite$")
+FAULTY_MARK = "-faulty"
+"""Added to the name of an automatic backup of a database ``verify`` found faults in."""
+FAULTS_SUFFIX = ".faults.txt"
+"""Beside a faulty backup: the faults ``verify`` found, one a line."""
 STAMP = "%Y%m%d-%H%M%S"
 DEFAULT_FOLDER_NAME = "backups"
 SETTING_PREFIX = "backup."
@@ -66,6 +72,30 @@ class AutomaticBackup:
     path: Path
     taken_at: dt.datetime
     reason: str
+    faulty: bool = False
+    """``verify`` found faults in the database when this copy was taken (see its ``.faults.txt``)."""
+    number: int = 1
+    """Tells apart (and orders) backups taken within the same second."""
+
+    @property
+    def verified(self) -> bool:
+        """Taken from a database that passed the whole of ``verify`` (a before-restore copy never is)."""
+        return not self.faulty and self.reason != "before-restore"
+
+    def faults(self) -> list[str]:
+        try:
+            return Path(f"{self.path}{FAULTS_SUFFIX}").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
+
+
+@dataclass(frozen=True)
+class BackupWarning:
+    """What the administrator is told when the newest automatic backup is of a faulty database."""
+
+    faulty: AutomaticBackup
+    faults: tuple[str, ...]
+    newest_verified: AutomaticBackup | None
 
 
 def load_settings(clinic: Clinic) -> BackupSettings:
@@ -96,14 +126,15 @@ def save_settings(clinic: Clinic, settings: BackupSettings) -> BackupSettings:
     with clinic.database.writing() as session:
         for field in fields(BackupSettings):
             old, new = getattr(before, field.name), getattr(settings, field.name)
+            if old == new:
+                continue  # nothing written without its audit event (the settings rows are fingerprinted)
             text = ("1" if new else "0") if isinstance(new, bool) else str(new)
             row = session.get(Meta, SETTING_PREFIX + field.name)
             if row is None:
                 session.add(Meta(key=SETTING_PREFIX + field.name, value=text))
             else:
                 row.value = text
-            if old != new:
-                changes.append(Change("setting", None, SETTING_PREFIX + field.name, old, new))
+            changes.append(Change("setting", None, SETTING_PREFIX + field.name, old, new))
         session.flush()
         if changes:
             record(session, clinic.context, changes)
@@ -128,32 +159,59 @@ def automatic_backups(folder: Path) -> list[AutomaticBackup]:
         for path in folder.iterdir():
             match = AUTOMATIC_NAME.match(path.name)
             if match and path.is_file():
-                found.append(AutomaticBackup(path, dt.datetime.strptime(match.group(1), STAMP), match.group(2)))
-    return sorted(found, key=lambda item: (item.taken_at, item.path.name))
+                found.append(AutomaticBackup(path, dt.datetime.strptime(match.group(1), STAMP), match.group(3),
+                                             faulty=match.group(4) is not None, number=int(match.group(2) or 1)))
+    return sorted(found, key=lambda item: (item.taken_at, item.number, item.path.name))
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` automatic backups; returns what was deleted."""
+    """Delete all but the newest ``keep`` automatic backups, except the newest verified one, which is kept
+    whatever its age (copies of a damaged database must not push the last good copy out); returns what
+    was deleted."""
     existing = automatic_backups(folder)
-    doomed = [item.path for item in existing[: max(len(existing) - keep, 0)]]
+    last_good = newest_verified(existing)
+    doomed = [item.path for item in existing[: max(len(existing) - keep, 0)] if item != last_good]
     for path in doomed:
         path.unlink(missing_ok=True)
-        Path(f"{path}-wal").unlink(missing_ok=True)  # kept beside a 'before-restore' copy, if any
+        for companion in ("-wal", FAULTS_SUFFIX):  # beside a 'before-restore' or a faulty copy, if any
+            Path(f"{path}{companion}").unlink(missing_ok=True)
     return doomed
 
 
-def _name_in(folder: Path, moment: dt.datetime, reason: str) -> Path:
+def newest_verified(existing: list[AutomaticBackup]) -> AutomaticBackup | None:
+    return next((item for item in reversed(existing) if item.verified), None)
+
+
+def backup_warning(clinic: Clinic) -> BackupWarning | None:
+    """A warning for the administrator when the newest automatic backup is of a faulty database."""
+    folder = backup_folder(clinic, load_settings(clinic))
+    existing = [item for item in automatic_backups(folder) if item.reason != "before-restore"] if folder else []
+    if not existing or not existing[-1].faulty:
+        return None
+    return BackupWarning(existing[-1], tuple(existing[-1].faults()), newest_verified(existing))
+
+
+def _name_in(folder: Path, moment: dt.datetime, reason: str, mark: str = "") -> Path:
+    """A new backup's name; a second one within the same second gets the next number, so the order of
+    the backups stays the order they were taken in."""
     stamp = moment.strftime(STAMP)
-    candidate = folder / f"sijpro-{stamp}-{reason}.sqlite"
-    number = 1
-    while candidate.exists():
+    taken = [item.number for item in automatic_backups(folder) if item.path.name.startswith(f"sijpro-{stamp}-")]
+    number = max(taken, default=0) + 1
+    while True:
+        candidate = folder / (f"sijpro-{stamp}-{reason}{mark}.sqlite" if number == 1
+                              else f"sijpro-{stamp}-{number}-{reason}{mark}.sqlite")
+        if not candidate.exists():
+            return candidate
         number += 1
-        candidate = folder / f"sijpro-{stamp}-{number}-{reason}.sqlite"
-    return candidate
 
 
 def auto_backup(clinic: Clinic, settings: BackupSettings | None = None, *, reason: str = "close") -> Path | None:
-    """Back up into the backup folder and rotate; None when there is nothing this app can back up."""
+    """Verify the database (the whole of ``verify``), back it up into the backup folder and rotate; None
+    when there is nothing this app can back up.
+
+    A database with faults is still copied (the copy may be all there is), but the copy's name says
+    ``-faulty`` and its faults are written beside it; rotation never removes the newest verified copy.
+    """
     settings = settings or load_settings(clinic)
     folder = backup_folder(clinic, settings)
     if folder is None:
@@ -162,9 +220,24 @@ def auto_backup(clinic: Clinic, settings: BackupSettings | None = None, *, reaso
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
         raise UserError(f"cannot create the backup folder {folder}: {error.strerror or error}") from None
-    written = backup(clinic, _name_in(folder, clinic.context.now().astimezone(), reason))
+    faults = [str(fault) for fault in verify(clinic)]
+    target = _name_in(folder, clinic.context.now().astimezone(), reason, FAULTY_MARK if faults else "")
+    listed = Path(f"{target}{FAULTS_SUFFIX}")
+    if faults:
+        _write_owner_only(listed, "".join(f"{fault}\n" for fault in faults))
+    try:
+        written = backup(clinic, target)
+    except UserError:
+        listed.unlink(missing_ok=True)
+        raise
     rotate(folder, settings.keep)
     return written
+
+
+def _write_owner_only(path: Path, text: str) -> None:
+    descriptor = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def on_close(clinic: Clinic) -> Path | None:
@@ -194,6 +267,8 @@ class BackupCheck:
     schema: str
     encrypted: bool
     faults: tuple[Fault, ...]
+    head: tuple[str, int, str] | None = None
+    """The clinic's id and the chain head the backup holds."""
 
     @property
     def ok(self) -> bool:
@@ -236,7 +311,8 @@ def _check_copy(copy: Path, source: Path, passphrase: PassphraseSource) -> Backu
         with clinic.database.connection() as connection:
             patients = connection.execute(select(func.count()).select_from(Patient)).scalar() or 0
             schema = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
-    return BackupCheck(source, patients, str(schema), encrypted, faults)
+            head = clinic.database.head(connection)
+    return BackupCheck(source, patients, str(schema), encrypted, faults, head)
 
 
 def check_backup(source: Path, passphrase: PassphraseSource = None) -> BackupCheck:
@@ -260,34 +336,52 @@ def restore(url: str | None, source: Path, *, passphrase: PassphraseSource = Non
     if not database.parent.is_dir():
         raise UserError(f"cannot restore into {database}: folder {database.parent} does not exist")
     progress(0, 4)
-    copy = _copy_beside(source, database.parent)
-    try:
-        progress(1, 4)
-        check = _check_copy(copy, source, passphrase)
-        if not check.ok:
-            listed = "; ".join(str(fault) for fault in check.faults[:5])
-            raise UserError(f"{source} was not restored, the database is unchanged: {listed}")
-        progress(2, 4)
-        kept = _keep_previous(database, backups_folder or database.parent / DEFAULT_FOLDER_NAME)
-        progress(3, 4)
-        copy.replace(database)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-    finally:
-        copy.unlink(missing_ok=True)
+    with process_lock.alone(database, "restore the database"):
+        copy = _copy_beside(source, database.parent)
+        try:
+            progress(1, 4)
+            check = _check_copy(copy, source, passphrase)
+            if not check.ok:
+                listed = "; ".join(str(fault) for fault in check.faults[:5])
+                raise UserError(f"{source} was not restored, the database is unchanged: {listed}")
+            progress(2, 4)
+            kept = _keep_previous(database, backups_folder or database.parent / DEFAULT_FOLDER_NAME)
+            progress(3, 4)
+            copy.replace(database)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            if check.head is not None:  # the witness starts again from the restored head: the trail went back
+                clinic_key.witness(str(database), *check.head, kind="restore")
+        finally:
+            copy.unlink(missing_ok=True)
+            process_lock.lock_path(copy).unlink(missing_ok=True)
     progress(4, 4)
     return RestoreReport(database, check, kept)
 
 
 def _keep_previous(database: Path, folder: Path) -> Path | None:
-    """Copy the database about to be replaced (as it is, even damaged or encrypted) into ``folder``."""
+    """Copy the database about to be replaced into ``folder``: one whole file, readable by its owner only.
+
+    SQLite's backup API folds in what its ``-wal`` holds; a file it cannot read (damaged, or encrypted)
+    is kept as it is, its ``-wal`` beside it, both 0600.
+    """
     if not database.exists():
         return None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = _name_in(folder, dt.datetime.now().astimezone(), "before-restore")
-    shutil.copyfile(database, target)
+    if file_state(database) != "encrypted":
+        try:
+            return backup_sqlite(database, target)
+        except UserError:
+            pass  # damaged: keep the bytes as they are
+    _owner_only_copy(database, target)
     wal = Path(f"{database}-wal")
     if wal.exists() and wal.stat().st_size:
-        shutil.copyfile(wal, Path(f"{target}-wal"))
-    target.chmod(0o600)
+        _owner_only_copy(wal, Path(f"{target}-wal"))
     return target
+
+
+def _owner_only_copy(source: Path, target: Path) -> None:
+    descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
+        shutil.copyfileobj(data, out)

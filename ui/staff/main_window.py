@@ -63,6 +63,12 @@ class StaffWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+        self.backup_notice = QLabel(self)
+        self.backup_notice.setObjectName("backupNotice")
+        self.backup_notice.setWordWrap(True)
+        self.backup_notice.setStyleSheet("QLabel#backupNotice { color: #8b0000; font-weight: bold; }")
+        self.backup_notice.setVisible(False)
+        self.statusBar().addPermanentWidget(self.backup_notice, 2)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
         self.menus: StaffMenus | None = None
@@ -125,6 +131,7 @@ class StaffWindow(QMainWindow):
     def _show_login(self, username: str = "") -> None:
         self._nobody_acts()
         self.menuBar().setVisible(False)
+        self.backup_notice.setVisible(False)
         self.stack.setCurrentWidget(self.login)
         self.login.reset(username)
         self._show_status()
@@ -155,6 +162,23 @@ class StaffWindow(QMainWindow):
         self.login.show_notice("")
         self.idle.start()
         self._show_status()
+        self._warn_about_backups(user)
+
+    def _warn_about_backups(self, user: UserRecord) -> None:
+        """An administrator is told, on signing in, when the newest automatic backup is of a faulty database."""
+        from sijpro.services.backups import backup_warning
+
+        assert self.clinic is not None
+        warning = backup_warning(self.clinic) if can(user, Capability.BACKUPS) else None
+        self.backup_notice.setVisible(warning is not None)
+        if warning is None:
+            self.backup_notice.clear()
+            return
+        good = warning.newest_verified
+        self.backup_notice.setText(tr(
+            "staff.backup_warning", taken=warning.faulty.taken_at.strftime("%Y-%m-%d %H:%M"),
+            count=len(warning.faults), first=warning.faults[0] if warning.faults else "?",
+            good=f"{good.path.name} ({good.taken_at:%Y-%m-%d %H:%M})" if good else tr("staff.backup_warning.none")))
 
     def _nobody_acts(self) -> None:
         """On the sign-in screen the trail names no one (failed sign-ins are "staff"), unless a kiosk the

@@ -45,8 +45,9 @@ from ui.tasks import run_task
 
 
 def kind_text(item: AutomaticBackup) -> str:
-    return {"close": tr("admin.backups.kind.close"), "daily": tr("admin.backups.kind.daily"),
+    kind = {"close": tr("admin.backups.kind.close"), "daily": tr("admin.backups.kind.daily"),
             "before-restore": tr("admin.backups.kind.before_restore")}.get(item.reason, item.reason)
+    return tr("admin.backups.kind.faulty", kind=kind) if item.faulty else kind
 
 
 def size_text(item: AutomaticBackup) -> str:
