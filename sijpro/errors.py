@@ -21,3 +21,8 @@ class InputErrors(UserError):
 
 class ConflictError(UserError):
     """Someone else saved the same record since it was read: nothing was overwritten."""
+
+
+class StorageFull(UserError):
+    """The disk holding the database has no room left: nothing was saved, and trying again will not help
+    until space is freed (the kiosk says so to the patient in its own words)."""

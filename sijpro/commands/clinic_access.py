@@ -47,7 +47,20 @@ def passphrase_source(args: argparse.Namespace) -> Callable[[], str]:
     return lambda: read_secret(args, "Passphrase of the SIJ-PRO database: ")
 
 
+WRITING_COMMANDS = frozenset({"users", "import"})
+"""Commands that write into an existing database: refused when ``verify`` would call it damaged."""
+
+
 def open_clinic(args: argparse.Namespace) -> Clinic:
     from sijpro.services.clinic import Clinic
 
-    return Clinic.open(args.db, actor=actor(), passphrase=passphrase_source(args))
+    clinic = Clinic.open(args.db, actor=actor(), passphrase=passphrase_source(args))
+    if getattr(args, "command", None) in WRITING_COMMANDS:
+        from sijpro.services.maintenance import refuse_damaged
+
+        try:
+            refuse_damaged(clinic, "written")
+        except BaseException:
+            clinic.close()
+            raise
+    return clinic

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from sijpro.mrn import mrn_problem
+from sijpro.numerals import ascii_number
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WHOLE = re.compile(r"[+-]?[0-9]+")
@@ -60,7 +61,7 @@ def whole_number(text: str, low: int, high: int) -> int:
 def decimal_number(text: str, low: float, high: float) -> float:
     """A number such as ``27.4``; a decimal comma (``27,4``, as French spreadsheets write it) is accepted."""
     try:
-        value = float(text.replace(",", ".", 1) if text.count(",") == 1 and "." not in text else text)
+        value = ascii_number(text.replace(",", ".", 1) if text.count(",") == 1 and "." not in text else text)
     except ValueError:
         raise ValueError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or not low <= value <= high:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from sijpro.numerals import ascii_number
+
 LocalText = dict[str, str]
 """A text in every language of its instrument, keyed by language code."""
 
@@ -70,10 +72,7 @@ class Item:
         text = raw.strip()
         if not text:
             return None
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{raw.strip()!r} is not a number") from None
+        number = ascii_number(text)  # "٥" or "５" is not an answer, though float() reads it
         if not number.is_integer():
             raise ValueError(f"{text} is not a whole number")
         value = int(number)

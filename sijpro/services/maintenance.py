@@ -65,6 +65,20 @@ def verify(clinic: Clinic) -> list[Fault]:
     return faults
 
 
+def refuse_damaged(clinic: Clinic, action: str) -> None:
+    """Refuse to write into a database whose pages or text ``verify`` calls damaged: writing there could
+    only spread the damage (and the next backup would copy it)."""
+    try:
+        with clinic.database.translated_errors(), clinic.database.engine.connect() as connection:
+            damage = [message for message in structural_faults(connection) if is_damage(message)]
+    except UserError as error:
+        damage = [str(error)]
+    if damage:
+        raise UserError(f"{clinic.where} is damaged, so nothing was {action}: {damage[0]}"
+                        + (f" (and {len(damage) - 1} more)" if len(damage) > 1 else "")
+                        + ". Run 'sijpro verify' to see every fault")
+
+
 def backup(clinic: Clinic, target: Path) -> Path:
     """A consistent copy of the database at ``target`` (mode 0600), safe while others write; the chain head
     it holds is witnessed outside the database."""

@@ -9,6 +9,7 @@ become ``UserError``s here, once, for every service.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,13 +18,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from sijpro.errors import ConflictError, UserError
+from sijpro.errors import ConflictError, StorageFull, UserError
 from sijpro.storage import clinic_key, process_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
 
 SIMULTANEOUS_MESSAGE = ("the same record was created elsewhere at the same moment; nothing was saved. "
                         "Reload and check before trying again")
+FULL_DISK = "the disk holding"
 CLINIC_ID_KEY = "clinic_id"
 """The ``meta`` row naming this clinic's database, as its witness lines do."""
 KEY_CHECK_KEY = "audit_key_check"
@@ -122,7 +124,7 @@ class Database:
             message = user_message(error, self.where)
             if message is None:
                 raise
-            raise UserError(message) from None
+            raise (StorageFull if message.startswith(FULL_DISK) else UserError)(message) from None
         except UnicodeDecodeError:  # the SQLite driver decoding text from a damaged page
             raise UserError(f"{self.where} is damaged: it holds unreadable text; restore it from a backup") from None
 
@@ -138,6 +140,14 @@ def user_message(error: DBAPIError, where: str) -> str | None:
     lowered = text.lower()
     if "database is locked" in lowered or "database is busy" in lowered or "lock timeout" in lowered:
         return f"{where} is busy: another program is writing to it. Try again in a moment"
+    if "database or disk is full" in lowered or "no space left" in lowered:
+        return (f"{FULL_DISK} {where} is full: nothing was saved. Free some space (or ask the clinic's IT), "
+                "then try again")
+    if "could not decode to utf-8" in lowered:
+        column = re.search(r"column '([^']+)'", text)
+        named = f" (column {column.group(1)})" if column else ""
+        return (f"{where} is damaged: it holds text that is not UTF-8{named}; run 'sijpro verify' to find the row, "
+                "and restore it from a backup")
     if "file is not a database" in lowered or "malformed" in lowered or "disk image" in lowered:
         return f"{where} is damaged or is not an SIJ-PRO database ({text}); restore it from a backup"
     if "unable to open database" in lowered or "readonly database" in lowered:

@@ -9,7 +9,9 @@ keep the audit trail append-only must still be there.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, ForeignKeyConstraint, and_, func, select, text
+import re
+
+from sqlalchemy import Connection, ForeignKeyConstraint, String, Text, and_, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from sijpro.storage.models import Base
@@ -19,9 +21,10 @@ APPEND_ONLY_TRIGGERS = {
     "postgresql": {"audit_events_refuse_change", "audit_events_refuse_truncate"},
 }
 MAX_LISTED = 20
+QUOTED_TEXT = re.compile(r" with text '.*", re.DOTALL)
 
 
-DAMAGE_PREFIXES = ("integrity check:", "the database could not be read")
+DAMAGE_PREFIXES = ("integrity check:", "the database could not be read", "unreadable text:")
 
 
 def is_damage(fault: str) -> bool:
@@ -35,15 +38,47 @@ def structural_faults(connection: Connection) -> list[str]:
         check = _sqlite_faults if connection.dialect.name == "sqlite" else _postgresql_faults
         return check(connection) + _trigger_faults(connection)
     except DBAPIError as error:
-        return [f"the database could not be read to the end ({str(error.orig).splitlines()[0]}): it is damaged; "
+        return [f"the database could not be read to the end ({driver_text(error)}): it is damaged; "
                 "restore it from a backup"]
+
+
+def driver_text(error: DBAPIError) -> str:
+    """The driver's first line, without the damaged text it quotes (which may be a patient's name)."""
+    return QUOTED_TEXT.sub(" with text that is not UTF-8", str(error.orig).splitlines()[0] if str(error.orig) else "")
 
 
 def _sqlite_faults(connection: Connection) -> list[str]:
     faults = [f"integrity check: {row[0]}" for row in connection.exec_driver_sql("PRAGMA integrity_check")
               if row[0] != "ok"]
+    faults += _undecodable_text(connection)
     for table, rowid, parent, _ in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:MAX_LISTED]:
         faults.append(f"foreign key: row {rowid} of {table} refers to a missing row of {parent}")
+    return faults
+
+
+def _undecodable_text(connection: Connection) -> list[str]:
+    """Text cells that are not UTF-8 (a damaged page, or bytes written behind the app's back): SQLite
+    stores them, then every read of the row fails. Each is named by table, row and column, never quoted."""
+    faults: list[str] = []
+    for table in Base.metadata.sorted_tables:
+        texts = [column.name for column in table.columns if isinstance(column.type, String | Text)]
+        if not texts:
+            continue
+        keys = [column.name for column in table.primary_key.columns]
+        blobs = ", ".join(f"CAST({name} AS BLOB)" for name in texts)
+        query = f"SELECT {', '.join(keys)}, {blobs} FROM {table.name}"
+        for row in connection.exec_driver_sql(query):
+            for name, value in zip(texts, row[len(keys):], strict=True):
+                if value is None:
+                    continue
+                try:
+                    bytes(value).decode("utf-8")
+                except UnicodeDecodeError:
+                    where = ", ".join(f"{key} {part}" for key, part in zip(keys, row[:len(keys)], strict=True))
+                    faults.append(f"unreadable text: row ({where}) of table {table.name}: column {name} is not "
+                                  "UTF-8 text; restore the database from a backup")
+                    if len(faults) >= MAX_LISTED:
+                        return faults
     return faults
 
 

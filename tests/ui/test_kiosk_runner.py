@@ -339,3 +339,35 @@ def test_choices_have_accessible_names(make_kiosk, ids) -> None:
     for widget in window.findChildren(type(next_button(window))):
         if widget.isVisible():
             assert widget.accessibleName(), widget.text()
+
+
+def test_a_full_disk_tells_the_patient_to_fetch_the_nurse(make_kiosk, kiosk_clinic, ids) -> None:
+    """SQLite refuses the answer's write with its own 'database or disk is full' error (raised here by the
+    driver hook every statement goes through, as a disk with no room left makes SQLite do); the patient
+    is told why, in words that do not promise that tapping again will help, and nothing is half-written."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    window = make_kiosk("nrs")
+    start_run(window, ids["K-002"])
+    tap(next_button(window))
+    page = screen(window)
+    response_id = window.runner.flow.response_ids[0]
+    engine = kiosk_clinic.database.engine
+
+    def no_room(cursor, statement, parameters, context) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            raise sqlite3.OperationalError("database or disk is full")
+
+    event.listen(engine, "do_execute", no_room)
+    try:
+        tap(page.choices[6])
+        assert page.error.isVisible() and "no storage space left" in page.error.text()
+        assert not page.choices[6].isChecked() and not next_button(window).isEnabled()
+    finally:
+        event.remove(engine, "do_execute", no_room)
+    assert kiosk_clinic.collection.response(response_id).answers == {}
+    tap(page.choices[6])
+    assert not page.error.isVisible()
+    assert kiosk_clinic.collection.response(response_id).answers == {"lumbar": 6}

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from sijpro.crashlog import record_crash
+from sijpro.errors import StorageFull
 from sijpro.records import PatientRecord
 from sijpro.services.claims import VisitClaimed
 from ui.i18n import language as shown_language
@@ -293,6 +294,10 @@ class KioskRunner(QWidget):
             self.flow.select(value)
         except VisitClaimed as refused:  # a nurse took the visit over on another tablet
             screen.show_error(tr("kiosk.error.taken_over", device=refused.holder.device))
+            screen.show_answer(*self.flow.answer(self.flow.current))
+            return
+        except StorageFull:  # trying again will not help: the nurse must be fetched
+            screen.show_error(tr("kiosk.error.disk_full"))
             screen.show_answer(*self.flow.answer(self.flow.current))
             return
         except Exception as error:  # a database that went away: say so, keep the last saved state
