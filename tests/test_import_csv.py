@@ -103,7 +103,7 @@ PATIENT_CELL_CASES = [
     ("bmi", "heavy", "'heavy' is not a number"),
     ("bmi", "8.5", "8.5 is outside the plausible range 10-80"),
     ("bmi", "274", "274 is outside the plausible range 10-80"),
-    ("bmi", "nan", "outside the plausible range"),
+    ("bmi", "nan", "is not a number"),
     ("fbss", "yes", "'yes' is not 0 (no) or 1 (yes)"),
     ("prior_lumbar_surgeries", "2.5", "'2.5' is not a whole number"),
     ("prior_lumbar_surgeries", "21", "21 is outside 0-20"),

@@ -19,6 +19,7 @@ from sijpro.records import Role
 from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import Clock, FixedClock
+from sijpro.storage import process_lock
 from sijpro.storage.engine import create_sqlite_file
 from sijpro.storage.location import demo_database_path
 
@@ -69,6 +70,7 @@ def create_demo_clinic(path: Path | None = None, *, patients: int = DEMO_PATIENT
                 clinic.auth.add_user(username, full_name, role, DEMO_PASSWORD)
             clinic.settings.save(ClinicSettings(name=DEMO_CLINIC_NAME))
         partial.replace(path)
+        process_lock.lock_path(partial).unlink(missing_ok=True)  # nobody opens the unfinished file again
     except BaseException:
         _remove(partial)
         raise
@@ -86,6 +88,7 @@ def _share(progress: Progress, start: int, end: int) -> Progress:
 
 
 def _remove(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                     process_lock.lock_path(path)):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
