@@ -28,7 +28,7 @@ from sijpro.errors import ConflictError
 from sijpro.records import AuditEventRecord
 from sijpro.services.context import ServiceContext
 from sijpro.storage.models import AuditEvent, AuditHead
-from sijpro.storage.row_states import ROW_TABLES, STATE_ENTITY, states_of
+from sijpro.storage.row_states import ROW_TABLES, STATE_ENTITY, all_states, states_of
 
 GENESIS_HASH: Final = "0" * 64
 HEAD_ROW: Final = 1
@@ -113,9 +113,12 @@ class AuditWriter:
     def touch(self, entity: str, ids: Iterable[int]) -> None:
         self.touched.setdefault(entity, set()).update(ids)
 
-    def seal(self) -> None:
-        """Append the fingerprints of the rows written; call it after the last write of the transaction."""
-        states = states_of(self.connection, self.key, self.touched)
+    def seal(self, *, everything: bool = False) -> None:
+        """Append the fingerprints of the rows written; call it after the last write of the transaction.
+
+        ``everything``: of every row (after a schema upgrade, whose migrations may rewrite rows)."""
+        states = dict(all_states(self.connection, self.key)) if everything else \
+            states_of(self.connection, self.key, self.touched)
         self.touched = {}
         names = sorted(states)
         parts = (names[start:start + STATES_PER_EVENT] for start in range(0, len(names), STATES_PER_EVENT))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from sijpro import __version__
 from sijpro.errors import UserError
-from sijpro.services.audit import AuditTrail
+from sijpro.services.audit import AuditTrail, AuditWriter, Change
 from sijpro.services.auth import Auth
 from sijpro.services.claims import Claims
 from sijpro.services.clinic_settings import Settings
@@ -139,6 +139,11 @@ class Clinic:
             _remember(session, "created_by_release", __version__, replace=False)
             _remember(session, "created_at", self.context.now().isoformat(), replace=False)
             _remember(session, "last_init_release", __version__, replace=True)
+            if sealed and before is not None and before != after:
+                # the migrations may have rewritten rows (a new column filled in): record it, and the rows
+                writer = AuditWriter(session.connection(), self.context.actor, self.context.now(), key)
+                writer.append([Change("database", None, "schema", before, after, "sijpro init (upgrade)")])
+                writer.seal(everything=True)
         return InitReport(self.database.where, created_file, before, after, stored)
 
     @property
