@@ -78,6 +78,17 @@ def open_clinic(url: str | None) -> Clinic:
     return clinic
 
 
+def kiosk_language() -> str:
+    """The tablet's own language (locked and staff screens): ``$SIJPRO_KIOSK_LANGUAGE``, else the system's.
+
+    A dedicated kiosk session often runs without a desktop's locale, so a clinic names it here.
+    """
+    from ui.i18n import LANGUAGES
+
+    chosen = os.environ.get("SIJPRO_KIOSK_LANGUAGE", "").strip().lower()
+    return chosen if chosen in LANGUAGES else system_language()
+
+
 def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
     from ui.kiosk.clinic_backend import ClinicBackend
     from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
@@ -86,7 +97,7 @@ def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
     clinic = open_clinic(url)
     window = KioskWindow(
         ClinicBackend(clinic), kiosk_mode=kiosk_mode, clinic_name=os.environ.get("SIJPRO_CLINIC_NAME", ""),
-        default_language=system_language(),
+        default_language=kiosk_language(),
         idle_seconds=seconds_from_env("SIJPRO_KIOSK_IDLE_SECONDS", IDLE_SECONDS),
         prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),
         today=lambda: clinic.today,

@@ -2,8 +2,13 @@
 failures. A failed sign-in never says whether the username exists.
 
 At the kiosk a nurse may type the PIN alone: it identifies whoever holds it when exactly one active user
-does. Wrong PIN-alone attempts are throttled for the whole clinic (a patient tapping digits must not lock
-every nurse's own account), so after a few of them a username is needed for a while.
+does. Wrong PIN-alone attempts are throttled per device with growing delays (a few free tries, then 5 s,
+10 s, ... up to a minute between tries): a patient tapping digits slows that one tablet, never locks a
+nurse's account nor the other tablets, and a nurse can always unlock with the username at once. Tries
+refused during a wait check no secret and are not counted. PINs that anyone would guess first (one digit
+repeated, a run such as 1234 or 4321, a repeated pattern, the most used PINs) are refused when set.
+
+Refusals carry a ``code`` and its parameters, so a screen can word them in its own language.
 
 Every sign-in and unlock is an audit event (field ``sign_in``): who got in, with what, and each refusal
 with the account it was aimed at and any lock-out it caused. A username that matches no account is not
@@ -13,6 +18,8 @@ written down: it may be a password typed into the wrong field.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 from functools import cache
 from typing import Final, get_args
@@ -27,7 +34,7 @@ from sijpro.records import Role, UserRecord
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
 from sijpro.storage.convert import user_record
-from sijpro.storage.models import Meta, User
+from sijpro.storage.models import UnlockThrottle, User
 
 MAX_FAILURES: Final = 5
 LOCK_MINUTES: Final = 5
@@ -36,9 +43,39 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 PIN = re.compile(r"\d{4,8}")
 WRONG_CREDENTIALS: Final = "wrong username or password"
 WRONG_PIN: Final = "wrong PIN"
-PIN_ALONE_FAILURES: Final = "pin_alone_failures"
-PIN_ALONE_LOCKED_UNTIL: Final = "pin_alone_locked_until"
-"""Meta keys: consecutive wrong PIN-alone attempts, and until when PIN-alone unlock is refused."""
+FREE_PIN_TRIES: Final = 3
+"""Wrong PINs alone a device may have in a row before it has to wait between tries."""
+FIRST_WAIT_SECONDS: Final = 5
+MAX_WAIT_SECONDS: Final = 60
+UNKNOWN_DEVICE: Final = "unnamed device"
+COMMON_PINS: Final = frozenset({
+    "1212", "1004", "2000", "6969", "1122", "1313", "2001", "1010", "2580", "0852", "1998", "1999", "2112",
+    "7777", "5683", "0007", "1984", "1969",
+})
+"""Among the most used four-digit PINs (DataGenetics' analysis of 3.4 million), beyond the repeated digits,
+runs and patterns the rules below refuse anyway."""
+
+
+def wait_after(failures: int) -> int:
+    """Seconds a device waits after ``failures`` wrong PINs alone in a row: 0, 0, 5, 10, 20, 40, 60, 60..."""
+    if failures < FREE_PIN_TRIES:
+        return 0
+    return min(MAX_WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (failures - FREE_PIN_TRIES))
+
+
+def pin_weakness(pin: str) -> str | None:
+    """Why ``pin`` is too easy to guess (a patient, a visitor would try it first), or None."""
+    if len(set(pin)) == 1:
+        return "it repeats one digit"
+    steps = {int(second) - int(first) for first, second in itertools.pairwise(pin)}
+    if steps in ({1}, {-1}):
+        return "its digits follow each other"
+    for size in range(2, len(pin) // 2 + 1):
+        if len(pin) % size == 0 and pin == pin[:size] * (len(pin) // size):
+            return "it repeats a pattern"
+    if pin in COMMON_PINS:
+        return "it is one of the most used PINs"
+    return None
 
 _hasher = PasswordHasher()
 _pin_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -61,11 +98,21 @@ def _decoy_hash(column: str = "password_hash") -> str:
 
 
 class AuthError(UserError):
-    """Sign-in refused; ``locked_minutes`` is set when sign-in is (now) locked for that long."""
+    """Sign-in refused; ``locked_minutes`` is set when sign-in is (now) locked for that long.
 
-    def __init__(self, message: str, locked_minutes: int | None = None) -> None:
+    ``code`` says which refusal it is, for screens that word it themselves: ``wrong`` (secret or
+    username), ``locked`` (``minutes``), ``pin_shared`` (a username is needed with this PIN) and
+    ``pin_wait`` (``seconds`` before this device may try a PIN alone again).
+    """
+
+    def __init__(self, message: str, locked_minutes: int | None = None, *, code: str = "wrong",
+                 params: dict[str, int] | None = None) -> None:
         super().__init__(message)
         self.locked_minutes = locked_minutes
+        self.code = code
+        self.params = dict(params or {})
+        if locked_minutes is not None:
+            self.params.setdefault("minutes", locked_minutes)
 
 
 class Auth:
@@ -136,6 +183,9 @@ class Auth:
         """Give a user a 4-8 digit PIN for unlocking the kiosk (replaces any previous PIN)."""
         if not PIN.fullmatch(pin):
             raise UserError("the PIN must be 4 to 8 digits")
+        weakness = pin_weakness(pin)
+        if weakness:
+            raise UserError(f"this PIN is too easy to guess ({weakness}): choose another")
         with self.context.database.writing() as session:
             row = session.scalar(select(User).where(User.username == username.strip().lower()))
             if row is None:
@@ -153,32 +203,40 @@ class Auth:
 
     def _check_pin_alone(self, pin: str) -> UserRecord:
         now = self.context.now()
+        device = self.context.device or UNKNOWN_DEVICE
         with self.context.database.writing() as session:
-            locked_until = _meta(session, PIN_ALONE_LOCKED_UNTIL)
-            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
-                minutes = max(1, round((dt.datetime.fromisoformat(locked_until) - now).total_seconds() / 60))
-                raise AuthError(f"too many wrong PINs: enter your username with the PIN "
-                                f"(PIN alone is refused for {minutes} more minute(s))")
+            throttle = session.get(UnlockThrottle, device)
+            if throttle is not None and throttle.not_before is not None and throttle.not_before > now:
+                seconds = math.ceil((throttle.not_before - now).total_seconds())
+                raise AuthError(f"too many wrong PINs on {device}: wait {seconds} s before the next try, or enter "
+                                "your username with the PIN", code="pin_wait", params={"seconds": seconds})
             holders = session.scalars(select(User).where(User.active.is_(True), User.pin_hash.is_not(None))).all()
             matches = [row for row in holders if PIN.fullmatch(pin) and _verify(row.pin_hash or "", pin)]
             if len(matches) > 1:
-                raise AuthError("this PIN is not enough on its own: enter your username with it")
+                raise AuthError("this PIN is not enough on its own: enter your username with it", code="pin_shared")
             if len(matches) == 1 and not (matches[0].locked_until and matches[0].locked_until > now):
-                _set_meta(session, PIN_ALONE_FAILURES, "0")
+                if throttle is not None:
+                    session.delete(throttle)
                 _rehash_if_needed(matches[0], "pin_hash", pin)
                 _record_sign_in(session, self.context, matches[0].id, "PIN alone accepted")
                 return user_record(matches[0])
-            failures = int(_meta(session, PIN_ALONE_FAILURES) or 0) + 1
-            failure = WRONG_PIN if matches == [] else "too many failed attempts: sign-in is locked for now"
-            if failures >= MAX_FAILURES:
-                failures = 0
-                _set_meta(session, PIN_ALONE_LOCKED_UNTIL, (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat())
-                failure = (f"{failure}; after {MAX_FAILURES} wrong PINs a username is needed for "
-                           f"{LOCK_MINUTES} minutes")
-            _set_meta(session, PIN_ALONE_FAILURES, str(failures))
-            _record_sign_in(session, self.context, None, "wrong PIN alone" if failures else
-                            f"wrong PIN alone; PIN alone refused for {LOCK_MINUTES} minutes")
-        raise AuthError(failure)  # raised after the commit, so the failure counts
+            if throttle is None:
+                throttle = UnlockThrottle(device=device, failures=0)
+                session.add(throttle)
+            throttle.failures += 1
+            wait = wait_after(throttle.failures)
+            throttle.not_before = now + dt.timedelta(seconds=wait) if wait else None
+            code, failure = ("wrong", WRONG_PIN) if not matches else (
+                "locked", "too many failed attempts: sign-in is locked for now")
+            params: dict[str, int] = {}
+            if matches and matches[0].locked_until is not None:
+                params["minutes"] = max(1, math.ceil((matches[0].locked_until - now).total_seconds() / 60))
+            if wait:
+                code, params = "pin_wait", {"seconds": wait}
+                failure += f"; wait {wait} s before the next try on {device}, or enter your username with the PIN"
+            _record_sign_in(session, self.context, None,
+                            "wrong PIN alone" + (f"; next try on {device} in {wait} s" if wait else ""))
+        raise AuthError(failure, code=code, params=params)  # raised after the commit, so the failure counts
 
     def _check(self, username: str, secret: str, column: str, wrong: str) -> UserRecord:
         now = self.context.now()
@@ -209,8 +267,8 @@ class Auth:
                 _rehash_if_needed(row, column, secret)
                 _record_sign_in(session, self.context, row.id, f"{means} accepted")
                 signed_in = user_record(row)
-        if failure is not None:
-            raise AuthError(failure, locked)  # raised after the commit, so the failure counts
+        if failure is not None:  # raised after the commit, so the failure counts
+            raise AuthError(failure, locked, code="locked" if locked else "wrong")
         return signed_in
 
 
@@ -231,18 +289,6 @@ def _keep_an_admin(session: Session, row: User, refused: str) -> None:
         User.role == "admin", User.active.is_(True), User.id != row.id))
     if row.role == "admin" and row.active and not others:
         raise UserError(f"{refused}: it is the only active admin account (make another admin first)")
-
-
-def _meta(session: Session, key: str) -> str | None:
-    return session.scalar(select(Meta.value).where(Meta.key == key))
-
-
-def _set_meta(session: Session, key: str, value: str) -> None:
-    row = session.get(Meta, key)
-    if row is None:
-        session.add(Meta(key=key, value=value))
-    else:
-        row.value = value
 
 
 def _rehash_if_needed(row: User, column: str, secret: str) -> None:

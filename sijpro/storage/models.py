@@ -179,6 +179,18 @@ class VisitClaim(Base):
     """Moved on at every answer saved from the device; past it, another device may claim the visit."""
 
 
+class UnlockThrottle(Base):
+    """Consecutive wrong PINs typed alone on one device, and when that device may try again.
+
+    Per device, so a patient tapping digits on one tablet slows that tablet only, never the others.
+    """
+
+    __tablename__ = "unlock_throttles"
+    device: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class Answer(Base):
     __tablename__ = "answers"
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)

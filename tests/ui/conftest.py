@@ -34,6 +34,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """The language is process-wide: a test that ends on a French screen must not start the next in French."""
+    yield
+    from ui.i18n import set_language
+
+    set_language("en")
+
+
 @pytest.fixture(scope="session")
 def clinic_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("kiosk-template") / "clinic.sqlite"

@@ -51,10 +51,11 @@ def test_wrong_pin_stays_locked_and_says_so(kiosk) -> None:
 def test_the_keypad_types_the_pin(kiosk) -> None:
     window, _ = kiosk
     tap(window.locked_screen.primary)
-    digits = {b.text(): b for b in window.unlock_screen.findChildren(QPushButton) if b.text().isdigit()}
+    pad = window.unlock_screen.keypad
+    digits = {b.text(): b for b in pad.findChildren(QPushButton) if b.text().isdigit()}
     for digit in "24689":
         tap(digits[digit])
-    erase = next(b for b in window.unlock_screen.findChildren(QPushButton) if b.accessibleName() == "Erase last digit")
+    erase = next(b for b in pad.findChildren(QPushButton) if b.accessibleName() == "Erase last digit")
     tap(erase)
     assert window.unlock_screen.secret.text() == "2468"
     tap(window.unlock_screen.primary)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
 
@@ -75,42 +75,77 @@ class UnlockScreen(KioskScreen):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setPlaceholderText(tr("kiosk.unlock.secret"))
         self.secret.setAccessibleName(tr("kiosk.unlock.secret"))
+        self._field = self.username
+        """The field the on-screen keyboard types into: the one last tapped or focused."""
         for field in (self.username, self.secret):
             layout.addWidget(field)
+            field.installEventFilter(self)
         self.username.returnPressed.connect(self.secret.setFocus)
+        self.keypad = self._keypad()
+        layout.addWidget(self.keypad)
+        # letters for a user name and a password: the kiosk session has no system keyboard
+        self.keyboard = OnScreenKeyboard(self._typed_into, lower_case=True, parent=self)
+        self.keyboard.hide()
+        layout.addWidget(self.keyboard)
+        # under the keys, so a refusal never moves them under a finger about to tap again
         self.error = label("", "error", self)
         self.error.hide()
         layout.addWidget(self.error)
-        keypad = QGridLayout()
-        keypad.setSpacing(8)
-        keys = [*"123456789", "clear", "0", "erase"]
-        for position, key in enumerate(keys):
-            if key == "clear":
-                key_button = button(tr("kiosk.unlock.clear"), "secondary", self)
-                key_button.clicked.connect(self.secret.clear)
-            elif key == "erase":
-                key_button = button("\u232b", "secondary", self, name=tr("kiosk.unlock.erase"))
-                key_button.clicked.connect(self.secret.backspace)
-            else:
-                key_button = button(key, "scale", self)
-                key_button.clicked.connect(lambda _checked=False, digit=key: self.secret.insert(digit))
-            key_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            keypad.addWidget(key_button, position // 3, position % 3)
-        pad_row = QHBoxLayout()
-        pad_row.addStretch(1)
-        pad_row.addLayout(keypad, 2)
-        pad_row.addStretch(1)
-        layout.addLayout(pad_row)
         layout.addStretch(1)
         self.back = button(tr("kiosk.unlock.cancel"), "secondary", self)
+        self.keyboard_button = button(tr("kiosk.keyboard.show"), "secondary", self)
+        self.keyboard_button.setCheckable(True)
+        self.keyboard_button.toggled.connect(self._show_keyboard)
         self.primary = button(tr("kiosk.unlock.submit"), "primary", self)
         self.back.clicked.connect(self.cancelled)
         self.primary.clicked.connect(
             lambda: self.submitted.emit(self.username.text().strip(), self.secret.text()))
-        layout.addLayout(footer(self.back, self.primary))
+        layout.addLayout(footer(self.back, self.primary, self.keyboard_button))
+
+    def _keypad(self) -> QWidget:
+        """Digits for a PIN, in the telephone order, with clear and erase."""
+        pad = QWidget(self)
+        keypad = QGridLayout()
+        keypad.setSpacing(8)
+        keys = [*"123456789", "clear", "0", "erase"]
+        self.keys: dict[str, QPushButton] = {}
+        for position, key in enumerate(keys):
+            if key == "clear":
+                key_button = button(tr("kiosk.unlock.clear"), "secondary", pad)
+                key_button.clicked.connect(self.secret.clear)
+            elif key == "erase":
+                key_button = button("\u232b", "secondary", pad, name=tr("kiosk.unlock.erase"))
+                key_button.clicked.connect(self.secret.backspace)
+            else:
+                key_button = button(key, "scale", pad)
+                key_button.clicked.connect(lambda _checked=False, digit=key: self.secret.insert(digit))
+            key_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            keypad.addWidget(key_button, position // 3, position % 3)
+            self.keys[key] = key_button
+        pad_row = QHBoxLayout(pad)
+        pad_row.setContentsMargins(0, 0, 0, 0)
+        pad_row.addStretch(1)
+        pad_row.addLayout(keypad, 2)
+        pad_row.addStretch(1)
+        return pad
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress} and watched in (
+                self.username, self.secret):
+            self._field = watched  # type: ignore[assignment]
+        return False
+
+    def _typed_into(self) -> QLineEdit:
+        return self._field
+
+    def _show_keyboard(self, shown: bool) -> None:
+        self.keypad.setVisible(not shown)
+        self.keyboard.setVisible(shown)
+        if shown:
+            self._field.setFocus()
 
     def refused(self, detail: str = "") -> None:
-        """Say the unlock failed; ``detail`` is the clinic's own reason (a lock-out, for instance)."""
+        """Say the unlock failed; ``detail`` is the clinic's own reason (a wait, a lock-out), worded here."""
         self.error.setText(f"{tr('kiosk.unlock.wrong')}\n{detail}" if detail else tr("kiosk.unlock.wrong"))
         self.error.show()
         self.secret.clear()
@@ -120,6 +155,8 @@ class UnlockScreen(KioskScreen):
         self.username.clear()
         self.secret.clear()
         self.error.hide()
+        self.keyboard_button.setChecked(False)
+        self._field = self.username
 
 
 

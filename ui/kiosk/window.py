@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
+from sijpro.services.auth import AuthError
 from sijpro.services.claims import VisitClaimed
 from ui.i18n import set_language, tr
 from ui.kiosk.backend import KioskBackend
@@ -27,6 +28,17 @@ from ui.kiosk.runner import SETTLE_SECONDS, KioskRunner
 from ui.kiosk.screens import KioskScreen
 from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen
 from ui.kiosk.style import metrics_for, stylesheet
+
+
+def refusal_detail(error: AuthError) -> str:
+    """What an unlock refusal adds to "wrong PIN or password", in the tablet's language."""
+    if error.code == "pin_wait":
+        return tr("kiosk.unlock.refused.pin_wait", seconds=error.params.get("seconds", 0))
+    if error.code == "pin_shared":
+        return tr("kiosk.unlock.refused.pin_shared")
+    if error.code == "locked" and "minutes" in error.params:
+        return tr("kiosk.unlock.refused.locked", minutes=error.params["minutes"])
+    return ""
 
 
 class Mode(enum.Enum):
@@ -122,6 +134,9 @@ class KioskWindow(QWidget):
     def try_unlock(self, username: str, secret: str) -> None:
         try:
             user = self.backend.unlock(username or None, secret) if secret else None
+        except AuthError as error:  # worded here, in the tablet's language
+            self.unlock_screen.refused(refusal_detail(error))
+            return
         except UserError as error:
             self.unlock_screen.refused(str(error))
             return
