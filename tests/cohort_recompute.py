@@ -36,7 +36,8 @@ def read_tables(database: str) -> dict[str, pd.DataFrame]:
         with engine.connect() as connection:
             patients = pd.read_sql("SELECT * FROM patients", connection)
             procedures = pd.read_sql("SELECT * FROM procedures WHERE is_index", connection)
-            visits = pd.read_sql("SELECT id, patient_id, timepoint, seq, completed_on FROM visits", connection)
+            visits = pd.read_sql("SELECT id, patient_id, timepoint, seq, status, due_date, window_start, window_end, "
+                                 "completed_on FROM visits", connection)
             scores = pd.read_sql(
                 "SELECT v.patient_id, v.timepoint, v.seq, v.completed_on, r.instrument, s.name, s.value "
                 "FROM scores s JOIN responses r ON r.id = s.response_id JOIN visits v ON v.id = r.visit_id "
@@ -44,7 +45,8 @@ def read_tables(database: str) -> dict[str, pd.DataFrame]:
     finally:
         engine.dispose()
     for frame, columns in ((procedures, ["surgery_date"]), (patients, ["birth_date"]),
-                           (visits, ["completed_on"]), (scores, ["completed_on"])):
+                           (visits, ["completed_on", "due_date", "window_start", "window_end"]),
+                           (scores, ["completed_on"])):
         for column in columns:
             frame[column] = pd.to_datetime(frame[column])
     patients = patients[patients.id.isin(procedures.patient_id)]
@@ -93,9 +95,9 @@ def baseline(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         result[name] = share(known.sum(), len(known))
     sides = people.side.dropna()
     result["bilateral"] = share((sides == "bilateral").sum(), len(sides))
-    codes = people.prior_interventions.fillna("").str.split(";")
+    codes = people.prior_interventions.dropna().str.split(";")  # NULL: not recorded; "": none
     for code in INTERVENTIONS:
-        result[code] = share(codes.apply(lambda found, c=code: c in found).sum(), len(people))
+        result[code] = share(codes.apply(lambda found, c=code: c in found).sum(), len(codes))
     return result
 
 
@@ -185,10 +187,87 @@ def follow_up_days(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     return {**cell, "q1": days.quantile(0.25), "q3": days.quantile(0.75)}
 
 
-def recompute(database: str, timepoints: tuple[str, ...] = ("w6", "m3", "m6", "m12", "m24")) -> dict[str, Any]:
+def visit_columns(visits: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """DESIGN.md's visit state, written again from its text, as the completeness column of each visit."""
+    visits = visits.sort_values(["patient_id", "seq"]).copy()
+    # the next collected timepoint's window opening: the earliest of the later visits' that are not cancelled
+    following = []
+    for _, group in visits.groupby("patient_id", sort=False):
+        starts = group.window_start.where(group.status != "cancelled").tolist()
+        following += [min((s for s in starts[i + 1:] if pd.notna(s)), default=pd.NaT) for i in range(len(starts))]
+    visits["next_start"] = following
+
+    def column(visit: pd.Series) -> str | None:
+        if visit.status == "completed":
+            return "answered"
+        if visit.status == "cancelled":
+            return None
+        if visit.status == "missed" or (visit.timepoint == "baseline" and day > visit.due_date):
+            return "missed"
+        if pd.notna(visit.next_start) and day >= visit.next_start:
+            return "missed"
+        if (day - visit.window_end).days > 30:
+            return "missed"
+        if day >= visit.window_start:
+            return "pending"
+        return "not_yet_due"
+
+    return visits.set_index(["patient_id", "timepoint"], drop=False).apply(column, axis=1)
+
+
+def completeness(tables: dict[str, pd.DataFrame], day: pd.Timestamp) -> dict[str, Any]:
+    visits = tables["visits"][tables["visits"].patient_id.isin(tables["procedures"].patient_id)]
+    columns = visit_columns(visits, day).dropna()
+    table = {}
+    for timepoint in ("baseline", "w6", "m3", "m6", "m12", "m24"):
+        counts = columns.xs(timepoint, level="timepoint").value_counts()
+        row = {name: int(counts.get(name, 0)) for name in ("answered", "missed", "pending", "not_yet_due")}
+        row["eligible"] = row["answered"] + row["missed"] + row["pending"]
+        row["pct_answered"] = row["answered"] / row["eligible"] * 100 if row["eligible"] else None
+        table[timepoint] = row
+    return table
+
+
+def lost_vs_followed(tables: dict[str, pd.DataFrame], day: pd.Timestamp, at: str = "last") -> dict[str, Any]:
+    visits = tables["visits"][tables["visits"].patient_id.isin(tables["procedures"].patient_id)]
+    columns = visit_columns(visits, day).reset_index(name="column")
+    if at == "last":
+        follow = columns[(columns.timepoint != "baseline") & columns.column.isin(["answered", "missed", "pending"])]
+        followed = set(follow[follow.column == "answered"].patient_id)
+        lost = set(follow.patient_id) - followed
+    else:
+        here = columns[columns.timepoint == at]
+        followed = set(here[here.column == "answered"].patient_id)
+        lost = set(here[here.column.isin(["missed", "pending"])].patient_id)
+    result: dict[str, Any] = {"followed": {"n": len(followed)}, "lost": {"n": len(lost)}, "tests": {}}
+    groups = {}
+    for name, ids in (("followed", followed), ("lost", lost)):
+        part = {**tables, "patients": tables["patients"][tables["patients"].id.isin(ids)]}
+        result[name].update(baseline(part))
+        groups[name] = part["patients"].merge(tables["procedures"][["patient_id", "surgery_date", "side"]],
+                                              left_on="id", right_on="patient_id")
+    a, b = groups["followed"], groups["lost"]
+    ages = [(g.surgery_date.dt.year - g.birth_date.dt.year - ((g.surgery_date.dt.month < g.birth_date.dt.month) | (
+        (g.surgery_date.dt.month == g.birth_date.dt.month) & (g.surgery_date.dt.day < g.birth_date.dt.day)))
+        .astype(int)).dropna() for g in (a, b)]
+    result["tests"]["age"] = {"p": stats.mannwhitneyu(*ages).pvalue}
+    result["tests"]["bmi"] = {"p": stats.mannwhitneyu(a.bmi.dropna(), b.bmi.dropna()).pvalue}
+    for name in ("fbss", "prior_lumbosacral_fusion"):
+        known = [g[name].dropna().astype(bool) for g in (a, b)]
+        result["tests"][name] = {"p": stats.fisher_exact([[k.sum(), (~k).sum()] for k in known]).pvalue}
+    sexes = [g.sex.dropna() for g in (a, b)]
+    result["tests"]["female"] = {"p": stats.fisher_exact([[(x == "F").sum(), (x != "F").sum()] for x in sexes]).pvalue}
+    return result
+
+
+def recompute(database: str, timepoints: tuple[str, ...] = ("w6", "m3", "m6", "m12", "m24"),
+              day: pd.Timestamp | None = None) -> dict[str, Any]:
     tables = read_tables(database)
     scores = tables["scores"]
+    day = day if day is not None else pd.Timestamp.today().normalize()
     return {
+        "completeness": completeness(tables, day),
+        "lost_vs_followed": lost_vs_followed(tables, day),
         "n_patients": len(tables["patients"]),
         "baseline": baseline(tables),
         "outcomes": {key: outcome(scores, key, timepoints) for key in MCID},

@@ -41,6 +41,25 @@ def test_report_cohort_json_equals_an_independent_recomputation(clinic_db, tmp_p
     assert m12["n_paired"] > 10 and m12["p_wilcoxon"] is not None  # the comparison is not of empty tables
 
 
+def test_completeness_on_the_clinics_day_equals_designs_visit_state_recomputed(clinic_db, clock) -> None:
+    """Counted on the day the demo clinic lives in, so every column has visits: answered, missed, pending
+    (due or overdue) and not yet due."""
+    with Clinic.open(clinic_db, clock=clock) as clinic:
+        summary = clinic.cohort.summary().as_dict()
+    expected = recompute(clinic_db, day=pd.Timestamp(TODAY))
+    assert_matches(summary["completeness"], expected["completeness"], "completeness")
+    assert_matches(summary["lost_vs_followed"], expected["lost_vs_followed"], "lost_vs_followed")
+    counts = summary["completeness"]
+    for column in ("answered", "missed", "pending", "not_yet_due"):
+        assert sum(row[column] for row in counts.values()) > 0, column
+    assert counts["baseline"]["pending"] > 0  # booked surgeries: their baseline window is open
+    m12 = counts["m12"]
+    assert m12["eligible"] == m12["answered"] + m12["missed"] + m12["pending"]
+    lost = summary["lost_vs_followed"]
+    assert lost["at"] == "last" and lost["followed"]["n"] > 0 and lost["lost"]["n"] > 0
+    assert lost["tests"]["age"]["test"] == "mann-whitney" and lost["tests"]["fbss"]["test"] == "fisher"
+
+
 def test_the_summary_is_typed_frozen_and_its_json_has_designs_keys(clinic_db) -> None:
     with Clinic.open(clinic_db) as clinic:
         summary = clinic.cohort.summary({"fbss": "1"})
@@ -53,7 +72,7 @@ def test_the_summary_is_typed_frozen_and_its_json_has_designs_keys(clinic_db) ->
     data = json.loads(summary.to_json())
     assert data == summary.as_dict()
     assert list(data) == ["n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
-                          "follow_up_days", "thresholds"]
+                          "follow_up_days", "completeness", "lost_vs_followed", "thresholds"]
     assert data["filters"] == {"fbss": "1"} and data["at"] == "last"
     assert set(data["relief"]["last"]) == {"n", "mean", "sd", "ge30", "ge50", "ge80", "worse"}
     assert set(data["follow_up_days"]) == {"n", "mean", "sd", "median", "q1", "q3", "min", "max"}
@@ -102,6 +121,10 @@ def test_thresholds_are_chosen_per_report_with_their_sources(clinic_db, tmp_path
     assert "Responder thresholds (SIJ-PRO threshold library 2026.1)" in text
     assert "Ostelo RWJG" in text and "Glassman SD" in text and "scipy" in text
     assert "Wilson score interval" in text
+    assert "Follow-up completeness" in text and "Figure 1. Follow-up flow" in text
+    assert f"Patients with an index surgery: {summary['n_patients']}" in text
+    m12 = summary["completeness"]["m12"]
+    assert f"12 months {m12['eligible']} {m12['answered']} (" in text  # the completeness table's row
 
     assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--pass", "odi.odi=20%"]) == 1
     assert "a symptom state is a score, not a percentage" in capsys.readouterr().err

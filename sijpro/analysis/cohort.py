@@ -25,10 +25,13 @@ The dict returned is the JSON contract (``report cohort --json``) and what the c
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from sijpro.analysis.completeness import completeness, lost_vs_followed
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
 from sijpro.analysis.filters import normalise_where, select
+from sijpro.analysis.groups import baseline_table
 from sijpro.analysis.scores import (
     RELIEF,
     RELIEF_WORSE,
@@ -43,7 +46,7 @@ from sijpro.analysis.thresholds import Kind, Threshold, choose
 from sijpro.analysis.trajectory import latest_with_score
 from sijpro.errors import UserError
 from sijpro.protocol import BASELINE, Protocol, default_protocol
-from sijpro.records import PRIOR_INTERVENTIONS, PatientOutcomes
+from sijpro.records import PatientOutcomes
 
 LAST = "last"
 RELIEF_THRESHOLDS = (30, 50, 80)
@@ -60,10 +63,12 @@ def cohort_summary(
     protocol: Protocol | None = None,
     at: str = LAST,
     thresholds: Mapping[Kind, Mapping[str, float | str]] | None = None,
+    today: dt.date | None = None,
 ) -> CohortSummary:
     """The summary of DESIGN.md for the patients matching ``where``; ``thresholds`` (kind -> score ->
     points or ``"30%"``) and its shorthand ``mcid`` override the threshold library's defaults, and ``at``
-    names the timepoint the results sentences speak of (a follow-up code or ``last``).
+    names the timepoint the results sentences speak of (a follow-up code or ``last``); ``today`` is the day
+    the completeness is counted on (default: the computer's date).
 
     A pure function of the records: the same patients give the same summary, with or without a database.
     """
@@ -75,19 +80,23 @@ def cohort_summary(
     if at not in (*follow_ups, LAST):
         raise UserError(f"--at {at}: expected a follow-up timepoint ({', '.join(follow_ups)}) or {LAST}")
     patients = select(outcomes, filters)
+    day = today or dt.date.today()
     values = _collect(patients, (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF, RELIEF_WORSE), protocol.codes)
     return CohortSummary(
         n_patients=len(patients),
         filters=filters,
         at=at,
-        baseline=_baseline(patients),
+        baseline=baseline_table(patients),
         outcomes={key: _outcome(values[key], protocol.codes, key, chosen[key]) for key in keys},
         satisfaction={
             tp: _satisfaction(values[SATISFACTION_LEVEL][tp], values[SATISFIED][tp]) for tp in (*follow_ups, LAST)
         },
         relief={tp: _relief(values[RELIEF][tp], values[RELIEF_WORSE][tp]) for tp in (*follow_ups, LAST)},
         follow_up_days=describe(_follow_up_days(patients), quartiles=True),
+        completeness=completeness(patients, protocol, day),
+        lost_vs_followed=lost_vs_followed(patients, at, day),
         protocol=protocol,
+        day=day,
         n_total=len(outcomes),
         sexes=sex_counts(patients),
         versions=scoring_versions(patients),
@@ -120,36 +129,6 @@ def _collect(patients: Sequence[PatientOutcomes], keys: tuple[str, ...], codes: 
             if latest is not None:
                 collected[key][LAST][pid] = latest[1]
     return collected
-
-
-def _baseline(patients: Sequence[PatientOutcomes]) -> dict:
-    ages, bmis, prior_surgeries = [], [], []
-    for o in patients:
-        if o.index_procedure is not None:
-            age = o.patient.age_on(o.index_procedure.surgery_date)
-            if age is not None:
-                ages.append(age)
-        if o.patient.bmi is not None:
-            bmis.append(o.patient.bmi)
-        if o.patient.prior_lumbar_surgeries is not None:
-            prior_surgeries.append(o.patient.prior_lumbar_surgeries)
-    sexes = [o.patient.sex for o in patients if o.patient.sex is not None]
-    sides = [o.index_procedure.side for o in patients if o.index_procedure and o.index_procedure.side]
-    fbss = [o.patient.fbss for o in patients if o.patient.fbss is not None]
-    fusion = [o.patient.prior_lumbosacral_fusion for o in patients if o.patient.prior_lumbosacral_fusion is not None]
-    summary: dict = {
-        "age": describe(ages),
-        "bmi": describe(bmis),
-        "prior_lumbar_surgeries": describe(prior_surgeries),
-        "female": proportion(sexes.count("F"), len(sexes)),
-        "fbss": proportion(sum(fbss), len(fbss)),
-        "bilateral": proportion(sides.count("bilateral"), len(sides)),
-        "prior_lumbosacral_fusion": proportion(sum(fusion), len(fusion)),
-    }
-    known = [o.patient.prior_interventions for o in patients if o.patient.prior_interventions is not None]
-    for code in PRIOR_INTERVENTIONS:  # of the patients whose prior interventions are known, as for fbss
-        summary[code] = proportion(sum(code in given for given in known), len(known))
-    return summary
 
 
 def _outcome(values: Values, codes: tuple[str, ...], key: str, thresholds: Mapping[Kind, Threshold | None]) -> dict:

@@ -9,6 +9,7 @@ the filters) are what the PDF and the screen need around those numbers and are n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -27,7 +28,8 @@ SIGNIFICANT_DIGITS = 15
 a p of 1.2e-15 is kept)."""
 
 JSON_KEYS = (
-    "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "thresholds",
+    "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
+    "lost_vs_followed", "thresholds",
 )
 
 
@@ -45,9 +47,14 @@ class CohortSummary:
     satisfaction: Mapping[str, Node]
     relief: Mapping[str, Node]
     follow_up_days: Node
+    completeness: Mapping[str, Node]
+    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}``."""
+    lost_vs_followed: Node
     thresholds: Mapping[str, Node]
     """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""
     protocol: Protocol = field(compare=False, repr=False)
+    day: dt.date = dt.date.min
+    """The day completeness was counted on."""
     n_total: int = 0
     """Patients before the filters (the screen says "n of N")."""
     sexes: Mapping[str, Node] = field(default_factory=dict)
@@ -58,8 +65,8 @@ class CohortSummary:
     """The thresholds each score was judged by (what ``thresholds`` says in JSON)."""
 
     def __post_init__(self) -> None:
-        for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "thresholds",
-                     "sexes", "chosen"):
+        for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
+                     "lost_vs_followed", "thresholds", "sexes", "chosen"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:

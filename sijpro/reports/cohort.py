@@ -31,6 +31,7 @@ from sijpro.reports.document import (
     generated_line,
     render,
 )
+from sijpro.reports.flow import FlowFlowable, completeness_flow
 from sijpro.reports.methods import methods_paragraphs
 from sijpro.reports.tables import answered, report_grids
 from sijpro.reports.texts import Words
@@ -61,6 +62,7 @@ def cohort_pdf(
     else:
         story += [Paragraph(words("results"), HEADING), *(cell(s, BODY) for s in _sentences(summary, words))]
         story += [pdf_table(grid, width) for grid in report_grids(summary, words)]
+        story.append(titled(words("flow_title", number=1), FlowFlowable(completeness_flow(summary, words), width)))
         charts = cohort_charts(summary, words)
         if charts:
             story.append(_trajectory(charts, words, width))

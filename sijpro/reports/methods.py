@@ -45,5 +45,6 @@ def methods_paragraphs(summary: CohortSummary, words: Words) -> list[str]:
     odi = summary.protocol.scoring_options("odi").get("max_missing", 1)
     paragraphs.append(words("methods.missing", odi=odi))
     paragraphs.append(words("methods.last"))
+    paragraphs.append(words("methods.completeness", day=words.date(summary.day)))
     paragraphs.append(words("methods.software", software=software_versions()))
     return paragraphs

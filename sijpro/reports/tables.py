@@ -232,6 +232,58 @@ def threshold_words(summary: CohortSummary, words: Words) -> str:
     return "; ".join(parts)
 
 
+def completeness_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """Visits per timepoint by their state today: due by now (eligible), answered, missed, still being
+    collected (pending), not yet due; and the share of the eligible answered."""
+    titles = (words("timepoint"), words("eligible"), words("answered"), words("missed_col"), words("pending"),
+              words("not_yet_due"))
+    rows = []
+    for code, counts in summary.completeness.items():
+        rows.append((
+            Cell(timepoint_label(words, summary.protocol, code), code),
+            Cell(str(counts["eligible"]), counts["eligible"]),
+            Cell(words.count_pct({"n": counts["answered"], "pct": counts["pct_answered"]}), counts["answered"]),
+            Cell(str(counts["missed"]), counts["missed"]), Cell(str(counts["pending"]), counts["pending"]),
+            Cell(str(counts["not_yet_due"]), counts["not_yet_due"]),
+        ))
+    return Grid(words("completeness_title", number=number), titles, tuple(rows), (1.4, 0.9, 1.2, 0.9, 0.9, 0.9),
+                note=words("completeness_note"))
+
+
+def baseline_rows(words: Words) -> list[tuple[str, str]]:
+    """(variable, label) of Table 1's variables, in Table 1's order, for tables comparing groups."""
+    return [("age", words("age_years")), ("female", words("female")), ("bmi", words("bmi")),
+            ("fbss", words("fbss")), ("bilateral", words("bilateral")),
+            ("prior_lumbar_surgeries", words("prior_lumbar_surgeries")),
+            ("prior_lumbosacral_fusion", words("prior_lumbosacral_fusion")),
+            *((code, f"{words(code)} ({code})") for code in PRIOR_INTERVENTIONS)]
+
+
+def group_cell(words: Words, cell: Node) -> Cell:
+    """A Table 1 cell of one group: mean ± SD of a continuous variable, n (%) of a yes/no one."""
+    if "mean" in cell:
+        return Cell(words.mean_sd(cell), cell["mean"])
+    return Cell(words.count_pct(cell), cell["n"])
+
+
+def test_cell(words: Words, test: Node | None) -> Cell:
+    if not test:
+        return Cell("–")
+    return Cell(f"{words.p_value(test['p'])} ({words('test.' + test['test'])})", test["p"])
+
+
+def lost_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """The baseline of the patients followed up at ``at`` beside that of those eligible who were not."""
+    lost = summary.lost_vs_followed
+    titles = (words("variable"), words("followed", n=lost["followed"]["n"]), words("lost", n=lost["lost"]["n"]),
+              words("p_between"))
+    rows = [(Cell(label, name), group_cell(words, lost["followed"][name]), group_cell(words, lost["lost"][name]),
+             test_cell(words, lost["tests"].get(name))) for name, label in baseline_rows(words)]
+    when = timepoint_label(words, summary.protocol, lost["at"])
+    return Grid(words("lost_title", number=number, when=when), titles, tuple(rows), (3.0, 1.4, 1.4, 1.6),
+                note=words("lost_note"))
+
+
 def outcome_keys(summary: CohortSummary) -> list[str]:
     """Scores somebody in the selection answered: those get a table, numbered as a paper's would be."""
     return [key for key, table in summary.outcomes.items() if answered(table)]
@@ -251,4 +303,7 @@ def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
     if answered(summary.relief):
         grids.append(relief_last_grid(summary, words, len(grids) + 1))
         grids.append(relief_grid(summary, words, len(grids) + 1))
+    grids.append(completeness_grid(summary, words, len(grids) + 1))
+    if summary.lost_vs_followed["lost"]["n"]:
+        grids.append(lost_grid(summary, words, len(grids) + 1))
     return grids

@@ -130,6 +130,42 @@ _TEXT: dict[str, tuple[str, str]] = {
     "p_w": ("p (Wilcoxon)", "p (Wilcoxon)"),
     "mcid_rate": ("MCID ≥{mcid}", "DMCI ≥{mcid}"),
     "score": ("Score", "Score"),
+    "eligible": ("Due by now", "Dus à ce jour"),
+    "answered": ("Answered", "Répondus"),
+    "missed_col": ("Missed", "Manqués"),
+    "pending": ("Being collected", "En cours de recueil"),
+    "not_yet_due": ("Not yet due", "Pas encore dus"),
+    "completeness_title": ("Table {number}. Follow-up completeness", "Tableau {number}. Exhaustivité du suivi"),
+    "completeness_note": (
+        "Visits by their state today. Due by now: the window has opened (answered + missed + being collected); "
+        "being collected: due or overdue (up to 30 days after the window closed); % of those due by now. "
+        "Cancelled visits (withdrawals) are not counted.",
+        "Visites selon leur état ce jour. Dus à ce jour : fenêtre ouverte (répondus + manqués + en cours) ; en "
+        "cours de recueil : à faire ou en retard (jusqu’à 30 jours après la fermeture de la fenêtre) ; % des "
+        "visites dues à ce jour. Les visites annulées (retraits) ne sont pas comptées.",
+    ),
+    "followed": ("Followed up (n={n})", "Suivis (n={n})"),
+    "lost": ("Not answered (n={n})", "Sans réponse (n={n})"),
+    "p_between": ("p (test)", "p (test)"),
+    "test.mann-whitney": ("Mann-Whitney", "Mann-Whitney"),
+    "test.kruskal-wallis": ("Kruskal-Wallis", "Kruskal-Wallis"),
+    "test.fisher": ("Fisher", "Fisher"),
+    "test.chi-square": ("chi-square", "khi-deux"),
+    "lost_title": ("Table {number}. Baseline of the patients followed up and of those not answered ({when})",
+                   "Tableau {number}. Caractéristiques initiales des patients suivis et sans réponse ({when})"),
+    "lost_note": (
+        "Followed up: answered at this timepoint; not answered: due there by now but not answered (missed or "
+        "still being collected). Mean ± SD or n (%); p: Mann-Whitney U test or Fisher's exact test.",
+        "Suivis : ont répondu à ce temps ; sans réponse : visite due à ce jour mais sans réponse (manquée ou en "
+        "cours). Moyenne ± ET ou n (%) ; p : test U de Mann-Whitney ou test exact de Fisher.",
+    ),
+    "flow.operated": ("Patients with an index surgery: {n}", "Patients avec intervention de référence : {n}"),
+    "flow.eligible": ("Due by now: {n}", "Dus à ce jour : {n}"),
+    "flow.answered": ("Answered: {n}", "Répondus : {n}"),
+    "flow.missed": ("Missed: {n}", "Manqués : {n}"),
+    "flow.pending": ("Being collected: {n}", "En cours de recueil : {n}"),
+    "flow.not_yet_due": ("Not yet due: {n}", "Pas encore dus : {n}"),
+    "flow_title": ("Figure {number}. Follow-up flow", "Figure {number}. Flux du suivi"),
     "methods": ("Statistical methods", "Méthodes statistiques"),
     "methods.statistics": (
         "Continuous variables are given as mean ± standard deviation (sample, n−1), median and range; counts "
@@ -173,6 +209,19 @@ _TEXT: dict[str, tuple[str, str]] = {
         "« Dernier suivi » est, pour chaque patient et chaque score, la dernière visite de suivi complétée (par "
         "date) où ce score existe ; la durée de suivi va de l’intervention de référence au dernier suivi "
         "complété.",
+    ),
+    "methods.completeness": (
+        "Completeness counts each visit by its state on {day}: answered (completed), missed, being collected "
+        "(due, or overdue up to 30 days after its window closed) and not yet due; a baseline is missed once "
+        "the surgery has happened and an unfinished visit once the next timepoint's window has opened. The "
+        "baseline of the patients followed up is compared with that of the patients due but not answered "
+        "with the Mann-Whitney U test (continuous) and Fisher's exact test (counts).",
+        "L’exhaustivité compte chaque visite selon son état au {day} : répondue (complétée), manquée, en cours "
+        "de recueil (à faire, ou en retard jusqu’à 30 jours après la fermeture de sa fenêtre) et pas encore "
+        "due ; une visite initiale est manquée dès l’opération passée et une visite inachevée dès l’ouverture "
+        "de la fenêtre suivante. Les caractéristiques initiales des patients suivis et des patients dus sans "
+        "réponse sont comparées par le test U de Mann-Whitney (continues) et le test exact de Fisher "
+        "(effectifs).",
     ),
     "methods.software": ("Software: {software}.", "Logiciels : {software}."),
     "to": ("to", "à"),
@@ -253,8 +302,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "worse": ("Pain worse than before surgery", "Douleur pire qu’avant l’opération"),
     "worse_short": ("Worse", "Pire"),
     "at_least": ("≥{threshold}%", "≥{threshold} %"),
-    "trajectory_title": ("Figure 1. Mean scores by timepoint (95% confidence interval; n under each point)",
-                         "Figure 1. Scores moyens par temps de suivi (intervalle de confiance à 95 % ; n sous "
+    "trajectory_title": ("Figure 2. Mean scores by timepoint (95% confidence interval; n under each point)",
+                         "Figure 2. Scores moyens par temps de suivi (intervalle de confiance à 95 % ; n sous "
                          "chaque point)"),
     "no_patients": ("No patient matches these filters.", "Aucun patient ne correspond à ces filtres."),
 }

@@ -33,4 +33,5 @@ class Cohort:
         speaking of ``at``; ``thresholds`` (kind -> score -> points or ``"30%"``) override the threshold
         library's defaults."""
         return cohort_summary(self.outcomes.cohort(), where=where, thresholds=thresholds,
-                              protocol=self.protocols.current(), at=at)
+                              protocol=self.protocols.current(), at=at,
+                              today=self.context.today())

@@ -45,6 +45,15 @@ def filtered(page: QWidget) -> None:
     page.apply()
 
 
+def cohort_tab(name: str) -> Callable[[QWidget], None]:
+    """Show one tab of the cohort page (by its key in ui.staff.cohort.TABS)."""
+    def show(page: QWidget) -> None:
+        from ui.staff.cohort import TABS
+
+        page.tabs.setCurrentIndex(list(TABS).index(name))
+    return show
+
+
 def refused_protocol(page: QWidget) -> None:
     from ui.staff.admin.protocol_model import FIELDS
 
@@ -81,6 +90,8 @@ def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], object]]:
     return {
         "dashboard": lambda page: page.show_patient(patient),
         "cohort-fbss": filtered,
+        "cohort-responders": cohort_tab("responders"),
+        "cohort-completeness": cohort_tab("completeness"),
         "users": lambda page: page.select("nina"),
         "users-add-refused": refused_account,
         "protocol-refused": refused_protocol,
@@ -101,7 +112,8 @@ def page_classes() -> dict[str, type[QWidget]]:
     from ui.staff.cohort import CohortPage
     from ui.staff.dashboard import DashboardPage
 
-    return {"dashboard": DashboardPage, "cohort": CohortPage, "cohort-fbss": CohortPage, "users": UsersPage,
+    return {"dashboard": DashboardPage, "cohort": CohortPage, "cohort-fbss": CohortPage,
+            "cohort-responders": CohortPage, "cohort-completeness": CohortPage, "users": UsersPage,
             "users-add-refused": UsersPage, "protocol": ProtocolPage, "protocol-refused": ProtocolPage,
             "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage, "clinic-saved": ClinicPage}
 

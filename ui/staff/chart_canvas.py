@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from sijpro.reports.charts import Chart
 from sijpro.reports.figure import draw_charts
+from sijpro.reports.flow import Flow, draw_flow
 
 SCREEN_DPI = 96
 
@@ -37,6 +38,12 @@ class ChartCanvas(QWidget):
 
     def show_charts(self, charts: Sequence[Chart]) -> None:
         self.axes = draw_charts(self.figure, charts, self.columns)
+        self.canvas.draw_idle()
+
+    def show_flow(self, flow: Flow) -> None:
+        """A flow chart (the cohort's follow-up) instead of charts."""
+        draw_flow(self.figure, flow)
+        self.axes = []
         self.canvas.draw_idle()
 
     def clear(self) -> None:

@@ -36,9 +36,12 @@ from sijpro.records import UserRecord
 from sijpro.reports import cohort_pdf
 from sijpro.reports.batch import write_pdf
 from sijpro.reports.cohort import cohort_charts
+from sijpro.reports.flow import completeness_flow
 from sijpro.reports.tables import (
     Grid,
     baseline_grid,
+    completeness_grid,
+    lost_grid,
     outcome_grid,
     relief_grid,
     responder_grid,
@@ -58,6 +61,7 @@ from ui.tasks import run_task
 TABS = {
     "baseline": "cohort.tab.baseline", "outcomes": "cohort.tab.outcomes", "responders": "cohort.tab.responders",
     "satisfaction": "cohort.tab.satisfaction", "relief": "cohort.tab.relief",
+    "completeness": "cohort.tab.completeness", "lost": "cohort.tab.lost",
 }
 """The tabs of the results in order, with their titles; "outcomes" shows one score at a time."""
 GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
@@ -65,6 +69,8 @@ GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
     "responders": lambda summary, words: responder_grid(summary, words, 0),
     "satisfaction": lambda summary, words: satisfaction_grid(summary, words, 0),
     "relief": lambda summary, words: relief_grid(summary, words, 0),
+    "completeness": lambda summary, words: completeness_grid(summary, words, 0),
+    "lost": lambda summary, words: lost_grid(summary, words, 0),
 }
 """How each tab's table is built: the PDF's own grids (the table number is the PDF's business)."""
 APPLY_DELAY_MS = 300
@@ -171,8 +177,15 @@ class CohortPage(QWidget):
         outcome_layout.addLayout(row)
         outcome_layout.addWidget(self.tables["outcomes"], 1)
         outcome_layout.addWidget(self.note)
+        completeness = QSplitter(Qt.Orientation.Horizontal, self)
+        completeness.addWidget(self.tables["completeness"])
+        self.flow = ChartCanvas(completeness)
+        self.flow.setObjectName("cohortFlow")
+        completeness.addWidget(self.flow)
+        completeness.setSizes([520, 480])
+        pages: dict[str, QWidget] = {"outcomes": outcomes, "completeness": completeness}
         for name in TABS:
-            self.tabs.addTab(outcomes if name == "outcomes" else self.tables[name], "")
+            self.tabs.addTab(pages.get(name, self.tables[name]), "")
         self.chart_title = QLabel(self)
         self.chart_title.setWordWrap(True)
         self.chart_title.setProperty("role", "muted")
@@ -292,8 +305,10 @@ class CohortPage(QWidget):
         self._show_outcome()
         if summary.n_patients:
             self.charts.show_charts(cohort_charts(summary, words))
+            self.flow.show_flow(completeness_flow(summary, words))
         else:
             self.charts.clear()
+            self.flow.clear()
         for table in self.tables.values():
             table.resizeColumnsToContents()
 

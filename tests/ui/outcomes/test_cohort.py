@@ -39,7 +39,8 @@ def choose(page: CohortPage, key: str, value: str) -> None:
 
 def expected(page: CohortPage, where: dict[str, str]) -> CohortSummary:
     """The summary the same filters give, computed from the records without the page's service call."""
-    return cohort_summary(page.clinic.outcomes.cohort(), where=where, protocol=page.clinic.protocols.current())
+    return cohort_summary(page.clinic.outcomes.cohort(), where=where, protocol=page.clinic.protocols.current(),
+                          today=page.clinic.today)
 
 
 def column(model, number: int, role=VALUE_ROLE) -> list:
@@ -161,3 +162,25 @@ def test_responders_tab_shows_the_intervals_of_the_summary(page, qtbot) -> None:
     low, high = odi["m12"]["mcid_ci95"]
     assert f"[{low:.1f}–{high:.1f}%]" in model.data(model.index(row, 3))
     assert model.headerData(3, Qt.Orientation.Horizontal) == "MCID reached [95% CI]"
+
+
+def test_completeness_tab_shows_the_table_and_the_flow_chart(page, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    bar = page.tabs.tabBar()
+    index = [bar.tabText(i) for i in range(bar.count())].index("Completeness")
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert page.tabs.currentIndex() == index
+    counts = page.summary.completeness
+    model = page.models["completeness"]
+    assert column(model, 0) == list(counts)
+    assert column(model, 1) == [row["eligible"] for row in counts.values()]
+    assert column(model, 2) == [row["answered"] for row in counts.values()]
+    assert column(model, 3) == [row["missed"] for row in counts.values()]
+    texts = [text.get_text() for text in page.flow.figure.axes[0].texts]
+    assert texts[0] == f"Patients with an index surgery: {page.summary.n_patients}"
+    m12 = counts["m12"]
+    assert any(f"Due by now: {m12['eligible']}" in text and text.startswith("12 months") for text in texts)
+    lost = page.models["lost"]
+    assert lost.headerData(1, Qt.Orientation.Horizontal) == \
+        f"Followed up (n={page.summary.lost_vs_followed['followed']['n']})"

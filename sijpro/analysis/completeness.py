@@ -1,0 +1,84 @@
+"""Follow-up completeness: how many visits were due by now, and how many were answered, missed or pending.
+
+Registries judge themselves by it (NORspine about 72 % at 12 months). Each visit's state on the day is
+the one visit-state function of the core (:mod:`sijpro.visit_state`), never worked out again here:
+
+- ``answered``: completed; ``missed``: missed; ``pending``: due or overdue (still being collected);
+- ``not_yet_due``: its window has not opened (upcoming or scheduled);
+- ``eligible`` = answered + missed + pending, the visits whose window has opened (a visit answered
+  before its window opened counts as answered, and so as eligible); cancelled visits (a withdrawal) are
+  in none of these.
+
+``lost_vs_followed`` compares the baseline of the patients answered at ``at`` with that of the
+patients eligible there who did not answer, so a reader can see whether those lost were different.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sijpro.analysis.groups import baseline_table, baseline_tests
+from sijpro.protocol import BASELINE, Protocol
+from sijpro.records import PatientOutcomes
+from sijpro.visit_state import StateCode, course_states
+
+LAST = "last"
+COLUMN: dict[StateCode, str | None] = {
+    "completed": "answered", "missed": "missed", "due": "pending", "overdue": "pending",
+    "upcoming": "not_yet_due", "scheduled": "not_yet_due", "cancelled": None,
+}
+COUNTS = ("eligible", "answered", "missed", "pending", "not_yet_due")
+
+
+def visit_columns(outcomes: PatientOutcomes, day: dt.date) -> dict[str, str | None]:
+    """timepoint -> ``answered``, ``missed``, ``pending``, ``not_yet_due`` or None (cancelled)."""
+    states = course_states(outcomes.timepoints, day)
+    return {visit.timepoint: COLUMN[state.code] for visit, state in zip(outcomes.timepoints, states, strict=True)}
+
+
+def completeness(patients: Sequence[PatientOutcomes], protocol: Protocol, day: dt.date) -> dict:
+    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}`` on ``day``."""
+    table = {tp.code: dict.fromkeys(COUNTS, 0) for tp in protocol.timepoints}
+    for outcomes in patients:
+        for timepoint, column in visit_columns(outcomes, day).items():
+            if column is None or timepoint not in table:
+                continue
+            row = table[timepoint]
+            row[column] += 1
+            if column != "not_yet_due":
+                row["eligible"] += 1
+    for row in table.values():
+        row["pct_answered"] = row["answered"] / row["eligible"] * 100 if row["eligible"] else None
+    return table
+
+
+def followed_and_lost(patients: Sequence[PatientOutcomes], at: str, day: dt.date,
+                      ) -> tuple[list[PatientOutcomes], list[PatientOutcomes]]:
+    """Patients answered at ``at`` and those eligible there who did not answer. At ``last``: patients
+    with any follow-up answered, and those with follow-ups due by now but none answered."""
+    followed, lost = [], []
+    for outcomes in patients:
+        columns = visit_columns(outcomes, day)
+        if at == LAST:
+            follow_ups = [c for tp, c in columns.items() if tp != BASELINE and c not in (None, "not_yet_due")]
+            answered, eligible = "answered" in follow_ups, bool(follow_ups)
+        else:
+            column = columns.get(at)
+            answered, eligible = column == "answered", column in ("answered", "missed", "pending")
+        if answered:
+            followed.append(outcomes)
+        elif eligible:
+            lost.append(outcomes)
+    return followed, lost
+
+
+def lost_vs_followed(patients: Sequence[PatientOutcomes], at: str, day: dt.date) -> dict:
+    """``{at, followed: {n, <Table 1>}, lost: {n, <Table 1>}, tests: {variable: {test, p}}}``."""
+    followed, lost = followed_and_lost(patients, at, day)
+    return {
+        "at": at,
+        "followed": {"n": len(followed), **baseline_table(followed)},
+        "lost": {"n": len(lost), **baseline_table(lost)},
+        "tests": baseline_tests({"followed": followed, "lost": lost}),
+    }
