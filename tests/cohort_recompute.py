@@ -95,7 +95,8 @@ def baseline(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         result[name] = share(known.sum(), len(known))
     sides = people.side.dropna()
     result["bilateral"] = share((sides == "bilateral").sum(), len(sides))
-    codes = people.prior_interventions.dropna().str.split(";")  # NULL: not recorded; "": none
+    recorded = people.prior_interventions.fillna("")
+    codes = recorded[recorded != ""].str.split(";")  # "": not recorded (unknown); "none": none
     for code in INTERVENTIONS:
         result[code] = share(codes.apply(lambda found, c=code: c in found).sum(), len(codes))
     return result
