@@ -89,6 +89,8 @@ class ProcedureRecord:
     """Date of the staged second side of a bilateral fusion, when it was done on another day."""
     is_index: bool = True
     row_version: int = 1
+    withdrawn_reason: str | None = None
+    """Why it was withdrawn as recorded by mistake; None while it stands."""
 
 
 @dataclass(frozen=True, slots=True)

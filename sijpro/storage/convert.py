@@ -100,7 +100,7 @@ def procedure_record(row: Row) -> ProcedureRecord:
     return ProcedureRecord(
         id=row.id, patient_id=row.patient_id, surgery_date=row.surgery_date, side=row.side,
         approach=row.approach, device=row.device, surgeon=row.surgeon, second_side_date=row.second_side_date,
-        is_index=row.is_index, row_version=row.row_version,
+        is_index=row.is_index, row_version=row.row_version, withdrawn_reason=row.withdrawn_reason,
     )
 
 

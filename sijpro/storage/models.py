@@ -89,6 +89,9 @@ class Procedure(Base):
     surgeon: Mapped[str | None] = mapped_column(String(200))
     second_side_date: Mapped[dt.date | None] = mapped_column(Date)
     is_index: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+    """Why a procedure recorded by mistake was withdrawn (None: it stands). A withdrawn one is never the
+    index surgery; the row stays, so the record shows what was entered and why it no longer counts."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 

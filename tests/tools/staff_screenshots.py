@@ -27,6 +27,7 @@ from sijpro.services.context import FixedClock
 from sijpro.storage.encryption import PassphraseError
 from tests.ui.clinic_setup import cheap_hashing
 from ui.i18n import set_language
+from ui.staff.admin.protocol_model import FIELDS
 from ui.staff.first_run import FirstRunWizard
 from ui.staff.main_window import StaffWindow
 from ui.staff.passphrase import PassphraseDialog
@@ -74,6 +75,13 @@ class Shooter:
         window.login.try_sign_in()
         window.workspace.open_page("reports")
         self.shot(window, "reports-surgeon")
+        self.dashboard(window)
+        window.lock()
+        window.sign_out()
+        window.login.username.setText("demo-admin")
+        window.login.password.setText(DEMO_PASSWORD)
+        window.login.try_sign_in()
+        self.protocol(window)
         window.close()
         window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -169,6 +177,21 @@ class Shooter:
         if odi is not None:
             QTest.keyClicks(odi.fields["odi1"], "3")
         self.shot(window, "paper-entry")
+
+    def dashboard(self, window: StaffWindow) -> None:
+        page = window.workspace.open_page("dashboard")
+        page.mrn.setText("mar")
+        page.open_mrn()
+        self.shot(window, "dashboard-matches")
+        page.show_patient(page.matches_model.records()[0].id)
+        self.shot(window, "dashboard")
+
+    def protocol(self, window: StaffWindow) -> None:
+        page = window.workspace.open_page("protocol")
+        row = [r.values["code"] for r in page.model.rows].index("m6")
+        page.model.setData(page.model.index(row, FIELDS.index("window.after_days")), "500")
+        page.save()
+        self.shot(window, "protocol-problem")
 
     def progress(self, window: StaffWindow) -> None:
         release = threading.Event()

@@ -91,3 +91,8 @@ class ChoiceBox(QComboBox):
 
     def value(self) -> object:
         return self.currentData()
+
+
+def choice_text(value: object, choices: Sequence[tuple[object, str]]) -> str:
+    """The words of a coded value (its catalogue key among ``choices``), or 'Unknown' when not known."""
+    return next((tr(key) for code, key in choices if code == value), tr("staff.answer.unknown"))

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 from sijpro.records import PatientRecord, ProcedureRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
+from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, PatientDialog
-from ui.staff.procedure_dialog import APPROACHES, SIDES, ProcedureDialog
+from ui.staff.procedure_actions import ProceduresView
+from ui.staff.procedure_dialog import ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
 from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label, push_button
@@ -43,16 +45,12 @@ def _flag(value: bool | None) -> str:
     return tr("staff.answer.unknown") if value is None else tr("staff.answer.yes") if value else tr("staff.answer.no")
 
 
-def _choice(value: object, choices: tuple[tuple[object, str], ...]) -> str:
-    return next((tr(key) for code, key in choices if code == value), tr("staff.answer.unknown"))
-
-
 def detail_text(patient: PatientRecord, name: str) -> str:
     value = getattr(patient, name)
     if name == "sex":
-        return _choice(value, SEXES)
+        return choice_text(value, SEXES)
     if name == "language":
-        return _choice(value, LANGUAGES)
+        return choice_text(value, LANGUAGES)
     if name in {"fbss", "prior_lumbosacral_fusion"}:
         return _flag(value)
     if name == "prior_interventions":
@@ -65,16 +63,6 @@ def detail_text(patient: PatientRecord, name: str) -> str:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def procedure_text(procedure: ProcedureRecord) -> str:
-    parts = [procedure.surgery_date.isoformat(), _choice(procedure.side, SIDES),
-             _choice(procedure.approach, APPROACHES)]
-    if procedure.second_side_date:
-        parts.append(tr("staff.procedure.second_side_on", date=procedure.second_side_date.isoformat()))
-    parts += [text for text in (procedure.device, procedure.surgeon) if text]
-    kind = tr("staff.procedure.index") if procedure.is_index else tr("staff.procedure.other")
-    return tr("staff.procedure.line", kind=kind, details=" · ".join(parts))
 
 
 class PatientRecordView(QWidget):
@@ -106,9 +94,11 @@ class PatientRecordView(QWidget):
         procedure_layout = QVBoxLayout(self.procedures_box)
         self.procedure_lines = QLabel(self.procedures_box)
         self.procedure_lines.setObjectName("procedureLines")
-        self.procedure_lines.setWordWrap(True)
-        self.procedure_lines.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.procedure_lines.setProperty("role", "muted")
         procedure_layout.addWidget(self.procedure_lines)
+        self.procedure_list = ProceduresView(clinic, self._run, can_edit=can(user, Capability.PROCEDURES),
+                                             parent=self.procedures_box)
+        procedure_layout.addWidget(self.procedure_list)
         self.timeline_box = QGroupBox(self)
         timeline_layout = QVBoxLayout(self.timeline_box)
         self.timeline = TimelineView(self.timeline_box)
@@ -155,6 +145,7 @@ class PatientRecordView(QWidget):
             self.procedures = self.clinic.procedures.for_patient(patient_id)
             visits = self.clinic.schedule.course(patient_id)
         self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
+        self.procedure_list.show_procedures(self.patient, self.procedures)
         for box in (self.details_box, self.procedures_box, self.timeline_box):
             box.setVisible(self.patient is not None)
         self.retranslate()
@@ -179,8 +170,9 @@ class PatientRecordView(QWidget):
             title, value = self.detail_values[name]
             title.setText(tr(key))
             value.setText(detail_text(patient, name) if patient is not None else "")
-        lines = [procedure_text(p) for p in self.procedures] or [tr("staff.record.no_procedure")]
-        self.procedure_lines.setText("\n\n".join(lines))
+        self.procedure_lines.setText("" if self.procedures else tr("staff.record.no_procedure"))
+        self.procedure_lines.setVisible(not self.procedures)
+        self.procedure_list.setVisible(bool(self.procedures))
         texts = {"edit": "staff.record.edit", "procedure": "staff.record.add_procedure",
                  "reschedule": "staff.record.reschedule", "paper": "staff.record.paper",
                  "hand_over": "staff.record.hand_over", "dashboard": "staff.record.dashboard"}

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from sijpro.records import PatientRecord, ProcedureDraft, ProcedureRecord, draft_changes
 from sijpro.services.clinic import Clinic
+from sijpro.services.procedures import SameSideWarning
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
-from ui.staff.inputs import ChoiceBox, DateEdit
+from ui.staff.inputs import ChoiceBox, DateEdit, choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.style import heading_label
 from ui.staff.timeline import TimelineView, timepoint_labels
@@ -128,7 +130,10 @@ class ProcedureDialog(QDialog):
         )
 
     def accept(self) -> None:
-        saved = self.form.submit(self, lambda: self._save(self.draft()))
+        try:
+            saved = self.form.submit(self, lambda: self._save(self.draft()), passing=(SameSideWarning,))
+        except SameSideWarning as warning:
+            saved = self._same_side(warning)
         if saved is None:
             return
         self.saved = saved
@@ -136,6 +141,29 @@ class ProcedureDialog(QDialog):
             self.show_schedule()
         else:
             super().accept()
+
+    def _same_side(self, warning: SameSideWarning) -> ProcedureRecord | None:
+        """A second procedure on the index surgery's side soon after it: the staged second side of a
+        bilateral fusion, a true second procedure on that side (confirmed), or neither (back to the form)."""
+        index = warning.index
+        box = QMessageBox(QMessageBox.Icon.Question, tr("staff.procedure.same_side_title"),
+                          tr("staff.procedure.same_side", side=choice_text(index.side, SIDES).lower(),
+                             date=index.surgery_date.isoformat(), days=abs(warning.days)),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("sameSideQuestion")
+        staged = box.addButton(tr("staff.procedure.same_side_staged"), QMessageBox.ButtonRole.AcceptRole)
+        staged.setObjectName("sameSideStaged")
+        again = box.addButton(tr("staff.procedure.same_side_confirm"), QMessageBox.ButtonRole.DestructiveRole)
+        again.setObjectName("sameSideConfirm")
+        box.setDefaultButton(staged)
+        box.exec()
+        if box.clickedButton() is staged:
+            return self.form.submit(self, lambda: self.clinic.procedures.record_second_side(
+                index.id, warning.draft.surgery_date, expected_version=index.row_version))
+        if box.clickedButton() is again:
+            return self.form.submit(self, lambda: self.clinic.procedures.record(
+                self.patient.id, warning.draft, confirm_same_side=True))
+        return None
 
     def _save(self, draft: ProcedureDraft) -> ProcedureRecord:
         if self.procedure is None:
