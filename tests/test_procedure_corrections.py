@@ -91,3 +91,20 @@ def test_a_correction_needs_a_reason_and_moves_the_schedule(clinic: Clinic) -> N
                                          expected_version=index.row_version, reason="typed from the wrong chart")
     assert corrected.side == "right"
     assert clinic.schedule.timeline(patient.id)[1].due_date == dt.date(2024, 3, 4)
+
+
+def test_verify_finds_nothing_after_corrections_withdrawals_and_paper_entry(clinic: Clinic) -> None:
+    """Every row these write is sealed in the audit trail: the database verifies clean afterwards."""
+    from sijpro.services.maintenance import verify
+
+    patient = operated_patient(clinic, surgery=dt.date(2024, 4, 22))
+    [mistake] = clinic.procedures.for_patient(patient.id)
+    real = clinic.procedures.record(patient.id, ProcedureDraft(dt.date(2024, 4, 23), side="left"),
+                                    confirm_same_side=True)
+    clinic.procedures.withdraw(mistake.id, "entered twice", expected_version=mistake.row_version)
+    real = next(p for p in clinic.procedures.for_patient(patient.id) if p.id == real.id)
+    clinic.procedures.record_second_side(real.id, dt.date(2024, 5, 7), expected_version=real.row_version)
+    w6 = clinic.schedule.timeline(patient.id)[1]
+    clinic.collection.enter_paper(w6.id, {"nrs": {"lumbar": 3, "radicular": 1}}, dt.date(2024, 6, 1))
+    clinic.protocols.restore(1)
+    assert verify(clinic) == []
