@@ -32,7 +32,7 @@ def test_wheel_ships_instruments_protocols_and_both_packages(tmp_path: Path) -> 
     assert "sijpro/storage/migrations/versions/0001_first_schema.py" in names
     assert "ui/__init__.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "sijpro = sijpro.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "sijpro = ui.launcher:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.skipif(shutil.which("ruff", path=str(BIN)) is None, reason="ruff is a dev extra")

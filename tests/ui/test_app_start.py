@@ -76,3 +76,31 @@ def test_an_encrypted_database_opens_with_its_passphrase(tmp_path) -> None:
     assert started.returncode == 0, started.stderr
     refused = main_py("--kiosk", "--exit-after-start", "--db", str(database), SIJPRO_PASSPHRASE="wrong guess!")
     assert refused.returncode == 1 and "passphrase" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def console_script(*args: str) -> subprocess.CompletedProcess[str]:
+    """The ``sijpro`` program as pip installs it: the entry point pyproject.toml declares, run as a program."""
+    import tomllib
+
+    target = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["sijpro"]
+    module, function = target.split("#")[0].strip().split(":")
+    environment = {key: value for key, value in os.environ.items() if key != "SIJPRO_DATABASE_URL"}
+    environment.update(QT_QPA_PLATFORM="offscreen")
+    program = f"import sys; from {module} import {function} as run; sys.argv[0] = 'sijpro'; sys.exit(run())"
+    return subprocess.run([sys.executable, "-c", program, *args], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(("flags", "window"), [([], "staffWindow"), (["--kiosk"], "kioskWindow")])
+def test_the_sijpro_program_alone_opens_the_desktop_and_with_kiosk_the_kiosk(database, flags, window) -> None:
+    started = console_script(*flags, "--exit-after-start", "--db", database)
+    assert started.returncode == 0, started.stderr
+    assert f"first window: {window}" in started.stdout
+
+
+def test_the_sijpro_program_with_a_command_is_the_cli(database) -> None:
+    listed = console_script("--db", database, "due", "--date", "2024-06-03", "--json")
+    assert listed.returncode in (0, 1), listed.stderr  # 1: the database asks for a sign-in
+    assert "first window" not in listed.stdout and "Traceback" not in listed.stderr
+    usage = console_script("due", "--date", "03/06/2024")
+    assert usage.returncode == 2 and "YYYY-MM-DD" in usage.stderr
