@@ -134,6 +134,11 @@ class Database:
         self._lock = None
 
 
+UNKNOWN_HOST = re.compile(r"failed to resolve host '([^']*)'|could not translate host name \"([^\"]*)\"|"
+                          r"name or service not known|nodename nor servname|no such host", re.IGNORECASE)
+"""A server name the network cannot resolve, as psycopg and libpq word it."""
+
+
 def user_message(error: DBAPIError, where: str) -> str | None:
     """A sentence for the driver errors people cause and can fix; None for bugs."""
     text = str(error.orig)
@@ -156,6 +161,12 @@ def user_message(error: DBAPIError, where: str) -> str | None:
         return f"refused: {text.splitlines()[0]}"
     if "deadlock detected" in lowered or "could not serialize" in lowered:
         return f"{where} was busy with a conflicting change; nothing was saved. Try again"
+    unknown_host = UNKNOWN_HOST.search(text)
+    if isinstance(error, OperationalError) and unknown_host:
+        host = next(name for name in unknown_host.groups() if name) if any(unknown_host.groups()) else ""
+        named = f"the server name {host}" if host else "the server's name"
+        return (f"cannot reach the database {where}: {named} is not known on this network; check the spelling "
+                "of the server, or ask the clinic's IT")
     if isinstance(error, OperationalError) and (error.connection_invalidated or "connect" in lowered):
         first_line = text.splitlines()[0] if text else type(error.orig).__name__
         return f"cannot reach the database {where}: {first_line}"

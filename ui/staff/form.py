@@ -49,6 +49,8 @@ PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^do not put the username"), lambda m: tr("staff.problem.password_username")),
     (re.compile(r"^the two passwords differ$"), lambda m: tr("staff.problem.passwords_differ")),
     (re.compile(r"^a reason is required"), lambda m: tr("staff.problem.reason_required")),
+    (re.compile(r"^cannot reach the database (?P<where>\S+): the server name (?P<host>\S+) is not known"),
+     lambda m: tr("staff.problem.unknown_host", where=m["where"], host=m["host"])),
     (re.compile(r"^questionnaires were answered on this surgery's schedule \((?P<tps>[^)]+)\)"),
      lambda m: tr("staff.problem.withdraw_answered", timepoints=m["tps"])),
     (re.compile(r"^(?P<day>[\d-]+) is in the future$"), lambda m: tr("staff.problem.future_date", day=m["day"])),

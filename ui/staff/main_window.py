@@ -9,6 +9,7 @@ patient hides the window; it comes back locked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -54,6 +55,8 @@ class StaffWindow(QMainWindow):
         self.show_kiosk = show_kiosk
         self._handover: HandOver | None = None
         self.user: UserRecord | None = None
+        self.restored_from: tuple[str, int] | None = None
+        """(backup file, patients) of a restore made since the last sign-in: said in the title."""
         self.workspace: Workspace | None = None
         self._workspace_user: UserRecord | None = None
         self.stack = QStackedWidget(self)
@@ -112,8 +115,10 @@ class StaffWindow(QMainWindow):
         return self._handover
 
     def retranslate(self) -> None:
-        self.setWindowTitle(f"{tr('common.app_name')} — {self.clinic_name}" if self.clinic_name
-                            else tr("common.app_name"))
+        title = f"{tr('common.app_name')} — {self.clinic_name}" if self.clinic_name else tr("common.app_name")
+        if self.restored_from is not None:
+            title += f" — {tr('staff.title.restored', file=self.restored_from[0])}"
+        self.setWindowTitle(title)
         if self.menus is not None:
             self.menus.retranslate()
         self._show_status()
@@ -139,13 +144,17 @@ class StaffWindow(QMainWindow):
     def _signed_in(self, user: UserRecord) -> None:
         from ui.staff.workspace import Workspace
 
+        if self.restored_from is not None:
+            self.restored_from = None
+            self.retranslate()
+
         assert self.clinic is not None
         self.clinic.act_as(user.username)
         if self.workspace is None or self._workspace_user != user:
             self._drop_workspace()
             self.workspace = Workspace(self.clinic, user, self.stack)
             self.workspace.hand_over_requested.connect(self.hand_over)
-            self.workspace.database_replaced.connect(self.sign_out)
+            self.workspace.database_replaced.connect(self.database_restored)
             self.workspace.clinic_settings_changed.connect(self.apply_clinic_settings)
             self.stack.addWidget(self.workspace)
             self._workspace_user = user
@@ -196,6 +205,16 @@ class StaffWindow(QMainWindow):
         self._close_dialogs()
         self.login.show_notice(notice_key)
         self._show_login(username)
+
+    def database_restored(self, source: str, patients: int) -> None:
+        """A backup replaced the database: everyone signs in again against what it holds (accounts may
+        differ), and the title and the sign-in screen say what happened until someone does."""
+        assert self.clinic is not None
+        self.apply_clinic_settings(self.clinic.settings.load())  # the restored clinic's own name and lock
+        self.sign_out()
+        self.restored_from = (Path(source).name, patients)
+        self.login.show_notice("staff.login.restored", file=Path(source).name, patients=patients)
+        self.retranslate()
 
     def sign_out(self) -> None:
         self.user = None

@@ -24,7 +24,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole
 
 class Workspace(QWidget):
     hand_over_requested = Signal(int)
-    database_replaced = Signal()
+    database_replaced = Signal(str, int)
     clinic_settings_changed = Signal(object)
     """An administrator saved the clinic's name or idle-lock time (``ClinicSettings``)."""
     """A backup was restored: what every page shows, and the signed-in account itself, may have changed."""

@@ -95,3 +95,26 @@ def test_the_start_follows_the_saved_database(page, tmp_path: Path, monkeypatch)
     assert database_for_start("/given/by/--db.sqlite") == "/given/by/--db.sqlite"
     monkeypatch.setenv("SIJPRO_DATABASE_URL", "postgresql://server/db")
     assert database_for_start(None) is None  # the environment variable wins, read where the URL is resolved
+
+
+def test_an_unknown_server_name_is_said_as_such(page) -> None:
+    """Not 'Something went wrong': the server's name is not known, and what to check."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.staff.clicks import click
+
+    click(page.postgres)
+    page.url.setFocus()
+    QTest.keyClick(page.url, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(page.url, "postgresql://sijpro:secret@db-server.invalid:5432/sijpro")
+    click(page.test_button)
+    assert page.result.text() == (
+        "This database cannot be used: The server name db-server.invalid is not known on this network "
+        "(postgresql+psycopg://sijpro:***@db-server.invalid:5432/sijpro). Check the spelling of the server, or "
+        "ask the clinic's IT.")
+    assert page.result.property("role") == "error" and "secret" not in page.result.text()
+    set_language("fr")
+    click(page.test_button)
+    assert page.result.text().replace("\u00a0", " ").startswith(
+        "Cette base ne peut pas être utilisée : Le nom de serveur db-server.invalid est inconnu sur ce réseau")

@@ -69,7 +69,8 @@ BACKUP_COLUMNS: tuple[Column[AutomaticBackup], ...] = (
 class BackupsPage(QWidget):
     title_key = "admin.backups.title"
     roles = ("admin",)
-    database_restored = Signal()
+    database_restored = Signal(str, int)
+    """(the backup restored, its number of patients)."""
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,7 +264,7 @@ class BackupsPage(QWidget):
         say(self.result, tr("admin.backups.restored", path=str(source), patients=report.check.patients, kept=kept),
             "notice")
         self.refresh()
-        self.database_restored.emit()
+        self.database_restored.emit(str(source), report.check.patients)
         return True
 
     # --- policy -----------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.form import translated
 from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 from ui.workstation import save_database_url, saved_database_url
@@ -184,7 +185,7 @@ class DatabasePage(QWidget):
             found = run_task(self, tr("admin.database.test"), tr("admin.database.testing"),
                              lambda progress: probe(wanted), cancellable=False)
         except UserError as error:
-            say(self.result, tr("admin.database.unreachable", problem=sentence(str(error))), "error")
+            say(self.result, tr("admin.database.unreachable", problem=sentence(translated(str(error)))), "error")
             self._changed()
             return None
         if found is None:
