@@ -1,4 +1,4 @@
-"""``sijpro export {csv,redcap,fhir} -o PATH [--deidentify]``."""
+"""``sijpro export {csv,redcap,fhir,spss,stata} -o PATH [--deidentify] [--excel [LANGUAGE]]``."""
 
 from __future__ import annotations
 
@@ -16,18 +16,22 @@ KINDS = {
            "datapackage.json",
     "redcap": "a folder: REDCap data dictionary, arms, events, instrument-event mapping and import file",
     "fhir": "a file: one FHIR R4 Bundle (JSON) of Questionnaires, Patients, QuestionnaireResponses, Observations",
+    "spss": "a folder: sijpro_visits.sav, one row per patient and scheduled timepoint with its visit state, mode "
+            "of collection, answers and scores, with variable and value labels and user-missing codes",
+    "stata": "a folder: sijpro_visits.dta, the same table for Stata (extended missing .a not administered, "
+             ".b skipped, .c unknown)",
 }
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="export the clinic's data as CSV, for REDCap, or as FHIR",
+        "export", help="export the clinic's data as CSV, for REDCap, as FHIR, or for SPSS or Stata",
         description="Export every patient and every completed questionnaire. " + " ".join(
             f"{kind}: {what}." for kind, what in KINDS.items()),
     )
-    parser.add_argument("kind", choices=tuple(KINDS), help="csv, redcap or fhir")
+    parser.add_argument("kind", choices=tuple(KINDS), help="csv, redcap, fhir, spss or stata")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
-                        help="the folder (csv, redcap) or the .json file (fhir) to write")
+                        help="the folder (csv, redcap, spss, stata) or the .json file (fhir) to write")
     parser.add_argument("--deidentify", action="store_true",
                         help="study IDs instead of MRNs and names, age at surgery instead of birth date, days "
                         "from the index surgery instead of dates (IDs differ in every export)")

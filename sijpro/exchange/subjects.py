@@ -32,7 +32,9 @@ from sijpro.records import (
     ScoreValue,
     Sex,
     Side,
+    VisitRecord,
 )
+from sijpro.visit_state import StateCode, course_states
 
 AGE_TOP_CODE = 90
 """De-identified ages at or above this are reported as this value (HIPAA Safe Harbor: 90 or older)."""
@@ -56,6 +58,8 @@ class PatientCourse:
     patient: PatientRecord
     index_procedure: ProcedureRecord | None
     questionnaires: tuple[AnsweredQuestionnaire, ...] = ()
+    visits: tuple[VisitRecord, ...] = ()
+    """The patient's scheduled visits, for the exports with one row per patient and timepoint."""
 
 
 # --- output: what exporters write from --------------------------------------------------------------
@@ -96,6 +100,22 @@ class SubjectQuestionnaire:
 
 
 @dataclass(frozen=True)
+class SubjectVisit:
+    """One scheduled timepoint of a subject, with its state on the day of the export."""
+
+    timepoint: str
+    state: StateCode
+    days_late: int
+    due_date: dt.date | None
+    """None when de-identified."""
+    due_day: int | None
+    """Days from the index surgery to the due date."""
+    completed_on: dt.date | None
+    """None when de-identified, or not completed."""
+    completed_day: int | None
+
+
+@dataclass(frozen=True)
 class Subject:
     subject_id: str
     """The MRN when identified, the study ID when de-identified."""
@@ -116,6 +136,7 @@ class Subject:
     side: Side | None
     approach: Approach | None
     questionnaires: tuple[SubjectQuestionnaire, ...]
+    visits: tuple[SubjectVisit, ...] = ()
 
     @property
     def identified(self) -> bool:
@@ -136,8 +157,8 @@ def prepare_export(
     courses: Iterable[PatientCourse], protocol: Protocol, exported_at: dt.datetime, *,
     deidentify: bool = False, key: bytes | None = None,
 ) -> ExportSet:
-    return ExportSet(protocol, subjects(courses, protocol, deidentify=deidentify, key=key), not deidentify,
-                     exported_at)
+    chosen = subjects(courses, protocol, deidentify=deidentify, key=key, today=local_day(exported_at))
+    return ExportSet(protocol, chosen, not deidentify, exported_at)
 
 
 def instrument_order(protocol: Protocol) -> tuple[str, ...]:
@@ -149,18 +170,21 @@ def instrument_order(protocol: Protocol) -> tuple[str, ...]:
 
 
 def subjects(
-    courses: Iterable[PatientCourse], protocol: Protocol, *, deidentify: bool = False, key: bytes | None = None
+    courses: Iterable[PatientCourse], protocol: Protocol, *, deidentify: bool = False, key: bytes | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Subject, ...]:
     """The subjects of an export, in a fixed order: MRN order, or study-ID order when de-identified.
 
-    ``key`` is the secret of the study-ID hash; None draws a fresh random one (the usual case).
+    ``key`` is the secret of the study-ID hash; None draws a fresh random one (the usual case). ``today``:
+    the day visit states are given for (the day of the export).
     """
     courses = list(courses)
+    day = today or dt.date.today()
     if not deidentify:
-        made = [_subject(course, protocol, course.patient.mrn, identified=True) for course in courses]
+        made = [_subject(course, protocol, course.patient.mrn, identified=True, today=day) for course in courses]
         return tuple(sorted(made, key=lambda subject: subject.subject_id))
     ids = study_ids((course.patient.mrn for course in courses), key if key is not None else secrets.token_bytes(32))
-    made = [_subject(course, protocol, ids[course.patient.mrn], identified=False) for course in courses]
+    made = [_subject(course, protocol, ids[course.patient.mrn], identified=False, today=day) for course in courses]
     return tuple(sorted(made, key=lambda subject: subject.subject_id))
 
 
@@ -188,7 +212,27 @@ def age_at(birth_date: dt.date | None, day: dt.date | None, *, top_code: bool) -
     return min(age, AGE_TOP_CODE) if top_code else age
 
 
-def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, identified: bool) -> Subject:
+def _visits(visits: Sequence[VisitRecord], protocol: Protocol, surgery: dt.date | None, today: dt.date, *,
+            identified: bool) -> tuple[SubjectVisit, ...]:
+    """The scheduled visits in protocol order, each with its state by the one visit-state function."""
+    order = {code: index for index, code in enumerate(protocol.codes)}
+    ordered = sorted(visits, key=lambda visit: (order.get(visit.timepoint, len(order)), visit.due_date))
+
+    def days(day: dt.date | None) -> int | None:
+        return None if day is None or surgery is None else (day - surgery).days
+
+    return tuple(
+        SubjectVisit(
+            timepoint=visit.timepoint, state=state.code, days_late=state.days_late,
+            due_date=visit.due_date if identified else None, due_day=days(visit.due_date),
+            completed_on=visit.completed_on if identified else None, completed_day=days(visit.completed_on),
+        )
+        for visit, state in zip(ordered, course_states(ordered, today), strict=True)
+    )
+
+
+def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, identified: bool,
+             today: dt.date) -> Subject:
     patient, procedure = course.patient, course.index_procedure
     surgery = procedure.surgery_date if procedure else None
     identity = Identity(
@@ -211,6 +255,7 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
         side=procedure.side if procedure else None,
         approach=procedure.approach if procedure else None,
         questionnaires=_questionnaires(course.questionnaires, protocol, surgery, identified=identified),
+        visits=_visits(course.visits, protocol, surgery, today, identified=identified),
     )
 
 

@@ -20,21 +20,24 @@ from sijpro.exchange.export_csv import write_csv_export
 from sijpro.exchange.fhir import write_fhir_export
 from sijpro.exchange.output import EXCEL
 from sijpro.exchange.redcap import write_redcap_export
+from sijpro.exchange.stats_files import write_stats_export
 from sijpro.exchange.subjects import AnsweredQuestionnaire, ExportSet, PatientCourse, prepare_export
 from sijpro.progress import Progress, no_progress
-from sijpro.records import ResponseRecord, ScoreValue
+from sijpro.records import ResponseRecord, ScoreValue, VisitRecord
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.bulk import paused_garbage_collection
-from sijpro.storage.convert import patient_record, procedure_record
+from sijpro.storage.convert import patient_record, procedure_record, visit_record
 from sijpro.storage.models import Answer, Patient, Procedure, Response, Score, Visit
 
-ExportKind = Literal["csv", "redcap", "fhir"]
+ExportKind = Literal["csv", "redcap", "fhir", "spss", "stata"]
 WRITERS: dict[ExportKind, Callable[[ExportSet, Path, Progress], object]] = {
     "csv": write_csv_export,
     "redcap": write_redcap_export,
     "fhir": write_fhir_export,
+    "spss": lambda export, target, progress: write_stats_export(export, target, "spss", progress),
+    "stata": lambda export, target, progress: write_stats_export(export, target, "stata", progress),
 }
 READ_SHARE = 0.3
 """Part of the progress bar given to reading the database; the rest is writing."""
@@ -52,7 +55,7 @@ class Exports:
 
     def write(self, kind: ExportKind, target: Path, *, deidentify: bool = False,
               progress: Progress = no_progress, excel: str | None = None) -> ExportSet:
-        """Write one export (a folder for csv and redcap, a file for fhir); returns what was written.
+        """Write one export (a folder for csv, redcap, spss and stata, a file for fhir); returns what was written.
 
         ``excel`` (csv only): the language whose Excel opens the files ('en', or 'fr': ';' and decimal
         commas), all with a byte-order mark."""
@@ -84,8 +87,12 @@ class Exports:
 def read_courses(connection: Connection) -> list[PatientCourse]:
     procedures = {row.patient_id: procedure_record(row) for row in connection.execute(
         select(Procedure.__table__).where(Procedure.is_index))}
-    timepoint_of = dict(connection.execute(select(Visit.id, Visit.timepoint)).all())
-    patient_of_visit = dict(connection.execute(select(Visit.id, Visit.patient_id)).all())
+    visits: dict[int, list[VisitRecord]] = defaultdict(list)
+    timepoint_of: dict[int, str] = {}
+    patient_of_visit: dict[int, int] = {}
+    for row in connection.execute(select(Visit.__table__).order_by(Visit.patient_id, Visit.due_date, Visit.id)):
+        visits[row.patient_id].append(visit_record(row))
+        timepoint_of[row.id], patient_of_visit[row.id] = row.timepoint, row.patient_id
     answers: dict[int, dict[str, int | None]] = defaultdict(dict)
     finished = Response.status.in_(FINISHED_RESPONSE)
     for response_id, item, value in connection.execute(
@@ -107,6 +114,7 @@ def read_courses(connection: Connection) -> list[PatientCourse]:
         )
         answered[patient_of_visit[row.visit_id]].append(AnsweredQuestionnaire(timepoint_of[row.visit_id], record))
     return [
-        PatientCourse(patient_record(row), procedures.get(row.id), tuple(answered.get(row.id, ())))
+        PatientCourse(patient_record(row), procedures.get(row.id), tuple(answered.get(row.id, ())),
+                      tuple(visits.get(row.id, ())))
         for row in connection.execute(select(Patient.__table__).order_by(Patient.mrn))
     ]
