@@ -1,15 +1,20 @@
-"""``sijpro export {csv,redcap,fhir,spss,stata} -o PATH [--deidentify] [--excel [LANGUAGE]]``."""
+"""``sijpro export {csv,redcap,fhir,spss,stata} -o PATH [--deidentify] [--excel [LANGUAGE]]
+[--url URL --token-stdin]``."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
 
 from sijpro.commands.clinic_access import open_clinic
+from sijpro.errors import UserError
 from sijpro.exchange.output import EXCEL
 from sijpro.progress import TerminalBar
+
+TOKEN_VARIABLE = "SIJPRO_REDCAP_TOKEN"
 
 KINDS = {
     "csv": "a folder: patients.csv and responses.csv (the import format), analysis_wide.csv, data_dictionary.csv, "
@@ -38,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--excel", nargs="?", const="auto", choices=("auto", *EXCEL), metavar="LANGUAGE",
                         help="csv only: files for Excel (UTF-8 with a byte-order mark); in French (fr) ';' between "
                         "cells and decimal commas; without LANGUAGE, the language of this computer's locale")
+    parser.add_argument("--url", metavar="URL",
+                        help="redcap only: then upload the export through the REDCap API at URL (ending in /api/) "
+                        "into an existing longitudinal project in development status")
+    parser.add_argument("--token-stdin", action="store_true",
+                        help="with --url: read the project's API token from standard input (after the database "
+                        f"passphrase, if --passphrase-stdin too); default: ${TOKEN_VARIABLE}, else a prompt")
     parser.set_defaults(handler=run)
 
 
@@ -54,10 +65,33 @@ def run(args: argparse.Namespace) -> int:
     if excel is not None and args.kind != "csv":
         print(f"sijpro export {args.kind}: --excel is for csv exports only", file=sys.stderr)
         return 2
+    if (args.url or args.token_stdin) and args.kind != "redcap":
+        print(f"sijpro export {args.kind}: --url is for redcap exports only", file=sys.stderr)
+        return 2
     with open_clinic(args) as clinic:
         export = clinic.exports.write(args.kind, args.output, deidentify=args.deidentify,
                                       progress=TerminalBar(f"export {args.kind}"), excel=excel)
     questionnaires = sum(len(subject.questionnaires) for subject in export.subjects)
     mode = "de-identified" if args.deidentify else "identified"
     print(f"exported {len(export.subjects):,} patients and {questionnaires:,} questionnaires ({mode}) to {args.output}")
+    if args.url:
+        from sijpro.exchange.redcap_upload import upload_redcap
+
+        sent = upload_redcap(args.output, args.url, redcap_token(args))
+        print(f"uploaded to REDCap: {sent.fields} fields, {sent.events} events, {sent.mappings} form-event "
+              f"designations, {sent.records:,} records")
     return 0
+
+
+def redcap_token(args: argparse.Namespace) -> str:
+    """The API token: never an argument (it would show in the process list and the shell history)."""
+    if args.token_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UserError("--token-stdin: standard input ended before a REDCap API token")
+        return line.strip()
+    if os.environ.get(TOKEN_VARIABLE):
+        return os.environ[TOKEN_VARIABLE].strip()
+    if sys.stdin.isatty():
+        return getpass.getpass("REDCap API token: ").strip()
+    raise UserError(f"a REDCap API token is needed: --token-stdin, ${TOKEN_VARIABLE}, or run in a terminal")
