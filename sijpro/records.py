@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -24,6 +25,22 @@ PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
 NO_INTERVENTION = "none"
 """How files and the database write a patient known to have had none of them (an empty set); an empty
 cell, or None, means nobody knows (DESIGN.md, import files)."""
+
+
+SITE_LENGTH = 32
+_SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def site_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a centre code (letters, digits, '-', '_', '.', starting with a letter or
+    digit, at most 32 characters), or None when it can; empty means no site."""
+    if not code:
+        return None
+    if len(code) > SITE_LENGTH:
+        return f"a site code has at most {SITE_LENGTH} characters"
+    if not _SITE.fullmatch(code):
+        return f"{code!r} is not a site code (letters, digits, '-', '_' and '.', starting with a letter or digit)"
+    return None
 
 
 def interventions_text(codes: Iterable[str] | None) -> str:
@@ -62,6 +79,8 @@ class PatientRecord:
     prior_lumbosacral_fusion: bool | None = None
     prior_interventions: frozenset[str] | None = None
     """None: not known; an empty set: known to be none."""
+    site: str = ""
+    """The centre's code (``site_problem`` says which are valid); empty in a clinic that keeps none."""
     row_version: int = 1
     """Optimistic-lock counter: an edit made from an older version is refused as a conflict."""
 
@@ -216,6 +235,7 @@ class PatientDraft:
     prior_lumbosacral_fusion: bool | None = None
     prior_interventions: frozenset[str] | None = None
     """None: not known; an empty set: known to be none."""
+    site: str = ""
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,11 @@ def lost_vs_followed(tables: dict[str, pd.DataFrame], day: pd.Timestamp, at: str
 
 def recompute(database: str, timepoints: tuple[str, ...] = ("w6", "m3", "m6", "m12", "m24"),
               day: pd.Timestamp | None = None) -> dict[str, Any]:
-    tables = read_tables(database)
+    return recompute_tables(read_tables(database), timepoints, day)
+
+
+def recompute_tables(tables: dict[str, pd.DataFrame], timepoints: tuple[str, ...] = ("w6", "m3", "m6", "m12", "m24"),
+                     day: pd.Timestamp | None = None) -> dict[str, Any]:
     scores = tables["scores"]
     day = day if day is not None else pd.Timestamp.today().normalize()
     return {

@@ -13,8 +13,9 @@ from statsmodels.stats.proportion import proportion_confint
 from sijpro.analysis import CohortSummary
 from sijpro.cli import main
 from sijpro.demo import generate_demo_cohort
+from sijpro.exchange.batch_csv import write_batch_csv
 from sijpro.services.clinic import Clinic
-from tests.cohort_recompute import assert_matches, at, read_tables, recompute
+from tests.cohort_recompute import assert_matches, at, read_tables, recompute, recompute_tables
 from tests.conftest import TODAY
 from tests.test_cli_report import pdf_text
 
@@ -140,3 +141,40 @@ def test_methods_in_french(clinic_db, tmp_path) -> None:
     text = pdf_text(pdf)
     assert "Méthodes statistiques" in text and "intervalle de score de Wilson" in text
     assert "Seuils de réponse (bibliothèque de seuils SIJ-PRO 2026.1)" in text
+
+
+def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp_path, capsys) -> None:
+    """A patients file with the optional site column, imported through the command line; the summary of
+    one site equals the independent recomputation over that site's patients only."""
+    batch = generate_demo_cohort(60, 8, today=TODAY)
+    sited = tuple((dataclasses.replace(patient, site=("LYON-2", "NICE", "BREST")[i % 3]), procedure)
+                  for i, (patient, procedure) in enumerate(batch.patients))
+    patients, responses = tmp_path / "patients.csv", tmp_path / "responses.csv"
+    write_batch_csv(dataclasses.replace(batch, patients=sited), patients, responses)
+    assert "site" in patients.read_text(encoding="utf-8").splitlines()[0].split(",")
+    Clinic.init(database_url, clock=clock)
+    assert main(["--db", database_url, "import", str(patients), str(responses)]) == 0
+    out = tmp_path / "nice.json"
+    assert main(["--db", database_url, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--json", str(out),
+                 "--where", "site=NICE"]) == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["filters"] == {"site": "NICE"} and summary["n_patients"] == 20
+    tables = read_tables(database_url)
+    nice = set(tables["patients"][tables["patients"].site == "NICE"].id)
+    expected = recompute_tables({**tables, "patients": tables["patients"][tables["patients"].id.isin(nice)],
+                                 "procedures": tables["procedures"][tables["procedures"].patient_id.isin(nice)],
+                                 "visits": tables["visits"][tables["visits"].patient_id.isin(nice)],
+                                 "scores": tables["scores"][tables["scores"].patient_id.isin(nice)]})
+    assert assert_matches(summary, expected) > 400
+    assert "Patients: site NICE · 20 patients" in pdf_text(tmp_path / "c.pdf")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(patients.read_text(encoding="utf-8").replace(",NICE", ",NI CE", 1), encoding="utf-8")
+    with Clinic.open(database_url) as clinic:
+        before = len(clinic.outcomes.cohort())
+    assert main(["--db", database_url, "import", str(bad)]) == 1
+    assert "field site: 'NI CE' is not a site code" in capsys.readouterr().err
+    with Clinic.open(database_url) as clinic:
+        assert len(clinic.outcomes.cohort()) == before
+    assert main(["--db", database_url, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--where", "site="]) == 1
+    assert "--where site=: expected a site code" in capsys.readouterr().err

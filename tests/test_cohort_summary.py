@@ -270,7 +270,7 @@ def test_where_filters_select_subgroups(cohort) -> None:
 
 
 @pytest.mark.parametrize(("where", "message"), [
-    ({"colour": "red"}, "unknown key 'colour'; use one of: fbss, sex"),
+    ({"colour": "red"}, "unknown key 'colour'; use one of: site, fbss, sex"),
     ({"fbss": "yes"}, "fbss=yes: expected one of 0, 1"),
     ({"side": "both"}, "side=both: expected one of left, right, bilateral"),
     ({"surgery_from": "2024-13-01"}, "surgery_from=2024-13-01: expected a date"),

@@ -98,6 +98,7 @@ def cohort_summary(
         protocol=protocol,
         day=day,
         n_total=len(outcomes),
+        all_sites=tuple(sorted({o.patient.site for o in outcomes if o.patient.site})),
         sexes=sex_counts(patients),
         versions=scoring_versions(patients),
         thresholds={key: {kind: t.as_json() if t else None for kind, t in kinds.items()}

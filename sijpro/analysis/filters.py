@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sijpro.errors import UserError
-from sijpro.records import PatientOutcomes
+from sijpro.records import PatientOutcomes, site_problem
 
-WHERE_KEYS = ("fbss", "sex", "side", "approach", "prior_lumbosacral_fusion", "surgery_from", "surgery_to")
+WHERE_KEYS = ("site", "fbss", "sex", "side", "approach", "prior_lumbosacral_fusion", "surgery_from", "surgery_to")
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "fbss": ("0", "1"),
@@ -47,7 +47,12 @@ def normalise_where(where: Mapping[str, str]) -> dict[str, str]:
         if key not in WHERE_KEYS:
             raise UserError(f"--where: unknown key {key!r}; use one of: {', '.join(WHERE_KEYS)}")
         value = str(raw).strip()
-        if key in _CHOICES:
+        if key == "site":
+            problem = site_problem(value) if value else "expected a site code"
+            if problem is not None:
+                raise UserError(f"--where site={value}: {problem}")
+            clean[key] = value
+        elif key in _CHOICES:
             choices = _CHOICES[key]
             canonical = value.upper() if key == "sex" else value.lower()
             if canonical not in choices:
@@ -80,6 +85,8 @@ def _flag(value: bool | None, wanted: str) -> bool:
 
 
 def _predicate(key: str, value: str) -> Predicate:
+    if key == "site":
+        return lambda o: o.patient.site == value
     if key == "fbss":
         return lambda o: _flag(o.patient.fbss, value)
     if key == "prior_lumbosacral_fusion":

@@ -56,6 +56,8 @@ class CohortSummary:
     day: dt.date = dt.date.min
     """The day completeness was counted on."""
     n_total: int = 0
+    all_sites: tuple[str, ...] = ()
+    """Every site code of the cohort before the filters (what a site filter offers)."""
     """Patients before the filters (the screen says "n of N")."""
     sexes: Mapping[str, Node] = field(default_factory=dict)
     """Female, male and other as ``{n, pct}``: Node 1 prints a row for each, the JSON only ``female``."""

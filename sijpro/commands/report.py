@@ -48,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cohort.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     cohort.add_argument("--json", type=Path, metavar="FILE", help="also write the summary as JSON (DESIGN.md)")
     cohort.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
-                        help="subgroup, repeatable: fbss, sex, side, approach, prior_lumbosacral_fusion (0/1), "
-                        "surgery_from, surgery_to (YYYY-MM-DD)")
+                        help="subgroup, repeatable: site (centre code), fbss, sex, side, approach, "
+                        "prior_lumbosacral_fusion (0/1), surgery_from, surgery_to (YYYY-MM-DD)")
     cohort.add_argument("--at", default="last", metavar="TIMEPOINT",
                         help="the timepoint the results sentences speak of: a follow-up code (w6, m3 ... m24) or "
                         "last (default: each patient's latest follow-up)")

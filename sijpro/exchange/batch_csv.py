@@ -11,8 +11,10 @@ import datetime as dt
 from pathlib import Path
 
 from sijpro.exchange.csv_files import SafeWriter, format_number
-from sijpro.exchange.import_csv import PATIENT_COLUMNS, RESPONSE_COLUMNS
+from sijpro.exchange.import_csv import PATIENT_COLUMNS, PATIENT_OPTIONAL, RESPONSE_COLUMNS
 from sijpro.records import ImportBatch, PatientDraft, ProcedureDraft, interventions_text
+
+COLUMNS = (*PATIENT_COLUMNS, *PATIENT_OPTIONAL)
 
 
 def _cell(value: object) -> str:
@@ -35,15 +37,16 @@ def patient_cells(patient: PatientDraft, procedure: ProcedureDraft) -> list[str]
         "prior_lumbosacral_fusion": patient.prior_lumbosacral_fusion,
         "prior_interventions": interventions_text(patient.prior_interventions),
         "surgery_date": procedure.surgery_date, "side": procedure.side, "approach": procedure.approach,
+        "site": patient.site,
     }
-    return [_cell(values[column]) for column in PATIENT_COLUMNS]
+    return [_cell(values[column]) for column in COLUMNS]
 
 
 def write_batch_csv(batch: ImportBatch, patients_path: Path, responses_path: Path) -> None:
     """UTF-8, comma-separated, one line per patient and one per item answer."""
     with patients_path.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle, lineterminator="\n")
-        writer.writerow(PATIENT_COLUMNS)
+        writer.writerow(COLUMNS)
         writer.writerows(patient_cells(patient, procedure) for patient, procedure in batch.patients)
     with responses_path.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle, lineterminator="\n")

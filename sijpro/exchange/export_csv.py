@@ -78,7 +78,7 @@ def subject_row(subject: Subject, *, analysis: bool = False) -> list[str]:
     surgery = []
     if identity is not None:
         surgery = [identity.surgery_date.isoformat() if identity.surgery_date else blank]
-    return head + middle + surgery + [subject.side or blank, subject.approach or blank]
+    return head + middle + surgery + [subject.side or blank, subject.approach or blank, subject.site or blank]
 
 
 def _when(questionnaire: SubjectQuestionnaire) -> str:

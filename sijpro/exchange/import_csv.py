@@ -37,6 +37,8 @@ PATIENT_COLUMNS = (
     "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "surgery_date", "side",
     "approach",
 )
+PATIENT_OPTIONAL = ("site",)
+"""Columns a patients file may have (DESIGN.md "Import files"); any other extra column is an error."""
 PATIENT_REQUIRED = frozenset({"mrn", "surgery_date"})
 RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
 LANGUAGES = ("en", "fr")
@@ -60,6 +62,7 @@ PATIENT_READERS: dict[str, Callable[[str], object]] = {
     "surgery_date": read.iso_date,
     "side": lambda text: read.choice(text, ("left", "right", "bilateral")),
     "approach": lambda text: read.choice(text, ("lateral", "posterior")),
+    "site": read.site,
 }
 PROCEDURE_FIELDS = frozenset({"surgery_date", "side", "approach"})
 
@@ -204,7 +207,8 @@ class _ImportReader:
         columns = RESPONSE_COLUMNS if kind == "responses" else PATIENT_COLUMNS
         required = set(RESPONSE_COLUMNS) if kind == "responses" else set(PATIENT_REQUIRED)
         header_where = Where(index, 1, table.name)
-        problems = header_problems(table, required, set(columns))
+        allowed = set(columns) | (set(PATIENT_OPTIONAL) if kind == "patients" else set())
+        problems = header_problems(table, required, allowed)
         for problem in problems:
             self.problems.add(header_where, problem.removeprefix(f"{header_where}: "))
         if problems:

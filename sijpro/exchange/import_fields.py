@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from sijpro.mrn import mrn_problem
 from sijpro.numerals import ascii_number
+from sijpro.records import site_problem
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WHOLE = re.compile(r"[+-]?[0-9]+")
@@ -91,6 +92,14 @@ def free_text(text: str, longest: int) -> str:
     if any(ord(character) < 32 for character in text):
         raise ValueError("contains a control character (a line break or tab inside the cell?)")
     return text
+
+
+def site(text: str) -> str:
+    """A centre code by the one rule of ``sijpro.records.site_problem``."""
+    problem = site_problem(text.strip())
+    if problem is not None:
+        raise ValueError(problem)
+    return text.strip()
 
 
 def mrn(text: str) -> str:

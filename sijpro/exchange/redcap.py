@@ -238,6 +238,7 @@ def _patient_values(subject: Subject) -> dict[str, str]:
         "prior_lumbosacral_fusion": _yes_no(subject.prior_lumbosacral_fusion),
         "side": subject.side or "",
         "approach": subject.approach or "",
+        "site": subject.site,
         f"{PATIENT_FORM}_complete": COMPLETE,
     }
     given = subject.prior_interventions

@@ -137,6 +137,7 @@ class Subject:
     approach: Approach | None
     questionnaires: tuple[SubjectQuestionnaire, ...]
     visits: tuple[SubjectVisit, ...] = ()
+    site: str = ""
 
     @property
     def identified(self) -> bool:
@@ -256,6 +257,7 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
         approach=procedure.approach if procedure else None,
         questionnaires=_questionnaires(course.questionnaires, protocol, surgery, identified=identified),
         visits=_visits(course.visits, protocol, surgery, today, identified=identified),
+        site=patient.site,
     )
 
 

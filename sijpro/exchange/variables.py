@@ -184,5 +184,7 @@ def subject_variables(identified: bool, *, analysis: bool = False) -> tuple[Vari
     tail = (
         Variable("side", "Side of index surgery", "code", SIDE_CODES),
         Variable("approach", "Surgical approach", "code", APPROACH_CODES),
+        Variable("site", "Centre (site code)", "text", note="empty = no site recorded; with the study ID, "
+                 "what keys a patient in a study database pooling several centres"),
     )
     return head + middle + surgery + tail

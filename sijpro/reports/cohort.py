@@ -81,7 +81,9 @@ def describe_where(where: Mapping[str, str], words: Words) -> str:
         return words("all_patients")
     parts = []
     for key, value in where.items():
-        if key in ("fbss", "prior_lumbosacral_fusion"):
+        if key == "site":
+            parts.append(words("where.site", value=value))
+        elif key in ("fbss", "prior_lumbosacral_fusion"):
             parts.append(words(f"where.{key}.{value}"))
         elif key == "sex":
             parts.append(words("where.sex", value=words(f"sex.{value}").lower()))

@@ -91,6 +91,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "where.prior_lumbosacral_fusion.0": ("without prior lumbosacral fusion",
                                          "sans arthrodèse lombo-sacrée antérieure"),
     "where.sex": ("sex {value}", "sexe {value}"),
+    "where.site": ("site {value}", "centre {value}"),
     "where.side": ("{value} side", "côté {value}"),
     "where.approach": ("{value}", "{value}"),
     "where.surgery_from": ("operated from {value}", "opérés à partir du {value}"),

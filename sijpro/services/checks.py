@@ -14,7 +14,7 @@ from typing import Any, get_args
 from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
 from sijpro.mrn import mrn_problem
-from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side
+from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
 
 MAX_NAME = 200
 BMI_RANGE = (10.0, 90.0)
@@ -90,6 +90,10 @@ def patient_problems(values: Mapping[str, Any], today: dt.date) -> list[str]:
     if bmi is not None and (isinstance(bmi, bool) or not isinstance(bmi, int | float)
                             or not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]):
         problems.append(f"field 'bmi': {bmi!r} is not a BMI between {BMI_RANGE[0]:g} and {BMI_RANGE[1]:g}")
+    site = values.get("site", "")
+    problem = site_problem(site) if isinstance(site, str) else "a site code is text"
+    if problem is not None:
+        problems.append(f"field 'site': {problem}")
     _flag(values, "fbss", problems)
     _flag(values, "prior_lumbosacral_fusion", problems)
     surgeries = values.get("prior_lumbar_surgeries")

@@ -31,7 +31,8 @@ Row = Any
 PATIENT_FIELDS = tuple(field for field in PatientDraft.__dataclass_fields__)
 PROCEDURE_FIELDS = tuple(field for field in ProcedureDraft.__dataclass_fields__)
 PATIENT_COLUMNS = ("id", "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
-                   "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "row_version")
+                   "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "site",
+                   "row_version")
 """The columns a PatientRecord is made of, in the order of its fields (rows can then be sliced)."""
 VISIT_COLUMNS = ("id", "patient_id", "timepoint", "due_date", "window_start", "window_end", "status",
                  "instruments", "completed_on")
@@ -92,8 +93,8 @@ def patient_record(row: Row) -> PatientRecord:
 
 def patient_from_values(values: Sequence[Any]) -> PatientRecord:
     """A patient from the values of ``PATIENT_COLUMNS`` in that order (a slice of a wider row)."""
-    *head, interventions, version = values
-    return PatientRecord(*head, _interventions(interventions), version)
+    *head, interventions, site, version = values
+    return PatientRecord(*head, _interventions(interventions), site or "", version)
 
 
 def procedure_record(row: Row) -> ProcedureRecord:

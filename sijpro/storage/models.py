@@ -69,6 +69,8 @@ class Patient(Base):
     prior_lumbosacral_fusion: Mapped[bool | None] = mapped_column(Boolean)
     prior_interventions: Mapped[str] = mapped_column(String(100), default="")
     """Codes of ``records.PRIOR_INTERVENTIONS`` joined by ';' in sorted order."""
+    site: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
+    """The centre's code (multicentre studies pool several clinics); empty when the clinic keeps none."""
     search_key: Mapped[str] = mapped_column(String(500), default="")
     """MRN and names folded to lower case without accents, so search needs no per-row function."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

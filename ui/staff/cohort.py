@@ -76,6 +76,7 @@ GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
 APPLY_DELAY_MS = 300
 """Several filters changed in a row give one new summary."""
 CHOICES: dict[str, tuple[str, ...]] = {
+    "site": (),  # the sites of the clinic's patients, filled in from each summary
     "fbss": ("1", "0"), "sex": ("F", "M", "X"), "side": ("left", "right", "bilateral"),
     "approach": ("lateral", "posterior"), "prior_lumbosacral_fusion": ("1", "0"),
 }
@@ -93,7 +94,8 @@ def choice_texts() -> dict[str, dict[str, str]]:
 
 
 def filter_titles() -> dict[str, str]:
-    return {"fbss": tr("cohort.filter.fbss"), "sex": tr("cohort.filter.sex"), "side": tr("cohort.filter.side"),
+    return {"site": tr("cohort.filter.site"), "fbss": tr("cohort.filter.fbss"),
+            "sex": tr("cohort.filter.sex"), "side": tr("cohort.filter.side"),
             "approach": tr("cohort.filter.approach"), "prior_lumbosacral_fusion": tr("cohort.filter.prior_fusion")}
 
 
@@ -231,7 +233,7 @@ class CohortPage(QWidget):
             self.filter_labels[key].setText(titles[key])
             combo.setItemText(0, tr("cohort.filter.any"))
             for index in range(1, combo.count()):
-                combo.setItemText(index, texts[key][combo.itemData(index)])
+                combo.setItemText(index, texts.get(key, {}).get(combo.itemData(index), combo.itemData(index)))
         self.dates["surgery_from"][0].setText(tr("cohort.filter.surgery_from"))
         self.dates["surgery_to"][0].setText(tr("cohort.filter.surgery_to"))
         self.clear_button.setText(tr("cohort.filter.clear"))
@@ -293,6 +295,7 @@ class CohortPage(QWidget):
         assert summary is not None
         words = Words(language())
         self.count.setText(tr("cohort.count", n=summary.n_patients, total=summary.n_total))
+        self._offer_sites(summary.all_sites)
         for name, build in GRIDS.items():
             self.models[name].show_grid(build(summary, words))
         chosen = self.score.currentData()
@@ -311,6 +314,19 @@ class CohortPage(QWidget):
             self.flow.clear()
         for table in self.tables.values():
             table.resizeColumnsToContents()
+
+    def _offer_sites(self, sites: tuple[str, ...]) -> None:
+        """The site filter lists the clinic's sites (a new one appears once a patient has it)."""
+        combo = self.filters["site"]
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for site in sorted({*sites, *([chosen] if chosen else [])}):
+            combo.addItem(site, site)
+        combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        combo.blockSignals(False)
+        combo.setEnabled(combo.count() > 1)
 
     def _show_outcome(self) -> None:
         if self.summary is None or self.score.currentData() is None:

@@ -79,6 +79,8 @@ class PatientDialog(QDialog):
 
     def _build_fields(self, p: PatientRecord | None) -> None:
         self.mrn = self.form.add("mrn", "staff.patient.mrn", QLineEdit(p.mrn if p else ""))
+        self.site = self.form.add("site", "staff.patient.site", QLineEdit(p.site if p else ""))
+        self.site.setObjectName("patientSite")
         self.family_name = self.form.add("family_name", "staff.patient.family_name",
                                          QLineEdit(p.family_name if p else ""))
         self.given_name = self.form.add("given_name", "staff.patient.given_name", QLineEdit(p.given_name if p else ""))
@@ -154,7 +156,7 @@ class PatientDialog(QDialog):
             mrn=self.mrn.text(), family_name=self.family_name.text(), given_name=self.given_name.text(),
             sex=self.sex.value(), language=str(self.language.value()), fbss=self.fbss.value(),  # type: ignore[arg-type]
             prior_lumbosacral_fusion=self.prior_lumbosacral_fusion.value(),  # type: ignore[arg-type]
-            prior_interventions=self._interventions(),
+            prior_interventions=self._interventions(), site=self.site.text().strip(),
             **typed,
         )
 

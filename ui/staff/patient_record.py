@@ -33,7 +33,8 @@ from ui.staff.style import heading_label, push_button
 from ui.staff.timeline import TimelineView, timepoint_labels
 
 DETAIL_FIELDS = (
-    ("mrn", "staff.patient.mrn"), ("birth_date", "staff.patient.birth_date"), ("sex", "staff.patient.sex"),
+    ("mrn", "staff.patient.mrn"), ("site", "staff.patient.site"), ("birth_date", "staff.patient.birth_date"),
+    ("sex", "staff.patient.sex"),
     ("language", "staff.patient.language"), ("bmi", "staff.patient.bmi"), ("fbss", "staff.patient.fbss"),
     ("prior_lumbar_surgeries", "staff.patient.prior_lumbar_surgeries"),
     ("prior_lumbosacral_fusion", "staff.patient.prior_lumbosacral_fusion"),
@@ -47,6 +48,8 @@ def _flag(value: bool | None) -> str:
 
 def detail_text(patient: PatientRecord, name: str) -> str:
     value = getattr(patient, name)
+    if name == "site":
+        return str(value) or "–"
     if name == "sex":
         return choice_text(value, SEXES)
     if name == "language":

@@ -245,3 +245,19 @@ def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> No
     edited = PatientDialog(staff_clinic, staff_clinic.patients.by_mrn("I-2"))
     qtbot.addWidget(edited)
     assert edited.no_intervention.isChecked() and not any(b.isChecked() for b in edited.interventions.values())
+
+
+def test_the_site_is_typed_in_with_the_patient_and_checked(staff_clinic, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    dialog = PatientDialog(staff_clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    fill(dialog, mrn="S-200", family_name="Roux", given_name="Anne", birth_date="1955-03-02")
+    QTest.keyClicks(dialog.site, "lyon 2")
+    dialog.ok.click()
+    assert "is not a site code" in dialog.form.problem("site") and dialog.saved is None
+    dialog.site.clear()
+    QTest.keyClicks(dialog.site, "LYON-2")
+    dialog.ok.click()
+    assert dialog.saved is not None and staff_clinic.patients.by_mrn("S-200").site == "LYON-2"
