@@ -122,7 +122,8 @@ def subject_columns(identified: bool) -> list[Column]:
         columns.append(Column(f"prior_{code.lower()}", f"Prior intervention: {label}", _known(
             lambda s, code=code: None if s.prior_interventions is None else int(code in s.prior_interventions)),
             labels=YES_NO))
-    columns += [_numbered(variables["side"], lambda s: s.side), _numbered(variables["approach"], lambda s: s.approach)]
+    columns += [_numbered(variables["side"], lambda s: s.side), _numbered(variables["approach"], lambda s: s.approach),
+                Column("site", variables["site"].label, lambda subject, visit, given: subject.site, "text")]
     return columns
 
 
