@@ -24,7 +24,8 @@ def run() -> list[BenchResult]:
             reading = best_of(clinic.exports.courses, REPEAT)
             questionnaires = sum(len(course.questionnaires) for course in clinic.exports.courses())
             for kind, target, deidentify in (("csv", "csv", False), ("csv", "csv-deid", True),
-                                             ("redcap", "redcap", False), ("fhir", "bundle.json", False)):
+                                             ("redcap", "redcap", False), ("fhir", "bundle.json", False),
+                                             ("spss", "spss", False), ("stata", "stata", False)):
                 def export(kind: str = kind, target: str = target, deidentify: bool = deidentify) -> None:
                     clinic.exports.write(kind, Path(tmp) / target, deidentify=deidentify)  # type: ignore[arg-type]
 

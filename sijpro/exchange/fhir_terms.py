@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sijpro import __version__
@@ -48,14 +49,20 @@ def _name(*parts: str) -> str:
 
 # --- narrative ---------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
+def _escaped(text: str) -> str:
+    """Answer texts and item codes repeat across thousands of responses: each is escaped once."""
+    return html.escape(text)
+
+
 def narrative(title: str, facts: Iterable[tuple[str, str]] = (), table: Sequence[Sequence[str]] = (),
               header: Sequence[str] = ()) -> dict[str, str]:
     """A generated narrative: a bold title, facts as 'label: value' lines, and an optional table."""
-    parts = [f"<p><b>{html.escape(title)}</b></p>"]
-    parts += [f"<p>{html.escape(label)}: {html.escape(value)}</p>" for label, value in facts if value]
+    parts = [f"<p><b>{_escaped(title)}</b></p>"]
+    parts += [f"<p>{_escaped(label)}: {_escaped(value)}</p>" for label, value in facts if value]
     if table:
-        head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
-        rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in table)
+        head = "".join(f"<th>{_escaped(cell)}</th>" for cell in header)
+        rows = "".join("<tr>" + "".join(f"<td>{_escaped(cell)}</td>" for cell in row) + "</tr>" for row in table)
         parts.append(f"<table><tr>{head}</tr>{rows}</table>" if head else f"<table>{rows}</table>")
     return {"status": "generated", "div": f'<div xmlns="{XHTML}">{"".join(parts)}</div>'}
 
