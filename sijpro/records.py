@@ -49,7 +49,8 @@ def interventions_text(codes: Iterable[str] | None) -> str:
     if codes is None:
         return ""
     given = set(codes)
-    return ";".join(code for code in PRIOR_INTERVENTIONS if code in given) or NO_INTERVENTION
+    ordered = [code for code in PRIOR_INTERVENTIONS if code in given] + sorted(given - set(PRIOR_INTERVENTIONS))
+    return ";".join(ordered) or NO_INTERVENTION  # a stray code (a direct edit) is kept, never turned into 'none'
 
 
 def interventions_from_text(text: str) -> frozenset[str] | None:

@@ -131,3 +131,13 @@ def test_a_colliding_protocol_is_refused_before_anything_is_written(tmp_path: Pa
     with pytest.raises(InputErrors, match="timepoints collide"):
         redcap.write_redcap_export(export, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("codes", "text"), [(None, ""), (frozenset(), "none"), (frozenset({"RFA", "SCS"}), "SCS;RFA"),
+                                             (frozenset({"XYZ"}), "XYZ")])
+def test_interventions_are_written_as_stored_and_read_back(codes, text: str) -> None:
+    """Not known, none, codes in their fixed order; a stray code from a direct edit is kept, never 'none'."""
+    from sijpro.records import interventions_from_text, interventions_text
+
+    assert interventions_text(codes) == text
+    assert interventions_from_text(text) == codes
