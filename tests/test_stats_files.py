@@ -24,7 +24,7 @@ from tests.factories import answer_all, operated_patient
 @pytest.fixture
 def loaded(clinic: Clinic) -> Clinic:
     clinic.imports.load(generate_demo_cohort(12, seed=6, today=TODAY))
-    patient = operated_patient(clinic, "KIOSK-1", surgery=TODAY + dt.timedelta(days=20))
+    patient = operated_patient(clinic, "KIOSK-1", surgery=TODAY + dt.timedelta(days=20), site="LYON-2")
     baseline = next(v for v in clinic.schedule.timeline(patient.id) if v.timepoint == "baseline")
     answer_all(clinic, baseline.id, ("nrs", "odi", "sf12"), mode="kiosk")
     return clinic
@@ -72,6 +72,8 @@ def test_spss_file_reads_back_with_labels_states_and_missing_codes(loaded: Clini
     kiosk = frame[frame["mrn"] == "KIOSK-1"]
     first = kiosk.iloc[0]
     assert (modes[first["mode"]], states[first["visit_state"]]) == ("kiosk", "completed")
+    assert set(kiosk["site"]) == {"LYON-2"} and meta.column_names_to_labels["site"] == "Centre (site code)"
+    assert set(frame["site"]) == {c.patient.site for c in loaded.exports.courses()}
     # the answers are the database's, scores at their stated precision
     courses = {c.patient.mrn: c for c in loaded.exports.courses()}
     for row in answered.itertuples():
