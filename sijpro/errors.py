@@ -26,3 +26,8 @@ class ConflictError(UserError):
 class StorageFull(UserError):
     """The disk holding the database has no room left: nothing was saved, and trying again will not help
     until space is freed (the kiosk says so to the patient in its own words)."""
+
+
+class Unreachable(UserError):
+    """The database server cannot be reached (the network dropped, the server is down): trying again later
+    may work. A tablet keeps what it was given meanwhile (``sijpro.storage.journal``)."""

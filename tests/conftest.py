@@ -76,6 +76,7 @@ def private_clinic_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     databases never touch the user's key; one key for the run, as one installation has."""
     previous = os.environ.get("SIJPRO_CLINIC_KEY_FILE")
     os.environ["SIJPRO_CLINIC_KEY_FILE"] = str(tmp_path_factory.mktemp("key") / "clinic.key")
+    os.environ["SIJPRO_JOURNAL_DIR"] = str(tmp_path_factory.mktemp("journals"))  # the kiosks' answer journals
     yield
     if previous is None:
         os.environ.pop("SIJPRO_CLINIC_KEY_FILE", None)

@@ -90,13 +90,13 @@ def kiosk_language() -> str:
 
 
 def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
-    from ui.kiosk.clinic_backend import ClinicBackend
     from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
+    from ui.kiosk.offline_backend import journalled
     from ui.kiosk.window import KioskWindow
 
     clinic = open_clinic(url)
     window = KioskWindow(
-        ClinicBackend(clinic), kiosk_mode=kiosk_mode, clinic_name=os.environ.get("SIJPRO_CLINIC_NAME", ""),
+        journalled(clinic), kiosk_mode=kiosk_mode, clinic_name=os.environ.get("SIJPRO_CLINIC_NAME", ""),
         default_language=kiosk_language(),
         idle_seconds=seconds_from_env("SIJPRO_KIOSK_IDLE_SECONDS", IDLE_SECONDS),
         prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),

@@ -21,6 +21,7 @@ from sijpro.services.audit import NOTHING, Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.claims import check_claim
 from sijpro.services.context import ServiceContext
+from sijpro.services.deliveries import first_delivery
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import response_record, split_codes, visit_record
@@ -132,10 +133,16 @@ class Collection:
             record(session, self.context, changes)
             return _response(session, row)
 
-    def save_answer(self, response_id: int, item: str, value: int | None) -> ResponseRecord:
-        """Validate and commit one answer at once; None records an explicit skip (optional items)."""
+    def save_answer(self, response_id: int, item: str, value: int | None, *,
+                    delivery: str | None = None) -> ResponseRecord:
+        """Validate and commit one answer at once; None records an explicit skip (optional items).
+
+        ``delivery`` is the id of the tablet's journal entry this answer comes from: one already applied
+        is not applied again (``sijpro.services.deliveries``)."""
         with self.context.database.writing() as session:
             row, instrument = self._load(session, response_id)
+            if not first_delivery(session, self.context, delivery, "answer"):
+                return _response(session, row)
             if row.status != "in-progress":
                 raise UserError(f"this {row.instrument} questionnaire is completed; correct it with amend")
             problem = answer_problem(instrument, item, value, row.mode)
@@ -150,13 +157,16 @@ class Collection:
         """Score and close the questionnaire; the visit is completed when all its questionnaires are."""
         return self.complete_all([response_id])[0]
 
-    def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
+    def complete_all(self, response_ids: Sequence[int], *, delivery: str | None = None) -> list[ResponseRecord]:
         """Score and close several questionnaires in one transaction: all of them, or none.
 
         What a patient sends from the review is one act; a refusal of any one (an answer missing, the
         visit taken over by another tablet, the database gone mid-way) leaves every one in progress.
+        ``delivery``: as for ``save_answer``.
         """
         with self.context.database.writing() as session:
+            if not first_delivery(session, self.context, delivery, "complete"):
+                return [_response(session, self._load(session, rid)[0]) for rid in dict.fromkeys(response_ids)]
             rows = []
             changes: list[Change] = []
             for response_id in dict.fromkeys(response_ids):

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from sijpro.errors import ConflictError, StorageFull, UserError
+from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
 from sijpro.storage import clinic_key, process_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
@@ -26,6 +26,7 @@ from sijpro.storage.models import AuditHead, Meta
 SIMULTANEOUS_MESSAGE = ("the same record was created elsewhere at the same moment; nothing was saved. "
                         "Reload and check before trying again")
 FULL_DISK = "the disk holding"
+UNREACHABLE = "cannot reach the database"
 CLINIC_ID_KEY = "clinic_id"
 """The ``meta`` row naming this clinic's database, as its witness lines do."""
 KEY_CHECK_KEY = "audit_key_check"
@@ -124,7 +125,9 @@ class Database:
             message = user_message(error, self.where)
             if message is None:
                 raise
-            raise (StorageFull if message.startswith(FULL_DISK) else UserError)(message) from None
+            kind = StorageFull if message.startswith(FULL_DISK) else (
+                Unreachable if message.startswith(UNREACHABLE) else UserError)
+            raise kind(message) from None
         except UnicodeDecodeError:  # the SQLite driver decoding text from a damaged page
             raise UserError(f"{self.where} is damaged: it holds unreadable text; restore it from a backup") from None
 
@@ -169,5 +172,5 @@ def user_message(error: DBAPIError, where: str) -> str | None:
                 "of the server, or ask the clinic's IT")
     if isinstance(error, OperationalError) and (error.connection_invalidated or "connect" in lowered):
         first_line = text.splitlines()[0] if text else type(error.orig).__name__
-        return f"cannot reach the database {where}: {first_line}"
+        return f"{UNREACHABLE} {where}: {first_line}"
     return None

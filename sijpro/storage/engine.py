@@ -22,6 +22,13 @@ from sijpro.storage.location import DEFAULT_FILE_NAME, ENVIRONMENT_VARIABLE, dat
 
 __all__ = ["DEFAULT_FILE_NAME", "ENVIRONMENT_VARIABLE", "default_database_path"]
 BUSY_TIMEOUT_SECONDS = 30
+STATEMENT_TIMEOUT_SECONDS = 300
+NETWORK_TIMEOUTS: dict[str, int] = {
+    "connect_timeout": 3, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2,
+    "tcp_user_timeout": 10_000,
+}
+"""libpq's: seconds to connect; keepalive probes after 5 s idle, every 2 s, 2 lost = dead; 10 s (in ms)
+for sent data to be acknowledged."""
 WRITE_OPTION = "sijpro_write"
 """Execution option marking a connection whose transaction will write (SQLite: ``BEGIN IMMEDIATE``)."""
 
@@ -70,13 +77,17 @@ def make_engine(url: URL) -> Engine:
 
 
 def _postgresql_engine(url: URL) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
+    # A dropped network must be noticed in seconds, not in TCP's quarter of an hour: give up connecting
+    # after a few seconds, probe an idle connection, and drop one whose sent data goes unacknowledged.
+    engine = create_engine(url, pool_pre_ping=True, connect_args=dict(NETWORK_TIMEOUTS))
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: object) -> None:
-        # Wait for a lock as long as SQLite would, then fail with a message instead of hanging a tablet.
+        # Wait for a lock as long as SQLite would, then fail with a message instead of hanging a tablet;
+        # no statement of the app's runs for minutes, so one that does is stopped.
         dbapi_connection.autocommit = True
         dbapi_connection.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_SECONDS}s'")
+        dbapi_connection.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT_SECONDS}s'")
         dbapi_connection.autocommit = False
 
     return engine

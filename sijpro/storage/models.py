@@ -196,6 +196,16 @@ class UnlockThrottle(Base):
     not_before: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class Delivery(Base):
+    """A journal entry a tablet delivered (``sijpro.services.deliveries``): its id is applied once."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    delivered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Answer(Base):
     __tablename__ = "answers"
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)

@@ -67,6 +67,9 @@ class MemoryBackend:
         self.responses[record.id] = record
         return record
 
+    def waiting_answers(self) -> int:
+        return 0
+
     def save_answer(self, response_id: int, item: str, value: int | None) -> None:
         if self.fail_saves:
             raise OSError("disk unplugged")

@@ -71,3 +71,7 @@ class KioskBackend(CollectionPort, Protocol):
     def release(self, visit_ids: Sequence[int]) -> None:
         """Give the visits back: the patient finished or the tablet locked."""
         ...
+
+    def waiting_answers(self) -> int:
+        """Answers given on this tablet that have not reached the clinic database yet (shown to the nurse)."""
+        ...

@@ -133,6 +133,9 @@ class ClinicBackend:
     def release(self, visit_ids: Sequence[int]) -> None:
         self.clinic.claims.release(visit_ids, self.device)
 
+    def waiting_answers(self) -> int:
+        return 0  # every answer is written at once (``offline_backend`` keeps them when it cannot be)
+
     def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
         for response in self.clinic.collection.in_progress():
             if response.visit_id == visit_id and response.instrument == instrument:

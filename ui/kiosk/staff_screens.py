@@ -10,7 +10,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.i18n import tr
 from ui.kiosk.backend import DuePatient, Unfinished
@@ -18,6 +27,18 @@ from ui.kiosk.keyboard import OnScreenKeyboard
 from ui.kiosk.patient_list import PATIENT_ID_ROLE, DuePatientModel, PatientFilter
 from ui.kiosk.screens import KioskScreen, footer, page_layout
 from ui.kiosk.widgets import WrapButton, button, label
+
+
+def waiting_label(parent: QWidget) -> QLabel:
+    """The count of answers given on this tablet that wait for the clinic database: hidden at zero."""
+    shown = label("", "small", parent)
+    shown.hide()
+    return shown
+
+
+def show_waiting(shown: QLabel, count: int) -> None:
+    shown.setText(tr("kiosk.nurse.waiting", count=count) if count else "")
+    shown.setVisible(count > 0)
 
 
 class LockedScreen(KioskScreen):
@@ -35,6 +56,9 @@ class LockedScreen(KioskScreen):
         self.message = label(tr("kiosk.locked.message"), "question", self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
+        self.waiting = waiting_label(self)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.waiting)
         self.notice = label("", "error", self)
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
@@ -193,6 +217,8 @@ class NurseScreen(KioskScreen):
         self.empty = label(tr("kiosk.nurse.none_due"), "body", self)
         self.empty.setVisible(not due)
         layout.addWidget(self.empty)
+        self.waiting = waiting_label(self)
+        layout.addWidget(self.waiting)
         self._add_notice(layout)
         self.search.textChanged.connect(self.filter.set_query)
         self.search.textChanged.connect(lambda _text: self._update_buttons())

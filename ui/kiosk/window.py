@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -26,7 +26,7 @@ from ui.kiosk.flow import QuestionnaireFlow, StepKind, visit_ids
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, IdleWatch, Overlay, still_there_text
 from ui.kiosk.runner import SETTLE_SECONDS, KioskRunner
 from ui.kiosk.screens import KioskScreen
-from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen
+from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen, show_waiting
 from ui.kiosk.style import metrics_for, stylesheet
 
 
@@ -89,6 +89,10 @@ class KioskWindow(QWidget):
         self.overlay = Overlay(self)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(self._on_idle)
+        self.waiting_timer = QTimer(self)  # the nurse's count of answers waiting for the database
+        self.waiting_timer.setInterval(1000)
+        self.waiting_timer.timeout.connect(self._show_waiting)
+        self.waiting_timer.start()
         self._apply_style()
         self._set_mode(Mode.LOCKED, self.locked_screen)
 
@@ -146,6 +150,17 @@ class KioskWindow(QWidget):
         self.staff = user
         self.show_nurse()
 
+    def _show_waiting(self) -> None:
+        """The locked and the nurse's screens say how many answers wait for the database."""
+        screens = {Mode.NURSE: self.nurse_screen, Mode.LOCKED: self.locked_screen}
+        screen = screens.get(self.mode)
+        if screen is None:
+            return
+        try:
+            show_waiting(screen.waiting, self.backend.waiting_answers())
+        except Exception as error:  # a count is a convenience: never let it stop the kiosk
+            record_crash(error)
+
     def show_nurse(self, notice: str = "") -> None:
         """The patient choice, rebuilt from the database so it is never stale."""
         if self.staff is None:
@@ -164,6 +179,7 @@ class KioskWindow(QWidget):
         self.nurse_screen = screen
         self.stack.addWidget(screen)
         screen.show_notice(notice)
+        self._show_waiting()
         self._set_mode(Mode.NURSE, screen)
         screen.search.setFocus()
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import kiosk_actor
 from ui.i18n import language, set_language
-from ui.kiosk.clinic_backend import ClinicBackend
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
+from ui.kiosk.offline_backend import JournalledBackend, journalled
 from ui.kiosk.window import KioskWindow, Mode
 
 
@@ -35,14 +35,17 @@ class HandOver(QObject):
         self.clinic_name = clinic_name
         self.show_kiosk = show_kiosk or (lambda window: window.showFullScreen())
         self.kiosk: KioskWindow | None = None
+        self._backend: JournalledBackend | None = None
         self._staff_language = language()
 
     def _make_kiosk(self, *, kiosk_mode: bool) -> KioskWindow:
         self._staff_language = language()
         # the nurse who hands the tablet over answers for who got it: the trail names both
         self.clinic.act_as(kiosk_actor(self.clinic.context.actor))
+        if self._backend is None:  # one journal and relay for every hand-over of this desk
+            self._backend = journalled(self.clinic)
         return KioskWindow(
-            ClinicBackend(self.clinic), kiosk_mode=kiosk_mode, clinic_name=self.clinic_name,
+            self._backend, kiosk_mode=kiosk_mode, clinic_name=self.clinic_name,
             default_language=self._staff_language,
             idle_seconds=seconds_from_env("SIJPRO_KIOSK_IDLE_SECONDS", IDLE_SECONDS),
             prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the window shows before the database layers load (see ui.st
     from sijpro.records import UserRecord
     from sijpro.services.clinic import Clinic
     from sijpro.services.clinic_settings import ClinicSettings
+    from sijpro.services.reachability import Reachability
     from ui.staff.handover import HandOver
     from ui.staff.menus import StaffMenus
     from ui.staff.workspace import Workspace
@@ -72,6 +73,15 @@ class StaffWindow(QMainWindow):
         self.backup_notice.setStyleSheet("QLabel#backupNotice { color: #8b0000; font-weight: bold; }")
         self.backup_notice.setVisible(False)
         self.statusBar().addPermanentWidget(self.backup_notice, 2)
+        self.unreachable = QLabel(self)
+        self.unreachable.setObjectName("databaseUnreachable")
+        self.unreachable.setStyleSheet("QLabel#databaseUnreachable { color: #8b0000; font-weight: bold; }")
+        self.unreachable.setVisible(False)
+        self.statusBar().addPermanentWidget(self.unreachable)
+        self._reachability: Reachability | None = None
+        self.reachability_timer = QTimer(self)  # asks every second, never waiting on the answer
+        self.reachability_timer.setInterval(1000)
+        self.reachability_timer.timeout.connect(self._show_reachability)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
         self.menus: StaffMenus | None = None
@@ -85,10 +95,20 @@ class StaffWindow(QMainWindow):
         """The open database: until then the sign-in screen shows but cannot sign anyone in."""
         self.clinic = clinic
         self.clinic_name = clinic_name
+        from sijpro.services.reachability import Reachability  # with the clinic, not before sign-in shows
+
+        self._reachability = Reachability(clinic.database.url)
+        self.reachability_timer.start()
         if idle_seconds is not None:
             self.idle.timer.setInterval(round(idle_seconds * 1000))
         self.login.attach(clinic, clinic_name)
         self.retranslate()
+
+    def _show_reachability(self) -> None:
+        """'Database unreachable, retrying' while the database does not answer (within seconds of a drop)."""
+        state = self._reachability.poll() if self._reachability is not None else True
+        self.unreachable.setText(tr("staff.database_unreachable"))
+        self.unreachable.setVisible(state is False)
 
     def apply_clinic_settings(self, settings: ClinicSettings) -> None:
         """Saved clinic settings take effect here at once: the title, the sign-in screen, the kiosk's

@@ -1,0 +1,49 @@
+"""The desk says "database unreachable, retrying" within 5 s of a network drop, and stops saying it once the
+database answers again: a staff window on PostgreSQL through a TCP proxy on loopback that blackholes the
+connection (packets vanish), then refuses it (a stopped server), then lets it through."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import make_url
+
+from sijpro.services.clinic import Clinic
+from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
+from tests.tools.blackhole_proxy import BlackholeProxy
+from ui.staff.main_window import StaffWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.postgres,
+              pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
+
+
+def test_the_desk_shows_the_database_unreachable_within_five_seconds(qtbot) -> None:
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    _run_postgres(f"CREATE SCHEMA {schema}")
+    url = _postgres_schema_url(schema)
+    target = make_url(POSTGRES_URL)
+    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
+    try:
+        Clinic.init(url)
+        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"), actor="staff")
+        window = StaffWindow(clinic, clinic_name="Clinique du Parc")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.wait(1500)
+        assert not window.unreachable.isVisible()
+        for outage in ("blackhole", "refuse"):
+            proxy.set(outage)
+            dropped = time.monotonic()
+            qtbot.waitUntil(window.unreachable.isVisible, timeout=5000)
+            assert time.monotonic() - dropped < 5.0
+            assert window.unreachable.text() == "Database unreachable, retrying…"
+            proxy.set("pass")
+            qtbot.waitUntil(lambda: not window.unreachable.isVisible(), timeout=15_000)
+        window.close()
+        clinic.close()
+    finally:
+        proxy.close()
+        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
