@@ -48,6 +48,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for _ in range(5):  # locks nina out
             with pytest.raises(AuthError):
                 clinic.auth.authenticate("nina", "wrong")
+        for _ in range(3):  # slows PIN-alone unlocking on this device down
+            with pytest.raises(AuthError):
+                clinic.auth.check_pin(None, "000000")
         first = operated_patient(clinic, "MRN001", surgery=dt.date.fromisoformat(SURGERY))
         operated_patient(clinic, "MRN002", family_name="Durand", surgery=dt.date.fromisoformat(SURGERY))
         w6 = clinic.schedule.timeline(first.id)[1]
@@ -153,8 +156,8 @@ CASES: list[tuple[str, str, str]] = [
      "INSERT INTO users (username, full_name, role, password_hash, active, failed_attempts, created_at) "
      "SELECT 'mallory', 'Mallory', 'admin', password_hash, 1, 0, created_at FROM users WHERE id = 1;",
      "user 4 (row 4 of table users): added outside SIJ-PRO"),
-    ("PIN-alone lock-out cleared", "INSERT INTO meta VALUES ('pin_alone_failures', '0');",
-     "the settings and PIN lock-out rows (table meta)"),
+    ("PIN-alone lock-out cleared", "UPDATE unlock_throttles SET failures = 0, not_before = NULL;",
+     "the PIN lock-outs of the devices (table unlock_throttles)"),
     ("protocol edited",
      "UPDATE protocols SET definition = replace(definition, '\"weeks\": 6', '\"weeks\": 8');",
      "protocol 1 (row 1 of table protocols)"),

@@ -28,7 +28,15 @@ from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage import clinic_key
 from sijpro.storage.database import CLINIC_ID_KEY, KEY_CHECK_KEY, Database
 from sijpro.storage.models import Answer, AuditEvent, Meta, Response, Score, Visit
-from sijpro.storage.row_states import META_KEY, PARTS, ROW_TABLES, STATE_ENTITY, all_states, response_groups
+from sijpro.storage.row_states import (
+    META_KEY,
+    PARTS,
+    ROW_TABLES,
+    STATE_ENTITY,
+    THROTTLES_KEY,
+    all_states,
+    response_groups,
+)
 
 MAX_LISTED: Final = 20
 TABLE_OF: Final = {**{entity: table.name for entity, table in ROW_TABLES.items()},
@@ -79,7 +87,9 @@ def witness_faults(connection: Connection, database: Database) -> list[str]:
 def _label(name: str) -> tuple[str, str]:
     """'patient 3 (row 3 of table patients)', and the entity kind."""
     if name == META_KEY:
-        return "the settings and PIN lock-out rows (table meta)", "meta"
+        return "the settings rows (table meta)", "meta"
+    if name == THROTTLES_KEY:
+        return "the PIN lock-outs of the devices (table unlock_throttles)", "unlock_throttles"
     entity, _, entity_id = name.partition(":")
     if entity in PARTS:
         return f"the {entity} of response {entity_id} (rows of table {TABLE_OF[entity]} with response_id " \
@@ -110,7 +120,7 @@ def row_faults(connection: Connection, key: bytes) -> list[str]:
     for name, state in all_states(connection, key):
         known = recorded.pop(name, None)
         if known is None:
-            if name != META_KEY:
+            if name not in (META_KEY, THROTTLES_KEY):
                 faults.append(f"{_label(name)[0]}: added outside SIJ-PRO (no audit event records it)")
         elif known[0] is None:
             faults.append(f"{_label(name)[0]}: put back outside SIJ-PRO (the audit trail recorded its removal in "

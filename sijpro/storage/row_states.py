@@ -9,9 +9,11 @@ outside SIJ-PRO. Without the key nobody can compute the fingerprint of an edited
 
 What is fingerprinted: patients, procedures, visits (status, dates, score summary), questionnaire
 responses, their answers and their scores (one fingerprint each for a response's answers and for its
-scores), user accounts (role, password and PIN hashes, lock-out counters) and protocol versions, and
-the settings and PIN-alone lock-out rows of ``meta``. Not fingerprinted: the audit trail itself (its
-chain does that), and ``meta``'s release notes (written by every ``init``, they mean nothing clinical).
+scores), user accounts (role, password and PIN hashes, lock-out counters) and protocol versions, the
+settings rows of ``meta`` and every device's PIN lock-out (``unlock_throttles``). Not fingerprinted:
+the audit trail itself (its chain does that), ``meta``'s release notes (written by every ``init``, they
+mean nothing clinical), a tablet's claim on a visit (it expires by itself and is re-claimed at every
+answer) and the ids of delivered journal entries (bookkeeping of the delivery, not clinical data).
 """
 
 from __future__ import annotations
@@ -27,7 +29,18 @@ from typing import Any, Final
 from sqlalchemy import Connection, Table, select
 
 from sijpro.storage.bulk import chunks
-from sijpro.storage.models import Answer, Meta, Patient, Procedure, ProtocolVersion, Response, Score, User, Visit
+from sijpro.storage.models import (
+    Answer,
+    Meta,
+    Patient,
+    Procedure,
+    ProtocolVersion,
+    Response,
+    Score,
+    UnlockThrottle,
+    User,
+    Visit,
+)
 
 ROW_TABLES: Final[dict[str, Table]] = {
     "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,  # type: ignore[dict-item]
@@ -37,6 +50,7 @@ ROW_TABLES: Final[dict[str, Table]] = {
 PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
 """A response's child rows, fingerprinted as one set per response."""
 META_KEY: Final = "settings"
+THROTTLES_KEY: Final = "throttles"
 SEALED_META_PREFIXES: Final = ("backup.", "clinic.", "pin_alone_")
 DIGEST_CHARS: Final = 32
 STATE_ENTITY: Final = "state"
@@ -102,12 +116,20 @@ def states_of(connection: Connection, key: bytes, touched: dict[str, set[int]]) 
                             None if found.get(entity_id) is None
                             else digest(key, _part_values(grouped.get(entity_id, []), part_table)))
     states[META_KEY] = settings_state(connection, key)
+    states[THROTTLES_KEY] = throttles_state(connection, key)
     return states
 
 
 def settings_state(connection: Connection, key: bytes) -> str:
     rows = connection.execute(select(Meta.key, Meta.value)).all()
     return digest(key, sorted((k, v) for k, v in rows if k.startswith(SEALED_META_PREFIXES)))
+
+
+def throttles_state(connection: Connection, key: bytes) -> str:
+    """Every device's PIN lock-out (``unlock_throttles``): a small table, fingerprinted whole."""
+    table = UnlockThrottle.__table__
+    return digest(key, sorted(([row.device, row.failures, row.not_before]
+                               for row in connection.execute(select(table))), key=lambda row: row[0]))
 
 
 def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int, list[Any]]]:
@@ -139,3 +161,4 @@ def all_states(connection: Connection, key: bytes) -> Iterator[tuple[str, str]]:
         for response_id in sorted(responses - seen):
             yield state_key(part, response_id), digest(key, _part_values([], part_table))
     yield META_KEY, settings_state(connection, key)
+    yield THROTTLES_KEY, throttles_state(connection, key)
