@@ -123,6 +123,19 @@ class Clinic:
         finally:
             database.close()
 
+    @staticmethod
+    def grant_app_role(url: str | None, role: str) -> bool:
+        """PostgreSQL: the role the app connects as, owning nothing (``sijpro.storage.app_role``); True when
+        it was created. Run as the tables' owner."""
+        from sijpro.storage.app_role import grant_app_role
+
+        database = Database(resolve_url(url))
+        try:
+            with database.connection(write=True) as connection:
+                return grant_app_role(connection, role)
+        finally:
+            database.close()
+
     def _prepare(self, *, created_file: bool = False) -> InitReport:
         """Schema to head, the default protocol in an empty database, and when and by what it was made."""
         with self.database.translated_errors():
