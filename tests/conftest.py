@@ -84,6 +84,13 @@ def private_clinic_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ["SIJPRO_CLINIC_KEY_FILE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def private_workstation(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's own workstation settings (database chosen, language last chosen): a test choosing
+    French must not make the user's desktop, or a later test, start in French."""
+    monkeypatch.setenv("SIJPRO_CONFIG_DIR", str(tmp_path_factory.mktemp("workstation")))
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(TODAY)

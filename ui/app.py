@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from ui.errors import install_excepthook
-from ui.i18n import set_language, system_language, tr
+from ui.i18n import set_language, start_language, system_language, tr
 from ui.workstation import database_for_start
 
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.kiosk:
         sys.excepthook = _report_unexpected
     else:
-        set_language(system_language())
+        set_language(start_language())
         install_excepthook()
     database = database_for_start(args.db)
     staff = None if args.kiosk else staff_start(database, exit_after_start=args.exit_after_start)

@@ -103,6 +103,22 @@ def set_language(code: str) -> None:
             listener(code)
 
 
+def choose_language(code: str) -> None:
+    """A person at the desk chose ``code``: switch to it, and start in it next time on this workstation."""
+    from ui.workstation import remember_language
+
+    set_language(code)
+    remember_language(code)
+
+
+def start_language() -> str:
+    """The language the desktop starts in: the one last chosen at this workstation, else the system's."""
+    from ui.workstation import remembered_language
+
+    remembered = remembered_language()
+    return remembered if remembered in LANGUAGES else system_language()
+
+
 def on_language_changed(listener: Callable[[str], None]) -> Callable[[], None]:
     """Call ``listener(code)`` after each change; returns the function that stops it."""
     _listeners.append(listener)

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sijpro.errors import UserError
+
+if TYPE_CHECKING:
+    import configparser
 
 CONFIG_VARIABLE = "SIJPRO_CONFIG_DIR"
 """Moves the configuration folder (tests, a portable installation)."""
 FILE_NAME = "workstation.ini"
 SECTION = "database"
+INTERFACE = "interface"
 
 
 DATABASE_VARIABLE = "SIJPRO_DATABASE_URL"
@@ -39,8 +44,8 @@ def database_for_start(given: str | None) -> str | None:
     return saved_database_url()
 
 
-def saved_database_url() -> str | None:
-    """The database this workstation was told to open, or None."""
+def _read() -> configparser.ConfigParser | None:
+    """The workstation's settings file, or None when there is none (or it cannot be read)."""
     path = settings_path()
     if not path.is_file():
         return None
@@ -51,17 +56,45 @@ def saved_database_url() -> str | None:
         parser.read(path, encoding="utf-8")
     except (OSError, configparser.Error):
         return None
-    return parser.get(SECTION, "url", fallback=None) or None
+    return parser
+
+
+def saved_database_url() -> str | None:
+    """The database this workstation was told to open, or None."""
+    parser = _read()
+    return None if parser is None else parser.get(SECTION, "url", fallback=None) or None
 
 
 def save_database_url(url: str) -> Path:
     """Remember ``url`` for the next start; the file is replaced whole, never left half-written."""
+    return _save(SECTION, "url", url)
+
+
+def remembered_language() -> str | None:
+    """The language last chosen at this workstation's desk, or None."""
+    parser = _read()
+    return None if parser is None else parser.get(INTERFACE, "language", fallback=None) or None
+
+
+def remember_language(code: str) -> None:
+    """Keep the language chosen at the desk for the next start; a settings file that cannot be written
+    only costs the choice, never the switch."""
+    try:
+        _save(INTERFACE, "language", code)
+    except UserError:
+        return
+
+
+def _save(section: str, key: str, value: str) -> Path:
+    """Set one value, keeping the others; the file is replaced whole, never left half-written."""
     import configparser
     import tempfile
 
     path = settings_path()
-    parser = configparser.ConfigParser(interpolation=None)
-    parser[SECTION] = {"url": url}
+    parser = _read() or configparser.ConfigParser(interpolation=None)
+    if not parser.has_section(section):
+        parser.add_section(section)
+    parser[section][key] = value
     partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

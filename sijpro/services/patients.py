@@ -112,7 +112,10 @@ class Patients:
         exact_mrn = case((Patient.mrn_key == mrn_key(text), 1), else_=0)
         query = query.order_by(desc(exact_mrn), Patient.family_name, Patient.given_name, Patient.id).limit(limit)
         with self.context.database.reading() as session:
-            return [patient_record(row) for row in session.scalars(query)]
+            found = [patient_record(row) for row in session.scalars(query)]
+        key = mrn_key(text)
+        # alphabetical as people read it (BÉLANGER before BRUNET), which byte order in SQL is not
+        return sorted(found, key=lambda p: (mrn_key(p.mrn) != key, fold(p.family_name), fold(p.given_name), p.id))
 
     def update(self, patient_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> PatientRecord:

@@ -153,6 +153,11 @@ class CheckedForm(QWidget):
         box.addWidget(problem)
         self.layout_.addRow(title, holder)
         self.fields[name] = (widget, title, problem, title_key)
+        for signal in ("textEdited", "currentIndexChanged", "toggled"):  # the problem goes once it is worked on
+            changed = getattr(widget, signal, None)
+            if changed is not None:
+                changed.connect(lambda *_args, field=name: self.set_problem(field, ""))
+                break
         title.setText(tr(title_key))
         return widget
 

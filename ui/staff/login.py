@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import UserError
 from ui.errors import sentence
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, language, tr
 from ui.staff.live_text import follow_language
 from ui.staff.style import error_label
 
@@ -39,7 +39,7 @@ class LanguageBox(QComboBox):
         self.setObjectName("languageBox")
         for code in LANGUAGES:
             self.addItem(LANGUAGE_NAMES[code], code)
-        self.currentIndexChanged.connect(lambda _i: set_language(str(self.currentData())))
+        self.currentIndexChanged.connect(lambda _i: choose_language(str(self.currentData())))
         follow_language(self, self._follow)
 
     def _follow(self) -> None:

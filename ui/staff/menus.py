@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, set_language, tr
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, language, tr
 
 if TYPE_CHECKING:
     from ui.staff.main_window import StaffWindow
@@ -40,7 +40,7 @@ class StaffMenus(QObject):
         for code in LANGUAGES:
             action = self.language_menu.addAction(LANGUAGE_NAMES[code])
             action.setCheckable(True)
-            action.triggered.connect(lambda _checked=False, code=code: set_language(code))
+            action.triggered.connect(lambda _checked=False, code=code: choose_language(code))
             group.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")

@@ -124,6 +124,7 @@ class PaperEntryPage(QWidget):
     def _search(self) -> None:
         found = self.clinic.patients.search(self.search.text(), limit=PATIENT_CHOICES)
         self.choices_model.set_rows(found)
+        self.choices.resizeColumnsToContents()  # whole names, given names too
         if len(found) == 1:
             self.start_for(found[0].id)
         elif found:

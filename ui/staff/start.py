@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
@@ -30,6 +30,25 @@ if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sig
     from ui.staff.first_run import FirstRunOutcome, FirstRunWizard
 
 WINDOW_SIZE = (1280, 800)
+FRAME_ROOM = (40, 80)
+"""Room a window manager's frame, title bar and panels take around a window."""
+
+
+def fits_screen(available: tuple[int, int]) -> bool:
+    """Whether the usual window (with its frame) fits the screen's free area; else it opens maximised, so
+    a 1366x768 laptop shows the bottom buttons instead of hiding them below the screen."""
+    return all(size + room <= free for size, room, free in zip(WINDOW_SIZE, FRAME_ROOM, available, strict=True))
+
+
+def size_to_screen(window: QWidget) -> None:
+    """The usual size where the screen has room for it, maximised where it has not."""
+    screen = window.screen() or QApplication.primaryScreen()
+    free = screen.availableGeometry() if screen is not None else None
+    if free is None or fits_screen((free.width(), free.height())):
+        window.resize(*WINDOW_SIZE)
+    else:
+        window.resize(min(WINDOW_SIZE[0], free.width()), min(WINDOW_SIZE[1], free.height()))
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 class StaffStart(QObject):
@@ -142,7 +161,7 @@ class StaffStart(QObject):
 
     def _new_window(self) -> StaffWindow:
         window = StaffWindow()
-        window.resize(*WINDOW_SIZE)
+        size_to_screen(window)
         return window
 
     def _attach(self, window: StaffWindow, clinic: Clinic) -> StaffWindow:

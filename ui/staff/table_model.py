@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from sijpro.storage.convert import fold
 from ui.i18n import tr
 
 R = TypeVar("R")
@@ -20,12 +21,18 @@ TONES = {"alert": QColor("#a40000"), "muted": QColor("#5c5c5c"), "good": QColor(
 RECORD_ROLE = Qt.ItemDataRole.UserRole
 
 
+def collation_key(text: str) -> tuple[str, str]:
+    """Alphabetical order as a reader expects it in English and French: letters compared without their
+    accents and case first (BÉLANGER, BERGER, BRUNET), then accents and case only to break ties."""
+    return fold(text), text.casefold()
+
+
 @dataclass(frozen=True)
 class Column(Generic[R]):
     title_key: str
     text: Callable[[R], str]
     sort_key: Callable[[R], Any] | None = None
-    """Defaults to the text, case-folded."""
+    """Defaults to the text in alphabetical order (``collation_key``: BÉLANGER before BRUNET)."""
     tone: Callable[[R], str | None] | None = None
     numeric: bool = False
     """Right-aligned."""
@@ -79,7 +86,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     @staticmethod
     def _key(column: Column[R]) -> Callable[[R], Any]:
         if column.sort_key is None:
-            return lambda row: column.text(row).casefold()
+            return lambda row: collation_key(column.text(row))
         sort_key = column.sort_key
 
         def missing_last(row: R) -> tuple[bool, Any]:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QStackedWidget,
+    QWidget,
+)
 
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
@@ -20,6 +28,9 @@ from ui.staff.pages import PageEntry, pages_for
 
 GROUP_KEYS = {"work": "staff.nav.work", "outcomes": "staff.nav.outcomes", "admin": "staff.nav.admin"}
 KEY_ROLE = Qt.ItemDataRole.UserRole
+NAV_MIN_WIDTH = 180
+NAV_PADDING = 12
+"""Pixels either side of a page's name in the navigation (the stylesheet's item padding)."""
 
 
 class Workspace(QWidget):
@@ -38,8 +49,14 @@ class Workspace(QWidget):
         self.pages: dict[str, QWidget] = {}
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(210)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget(self)
+        self.pages_area = QScrollArea(self)
+        """The pages scroll, rather than widen the window past a small screen (the cohort's tables)."""
+        self.pages_area.setObjectName("pagesArea")
+        self.pages_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.pages_area.setWidgetResizable(True)
+        self.pages_area.setWidget(self.stack)
         group = None
         for entry in self.entries.values():
             if entry.group != group:
@@ -56,7 +73,7 @@ class Workspace(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.pages_area, 1)
         follow_language(self, self.retranslate)
         if self.entries:
             self.open_page(next(iter(self.entries)))
@@ -74,10 +91,19 @@ class Workspace(QWidget):
                 item.setText(tr(GROUP_KEYS[key.removeprefix("group:")]))
             else:
                 item.setText(tr(self.entries[key].load().title_key))
+        self._fit_navigation()
         for page in self.pages.values():
             retranslate = getattr(page, "retranslate", None)
             if callable(retranslate):
                 retranslate()
+
+    def _fit_navigation(self) -> None:
+        """As wide as its longest name in the language shown (French ones are longer), never cut."""
+        navigation = self.navigation
+        widest = max((navigation.sizeHintForColumn(0), *(
+            navigation.fontMetrics().horizontalAdvance(navigation.item(row).text()) + 2 * NAV_PADDING
+            for row in range(navigation.count()))), default=0)
+        navigation.setFixedWidth(max(NAV_MIN_WIDTH, widest + 2 * navigation.frameWidth() + NAV_PADDING))
 
     # --- pages ----------------------------------------------------------------------------------------
 

@@ -123,3 +123,24 @@ def test_the_sign_in_screen_switches_too(make_window, qtbot) -> None:
     qtbot.wait(1)
     assert still_english(window) == []
     assert window.login.sign_in_button.text() == "Se connecter"
+
+
+def test_the_language_chosen_at_the_desk_is_the_one_the_next_start_uses(make_window, tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.workstation import remembered_language
+
+    monkeypatch.setenv("SIJPRO_CONFIG_DIR", str(tmp_path / "config"))
+    window = make_window()
+    box = window.login.language_box
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Down)  # English -> Français, as a keyboard user picks it
+    assert window.login.sign_in_button.text() == "Se connecter"
+    assert remembered_language() == "fr"
+    started = subprocess.run([sys.executable, "-c", "from ui.i18n import start_language; print(start_language())"],
+                             capture_output=True, text=True, check=True, env={**__import__("os").environ})
+    assert started.stdout.strip() == "fr"
