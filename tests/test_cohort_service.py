@@ -8,6 +8,7 @@ import json
 
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from sijpro.analysis import CohortSummary
@@ -178,3 +179,53 @@ def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp
         assert len(clinic.outcomes.cohort()) == before
     assert main(["--db", database_url, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--where", "site="]) == 1
     assert "--where site=: expected a site code" in capsys.readouterr().err
+
+
+def test_compare_gives_each_groups_summary_and_the_tests_recomputed(clinic_db, tmp_path) -> None:
+    out, pdf = tmp_path / "cohort.json", tmp_path / "c.pdf"
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--json", str(out), "--compare", "fbss",
+                 "--where", "age_from=40", "--at", "m12"]) == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    compare = summary["compare"]
+    assert compare["key"] == "fbss" and list(compare["groups"]) == ["0", "1"]
+    assert summary["filters"] == {"age_from": "40"}
+    tables = read_tables(clinic_db)
+    people = tables["patients"].merge(tables["procedures"][["patient_id", "surgery_date"]], left_on="id",
+                                      right_on="patient_id")
+    born, operated = people.birth_date, people.surgery_date
+    age = operated.dt.year - born.dt.year - ((operated.dt.month < born.dt.month) | (
+        (operated.dt.month == born.dt.month) & (operated.dt.day < born.dt.day))).astype(int)
+    old_enough = people[age >= 40]
+    ids = {}
+    for value, flag in (("0", False), ("1", True)):
+        chosen = set(old_enough[old_enough.fbss.notna() & (old_enough.fbss.astype(bool) == flag)].id)
+        ids[value] = chosen
+        part = {name: frame[frame["id" if name == "patients" else "patient_id"].isin(chosen)]
+                for name, frame in tables.items()}
+        group = compare["groups"][value]
+        assert group["filters"] == {"age_from": "40", "fbss": value}
+        assert group["n_patients"] == len(chosen) > 5
+        assert_matches({k: group[k] for k in ("baseline", "outcomes", "relief", "satisfaction")},
+                       {k: v for k, v in recompute_tables(part).items()
+                        if k in ("baseline", "outcomes", "relief", "satisfaction")})
+    scores = tables["scores"]
+    m12 = [at(scores, "odi.odi", "m12").loc[lambda s, g=g: s.index.isin(ids[g])] for g in ("0", "1")]
+    assert compare["tests"]["odi.odi.m12"] == {"test": "mann-whitney",
+                                               "p": pytest.approx(stats.mannwhitneyu(*m12).pvalue)}
+    ages = [age[people.id.isin(ids[g])] for g in ("0", "1")]
+    assert compare["tests"]["age"]["p"] == pytest.approx(stats.mannwhitneyu(*ages).pvalue)
+    table = []
+    for g in ("0", "1"):
+        before = at(scores, "odi.odi", "baseline")
+        both = pd.concat({"b": before, "a": at(scores, "odi.odi", "m12")}, axis=1, join="inner")
+        both = both[both.index.isin(ids[g])]
+        hit = int(((both.b - both.a).round(10) >= 15 - 1e-9).sum())
+        table.append([hit, len(both) - hit])
+    assert compare["tests"]["odi.odi.m12.mcid"] == {"test": "fisher",
+                                                    "p": pytest.approx(stats.fisher_exact(table).pvalue)}
+    assert compare["tests"]["fbss"] is None  # the groups are made of it: nothing to test
+    text = pdf_text(pdf)
+    assert "Comparison by failed back surgery syndrome" in text
+    n0, n1 = (compare["groups"][g]["n_patients"] for g in ("0", "1"))
+    assert f"without FBSS (n={n0})" in text and f"with FBSS (n={n1})" in text
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--compare", "colour"]) == 1

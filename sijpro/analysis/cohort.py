@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from sijpro.analysis.compare import OWN_VARIABLE, group_tests, split
 from sijpro.analysis.completeness import completeness, lost_vs_followed
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
 from sijpro.analysis.filters import normalise_where, select
@@ -64,11 +65,13 @@ def cohort_summary(
     at: str = LAST,
     thresholds: Mapping[Kind, Mapping[str, float | str]] | None = None,
     today: dt.date | None = None,
+    compare: str | None = None,
 ) -> CohortSummary:
     """The summary of DESIGN.md for the patients matching ``where``; ``thresholds`` (kind -> score ->
     points or ``"30%"``) and its shorthand ``mcid`` override the threshold library's defaults, and ``at``
     names the timepoint the results sentences speak of (a follow-up code or ``last``); ``today`` is the day
-    the completeness is counted on (default: the computer's date).
+    the completeness is counted on (default: the computer's date); ``compare`` (a ``--where`` key such as
+    ``fbss`` or ``site``) adds the summary of each of its groups and the tests between them.
 
     A pure function of the records: the same patients give the same summary, with or without a database.
     """
@@ -81,7 +84,22 @@ def cohort_summary(
         raise UserError(f"--at {at}: expected a follow-up timepoint ({', '.join(follow_ups)}) or {LAST}")
     patients = select(outcomes, filters)
     day = today or dt.date.today()
-    values = _collect(patients, (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF, RELIEF_WORSE), protocol.codes)
+    collected_keys = (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF, RELIEF_WORSE)
+    values = _collect(patients, collected_keys, protocol.codes)
+    comparison = None
+    if compare is not None:
+        groups = split(patients, compare)
+        comparison = {
+            "key": compare,
+            "groups": {value: cohort_summary(group, where={**filters, compare: value}, protocol=protocol, at=at,
+                                             thresholds=thresholds, mcid=mcid, today=day).as_dict()
+                       for value, group in groups.items()},
+            "tests": group_tests(
+                groups, {value: _collect(group, collected_keys, protocol.codes) for value, group in groups.items()},
+                (*protocol.codes, LAST), {key: (score_spec(key).better, chosen[key]) for key in keys},
+                relief_thresholds=RELIEF_THRESHOLDS, satisfied_key=SATISFIED, relief_key=RELIEF,
+                own=OWN_VARIABLE.get(compare)),
+        }
     return CohortSummary(
         n_patients=len(patients),
         filters=filters,
@@ -104,6 +122,7 @@ def cohort_summary(
         thresholds={key: {kind: t.as_json() if t else None for kind, t in kinds.items()}
                     for key, kinds in chosen.items()},
         chosen=chosen,
+        compare=comparison,
     )
 
 

@@ -10,9 +10,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sijpro.errors import UserError
-from sijpro.records import PatientOutcomes, site_problem
+from sijpro.records import PRIOR_INTERVENTIONS, PatientOutcomes, site_problem
 
-WHERE_KEYS = ("site", "fbss", "sex", "side", "approach", "prior_lumbosacral_fusion", "surgery_from", "surgery_to")
+INTERVENTION_KEYS = tuple(code.lower() for code in PRIOR_INTERVENTIONS)
+"""``scs=1``: patients with a prior spinal cord stimulator; ``scs=0``: those known to have had none."""
+GROUP_KEYS = ("site", "fbss", "sex", "side", "approach", "prior_lumbosacral_fusion", *INTERVENTION_KEYS)
+"""Keys whose value splits the cohort into groups (``--where KEY=VALUE`` and ``--compare KEY``)."""
+WHERE_KEYS = (*GROUP_KEYS, "age_from", "age_to", "surgery_from", "surgery_to")
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "fbss": ("0", "1"),
@@ -20,7 +24,29 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "sex": ("F", "M", "X"),
     "side": ("left", "right", "bilateral"),
     "approach": ("lateral", "posterior"),
+    **{key: ("0", "1") for key in INTERVENTION_KEYS},
 }
+OLDEST = 120
+
+
+def group_value(outcomes: PatientOutcomes, key: str) -> str | None:
+    """The patient's value of a group key as ``--where`` spells it (``"1"`` for FBSS, ``"F"``, a site
+    code); None when it is unknown. The one definition behind both filters and comparisons."""
+    patient, surgery = outcomes.patient, outcomes.index_procedure
+    if key == "site":
+        return patient.site or None
+    if key in ("fbss", "prior_lumbosacral_fusion"):
+        flag = getattr(patient, key)
+        return None if flag is None else str(int(flag))
+    if key == "sex":
+        return patient.sex
+    if key in ("side", "approach"):
+        return getattr(surgery, key) if surgery is not None else None
+    if key in INTERVENTION_KEYS:
+        given = patient.prior_interventions
+        return None if given is None else str(int(key.upper() in given))
+    raise KeyError(key)
+
 
 Predicate = Callable[[PatientOutcomes], bool]
 
@@ -52,6 +78,10 @@ def normalise_where(where: Mapping[str, str]) -> dict[str, str]:
             if problem is not None:
                 raise UserError(f"--where site={value}: {problem}")
             clean[key] = value
+        elif key in ("age_from", "age_to"):
+            if not value.isdigit() or not 0 <= int(value) <= OLDEST:
+                raise UserError(f"--where {key}={value}: expected an age in whole years, 0 to {OLDEST}")
+            clean[key] = str(int(value))
         elif key in _CHOICES:
             choices = _CHOICES[key]
             canonical = value.upper() if key == "sex" else value.lower()
@@ -60,6 +90,8 @@ def normalise_where(where: Mapping[str, str]) -> dict[str, str]:
             clean[key] = canonical
         else:
             clean[key] = _date(key, value).isoformat()
+    if "age_from" in clean and "age_to" in clean and int(clean["age_from"]) > int(clean["age_to"]):
+        raise UserError(f"--where: age_from {clean['age_from']} is above age_to {clean['age_to']}")
     if "surgery_from" in clean and "surgery_to" in clean and clean["surgery_from"] > clean["surgery_to"]:
         raise UserError(f"--where: surgery_from {clean['surgery_from']} is after surgery_to {clean['surgery_to']}")
     return clean
@@ -80,23 +112,19 @@ def _date(key: str, value: str) -> dt.date:
         raise UserError(f"--where {key}={value}: expected a date as YYYY-MM-DD") from None
 
 
-def _flag(value: bool | None, wanted: str) -> bool:
-    return value is not None and value == (wanted == "1")
+def _age(outcomes: PatientOutcomes) -> int | None:
+    surgery = outcomes.index_procedure
+    return outcomes.patient.age_on(surgery.surgery_date) if surgery is not None else None
 
 
 def _predicate(key: str, value: str) -> Predicate:
-    if key == "site":
-        return lambda o: o.patient.site == value
-    if key == "fbss":
-        return lambda o: _flag(o.patient.fbss, value)
-    if key == "prior_lumbosacral_fusion":
-        return lambda o: _flag(o.patient.prior_lumbosacral_fusion, value)
-    if key == "sex":
-        return lambda o: o.patient.sex == value
-    if key == "side":
-        return lambda o: o.index_procedure is not None and o.index_procedure.side == value
-    if key == "approach":
-        return lambda o: o.index_procedure is not None and o.index_procedure.approach == value
+    if key in GROUP_KEYS:
+        return lambda o: group_value(o, key) == value
+    if key in ("age_from", "age_to"):
+        years = int(value)
+        if key == "age_from":
+            return lambda o: (age := _age(o)) is not None and age >= years
+        return lambda o: (age := _age(o)) is not None and age <= years
     day = dt.date.fromisoformat(value)
     if key == "surgery_from":
         return lambda o: o.index_procedure is not None and o.index_procedure.surgery_date >= day

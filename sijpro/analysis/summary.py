@@ -63,17 +63,22 @@ class CohortSummary:
     """Female, male and other as ``{n, pct}``: Node 1 prints a row for each, the JSON only ``female``."""
     versions: tuple[str, ...] = ()
     """The scoring versions behind the numbers, printed in the PDF footer."""
+    compare: Node | None = None
+    """``{key, groups: {VALUE: summary}, tests}`` with ``--compare KEY``; not in the JSON without it."""
     chosen: Mapping[str, Mapping[Kind, Threshold | None]] = field(default_factory=dict)
     """The thresholds each score was judged by (what ``thresholds`` says in JSON)."""
 
     def __post_init__(self) -> None:
         for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
-                     "lost_vs_followed", "thresholds", "sexes", "chosen"):
+                     "lost_vs_followed", "thresholds", "sexes", "chosen", "compare"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON object, as plain (mutable, copied) dicts and lists, free of float noise."""
-        return {key: thaw(getattr(self, key)) for key in JSON_KEYS}
+        data = {key: thaw(getattr(self, key)) for key in JSON_KEYS}
+        if self.compare is not None:
+            data["compare"] = thaw(self.compare)
+        return data
 
     def to_json(self) -> str:
         """The file of ``report cohort --json`` (strict JSON: undefined numbers are null)."""

@@ -49,7 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cohort.add_argument("--json", type=Path, metavar="FILE", help="also write the summary as JSON (DESIGN.md)")
     cohort.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                         help="subgroup, repeatable: site (centre code), fbss, sex, side, approach, "
-                        "prior_lumbosacral_fusion (0/1), surgery_from, surgery_to (YYYY-MM-DD)")
+                        "prior_lumbosacral_fusion (0/1), a prior intervention (scs=1 ... inj=0), age_from, age_to "
+                        "(years at surgery), surgery_from, surgery_to (YYYY-MM-DD)")
+    cohort.add_argument("--compare", metavar="KEY",
+                        help="compare the groups of KEY (site, fbss, sex, side, approach, prior_lumbosacral_fusion, "
+                        "scs ... inj): each group's summary and the tests between them")
     cohort.add_argument("--at", default="last", metavar="TIMEPOINT",
                         help="the timepoint the results sentences speak of: a follow-up code (w6, m3 ... m24) or "
                         "last (default: each patient's latest follow-up)")
@@ -140,7 +144,7 @@ def run_cohort(args: argparse.Namespace) -> int:
     where = parse_where(args.where)
     thresholds = _thresholds(args)
     with open_clinic(args) as clinic:
-        summary = clinic.cohort.summary(where, at=args.at, thresholds=thresholds)
+        summary = clinic.cohort.summary(where, at=args.at, thresholds=thresholds, compare=args.compare)
         name = clinic_name(args, clinic)
     pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, language=args.language or "en",
                      size=args.page_size)

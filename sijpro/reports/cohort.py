@@ -7,7 +7,7 @@ Everything printed comes from the summary dict of :func:`sijpro.analysis.cohort_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -33,7 +33,7 @@ from sijpro.reports.document import (
 )
 from sijpro.reports.flow import FlowFlowable, completeness_flow
 from sijpro.reports.methods import methods_paragraphs
-from sijpro.reports.tables import answered, report_grids
+from sijpro.reports.tables import answered, describe_where, report_grids
 from sijpro.reports.texts import Words
 
 CHART_HEIGHT = 190.0
@@ -74,26 +74,6 @@ def cohort_pdf(
     )
     return render(story, size=size, title=f"{words('cohort_title')}: {filters}", footer=footer,
                   language=words.language)
-
-
-def describe_where(where: Mapping[str, str], words: Words) -> str:
-    if not where:
-        return words("all_patients")
-    parts = []
-    for key, value in where.items():
-        if key == "site":
-            parts.append(words("where.site", value=value))
-        elif key in ("fbss", "prior_lumbosacral_fusion"):
-            parts.append(words(f"where.{key}.{value}"))
-        elif key == "sex":
-            parts.append(words("where.sex", value=words(f"sex.{value}").lower()))
-        elif key == "side":
-            parts.append(words("where.side", value=words(f"side.{value}")))
-        elif key == "approach":
-            parts.append(words("where.approach", value=words(f"approach.{value}")))
-        else:
-            parts.append(words(f"where.{key}", value=words.date(dt.date.fromisoformat(value))))
-    return "; ".join(parts)
 
 
 def _change_words(pct: float, words: Words) -> str:

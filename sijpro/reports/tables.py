@@ -11,10 +11,13 @@ No reportlab or Qt import here, so the desktop loads it without the PDF machiner
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sijpro.analysis.cohort import LAST, RELIEF_THRESHOLDS
+from sijpro.analysis.filters import INTERVENTION_KEYS
 from sijpro.analysis.scores import satisfaction_levels, score_spec
 from sijpro.analysis.summary import CohortSummary, Node
 from sijpro.analysis.thresholds import KINDS
@@ -284,6 +287,83 @@ def lost_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
                 note=words("lost_note"))
 
 
+def describe_where(where: Mapping[str, str], words: Words) -> str:
+    if not where:
+        return words("all_patients")
+    parts = []
+    for key, value in where.items():
+        if key == "site":
+            parts.append(words("where.site", value=value))
+        elif key in INTERVENTION_KEYS:
+            parts.append(words(f"where.intervention.{value}", name=words(key.upper())))
+        elif key in ("age_from", "age_to"):
+            parts.append(words(f"where.{key}", value=value))
+        elif key in ("fbss", "prior_lumbosacral_fusion"):
+            parts.append(words(f"where.{key}.{value}"))
+        elif key == "sex":
+            parts.append(words("where.sex", value=words(f"sex.{value}").lower()))
+        elif key == "side":
+            parts.append(words("where.side", value=words(f"side.{value}")))
+        elif key == "approach":
+            parts.append(words("where.approach", value=words(f"approach.{value}")))
+        else:
+            parts.append(words(f"where.{key}", value=words.date(dt.date.fromisoformat(value))))
+    return "; ".join(parts)
+
+
+def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """``--compare``: each group's Table 1 and its results at ``at`` side by side, with the test between
+    the groups (seed 003's Table 3 beside its Table 2, and whether they differ)."""
+    compare = summary.compare
+    assert compare is not None
+    groups, tests, at = compare["groups"], compare["tests"], summary.at
+    when = timepoint_label(words, summary.protocol, at)
+    titles = (words("variable"),
+              *(f"{describe_where({compare['key']: value}, words)} (n={group['n_patients']})"
+                for value, group in groups.items()), words("p_between"))
+    rows: list[tuple[Cell, ...]] = []
+    sections = set()
+
+    def add(label: str, cells: list[Cell], test: str) -> None:
+        rows.append((Cell(label, test), *cells, test_cell(words, tests.get(test))))
+
+    sections.add(len(rows))
+    rows.append((Cell(words("baseline_section")), *(Cell("") for _ in titles[1:])))
+    for name, label in baseline_rows(words):
+        add(label, [group_cell(words, group["baseline"][name]) for group in groups.values()], name)
+    sections.add(len(rows))
+    rows.append((Cell(words("results_at", when=when)), *(Cell("") for _ in titles[1:])))
+    for key in outcome_keys(summary):
+        label = score_label(key, words)
+        add(label, [group_cell(words, group["outcomes"][key][at]) for group in groups.values()], f"{key}.{at}")
+        for kind, threshold in summary.chosen[key].items():
+            if threshold is None:
+                continue
+            cells = [Cell(words.count_pct_ci(group["outcomes"][key][at][f"{kind}_n"],
+                                             group["outcomes"][key][at][f"{kind}_pct"],
+                                             group["outcomes"][key][at][f"{kind}_ci95"]))
+                     for group in groups.values()]
+            add(f"{label}: {words(f'threshold.{kind}.{threshold.unit}', value=words.threshold(threshold))}", cells,
+                f"{key}.{at}.{kind}")
+    if answered(summary.satisfaction):
+        add(words("satisfied_or_very"), [Cell(words.count_pct_ci(g["satisfaction"][at]["satisfied_n"],
+                                                                  g["satisfaction"][at]["satisfied_pct"],
+                                                                  g["satisfaction"][at]["satisfied_ci95"]))
+                                          for g in groups.values()], f"satisfaction.satisfied.{at}")
+    if answered(summary.relief):
+        add(words("relief_col"), [Cell(words.mean_sd(g["relief"][at], percent=True) if g["relief"][at]["n"] else "–")
+                                  for g in groups.values()], f"relief.percent.{at}")
+        for threshold in RELIEF_THRESHOLDS:
+            shares = [g["relief"][at][f"ge{threshold}"] for g in groups.values()]
+            add(words("ge", threshold=threshold),
+                [Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"])) for share in shares],
+                f"relief.ge{threshold}.{at}")
+    widths = (2.6, *(1.6,) * len(groups), 1.4)
+    return Grid(words("compare_title", number=number, by=words(f"compare.{compare['key']}")
+                      if words.has(f"compare.{compare['key']}") else compare["key"]),
+                titles, tuple(rows), widths, frozenset(sections), note=words("compare_note"))
+
+
 def outcome_keys(summary: CohortSummary) -> list[str]:
     """Scores somebody in the selection answered: those get a table, numbered as a paper's would be."""
     return [key for key, table in summary.outcomes.items() if answered(table)]
@@ -303,6 +383,8 @@ def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
     if answered(summary.relief):
         grids.append(relief_last_grid(summary, words, len(grids) + 1))
         grids.append(relief_grid(summary, words, len(grids) + 1))
+    if summary.compare is not None and summary.compare["groups"]:
+        grids.append(compare_grid(summary, words, len(grids) + 1))
     grids.append(completeness_grid(summary, words, len(grids) + 1))
     if summary.lost_vs_followed["lost"]["n"]:
         grids.append(lost_grid(summary, words, len(grids) + 1))

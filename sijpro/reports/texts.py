@@ -92,6 +92,10 @@ _TEXT: dict[str, tuple[str, str]] = {
                                          "sans arthrodèse lombo-sacrée antérieure"),
     "where.sex": ("sex {value}", "sexe {value}"),
     "where.site": ("site {value}", "centre {value}"),
+    "where.intervention.1": ("with prior {name}", "avec antécédent : {name}"),
+    "where.intervention.0": ("without prior {name}", "sans antécédent : {name}"),
+    "where.age_from": ("aged {value} or more at surgery", "âgés de {value} ans ou plus à l’opération"),
+    "where.age_to": ("aged {value} or less at surgery", "âgés de {value} ans ou moins à l’opération"),
     "where.side": ("{value} side", "côté {value}"),
     "where.approach": ("{value}", "{value}"),
     "where.surgery_from": ("operated from {value}", "opérés à partir du {value}"),
@@ -131,6 +135,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "p_w": ("p (Wilcoxon)", "p (Wilcoxon)"),
     "mcid_rate": ("MCID ≥{mcid}", "DMCI ≥{mcid}"),
     "score": ("Score", "Score"),
+    "results_at": ("Results ({when})", "Résultats ({when})"),
+    "baseline_section": ("Baseline clinical and demographic variables", "Caractéristiques initiales"),
+    "compare_title": ("Table {number}. Comparison by {by}", "Tableau {number}. Comparaison selon {by}"),
+    "compare.fbss": ("failed back surgery syndrome", "syndrome d’échec de chirurgie rachidienne"),
+    "compare.site": ("site", "centre"),
+    "compare.sex": ("sex", "sexe"),
+    "compare.side": ("side", "côté"),
+    "compare.approach": ("approach", "voie d’abord"),
+    "compare.prior_lumbosacral_fusion": ("prior lumbosacral fusion", "arthrodèse lombo-sacrée antérieure"),
+    "compare_note": (
+        "Mean ± SD or n (%) [95% CI]; patients whose value is unknown are in no group. p: Mann-Whitney U test "
+        "(Kruskal-Wallis with more than two groups) for values, Fisher's exact test (chi-square with more than "
+        "two groups) for counts.",
+        "Moyenne ± ET ou n (%) [IC 95 %] ; les patients dont la valeur est inconnue ne sont dans aucun groupe. "
+        "p : test U de Mann-Whitney (Kruskal-Wallis au-delà de deux groupes) pour les valeurs, test exact de "
+        "Fisher (khi-deux au-delà de deux groupes) pour les effectifs.",
+    ),
     "eligible": ("Due by now", "Dus à ce jour"),
     "answered": ("Answered", "Répondus"),
     "missed_col": ("Missed", "Manqués"),

@@ -28,10 +28,12 @@ class Cohort:
         *,
         at: str = LAST,
         thresholds: Mapping[Kind, Mapping[str, float | str]] | None = None,
+        compare: str | None = None,
     ) -> CohortSummary:
         """The summary of the patients matching ``where`` (``--where`` filters), its results sentences
         speaking of ``at``; ``thresholds`` (kind -> score -> points or ``"30%"``) override the threshold
-        library's defaults."""
+        library's defaults; ``compare`` (e.g. ``fbss``, ``site``) adds each group's summary and the tests
+        between the groups."""
         return cohort_summary(self.outcomes.cohort(), where=where, thresholds=thresholds,
                               protocol=self.protocols.current(), at=at,
-                              today=self.context.today())
+                              today=self.context.today(), compare=compare)

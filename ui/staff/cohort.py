@@ -40,6 +40,7 @@ from sijpro.reports.flow import completeness_flow
 from sijpro.reports.tables import (
     Grid,
     baseline_grid,
+    compare_grid,
     completeness_grid,
     lost_grid,
     outcome_grid,
@@ -61,7 +62,7 @@ from ui.tasks import run_task
 TABS = {
     "baseline": "cohort.tab.baseline", "outcomes": "cohort.tab.outcomes", "responders": "cohort.tab.responders",
     "satisfaction": "cohort.tab.satisfaction", "relief": "cohort.tab.relief",
-    "completeness": "cohort.tab.completeness", "lost": "cohort.tab.lost",
+    "completeness": "cohort.tab.completeness", "lost": "cohort.tab.lost", "compare": "cohort.tab.compare",
 }
 """The tabs of the results in order, with their titles; "outcomes" shows one score at a time."""
 GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
@@ -71,7 +72,10 @@ GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
     "relief": lambda summary, words: relief_grid(summary, words, 0),
     "completeness": lambda summary, words: completeness_grid(summary, words, 0),
     "lost": lambda summary, words: lost_grid(summary, words, 0),
+    "compare": lambda summary, words: compare_grid(summary, words, 0) if summary.compare and summary.compare["groups"]
+    else Grid("", (), (), ()),
 }
+COMPARE_KEYS = ("site", "fbss", "sex", "side", "approach", "prior_lumbosacral_fusion")
 """How each tab's table is built: the PDF's own grids (the table number is the PDF's business)."""
 APPLY_DELAY_MS = 300
 """Several filters changed in a row give one new summary."""
@@ -148,6 +152,13 @@ class CohortPage(QWidget):
             check.toggled.connect(self._timer.start)
             edit.dateChanged.connect(lambda _date, box=check: box.isChecked() and self._timer.start())
             self.dates[key] = (check, edit)
+        self.compare_label = QLabel(self)
+        self.compare = QComboBox(self)
+        self.compare.setObjectName("cohortCompare")
+        self.compare.addItem("", "")
+        for key in COMPARE_KEYS:
+            self.compare.addItem("", key)
+        self.compare.currentIndexChanged.connect(self._timer.start)
         self.clear_button = push_button(self, self.clear_filters)
         self.export_pdf_button = push_button(self, self.export_pdf, "exportCohortPdf")
         self.export_json_button = push_button(self, self.export_json, "exportCohortJson")
@@ -207,8 +218,10 @@ class CohortPage(QWidget):
         for offset, (check, edit) in enumerate(self.dates.values()):
             filters.addWidget(check, 0, len(CHOICES) + offset)
             filters.addWidget(edit, 1, len(CHOICES) + offset)
-        filters.addWidget(self.clear_button, 1, len(CHOICES) + 2)
-        filters.setColumnStretch(len(CHOICES) + 3, 1)
+        filters.addWidget(self.compare_label, 0, len(CHOICES) + 2)
+        filters.addWidget(self.compare, 1, len(CHOICES) + 2)
+        filters.addWidget(self.clear_button, 1, len(CHOICES) + 3)
+        filters.setColumnStretch(len(CHOICES) + 4, 1)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -237,6 +250,10 @@ class CohortPage(QWidget):
         self.dates["surgery_from"][0].setText(tr("cohort.filter.surgery_from"))
         self.dates["surgery_to"][0].setText(tr("cohort.filter.surgery_to"))
         self.clear_button.setText(tr("cohort.filter.clear"))
+        self.compare_label.setText(tr("cohort.compare"))
+        self.compare.setItemText(0, tr("cohort.compare.none"))
+        for index in range(1, self.compare.count()):
+            self.compare.setItemText(index, titles[self.compare.itemData(index)])
         self.export_pdf_button.setText(tr("cohort.export.pdf"))
         self.export_json_button.setText(tr("cohort.export.json"))
         self.score_label.setText(tr("cohort.score"))
@@ -261,6 +278,7 @@ class CohortPage(QWidget):
         return where
 
     def clear_filters(self) -> None:
+        self.compare.setCurrentIndex(0)
         for combo in self.filters.values():
             combo.setCurrentIndex(0)
         for check, _ in self.dates.values():
@@ -287,8 +305,9 @@ class CohortPage(QWidget):
             self._show_summary()
 
     def _summarise(self, where: dict[str, str]) -> Callable[[Progress], CohortSummary]:
-        """The background work: one call of the cohort use case for ``where``."""
-        return lambda progress: self.clinic.cohort.summary(where)
+        """The background work: one call of the cohort use case for ``where`` (and the groups compared)."""
+        compare = self.compare.currentData() or None
+        return lambda progress: self.clinic.cohort.summary(where, compare=compare)
 
     def _show_summary(self) -> None:
         summary = self.summary

@@ -184,3 +184,24 @@ def test_completeness_tab_shows_the_table_and_the_flow_chart(page, qtbot) -> Non
     lost = page.models["lost"]
     assert lost.headerData(1, Qt.Orientation.Horizontal) == \
         f"Followed up (n={page.summary.lost_vs_followed['followed']['n']})"
+
+
+def test_compare_by_fbss_shows_the_groups_side_by_side(page, qtbot) -> None:
+    from PySide6.QtTest import QTest
+
+    combo = page.compare
+    combo.setFocus()
+    for _ in range(combo.findData("fbss")):  # the keyboard walks the closed list down to "Failed back surgery"
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentData() == "fbss"
+    qtbot.waitUntil(lambda: page.summary.compare is not None)  # applied by the filter's own timer
+    compare = page.summary.compare
+    assert compare["key"] == "fbss" and set(compare["groups"]) == {"0", "1"}
+    model = page.models["compare"]
+    n0, n1 = compare["groups"]["0"]["n_patients"], compare["groups"]["1"]["n_patients"]
+    assert model.headerData(1, Qt.Orientation.Horizontal) == f"without FBSS (n={n0})"
+    assert model.headerData(2, Qt.Orientation.Horizontal) == f"with FBSS (n={n1})"
+    rows = {model.data(model.index(r, 0), VALUE_ROLE): r for r in range(model.rowCount())}
+    assert model.data(model.index(rows["age"], 3), VALUE_ROLE) == compare["tests"]["age"]["p"]
+    page.clear_filters()
+    assert page.summary.compare is None and page.models["compare"].rowCount() == 0
