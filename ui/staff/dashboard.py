@@ -302,6 +302,10 @@ class DashboardPage(QWidget):
         self.saved_to = path
         self.status.setText(tr("dashboard.pdf.saved", path=str(path)))
 
+    def print_page(self) -> None:
+        """Ctrl+P: the patient's trajectory PDF to a printer."""
+        self.print_report()
+
     def print_report(self) -> None:
         if self.outcomes is None:
             return

@@ -34,6 +34,10 @@ class StaffMenus(QObject):
         self.quit_action = self._action(self.file_menu, "quit", window.close,
                                         QKeySequence(QKeySequence.StandardKey.Quit))
         self.view_menu = bar.addMenu("")
+        self.find_action = self._action(self.view_menu, "find", self._find, QKeySequence(QKeySequence.StandardKey.Find))
+        self.print_action = self._action(self.view_menu, "printPage", self._print,
+                                         QKeySequence(QKeySequence.StandardKey.Print))
+        self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
@@ -44,6 +48,8 @@ class StaffMenus(QObject):
             group.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
+        self.page_help_action = self._action(self.help_menu, "pageHelp", self._help,
+                                             QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.about_action = self._action(self.help_menu, "about", window.about)
         self.retranslate()
 
@@ -56,6 +62,18 @@ class StaffMenus(QObject):
             action.setShortcut(shortcut)
         menu.addAction(action)
         return action
+
+    def _find(self) -> None:
+        if self.window.workspace is not None and self.window.user is not None:
+            self.window.workspace.focus_search()
+
+    def _print(self) -> None:
+        if self.window.workspace is not None and self.window.user is not None:
+            self.window.workspace.print_current()
+
+    def _help(self) -> None:
+        if self.window.workspace is not None and self.window.user is not None:
+            self.window.workspace.help_current()
 
     def actions_by_name(self) -> dict[str, QAction]:
         """Every action this user can reach from the menus (what role tests look at)."""
@@ -76,5 +94,8 @@ class StaffMenus(QObject):
         self.language_menu.setTitle(tr("staff.menu.language"))
         self.help_menu.setTitle(tr("staff.menu.help"))
         self.about_action.setText(tr("staff.menu.about"))
+        self.find_action.setText(tr("staff.menu.find"))
+        self.print_action.setText(tr("staff.menu.print_page"))
+        self.page_help_action.setText(tr("staff.menu.page_help"))
         for code, action in self.language_actions.items():
             action.setChecked(code == language())

@@ -6,6 +6,8 @@ patient; the window does the first two (they leave this page) and routes the thi
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,14 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sijpro.errors import UserError
 from sijpro.records import UserRecord
+from sijpro.reports.worklist import worklist_pdf
 from sijpro.services.clinic import Clinic
-from ui.i18n import tr
+from ui.errors import show_error
+from ui.i18n import language, tr
+from ui.staff.printing import choose_printer, print_pdf
 from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.staff.timeline import timepoint_labels
 from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
+from ui.tasks import run_task
 
 SEARCH_DELAY_MS = 150
 
@@ -43,8 +50,10 @@ class WorklistPage(QWidget):
 
         self.heading = heading_label(self)
         self.refresh_button = push_button(self, self.refresh)
+        self.print_button = push_button(self, self.print_page, "printWorklist")
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
+        top.addWidget(self.print_button)
         top.addWidget(self.refresh_button)
         filters = self._filters()
         self._table()
@@ -151,9 +160,28 @@ class WorklistPage(QWidget):
         if item is not None:
             self.open_patient.emit(item.patient_id)
 
+    def print_page(self) -> None:
+        """The day's worklist, every section, as a PDF to a printer (or a file): made off the GUI thread."""
+        title = tr("staff.worklist.heading", day=self.clinic.today.isoformat())
+        choice = choose_printer(self, title)
+        if choice is None:
+            return
+        worklist = self.clinic.schedule.worklist(self.clinic.today)
+        labels = timepoint_labels(self.clinic.protocols.versions())
+        clinic_name, now = self.clinic.settings.load().name, dt.datetime.now()
+        try:
+            pdf = run_task(self, title, tr("staff.worklist.printing"), lambda progress: worklist_pdf(
+                worklist, labels=labels, generated_at=now, language=language(), clinic=clinic_name),
+                cancellable=False)
+            if pdf is not None:
+                print_pdf(pdf, choice, title)
+        except UserError as error:
+            show_error(self, error)
+
     def retranslate(self) -> None:
         self.heading.setText(tr("staff.worklist.heading", day=self.clinic.today.isoformat()))
         self.refresh_button.setText(tr("staff.worklist.refresh"))
+        self.print_button.setText(tr("staff.worklist.print"))
         for section, toggle in self.section_buttons.items():
             toggle.setText(tr("staff.worklist.section_count", section=tr(SECTION_KEYS[section]),
                               count=self.model.counts.get(section, 0)))

@@ -13,8 +13,10 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QWidget,
@@ -28,6 +30,15 @@ from ui.staff.pages import PageEntry, pages_for
 
 GROUP_KEYS = {"work": "staff.nav.work", "outcomes": "staff.nav.outcomes", "admin": "staff.nav.admin"}
 KEY_ROLE = Qt.ItemDataRole.UserRole
+SEARCH_FIELDS = ("search", "mrn")
+"""The attribute names pages give their search or look-up field."""
+HELP_KEYS = {
+    "worklist": "staff.help.worklist", "patients": "staff.help.patients", "paper": "staff.help.paper",
+    "dashboard": "staff.help.dashboard", "cohort": "staff.help.cohort", "reports": "staff.help.reports",
+    "clinic": "staff.help.clinic", "users": "staff.help.users", "protocol": "staff.help.protocol",
+    "backups": "staff.help.backups", "audit": "staff.help.audit", "database": "staff.help.database",
+}
+"""Each page's short guide (F1), by page key."""
 NAV_MIN_WIDTH = 180
 NAV_PADDING = 12
 """Pixels either side of a page's name in the navigation (the stylesheet's item padding)."""
@@ -137,6 +148,35 @@ class Workspace(QWidget):
     def current_key(self) -> str | None:
         current = self.stack.currentWidget()
         return next((key for key, page in self.pages.items() if page is current), None)
+
+    def focus_search(self) -> bool:
+        """Ctrl+F: the current page's search (or look-up) field, its text selected; False when it has none."""
+        page = self.stack.currentWidget()
+        field = next((getattr(page, name) for name in SEARCH_FIELDS
+                      if isinstance(getattr(page, name, None), QLineEdit) and getattr(page, name).isVisible()), None)
+        if field is None:
+            return False
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+        return True
+
+    def print_current(self) -> bool:
+        """Ctrl+P: print what the current page shows, for the pages that print (worklist, dashboard)."""
+        print_page = getattr(self.stack.currentWidget(), "print_page", None)
+        if not callable(print_page):
+            return False
+        print_page()
+        return True
+
+    def help_current(self) -> None:
+        """F1: a short guide to the page on screen, in the user's language."""
+        key = self.current_key() or ""
+        title = tr(self.entries[key].load().title_key) if key in self.entries else tr("common.app_name")
+        box = QMessageBox(QMessageBox.Icon.Information, tr("staff.help.title", page=title),
+                          tr(HELP_KEYS.get(key, "staff.help.general")),
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("pageHelp")
+        box.open()
 
     def refresh_current(self) -> None:
         refresh = getattr(self.stack.currentWidget(), "refresh", None)

@@ -87,7 +87,8 @@ def test_locking_closes_dialogs_that_may_show_a_patient(signed_in, qtbot, ids) -
 def test_a_nurse_sees_daily_work_only(signed_in) -> None:
     window = signed_in("nina")
     assert window.workspace.keys == ["worklist", "patients", "paper"]
-    assert set(window.menus.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "about"}
+    assert set(window.menus.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "find", "printPage",
+                                                   "pageHelp", "about"}
     record = window.workspace.open_page("patients").record
     assert set(record.buttons) == {"edit", "procedure", "reschedule", "paper", "hand_over"}
 
