@@ -50,7 +50,7 @@ def summary(cohort):
 
 def test_keys_are_exactly_those_of_the_design(summary) -> None:
     assert set(summary) == {"n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
-                            "follow_up_days", "completeness", "lost_vs_followed", "thresholds"}
+                            "follow_up_days", "completeness", "lost_vs_followed", "thresholds", "model"}
     assert summary["filters"] == {} and summary["at"] == "last"
     assert set(summary["baseline"]) == {
         "age", "bmi", "prior_lumbar_surgeries", "female", "fbss", "bilateral", "prior_lumbosacral_fusion",

@@ -33,6 +33,7 @@ from sijpro.analysis.completeness import completeness, lost_vs_followed
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
 from sijpro.analysis.filters import normalise_where, select
 from sijpro.analysis.groups import baseline_table
+from sijpro.analysis.model import mixed_model
 from sijpro.analysis.scores import (
     RELIEF,
     RELIEF_WORSE,
@@ -113,6 +114,7 @@ def cohort_summary(
         follow_up_days=describe(_follow_up_days(patients), quartiles=True),
         completeness=completeness(patients, protocol, day),
         lost_vs_followed=lost_vs_followed(patients, at, day),
+        model={key: mixed_model(values[key], protocol.codes) for key in keys},
         protocol=protocol,
         day=day,
         n_total=len(outcomes),

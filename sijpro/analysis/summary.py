@@ -29,7 +29,7 @@ a p of 1.2e-15 is kept)."""
 
 JSON_KEYS = (
     "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
-    "lost_vs_followed", "thresholds",
+    "lost_vs_followed", "thresholds", "model",
 )
 
 
@@ -51,6 +51,8 @@ class CohortSummary:
     """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}``."""
     lost_vs_followed: Node
     thresholds: Mapping[str, Node]
+    model: Mapping[str, Node]
+    """score -> the mixed model's estimated mean and 95% interval per timepoint (``analysis.model``)."""
     """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""
     protocol: Protocol = field(compare=False, repr=False)
     day: dt.date = dt.date.min
@@ -70,7 +72,7 @@ class CohortSummary:
 
     def __post_init__(self) -> None:
         for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
-                     "lost_vs_followed", "thresholds", "sexes", "chosen", "compare"):
+                     "lost_vs_followed", "thresholds", "model", "sexes", "chosen", "compare"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:

@@ -66,6 +66,9 @@ def cohort_pdf(
         charts = cohort_charts(summary, words)
         if charts:
             story.append(_trajectory(charts, words, width))
+        modelled = cohort_charts(summary, words, model=True)
+        if modelled:
+            story.append(_trajectory(modelled, words, width, title=words("model_chart_title")))
         story += [Paragraph(words("methods"), HEADING), *(cell(p, SMALL) for p in methods_paragraphs(summary, words))]
     footer = Footer(
         left=generated_line(words, generated_at),
@@ -145,17 +148,31 @@ def _mean_series(table: Node, label: str, color: str, protocol: Protocol) -> Ser
     return Series(label, color, tuple(points), intervals=tuple(intervals), counts=tuple(counts))
 
 
-def cohort_charts(summary: CohortSummary, words: Words) -> list[Chart]:
+def _model_series(fit: Node, label: str, color: str, protocol: Protocol) -> Series:
+    points, intervals = [], []
+    for timepoint in protocol.timepoints:
+        point = fit["timepoints"].get(timepoint.code)
+        if not point or point["mean"] is None:
+            continue
+        points.append((timepoint.nominal_months(), point["mean"]))
+        intervals.append(tuple(point["ci95"]) if point["ci95"] else (point["mean"], point["mean"]))
+    return Series(label, color, tuple(points), intervals=tuple(intervals))
+
+
+def cohort_charts(summary: CohortSummary, words: Words, *, model: bool = False) -> list[Chart]:
     """Mean scores by timepoint with their 95% confidence intervals and n: the PDF's figure, as data that
     the PDF draws with reportlab and the cohort view with matplotlib. A score nobody answered gets no
-    line, and a panel with no line is left out."""
+    line, and a panel with no line is left out. ``model``: the mixed model's estimated means instead
+    (relief, asked only after surgery, is not modelled)."""
     protocol = summary.protocol
     outcomes = {key: table for key, table in summary.outcomes.items() if answered(table)}
     x = months_axis(0, 24, words("months_axis"))
 
     def series(key: str, color: str) -> Series:
-        return _mean_series(outcomes[key], words(f"score.{key}") if words.has(f"score.{key}") else key, color,
-                            protocol)
+        label = words(f"score.{key}") if words.has(f"score.{key}") else key
+        if model:
+            return _model_series(summary.model[key], label, color, protocol)
+        return _mean_series(outcomes[key], label, color, protocol)
 
     panels = []
     pain = [series(k, c) for k, c in (("nrs.lumbar", PALETTE[0]), ("nrs.radicular", PALETTE[1])) if k in outcomes]
@@ -169,17 +186,17 @@ def cohort_charts(summary: CohortSummary, words: Words) -> list[Chart]:
     if sf12:
         panels.append(Chart(words("chart_sf12"), x, score_axis(0, 100), tuple(sf12),
                             reference=(score_spec("sf12.pcs").reference or 50, words("norm"))))
-    if answered(summary.relief):
+    if answered(summary.relief) and not model:
         relief = _mean_series(summary.relief, words("relief"), PALETTE[4], protocol)
         panels.append(Chart(words("chart_relief_mean"), x, score_axis(0, 100), (relief,)))
     return panels
 
 
-def _trajectory(charts: Sequence[Chart], words: Words, width: float) -> KeepTogether:
+def _trajectory(charts: Sequence[Chart], words: Words, width: float, *, title: str = "") -> KeepTogether:
     cell_width = (width - 12) / 2
     flows = [ChartFlowable(panel, cell_width, CHART_HEIGHT) for panel in charts]
     rows = [flows[i:i + 2] + [""] * (2 - len(flows[i:i + 2])) for i in range(0, len(flows), 2)]
     table = Table(rows, colWidths=[cell_width + 6] * 2)
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
-    return titled(words("trajectory_title"), table)
+    return titled(title or words("trajectory_title"), table)

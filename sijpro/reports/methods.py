@@ -32,7 +32,7 @@ def software_versions() -> str:
 
 
 def methods_paragraphs(summary: CohortSummary, words: Words) -> list[str]:
-    paragraphs = [words("methods.statistics"), words("methods.intervals")]
+    paragraphs = [words("methods.statistics"), words("methods.intervals"), words("methods.model")]
     sources: dict[str, list[str]] = {}
     for key in outcome_keys(summary):
         for kind, threshold in summary.chosen[key].items():

@@ -364,6 +364,24 @@ def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
                 titles, tuple(rows), widths, frozenset(sections), note=words("compare_note"))
 
 
+def model_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """The mixed model's estimated mean of each score at each timepoint, with its 95% interval."""
+    codes = [tp.code for tp in summary.protocol.timepoints]
+    titles = (words("score"), words("n_model"), *(timepoint_label(words, summary.protocol, code) for code in codes))
+    rows = []
+    for key in outcome_keys(summary):
+        fit = summary.model[key]
+        cells = []
+        for code in codes:
+            point = fit["timepoints"][code]
+            text = "–" if point["mean"] is None else f"{words.number(point['mean'])} {words.interval(point['ci95'])}"
+            cells.append(Cell(text, point["mean"]))
+        rows.append((Cell(score_label(key, words), key),
+                     Cell(f"{fit['n_patients']} / {fit['n_observations']}", fit["n_observations"]), *cells))
+    widths = (1.9, 0.9, *(1.3,) * len(codes))
+    return Grid(words("model_title", number=number), titles, tuple(rows), widths, note=words("model_note"))
+
+
 def outcome_keys(summary: CohortSummary) -> list[str]:
     """Scores somebody in the selection answered: those get a table, numbered as a paper's would be."""
     return [key for key, table in summary.outcomes.items() if answered(table)]
@@ -378,6 +396,7 @@ def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
     if len(grids) > 1:
         grids[-1] = replace(grids[-1], note=words("outcome_note"))
         grids.append(responder_grid(summary, words, len(grids) + 1))
+        grids.append(model_grid(summary, words, len(grids) + 1))
     if answered(summary.satisfaction):
         grids.append(satisfaction_grid(summary, words, len(grids) + 1))
     if answered(summary.relief):

@@ -151,6 +151,26 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mcid_rate": ("MCID ≥{mcid}", "DMCI ≥{mcid}"),
     "score": ("Score", "Score"),
     "results_at": ("Results ({when})", "Résultats ({when})"),
+    "n_model": ("Patients / values", "Patients / valeurs"),
+    "model_title": ("Table {number}. Estimated means by timepoint, linear mixed model [95% CI]",
+                    "Tableau {number}. Moyennes estimées par temps de suivi, modèle linéaire mixte [IC 95 %]"),
+    "model_note": (
+        "Every value of every patient, with a random intercept per patient (REML); unlike the paired tests, a "
+        "patient missing one timepoint still counts at the others.",
+        "Toutes les valeurs de tous les patients, avec un intercept aléatoire par patient (REML) ; "
+        "contrairement aux tests appariés, un patient manquant à un temps compte aux autres.",
+    ),
+    "model_chart_title": ("Figure 3. Estimated means by timepoint, linear mixed model (95% CI)",
+                          "Figure 3. Moyennes estimées par temps de suivi, modèle linéaire mixte (IC 95 %)"),
+    "methods.model": (
+        "A linear mixed model was fitted to each score over all timepoints (timepoint as a factor, a random "
+        "intercept per patient, restricted maximum likelihood), using every available value; its estimated "
+        "means are given with 95% Wald intervals beside the complete-case paired tests.",
+        "Un modèle linéaire mixte a été ajusté à chaque score sur tous les temps (temps en facteur, intercept "
+        "aléatoire par patient, maximum de vraisemblance restreint), avec toutes les valeurs disponibles ; "
+        "ses moyennes estimées sont données avec leurs intervalles de Wald à 95 % à côté des tests appariés "
+        "sur cas complets.",
+    ),
     "baseline_section": ("Baseline clinical and demographic variables", "Caractéristiques initiales"),
     "compare_title": ("Table {number}. Comparison by {by}", "Tableau {number}. Comparaison selon {by}"),
     "compare.fbss": ("failed back surgery syndrome", "syndrome d’échec de chirurgie rachidienne"),

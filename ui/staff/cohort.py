@@ -43,6 +43,7 @@ from sijpro.reports.tables import (
     compare_grid,
     completeness_grid,
     lost_grid,
+    model_grid,
     outcome_grid,
     relief_grid,
     responder_grid,
@@ -63,6 +64,7 @@ TABS = {
     "baseline": "cohort.tab.baseline", "outcomes": "cohort.tab.outcomes", "responders": "cohort.tab.responders",
     "satisfaction": "cohort.tab.satisfaction", "relief": "cohort.tab.relief",
     "completeness": "cohort.tab.completeness", "lost": "cohort.tab.lost", "compare": "cohort.tab.compare",
+    "model": "cohort.tab.model",
 }
 """The tabs of the results in order, with their titles; "outcomes" shows one score at a time."""
 GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
@@ -75,6 +77,7 @@ GRIDS: dict[str, Callable[[CohortSummary, Words], Grid]] = {
     "compare": lambda summary, words: compare_grid(summary, words, 0) if summary.compare and summary.compare["groups"]
     else Grid("", (), (), ()),
 }
+GRIDS["model"] = lambda summary, words: model_grid(summary, words, 0)
 COMPARE_KEYS = ("site", "fbss", "sex", "side", "approach", "prior_lumbosacral_fusion")
 """How each tab's table is built: the PDF's own grids (the table number is the PDF's business)."""
 APPLY_DELAY_MS = 300
