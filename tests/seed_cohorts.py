@@ -64,6 +64,10 @@ def _nearest_timepoint(days: int) -> str:
     return min(follow_ups, key=lambda tp: abs(tp.nominal_months() - months)).code
 
 
+SEED_003_SITES = ("TPA", "ATL", "NYC", "HOU", "PHX", "DEN", "STL", "SEA")
+"""Eight pain centres pooled, as in seed 003 (which does not give each centre's count)."""
+
+
 def seed_003_cohort() -> list[PatientOutcomes]:
     """111 patients, the first 51 with FBSS; one follow-up each, answering the relief question."""
     relief = RELIEF_FBSS + RELIEF_OTHER
@@ -77,7 +81,7 @@ def seed_003_cohort() -> list[PatientOutcomes]:
         record = PatientRecord(
             id=i + 1, mrn=f"S3-{i + 1:03d}", family_name="Deer", given_name="Case", sex="F" if i % 37 < 20 else "M",
             birth_date=_birth(surgery, AGES[(i * 7) % 111]), bmi=BMI_TENTHS[(i * 13) % 111] / 10, fbss=i < 51,
-            prior_interventions=frozenset(interventions),
+            prior_interventions=frozenset(interventions), site=SEED_003_SITES[i % len(SEED_003_SITES)],
         )
         procedure = ProcedureRecord(i + 1, i + 1, surgery, side="right", approach="posterior")
         code = _nearest_timepoint(days[i])

@@ -233,3 +233,29 @@ def test_table_1_adds_a_row_for_other_sex_only_when_someone_is() -> None:
     cohort[0] = dataclasses.replace(first, patient=dataclasses.replace(first.patient, sex="X"))
     text = " ".join(text_of(cohort_pdf(cohort_summary(cohort), generated_at=WHEN)).split())
     assert "Sex, other 1 (0.9%)" in text
+
+
+def test_seed_003_in_eight_centres_prints_tables_1_to_3_and_the_fbss_comparison(tmp_path) -> None:
+    cohort = seed_003_cohort()
+    summary = cohort_summary(cohort, compare="fbss")
+    pdf = cohort_pdf(summary, generated_at=WHEN)
+    text = " ".join(text_of(pdf).split())
+    for expected in (
+        "Age at surgery (years) 69.8 ± 9.0", "Sex, female 60 (54.1%)", "BMI (kg/m²) 30.6 ± 6.2",
+        "History of failed back surgery syndrome 51 (45.9%)", "Spinal cord stimulator (SCS) 76 (68.5%)",
+        "Table 2. Patient-reported pain relief (%) at last follow-up", "Overall mean (n=111) 67.6% ± 28.9%",
+        "Greater than or equal to 30% 102 (91.9%)", "Greater than or equal to 80% 52 (46.8%)",
+        "Comparison by failed back surgery syndrome", "without FBSS (n=60)", "with FBSS (n=51)",
+    ):
+        assert expected in text, expected
+    fbss = summary.compare["groups"]["1"]["relief"]["last"]
+    assert (round(fbss["mean"], 1), round(fbss["sd"], 1), fbss["ge30"]["n"], fbss["ge80"]["n"]) == (76.5, 25.5, 49, 30)
+    assert "76.5% ± 25.5%" in text and "49 (96.1%)" in text and "30 (58.8%)" in text  # seed 003's Table 3
+    sites = cohort_summary(cohort, compare="site").compare
+    assert len(sites["groups"]) == 8 and sum(g["n_patients"] for g in sites["groups"].values()) == 111
+    assert sites["tests"]["relief.percent.last"]["test"] == "kruskal-wallis"
+    (tmp_path / "seed003.pdf").write_bytes(pdf)
+    if shutil.which("pdftoppm"):
+        result = subprocess.run(["pdftoppm", "-r", "30", "-png", "seed003.pdf", "page"], cwd=tmp_path,
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0 and not result.stderr
