@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from sijpro.analysis.compare import OWN_VARIABLE, group_tests, split
-from sijpro.analysis.completeness import completeness, lost_vs_followed
+from sijpro.analysis.completeness import all_columns, completeness, lost_vs_followed
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
 from sijpro.analysis.filters import normalise_where, select
 from sijpro.analysis.groups import baseline_table
@@ -87,6 +87,7 @@ def cohort_summary(
     day = today or dt.date.today()
     collected_keys = (*keys, SATISFACTION_LEVEL, SATISFIED, RELIEF, RELIEF_WORSE)
     values = _collect(patients, collected_keys, protocol.codes)
+    states = all_columns(patients, day)
     comparison = None
     if compare is not None:
         groups = split(patients, compare)
@@ -112,8 +113,8 @@ def cohort_summary(
         },
         relief={tp: _relief(values[RELIEF][tp], values[RELIEF_WORSE][tp]) for tp in (*follow_ups, LAST)},
         follow_up_days=describe(_follow_up_days(patients), quartiles=True),
-        completeness=completeness(patients, protocol, day),
-        lost_vs_followed=lost_vs_followed(patients, at, day),
+        completeness=completeness(states, protocol),
+        lost_vs_followed=lost_vs_followed(patients, states, at),
         model={key: mixed_model(values[key], protocol.codes) for key in keys},
         protocol=protocol,
         day=day,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from sijpro.analysis.filters import GROUP_KEYS, group_value
 from sijpro.analysis.groups import baseline_tests, continuous_test, count_test
 from sijpro.analysis.thresholds import Kind, Threshold
@@ -81,9 +83,10 @@ def group_tests(
                 table = []
                 for name in names:
                     before, after = collected[name][key][BASELINE], collected[name][key][code]
-                    judged = [threshold.reached(before[pid], value, better) for pid, value in after.items()
-                              if pid in before]
-                    table.append([sum(1 for r in judged if r), sum(1 for r in judged if r is False)])
+                    paired = [pid for pid in after if pid in before]
+                    met, judged = threshold.reached_all(np.array([before[pid] for pid in paired], dtype=float),
+                                                        np.array([after[pid] for pid in paired], dtype=float), better)
+                    table.append([int(met.sum()), int(judged.sum() - met.sum())])
                 tests[f"{key}.{code}.{kind}"] = count_test(table)
     for code in codes:
         if code == BASELINE:

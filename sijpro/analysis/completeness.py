@@ -16,7 +16,7 @@ patients eligible there who did not answer, so a reader can see whether those lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sijpro.analysis.groups import baseline_table, baseline_tests
 from sijpro.protocol import BASELINE, Protocol
@@ -37,11 +37,20 @@ def visit_columns(outcomes: PatientOutcomes, day: dt.date) -> dict[str, str | No
     return {visit.timepoint: COLUMN[state.code] for visit, state in zip(outcomes.timepoints, states, strict=True)}
 
 
-def completeness(patients: Sequence[PatientOutcomes], protocol: Protocol, day: dt.date) -> dict:
-    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}`` on ``day``."""
+Columns = Sequence[Mapping[str, str | None]]
+"""``visit_columns`` of each patient, in the order of the patients."""
+
+
+def all_columns(patients: Sequence[PatientOutcomes], day: dt.date) -> list[dict[str, str | None]]:
+    return [visit_columns(outcomes, day) for outcomes in patients]
+
+
+def completeness(columns: Columns, protocol: Protocol) -> dict:
+    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}`` from each
+    patient's ``visit_columns`` on the day."""
     table = {tp.code: dict.fromkeys(COUNTS, 0) for tp in protocol.timepoints}
-    for outcomes in patients:
-        for timepoint, column in visit_columns(outcomes, day).items():
+    for patient in columns:
+        for timepoint, column in patient.items():
             if column is None or timepoint not in table:
                 continue
             row = table[timepoint]
@@ -53,13 +62,12 @@ def completeness(patients: Sequence[PatientOutcomes], protocol: Protocol, day: d
     return table
 
 
-def followed_and_lost(patients: Sequence[PatientOutcomes], at: str, day: dt.date,
+def followed_and_lost(patients: Sequence[PatientOutcomes], columns_of: Columns, at: str,
                       ) -> tuple[list[PatientOutcomes], list[PatientOutcomes]]:
     """Patients answered at ``at`` and those eligible there who did not answer. At ``last``: patients
     with any follow-up answered, and those with follow-ups due by now but none answered."""
     followed, lost = [], []
-    for outcomes in patients:
-        columns = visit_columns(outcomes, day)
+    for outcomes, columns in zip(patients, columns_of, strict=True):
         if at == LAST:
             follow_ups = [c for tp, c in columns.items() if tp != BASELINE and c not in (None, "not_yet_due")]
             answered, eligible = "answered" in follow_ups, bool(follow_ups)
@@ -73,9 +81,9 @@ def followed_and_lost(patients: Sequence[PatientOutcomes], at: str, day: dt.date
     return followed, lost
 
 
-def lost_vs_followed(patients: Sequence[PatientOutcomes], at: str, day: dt.date) -> dict:
+def lost_vs_followed(patients: Sequence[PatientOutcomes], columns: Columns, at: str) -> dict:
     """``{at, followed: {n, <Table 1>}, lost: {n, <Table 1>}, tests: {variable: {test, p}}}``."""
-    followed, lost = followed_and_lost(patients, at, day)
+    followed, lost = followed_and_lost(patients, columns, at)
     return {
         "at": at,
         "followed": {"n": len(followed), **baseline_table(followed)},

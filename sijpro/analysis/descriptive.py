@@ -121,8 +121,8 @@ def paired_comparison(
     for kind, threshold in thresholds.items():
         if threshold is None:
             continue
-        judged = [threshold.reached(b, a, better) for b, a in zip(before.tolist(), after.tolist(), strict=True)]
-        share = proportion(sum(1 for r in judged if r), sum(1 for r in judged if r is not None), interval=True)
+        met, judged = threshold.reached_all(before, after, better)
+        share = proportion(int(met.sum()), int(judged.sum()), interval=True)
         result[f"{kind}_n"], result[f"{kind}_pct"] = share["n"], share["pct"]
         result[f"{kind}_ci95"] = share["ci95"]
     return result

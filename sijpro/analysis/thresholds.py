@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+import numpy as np
 import yaml
 
 from sijpro.errors import UserError
@@ -45,19 +46,25 @@ class Threshold:
     def reached(self, baseline: float | None, follow_up: float | None, better: str) -> bool | None:
         """Whether a patient's values meet the threshold; None when it cannot be told (a value missing,
         or a percent change of a baseline of 0)."""
-        if follow_up is None:
+        if follow_up is None or (baseline is None and self.kind != "pass"):
             return None
+        met, judged = self.reached_all(np.array([baseline if baseline is not None else np.nan]),
+                                       np.array([follow_up]), better)
+        return bool(met[0]) if judged[0] else None
+
+    def reached_all(self, baseline: np.ndarray, follow_up: np.ndarray, better: str) -> tuple[np.ndarray, np.ndarray]:
+        """The same for many patients at once: (met, judged) boolean arrays, judged False where the
+        threshold cannot be told. Changes are rounded to 10 decimals, as for the tests."""
         if self.kind == "pass":
-            return follow_up <= self.value + TOLERANCE if better == "lower" else follow_up >= self.value - TOLERANCE
-        if baseline is None:
-            return None
-        gain = baseline - follow_up if better == "lower" else follow_up - baseline
-        gain = round(gain, 10)
+            met = follow_up <= self.value + TOLERANCE if better == "lower" else follow_up >= self.value - TOLERANCE
+            return met, np.ones(follow_up.shape, dtype=bool)
+        gain = np.round(baseline - follow_up if better == "lower" else follow_up - baseline, 10)
+        judged = ~np.isnan(gain)
         if self.unit == "percent":
-            if baseline == 0:
-                return None
-            gain = gain / abs(baseline) * 100
-        return gain >= self.value - TOLERANCE
+            judged &= baseline != 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gain = gain / np.abs(baseline) * 100
+        return judged & (gain >= self.value - TOLERANCE), judged
 
     def as_json(self) -> dict[str, object]:
         return {"value": self.value, "unit": self.unit, "source": self.source, "version": self.version}
