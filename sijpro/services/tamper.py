@@ -39,6 +39,9 @@ from sijpro.storage.row_states import (
 )
 
 MAX_LISTED: Final = 20
+_ANSWER_COLUMNS, _SCORE_COLUMNS = list(Answer.__table__.c.keys()), list(Score.__table__.c.keys())
+ITEM, ANSWER = _ANSWER_COLUMNS.index("item"), _ANSWER_COLUMNS.index("value")
+NAME, SCORE, VERSION = (_SCORE_COLUMNS.index(name) for name in ("name", "value", "version"))
 TABLE_OF: Final = {**{entity: table.name for entity, table in ROW_TABLES.items()},
                    **{part: table.name for part, table in PARTS.items()}}
 
@@ -148,12 +151,12 @@ def rescore_faults(connection: Connection, protocols: Protocols) -> list[str]:
         given: dict[str, int | None] = {}
         while next_answers is not None and next_answers[0] <= response_id:
             if next_answers[0] == response_id:
-                given = {row.item: row.value for row in next_answers[1]}
+                given = {row[ITEM]: row[ANSWER] for row in next_answers[1]}
             next_answers = next(answers, None)
         have: dict[str, tuple[float | None, str]] = {}
         while next_scores is not None and next_scores[0] <= response_id:
             if next_scores[0] == response_id:
-                have = {row.name: (row.value, row.version) for row in next_scores[1]}
+                have = {row[NAME]: (row[SCORE], row[VERSION]) for row in next_scores[1]}
             next_scores = next(scores, None)
         if status not in FINISHED_RESPONSE:
             continue

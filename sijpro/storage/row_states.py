@@ -23,10 +23,10 @@ import hashlib
 import hmac
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import JSON, Connection, Table, select
 
 from sijpro.storage.bulk import chunks
 from sijpro.storage.models import (
@@ -68,14 +68,33 @@ def digest(key: bytes, values: object) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
 
 
-def _row_values(table: Table, row: Any) -> dict[str, Any]:
-    return {column.name: getattr(row, column.name) for column in table.columns}
+def rows_digest(key: bytes, rows: Sequence[tuple[object, ...]]) -> str:
+    """The keyed fingerprint of rows given as tuples of their stored values in table order (one row, or a
+    response's answers or scores in key order). ``repr`` of strings, numbers, booleans, dates and None
+    is exact and unambiguous, and the same whichever engine returned them."""
+    return hmac.new(key, repr(rows).encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
 
 
-def _part_values(rows: Iterable[Any], table: Table) -> list[dict[str, Any]]:
-    names = [column.name for column in table.columns if column.name != "response_id"]
-    return sorted(({name: getattr(row, name) for name in names} for row in rows),
-                  key=lambda values: str(values.get("item", values.get("name"))))
+def _json_positions(table: Table) -> tuple[int, ...]:
+    return tuple(index for index, column in enumerate(table.columns) if isinstance(column.type, JSON))
+
+
+JSON_POSITIONS: Final = {entity: _json_positions(table) for entity, table in ROW_TABLES.items()}
+"""Columns holding JSON (a visit's score summary, a protocol's definition): fingerprinted as canonical text."""
+
+
+def row_values(entity: str, row: Sequence[object]) -> tuple[object, ...]:
+    values = tuple(row)
+    positions = JSON_POSITIONS[entity]
+    if not positions:
+        return values
+    return tuple(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                 if index in positions and value is not None else value for index, value in enumerate(values))
+
+
+def _part_order(table: Table) -> list[Any]:
+    """A response's child rows in key order (response, then item or score name), in every query."""
+    return list(table.primary_key.columns)
 
 
 def state_key(entity: str, entity_id: int | str) -> str:
@@ -105,16 +124,17 @@ def states_of(connection: Connection, key: bytes, touched: dict[str, set[int]]) 
             found = {row.id: row for row in connection.execute(select(table).where(table.c.id.in_(chunk)))}
             for entity_id in chunk:
                 row = found.get(entity_id)
-                states[state_key(entity, entity_id)] = None if row is None else digest(key, _row_values(table, row))
+                states[state_key(entity, entity_id)] = (None if row is None
+                                                        else rows_digest(key, [row_values(entity, row)]))
             if entity == "response":
                 for part, part_table in PARTS.items():
                     grouped: dict[int, list[Any]] = defaultdict(list)
-                    for row in connection.execute(select(part_table).where(part_table.c.response_id.in_(chunk))):
-                        grouped[row.response_id].append(row)
+                    for row in connection.execute(select(part_table).where(part_table.c.response_id.in_(chunk))
+                                                  .order_by(*_part_order(part_table))):
+                        grouped[row.response_id].append(tuple(row))
                     for entity_id in chunk:
                         states[state_key(part, entity_id)] = (
-                            None if found.get(entity_id) is None
-                            else digest(key, _part_values(grouped.get(entity_id, []), part_table)))
+                            None if found.get(entity_id) is None else rows_digest(key, grouped.get(entity_id, [])))
     states[META_KEY] = settings_state(connection, key)
     states[THROTTLES_KEY] = throttles_state(connection, key)
     return states
@@ -132,17 +152,19 @@ def throttles_state(connection: Connection, key: bytes) -> str:
                                for row in connection.execute(select(table))), key=lambda row: row[0]))
 
 
-def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of a response's child table, one list per response, in response order (streamed)."""
-    rows = connection.execution_options(yield_per=5000).execute(select(table).order_by(table.c.response_id))
+def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    """The rows (tuples, in the table's column order) of a response's child table, one list per response,
+    in key order (streamed)."""
+    position = list(table.columns).index(table.c.response_id)
+    rows = connection.execution_options(yield_per=5000).execute(select(table).order_by(*_part_order(table)))
     current: int | None = None
     group: list[Any] = []
     for row in rows:
-        if row.response_id != current:
+        if row[position] != current:
             if current is not None:
                 yield current, group
-            current, group = row.response_id, []
-        group.append(row)
+            current, group = row[position], []
+        group.append(tuple(row))
     if current is not None:
         yield current, group
 
@@ -150,15 +172,16 @@ def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int,
 def all_states(connection: Connection, key: bytes) -> Iterator[tuple[str, str]]:
     """Every fingerprinted row of the database as it is now, streamed one table at a time."""
     for entity, table in ROW_TABLES.items():
+        position = list(table.columns).index(table.c.id)
         for row in connection.execution_options(yield_per=5000).execute(select(table).order_by(table.c.id)):
-            yield state_key(entity, row.id), digest(key, _row_values(table, row))
+            yield state_key(entity, row[position]), rows_digest(key, [row_values(entity, row)])
     responses = set(connection.execute(select(Response.id)).scalars())
     for part, part_table in PARTS.items():
         seen: set[int] = set()
         for response_id, rows in response_groups(connection, part_table):
             seen.add(response_id)  # child rows of a missing response too: the foreign key check names them
-            yield state_key(part, response_id), digest(key, _part_values(rows, part_table))
+            yield state_key(part, response_id), rows_digest(key, rows)
         for response_id in sorted(responses - seen):
-            yield state_key(part, response_id), digest(key, _part_values([], part_table))
+            yield state_key(part, response_id), rows_digest(key, [])
     yield META_KEY, settings_state(connection, key)
     yield THROTTLES_KEY, throttles_state(connection, key)
