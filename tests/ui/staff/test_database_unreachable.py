@@ -47,3 +47,38 @@ def test_the_desk_shows_the_database_unreachable_within_five_seconds(qtbot) -> N
     finally:
         proxy.close()
         _run_postgres(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.staff.patient_dialog import PatientDialog
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    _run_postgres(f"CREATE SCHEMA {schema}")
+    url = _postgres_schema_url(schema)
+    target = make_url(POSTGRES_URL)
+    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
+    try:
+        Clinic.init(url)
+        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"), actor="nina")
+        dialog = PatientDialog(clinic)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        for field, text in ((dialog.mrn, "OFF-1"), (dialog.family_name, "Moreau"), (dialog.given_name, "Lise")):
+            field.setFocus()
+            QTest.keyClicks(field, text)
+        proxy.set("refuse")  # the server stops while the nurse types
+        QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.saved is None
+        assert (dialog.mrn.text(), dialog.family_name.text(), dialog.given_name.text()) == ("OFF-1", "Moreau", "Lise")
+        assert dialog.form.general.isVisible() and "cannot reach the database" in dialog.form.general.text().lower()
+        proxy.set("pass")
+        QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        assert dialog.saved is not None and dialog.saved.mrn == "OFF-1"
+        assert clinic.patients.by_mrn("OFF-1") is not None
+        clinic.close()
+    finally:
+        proxy.close()
+        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
