@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
@@ -49,6 +49,28 @@ def size_to_screen(window: QWidget) -> None:
     else:
         window.resize(min(WINDOW_SIZE[0], free.width()), min(WINDOW_SIZE[1], free.height()))
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+class _FirstPaint(QObject):
+    """Runs an action once any part of a window has painted, from the next turn of the event loop."""
+
+    def __init__(self, window: QWidget, action: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.action = action
+        QApplication.instance().installEventFilter(self)  # a widget inside the window paints first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is self.window:
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, self.action)
+        return False
+
+
+def when_painted(window: QWidget, action: Callable[[], None]) -> None:
+    """Open the database only once the window is on screen and painted: opening it first held the map of
+    the window back by the opening's whole time (the X server showed nothing until it was done)."""
+    _FirstPaint(window, action)
 
 
 class StaffStart(QObject):
@@ -88,7 +110,10 @@ class StaffStart(QObject):
             dialog.accepted.connect(lambda: self._opened(dialog.clinic))
             return self._keep(dialog)
         window = self._new_window()
-        QTimer.singleShot(0, lambda: self._open_into(window))
+        if self.on_ready is None:
+            when_painted(window, lambda: self._open_into(window))
+        else:  # a start that reports and quits (--exit-after-start): opening is part of what it checks
+            QTimer.singleShot(0, lambda: self._open_into(window))
         return self._keep(window)
 
     def _keep(self, window: QWidget) -> QWidget:

@@ -123,6 +123,8 @@ def test_a_database_that_cannot_be_opened_is_said_and_the_app_ends(start, tmp_pa
     starter = StaffStart(str(path), clock=FixedClock(TODAY), on_failure=failures.append)
     window = starter.first_window()
     qtbot.addWidget(window)
+    assert failures == []  # nothing opened before the window shows
+    window.show()  # as the app does: the database opens once the window has painted
     qtbot.waitUntil(lambda: bool(failures))
     assert starter.exit_status == 1 and isinstance(failures[0], UserError)
 
