@@ -50,6 +50,8 @@ class Relay:
         """None until the first attempt; False while the database cannot be reached."""
         self.delivered = 0
         self._settled: collections.deque[str] = collections.deque(maxlen=1000)
+        self._refusals: dict[str, UserError] = {}
+        """The clinic's own refusal of each entry refused since start, for the tap still waiting on it."""
         self._settling = threading.Condition()
         self._clinic: Clinic | None = None
         self._sockets: dict[int, Any] = {}
@@ -70,6 +72,12 @@ class Relay:
         moment so that, while the database answers, an answer is in it when the tap returns."""
         with self._settling:
             return self._settling.wait_for(lambda: entry_id in self._settled, timeout)
+
+    def refusal(self, entry_id: str) -> UserError | None:
+        """The clinic's refusal of a settled entry (a ``VisitClaimed`` naming the other tablet, say), once;
+        None when it was delivered or is still pending."""
+        with self._settling:
+            return self._refusals.pop(entry_id, None)
 
     def _settle(self, entry_id: str, state: str, reason: str | None = None) -> None:
         self.journal.mark(entry_id, state, reason)
@@ -125,6 +133,10 @@ class Relay:
         except UserError as error:
             if self._cut_happened():
                 return self._unreachable()
+            with self._settling:
+                self._refusals[entry.id] = error
+                while len(self._refusals) > 1000:  # nobody asked for the oldest: forget them
+                    self._refusals.pop(next(iter(self._refusals)))
             self._settle(entry.id, "refused", str(error))
             self.reachable = True
             return True

@@ -38,10 +38,16 @@ class JournalledBackend:
 
     def _keep(self, kind: str, payload: dict[str, object]) -> None:
         """Commit to the journal, then give the relay a moment to deliver it (the usual case: the database
-        has it when the tap returns); past that moment the tap returns anyway and the relay carries on."""
+        has it when the tap returns); past that moment the tap returns anyway and the relay carries on.
+
+        A refusal within that moment (another tablet took the visit over, say) is raised as the clinic's
+        own UserError, so the patient is told at once instead of the answer being set aside unseen."""
         entry = self.journal.append(kind, payload, self.inner.clinic.context.actor, dt.datetime.now(dt.UTC))
         self.relay.notify()
-        self.relay.wait_for(entry, DELIVERY_WAIT_SECONDS)
+        if self.relay.wait_for(entry, DELIVERY_WAIT_SECONDS):
+            refusal = self.relay.refusal(entry)
+            if refusal is not None:
+                raise refusal
 
     def save_answer(self, response_id: int, item: str, value: int | None) -> None:
         self._keep("answer", {"response_id": response_id, "item": item, "value": value})
