@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sijpro.records import PatientRecord, ProcedureRecord
 from sijpro.services.clinic import Clinic
@@ -27,17 +36,29 @@ def procedure_kind(procedure: ProcedureRecord) -> str:
     return tr("staff.procedure.index") if procedure.is_index else tr("staff.procedure.other")
 
 
+def side_text(procedure: ProcedureRecord) -> str:
+    """The side, and the staged second side's date when there is one."""
+    side = choice_text(procedure.side, SIDES)
+    if procedure.second_side_date is None:
+        return side
+    return tr("staff.procedure.side_staged", side=side, date=procedure.second_side_date.isoformat())
+
+
 PROCEDURE_COLUMNS: tuple[Column[ProcedureRecord], ...] = (
-    Column("staff.procedure.kind", procedure_kind,
+    Column("staff.procedure.kind", procedure_kind, tip=procedure_kind,
            tone=lambda p: "muted" if p.withdrawn_reason is not None else "good" if p.is_index else None),
     Column("staff.procedure.surgery_date", lambda p: p.surgery_date.isoformat(), sort_key=lambda p: p.surgery_date),
-    Column("staff.procedure.side", lambda p: choice_text(p.side, SIDES)),
+    Column("staff.procedure.side", side_text),
     Column("staff.procedure.approach", lambda p: choice_text(p.approach, APPROACHES)),
-    Column("staff.procedure.second_side_date", lambda p: p.second_side_date.isoformat() if p.second_side_date else "",
-           sort_key=lambda p: p.second_side_date),
-    Column("staff.procedure.device", lambda p: p.device or ""),
-    Column("staff.procedure.surgeon", lambda p: p.surgeon or ""),
+    Column("staff.procedure.device", lambda p: p.device or "", tip=lambda p: p.device or ""),
+    Column("staff.procedure.surgeon", lambda p: p.surgeon or "", tip=lambda p: p.surgeon or ""),
 )
+
+
+STRETCHED = frozenset({0, 4, 5})
+"""Columns (kind with a withdrawal's reason, device, surgeon) that share the width left, elided with the
+whole text in their tooltip; the others fit their contents."""
+SHOWN_ROWS = 4
 
 
 class ActionDialog(QDialog):
@@ -121,7 +142,11 @@ class ProceduresView(QWidget):
         self.patient: PatientRecord | None = None
         self.model = RecordTableModel(PROCEDURE_COLUMNS, self)
         self.table = record_table(self.model, "procedureTable", self)
-        self.table.setMaximumHeight(150)
+        header = self.table.horizontalHeader()
+        for column in range(len(PROCEDURE_COLUMNS)):  # free text (kind and reason, device, surgeon) shares the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in STRETCHED
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         on_selection(self.table, self._enable)
         self.buttons = {
             "correct": push_button(self, self.correct, "procedureCorrect"),
@@ -142,7 +167,11 @@ class ProceduresView(QWidget):
     def show_procedures(self, patient: PatientRecord | None, procedures: list[ProcedureRecord]) -> None:
         self.patient = patient
         self.model.set_rows(procedures)
-        self.table.resizeColumnsToContents()
+        rows = min(max(len(procedures), 1), SHOWN_ROWS)  # as tall as its rows: the schedule below needs room
+        self.table.resizeRowsToContents()
+        row_height = self.table.rowHeight(0) if procedures else self.table.verticalHeader().defaultSectionSize()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows * row_height
+                                  + 2 * self.table.frameWidth())
         standing = [row for row, p in enumerate(procedures) if p.withdrawn_reason is None]
         if len(standing) == 1:
             self.table.selectRow(standing[0])
