@@ -20,6 +20,22 @@ VisitStatus = Literal["scheduled", "open", "completed", "missed", "cancelled"]
 ResponseMode = Literal["kiosk", "paper", "import"]
 ResponseStatus = Literal["in-progress", "complete", "amended"]
 Role = Literal["nurse", "surgeon", "admin"]
+ComplicationKind = Literal["wound_infection", "deep_infection", "implant_malposition", "nerve_injury", "haematoma",
+                           "thromboembolism", "non_union", "other"]
+
+COMPLICATION_LABELS: dict[str, str] = {
+    "wound_infection": "Superficial wound infection",
+    "deep_infection": "Deep infection",
+    "implant_malposition": "Implant malposition",
+    "nerve_injury": "Nerve injury / radicular pain",
+    "haematoma": "Haematoma",
+    "thromboembolism": "Thromboembolism (DVT / PE)",
+    "non_union": "Implant loosening / non-union",
+    "other": "Other",
+}
+"""The complications the SIJ fusion literature reports (INSITE, iMIA, LOIS), in the order they are listed;
+the keys are what the database, files and the cohort summary hold."""
+COMPLICATION_KINDS: tuple[str, ...] = tuple(COMPLICATION_LABELS)
 
 PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
 NO_INTERVENTION = "none"
@@ -247,6 +263,36 @@ class ProcedureDraft:
     device: str | None = None
     surgeon: str | None = None
     second_side_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ComplicationDraft:
+    """A complication or reoperation after surgery, as a nurse or surgeon records it."""
+
+    occurred_on: dt.date
+    kind: ComplicationKind
+    side: Side | None = None
+    revision: bool = False
+    """A reoperation (revision, removal or repositioning of the implant) was needed for it."""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ComplicationRecord:
+    id: int
+    patient_id: int
+    occurred_on: dt.date
+    kind: ComplicationKind
+    side: Side | None
+    revision: bool
+    notes: str
+    row_version: int = 1
+    withdrawn_reason: str | None = None
+    """Why it was withdrawn as recorded by mistake; None while it stands."""
+
+    @property
+    def label(self) -> str:
+        return COMPLICATION_LABELS[self.kind]
 
 
 @dataclass(frozen=True)

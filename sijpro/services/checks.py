@@ -14,7 +14,7 @@ from typing import Any, get_args
 from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
 from sijpro.mrn import mrn_problem
-from sijpro.records import PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
+from sijpro.records import COMPLICATION_KINDS, PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
 
 MAX_NAME = 200
 BMI_RANGE = (10.0, 90.0)
@@ -123,6 +123,36 @@ def procedure_problems(values: Mapping[str, Any]) -> list[str]:
             problems.append("field 'second_side_date': a staged second side needs side 'bilateral'")
         elif second <= first:
             problems.append("field 'second_side_date': must be after the surgery date")
+    return problems
+
+
+MAX_NOTES = 500
+
+
+def complication_problems(values: Mapping[str, Any], today: dt.date, surgery: dt.date | None) -> list[str]:
+    """Problems with a whole complication; ``surgery`` is the patient's first standing procedure's date
+    (None: the patient has none, and a complication after surgery cannot be recorded yet)."""
+    problems: list[str] = []
+    _date(values, "occurred_on", problems, required=True)
+    day = values.get("occurred_on")
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        if day > today:
+            problems.append(f"field 'occurred_on': {day.isoformat()} is in the future")
+        if surgery is None:
+            problems.append("field 'occurred_on': the patient has no surgery recorded; record the procedure first")
+        elif day < surgery:
+            problems.append(f"field 'occurred_on': {day.isoformat()} is before the surgery on {surgery.isoformat()}")
+    kind = values.get("kind")
+    if kind is None:
+        problems.append("field 'kind': required")
+    else:
+        _choice(values, "kind", COMPLICATION_KINDS, problems)
+    _choice(values, "side", get_args(Side), problems)
+    if not isinstance(values.get("revision"), bool):
+        problems.append(f"field 'revision': expected yes or no, found {values.get('revision')!r}")
+    _text(values, "notes", MAX_NOTES, problems, nullable=False)
+    if kind == "other" and not (values.get("notes") or "").strip():
+        problems.append("field 'notes': say what the complication was when its kind is 'other'")
     return problems
 
 

@@ -28,6 +28,7 @@ from sijpro.services.claims import Claims
 from sijpro.services.clinic_settings import Settings
 from sijpro.services.cohort import Cohort
 from sijpro.services.collection import Collection
+from sijpro.services.complications import Complications
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.services.exports import Exports
 from sijpro.services.imports import Imports
@@ -67,6 +68,7 @@ class Clinic:
         self.protocols = Protocols(self.context)
         self.patients = Patients(self.context)
         self.procedures = Procedures(self.context, self.protocols)
+        self.complications = Complications(self.context)
         self.schedule = Schedule(self.context)
         self.collection = Collection(self.context, self.protocols)
         self.claims = Claims(self.context)

@@ -13,6 +13,8 @@ from typing import Any
 
 from sijpro.mrn import mrn_key
 from sijpro.records import (
+    ComplicationDraft,
+    ComplicationRecord,
     PatientDraft,
     PatientRecord,
     ProcedureDraft,
@@ -30,6 +32,7 @@ Row = Any
 
 PATIENT_FIELDS = tuple(field for field in PatientDraft.__dataclass_fields__)
 PROCEDURE_FIELDS = tuple(field for field in ProcedureDraft.__dataclass_fields__)
+COMPLICATION_FIELDS = tuple(field for field in ComplicationDraft.__dataclass_fields__)
 PATIENT_COLUMNS = ("id", "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
                    "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "site",
                    "row_version")
@@ -102,6 +105,14 @@ def procedure_record(row: Row) -> ProcedureRecord:
         id=row.id, patient_id=row.patient_id, surgery_date=row.surgery_date, side=row.side,
         approach=row.approach, device=row.device, surgeon=row.surgeon, second_side_date=row.second_side_date,
         is_index=row.is_index, row_version=row.row_version, withdrawn_reason=row.withdrawn_reason,
+    )
+
+
+def complication_record(row: Row) -> ComplicationRecord:
+    return ComplicationRecord(
+        id=row.id, patient_id=row.patient_id, occurred_on=row.occurred_on, kind=row.kind, side=row.side,
+        revision=row.revision, notes=row.notes or "", row_version=row.row_version,
+        withdrawn_reason=row.withdrawn_reason,
     )
 
 

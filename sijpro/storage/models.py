@@ -104,6 +104,27 @@ class Procedure(Base):
     )
 
 
+class Complication(Base):
+    """A complication or reoperation after surgery (``sijpro.services.complications``)."""
+
+    __tablename__ = "complications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    """One of ``records.COMPLICATION_KINDS``."""
+    side: Mapped[str | None] = mapped_column(String(12))
+    revision: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A reoperation was needed for it."""
+    notes: Mapped[str] = mapped_column(String(500), default="")
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+    """Why a complication recorded by mistake was withdrawn (None: it stands); the row stays."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+
+
 class ProtocolVersion(Base):
     __tablename__ = "protocols"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

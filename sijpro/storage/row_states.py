@@ -7,7 +7,7 @@ recorded as ``None``. ``verify`` replays those records and compares them with a 
 row now in the database: a row that differs, that no record names, or that is gone, was changed
 outside SIJ-PRO. Without the key nobody can compute the fingerprint of an edited row.
 
-What is fingerprinted: patients, procedures, visits (status, dates, score summary), questionnaire
+What is fingerprinted: patients, procedures, complications, visits (status, dates, score summary), questionnaire
 responses, their answers and their scores (one fingerprint each for a response's answers and for its
 scores), user accounts (role, password and PIN hashes, lock-out counters) and protocol versions, the
 settings rows of ``meta`` and every device's PIN lock-out (``unlock_throttles``). Not fingerprinted:
@@ -31,6 +31,7 @@ from sqlalchemy import JSON, Connection, Table, select
 from sijpro.storage.bulk import chunks
 from sijpro.storage.models import (
     Answer,
+    Complication,
     Meta,
     Patient,
     Procedure,
@@ -45,6 +46,7 @@ from sijpro.storage.models import (
 ROW_TABLES: Final[dict[str, Table]] = {
     "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,  # type: ignore[dict-item]
     "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,  # type: ignore[dict-item]
+    "complication": Complication.__table__,  # type: ignore[dict-item]
 }
 """Audit entity name -> its table (one row per id)."""
 PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
