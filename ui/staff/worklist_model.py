@@ -86,6 +86,9 @@ class WorklistModel(RecordTableModel[WorkItem]):
         super().__init__(worklist_columns(self.labels), parent)
         self.counts = dict.fromkeys(SECTIONS, 0)
         self.sections: frozenset[str] = frozenset({"overdue", "due"})
+        self.today_only = False
+        """Only the visits whose due date is the worklist's day (a window may be weeks wide)."""
+        self.day: object = None
         self.tokens: tuple[str, ...] = ()
         self._refilter()
 
@@ -93,7 +96,16 @@ class WorklistModel(RecordTableModel[WorkItem]):
         self.labels.clear()
         self.labels.update(labels)
         self.counts = worklist.counts
+        self.day = worklist.day
         self.set_rows(work_items(worklist))
+
+    def show_today_only(self, only: bool) -> None:
+        self.today_only = only
+        self._refilter()
+
+    def due_today(self) -> int:
+        """Visits of the worklist due on its very day, whatever the section."""
+        return sum(1 for item in self._all if item.entry.visit.due_date == self.day)
 
     def show_sections(self, sections: Iterable[str]) -> None:
         self.sections = frozenset(sections)
@@ -105,5 +117,6 @@ class WorklistModel(RecordTableModel[WorkItem]):
         self._refilter()
 
     def _refilter(self) -> None:
-        sections, tokens = self.sections, self.tokens
-        self.set_filter(lambda item: item.section in sections and all(t in item.search_key for t in tokens))
+        sections, tokens, day = self.sections, self.tokens, self.day if self.today_only else None
+        self.set_filter(lambda item: item.section in sections and all(t in item.search_key for t in tokens)
+                        and (day is None or item.entry.visit.due_date == day))

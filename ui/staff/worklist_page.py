@@ -76,6 +76,12 @@ class WorklistPage(QWidget):
             toggle.toggled.connect(self._sections_changed)
             self.section_buttons[section] = toggle
             filters.addWidget(toggle)
+        self.today_button = QPushButton(self)
+        self.today_button.setObjectName("worklistToday")
+        self.today_button.setCheckable(True)
+        self.today_button.toggled.connect(self._today_changed)
+        filters.addSpacing(8)
+        filters.addWidget(self.today_button)
         filters.addSpacing(16)
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
@@ -132,6 +138,11 @@ class WorklistPage(QWidget):
         row = selected_row(self.table)
         return self.model.record(row) if row is not None else None
 
+    def _today_changed(self, only: bool) -> None:
+        """Today: the visits due on the very day (their nominal date), not every window open."""
+        self.model.show_today_only(only)
+        self.retranslate()
+
     def _sections_changed(self) -> None:
         self.model.show_sections(s for s, toggle in self.section_buttons.items() if toggle.isChecked())
         self.retranslate()
@@ -185,6 +196,8 @@ class WorklistPage(QWidget):
         for section, toggle in self.section_buttons.items():
             toggle.setText(tr("staff.worklist.section_count", section=tr(SECTION_KEYS[section]),
                               count=self.model.counts.get(section, 0)))
+        self.today_button.setText(tr("staff.worklist.today", count=self.model.due_today()))
+        self.today_button.setToolTip(tr("staff.worklist.today_tip"))
         self.search.setPlaceholderText(tr("staff.worklist.search"))
         self.hand_over_button.setText(tr("staff.worklist.hand_over"))
         self.paper_button.setText(tr("staff.worklist.paper"))

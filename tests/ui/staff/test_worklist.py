@@ -105,3 +105,17 @@ def test_paper_entry_from_a_row_opens_that_patients_forms(signed_in, ids) -> Non
     paper = window.workspace.page("paper")
     assert paper.patient.mrn == "K-003"
     assert [form.instrument.id for _, form in paper.forms] == ["nrs", "odi", "sf12", "satisfaction", "relief"]
+
+
+def test_due_today_shows_the_visits_due_on_the_day_not_every_open_window(signed_in) -> None:
+    from tests.ui.staff.clicks import click
+
+    window = signed_in("nina")
+    page = window.workspace.page("worklist")
+    due_today = [item for item in page.model.records() if item.entry.visit.due_date == TODAY]
+    assert 0 < len(due_today) < page.model.rowCount()  # some open windows are not due today
+    assert page.today_button.text() == f"Due today ({len(due_today)})"
+    click(page.today_button)
+    assert {item.entry.visit.id for item in page.model.records()} == {item.entry.visit.id for item in due_today}
+    click(page.today_button)
+    assert page.model.rowCount() > len(due_today)
