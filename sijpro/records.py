@@ -202,6 +202,8 @@ class PatientOutcomes:
     timepoints: tuple[TimepointOutcome, ...]
     protocol_name: str = ""
     protocol_version: int = 0
+    complications: tuple[ComplicationRecord, ...] = ()
+    """The complications and reoperations that stand (not withdrawn), by date."""
 
     def at(self, timepoint: str) -> TimepointOutcome | None:
         for outcome in self.timepoints:

@@ -76,7 +76,7 @@ def test_the_summary_is_typed_frozen_and_its_json_has_designs_keys(clinic_db) ->
     assert data == summary.as_dict()
     assert list(data) == ["n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
                           "follow_up_days", "completeness", "lost_vs_followed", "thresholds",
-                          "model"]
+                          "model", "complications", "success"]
     assert data["filters"] == {"fbss": "1"} and data["at"] == "last"
     assert set(data["relief"]["last"]) == {"n", "mean", "sd", "ge30", "ge50", "ge80", "worse"}
     assert set(data["follow_up_days"]) == {"n", "mean", "sd", "median", "q1", "q3", "min", "max"}

@@ -50,7 +50,9 @@ def summary(cohort):
 
 def test_keys_are_exactly_those_of_the_design(summary) -> None:
     assert set(summary) == {"n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief",
-                            "follow_up_days", "completeness", "lost_vs_followed", "thresholds", "model"}
+                            "follow_up_days", "completeness", "lost_vs_followed", "thresholds", "model",
+                            "complications", "success"}
+    assert set(summary["complications"]) >= {"n_patients_with_any", "by_kind", "reoperation"}
     assert summary["filters"] == {} and summary["at"] == "last"
     assert set(summary["baseline"]) == {
         "age", "bmi", "prior_lumbar_surgeries", "female", "fbss", "bilateral", "prior_lumbosacral_fusion",

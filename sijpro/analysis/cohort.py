@@ -18,6 +18,8 @@ The dict returned is the JSON contract (``report cohort --json``) and what the c
 - ``relief``: every follow-up timepoint and ``last`` -> ``{n, mean, sd, ge30, ge50, ge80}``, the
   thresholds as ``{n, pct}`` of n.
 - ``follow_up_days``: index surgery to the latest completed follow-up, ``{n, mean, sd, min, max}``.
+- ``complications``: patients with any, by kind and reoperated, as ``{n, pct, ci95}`` of the cohort;
+  ``success``: INSITE-style success per follow-up (``sijpro.analysis.complications``).
 
 ``last`` is, per score and per patient, the latest completed follow-up at which that score exists
 (see :func:`sijpro.analysis.trajectory.latest_with_score`).
@@ -30,6 +32,7 @@ from collections.abc import Mapping, Sequence
 
 from sijpro.analysis.compare import OWN_VARIABLE, group_tests, split
 from sijpro.analysis.completeness import all_columns, completeness, lost_vs_followed
+from sijpro.analysis.complications import SUCCESS_SCORE, complications_table, success_table
 from sijpro.analysis.descriptive import describe, paired_comparison, proportion
 from sijpro.analysis.filters import normalise_where, select
 from sijpro.analysis.groups import baseline_table
@@ -116,6 +119,8 @@ def cohort_summary(
         completeness=completeness(states, protocol),
         lost_vs_followed=lost_vs_followed(patients, states, at),
         model={key: mixed_model(values[key], protocol.codes) for key in keys},
+        complications=complications_table(patients),
+        success=success_table(patients, follow_ups, chosen.get(SUCCESS_SCORE, {}).get("mcid")),
         protocol=protocol,
         day=day,
         n_total=len(outcomes),

@@ -29,7 +29,7 @@ a p of 1.2e-15 is kept)."""
 
 JSON_KEYS = (
     "n_patients", "filters", "at", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
-    "lost_vs_followed", "thresholds", "model",
+    "lost_vs_followed", "thresholds", "model", "complications", "success",
 )
 
 
@@ -51,9 +51,13 @@ class CohortSummary:
     """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}``."""
     lost_vs_followed: Node
     thresholds: Mapping[str, Node]
+    """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""
     model: Mapping[str, Node]
     """score -> the mixed model's estimated mean and 95% interval per timepoint (``analysis.model``)."""
-    """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""
+    complications: Node
+    """``{n_patients_with_any, n_events, any, by_kind: {KIND: {n, pct, ci95, events}}, reoperation}``."""
+    success: Mapping[str, Node]
+    """Follow-up -> INSITE-style success ``{n, n_success, pct, ci95}`` (``analysis.complications``)."""
     protocol: Protocol = field(compare=False, repr=False)
     day: dt.date = dt.date.min
     """The day completeness was counted on."""
@@ -72,7 +76,8 @@ class CohortSummary:
 
     def __post_init__(self) -> None:
         for name in ("filters", "baseline", "outcomes", "satisfaction", "relief", "follow_up_days", "completeness",
-                     "lost_vs_followed", "thresholds", "model", "sexes", "chosen", "compare"):
+                     "lost_vs_followed", "thresholds", "model", "complications", "success", "sexes", "chosen",
+                     "compare"):
             object.__setattr__(self, name, freeze(getattr(self, name)))
 
     def as_dict(self) -> dict[str, Any]:
