@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Sex = Literal["F", "M", "X"]
 Side = Literal["left", "right", "bilateral"]
@@ -23,19 +23,9 @@ Role = Literal["nurse", "surgeon", "admin"]
 ComplicationKind = Literal["wound_infection", "deep_infection", "implant_malposition", "nerve_injury", "haematoma",
                            "thromboembolism", "non_union", "other"]
 
-COMPLICATION_LABELS: dict[str, str] = {
-    "wound_infection": "Superficial wound infection",
-    "deep_infection": "Deep infection",
-    "implant_malposition": "Implant malposition",
-    "nerve_injury": "Nerve injury / radicular pain",
-    "haematoma": "Haematoma",
-    "thromboembolism": "Thromboembolism (DVT / PE)",
-    "non_union": "Implant loosening / non-union",
-    "other": "Other",
-}
-"""The complications the SIJ fusion literature reports (INSITE, iMIA, LOIS), in the order they are listed;
-the keys are what the database, files and the cohort summary hold."""
-COMPLICATION_KINDS: tuple[str, ...] = tuple(COMPLICATION_LABELS)
+COMPLICATION_KINDS: tuple[str, ...] = get_args(ComplicationKind)
+"""The complications the SIJ fusion literature reports (INSITE, iMIA, LOIS), in the order reports list
+them; their words are the reports' ``complication.KIND`` (``sijpro.reports.texts``)."""
 
 PRIOR_INTERVENTIONS = ("SCS", "ISS", "IDDS", "MILD", "RFA", "INJ")
 NO_INTERVENTION = "none"
@@ -291,10 +281,6 @@ class ComplicationRecord:
     row_version: int = 1
     withdrawn_reason: str | None = None
     """Why it was withdrawn as recorded by mistake; None while it stands."""
-
-    @property
-    def label(self) -> str:
-        return COMPLICATION_LABELS[self.kind]
 
 
 @dataclass(frozen=True)

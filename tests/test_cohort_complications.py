@@ -3,14 +3,18 @@ read with the ``sqlite3`` module from the same real SQLite file (Wilson interval
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 import math
 import sqlite3
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from sijpro.records import COMPLICATION_KINDS, ComplicationDraft
+from sijpro.reports import cohort_pdf
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.factories import ANSWERS, operated_patient
@@ -113,3 +117,19 @@ def test_complications_and_success_equal_an_independent_recomputation(clinic_fil
     assert summary["success"]["w6"]["ci95"] == pytest.approx(success["ci95"], abs=1e-6)
     assert (summary["success"]["w6"]["n"], summary["success"]["w6"]["n_success"]) == (3, 1)
     assert summary["success"]["last"]["n_success"] == 1 and summary["success"]["m3"]["n"] == 0
+
+
+def test_the_cohort_pdf_prints_the_complications_as_the_json_has_them(clinic_file: Path) -> None:
+    with Clinic.open(str(clinic_file), clock=FixedClock(dt.date(2024, 6, 3))) as clinic:
+        summary = clinic.cohort.summary()
+    pdf = cohort_pdf(summary, generated_at=dt.datetime(2024, 6, 3, 12))
+    text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+    for expected in ("Complications and reoperations", "Any complication 3 (60.0%) [23.1–88.2%] 5",
+                     "Superficial wound infection 1 (20.0%) [3.6–62.4%] 2", "Implant malposition 0 (0.0%)",
+                     "Reoperation (revision) 2 (40.0%) [11.8–76.9%]", "Success: 6 weeks (n = 3) 1 (33.3%)",
+                     "improved by at least 2 points without a reoperation"):
+        assert expected in text, expected
+    empty = cohort_pdf(dataclasses.replace(summary, complications={**summary.complications, "n_events": 0}),
+                       generated_at=dt.datetime(2024, 6, 3, 12))
+    assert "Complications and reoperations" not in " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(empty)).pages)

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sijpro.analysis.cohort import LAST, RELIEF_THRESHOLDS
+from sijpro.analysis.complications import SUCCESS_SCORE
 from sijpro.analysis.filters import INTERVENTION_KEYS
 from sijpro.analysis.scores import satisfaction_levels, score_spec
 from sijpro.analysis.summary import CohortSummary, Node
 from sijpro.analysis.thresholds import KINDS
 from sijpro.instruments import get_instrument
 from sijpro.protocol import BASELINE, Protocol
-from sijpro.records import PRIOR_INTERVENTIONS
+from sijpro.records import COMPLICATION_KINDS, PRIOR_INTERVENTIONS
 from sijpro.reports.texts import Words
 
 
@@ -253,6 +254,34 @@ def completeness_grid(summary: CohortSummary, words: Words, number: int) -> Grid
                 note=words("completeness_note"))
 
 
+def complications_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
+    """Patients with any complication, with each kind and reoperated, as n (%) [95% CI] of the cohort with
+    the events counted; then INSITE-style success at each follow-up where somebody could be judged."""
+    table = summary.complications
+
+    def row(label: str, share: Node, events: int | None = None) -> tuple[Cell, ...]:
+        return (Cell(label), Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"]), share["n"]),
+                Cell("" if events is None else str(events), events))
+
+    rows = [row(words("any_complication"), table["any"], table["n_events"])]
+    rows += [row(words(f"complication.{kind}"), table["by_kind"][kind], table["by_kind"][kind]["events"])
+             for kind in COMPLICATION_KINDS]
+    rows.append(row(words("reoperation"), table["reoperation"]))
+    judged = [(code, cell) for code, cell in summary.success.items() if cell["n"]]
+    for code, cell in judged:
+        label = words("success_row", when=timepoint_label(words, summary.protocol, code), n=cell["n"])
+        rows.append(row(label, {"n": cell["n_success"], "pct": cell["pct"], "ci95": cell["ci95"]}))
+    note = words("complications_note", n=summary.n_patients)
+    threshold = summary.chosen.get(SUCCESS_SCORE, {}).get("mcid")
+    if judged and threshold is not None:
+        note += " " + words("success_note", score=score_label(SUCCESS_SCORE, words),
+                            threshold=words.threshold(threshold) if threshold.unit == "percent"
+                            else words("points", n=words.plain(threshold.value)))
+    return Grid(words("complications_title", number=number),
+                (words("complication_col"), words("patients_col"), words("events_col")), tuple(rows), (2.6, 2.2, 0.8),
+                note=note)
+
+
 def baseline_rows(words: Words) -> list[tuple[str, str]]:
     """(variable, label) of Table 1's variables, in Table 1's order, for tables comparing groups."""
     return [("age", words("age_years")), ("female", words("female")), ("bmi", words("bmi")),
@@ -404,6 +433,8 @@ def report_grids(summary: CohortSummary, words: Words) -> list[Grid]:
         grids.append(relief_grid(summary, words, len(grids) + 1))
     if summary.compare is not None and summary.compare["groups"]:
         grids.append(compare_grid(summary, words, len(grids) + 1))
+    if summary.complications["n_events"]:  # a cohort nobody recorded a complication for gets no zeros
+        grids.append(complications_grid(summary, words, len(grids) + 1))
     grids.append(completeness_grid(summary, words, len(grids) + 1))
     if summary.lost_vs_followed["lost"]["n"]:
         grids.append(lost_grid(summary, words, len(grids) + 1))

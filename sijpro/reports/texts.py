@@ -187,6 +187,34 @@ _TEXT: dict[str, tuple[str, str]] = {
         "p : test U de Mann-Whitney (Kruskal-Wallis au-delà de deux groupes) pour les valeurs, test exact de "
         "Fisher (khi-deux au-delà de deux groupes) pour les effectifs.",
     ),
+    "complication.wound_infection": ("Superficial wound infection", "Infection superficielle du site opératoire"),
+    "complication.deep_infection": ("Deep infection", "Infection profonde"),
+    "complication.implant_malposition": ("Implant malposition", "Malposition d’implant"),
+    "complication.nerve_injury": ("Nerve injury / radicular pain", "Lésion nerveuse / douleur radiculaire"),
+    "complication.haematoma": ("Haematoma", "Hématome"),
+    "complication.thromboembolism": ("Thromboembolism (DVT / PE)", "Thrombo-embolie (TVP / EP)"),
+    "complication.non_union": ("Implant loosening / non-union", "Descellement / absence de fusion"),
+    "complication.other": ("Other", "Autre"),
+    "complications_title": ("Table {number}. Complications and reoperations",
+                            "Tableau {number}. Complications et réinterventions"),
+    "complication_col": ("Complication", "Complication"),
+    "patients_col": ("Patients, n (%) [95% CI]", "Patients, n (%) [IC 95 %]"),
+    "events_col": ("Events", "Événements"),
+    "any_complication": ("Any complication", "Au moins une complication"),
+    "reoperation": ("Reoperation (revision)", "Réintervention (reprise)"),
+    "success_row": ("Success: {when} (n = {n})", "Succès : {when} (n = {n})"),
+    "complications_note": (
+        "Patients with at least one (each counted once per row) of the {n} patients of the cohort; events: "
+        "every complication recorded.",
+        "Patients avec au moins un événement (comptés une fois par ligne) parmi les {n} patients de la "
+        "cohorte ; événements : toutes les complications enregistrées.",
+    ),
+    "success_note": (
+        "Success (as in INSITE): {score} improved by at least {threshold} without a reoperation up to that "
+        "follow-up, among the patients with both scores.",
+        "Succès (comme dans INSITE) : {score} amélioré d’au moins {threshold} sans réintervention jusqu’à ce "
+        "suivi, parmi les patients ayant les deux scores.",
+    ),
     "eligible": ("Due by now", "Dus à ce jour"),
     "answered": ("Answered", "Répondus"),
     "missed_col": ("Missed", "Manqués"),
