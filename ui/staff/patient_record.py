@@ -1,4 +1,5 @@
-"""One patient's record: identity and history, procedures, the follow-up timeline, and what can be done.
+"""One patient's record: identity and history, procedures, complications, the follow-up timeline, and what
+can be done.
 
 Each action opens its dialog (edit, record a procedure, reschedule) or asks the window to do it (hand
 over the tablet, type a paper questionnaire, show the dashboard); the record reloads after a change so
@@ -19,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.records import PatientRecord, ProcedureRecord, UserRecord
+from sijpro.records import ComplicationRecord, PatientRecord, ProcedureRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
+from ui.staff.complications import ComplicationsView
 from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, PatientDialog
@@ -102,6 +104,11 @@ class PatientRecordView(QWidget):
         self.procedure_list = ProceduresView(clinic, self._run, can_edit=can(user, Capability.PROCEDURES),
                                              parent=self.procedures_box)
         procedure_layout.addWidget(self.procedure_list)
+        self.complications: list[ComplicationRecord] = []
+        self.complications_box = QGroupBox(self)
+        self.complication_list = ComplicationsView(clinic, self._run, can_edit=can(user, Capability.PROCEDURES),
+                                                   parent=self.complications_box)
+        QVBoxLayout(self.complications_box).addWidget(self.complication_list)
         self.timeline_box = QGroupBox(self)
         timeline_layout = QVBoxLayout(self.timeline_box)
         self.timeline = TimelineView(self.timeline_box)
@@ -129,6 +136,7 @@ class PatientRecordView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.details_box)
         layout.addWidget(self.procedures_box)
+        layout.addWidget(self.complications_box)
         layout.addWidget(self.timeline_box, 1)
         follow_language(self, self.retranslate)
         self.show_patient(None)
@@ -140,17 +148,21 @@ class PatientRecordView(QWidget):
     # --- content ------------------------------------------------------------------------------------
 
     def show_patient(self, patient_id: int | None) -> None:
-        """Load the patient (three reads: identity, procedures, visits) or show that none is chosen."""
+        """Load the patient (four reads: identity, procedures, complications, visits) or show that none is
+        chosen."""
         if patient_id is None:
-            self.patient, self.procedures, visits = None, [], []
+            self.patient, self.procedures, self.complications, visits = None, [], [], []
         else:
             self.patient = self.clinic.patients.get(patient_id)
             self.procedures = self.clinic.procedures.for_patient(patient_id)
+            self.complications = self.clinic.complications.for_patient(patient_id)
             visits = self.clinic.schedule.course(patient_id)
         self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
         self.procedure_list.show_procedures(self.patient, self.procedures)
+        self.complication_list.show_complications(self.patient, self.complications)
         for box in (self.details_box, self.procedures_box, self.timeline_box):
             box.setVisible(self.patient is not None)
+        self.complications_box.setVisible(self.patient is not None and bool(self.procedures))
         self.retranslate()
 
     def reload(self) -> None:
@@ -168,6 +180,7 @@ class PatientRecordView(QWidget):
                           tr("staff.record.title", name=patient.display_name, mrn=patient.mrn))
         self.details_box.setTitle(tr("staff.record.details"))
         self.procedures_box.setTitle(tr("staff.record.procedures"))
+        self.complications_box.setTitle(tr("staff.record.complications"))
         self.timeline_box.setTitle(tr("staff.record.timeline"))
         for name, key in DETAIL_FIELDS:
             title, value = self.detail_values[name]
