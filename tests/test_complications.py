@@ -89,3 +89,28 @@ def test_a_complication_edited_behind_the_apps_back_is_named_by_verify(tmp_path:
     capsys.readouterr()
     assert main(["--db", str(path), "verify"]) == 1
     assert "complication 1 (row 1 of table complications)" in capsys.readouterr().err
+
+
+def test_the_patient_pdf_lists_the_complications_that_stand(clinic: Clinic) -> None:
+    import io
+
+    import pypdf
+
+    from sijpro.reports import patient_pdf
+
+    def text_of(patient_id: int) -> str:
+        pdf = patient_pdf(clinic.outcomes.patient(patient_id), generated_at=dt.datetime(2024, 6, 3, 12),
+                          language="en")
+        pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+        assert len(pages) == 1  # still the one page the surgeon goes through
+        return " ".join(pages[0].extract_text().split())
+
+    patient = operated_patient(clinic, surgery=SURGERY)
+    assert "Complications and reoperations No complication recorded." in text_of(patient.id)
+    clinic.complications.record(patient.id, ComplicationDraft(dt.date(2024, 3, 5), "non_union", side="left",
+                                                              revision=True, notes="revised with a third implant"))
+    mistake = clinic.complications.record(patient.id, ComplicationDraft(dt.date(2024, 2, 1), "thromboembolism"))
+    clinic.complications.withdraw(mistake.id, "another patient's", expected_version=mistake.row_version)
+    text = text_of(patient.id)
+    assert "5 Mar 2024 Implant loosening / non-union left Yes revised with a third implant" in text
+    assert "Thromboembolism" not in text and "No complication recorded" not in text

@@ -1,8 +1,9 @@
 """The patient's trajectory PDF: what the surgeon goes through with the patient at a follow-up visit.
 
-One page in the usual case: header, four charts on fixed clinical axes, and a table with a row per
-timepoint. A questionnaire that should have been answered and was not is written "missing" and drawn
-as a dashed mark on the charts; it is never plotted or counted as a zero.
+One page in the usual case: header, four charts on fixed clinical axes, a table with a row per
+timepoint, and the complications and reoperations recorded since surgery. A questionnaire that should
+have been answered and was not is written "missing" and drawn as a dashed mark on the charts; it is never
+plotted or counted as a zero.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sijpro.reports.document import (
     BODY,
     GRID_TABLE,
     HEADER_CELL,
+    HEADING,
     MUTED,
     SMALL,
     SUBTITLE,
@@ -131,6 +133,7 @@ def patient_pdf(
         _table(page, width),
         Spacer(1, 3),
         cell(words("patient_note", mcid=_mcid_text(page)), SMALL),
+        *_complications(page, width),
     ]
     versions = sorted({v for tp in outcomes.timepoints for v in tp.versions.values()})
     footer = Footer(
@@ -330,6 +333,27 @@ def _table(page: PatientPage, width: float) -> Table:
             style.add("TEXTCOLOR", (2, row), (2, row), HexColor("#B03020"))
     table.setStyle(style)
     return table
+
+
+def _complications(page: PatientPage, width: float) -> list[Flowable]:
+    """The complications that stand (withdrawn ones are not printed), dated, with their side and whether a
+    reoperation was needed; one line saying there is none otherwise."""
+    words, complications = page.words, page.outcomes.complications
+    parts: list[Flowable] = [Paragraph(words("complications_heading"), HEADING)]
+    if not complications:
+        return [*parts, cell(words("no_complications"), BODY)]
+    titles = [words("date"), words("complication_col"), words("side_col"), words("reoperation"), words("notes_col")]
+    rows: list[list[str | Paragraph]] = [[cell(title, HEADER_CELL) for title in titles]]
+    for complication in complications:
+        rows.append([words.date(complication.occurred_on), cell(words(f"complication.{complication.kind}")),
+                     words(f"side.{complication.side}") if complication.side else "–",
+                     words("yes") if complication.revision else words("no"), cell(complication.notes)])
+    fractions = (12, 30, 11, 16, 31)
+    table = Table(rows, colWidths=[width * f / sum(fractions) for f in fractions], repeatRows=1)
+    style = TableStyle(GRID_TABLE.getCommands())
+    style.add("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor("#F6F8FA")])
+    table.setStyle(style)
+    return [*parts, table]
 
 
 def _mcid_text(page: PatientPage) -> str:
