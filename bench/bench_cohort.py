@@ -23,8 +23,8 @@ from pathlib import Path
 from bench.common import CLINIC_PATIENTS, CLINIC_TODAY, ROOT, BenchResult, best_of, scaled, shared_clinic
 from sijpro.analysis import cohort_summary
 from sijpro.reports import cohort_pdf
-from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from tests.trusted import trusted
 
 REPEAT = scaled(3, 1)
 GENERATED = dt.datetime(2025, 6, 1, 9, 30)
@@ -69,7 +69,7 @@ def run() -> list[BenchResult]:
         target="a few s", peak_mb=peak,
     ))
 
-    with Clinic.open(str(database), actor="bench", clock=FixedClock(CLINIC_TODAY)) as clinic:
+    with trusted(str(database), "bench", clock=FixedClock(CLINIC_TODAY)) as clinic:
         read = best_of(clinic.outcomes.cohort, REPEAT)
         cohort = clinic.outcomes.cohort()
         protocol = clinic.protocols.current()

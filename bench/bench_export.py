@@ -9,6 +9,7 @@ from pathlib import Path
 from bench.common import BenchResult, best_of, scaled
 from sijpro.demo.cohort import generate_demo_cohort
 from sijpro.services.clinic import Clinic
+from tests.trusted import trusted
 
 PATIENTS = scaled(1_000, 20)
 REPEAT = scaled(3, 1)
@@ -19,7 +20,7 @@ def run() -> list[BenchResult]:
     with tempfile.TemporaryDirectory() as tmp:
         database = str(Path(tmp) / "clinic.sqlite")
         Clinic.init(database)
-        with Clinic.open(database) as clinic:
+        with trusted(database) as clinic:
             clinic.imports.load(generate_demo_cohort(PATIENTS, seed=1, today=dt.date(2025, 6, 1)))
             reading = best_of(clinic.exports.courses, REPEAT)
             questionnaires = sum(len(course.questionnaires) for course in clinic.exports.courses())

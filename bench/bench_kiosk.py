@@ -83,7 +83,7 @@ def kiosk_taps(database: str, patients: dict[str, int]) -> tuple[list[float], li
                     click(screen.primary)  # type: ignore[arg-type, union-attr]
             click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # send
             click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # done: locked
-        outcomes = [clinic.outcomes.patient(p).at("m3") for p in patients.values()]
+        outcomes = [clinic.system_session("bench").outcomes.patient(p).at("m3") for p in patients.values()]
         completed = sum(1 for outcome in outcomes if outcome is not None and outcome.completed_on is not None)
         if completed != len(patients):
             raise RuntimeError(f"only {completed} of {len(patients)} runs were completed")

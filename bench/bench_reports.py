@@ -21,6 +21,7 @@ from sijpro.records import PatientOutcomes
 from sijpro.reports.batch import PageSettings, report_all
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from tests.trusted import trusted
 
 PATIENTS = scaled(300, 12)
 NAIVE_SAMPLE = scaled(40, 3)
@@ -33,7 +34,7 @@ def demo_outcomes(directory: Path, patients: int) -> list[PatientOutcomes]:
     url = f"sqlite:///{directory / 'bench.sqlite'}"
     clock = FixedClock(TODAY)
     Clinic.init(url, clock=clock)
-    with Clinic.open(url, actor="bench", clock=clock) as clinic:
+    with trusted(url, "bench", clock=clock) as clinic:
         clinic.imports.load(generate_demo_cohort(patients, seed=5, today=TODAY))
         return clinic.outcomes.cohort()
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from bench.common import CLINIC_PATIENTS, ROOT, BenchResult, scaled, shared_clinic, wait_with_peak
 from bench.xdisplay import missing_programs, seconds_to_first_map, x_display
 from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, create_demo_clinic
-from sijpro.services.clinic import Clinic
+from tests.trusted import trusted
 
 RUNS = scaled(9, 1)
 SMALL = scaled(300, 20)
@@ -192,7 +192,7 @@ def memory(database: Path) -> BenchResult:
 
 def with_nurse(database: Path) -> Path:
     """The shared clinic with the demo nurse account the probe signs in with (added once)."""
-    with Clinic.open(str(database), actor="bench") as clinic:
+    with trusted(str(database), "bench") as clinic:
         if all(user.username != NURSE for user in clinic.auth.users()):
             clinic.auth.add_user(NURSE, "Demo Nurse", "nurse", DEMO_PASSWORD)
     return database

@@ -35,9 +35,9 @@ from bench.common import (
     scaled,
     shared_clinic_path,
 )
-from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.scheduling import MISSED_DAYS, OVERDUE_DAYS, UPCOMING_DAYS
+from tests.trusted import trusted
 
 PATIENTS = CLINIC_PATIENTS
 TODAY = CLINIC_TODAY
@@ -138,7 +138,7 @@ def run() -> list[BenchResult]:
         latest_start = (TODAY + dt.timedelta(days=UPCOMING_DAYS)).isoformat()
         patient_ids = [row[0] for row in plain.execute("SELECT id FROM patients")]
         picks = random.Random(5).choices(patient_ids, k=TIMELINE_CALLS + 1)
-        with Clinic.open(str(database), actor="bench", clock=FixedClock(TODAY)) as clinic:
+        with trusted(str(database), "bench", clock=FixedClock(TODAY)) as clinic:
             listed = clinic.schedule.worklist(TODAY)
             print(f"  worklist on {TODAY}: {listed.counts}", file=sys.stderr)
             due = _samples(lambda: clinic.schedule.worklist(TODAY), DUE_CALLS)

@@ -22,8 +22,25 @@ COMMAND_MODULES = (
 )
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 
+SIGNING_IN = """\
+signing in:
+  Every command that reads identified data or changes anything acts as a staff account whose role is
+  checked: --user NAME (or $SIJPRO_USER), with the password from a prompt, --password-stdin or
+  $SIJPRO_PASSWORD. Without an account: init of a new database, score, verify, backups (showing the
+  policy, --now), encryption status, --version. A database without any account takes its first
+  administrator from 'users add NAME --role admin' without signing in; 'demo' into such a database
+  needs no account either.
 
-def _add_database_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+  Secrets read from standard input come one per line, in the order they are needed: the database's
+  passphrase (--passphrase-stdin, only for an encrypted database), then the signing-in password
+  (--password-stdin), then any new secret the command sets (the new account's password, a PIN, a new
+  passphrase). A secret given by its environment variable takes no line.
+
+exit status: 0 success; 1 bad input, or refused for want of a sign-in or a role (reason on stderr);
+2 usage error."""
+
+
+def _add_access_options(parser: argparse.ArgumentParser, *, default: object) -> None:
     parser.add_argument(
         "--db", metavar="URL", default=default,
         help="database: an SQLAlchemy URL or a path to an SQLite file "
@@ -31,8 +48,18 @@ def _add_database_options(parser: argparse.ArgumentParser, *, default: object) -
     )
     parser.add_argument(
         "--passphrase-stdin", action="store_true", default=default,
-        help="read the passphrase of an encrypted database from the first line of standard input "
+        help="read the passphrase of an encrypted database from a line of standard input "
         "(default: $SIJPRO_PASSPHRASE, else a prompt)",
+    )
+    parser.add_argument(
+        "--user", metavar="NAME", default=default,
+        help="the staff account to act as (default: $SIJPRO_USER); needed by every command that reads "
+        "identified data or changes anything",
+    )
+    parser.add_argument(
+        "--password-stdin", action="store_true", default=default,
+        help="read passwords from standard input, one per line: the signing-in password (unless "
+        "$SIJPRO_PASSWORD is set), then the new account's for 'users add'",
     )
 
 
@@ -51,16 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sijpro",
         description="SIJ-PRO: patient-reported outcomes after sacroiliac-joint fusion.",
+        epilog=SIGNING_IN, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"SIJ-PRO {__version__}")
-    _add_database_options(parser, default=None)
+    _add_access_options(parser, default=None)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"sijpro.commands.{name}").register(subparsers)
     # ``sijpro due --db x`` is as natural as ``sijpro --db x due``: accept both. SUPPRESS leaves the value
     # given before the command in place when none is given after it.
     for command in _command_parsers(parser):
-        _add_database_options(command, default=argparse.SUPPRESS)
+        _add_access_options(command, default=argparse.SUPPRESS)
     return parser
 
 

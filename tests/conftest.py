@@ -2,7 +2,8 @@
 
 ``database_url`` gives an SQLite file in ``tmp_path`` always and, when ``SIJPRO_TEST_POSTGRES_URL`` is
 set, a PostgreSQL schema of its own (created for the test, dropped after it), so each test starts clean.
-``clinic`` is that database initialised and opened by 'nurse1' on a fixed clock.
+``clinic`` is that database initialised and opened on a fixed clock, acting as 'nurse1' with every
+capability; ``cli`` runs the command line signed in.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from sijpro.services.session import Session
 
 POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
 TODAY = dt.date(2024, 6, 3)
@@ -97,7 +99,42 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def clinic(database_url: str, clock: FixedClock) -> Iterator[Clinic]:
+def clinic(database_url: str, clock: FixedClock) -> Iterator[Session]:
+    """Every capability, as the in-process program a test is (``Clinic.system_session``); what roles may do
+    is tested through real sign-ins (``staff_session``, ``tests/test_access.py``)."""
     Clinic.init(database_url, clock=clock)
-    with Clinic.open(database_url, actor="nurse1", clock=clock) as opened:
-        yield opened
+    with Clinic.open(database_url, clock=clock) as opened:
+        yield opened.system_session("nurse1")
+
+
+CLI_PASSWORD = "a CLI test passw0rd"
+"""Every account ``cli_as`` makes has this password (long enough, and of two kinds, for an administrator)."""
+
+
+@pytest.fixture
+def cli_as(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Sign the command line in for the rest of the test: ``cli_as(url)`` (an administrator) or
+    ``cli_as(url, "nurse")`` makes the account ``cli-<role>`` in that initialised database (once) and sets
+    ``$SIJPRO_USER`` and ``$SIJPRO_PASSWORD``, which ``main()`` in-process and ``python main.py`` in a
+    subprocess both read. Returns the username. The one way the suite runs the CLI signed in."""
+
+    def sign_in(url: str, role: str = "admin") -> str:
+        username = f"cli-{role}"
+        with Clinic.open(url) as opened:
+            clinic = opened.system_session("test set-up")
+            if all(user.username != username for user in clinic.auth.users()):
+                clinic.auth.add_user(username, f"CLI {role}", role, CLI_PASSWORD)  # type: ignore[arg-type]
+        monkeypatch.setenv("SIJPRO_USER", username)
+        monkeypatch.setenv("SIJPRO_PASSWORD", CLI_PASSWORD)
+        return username
+
+    monkeypatch.delenv("SIJPRO_USER", raising=False)
+    monkeypatch.delenv("SIJPRO_PASSWORD", raising=False)
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test inherits a sign-in from the environment it runs in."""
+    monkeypatch.delenv("SIJPRO_USER", raising=False)
+    monkeypatch.delenv("SIJPRO_PASSWORD", raising=False)

@@ -10,9 +10,9 @@ import datetime as dt
 import sys
 import time
 
-from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.factories import ANSWERS
+from tests.trusted import trusted
 
 TODAY = dt.date(2024, 6, 3)
 
@@ -23,7 +23,7 @@ def say(line: str) -> None:
 
 def answer_slowly(url: str, response_id: str) -> None:
     """Answer one ODI section at a time, announcing each, then wait (to be killed) before the next."""
-    with Clinic.open(url, actor="tablet", clock=FixedClock(TODAY)) as clinic:
+    with trusted(url, "tablet", clock=FixedClock(TODAY)) as clinic:
         for item in ("odi1", "odi2"):
             clinic.collection.save_answer(int(response_id), item, 3)
             say(f"saved {item}")
@@ -32,7 +32,7 @@ def answer_slowly(url: str, response_id: str) -> None:
 
 def complete_patients(url: str, actor: str, *mrns: str) -> None:
     """Complete every pending questionnaire of each patient, answer by answer."""
-    with Clinic.open(url, actor=actor, clock=FixedClock(TODAY)) as clinic:
+    with trusted(url, actor, clock=FixedClock(TODAY)) as clinic:
         for mrn in mrns:
             patient = clinic.patients.by_mrn(mrn)
             assert patient is not None
@@ -47,7 +47,7 @@ def complete_patients(url: str, actor: str, *mrns: str) -> None:
 def keep_writing(url: str, seconds: str) -> None:
     """Edit one patient over and over (each edit a committed transaction) for a while."""
     deadline = time.monotonic() + float(seconds)
-    with Clinic.open(url, actor="writer", clock=FixedClock(TODAY)) as clinic:
+    with trusted(url, "writer", clock=FixedClock(TODAY)) as clinic:
         patient = clinic.patients.by_mrn("W1")
         assert patient is not None
         edits = 0

@@ -13,6 +13,7 @@ from sijpro.errors import UserError
 from sijpro.services import auth
 from sijpro.services.auth import FREE_PIN_TRIES, MAX_FAILURES, AuthError, wait_after
 from sijpro.storage.models import User
+from tests.trusted import on_device
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_a_shared_pin_needs_the_username(staff) -> None:
 
 
 def test_wrong_pins_alone_slow_one_device_with_growing_delays_and_never_the_others(staff, clock) -> None:
-    staff.context.device = "tablet-A"
+    staff = on_device(staff, "tablet-A")
     start = clock.now()
     waits = []
     for attempt in range(FREE_PIN_TRIES + 4):
@@ -70,9 +71,9 @@ def test_wrong_pins_alone_slow_one_device_with_growing_delays_and_never_the_othe
         staff.auth.check_pin(None, "9099")
     assert staff.auth.check_pin("nina", "5829").username == "nina"  # the username way is never slowed
     assert staff.auth.authenticate("sam", "long enough password").username == "sam"
-    staff.context.device = "tablet-B"
+    staff = on_device(staff, "tablet-B")
     assert staff.auth.check_pin(None, "5829").username == "nina"  # another tablet is not slowed at all
-    staff.context.device = "tablet-A"
+    staff = on_device(staff, "tablet-A")
     clock.set(clock.now() + dt.timedelta(seconds=60))
     assert staff.auth.check_pin(None, "5829").username == "nina"
     with pytest.raises(AuthError) as fresh:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from sijpro.services import backups
 from sijpro.services.backups import BackupSettings
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from sijpro.services.session import Session
 from sijpro.storage import encryption
 from tests.conftest import POSTGRES_URL, TODAY
+from tests.trusted import trusted
 
 PASSPHRASE = "backups stay encrypted"
 
@@ -24,7 +27,7 @@ PASSPHRASE = "backups stay encrypted"
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "clinic.sqlite"
     Clinic.init(str(path))
-    with Clinic.open(str(path)) as clinic:
+    with trusted(str(path)) as clinic:
         clinic.imports.load(generate_demo_cohort(8, seed=2, today=TODAY))
     return path
 
@@ -35,12 +38,12 @@ def at(year: int, month: int, day: int, hour: int) -> dt.datetime:
 
 
 def patients_in(path: Path, passphrase: str | None = None) -> int:
-    with Clinic.open(str(path), passphrase=passphrase) as clinic:
+    with trusted(str(path), passphrase=passphrase) as clinic:
         return len(clinic.exports.courses())
 
 
-def opened(path: Path, clock: FixedClock, passphrase: str | None = None) -> Clinic:
-    return Clinic.open(str(path), actor="admin1", clock=clock, passphrase=passphrase)
+def opened(path: Path, clock: FixedClock, passphrase: str | None = None) -> AbstractContextManager[Session]:
+    return trusted(str(path), "admin1", clock=clock, passphrase=passphrase)
 
 
 def test_automatic_backups_rotate_and_are_owner_only(database: Path) -> None:
@@ -216,12 +219,18 @@ def test_backups_of_an_encrypted_database_stay_encrypted(database: Path, tmp_pat
     assert patients_in(database, PASSPHRASE) == 8
 
 
-def test_cli_backups_verify_and_restore(database: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_cli_backups_verify_and_restore(database: Path, tmp_path: Path, capsys, monkeypatch, cli_as) -> None:
     from sijpro.cli import main
 
     monkeypatch.delenv("SIJPRO_PASSPHRASE", raising=False)
     db = ["--db", str(database)]
-    assert main([*db, "backups", "--keep", "2", "--now"]) == 0
+    cli_as(str(database))  # the policy is an administrator's to change
+    assert main([*db, "backups", "--keep", "2"]) == 0
+    monkeypatch.delenv("SIJPRO_USER")
+    monkeypatch.delenv("SIJPRO_PASSWORD")
+    assert main([*db, "backups", "--keep", "3"]) == 1
+    assert capsys.readouterr().err.startswith("sijpro: sign in first")
+    assert main([*db, "backups", "--now"]) == 0  # a scheduled task has no account, and needs none
     out = capsys.readouterr().out
     assert "backup written to" in out and "keep 2; on close: on; daily: on" in out
     (saved,) = backups.automatic_backups(database.parent / "backups")
@@ -231,11 +240,13 @@ def test_cli_backups_verify_and_restore(database: Path, tmp_path: Path, capsys, 
     garbage.write_bytes(b"not a backup" * 1000)
     assert main([*db, "verify", str(garbage)]) == 1
     assert "FAULT" in capsys.readouterr().err
-    before = database.read_bytes()
+    assert main([*db, "restore", str(garbage)]) == 1
+    assert "sign in first" in capsys.readouterr().err  # replacing the clinic's records is an administrator's
+    cli_as(str(database))
     assert main([*db, "restore", str(garbage)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("sijpro: ") and "the database is unchanged" in err and "Traceback" not in err
-    assert database.read_bytes() == before
+    assert patients_in(database) == 8
     assert main([*db, "restore", str(saved.path)]) == 0
     out = capsys.readouterr().out
     assert "8 patients" in out and "audit trail verified" in out and "was kept as" in out

@@ -23,7 +23,8 @@ import pytest
 import sijpro
 from sijpro.reports.batch import PARALLEL_FROM
 from sijpro.scoring import score_answers
-from sijpro.services.clinic import Clinic
+from tests.conftest import CLI_PASSWORD
+from tests.trusted import trusted
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +56,9 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("bundle")
 
 
+SURGEON = "bundle-surgeon"
+
+
 def environment(scratch: Path, **extra: str) -> dict[str, str]:
     hidden = {"SIJPRO_DATABASE_URL", "SIJPRO_RESOURCES", "SIJPRO_PASSPHRASE", "PYTHONPATH", "PYTHONHOME",
               "VIRTUAL_ENV"}
@@ -64,6 +68,7 @@ def environment(scratch: Path, **extra: str) -> dict[str, str]:
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
                XDG_CACHE_HOME=str(home / "cache"), LOCALAPPDATA=str(home / "appdata"),
                QT_QPA_PLATFORM="offscreen", SOURCE_DATE_EPOCH=EPOCH, LANG="C.UTF-8")
+    env.update(SIJPRO_USER=SURGEON, SIJPRO_PASSWORD=CLI_PASSWORD)  # reports are a surgeon's
     env.update(extra)
     return env
 
@@ -81,6 +86,8 @@ def demo_database(program: Path, scratch: Path) -> Iterator[Path]:
                  "--today", TODAY)
     assert result.returncode == 0, result.stderr
     assert f"{PATIENTS} patients" in result.stdout + result.stderr
+    with trusted(str(database)) as clinic:  # the demo made no account: the surgeon the commands sign in as
+        clinic.auth.add_user(SURGEON, "Bundle Surgeon", "surgeon", CLI_PASSWORD)
     yield database
 
 
@@ -117,7 +124,7 @@ def test_score_gives_the_library_scores_and_names_the_bad_line(program: Path, sc
 
 def test_report_patient_is_the_source_trees_pdf(program: Path, scratch: Path, demo_database: Path,
                                                 tmp_path: Path) -> None:
-    with Clinic.open(str(demo_database)) as clinic:
+    with trusted(str(demo_database)) as clinic:
         record = clinic.outcomes.cohort()[0]
     mrn = record.patient.mrn
     frozen = scratch / "patient.pdf"
@@ -131,7 +138,8 @@ def test_report_patient_is_the_source_trees_pdf(program: Path, scratch: Path, de
     from_source = tmp_path / "source.pdf"
     source = subprocess.run(
         [sys.executable, "main.py", "--db", str(demo_database), "report", "patient", mrn, "-o", str(from_source)],
-        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SIJPRO_DATABASE_URL": ""},
+        cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "SIJPRO_DATABASE_URL": "", "SIJPRO_USER": SURGEON,
+                       "SIJPRO_PASSWORD": CLI_PASSWORD},
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert source.returncode == 0, source.stderr

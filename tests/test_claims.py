@@ -11,6 +11,7 @@ from sijpro.services.claims import CLAIM_MINUTES, VisitClaimed
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.factories import operated_patient
+from tests.trusted import on_device
 
 SURGERY = dt.date(2024, 4, 22)  # conftest's today (3 June 2024) is w6's due date
 
@@ -24,13 +25,12 @@ def w6(clinic: Clinic) -> int:
 @pytest.fixture
 def tablet_b(clinic: Clinic, database_url: str, clock: FixedClock):
     """A second device on the same database."""
-    with Clinic.open(database_url, actor="kiosk (bea)", clock=clock) as other:
-        other.context.device = "tablet-B"
-        yield other
+    with Clinic.open(database_url, clock=clock) as other:
+        yield on_device(other.system_session("kiosk (bea)"), "tablet-B")
 
 
 def test_a_second_device_is_refused_naming_the_holder_until_release(clinic, tablet_b, w6) -> None:
-    clinic.context.device = "tablet-A"
+    clinic = on_device(clinic, "tablet-A")
     (claim,) = clinic.claims.claim([w6], "tablet-A")
     assert (claim.device, claim.claimed_by) == ("tablet-A", "nurse1")
     with pytest.raises(VisitClaimed, match="w6 visit is being answered on tablet-A") as refused:
@@ -49,7 +49,7 @@ def test_a_second_device_is_refused_naming_the_holder_until_release(clinic, tabl
 
 
 def test_a_take_over_is_audited_and_the_old_holder_cannot_write(clinic, tablet_b, w6) -> None:
-    clinic.context.device = "tablet-A"
+    clinic = on_device(clinic, "tablet-A")
     clinic.claims.claim([w6], "tablet-A")
     response = clinic.collection.open(w6, "nrs")
     tablet_b.claims.claim([w6], "tablet-B", take_over=True)
@@ -67,7 +67,7 @@ def test_a_take_over_is_audited_and_the_old_holder_cannot_write(clinic, tablet_b
 
 
 def test_a_claim_expires_and_each_answer_moves_it_on(clinic, tablet_b, w6, clock) -> None:
-    clinic.context.device = "tablet-A"
+    clinic = on_device(clinic, "tablet-A")
     clinic.claims.claim([w6], "tablet-A")
     response = clinic.collection.open(w6, "nrs")
     clock.set(clock.now() + dt.timedelta(minutes=CLAIM_MINUTES - 1))

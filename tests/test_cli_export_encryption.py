@@ -14,18 +14,21 @@ from sijpro.cli import main
 from sijpro.demo.cohort import generate_demo_cohort
 from sijpro.services.clinic import Clinic
 from sijpro.storage.encryption import PASSPHRASE_VARIABLE, file_state
-from tests.conftest import TODAY
+from tests.conftest import CLI_PASSWORD, TODAY
+from tests.trusted import trusted
 
 PASSPHRASE = "tablet in the waiting room"
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_as) -> Path:
+    """15 demo patients; the command line signed in as an administrator."""
     monkeypatch.delenv(PASSPHRASE_VARIABLE, raising=False)
     path = tmp_path / "clinic.sqlite"
     Clinic.init(str(path))
-    with Clinic.open(str(path)) as clinic:
+    with trusted(str(path)) as clinic:
         clinic.imports.load(generate_demo_cohort(15, seed=4, today=TODAY))
+    cli_as(str(path))
     return path
 
 
@@ -94,6 +97,16 @@ def test_encrypted_database_end_to_end(database: Path, tmp_path: Path, capsys, m
     status, _, err = run(capsys, *db, "export", "csv", "-o", str(tmp_path / "out"))
     assert status == 1 and err.strip() == f"sijpro: wrong passphrase for {database} (or the file is damaged)"
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+    # both secrets on standard input: the passphrase first (it opens the file), then the password
+    monkeypatch.delenv("SIJPRO_PASSWORD")
+    monkeypatch.delenv(PASSPHRASE_VARIABLE)
+    both = ["--passphrase-stdin", "--password-stdin", "export", "csv", "-o", str(tmp_path / "out")]
+    status, _, err = run(capsys, *db, *both, stdin=f"{CLI_PASSWORD}\n{PASSPHRASE}\n", monkeypatch=monkeypatch)
+    assert status == 1 and "wrong passphrase" in err and not (tmp_path / "out").exists()
+    status, out, err = run(capsys, *db, *both, stdin=f"{PASSPHRASE}\n{CLI_PASSWORD}\n", monkeypatch=monkeypatch)
+    assert (status, err) == (0, "") and out.startswith("exported 15 patients")
+    monkeypatch.setenv("SIJPRO_PASSWORD", CLI_PASSWORD)
 
     monkeypatch.setenv(PASSPHRASE_VARIABLE, PASSPHRASE)
     status, out, _ = run(capsys, *db, "export", "csv", "-o", str(tmp_path / "out"))

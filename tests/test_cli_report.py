@@ -14,16 +14,19 @@ from sijpro.demo import generate_demo_cohort
 from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
 from tests.conftest import TODAY
+from tests.trusted import trusted
 
 EPOCH = "1717430400"  # 2024-06-03 16:00 UTC
 
 
 @pytest.fixture
-def demo_db(database_url, clock, monkeypatch) -> str:
+def demo_db(database_url, clock, monkeypatch, cli_as) -> str:
+    """24 demo patients; the command line signed in as a surgeon, whose reports these are."""
     Clinic.init(database_url, clock=clock)
-    with Clinic.open(database_url, actor="nurse1", clock=clock) as clinic:
+    with trusted(database_url, "nurse1", clock=clock) as clinic:
         clinic.imports.load(generate_demo_cohort(24, 3, today=TODAY))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cli_as(database_url, "surgeon")
     return database_url
 
 
@@ -33,7 +36,7 @@ def pdf_text(path) -> str:
 
 
 def test_patient_report_by_mrn(demo_db, tmp_path, capsys) -> None:
-    with Clinic.open(demo_db) as clinic:
+    with trusted(demo_db) as clinic:
         record = clinic.outcomes.cohort()[4]
     out = tmp_path / "one.pdf"
     assert main(["--db", demo_db, "report", "patient", record.patient.mrn, "-o", str(out), "--page-size", "letter",
@@ -61,7 +64,7 @@ def test_unknown_mrn_and_bad_input_exit_1(demo_db, tmp_path, capsys) -> None:
     assert "--where fbss=maybe: expected one of 0, 1" in capsys.readouterr().err
     assert main(["--db", demo_db, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--mcid", "odi.odi=lots"]) == 1
     assert "--mcid odi.odi=lots: expected a number of points, or a percentage like 30%" in capsys.readouterr().err
-    with Clinic.open(demo_db) as clinic:
+    with trusted(demo_db) as clinic:
         mrn = clinic.outcomes.cohort()[0].patient.mrn
     assert main(["--db", demo_db, "report", "patient", mrn, "-o", str(tmp_path / "no" / "x.pdf")]) == 1
     assert "does not exist" in capsys.readouterr().err
@@ -73,7 +76,7 @@ def test_cohort_pdf_and_json_with_a_filter(demo_db, tmp_path) -> None:
     assert main(["--db", demo_db, "report", "cohort", "-o", str(pdf), "--json", str(data), "--where", "fbss=1",
                  "--mcid", "odi.odi=10"]) == 0
     summary = json.loads(data.read_text(encoding="utf-8"))
-    with Clinic.open(demo_db) as clinic:
+    with trusted(demo_db) as clinic:
         outcomes = clinic.outcomes.cohort()
     expected = cohort_summary(outcomes, where={"fbss": "1"}, mcid={"odi.odi": 10})
     assert summary == json.loads(expected.to_json())
@@ -88,7 +91,7 @@ def test_cohort_pdf_and_json_with_a_filter(demo_db, tmp_path) -> None:
 def test_report_all_writes_one_pdf_per_patient(demo_db, tmp_path, capsys) -> None:
     folder = tmp_path / "reports"
     assert main(["--db", demo_db, "report", "all", "--out-dir", str(folder)]) == 0
-    with Clinic.open(demo_db) as clinic:
+    with trusted(demo_db) as clinic:
         mrns = sorted(o.patient.mrn for o in clinic.outcomes.cohort())
     assert sorted(p.stem for p in folder.glob("*.pdf")) == mrns
     assert f"{len(mrns)} patient reports" in capsys.readouterr().out
@@ -99,7 +102,7 @@ def test_report_all_writes_one_pdf_per_patient(demo_db, tmp_path, capsys) -> Non
 
 def test_reports_are_headed_with_the_clinics_own_name_unless_told_otherwise(demo_db, tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("SIJPRO_CLINIC_NAME", raising=False)
-    with Clinic.open(demo_db) as clinic:
+    with trusted(demo_db) as clinic:
         clinic.settings.save(ClinicSettings(name="Centre du Rachis de Lyon"))
         mrn = clinic.outcomes.cohort()[0].patient.mrn
     saved, told, cohort = tmp_path / "saved.pdf", tmp_path / "told.pdf", tmp_path / "cohort.pdf"

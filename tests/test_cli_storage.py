@@ -15,6 +15,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.conftest import TODAY
 from tests.factories import operated_patient
+from tests.trusted import trusted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,9 +29,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return status, captured.out, captured.err
 
 
-def test_init_twice_then_verify_and_backup(database_url: str, tmp_path: Path, capsys) -> None:
+def test_init_twice_then_verify_and_backup(database_url: str, tmp_path: Path, capsys, cli_as) -> None:
     status, out, _ = run_cli(capsys, "--db", database_url, "init")
     assert status == 0 and "created the SIJ-PRO database" in out
+    cli_as(database_url)  # a database with accounts is upgraded and backed up by an administrator
     status, out, _ = run_cli(capsys, "--db", database_url, "init")
     assert status == 0 and "up to date" in out
     status, out, err = run_cli(capsys, "--db", database_url, "verify")
@@ -52,20 +54,30 @@ def test_commands_on_a_missing_database_say_to_run_init(tmp_path: Path, capsys) 
 
 def test_users_add_from_stdin_and_from_the_terminal(database_url: str, capsys, monkeypatch) -> None:
     Clinic.init(database_url)
+    # the first account of a new database needs no sign-in, and must be an administrator's
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
-    status, out, _ = run_cli(capsys, "--db", database_url, "users", "add", "anne", "--role", "nurse",
-                             "--full-name", "Anne N.", "--password-stdin")
+    status, _, err = run_cli(capsys, "--db", database_url, "users", "add", "anne", "--role", "nurse",
+                             "--password-stdin")
+    assert (status, err) == (1, "sijpro: the first account of a clinic must be an administrator (--role admin)\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse 1\n"))
+    status, out, _ = run_cli(capsys, "--db", database_url, "users", "add", "ada", "--role", "admin",
+                             "--password-stdin")
+    assert status == 0 and "user ada (admin) added" in out
+    # from then on an administrator signs in: her password, then the new account's, one line each
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse 1\nbattery staple\n"))
+    status, out, _ = run_cli(capsys, "--db", database_url, "--user", "ada", "--password-stdin", "users", "add",
+                             "anne", "--role", "nurse", "--full-name", "Anne N.")
     assert status == 0 and "user anne (nurse) added" in out
-    answers = iter(["battery staple", "battery staple", "one", "two"])
+    answers = iter(["correct horse 1", "battery staple", "battery staple", "correct horse 1", "one", "two"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     monkeypatch.setattr("sys.stdin", type("Tty", (io.StringIO,), {"isatty": lambda self: True})())
-    assert run_cli(capsys, "--db", database_url, "users", "add", "sam", "--role", "surgeon")[0] == 0
-    status, _, err = run_cli(capsys, "--db", database_url, "users", "add", "max", "--role", "admin")
+    assert run_cli(capsys, "--db", database_url, "--user", "ada", "users", "add", "sam", "--role", "surgeon")[0] == 0
+    status, _, err = run_cli(capsys, "--db", database_url, "--user", "ada", "users", "add", "max", "--role", "admin")
     assert status == 1 and "passwords differ" in err
     status, _, err = run_cli(capsys, "--db", database_url, "users", "add", "max", "--role", "boss")
     assert status == 2 and "invalid choice" in err
-    with Clinic.open(database_url) as clinic:
-        assert [u.username for u in clinic.auth.users()] == ["anne", "sam"]
+    with trusted(database_url) as clinic:
+        assert [u.username for u in clinic.auth.users()] == ["ada", "anne", "sam"]
         assert clinic.auth.authenticate("sam", "battery staple").role == "surgeon"
 
 
@@ -78,9 +90,10 @@ def test_users_add_without_a_terminal_asks_for_password_stdin(tmp_path: Path) ->
     assert "Traceback" not in result.stderr
 
 
-def test_due_as_json_and_as_text(database_url: str, capsys) -> None:
+def test_due_as_json_and_as_text(database_url: str, capsys, cli_as) -> None:
     Clinic.init(database_url)
-    with Clinic.open(database_url, clock=FixedClock(TODAY)) as clinic:
+    cli_as(database_url, "nurse")
+    with trusted(database_url, clock=FixedClock(TODAY)) as clinic:
         operated_patient(clinic, "DUE1", surgery=TODAY.replace(month=4, day=22), family_name="Dupré")
     status, out, _ = run_cli(capsys, "--db", database_url, "due", "--date", "2024-06-03", "--json")
     assert status == 0
@@ -105,7 +118,7 @@ def test_due_as_json_and_as_text(database_url: str, capsys) -> None:
 def test_verify_exits_1_on_a_damaged_file_without_a_traceback(tmp_path: Path) -> None:
     url = tmp_path / "damaged.sqlite"
     Clinic.init(str(url))
-    with Clinic.open(str(url), clock=FixedClock(TODAY)) as clinic:
+    with trusted(str(url), clock=FixedClock(TODAY)) as clinic:
         for number in range(30):
             operated_patient(clinic, f"P{number}", family_name=f"Name {number}")
     data = bytearray(url.read_bytes())
@@ -124,10 +137,10 @@ def test_database_options_work_before_or_after_the_command(tmp_path: Path, capsy
     assert run_cli(capsys, "init", "--db", str(first))[0] == 0
     assert first.exists()
     # given after a nested command too, and the later place wins over the earlier one
-    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
-    status, out, err = run_cli(capsys, "--db", str(second), "users", "add", "anne", "--role", "nurse",
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse 1\n"))
+    status, out, err = run_cli(capsys, "--db", str(second), "users", "add", "anne", "--role", "admin",
                                "--full-name", "Anne N.", "--password-stdin", "--db", str(first))
-    assert (status, err) == (0, "") and "user anne (nurse) added" in out
+    assert (status, err) == (0, "") and "user anne (admin) added" in out
     assert not second.exists()
     # before the command, nothing after it: the value is kept, not reset by the command's own option
     status, _, err = run_cli(capsys, "--db", str(second), "due")

@@ -20,6 +20,7 @@ from sijpro.services.clinic import Clinic
 from tests.cohort_recompute import assert_matches, at, read_tables, recompute, recompute_tables
 from tests.conftest import TODAY
 from tests.test_cli_report import pdf_text
+from tests.trusted import trusted
 
 EPOCH = "1717430400"
 
@@ -27,7 +28,7 @@ EPOCH = "1717430400"
 @pytest.fixture
 def clinic_db(database_url, clock, monkeypatch) -> str:
     Clinic.init(database_url, clock=clock)
-    with Clinic.open(database_url, actor="nurse1", clock=clock) as clinic:
+    with trusted(database_url, "nurse1", clock=clock) as clinic:
         clinic.imports.load(generate_demo_cohort(90, 5, today=TODAY))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     return database_url
@@ -64,7 +65,7 @@ def test_completeness_on_the_clinics_day_equals_designs_visit_state_recomputed(c
 
 
 def test_the_summary_is_typed_frozen_and_its_json_has_designs_keys(clinic_db) -> None:
-    with Clinic.open(clinic_db) as clinic:
+    with trusted(clinic_db) as clinic:
         summary = clinic.cohort.summary({"fbss": "1"})
     assert isinstance(summary, CohortSummary)
     assert 0 < summary.n_patients < summary.n_total

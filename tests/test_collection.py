@@ -14,6 +14,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.collection import Collection
 from sijpro.services.context import FixedClock
 from tests.factories import ANSWERS, answer_all, operated_patient
+from tests.trusted import trusted
 
 SURGERY = dt.date(2024, 4, 22)  # conftest's today (3 June 2024) is w6's due date
 
@@ -42,7 +43,7 @@ def test_pending_lists_due_and_overdue_questionnaires_in_protocol_order(clinic: 
 def test_every_answer_is_committed_at_once(clinic: Clinic, database_url: str, w6: int) -> None:
     response = clinic.collection.open(w6, "nrs", mode="kiosk", language="fr")
     clinic.collection.save_answer(response.id, "lumbar", 6)
-    with Clinic.open(database_url) as elsewhere:  # another connection, another process would see the same
+    with trusted(database_url) as elsewhere:  # another connection, another process would see the same
         seen = elsewhere.collection.response(response.id)
     assert seen.answers == {"lumbar": 6} and seen.status == "in-progress" and seen.language == "fr"
     assert clinic.schedule.visit(w6).status == "open"

@@ -31,6 +31,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_copy import CopyReport, copy_clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.maintenance import verify
+from sijpro.services.session import Session
 from sijpro.storage import schema, transfer
 from sijpro.storage.database import Database
 from sijpro.storage.encryption import encrypt_database, unlock
@@ -38,10 +39,16 @@ from sijpro.storage.engine import resolve_url
 from sijpro.storage.models import Base
 from tests.conftest import POSTGRES_URL, TODAY, _run_postgres
 from tests.factories import patient_draft
+from tests.trusted import trusted
 
 PIN = "4711"
 PASSPHRASE = "correct horse battery"
 ACTOR = "cli:tester"
+
+
+def AS_TESTER(clinic: Clinic) -> Session:  # noqa: N802 - read as a constant at every call
+    """The copy acting with every capability, as the program a test is."""
+    return clinic.system_session(ACTOR)
 needs_postgres = [pytest.mark.postgres,
                   pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
 
@@ -52,7 +59,7 @@ Rows = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "clinic.sqlite"
     create_demo_clinic(path, patients=30, seed=11, today=TODAY)
-    with Clinic.open(str(path), actor="demo-admin", clock=FixedClock(TODAY)) as clinic:
+    with trusted(str(path), "demo-admin", clock=FixedClock(TODAY)) as clinic:
         clinic.auth.set_pin("demo-nurse", PIN)
         with pytest.raises(AuthError):
             clinic.auth.authenticate("demo-surgeon", "not the password")
@@ -136,7 +143,7 @@ def assert_copied(before: Rows, after: Rows, report: CopyReport) -> None:
 
 
 def last_event(url: str) -> Any:
-    with Clinic.open(url) as clinic:
+    with trusted(url) as clinic:
         return clinic.audit.events(newest_first=True, limit=1)[0]
 
 
@@ -159,7 +166,7 @@ def test_every_row_of_every_table_is_copied_and_the_copy_is_a_working_clinic(
     before = table_rows(source)
     progress: list[tuple[int, int]] = []
 
-    report = copy_clinic(source, target, actor=ACTOR, progress=lambda done, total: progress.append((done, total)))
+    report = copy_clinic(source, target, as_user=AS_TESTER, progress=lambda done, total: progress.append((done, total)))
 
     assert report.created_tables and report.source_note is None
     assert_copied(before, table_rows(target), report)
@@ -168,7 +175,7 @@ def test_every_row_of_every_table_is_copied_and_the_copy_is_a_working_clinic(
     assert last_event(target).new["database"] == source
     copied_to = last_event(source)
     assert (copied_to.actor, copied_to.field, copied_to.new["database"]) == (ACTOR, "copied_to", report.target)
-    with Clinic.open(target, actor="demo-nurse", clock=FixedClock(TODAY)) as clinic:
+    with trusted(target, "demo-nurse", clock=FixedClock(TODAY)) as clinic:
         assert verify(clinic) == []
         assert clinic.auth.authenticate("demo-admin", DEMO_PASSWORD).role == "admin"
         assert clinic.auth.check_pin("demo-nurse", PIN).username == "demo-nurse"
@@ -183,11 +190,11 @@ def test_every_row_of_every_table_is_copied_and_the_copy_is_a_working_clinic(
 @pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")
 def test_a_server_clinic_comes_back_to_an_sqlite_file(source: str, new_postgres_database: str,
                                                       tmp_path: Path) -> None:
-    copy_clinic(source, new_postgres_database, actor=ACTOR)
+    copy_clinic(source, new_postgres_database, as_user=AS_TESTER)
     on_server = table_rows(new_postgres_database)
     laptop = tmp_path / "laptop" / "clinic.sqlite"
 
-    report = copy_clinic(new_postgres_database, str(laptop), actor=ACTOR)
+    report = copy_clinic(new_postgres_database, str(laptop), as_user=AS_TESTER)
 
     assert_copied(on_server, table_rows(str(laptop)), report)
     assert laptop.stat().st_mode & 0o777 == 0o600
@@ -198,11 +205,11 @@ def test_an_encrypted_source_is_opened_with_its_passphrase(source: str, tmp_path
     before = table_rows(source, PASSPHRASE)
     target = str(tmp_path / "plain.sqlite")
 
-    report = copy_clinic(source, target, actor=ACTOR, passphrase=lambda: PASSPHRASE)
+    report = copy_clinic(source, target, as_user=AS_TESTER, passphrase=lambda: PASSPHRASE)
 
     assert_copied(before, table_rows(target), report)
     with pytest.raises(UserError, match="wrong passphrase"):
-        copy_clinic(source, str(tmp_path / "other.sqlite"), actor=ACTOR, passphrase="not the passphrase")
+        copy_clinic(source, str(tmp_path / "other.sqlite"), as_user=AS_TESTER, passphrase="not the passphrase")
     assert not (tmp_path / "other.sqlite").exists()
 
 
@@ -210,7 +217,7 @@ def test_a_target_with_tables_but_no_rows_is_filled(source: str, database_url: s
     schema.upgrade(Database(resolve_url(database_url)).engine)
     before = table_rows(source)
 
-    report = copy_clinic(source, database_url, actor=ACTOR)
+    report = copy_clinic(source, database_url, as_user=AS_TESTER)
 
     assert not report.created_tables
     assert_copied(before, table_rows(database_url), report)
@@ -221,7 +228,7 @@ def test_the_target_keeps_its_own_schema_revision_and_release(source: str, tmp_p
         raw.execute("UPDATE meta SET value = '0.0.9' WHERE key = 'last_init_release'")
     target = str(tmp_path / "copy.sqlite")
 
-    copy_clinic(source, target, actor=ACTOR)
+    copy_clinic(source, target, as_user=AS_TESTER)
 
     with sqlite3.connect(target) as raw:
         assert raw.execute("SELECT value FROM meta WHERE key = 'last_init_release'").fetchall() == [(__version__,)]
@@ -234,7 +241,7 @@ def test_a_target_holding_data_is_refused_and_left_unchanged(source: str, databa
 
     with pytest.raises(UserError, match=r"already holds data \(rows: protocols 1, audit_events 2\)|"
                                         r"already holds data \(rows: audit_events 2, protocols 1\)"):
-        copy_clinic(source, database_url, actor=ACTOR)
+        copy_clinic(source, database_url, as_user=AS_TESTER)
 
     assert table_rows(database_url) == before
 
@@ -248,7 +255,7 @@ def test_a_faulty_source_is_refused(source: str, tmp_path: Path) -> None:
     target = tmp_path / "copy.sqlite"
 
     with pytest.raises(UserError, match=r"has faults \(audit: audit event 3 .* was altered .*\), so it was not copied"):
-        copy_clinic(source, str(target), actor=ACTOR)
+        copy_clinic(source, str(target), as_user=AS_TESTER)
 
     assert not target.exists()
 
@@ -258,7 +265,7 @@ def test_a_source_at_an_older_schema_must_be_upgraded_first(source: str, tmp_pat
         raw.execute("UPDATE alembic_version SET version_num = '0001'")
 
     with pytest.raises(UserError, match=r"older schema .* run 'sijpro init' to upgrade it"):
-        copy_clinic(source, str(tmp_path / "copy.sqlite"), actor=ACTOR)
+        copy_clinic(source, str(tmp_path / "copy.sqlite"), as_user=AS_TESTER)
 
 
 class DiskGone(RuntimeError):
@@ -283,7 +290,7 @@ def test_a_copy_that_stops_midway_leaves_the_target_empty(source: str, new_targe
 
     monkeypatch.setattr(transfer, "_write", failing_write)
     with pytest.raises((DiskGone, KeyboardInterrupt, Cancelled)):
-        copy_clinic(source, new_target, actor=ACTOR, progress=progress)
+        copy_clinic(source, new_target, as_user=AS_TESTER, progress=progress)
 
     assert "visits" in copied  # the failure came after earlier tables were written
     if new_target.endswith(".sqlite"):
@@ -292,26 +299,32 @@ def test_a_copy_that_stops_midway_leaves_the_target_empty(source: str, new_targe
         assert target_tables(new_target) == set()
     assert last_event(source).field != "copied_to"
     monkeypatch.undo()
-    assert copy_clinic(source, new_target, actor=ACTOR).rows["answers"] > 0  # nothing stands in the way of a retry
+    assert copy_clinic(source, new_target, as_user=AS_TESTER).rows["answers"] > 0  # nothing stands in the way
 
 
 def test_the_same_database_twice_is_refused(source: str) -> None:
     before = table_rows(source)
     with pytest.raises(UserError, match="the source and the target are the same database"):
-        copy_clinic(source, str(Path(source).parent / "." / Path(source).name), actor=ACTOR)
+        copy_clinic(source, str(Path(source).parent / "." / Path(source).name), as_user=AS_TESTER)
     assert table_rows(source) == before
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")
 def test_the_same_server_database_under_two_spellings_is_refused(source: str, new_postgres_database: str) -> None:
-    copy_clinic(source, new_postgres_database, actor=ACTOR)
+    copy_clinic(source, new_postgres_database, as_user=AS_TESTER)
     other_spelling = make_url(new_postgres_database).set(drivername="postgresql", host="localhost")
     with pytest.raises(UserError, match="the source and the target are the same database"):
-        copy_clinic(new_postgres_database, other_spelling.render_as_string(hide_password=False), actor=ACTOR)
+        copy_clinic(new_postgres_database, other_spelling.render_as_string(hide_password=False), as_user=AS_TESTER)
 
 
 # --- the command line --------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def demo_admin_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line acts as the demo clinic's administrator: copying a clinic is theirs."""
+    monkeypatch.setenv("SIJPRO_USER", "demo-admin")
+    monkeypatch.setenv("SIJPRO_PASSWORD", DEMO_PASSWORD)
 
 
 def test_cli_copies_and_prints_rows_per_table(source: str, new_target: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.first_run import NewAdmin, set_up_clinic
 from sijpro.services.passwords import password_problem
+from tests.trusted import trusted
 
 GOOD = NewAdmin("Alice", "Alice Admin", "correct horse 42", "correct horse 42")
 
@@ -41,11 +42,13 @@ def test_password_strength_rule(password, problem) -> None:
 def test_set_up_creates_the_admin_and_names_the_clinic(database_url, clock) -> None:
     user = set_up_clinic(database_url, GOOD, "  Clinique du Parc ", clock=clock)
     assert (user.username, user.role) == ("alice", "admin")
-    with Clinic.open(database_url, clock=clock) as clinic:
+    with trusted(database_url, clock=clock) as clinic:
         assert clinic.auth.authenticate("alice", GOOD.password).id == user.id
         assert clinic.settings.load() == ClinicSettings(name="Clinique du Parc")
         events = clinic.audit.events(entity="setting")
-        assert [(e.actor, e.field, e.new) for e in events] == [("first-run", "clinic.name", "Clinique du Parc")]
+        # the account is made before anyone can sign in; the clinic is named by its new administrator
+        assert [(e.actor, e.field, e.new) for e in events] == [("alice", "clinic.name", "Clinique du Parc")]
+        assert [e.actor for e in clinic.audit.events(entity="user", entity_id=user.id) if not e.field] == ["first-run"]
         assert clinic.audit.verify_chain().ok
 
 
@@ -66,7 +69,7 @@ def test_a_second_first_run_is_refused(database_url, clock) -> None:
     set_up_clinic(database_url, GOOD, "Clinic", clock=clock)
     with pytest.raises(UserError, match="already has users"):
         set_up_clinic(database_url, NewAdmin("mallory", "M", "another pass 1", "another pass 1"), "X", clock=clock)
-    with Clinic.open(database_url, clock=clock) as clinic:
+    with trusted(database_url, clock=clock) as clinic:
         assert [u.username for u in clinic.auth.users()] == ["alice"]
 
 
@@ -81,12 +84,15 @@ def test_settings_round_trip_and_are_checked(clinic) -> None:
         ("clinic.name", "", "Clinic"), ("clinic.idle_lock_minutes", 10, 3)]
 
 
-def test_act_as_names_the_signed_in_user_in_the_audit_trail(clinic) -> None:
-    clinic.act_as("nina")
-    clinic.settings.save(ClinicSettings(name="Clinic"))
+def test_a_session_names_its_account_in_the_audit_trail_and_nothing_changes_it(clinic, database_url) -> None:
+    clinic.auth.add_user("nina", "Nina", "admin", "a long password 1")
+    with Clinic.open(database_url) as opened:
+        nina = opened.sign_in("nina", "a long password 1")
+        assert not hasattr(opened, "act_as") and nina.actor == "nina"
+        with pytest.raises(AttributeError):
+            nina.context.actor = "mallory"  # type: ignore[misc]
+        nina.settings.save(ClinicSettings(name="Clinic"))
     assert clinic.audit.events(entity="setting")[-1].actor == "nina"
-
-
 def test_the_demo_clinic_is_built_once_with_its_accounts(tmp_path) -> None:
     from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, create_demo_clinic
 
@@ -97,7 +103,7 @@ def test_the_demo_clinic_is_built_once_with_its_accounts(tmp_path) -> None:
     assert (account.path, account.username, account.password) == (path, "demo-admin", DEMO_PASSWORD)
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
     assert sorted(tmp_path.iterdir()) == [path]
-    with Clinic.open(str(path)) as clinic:
+    with trusted(str(path)) as clinic:
         assert {(u.username, u.role) for u in clinic.auth.users()} == {(n, r) for n, _, r in DEMO_USERS}
         assert len(clinic.patients.search("DEMO", limit=100)) == 12
         assert clinic.settings.load().name

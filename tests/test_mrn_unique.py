@@ -20,6 +20,7 @@ from sijpro.storage.database import Database
 from sijpro.storage.engine import resolve_url
 from sijpro.storage.models import Patient
 from tests.factories import operated_patient, patient_draft
+from tests.trusted import trusted
 
 PATIENTS_HEADER = ("mrn,family_name,given_name,birth_date,sex,language,bmi,fbss,prior_lumbar_surgeries,"
                    "prior_lumbosacral_fusion,prior_interventions,surgery_date,side,approach\n")
@@ -106,5 +107,5 @@ def test_upgrading_a_database_with_two_spellings_stops_and_names_them(tmp_path: 
     with sqlite3.connect(path) as raw:
         raw.execute("UPDATE patients SET mrn = 'AB-1b' WHERE mrn = 'ab-1'")
     Clinic.init(str(path))
-    with Clinic.open(str(path)) as clinic:
+    with trusted(str(path)) as clinic:
         assert clinic.patients.by_mrn("cd-2").mrn == "CD-2"

@@ -13,6 +13,7 @@ from sijpro.services.patients import DuplicateWarning
 from sijpro.storage.convert import patient_columns
 from sijpro.storage.models import Patient
 from tests.factories import patient_draft
+from tests.trusted import trusted
 
 
 def test_register_and_read_back(clinic: Clinic) -> None:
@@ -92,7 +93,7 @@ def test_update_with_reason_is_audited_field_by_field(clinic: Clinic) -> None:
 
 def test_stale_update_is_refused_with_a_clear_conflict(clinic: Clinic, database_url: str) -> None:
     patient = clinic.patients.register(patient_draft("A1"))
-    with Clinic.open(database_url, actor="nurse2") as other:
+    with trusted(database_url, "nurse2") as other:
         other.patients.update(patient.id, {"bmi": 30.0}, expected_version=1, reason="weighed today")
     with pytest.raises(ConflictError, match=r"changed by nurse2 .* nothing was saved"):
         clinic.patients.update(patient.id, {"bmi": 25.0}, expected_version=1, reason="my own reading")

@@ -21,6 +21,7 @@ from sijpro.services.maintenance import backup, verify
 from sijpro.storage import encryption, engine
 from tests.factories import ANSWERS, operated_patient, patient_draft
 from tests.storage_workers import TODAY
+from tests.trusted import trusted
 
 ROOT = Path(__file__).resolve().parents[1]
 W6_SURGERY = TODAY.replace(month=4, day=22)  # w6 due on TODAY
@@ -44,7 +45,7 @@ def wait_for(process: subprocess.Popen[str], line: str) -> None:
 def test_a_process_killed_between_two_answers_loses_neither(tmp_path: Path, clock) -> None:
     url = str(tmp_path / "crash.sqlite")
     Clinic.init(url)
-    with Clinic.open(url, clock=clock) as clinic:
+    with trusted(url, clock=clock) as clinic:
         patient = operated_patient(clinic, surgery=W6_SURGERY)
         response = clinic.collection.open(clinic.schedule.timeline(patient.id)[1].id, "odi")
     process = worker("answer_slowly", url, str(response.id))
@@ -54,7 +55,7 @@ def test_a_process_killed_between_two_answers_loses_neither(tmp_path: Path, cloc
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    with Clinic.open(url) as clinic:
+    with trusted(url) as clinic:
         resumed = clinic.collection.response(response.id)
         assert resumed.answers == {"odi1": 3, "odi2": 3} and resumed.status == "in-progress"
         assert clinic.collection.resume_item(response.id) == "odi3"
@@ -64,7 +65,7 @@ def test_a_process_killed_between_two_answers_loses_neither(tmp_path: Path, cloc
 def test_two_processes_completing_questionnaires_at_once_lose_nothing(database_url: str, clock) -> None:
     Clinic.init(database_url)
     mrns = [f"C{number:02d}" for number in range(12)]
-    with Clinic.open(database_url, clock=clock) as clinic:
+    with trusted(database_url, clock=clock) as clinic:
         for mrn in mrns:
             operated_patient(clinic, mrn, surgery=W6_SURGERY, family_name=f"Patient {mrn}")
         events_before = len(clinic.audit.events())
@@ -75,7 +76,7 @@ def test_two_processes_completing_questionnaires_at_once_lose_nothing(database_u
         assert process.returncode == 0, errors
     instruments = ("nrs", "odi", "satisfaction", "relief")
     answers_per_patient = sum(len(ANSWERS[i]) for i in instruments)
-    with Clinic.open(database_url) as clinic:
+    with trusted(database_url) as clinic:
         with clinic.database.engine.connect() as connection:
             answers = connection.execute(text("SELECT count(*) FROM answers")).scalar()
         assert answers == len(mrns) * answers_per_patient
@@ -94,12 +95,12 @@ def test_two_processes_completing_questionnaires_at_once_lose_nothing(database_u
 def test_backup_while_another_process_writes(tmp_path: Path, clock) -> None:
     url = str(tmp_path / "busy.sqlite")
     Clinic.init(url)
-    with Clinic.open(url, clock=clock) as clinic:
+    with trusted(url, clock=clock) as clinic:
         operated_patient(clinic, "W1")
     writer = worker("keep_writing", url, "4")
     try:
         wait_for(writer, "writing")
-        with Clinic.open(url) as clinic:
+        with trusted(url) as clinic:
             copy = backup(clinic, tmp_path / "copy.sqlite")
         _, errors = writer.communicate(timeout=120)
         assert writer.returncode == 0, errors
@@ -107,7 +108,7 @@ def test_backup_while_another_process_writes(tmp_path: Path, clock) -> None:
         writer.kill()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert not Path(f"{copy}-wal").exists()
-    with Clinic.open(str(copy)) as restored:
+    with trusted(str(copy)) as restored:
         assert verify(restored) == []
         edits = [e for e in restored.audit.events(entity="patient") if e.field == "bmi"]
         assert edits and restored.patients.by_mrn("W1").row_version == len(edits) + 1
@@ -116,13 +117,13 @@ def test_backup_while_another_process_writes(tmp_path: Path, clock) -> None:
 def test_backup_of_an_encrypted_database_is_encrypted_with_the_same_key(tmp_path: Path, clock) -> None:
     url = tmp_path / "secret.sqlite"
     Clinic.init(str(url))
-    with Clinic.open(str(url), clock=clock) as clinic:
+    with trusted(str(url), clock=clock) as clinic:
         operated_patient(clinic, "SECRET-1")
     encryption.encrypt_database(url, "a long passphrase")
-    with Clinic.open(str(url), passphrase="a long passphrase") as clinic:
+    with trusted(str(url), passphrase="a long passphrase") as clinic:
         copy = backup(clinic, tmp_path / "copy.sqlite")
     assert encryption.file_state(copy) == "encrypted" and b"SECRET-1" not in copy.read_bytes()
-    with Clinic.open(str(copy), passphrase="a long passphrase") as restored:
+    with trusted(str(copy), passphrase="a long passphrase") as restored:
         assert verify(restored) == [] and restored.patients.by_mrn("SECRET-1") is not None
 
 
@@ -183,14 +184,14 @@ def test_verify_names_the_broken_audit_event(clinic: Clinic) -> None:
 def test_verify_finds_a_dangling_reference(tmp_path: Path, clock) -> None:
     url = str(tmp_path / "fk.sqlite")
     Clinic.init(url)
-    with Clinic.open(url, clock=clock) as clinic:
+    with trusted(url, clock=clock) as clinic:
         operated_patient(clinic)
     raw = sqlite3.connect(url)
     raw.execute("PRAGMA foreign_keys = OFF")
     raw.execute("UPDATE visits SET patient_id = 999 WHERE id = 1")
     raw.commit()
     raw.close()
-    with Clinic.open(url) as clinic:
+    with trusted(url) as clinic:
         faults = [str(f) for f in verify(clinic)]
     assert faults == ["database: foreign key: row 1 of visits refers to a missing row of patients",
                       "rows: visit 1 (row 1 of table visits): changed outside SIJ-PRO (not as the audit trail last "
@@ -202,7 +203,7 @@ def test_a_writer_waits_then_gets_a_plain_busy_message(database_url: str, clock,
     timeout: the save is refused with a message, nothing is half-written, and the next try works."""
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_SECONDS", 1)
     Clinic.init(database_url)
-    with Clinic.open(database_url, clock=clock) as clinic:
+    with trusted(database_url, clock=clock) as clinic:
         holder = clinic.database.engine.connect()
         try:
             if clinic.dialect == "sqlite":

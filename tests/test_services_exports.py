@@ -16,6 +16,7 @@ from sijpro.exchange.import_csv import parse_import_files
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.conftest import TODAY
+from tests.trusted import trusted
 
 CSV_FILES = (PATIENTS, RESPONSES, WIDE, DICTIONARY)
 
@@ -32,7 +33,7 @@ def test_export_import_export_is_byte_identical(clinic: Clinic, database_url: st
     second_url = str(tmp_path / "second.sqlite")
     clock = FixedClock(TODAY)
     Clinic.init(second_url, clock=clock)
-    with Clinic.open(second_url, actor="nurse1", clock=clock) as second:
+    with trusted(second_url, "nurse1", clock=clock) as second:
         second.imports.load(batch)
         second.exports.write("csv", tmp_path / "second")
     for name in CSV_FILES:

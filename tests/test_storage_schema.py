@@ -22,6 +22,7 @@ from sijpro.storage.database import Database
 from sijpro.storage.engine import resolve_url
 from sijpro.storage.models import Base
 from tests.factories import patient_draft
+from tests.trusted import trusted
 
 
 def test_init_creates_then_is_idempotent(database_url: str) -> None:
@@ -32,7 +33,7 @@ def test_init_creates_then_is_idempotent(database_url: str) -> None:
     assert second.revision_before == second.revision_after == schema.head_revision()
     assert not second.stored_default_protocol and not second.created_file
     assert "up to date" in second.summary
-    with Clinic.open(database_url) as clinic:
+    with trusted(database_url) as clinic:
         assert [p.version for p in clinic.protocols.versions()] == [1]
         assert clinic.audit.verify_chain().ok
 
@@ -53,7 +54,7 @@ def test_sqlite_file_is_private_and_safely_configured(tmp_path: Path) -> None:
     report = Clinic.init(str(path))
     assert report.created_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    with Clinic.open(str(path)) as clinic, clinic.database.engine.connect() as connection:
+    with trusted(str(path)) as clinic, clinic.database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -108,7 +109,7 @@ def test_init_upgrades_a_database_made_by_an_older_release(database_url: str) ->
     report = Clinic.init(database_url)
     assert (report.revision_before, report.revision_after) == ("0001", schema.head_revision())
     assert report.summary.startswith("upgraded")
-    with Clinic.open(database_url) as clinic:
+    with trusted(database_url) as clinic:
         assert clinic.protocols.current().version == 1
 
 
@@ -136,7 +137,7 @@ def test_audit_rows_cannot_be_changed_or_deleted(clinic: Clinic) -> None:
 
 
 def test_an_in_memory_database_is_private_and_ready(clock) -> None:
-    with Clinic.open("sqlite://", clock=clock) as first, Clinic.open("sqlite://", clock=clock) as second:
+    with trusted("sqlite://", clock=clock) as first, trusted("sqlite://", clock=clock) as second:
         first.patients.register(patient_draft("MEM1"))
         assert first.patients.by_mrn("MEM1") is not None and second.patients.by_mrn("MEM1") is None
         assert first.protocols.current().version == 1 and first.audit.verify_chain().ok

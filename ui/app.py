@@ -69,8 +69,8 @@ def ask_passphrase() -> str:
 
 def open_clinic(url: str | None) -> Clinic:
     """Open the database, take the day's automatic backup, and the closing one when the app quits."""
+    from sijpro.access import KIOSK_ACTOR
     from sijpro.services.clinic import Clinic
-    from sijpro.services.context import KIOSK_ACTOR
     from ui.autobackup import back_up_around
 
     clinic = Clinic.open(url, actor=KIOSK_ACTOR, passphrase=ask_passphrase)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from sijpro.services.maintenance import backup
 
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.BACKUPS) as clinic:
         written = backup(clinic, args.output)
     print(f"backup written to {written}")
     return 0

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.commands.clinic_access import open_clinic, sign_in
 
 if TYPE_CHECKING:
     from sijpro.services import backups
@@ -24,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "backups", help="show or change the automatic backup policy; take an automatic backup now",
         description="Automatic backups are taken when the app closes and once a day when it opens, into a "
         "folder beside the database (or --folder), keeping the newest --keep of them. Without options: show "
-        "the policy and the backups kept. --now: take one now (for a scheduled task) and rotate.",
+        "the policy and the backups kept. --now: take one now (for a scheduled task) and rotate. Showing the "
+        "policy and --now need no account; changing the policy needs an administrator's sign-in.",
     )
     parser.add_argument("--keep", type=int, metavar="N", help="how many automatic backups to keep")
     parser.add_argument("--folder", metavar="DIR", help="absolute path of the backup folder ('' for the default)")
@@ -35,15 +36,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Showing the policy and ``--now`` need no account (a scheduled task runs ``backups --now``); changing
+    the policy is an administrator's."""
     from sijpro.services import backups
 
+    changes = {name: value for name, value in (("keep", args.keep), ("folder", args.folder),
+                                               ("on_close", args.on_close), ("daily", args.daily))
+               if value is not None}
     with open_clinic(args) as clinic:
         settings = backups.load_settings(clinic)
-        changes = {name: value for name, value in (("keep", args.keep), ("folder", args.folder),
-                                                   ("on_close", args.on_close), ("daily", args.daily))
-                   if value is not None}
         if changes:
-            settings = backups.save_settings(clinic, replace(settings, **changes))
+            admin = sign_in(args, clinic)
+            settings = backups.save_settings(admin, replace(settings, **changes))
         status = 0
         if args.now:
             written = backups.auto_backup(clinic, settings, reason="daily")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from sijpro.commands.clinic_access import actor, passphrase_source
+from sijpro.commands.clinic_access import passphrase_source, sign_in
 from sijpro.progress import TerminalBar
 
 
@@ -29,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     # Ctrl-C in the middle of a batch makes psycopg log that it dropped the aborted batch: that is the point
     # of the rollback, not news for the user, who is told 'interrupted' (and the target is left as it was).
     logging.getLogger("psycopg").addHandler(logging.NullHandler())
-    report = copy_clinic(args.db, args.to, actor=actor(), passphrase=passphrase_source(args),
+    report = copy_clinic(args.db, args.to, as_user=lambda clinic: sign_in(args, clinic),
+                         passphrase=passphrase_source(args),
                          progress=TerminalBar("copying"))
     made = "tables created" if report.created_tables else "into its empty tables"
     print(f"copied {report.source} to {report.target} ({made}):")

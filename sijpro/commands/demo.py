@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 import secrets
 
-from sijpro.commands.clinic_access import actor, passphrase_source
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import actor, authorise_before_init, passphrase_source
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
 
@@ -32,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add N synthetic patients shaped like the seed studies (post-fusion lateral cases and "
         "posterior salvage cases), with surgeries over the last three years and the questionnaires they "
         "answered, some missed or late. MRNs start with DEMO- so they are never taken for real patients. "
-        "Creates the database if needed.",
+        "Creates the database if needed. Into a database that has accounts it needs an administrator's "
+        "sign-in; into a new one (or one without any account) none: add the first administrator "
+        "afterwards with 'sijpro users add NAME --role admin'.",
     )
     parser.add_argument("--patients", type=patient_count, required=True, metavar="N")
     parser.add_argument("--seed", type=int, metavar="S",
@@ -50,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     clock = FixedClock(args.today) if args.today else None
     passphrase = passphrase_source(args)
+    username = authorise_before_init(args, Capability.IMPORT)
     Clinic.init(args.db, actor=actor(), clock=clock, passphrase=passphrase)
-    with Clinic.open(args.db, actor=actor(), clock=clock, passphrase=passphrase) as clinic:
+    with Clinic.open(args.db, actor=actor(), clock=clock, passphrase=passphrase) as opened:
+        # a database without accounts is filled as the demo generator's own: nobody could sign in there yet
+        clinic = opened.session(username) if username else opened.system_session(actor())
         if clinic.patients.by_mrn(demo_mrn(seed, 0)) is not None:
             raise UserError(f"the demo cohort of seed {seed} is already in {clinic.where}: choose another --seed")
         today = clinic.today
@@ -63,4 +69,6 @@ def run(args: argparse.Namespace) -> int:
           f"({summary.completed_visits:,} completed, {summary.missed_visits:,} missed, "
           f"{summary.cancelled_visits:,} cancelled), {summary.questionnaires:,} questionnaires, "
           f"{summary.answers:,} answers into {where}")
+    if not username:
+        print("no account yet: add the first administrator with 'sijpro users add NAME --role admin'")
     return 0

@@ -7,7 +7,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
 from sijpro.services.scheduling import MISSED_DAYS, OVERDUE_DAYS, UPCOMING_DAYS, Worklist, WorklistEntry
 
 SECTIONS = ("due", "overdue", "upcoming", "missed")
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.WORKLIST) as clinic:
         worklist = clinic.schedule.worklist(args.date or clinic.today, overdue_days=args.overdue_days,
                                             upcoming_days=args.upcoming_days, missed_days=args.missed_days)
     if args.json:

@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from sijpro.commands.clinic_access import read_secret
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import passphrase_source, read_secret, signed_in
 from sijpro.errors import UserError
 from sijpro.storage import encryption
 from sijpro.storage.encryption import PASSPHRASE_VARIABLE, PassphraseError
@@ -22,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Encryption at rest of the SQLite database file with SQLCipher. Without the passphrase "
         "the file and its backups cannot be read; a lost passphrase cannot be recovered. Close every other "
         "SIJ-PRO window first. Passphrases come from $SIJPRO_PASSPHRASE (the new one for 'change': "
-        "$SIJPRO_NEW_PASSPHRASE), from standard input with --passphrase-stdin (one per line), or are asked.",
+        "$SIJPRO_NEW_PASSPHRASE), from standard input with --passphrase-stdin (one per line, the current one "
+        "first and the new one last), or are asked. All but status need an administrator's sign-in.",
     )
     parser.add_argument("action", choices=("status", "enable", "disable", "change"))
     parser.set_defaults(handler=run)
@@ -72,16 +74,19 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"there is no SIJ-PRO database at {path}")
         print(f"{path}: {'encrypted (SQLCipher)' if state == 'encrypted' else 'not encrypted'}")
         return 0
+    if state not in ("missing", "empty"):
+        with signed_in(args, Capability.DATABASE):
+            pass  # an administrator's, checked before the file is touched; the database is closed again
     if args.action == "enable":
         chosen = new_passphrase(args, PASSPHRASE_VARIABLE)
         encryption.encrypt_database(path, chosen)
         print(f"{path} is now encrypted; keep the passphrase safe: without it the data cannot be read")
         warn_of_plain_backups(path, chosen)
     elif args.action == "disable":
-        encryption.decrypt_database(path, read_secret(args, "Current passphrase: "))
+        encryption.decrypt_database(path, passphrase_source(args)())
         print(f"{path} is no longer encrypted")
     else:
-        current = read_secret(args, "Current passphrase: ")
+        current = passphrase_source(args)()
         encryption.check_passphrase(path, current)
         encryption.change_passphrase(path, current, new_passphrase(args, NEW_PASSPHRASE_VARIABLE))
         print(f"the passphrase of {path} was changed")

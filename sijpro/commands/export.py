@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
 from sijpro.errors import UserError
 from sijpro.exchange.output import EXCEL
 from sijpro.progress import TerminalBar
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.url or args.token_stdin) and args.kind != "redcap":
         print(f"sijpro export {args.kind}: --url is for redcap exports only", file=sys.stderr)
         return 2
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.EXPORT) as clinic:
         export = clinic.exports.write(args.kind, args.output, deidentify=args.deidentify,
                                       progress=TerminalBar(f"export {args.kind}"), excel=excel)
     questionnaires = sum(len(subject.questionnaires) for subject in export.subjects)

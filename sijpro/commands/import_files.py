@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
 from sijpro.errors import InputErrors
 from sijpro.progress import TerminalBar
 
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from sijpro.services.file_jobs import import_files
 
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.IMPORT) as clinic:
         try:
             summary = import_files(clinic, args.files, TerminalBar("importing"))
         except InputErrors as errors:

@@ -12,12 +12,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sijpro.commands.clinic_access import open_clinic
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
 
 if TYPE_CHECKING:  # the command line loads the database layers only for the command it runs
-    from sijpro.services.clinic import Clinic
+    from sijpro.services.session import Session
 
 PAGE_SIZE_NAMES = ("a4", "letter")
 LANGUAGES = ("en", "fr")
@@ -75,7 +76,7 @@ def _page_options(parser: argparse.ArgumentParser, *, language_help: str) -> Non
                         "was given at set-up or in Administration > Clinic)")
 
 
-def clinic_name(args: argparse.Namespace, clinic: Clinic) -> str:
+def clinic_name(args: argparse.Namespace, clinic: Session) -> str:
     """The header's clinic name: the option, the environment, else the clinic's own setting, so a report
     printed from the command line is headed as the desktop's are."""
     if args.clinic is not None:
@@ -96,7 +97,7 @@ def generation_time() -> dt.datetime:
 def run_patient(args: argparse.Namespace) -> int:
     from sijpro.reports.batch import PageSettings, write_pdf
 
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.REPORTS) as clinic:
         record = clinic.patients.by_mrn(args.mrn)
         if record is None:
             raise UserError(f"no patient with MRN {args.mrn!r}")
@@ -112,7 +113,7 @@ def run_all(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be at least 1")
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.REPORTS) as clinic:
         paths = patient_reports(clinic, args.out_dir, generated_at=generation_time(),
                                 clinic_name=clinic_name(args, clinic),
                                 language=args.language, page_size=args.page_size, workers=args.workers,
@@ -143,7 +144,7 @@ def run_cohort(args: argparse.Namespace) -> int:
 
     where = parse_where(args.where)
     thresholds = _thresholds(args)
-    with open_clinic(args) as clinic:
+    with signed_in(args, Capability.COHORT) as clinic:
         summary = clinic.cohort.summary(where, at=args.at, thresholds=thresholds, compare=args.compare)
         name = clinic_name(args, clinic)
     pdf = cohort_pdf(summary, generated_at=generation_time(), clinic=name, language=args.language or "en",

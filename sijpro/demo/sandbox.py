@@ -61,7 +61,8 @@ def create_demo_clinic(path: Path | None = None, *, patients: int = DEMO_PATIENT
     clock: Clock | None = FixedClock(today) if today is not None else None
     try:
         Clinic.init(str(partial), actor="demo", clock=clock)
-        with Clinic.open(str(partial), actor="demo", clock=clock) as clinic:
+        with Clinic.open(str(partial), clock=clock) as opened:
+            clinic = opened.system_session("demo")  # the generator owns the file it builds
             progress(0, 100)
             batch = generate_demo_cohort(patients, seed, today=clinic.today, protocol=clinic.protocols.current(),
                                          progress=_share(progress, 0, GENERATING_SHARE))

@@ -24,6 +24,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
+from sijpro.access import Capability, requires
 from sijpro.errors import ConflictError
 from sijpro.records import AuditEventRecord
 from sijpro.services.context import ServiceContext
@@ -195,6 +196,7 @@ class AuditTrail:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.AUDIT)
     def events(self, *, entity: str | None = None, entity_id: int | None = None, actor: str | None = None,
                since: dt.datetime | None = None, until: dt.datetime | None = None,
                limit: int | None = None, newest_first: bool = False) -> list[AuditEventRecord]:
@@ -219,17 +221,20 @@ class AuditTrail:
         with self.context.database.reading() as session:
             return [_event_record(row) for row in session.scalars(query)]
 
+    @requires(Capability.AUDIT)
     def actors(self) -> list[str]:
         """Everyone who appears in the trail (users, and 'system' or 'cli:...' for unattended work)."""
         with self.context.database.reading() as session:
             return list(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
 
+    @requires(Capability.AUDIT)
     def entities(self) -> list[str]:
         """The kinds of record the trail has events about ('patient', 'visit', 'user'...)."""
         with self.context.database.reading() as session:
             return list(session.scalars(select(AuditEvent.entity).distinct()
                                         .where(AuditEvent.entity != STATE_ENTITY).order_by(AuditEvent.entity)))
 
+    @requires(Capability.VERIFY)
     def verify_chain(self) -> VerifyReport:
         """Recompute every hash in order; the first event that does not match is named."""
         with self.context.database.connection() as connection:

@@ -1,5 +1,11 @@
 """Staff accounts: argon2 password hashes, a short PIN to unlock the kiosk, and lock-out after repeated
-failures. A failed sign-in never says whether the username exists.
+failures. A failed sign-in never says whether the username exists: a wrong password, a username nobody
+has and an account locked out get the same words, which tell that accounts lock after repeated failures
+(the audit trail, which an administrator reads, says which it was).
+
+Password rules hold here, for every front end: at least 8 characters, and an administrator's at least 10
+of two kinds (``sijpro.services.passwords``). The first account of a database that has none may be made
+by anyone, and must be an administrator's: that is how a new clinic gets its first account.
 
 At the kiosk a nurse may type the PIN alone: it identifies whoever holds it when exactly one active user
 does. Wrong PIN-alone attempts are throttled per device with growing delays (a few free tries, then 5 s,
@@ -29,19 +35,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import AccessDenied, Capability, checked_inside, open_to_all, requires
 from sijpro.errors import UserError
 from sijpro.records import Role, UserRecord
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
+from sijpro.services.passwords import password_problem
 from sijpro.storage.convert import user_record
 from sijpro.storage.models import UnlockThrottle, User
 
 MAX_FAILURES: Final = 5
 LOCK_MINUTES: Final = 5
-MIN_PASSWORD: Final = 8
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 PIN = re.compile(r"\d{4,8}")
-WRONG_CREDENTIALS: Final = "wrong username or password"
+LOCK_NOTE: Final = (f"after {MAX_FAILURES} failed attempts in a row an account is locked for "
+                    f"{LOCK_MINUTES} minutes")
+WRONG_CREDENTIALS: Final = f"wrong username or password ({LOCK_NOTE})"
+WRONG_USERNAME_OR_PIN: Final = f"wrong username or PIN ({LOCK_NOTE})"
 WRONG_PIN: Final = "wrong PIN"
 FREE_PIN_TRIES: Final = 3
 """Wrong PINs alone a device may have in a row before it has to wait between tries."""
@@ -98,7 +108,8 @@ def _decoy_hash(column: str = "password_hash") -> str:
 
 
 class AuthError(UserError):
-    """Sign-in refused; ``locked_minutes`` is set when sign-in is (now) locked for that long.
+    """Sign-in refused; ``locked_minutes`` is set when PIN-alone unlock is (now) refused for that long (a
+    clinic-wide throttle, which says nothing about any account).
 
     ``code`` says which refusal it is, for screens that word it themselves: ``wrong`` (secret or
     username), ``locked`` (``minutes``), ``pin_shared`` (a username is needed with this PIN) and
@@ -119,15 +130,22 @@ class Auth:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @checked_inside(Capability.USERS)
     def add_user(self, username: str, full_name: str, role: Role, password: str) -> UserRecord:
+        """A new account (USERS), or the first administrator of a database that has no account yet."""
         username = username.strip().lower()
         if not USERNAME.fullmatch(username):
             raise UserError(f"username {username!r}: use 2 to 64 lower-case letters, digits, '.', '_' or '-'")
         if role not in get_args(Role):
             raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
-        if len(password) < MIN_PASSWORD:
-            raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+        _refuse_weak(password, username, role)
         with self.context.database.writing() as session:
+            principal = self.context.principal
+            if not principal.can(Capability.USERS):
+                if session.scalar(select(func.count()).select_from(User)):
+                    principal.require(Capability.USERS)
+                if role != "admin":
+                    raise AccessDenied("the first account of a clinic must be an administrator (--role admin)")
             if session.scalar(select(User.id).where(User.username == username)) is not None:
                 raise UserError(f"user {username} already exists")
             row = User(username=username, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
@@ -138,10 +156,21 @@ class Auth:
                 "username": username, "full_name": row.full_name, "role": role})])
             return user_record(row)
 
+    @open_to_all  # a new database is told by having none: the desktop offers the first-run wizard
+    def account_count(self) -> int:
+        with self.context.database.reading() as session:
+            return session.scalar(select(func.count()).select_from(User)) or 0
+
+    @open_to_all
+    def has_accounts(self) -> bool:
+        return self.account_count() > 0
+
+    @requires(Capability.USERS)
     def users(self) -> list[UserRecord]:
         with self.context.database.reading() as session:
             return [user_record(row) for row in session.scalars(select(User).order_by(User.username))]
 
+    @requires(Capability.USERS)
     def set_active(self, username: str, active: bool) -> UserRecord:
         """Deactivate an account (it can no longer sign in; its history stays) or reactivate it."""
         with self.context.database.writing() as session:
@@ -153,6 +182,7 @@ class Auth:
                 record(session, self.context, [Change("user", row.id, "active", not active, active)])
             return user_record(row)
 
+    @requires(Capability.USERS)
     def set_role(self, username: str, role: Role) -> UserRecord:
         if role not in get_args(Role):
             raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
@@ -165,20 +195,22 @@ class Auth:
                 record(session, self.context, [Change("user", row.id, "role", before, role)])
             return user_record(row)
 
+    @requires(Capability.USERS)
     def set_password(self, username: str, password: str) -> UserRecord:
         """A new password chosen by an admin (a forgotten one); it also lifts a lock-out."""
-        if len(password) < MIN_PASSWORD:
-            raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
         with self.context.database.writing() as session:
             row = _user(session, username)
+            _refuse_weak(password, row.username, row.role)
             row.password_hash = _hasher.hash(password)
             row.failed_attempts, row.locked_until = 0, None
             record(session, self.context, [Change("user", row.id, "password", new="reset")])
             return user_record(row)
 
+    @open_to_all
     def authenticate(self, username: str, password: str) -> UserRecord:
         return self._check(username, password, "password_hash", WRONG_CREDENTIALS)
 
+    @requires(Capability.USERS)
     def set_pin(self, username: str, pin: str) -> UserRecord:
         """Give a user a 4-8 digit PIN for unlocking the kiosk (replaces any previous PIN)."""
         if not PIN.fullmatch(pin):
@@ -195,15 +227,16 @@ class Auth:
             record(session, self.context, [Change("user", row.id, "pin", "set" if had_pin else None, "set")])
             return user_record(row)
 
-    def check_pin(self, username: str | None, pin: str) -> UserRecord:
-        """The user a PIN belongs to; without a username, the one active user holding that PIN."""
+    @open_to_all
+    def check_pin(self, username: str | None, pin: str, *, device: str | None = None) -> UserRecord:
+        """The user a PIN belongs to; without a username, the one active user holding that PIN, with wrong
+        tries throttled per ``device`` (default: the session's)."""
         if username is not None and username.strip():
-            return self._check(username, pin, "pin_hash", "wrong username or PIN")
-        return self._check_pin_alone(pin)
+            return self._check(username, pin, "pin_hash", WRONG_USERNAME_OR_PIN)
+        return self._check_pin_alone(pin, device or self.context.device or UNKNOWN_DEVICE)
 
-    def _check_pin_alone(self, pin: str) -> UserRecord:
+    def _check_pin_alone(self, pin: str, device: str) -> UserRecord:
         now = self.context.now()
-        device = self.context.device or UNKNOWN_DEVICE
         with self.context.database.writing() as session:
             throttle = session.get(UnlockThrottle, device)
             if throttle is not None and throttle.not_before is not None and throttle.not_before > now:
@@ -248,7 +281,7 @@ class Auth:
             stored = getattr(row, column) if row is not None and row.active else None
             if row is not None and row.locked_until is not None and row.locked_until > now:
                 locked = max(1, round((row.locked_until - now).total_seconds() / 60))
-                failure = f"too many failed attempts: sign-in is locked for {locked} more minute(s)"
+                failure = wrong  # the same words as for a username nobody has
                 _record_sign_in(session, self.context, row.id, f"refused: locked for {locked} more minute(s)")
             elif not _verify(stored or _decoy_hash(column), secret) or stored is None or row is None:
                 if row is not None:
@@ -256,9 +289,7 @@ class Auth:
                     if row.failed_attempts >= MAX_FAILURES:
                         row.failed_attempts, row.locked_until = 0, now + dt.timedelta(minutes=LOCK_MINUTES)
                         locked = LOCK_MINUTES
-                        failure = (f"{wrong}; after {MAX_FAILURES} failed attempts sign-in is locked for "
-                                   f"{LOCK_MINUTES} minutes")
-                failure = failure or wrong
+                failure = wrong
                 outcome = f"wrong {means}" + (f"; locked for {LOCK_MINUTES} minutes" if locked else "")
                 _record_sign_in(session, self.context, row.id if row is not None else None,
                                 outcome if row is not None else f"wrong {means} for an unknown username")
@@ -267,9 +298,22 @@ class Auth:
                 _rehash_if_needed(row, column, secret)
                 _record_sign_in(session, self.context, row.id, f"{means} accepted")
                 signed_in = user_record(row)
-        if failure is not None:  # raised after the commit, so the failure counts
-            raise AuthError(failure, locked, code="locked" if locked else "wrong")
+        if failure is not None:  # raised after the commit, so the failure counts; the same words locked or not
+            raise AuthError(failure, code="wrong")
         return signed_in
+
+
+def load_account(context: ServiceContext, username: str) -> UserRecord | None:
+    """The account as stored now (its role and whether it is active), for the session made for it."""
+    with context.database.reading() as session:
+        row = session.scalar(select(User).where(User.username == username.strip().lower()))
+        return None if row is None else user_record(row)
+
+
+def _refuse_weak(password: str, username: str, role: str) -> None:
+    weakness = password_problem(password, username, role)
+    if weakness:
+        raise UserError(f"password: {weakness}")
 
 
 def _record_sign_in(session: Session, context: ServiceContext, user_id: int | None, outcome: str) -> None:

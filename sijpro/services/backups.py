@@ -27,11 +27,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from sijpro.access import Capability
 from sijpro.errors import UserError
 from sijpro.progress import Progress, no_progress
 from sijpro.services.audit import Change, record
 from sijpro.services.clinic import Clinic
-from sijpro.services.maintenance import Fault, backup, verify
+from sijpro.services.maintenance import Fault, verify, witnessed_copy
+from sijpro.services.session import Session
 from sijpro.storage import clinic_key, process_lock
 from sijpro.storage.backup import backup_sqlite
 from sijpro.storage.encryption import PassphraseSource, file_state
@@ -98,7 +100,7 @@ class BackupWarning:
     newest_verified: AutomaticBackup | None
 
 
-def load_settings(clinic: Clinic) -> BackupSettings:
+def load_settings(clinic: Session) -> BackupSettings:
     with clinic.database.reading() as session:
         stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
             select(Meta).where(Meta.key.startswith(SETTING_PREFIX)))}
@@ -116,8 +118,9 @@ def load_settings(clinic: Clinic) -> BackupSettings:
     return BackupSettings(**values)  # type: ignore[arg-type]
 
 
-def save_settings(clinic: Clinic, settings: BackupSettings) -> BackupSettings:
+def save_settings(clinic: Session, settings: BackupSettings) -> BackupSettings:
     """Store the policy (an admin action, recorded in the audit trail)."""
+    clinic.principal.require(Capability.BACKUPS)
     problems = settings.problems()
     if problems:
         raise UserError("backup settings: " + "; ".join(problems))
@@ -141,7 +144,7 @@ def save_settings(clinic: Clinic, settings: BackupSettings) -> BackupSettings:
     return settings
 
 
-def backup_folder(clinic: Clinic, settings: BackupSettings) -> Path | None:
+def backup_folder(clinic: Session, settings: BackupSettings) -> Path | None:
     """The folder of automatic backups; None for a PostgreSQL database (its server backs it up)."""
     if settings.folder:
         return Path(settings.folder).expanduser()
@@ -182,7 +185,7 @@ def newest_verified(existing: list[AutomaticBackup]) -> AutomaticBackup | None:
     return next((item for item in reversed(existing) if item.verified), None)
 
 
-def backup_warning(clinic: Clinic) -> BackupWarning | None:
+def backup_warning(clinic: Session) -> BackupWarning | None:
     """A warning for the administrator when the newest automatic backup is of a faulty database."""
     folder = backup_folder(clinic, load_settings(clinic))
     existing = [item for item in automatic_backups(folder) if item.reason != "before-restore"] if folder else []
@@ -205,13 +208,17 @@ def _name_in(folder: Path, moment: dt.datetime, reason: str, mark: str = "") -> 
         number += 1
 
 
-def auto_backup(clinic: Clinic, settings: BackupSettings | None = None, *, reason: str = "close") -> Path | None:
+def auto_backup(clinic: Session, settings: BackupSettings | None = None, *, reason: str = "close") -> Path | None:
     """Verify the database (the whole of ``verify``), back it up into the backup folder and rotate; None
     when there is nothing this app can back up.
 
     A database with faults is still copied (the copy may be all there is), but the copy's name says
     ``-faulty`` and its faults are written beside it; rotation never removes the newest verified copy.
+
+    Needs no account (``sijpro backups --now`` from a scheduled task): where the copy goes is the policy an
+    administrator set, not the caller's choice.
     """
+    clinic.principal.require(Capability.SCHEDULED_BACKUP)
     settings = settings or load_settings(clinic)
     folder = backup_folder(clinic, settings)
     if folder is None:
@@ -226,7 +233,7 @@ def auto_backup(clinic: Clinic, settings: BackupSettings | None = None, *, reaso
     if faults:
         _write_owner_only(listed, "".join(f"{fault}\n" for fault in faults))
     try:
-        written = backup(clinic, target)
+        written = witnessed_copy(clinic, target)
     except UserError:
         listed.unlink(missing_ok=True)
         raise
@@ -240,13 +247,13 @@ def _write_owner_only(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def on_close(clinic: Clinic) -> Path | None:
+def on_close(clinic: Session) -> Path | None:
     """What the GUI calls when it closes: a backup, if the policy asks for one."""
     settings = load_settings(clinic)
     return auto_backup(clinic, settings, reason="close") if settings.on_close else None
 
 
-def on_open(clinic: Clinic) -> Path | None:
+def on_open(clinic: Session) -> Path | None:
     """What the GUI calls when it opens: the day's backup, unless one was taken today already."""
     settings = load_settings(clinic)
     folder = backup_folder(clinic, settings)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from sijpro.access import Capability, requires
 from sijpro.errors import ConflictError, UserError
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
@@ -72,6 +73,7 @@ class Claims:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.HAND_OVER)
     def claim(self, visit_ids: Sequence[int], device: str, *, take_over: bool = False) -> list[ClaimRecord]:
         """Claim every visit for ``device`` in one transaction (all of them or none).
 
@@ -116,9 +118,13 @@ class Claims:
                 record(session, self.context, changes)
             return claims
 
+    @requires(Capability.HAND_OVER, Capability.ANSWER)
     def release(self, visit_ids: Iterable[int], device: str) -> None:
-        """Give the visits back (the patient finished, or the tablet locked); another device's claim stays."""
+        """Give the visits back (the patient finished, or the tablet locked); another device's claim stays.
+        A kiosk gives back only the visits it was handed over for."""
         ids = list(dict.fromkeys(visit_ids))
+        for visit_id in ids:
+            self.context.principal.require_visit(visit_id)
         if not ids:
             return
         with self.context.database.writing() as session:
@@ -131,12 +137,14 @@ class Claims:
             record(session, self.context, [Change("visit", visit_id, "claimed_on", _device(device), None)
                                            for visit_id in released])
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def holder(self, visit_id: int) -> ClaimRecord | None:
         """The device answering the visit now (an expired claim counts as none)."""
         with self.context.database.reading() as session:
             row = session.get(VisitClaim, visit_id)
             return _record(row) if row is not None and row.expires_at > self.context.now() else None
 
+    @requires(Capability.PATIENTS)
     def active(self) -> list[ClaimRecord]:
         """Every live claim, for the nurse's list ("on tablet 2")."""
         with self.context.database.reading() as session:

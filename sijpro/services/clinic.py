@@ -1,42 +1,35 @@
-"""The clinic's database as one object: open it, then reach every use case through it.
+"""The clinic's database as one object: open it, sign in, then reach every use case through the session.
 
     Clinic.init(url)                     # create or upgrade (what `sijpro init` does)
-    with Clinic.open(url, actor="nurse1") as clinic:
-        patient = clinic.patients.register(draft)
-        clinic.procedures.record(patient.id, surgery)
-        clinic.schedule.worklist(day)
+    with Clinic.open(url) as clinic:
+        nurse = clinic.sign_in("nurse1", password)
+        patient = nurse.patients.register(draft)
+        nurse.procedures.record(patient.id, surgery)
+        nurse.schedule.worklist(day)
 
 ``url`` is an SQLAlchemy URL or a path to an SQLite file; None means ``$SIJPRO_DATABASE_URL``, else
-``sijpro.sqlite`` in the user data folder. ``actor`` is the username written in the audit trail.
+``sijpro.sqlite`` in the user data folder. The clinic itself is a session of nobody (``actor`` is the name
+the audit trail gives what is done before anyone signs in: failed sign-ins, for instance): it may sign
+in, verify and take the scheduled backup, and nothing else (``sijpro.services.session``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from types import TracebackType
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session as OrmSession
 
 from sijpro import __version__
+from sijpro.access import AccessDenied, Principal
 from sijpro.errors import UserError
-from sijpro.services.audit import AuditTrail, AuditWriter, Change
-from sijpro.services.auth import Auth
-from sijpro.services.claims import Claims
-from sijpro.services.clinic_settings import Settings
-from sijpro.services.cohort import Cohort
-from sijpro.services.collection import Collection
-from sijpro.services.complications import Complications
-from sijpro.services.context import Clock, ServiceContext, SystemClock
-from sijpro.services.exports import Exports
-from sijpro.services.imports import Imports
-from sijpro.services.outcomes import Outcomes
-from sijpro.services.patients import Patients
-from sijpro.services.procedures import Procedures
-from sijpro.services.protocols import Protocols
-from sijpro.services.scheduling import Schedule
+from sijpro.records import UserRecord
+from sijpro.services.audit import AuditWriter, Change
+from sijpro.services.auth import load_account
+from sijpro.services.context import Clock, SystemClock
+from sijpro.services.session import Session
 from sijpro.storage import clinic_key, schema
 from sijpro.storage.database import CLINIC_ID_KEY, KEY_CHECK_KEY, Database
 from sijpro.storage.encryption import PassphraseSource, unlock
@@ -61,31 +54,17 @@ class InitReport:
         return f"{self.where} is up to date (schema {self.revision_after})"
 
 
-class Clinic:
+class Clinic(Session):
     def __init__(self, database: Database, *, actor: str = "system", clock: Clock | None = None) -> None:
-        self.database = database
-        self.context = ServiceContext(database, actor, clock or SystemClock())
-        self.protocols = Protocols(self.context)
-        self.patients = Patients(self.context)
-        self.procedures = Procedures(self.context, self.protocols)
-        self.complications = Complications(self.context)
-        self.schedule = Schedule(self.context)
-        self.collection = Collection(self.context, self.protocols)
-        self.claims = Claims(self.context)
-        self.outcomes = Outcomes(self.context)
-        self.cohort = Cohort(self.context, self.outcomes, self.protocols)
-        self.imports = Imports(self.context, self.protocols)
-        self.exports = Exports(self.context, self.protocols)
-        self.audit = AuditTrail(self.context)
-        self.auth = Auth(self.context)
-        self.settings = Settings(self.context)
+        super().__init__(database, Principal.nobody(actor), clock or SystemClock())
 
     @classmethod
     def open(cls, url: str | None = None, *, actor: str = "system", clock: Clock | None = None,
-             passphrase: PassphraseSource = None) -> Clinic:
+             passphrase: PassphraseSource = None, current_schema: bool = True) -> Clinic:
         """Open an existing database at the current schema; refuses anything else with a clear message.
 
         ``passphrase`` (a string, or a function asked only when needed) unlocks an encrypted file.
+        ``current_schema=False`` opens an older schema too, only to sign in before ``init`` upgrades it.
         An in-memory SQLite URL (``sqlite://``) gives a private, initialised database that lives as long
         as the Clinic: for experiments and quick tests.
         """
@@ -99,8 +78,9 @@ class Clinic:
                 clinic = cls(database, actor=actor, clock=clock)
                 clinic._prepare()
                 return clinic
-            with database.translated_errors(), database.engine.connect() as connection:
-                schema.check_current(connection, database.where)
+            if current_schema:
+                with database.translated_errors(), database.engine.connect() as connection:
+                    schema.check_current(connection, database.where)
         except BaseException:
             database.close()
             raise
@@ -161,22 +141,36 @@ class Clinic:
                 writer.seal(everything=True)
         return InitReport(self.database.where, created_file, before, after, stored)
 
-    @property
-    def where(self) -> str:
-        return self.database.where
+    def session(self, account: UserRecord | str) -> Session:
+        """A session acting as ``account``, with the role the database holds for it now (not the one the
+        caller's copy says). Whoever calls this has checked the person's password or PIN (``sign_in``,
+        ``unlock`` or their own ``auth`` call); a deactivated or deleted account gets no session."""
+        username = account if isinstance(account, str) else account.username
+        user = load_account(self.context, username)
+        if user is None or not user.active:
+            raise AccessDenied(f"{username} cannot sign in: the account is not active")
+        return Session(self.database, Principal.staff(user.username, user.role), self.context.clock, user)
 
-    @property
-    def dialect(self) -> str:
-        return self.database.dialect
+    def sign_in(self, username: str, password: str) -> Session:
+        """Check the password (refusals and lock-outs as ``Auth.authenticate`` says), then a session."""
+        return self.session(self.auth.authenticate(username, password))
 
-    @property
-    def today(self) -> dt.date:
-        return self.context.today()
+    def unlock(self, username: str | None, pin: str, *, device: str | None = None) -> Session:
+        """A PIN (alone, or with a username) typed on the kiosk ``device``, then that nurse's session."""
+        return self.session(self.auth.check_pin(username, pin, device=device))
 
-    def act_as(self, actor: str) -> None:
-        """Name ``actor`` in the audit trail from now on: the staff desktop keeps one database open while
-        people sign in and out of it."""
-        self.context.actor = actor
+    def system_session(self, actor: str) -> Session:
+        """Every capability, for an in-process program that owns the database outright (the demo
+        generator building a training clinic, a test): no front end uses it, the CLI and the desktop act
+        through sign-in."""
+        return Session(self.database, Principal.system(actor), self.context.clock)
+
+    def delivery_session(self, actor: str, clock: Clock, device: str) -> Session:
+        """What a tablet's journal delivers (``services.relay``): the answers, Sends and releases a kiosk
+        session recorded while the database was out of reach, applied as that kiosk ("kiosk (nina)"), at
+        the time they were given, from that tablet. It may answer and nothing else; the visit's claim
+        still decides where it may write."""
+        return Session(self.database, Principal.delivery(actor), clock, device=device)
 
     def close(self) -> None:
         self.database.close()
@@ -189,7 +183,7 @@ class Clinic:
         self.close()
 
 
-def _remember(session: Session, key: str, value: str, *, replace: bool) -> None:
+def _remember(session: OrmSession, key: str, value: str, *, replace: bool) -> None:
     row = session.scalar(select(Meta).where(Meta.key == key))
     if row is None:
         session.add(Meta(key=key, value=value))

@@ -13,6 +13,7 @@ where its data went.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from sqlalchemy import URL, Connection, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from sijpro import __version__
+from sijpro.access import Capability
 from sijpro.errors import UserError
 from sijpro.progress import Progress, no_progress
 from sijpro.services.audit import AuditWriter, Change, record
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import Clock
 from sijpro.services.maintenance import Fault, verify
+from sijpro.services.session import Session
 from sijpro.storage import schema
 from sijpro.storage.database import Database
 from sijpro.storage.encryption import PassphraseSource, file_state
@@ -61,14 +64,21 @@ class CopyReport:
     """Why the source's audit trail does not record the copy (a read-only server account...), when it does not."""
 
 
-def copy_clinic(source: str | None, target: str, *, actor: str, passphrase: PassphraseSource = None,
-                clock: Clock | None = None, progress: Progress = no_progress) -> CopyReport:
+def copy_clinic(source: str | None, target: str, *, as_user: Callable[[Clinic], Session],
+                passphrase: PassphraseSource = None, clock: Clock | None = None,
+                progress: Progress = no_progress) -> CopyReport:
     """Copy the database at ``source`` (opened as ``Clinic.open`` does) into the empty database ``target``.
+
+    ``as_user`` signs in to the opened source (``lambda clinic: clinic.sign_in(name, password)``); the
+    session must hold DATABASE, and its actor is named in both audit trails.
 
     ``progress`` sees (rows copied, rows in all); raising ``Cancelled`` from it leaves the target as it was.
     """
     target_url = _target_url(target)
-    with Clinic.open(source, actor=actor, clock=clock, passphrase=passphrase) as origin:
+    with Clinic.open(source, clock=clock, passphrase=passphrase) as clinic:
+        origin = as_user(clinic)
+        origin.principal.require(Capability.DATABASE)
+        actor = origin.actor
         destination, created_file = _open_target(target_url)
         try:
             created_tables, rows = _copy(origin, destination, progress)
@@ -112,7 +122,7 @@ def _open_target(url: URL) -> tuple[Database, Path | None]:
     return Database(url), created
 
 
-def _copy(origin: Clinic, destination: Database, progress: Progress) -> tuple[bool, dict[str, int]]:
+def _copy(origin: Session, destination: Database, progress: Progress) -> tuple[bool, dict[str, int]]:
     """One transaction on the target: tables if needed, every row, the copy's audit event, sequences.
 
     What can refuse the copy at once (an unreachable target, the same database twice, a target holding
@@ -168,7 +178,7 @@ def _copy_event(field: str, other: str, rows: dict[str, int]) -> Change:
     return Change("database", None, field, new={"database": other, "rows": rows}, reason="sijpro copy")
 
 
-def _record_in_source(origin: Clinic, target: str, rows: dict[str, int]) -> str | None:
+def _record_in_source(origin: Session, target: str, rows: dict[str, int]) -> str | None:
     """Append 'copied to' to the source's trail; a source that cannot be written to is said, not an error:
     the copy is done and verified by then."""
     try:

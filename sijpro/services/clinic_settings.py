@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
+from sijpro.access import Capability, open_to_all, requires
 from sijpro.errors import InputErrors
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
@@ -40,6 +41,7 @@ class Settings:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @open_to_all  # the clinic's name and idle-lock time are shown before anyone signs in
     def load(self) -> ClinicSettings:
         with self.context.database.reading() as session:
             stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
@@ -56,6 +58,7 @@ class Settings:
                 values[field.name] = text
         return ClinicSettings(**values)  # type: ignore[arg-type]
 
+    @requires(Capability.CLINIC_SETTINGS)
     def save(self, settings: ClinicSettings) -> ClinicSettings:
         """Store the settings; each changed one is an audit event."""
         settings = ClinicSettings(name=settings.name.strip(), idle_lock_minutes=settings.idle_lock_minutes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sijpro.access import Capability, requires
 from sijpro.analysis.cohort import LAST, cohort_summary
 from sijpro.analysis.summary import CohortSummary
 from sijpro.analysis.thresholds import Kind
@@ -22,6 +23,7 @@ class Cohort:
         self.outcomes = outcomes
         self.protocols = protocols
 
+    @requires(Capability.COHORT)
     def summary(
         self,
         where: Mapping[str, str] | None = None,

@@ -12,6 +12,7 @@ from typing import Any, get_args
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import AccessDenied, Capability, requires
 from sijpro.errors import ConflictError, InputErrors, UserError
 from sijpro.instruments import Instrument, get_instrument
 from sijpro.protocol import BASELINE
@@ -72,10 +73,12 @@ class Collection:
         self.context = context
         self.protocols = protocols
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def pending(self, patient_id: int, day: dt.date | None = None) -> list[tuple[VisitRecord, str]]:
         """The questionnaires a patient is handed on ``day``: those not yet finished of the one visit that is
         due or overdue (``sijpro.visit_state``), in protocol order. One timepoint at a time: never two
         timepoints' questionnaires together, never a baseline after surgery."""
+        self.context.principal.require_patient(patient_id)
         day = day or self.context.today()
         with self.context.database.reading() as session:
             visits = [visit_record(v) for v in session.scalars(
@@ -88,9 +91,18 @@ class Collection:
         return [(visit, instrument) for visit in collectable for instrument in visit.instruments
                 if (visit.id, instrument) not in finished]
 
+    @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
     def open(self, visit_id: int, instrument: str, *, mode: ResponseMode = "kiosk",
              language: str = "en") -> ResponseRecord:
-        """Start the questionnaire, or resume it if it was left in progress."""
+        """Start the questionnaire, or resume it if it was left in progress.
+
+        A kiosk opens only the visits it was handed over for, and only as a kiosk questionnaire; staff
+        typing in a paper form open any visit.
+        """
+        principal = self.context.principal
+        principal.require_visit(visit_id)
+        if not principal.can(Capability.PAPER_ENTRY) and mode != "kiosk":
+            raise AccessDenied(f"a kiosk collects kiosk questionnaires, not {mode} ones")
         definition = get_instrument(instrument)
         if mode not in get_args(ResponseMode):
             raise UserError(f"mode {mode!r} is not one of {', '.join(get_args(ResponseMode))}")
@@ -133,6 +145,7 @@ class Collection:
             record(session, self.context, changes)
             return _response(session, row)
 
+    @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
     def save_answer(self, response_id: int, item: str, value: int | None, *,
                     delivery: str | None = None) -> ResponseRecord:
         """Validate and commit one answer at once; None records an explicit skip (optional items).
@@ -153,10 +166,12 @@ class Collection:
             record(session, self.context, [Change("response", row.id, item, old, value)])
             return _response(session, row)
 
+    @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
     def complete(self, response_id: int) -> ResponseRecord:
         """Score and close the questionnaire; the visit is completed when all its questionnaires are."""
         return self.complete_all([response_id])[0]
 
+    @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
     def complete_all(self, response_ids: Sequence[int], *, delivery: str | None = None) -> list[ResponseRecord]:
         """Score and close several questionnaires in one transaction: all of them, or none.
 
@@ -193,6 +208,7 @@ class Collection:
         return [Change("response", row.id, "status", "in-progress", "complete"),
                 Change("response", row.id, "scores", NOTHING, audited_scores(scores))]
 
+    @requires(Capability.PAPER_ENTRY)
     def enter_paper(self, visit_id: int, questionnaires: Mapping[str, Mapping[str, int | None]],
                     form_date: dt.date | None, *, language: str = "en") -> list[ResponseRecord]:
         """Questionnaires typed in from a paper form, whole: every answer and the date written on the form
@@ -283,6 +299,7 @@ class Collection:
             return [f"field 'form_date': a follow-up form is filled in after the surgery ({surgery.isoformat()})"]
         return []
 
+    @requires(Capability.PAPER_ENTRY)
     def amend(self, response_id: int, item: str, value: int | None, reason: str) -> ResponseRecord:
         """Correct an answer of a completed questionnaire, with a reason; it is re-scored."""
         reason = required_reason(reason, "amend a completed questionnaire")
@@ -306,18 +323,24 @@ class Collection:
             record(session, self.context, changes)
             return _response(session, row)
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def response(self, response_id: int) -> ResponseRecord:
         with self.context.database.reading() as session:
             row, _ = self._load(session, response_id)
             return _response(session, row)
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def in_progress(self) -> list[ResponseRecord]:
-        """Questionnaires started and not finished, oldest first: what a kiosk offers to resume."""
+        """Questionnaires started and not finished, oldest first: what a kiosk offers to resume (a kiosk
+        handed over for one patient sees that patient's only)."""
+        query = select(Response).where(Response.status == "in-progress")
+        if self.context.principal.confined:
+            query = query.where(Response.visit_id.in_(self.context.principal.visit_ids))
         with self.context.database.reading() as session:
-            rows = session.scalars(select(Response).where(Response.status == "in-progress")
-                                   .order_by(Response.started_at, Response.id)).all()
+            rows = session.scalars(query.order_by(Response.started_at, Response.id)).all()
             return [_response(session, row) for row in rows]
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def resume_item(self, response_id: int) -> str | None:
         """The first item without an answer (a recorded skip counts as answered); None when all are."""
         with self.context.database.reading() as session:
@@ -329,6 +352,7 @@ class Collection:
         row = session.get(Response, response_id)
         if row is None:
             raise UserError(f"no questionnaire response with id {response_id}")
+        self.context.principal.require_visit(row.visit_id)
         return row, get_instrument(row.instrument)
 
     def _put_answer(self, session: Session, response_id: int, item: str, value: int | None) -> object:

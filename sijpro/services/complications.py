@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import Capability, requires
 from sijpro.errors import InputErrors, UserError
 from sijpro.records import ComplicationDraft, ComplicationRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
@@ -28,6 +29,7 @@ class Complications:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.PROCEDURES)
     def record(self, patient_id: int, draft: ComplicationDraft) -> ComplicationRecord:
         """Record a complication of an operated patient; every problem with it is listed at once."""
         values = _values(draft)
@@ -42,6 +44,7 @@ class Complications:
             record(session, self.context, [Change(ENTITY, row.id, new=_audited(created))])
         return created
 
+    @requires(Capability.PROCEDURES)
     def update(self, complication_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> ComplicationRecord:
         """Correct a complication (its date, kind, side, revision or notes), with a reason."""
@@ -58,6 +61,7 @@ class Complications:
             record(session, self.context, field_changes(ENTITY, row.id, _audited(before), _audited(updated), reason))
         return updated
 
+    @requires(Capability.PROCEDURES)
     def withdraw(self, complication_id: int, reason: str, *, expected_version: int) -> ComplicationRecord:
         """Withdraw a complication recorded by mistake, with a reason (audited; the row stays, marked)."""
         reason = required_reason(reason, "withdraw a complication")
@@ -69,6 +73,7 @@ class Complications:
             record(session, self.context, [Change(ENTITY, row.id, "withdrawn_reason", None, reason, reason)])
         return withdrawn
 
+    @requires(Capability.PATIENTS)
     def for_patient(self, patient_id: int, *, withdrawn: bool = True) -> list[ComplicationRecord]:
         """The patient's complications by date; with ``withdrawn=False`` only those that stand."""
         query = select(Complication).where(Complication.patient_id == patient_id)

@@ -1,4 +1,4 @@
-"""What every service shares: the open database, who is acting, and what time it is.
+"""What every service shares: the open database, who is acting (and may do what), and what time it is.
 
 The clock is injectable so that tests, the demo generator and an import of old files can say what
 'today' is; services never call ``datetime.now()`` themselves.
@@ -10,16 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from sijpro.access import Principal
 from sijpro.storage.database import Database
-
-KIOSK_ACTOR = "kiosk"
-"""Who the audit trail names for a kiosk nobody has unlocked (failed unlock attempts, for instance)."""
-
-
-def kiosk_actor(nurse: str | None) -> str:
-    """The audit trail's actor for what a patient answers on a tablet a nurse unlocked or handed over:
-    the kiosk, and the nurse answerable for who was given it ("kiosk (anne)")."""
-    return f"{KIOSK_ACTOR} ({nurse})" if nurse else KIOSK_ACTOR
 
 
 class Clock(Protocol):
@@ -62,13 +54,21 @@ class FixedClock:
         return self.day
 
 
-@dataclass
+@dataclass(frozen=True)
 class ServiceContext:
+    """Fixed for the life of a session: who acts cannot change under a service's feet (a new session is
+    made instead, when someone else signs in)."""
+
     database: Database
-    actor: str
+    principal: Principal
     clock: Clock
     device: str | None = None
     """The tablet or desk these calls come from, when it answers visits (see ``services.claims``)."""
+
+    @property
+    def actor(self) -> str:
+        """The name the audit trail writes for what this session does."""
+        return self.principal.actor
 
     def now(self) -> dt.datetime:
         """Naive UTC, the form every stored timestamp takes."""

@@ -15,6 +15,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, select
 
+from sijpro.access import Capability, requires
 from sijpro.errors import UserError
 from sijpro.exchange.export_csv import write_csv_export
 from sijpro.exchange.fhir import write_fhir_export
@@ -48,11 +49,13 @@ class Exports:
         self.context = context
         self.protocols = protocols
 
+    @requires(Capability.EXPORT)
     def courses(self) -> list[PatientCourse]:
         """Every patient with the index procedure and every finished questionnaire, in MRN order."""
         with self.context.database.connection() as connection, paused_garbage_collection():
             return read_courses(connection)
 
+    @requires(Capability.EXPORT)
     def write(self, kind: ExportKind, target: Path, *, deidentify: bool = False,
               progress: Progress = no_progress, excel: str | None = None) -> ExportSet:
         """Write one export (a folder for csv, redcap, spss and stata, a file for fhir); returns what was written.

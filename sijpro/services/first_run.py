@@ -78,8 +78,8 @@ def set_up_clinic(url: str | None, admin: NewAdmin, clinic_name: str, *, clock: 
         raise InputErrors(problems)
     Clinic.init(url, actor=FIRST_RUN_ACTOR, clock=clock, passphrase=passphrase)
     with Clinic.open(url, actor=FIRST_RUN_ACTOR, clock=clock, passphrase=passphrase) as clinic:
-        if clinic.auth.users():
+        if clinic.auth.has_accounts():
             raise UserError(f"{clinic.where} already has users: sign in instead")
         user = clinic.auth.add_user(admin.username, admin.full_name, "admin", admin.password)
-        clinic.settings.save(ClinicSettings(name=clinic_name))
+        clinic.session(user).settings.save(ClinicSettings(name=clinic_name))
     return user

@@ -17,6 +17,7 @@ from typing import Any, get_args
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from sijpro.access import Capability, requires
 from sijpro.errors import InputErrors
 from sijpro.instruments import get_instrument
 from sijpro.mrn import mrn_key
@@ -87,6 +88,7 @@ class Imports:
         self.context = context
         self.protocols = protocols
 
+    @requires(Capability.IMPORT)
     def load(self, batch: ImportBatch, progress: Progress = no_progress) -> ImportSummary:
         # A big batch is a million small objects alive at once, none in a cycle: left on, the cycle
         # collector rescans them all again and again and takes a third of the load's time.

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from sijpro.access import Capability
 from sijpro.errors import UserError
 from sijpro.services import tamper
 from sijpro.services.audit import chain_report
-from sijpro.services.clinic import Clinic
 from sijpro.services.scheduling import FINISHED_RESPONSE
+from sijpro.services.session import Session
 from sijpro.storage.backup import backup_database
 from sijpro.storage.integrity import is_damage, structural_faults
 from sijpro.storage.models import Response, Score, Visit
@@ -39,8 +40,12 @@ class Fault:
         return f"{self.check}: {self.message}"
 
 
-def verify(clinic: Clinic) -> list[Fault]:
-    """Every fault found; an empty list means the database, its audit trail and its rows are sound."""
+def verify(clinic: Session) -> list[Fault]:
+    """Every fault found; an empty list means the database, its audit trail and its rows are sound.
+
+    Needs no account (``sijpro verify`` runs from a scheduled task): it reads no patient's data out.
+    """
+    clinic.principal.require(Capability.VERIFY)
     try:
         with clinic.database.translated_errors(), clinic.database.engine.connect() as connection:
             faults = [Fault("database", message) for message in structural_faults(connection)]
@@ -65,7 +70,7 @@ def verify(clinic: Clinic) -> list[Fault]:
     return faults
 
 
-def refuse_damaged(clinic: Clinic, action: str) -> None:
+def refuse_damaged(clinic: Session, action: str) -> None:
     """Refuse to write into a database whose pages or text ``verify`` calls damaged: writing there could
     only spread the damage (and the next backup would copy it)."""
     try:
@@ -79,9 +84,17 @@ def refuse_damaged(clinic: Clinic, action: str) -> None:
                         + ". Run 'sijpro verify' to see every fault")
 
 
-def backup(clinic: Clinic, target: Path) -> Path:
+def backup(clinic: Session, target: Path) -> Path:
     """A consistent copy of the database at ``target`` (mode 0600), safe while others write; the chain head
-    it holds is witnessed outside the database."""
+    it holds is witnessed outside the database. An administrator's, since the copy holds every record
+    (``backups.auto_backup`` takes the automatic ones the policy asks for, into the policy's folder,
+    without an account)."""
+    clinic.principal.require(Capability.BACKUPS)
+    return witnessed_copy(clinic, target)
+
+
+def witnessed_copy(clinic: Session, target: Path) -> Path:
+    """The copy itself, for callers that checked their own capability."""
     written = backup_database(clinic.database.url, Path(target))
     with clinic.database.connection() as connection:
         head = clinic.database.head(connection)
@@ -89,7 +102,7 @@ def backup(clinic: Clinic, target: Path) -> Path:
     return written
 
 
-def _outcome_copy_faults(clinic: Clinic) -> list[str]:
+def _outcome_copy_faults(clinic: Session) -> list[str]:
     """Visits whose stored score summary differs from their score rows."""
     recorded: dict[int, dict[str, Any]] = defaultdict(dict)
     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sijpro.access import Capability, requires
 from sijpro.errors import UserError
 from sijpro.records import ComplicationRecord, PatientOutcomes, TimepointOutcome
 from sijpro.services.context import ServiceContext
@@ -29,6 +30,7 @@ class Outcomes:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.DASHBOARD)
     def patient(self, patient_id: int) -> PatientOutcomes:
         outcomes = self._load(patient_id)
         if outcomes:
@@ -41,6 +43,7 @@ class Outcomes:
             return PatientOutcomes(patient=patient_record(row), index_procedure=None, timepoints=(),
                                    complications=tuple(complications[patient_id]))
 
+    @requires(Capability.COHORT)
     def cohort(self) -> list[PatientOutcomes]:
         """Every patient with an index procedure, in MRN order."""
         return self._load(None)

@@ -1,17 +1,22 @@
-"""How strong an administrator's password must be: a pure rule, so a form can check it as it is typed."""
+"""How strong a password must be: a pure rule, so a form can check it as it is typed and the accounts
+service refuses the same passwords for every front end."""
 
 from __future__ import annotations
 
+MIN_LENGTH = 8
 STRONG_LENGTH = 10
 """An administrator's password guards every patient's record: longer than the 8 accepted for others."""
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why ``password`` is too weak for an administrator, or None.
+def password_problem(password: str, username: str = "", role: str = "admin") -> str | None:
+    """Why ``password`` is too weak for an account of ``role``, or None.
 
-    At least ``STRONG_LENGTH`` characters, of at least two kinds (letters, digits, anything else), and not
-    the username: long enough to resist guessing, short enough to be remembered as a phrase.
+    Everyone: at least ``MIN_LENGTH`` characters. An administrator: at least ``STRONG_LENGTH``, of at least
+    two kinds (letters, digits, anything else), and not containing the username: long enough to resist
+    guessing, short enough to be remembered as a phrase.
     """
+    if role != "admin":
+        return None if len(password) >= MIN_LENGTH else f"use at least {MIN_LENGTH} characters"
     if len(password) < STRONG_LENGTH:
         return f"use at least {STRONG_LENGTH} characters"
     kinds = sum(any(test(c) for c in password) for test in (str.isalpha, str.isdigit,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, case, desc, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import AccessDenied, Capability, requires
 from sijpro.errors import InputErrors, UserError
 from sijpro.mrn import mrn_key
 from sijpro.records import PatientDraft, PatientRecord
@@ -57,6 +58,7 @@ class Patients:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.REGISTER)
     def register(self, draft: PatientDraft, *, confirm_duplicate: bool = False) -> PatientRecord:
         draft = normalised(draft)
         problems = patient_problems(dataclasses.asdict(draft), self.context.today())
@@ -79,16 +81,21 @@ class Patients:
             record(session, self.context, [Change("patient", row.id, new=_audited(created))])
         return created
 
+    @requires(Capability.PATIENTS, Capability.ANSWER)
     def get(self, patient_id: int) -> PatientRecord:
+        """A kiosk reads only the patient it was handed over for (their name on the welcome screen)."""
+        self.context.principal.require_patient(patient_id)
         with self.context.database.reading() as session:
             return patient_record(_load(session, patient_id))
 
+    @requires(Capability.PATIENTS)
     def by_mrn(self, mrn: str) -> PatientRecord | None:
         """The patient with this MRN, compared as DESIGN.md says: trimmed, case ignored."""
         with self.context.database.reading() as session:
             row = session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn)))
             return None if row is None else patient_record(row)
 
+    @requires(Capability.PATIENTS)
     def registered(self, mrns: Iterable[str]) -> frozenset[str]:
         """The MRNs, as registered, of the patients ``mrns`` name (case and spaces ignored): one query per
         few thousand, for import checks."""
@@ -98,6 +105,7 @@ class Patients:
                 found.update(session.scalars(select(Patient.mrn).where(Patient.mrn_key.in_(chunk))))
         return frozenset(found)
 
+    @requires(Capability.PATIENTS)
     def search(self, text: str, limit: int = 50) -> list[PatientRecord]:
         """By MRN, names (any part, accents and case ignored) or an ISO birth date."""
         text = text.strip()
@@ -117,9 +125,18 @@ class Patients:
         # alphabetical as people read it (BÉLANGER before BRUNET), which byte order in SQL is not
         return sorted(found, key=lambda p: (mrn_key(p.mrn) != key, fold(p.family_name), fold(p.given_name), p.id))
 
+    @requires(Capability.EDIT_PATIENT, Capability.ANSWER)
     def update(self, patient_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> PatientRecord:
-        """Change some fields; refused with a ConflictError if the patient changed since ``expected_version``."""
+        """Change some fields; refused with a ConflictError if the patient changed since ``expected_version``.
+
+        A kiosk may change one thing of its own patient's record: the language they chose to answer in.
+        """
+        principal = self.context.principal
+        if not principal.can(Capability.EDIT_PATIENT):
+            principal.require_patient(patient_id)
+            if set(changes) - {"language"}:
+                raise AccessDenied("a kiosk may change only the patient's language")
         reason = edit_reason("patient", changes, PATIENT_FIELDS, reason)
         with self.context.database.writing() as session:
             row = _load(session, patient_id)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import Capability, requires
 from sijpro.errors import InputErrors, UserError
 from sijpro.records import ProcedureDraft, ProcedureRecord
 from sijpro.services.audit import NOTHING, Change, field_changes, record, refuse_stale
@@ -43,6 +44,7 @@ class Procedures:
         self.context = context
         self.protocols = protocols
 
+    @requires(Capability.PROCEDURES)
     def record(self, patient_id: int, draft: ProcedureDraft, *, confirm_same_side: bool = False) -> ProcedureRecord:
         """Record a procedure; the patient's first one is the index surgery and schedules their visits.
 
@@ -80,12 +82,14 @@ class Procedures:
         ])
         return {"visits": audited_visits(visits), "protocol_version": protocol.version}
 
+    @requires(Capability.PROCEDURES)
     def record_second_side(self, procedure_id: int, day: dt.date, *, expected_version: int) -> ProcedureRecord:
         """The staged second side of a fusion, operated on ``day``: the procedure becomes bilateral."""
         return self.update(procedure_id, {"side": "bilateral", "second_side_date": day},
                            expected_version=expected_version,
                            reason=f"staged second side operated on {day.isoformat()}")
 
+    @requires(Capability.PROCEDURES)
     def withdraw(self, procedure_id: int, reason: str, *, expected_version: int) -> ProcedureRecord:
         """Withdraw a procedure recorded by mistake, with a reason (audited; the row stays, marked).
 
@@ -143,6 +147,7 @@ class Procedures:
         return [Change("procedure", following.id, "is_index", False, True, reason),
                 Change("procedure", following.id, "visits", NOTHING, planned, reason)]
 
+    @requires(Capability.PROCEDURES)
     def update(self, procedure_id: int, changes: dict[str, Any], *, expected_version: int,
                reason: str) -> ProcedureRecord:
         """Edit a procedure; a new index surgery date moves every visit not yet completed."""
@@ -169,6 +174,7 @@ class Procedures:
             record(session, self.context, audit)
         return updated
 
+    @requires(Capability.PATIENTS)
     def for_patient(self, patient_id: int) -> list[ProcedureRecord]:
         with self.context.database.reading() as session:
             rows = session.scalars(select(Procedure).where(Procedure.patient_id == patient_id)

@@ -8,6 +8,7 @@ import dataclasses
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
+from sijpro.access import Capability, open_to_all, requires
 from sijpro.errors import UserError
 from sijpro.protocol import Protocol, check_protocol, default_protocol, parse_protocol
 from sijpro.services.audit import Change, record
@@ -20,15 +21,18 @@ class Protocols:
         self.context = context
         self._by_id: dict[int, Protocol] = {}
 
+    @open_to_all  # the schedule's shape is no one's health data: the kiosk labels visits with it
     def current(self) -> Protocol:
         with self.context.database.reading() as session:
             return self.current_in(session)[1]
 
+    @open_to_all
     def versions(self) -> list[Protocol]:
         with self.context.database.reading() as session:
             ids = session.scalars(select(ProtocolVersion.id).order_by(ProtocolVersion.version)).all()
             return [self.by_id(session, protocol_id) for protocol_id in ids]
 
+    @requires(Capability.PROTOCOL)
     def save_new_version(self, protocol: Protocol, *, reason: str | None = None) -> Protocol:
         """Store ``protocol`` as the next version (its own version number is replaced) and make it current,
         once it is sound as a whole (``check_protocol``: bounds, time order, windows apart)."""
@@ -40,6 +44,7 @@ class Protocols:
             record(session, self.context, [Change("protocol", protocol_id, new=saved.to_mapping(), reason=reason)])
         return saved
 
+    @requires(Capability.PROTOCOL)
     def restore(self, version: int) -> Protocol:
         """Make an earlier version current again, as the next version (the history keeps every version);
         it must still pass today's checks."""
@@ -48,6 +53,7 @@ class Protocols:
             raise UserError(f"there is no protocol version {version}")
         return self.save_new_version(earlier, reason=f"restored version {version}")
 
+    @open_to_all  # inside Clinic.init's own transaction
     def ensure_default(self, session: Session) -> bool:
         """Store the bundled default protocol in an empty database; True when it did."""
         if session.scalar(select(func.count()).select_from(ProtocolVersion)):
@@ -57,6 +63,7 @@ class Protocols:
         record(session, self.context, [Change("protocol", protocol_id, new=protocol.to_mapping())])
         return True
 
+    @open_to_all  # inside another service's transaction, which checked its own capability
     def current_in(self, session: Session | Connection) -> tuple[int, Protocol]:
         """(row id, protocol) of the current version, inside the caller's transaction."""
         protocol_id = session.scalar(select(ProtocolVersion.id).order_by(ProtocolVersion.version.desc()).limit(1))
@@ -64,6 +71,7 @@ class Protocols:
             raise UserError("the database has no follow-up protocol: run 'sijpro init'")
         return protocol_id, self.by_id(session, protocol_id)
 
+    @open_to_all  # inside another service's transaction, which checked its own capability
     def by_id(self, session: Session | Connection, protocol_id: int) -> Protocol:
         """A stored version; cached, since stored versions never change."""
         if protocol_id not in self._by_id:

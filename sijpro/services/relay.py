@@ -148,16 +148,16 @@ class Relay:
         return True
 
     def _apply(self, clinic: Clinic, entry: Entry) -> None:
-        clinic.context.clock = FixedClock(entry.at.replace(tzinfo=dt.UTC) if entry.at.tzinfo is None else entry.at)
-        clinic.act_as(entry.actor)
+        delivery = clinic.delivery_session(entry.actor, FixedClock(
+            entry.at.replace(tzinfo=dt.UTC) if entry.at.tzinfo is None else entry.at), self.device)
         payload = entry.payload
         if entry.kind == "answer":
-            clinic.collection.save_answer(payload["response_id"], payload["item"], payload["value"],
-                                          delivery=entry.id)
+            delivery.collection.save_answer(payload["response_id"], payload["item"], payload["value"],
+                                            delivery=entry.id)
         elif entry.kind == "complete":
-            clinic.collection.complete_all(payload["response_ids"], delivery=entry.id)
+            delivery.collection.complete_all(payload["response_ids"], delivery=entry.id)
         elif entry.kind == "release":
-            clinic.claims.release(payload["visit_ids"], self.device)
+            delivery.claims.release(payload["visit_ids"], self.device)
         else:
             raise UserError(f"unknown journal entry kind {entry.kind!r}")
 
@@ -181,7 +181,6 @@ class Relay:
     def _open(self) -> Clinic:
         if self._clinic is None:
             clinic = self.connect()
-            clinic.context.device = self.device
             if clinic.dialect == "postgresql":
                 event.listen(clinic.database.engine, "connect", self._connected)
                 clinic.database.engine.dispose()  # connections made before the listener are not kept

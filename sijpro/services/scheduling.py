@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from sijpro.access import Capability, requires
 from sijpro.errors import UserError
 from sijpro.protocol import Protocol
 from sijpro.records import PatientRecord, VisitRecord
@@ -103,6 +104,7 @@ class Schedule:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
+    @requires(Capability.WORKLIST)
     def worklist(self, day: dt.date | None = None, *, overdue_days: int = OVERDUE_DAYS,
                  upcoming_days: int = UPCOMING_DAYS, missed_days: int = MISSED_DAYS) -> Worklist:
         day = day or self.context.today()
@@ -132,6 +134,7 @@ class Schedule:
         states = course_states(visits, day or self.context.today())
         return [TimelineEntry(visit, state) for visit, state in zip(visits, states, strict=True)]
 
+    @requires(Capability.PATIENTS)
     def timeline(self, patient_id: int) -> list[VisitRecord]:
         """Every visit of a patient in protocol order."""
         with self.context.database.reading() as session:
@@ -140,6 +143,7 @@ class Schedule:
                 raise UserError(f"no patient with id {patient_id}")
             return [visit_record(row) for row in rows]
 
+    @requires(Capability.PATIENTS)
     def visit(self, visit_id: int) -> VisitRecord:
         with self.context.database.reading() as session:
             row = session.get(Visit, visit_id)

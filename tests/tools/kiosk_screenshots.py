@@ -46,9 +46,10 @@ class Shooter:
         database = str(Path(self.folder.name) / "clinic.sqlite")
         self.ids = create_clinic(database, TODAY)
         self.clinic = Clinic.open(database, actor="kiosk", clock=FixedClock(TODAY))
-        visit, instrument = self.clinic.collection.pending(self.ids["K-002"])[0]
-        response = self.clinic.collection.open(visit.id, instrument)
-        self.clinic.collection.save_answer(response.id, "lumbar", 6)
+        set_up = self.clinic.system_session("screenshots")
+        visit, instrument = set_up.collection.pending(self.ids["K-002"])[0]
+        response = set_up.collection.open(visit.id, instrument)
+        set_up.collection.save_answer(response.id, "lumbar", 6)
         self.window = KioskWindow(ClinicBackend(self.clinic), idle_seconds=3600, default_language=language,
                                   today=lambda: TODAY, settle_seconds=0)
         self.window.resize(*size)

@@ -120,7 +120,7 @@ class Shooter:
         self.shot(window, "patient-record")
 
     def dialogs(self, window: StaffWindow) -> None:
-        clinic = self.clinic
+        clinic = window.session  # the nurse signed in above
         register = PatientDialog(clinic, parent=window)
         register.show()
         register.family_name.setText("Lambert")

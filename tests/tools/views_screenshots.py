@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from tests.trusted import trusted
 from tests.ui.demo_clinic import TODAY, create_demo_clinic
 from ui.i18n import LANGUAGES, set_language
 from ui.staff.style import staff_stylesheet
@@ -151,7 +152,7 @@ def main(argv: list[str]) -> int:
         os.environ[CONFIG_VARIABLE] = folder  # never this computer's own workstation settings
         database = str(Path(folder) / "clinic.sqlite")
         create_demo_clinic(database, patients=150)
-        with Clinic.open(database, actor="ada", clock=FixedClock(TODAY)) as clinic:
+        with trusted(database, "ada", clock=FixedClock(TODAY)) as clinic:
             written = [path for language in LANGUAGES for path in shoot(out, clinic, language)]
     app.processEvents()
     print(f"{len(written)} screenshots in {out}")

@@ -15,6 +15,7 @@ from sijpro.records import PatientDraft, ProcedureDraft
 from sijpro.services import auth
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from tests.trusted import trusted
 
 NURSE_PIN = "2468"
 NURSE_PASSWORD = "a long nurse password"
@@ -42,7 +43,7 @@ def create_clinic(url: str, today: dt.date, extra_patients: int = 0) -> dict[str
     clock = FixedClock(today)
     Clinic.init(url, clock=clock)
     ids = {}
-    with Clinic.open(url, actor="admin", clock=clock) as clinic, cheap_hashing():
+    with trusted(url, "admin", clock=clock) as clinic, cheap_hashing():
         clinic.auth.add_user("nina", "Nina Nurse", "nurse", NURSE_PASSWORD)
         clinic.auth.set_pin("nina", NURSE_PIN)
         for mrn, family, given, language, born in (*PATIENTS, *extra):

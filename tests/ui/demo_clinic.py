@@ -19,6 +19,8 @@ from sijpro.demo import generate_demo_cohort
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from sijpro.services.session import Session
+from tests.trusted import trusted
 from tests.ui.clinic_setup import cheap_hashing
 from ui.i18n import set_language
 
@@ -32,7 +34,7 @@ ACCOUNTS = (("ada", "Ada Admin", "admin"), ("sam", "Sam Surgeon", "surgeon"), ("
 def create_demo_clinic(url: str, patients: int = PATIENTS) -> None:
     clock = FixedClock(TODAY)
     Clinic.init(url, clock=clock)
-    with Clinic.open(url, actor="ada", clock=clock) as clinic, cheap_hashing():
+    with trusted(url, "ada", clock=clock) as clinic, cheap_hashing():
         for username, name, role in ACCOUNTS:
             clinic.auth.add_user(username, name, role, PASSWORD)  # type: ignore[arg-type]
         clinic.imports.load(generate_demo_cohort(patients, SEED, today=TODAY, protocol=clinic.protocols.current()))
@@ -56,14 +58,18 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_clinic(demo_path: Path) -> Iterator[Callable[[str], tuple[Clinic, UserRecord]]]:
-    """``open_clinic(username)``: the demo clinic acting as that user, and the user's record."""
+def open_clinic(demo_path: Path) -> Iterator[Callable[[str], tuple[Session, UserRecord]]]:
+    """``open_clinic(username)``: that user's session of the demo clinic (signed in with their password),
+    and the user's record."""
     opened: list[Clinic] = []
 
-    def make(username: str) -> tuple[Clinic, UserRecord]:
-        clinic = Clinic.open(str(demo_path), actor=username, clock=FixedClock(TODAY))
+    def make(username: str) -> tuple[Session, UserRecord]:
+        clinic = Clinic.open(str(demo_path), clock=FixedClock(TODAY))
         opened.append(clinic)
-        return clinic, next(user for user in clinic.auth.users() if user.username == username)
+        with cheap_hashing():
+            session = clinic.sign_in(username, PASSWORD)
+        assert session.user is not None
+        return session, session.user
 
     yield make
     for clinic in opened:

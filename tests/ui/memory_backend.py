@@ -40,6 +40,9 @@ class MemoryBackend:
     def plan(self, patient_id: int, day: dt.date) -> list[Planned]:
         return [Planned(visit_id=patient_id * 10, instrument=code) for code in self.instruments]
 
+    def hand_over(self, patient_id: int, day: dt.date) -> list[Planned]:
+        return self.plan(patient_id, day)
+
     def due_patients(self, day: dt.date) -> list[DuePatient]:
         when = ({"en": "3 months", "fr": "3 mois"},)
         return [DuePatient(p, tuple(self.plan(p.id, day)), when, p.id == 2) for p in self.patients.values()]

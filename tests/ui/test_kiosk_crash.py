@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sijpro.instruments import get_instrument
-from sijpro.services.clinic import Clinic
+from tests.trusted import trusted
 from tests.ui.clinic_setup import create_clinic
 from tests.ui.crash_kiosk import chosen
 
@@ -57,7 +57,7 @@ def test_killed_after_k_answers_keeps_them_all_and_resumes_at_the_next(tmp_path,
     expected: dict[str, dict[str, int | None]] = {}
     for number, (code, item) in enumerate(RUN[:count], start=1):
         expected.setdefault(code, {})[item.code] = chosen(item, number)
-    with Clinic.open(db) as clinic:
+    with trusted(db) as clinic:
         stored = {r.instrument: r.answers for r in clinic.collection.in_progress() if r.answers}
     assert stored == expected  # every answer given before the kill, and nothing else
 
@@ -80,6 +80,6 @@ def test_a_kill_loses_nothing_even_between_two_taps_on_one_question(tmp_path) ->
     db = str(tmp_path / "clinic.sqlite")
     create_clinic(db, dt.date.today())
     assert answer_then_kill(db, 1) == -signal.SIGKILL
-    with Clinic.open(db) as clinic:
+    with trusted(db) as clinic:
         (response,) = [r for r in clinic.collection.in_progress() if r.answers]
         assert clinic.collection.resume_item(response.id) == "radicular"

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
+from tests.trusted import as_system
 from tests.ui.driver import answer, choose_language, confirm_identity, hand_over, key, next_button, screen, tap, unlock
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.screens import InstructionsScreen
@@ -20,7 +21,7 @@ PATIENT = 2  # John Smith in the test clinic
 
 def first_answers(clinic) -> dict[str, int | None]:
     """What the database holds for the run's first questionnaire (NRS)."""
-    return next(r.answers for r in clinic.collection.in_progress() if r.instrument == "nrs")
+    return next(r.answers for r in as_system(clinic).collection.in_progress() if r.instrument == "nrs")
 
 
 @pytest.fixture
@@ -171,12 +172,12 @@ def test_stop_asks_first_and_keeps_the_answers(kiosk) -> None:
 
 def test_the_audit_trail_names_the_nurse_who_unlocked_the_kiosk_for_the_answers(kiosk) -> None:
     window, clinic = kiosk
-    before = clinic.audit.events()[-1].id
+    before = as_system(clinic).audit.events()[-1].id
     unlock(window, pin="9999")
-    assert window.mode is Mode.UNLOCK and clinic.context.actor == "kiosk"  # refused: no nurse to name
+    assert window.mode is Mode.UNLOCK and clinic.actor == "kiosk"  # refused: no nurse to name
     tap(window.unlock_screen.back)
     in_a_run(window, answers=2)
-    events = [event for event in clinic.audit.events() if event.id > before]
+    events = [event for event in as_system(clinic).audit.events() if event.id > before]
     unlocks = [(event.new, event.actor) for event in events if event.field == "sign_in"]
     assert unlocks == [("wrong PIN alone", "kiosk"), ("PIN alone accepted", "kiosk")]
     answered = [event for event in events if event.field != "sign_in"]

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
 from sijpro.records import PatientDraft, ProcedureDraft
+from tests.trusted import as_system
 from tests.ui.conftest import TODAY
 from tests.ui.driver import choose_language, key, screen, tap, unlock
 from ui.kiosk.patient_list import PATIENT_ID_ROLE
@@ -24,10 +25,10 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def overdue_id(kiosk_clinic) -> int:
     """Anne Zola, whose 3-month window closed two weeks ago: overdue, and last by name."""
-    patient = kiosk_clinic.patients.register(
+    patient = as_system(kiosk_clinic).patients.register(
         PatientDraft("K-009", "Zola", "Anne", birth_date=dt.date(1949, 1, 30), language="en"))
     surgery = TODAY - relativedelta(months=3) - dt.timedelta(weeks=6)
-    kiosk_clinic.procedures.record(patient.id, ProcedureDraft(surgery, side="right"))
+    as_system(kiosk_clinic).procedures.record(patient.id, ProcedureDraft(surgery, side="right"))
     return patient.id
 
 
@@ -81,12 +82,12 @@ def test_the_patient_confirms_who_they_are_before_anything_is_opened(make_kiosk,
     assert texts(identity) == ["Please check that this is you:", "John Smith", "Born on 23 November 1944"]
     key(window, Qt.Key.Key_Return)  # a key says nothing about who holds the tablet
     assert screen(window) is identity
-    assert kiosk_clinic.collection.in_progress() == []  # nothing opened yet
+    assert as_system(kiosk_clinic).collection.in_progress() == []  # nothing opened yet
     tap(identity.no)  # "No, call the nurse back"
     assert window.mode is Mode.LOCKED and window.runner is None
     assert window.locked_screen.notice.isVisible() and "someone else" in window.locked_screen.notice.text()
-    assert kiosk_clinic.claims.active() == []  # the visit is free for the right tablet and patient
-    assert kiosk_clinic.collection.in_progress() == []
+    assert as_system(kiosk_clinic).claims.active() == []  # the visit is free for the right tablet and patient
+    assert as_system(kiosk_clinic).collection.in_progress() == []
 
     unlock(window)
     tap_row(window, ids["K-001"])  # Hélène Dupont reads French
@@ -97,5 +98,5 @@ def test_the_patient_confirms_who_they_are_before_anything_is_opened(make_kiosk,
     tap(identity.primary)  # "Oui, c'est moi"
     assert isinstance(screen(window), WelcomeScreen)
     choose_language(window, "fr")
-    assert {r.instrument for r in kiosk_clinic.collection.in_progress()} == {
+    assert {r.instrument for r in as_system(kiosk_clinic).collection.in_progress()} == {
         "nrs", "odi", "sf12", "satisfaction", "relief"}

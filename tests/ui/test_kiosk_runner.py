@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from sijpro.instruments import get_instrument
+from tests.trusted import as_system
 from tests.ui.driver import (
     answer,
     answer_until_review,
@@ -44,7 +45,7 @@ def start_run(window: KioskWindow, patient_id: int, language_code: str = "en") -
 
 def stored(clinic, window: KioskWindow) -> list[dict[str, int | None]]:
     """What the database holds now for each questionnaire of the current run."""
-    return [clinic.collection.response(rid).answers for rid in window.runner.flow.response_ids]
+    return [as_system(clinic).collection.response(rid).answers for rid in window.runner.flow.response_ids]
 
 
 def texts(page) -> set[str]:
@@ -71,12 +72,12 @@ def test_each_instrument_is_answered_start_to_finish(make_kiosk, kiosk_clinic, i
         value = item.kiosk_values()[(index + 1) % len(item.kiosk_values())]
         tap(page.choices[value])
         given[item.code] = value
-        assert kiosk_clinic.collection.response(response_id).answers == given  # committed on the tap
+        assert as_system(kiosk_clinic).collection.response(response_id).answers == given  # committed on the tap
         assert screen(window) is page  # and no auto-advance
         tap(next_button(window))
     assert isinstance(screen(window), ReviewScreen)
     tap(next_button(window))  # Send
-    completed = kiosk_clinic.collection.response(response_id)
+    completed = as_system(kiosk_clinic).collection.response(response_id)
     assert completed.status == "complete" and completed.answers == given
     assert {score.instrument for score in completed.scores} == {instrument_id}
     assert all(score.value is not None for score in completed.scores)  # scored with every answer
@@ -99,11 +100,11 @@ def test_the_whole_visit_is_one_run_counted_across_instruments(make_kiosk, kiosk
     answer_until_review(window)
     flow = window.runner.flow
     tap(next_button(window))
-    statuses = [kiosk_clinic.collection.response(rid).status for rid in flow.response_ids]
+    statuses = [as_system(kiosk_clinic).collection.response(rid).status for rid in flow.response_ids]
     assert statuses == ["complete"] * 5
-    visit = kiosk_clinic.schedule.visit(flow.planned[0].visit_id)
+    visit = as_system(kiosk_clinic).schedule.visit(flow.planned[0].visit_id)
     assert visit.status == "completed"
-    outcome = kiosk_clinic.outcomes.patient(ids["K-002"]).at("m3")
+    outcome = as_system(kiosk_clinic).outcomes.patient(ids["K-002"]).at("m3")
     assert outcome.scores["odi.odi"] == 100.0 and outcome.scores["relief.percent"] == 100
 
 
@@ -144,7 +145,7 @@ def test_back_keeps_answers_and_review_edits_return_to_the_review(make_kiosk, ki
     assert review.rows[-1].full_text().endswith("Your answer: 70%")
     flow = window.runner.flow
     tap(review.primary)
-    assert kiosk_clinic.collection.response(flow.response_ids[-1]).answers == {"percent": 70}
+    assert as_system(kiosk_clinic).collection.response(flow.response_ids[-1]).answers == {"percent": 70}
 
 
 def test_review_marks_a_skipped_section_and_pages_hold_every_answer(make_kiosk, ids) -> None:
@@ -198,8 +199,8 @@ def test_language_is_asked_remembered_and_applied(make_kiosk, kiosk_clinic, ids)
     assert {b.text() for b in welcome.language_buttons.values()} == {"English", "Français"}
     choose_language(window, "fr")
     assert language() == "fr"
-    assert kiosk_clinic.patients.get(ids["K-002"]).language == "fr"  # remembered for next time
-    assert kiosk_clinic.collection.response(window.runner.flow.response_ids[0]).language == "fr"
+    assert as_system(kiosk_clinic).patients.get(ids["K-002"]).language == "fr"  # remembered for next time
+    assert as_system(kiosk_clinic).collection.response(window.runner.flow.response_ids[0]).language == "fr"
     assert next_button(window).text() == "Commencer"
     tap(next_button(window))
     assert get_instrument("nrs").item("lumbar").text["fr"] in texts(screen(window))
@@ -239,14 +240,14 @@ def test_keyboard_alone_answers_goes_back_and_submits(make_kiosk, kiosk_clinic, 
     assert isinstance(screen(window), ReviewScreen)
     flow = window.runner.flow
     key(window, Qt.Key.Key_Return)  # Enter never sends: the patient moves to Send and presses it
-    assert kiosk_clinic.collection.response(flow.response_ids[0]).status == "in-progress"
+    assert as_system(kiosk_clinic).collection.response(flow.response_ids[0]).status == "in-progress"
     for _ in range(6):
         if QApplication.focusWidget() is screen(window).primary:
             break
         key(window, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is screen(window).primary
     key(window, Qt.Key.Key_Space)
-    record = kiosk_clinic.collection.response(flow.response_ids[0])
+    record = as_system(kiosk_clinic).collection.response(flow.response_ids[0])
     assert record.status == "complete" and record.answers == {"lumbar": 10, "radicular": 7}
 
 
@@ -319,7 +320,7 @@ def test_an_answer_that_cannot_be_saved_is_not_shown_as_given(make_kiosk, kiosk_
         assert not page.choices[6].isChecked() and not next_button(window).isEnabled()
     tap(page.choices[6])
     assert not page.error.isVisible() and next_button(window).isEnabled()
-    assert kiosk_clinic.collection.response(response_id).answers == {"lumbar": 6}
+    assert as_system(kiosk_clinic).collection.response(response_id).answers == {"lumbar": 6}
 
 
 def test_choices_have_accessible_names(make_kiosk, ids) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sijpro.services.clinic import Clinic
+from tests.trusted import trusted
 from tests.ui.clinic_setup import create_clinic
 
 pytestmark = pytest.mark.gui
@@ -72,7 +72,7 @@ def tablets(database_url: str) -> Iterator[tuple[str, Tablet, Tablet]]:
 
 
 def stored(database: str) -> dict[str, dict[str, int | None]]:
-    with Clinic.open(database) as clinic:
+    with trusted(database) as clinic:
         return {r.instrument: r.answers for r in clinic.collection.in_progress() if r.answers}
 
 
@@ -108,7 +108,7 @@ def test_a_second_tablet_is_refused_may_take_over_and_nothing_is_overwritten(tab
     assert stored(database) == {"nrs": {"lumbar": 3, "radicular": 5}, "odi": {"odi1": 2}}
 
     assert tablet_a.do("stop")["mode"] == "locked"  # locking gives back only what tablet A holds
-    with Clinic.open(database) as clinic:
+    with trusted(database) as clinic:
         visit_id = clinic.collection.in_progress()[0].visit_id
         assert clinic.claims.holder(visit_id).device == "tablet-B"
         taken = [e for e in clinic.audit.events(entity="visit", entity_id=visit_id) if e.field == "claimed_on"]

@@ -57,6 +57,11 @@ class KioskBackend(CollectionPort, Protocol):
         """The questionnaires due or overdue for the patient on ``day``, in the order they are asked."""
         ...
 
+    def hand_over(self, patient_id: int, day: dt.date) -> list[Planned]:
+        """The questionnaires the tablet is to be handed for (due or overdue on ``day``, in the order they
+        are asked); ``claim`` then hands it over. An empty list when none is due."""
+        ...
+
     def remember_language(self, patient_id: int, language: str) -> None: ...
 
     @property
@@ -65,7 +70,8 @@ class KioskBackend(CollectionPort, Protocol):
         ...
 
     def claim(self, visit_ids: Sequence[int], *, take_over: bool = False) -> None:
-        """Claim the visits for this tablet; ``VisitClaimed`` (naming the holder) when another holds one."""
+        """Claim the visits for this tablet, which from then on answers them and nothing else (the nurse's
+        part ends); ``VisitClaimed`` (naming the holder) when another holds one."""
         ...
 
     def release(self, visit_ids: Sequence[int]) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from sijpro.services.relay import Relay
+from sijpro.services.session import Session
 from sijpro.storage import encryption
 from sijpro.storage.database import Database
 from sijpro.storage.journal import Journal, journal_path
@@ -42,7 +43,7 @@ class JournalledBackend:
 
         A refusal within that moment (another tablet took the visit over, say) is raised as the clinic's
         own UserError, so the patient is told at once instead of the answer being set aside unseen."""
-        entry = self.journal.append(kind, payload, self.inner.clinic.context.actor, dt.datetime.now(dt.UTC))
+        entry = self.journal.append(kind, payload, self.inner.actor, dt.datetime.now(dt.UTC))
         self.relay.notify()
         if self.relay.wait_for(entry, DELIVERY_WAIT_SECONDS):
             refusal = self.relay.refusal(entry)
@@ -59,6 +60,7 @@ class JournalledBackend:
 
     def release(self, visit_ids: Sequence[int]) -> None:
         self._keep("release", {"visit_ids": list(visit_ids)})
+        self.inner.end_visit()
 
     def waiting_answers(self) -> int:
         return self.journal.waiting_answers()
@@ -68,6 +70,9 @@ class JournalledBackend:
     @property
     def device(self) -> str:
         return self.inner.device
+
+    def attend(self, nurse: Session | None) -> None:
+        self.inner.attend(nurse)
 
     def unlock(self, username: str | None, secret: str) -> UserRecord | None:
         return self.inner.unlock(username, secret)
@@ -83,6 +88,9 @@ class JournalledBackend:
 
     def plan(self, patient_id: int, day: dt.date) -> list[Planned]:
         return self.inner.plan(patient_id, day)
+
+    def hand_over(self, patient_id: int, day: dt.date) -> list[Planned]:
+        return self.inner.hand_over(patient_id, day)
 
     def remember_language(self, patient_id: int, language: str) -> None:
         self.inner.remember_language(patient_id, language)
@@ -111,7 +119,7 @@ def journalled(clinic: Clinic, device: str | None = None) -> JournalledBackend:
     url = clinic.database.url
     passphrase = str(url.password) if url.drivername == encryption.DRIVER and url.password else None
     journal = Journal(journal_path(inner.device, clinic.where), passphrase)
-    relay = Relay(journal, lambda: Clinic(Database(url), actor=clinic.context.actor), inner.device).start()
+    relay = Relay(journal, lambda: Clinic(Database(url), actor=clinic.actor), inner.device).start()
     application = QApplication.instance()
     if application is not None:
         application.aboutToQuit.connect(relay.stop)

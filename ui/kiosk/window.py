@@ -190,7 +190,7 @@ class KioskWindow(QWidget):
         when nothing is due for them today or another tablet is answering the visit (the nurse may then
         take it over, with ``take_over``).
         """
-        planned = self.backend.plan(patient_id, self.today())
+        planned = self.backend.hand_over(patient_id, self.today())
         if not planned:
             self._notice(tr("kiosk.nurse.nothing_due"))
             return False

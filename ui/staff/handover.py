@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from sijpro.services.clinic import Clinic
-from sijpro.services.context import kiosk_actor
+from sijpro.services.session import Session
 from ui.i18n import language, set_language
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, seconds_from_env
 from ui.kiosk.offline_backend import JournalledBackend, journalled
@@ -38,12 +38,13 @@ class HandOver(QObject):
         self._backend: JournalledBackend | None = None
         self._staff_language = language()
 
-    def _make_kiosk(self, *, kiosk_mode: bool) -> KioskWindow:
+    def _make_kiosk(self, *, kiosk_mode: bool, nurse: Session | None = None) -> KioskWindow:
+        """The kiosk over the desk's database; ``nurse`` hands it over herself (the trail names what the
+        patient answers "kiosk (nurse)"), else nurses unlock it with their PIN."""
         self._staff_language = language()
-        # the nurse who hands the tablet over answers for who got it: the trail names both
-        self.clinic.act_as(kiosk_actor(self.clinic.context.actor))
         if self._backend is None:  # one journal and relay for every hand-over of this desk
             self._backend = journalled(self.clinic)
+        self._backend.attend(nurse)
         return KioskWindow(
             self._backend, kiosk_mode=kiosk_mode, clinic_name=self.clinic_name,
             default_language=self._staff_language,
@@ -52,14 +53,12 @@ class HandOver(QObject):
             today=lambda: self.clinic.today,
         )
 
-    def to_patient(self, patient_id: int) -> bool:
+    def to_patient(self, patient_id: int, nurse: Session) -> bool:
         """The tablet to one patient; False (and nothing shown) when nothing is due for them today."""
-        nurse = self.clinic.context.actor
-        kiosk = self._make_kiosk(kiosk_mode=False)
+        kiosk = self._make_kiosk(kiosk_mode=False, nurse=nurse)
         if not kiosk.hand_over(patient_id):
             kiosk.deleteLater()
             set_language(self._staff_language)
-            self.clinic.act_as(nurse)  # the tablet stayed at the desk, with the nurse still signed in
             return False
         kiosk.mode_changed.connect(lambda mode: self._back() if mode == Mode.LOCKED.value else None)
         kiosk.installEventFilter(self)

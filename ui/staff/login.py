@@ -157,13 +157,12 @@ class LoginPage(QWidget):
             return
         if self.clinic is None:
             return
-        from sijpro.services.auth import AuthError
+        from sijpro.services.auth import LOCK_MINUTES, MAX_FAILURES, AuthError
 
         try:
             user = self.clinic.auth.authenticate(username, password)
-        except AuthError as error:
-            self._refuse(tr("staff.login.locked", minutes=error.locked_minutes) if error.locked_minutes
-                         else tr("staff.login.wrong"))
+        except AuthError:
+            self._refuse(tr("staff.login.wrong", attempts=MAX_FAILURES, minutes=LOCK_MINUTES))
             return
         except UserError as error:
             self._refuse(sentence(str(error)))

@@ -4,6 +4,9 @@ Idle time (the clinic's setting) locks it back to the sign-in screen: open dialo
 show a patient), the workspace is kept behind the sign-in screen and comes back as it was when the same
 person signs in again; anyone else gets a fresh workspace for their own role. Handing the tablet to a
 patient hides the window; it comes back locked.
+
+The open database (``clinic``) acts as nobody: it signs people in. Each sign-in makes a session of that
+account (``Clinic.session``), handed to the workspace; the services check every action against its role.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from sijpro import __version__
+from sijpro.access import Capability, can
 from ui.i18n import tr
 from ui.idle import IdleWatch, seconds_from_env
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
-from ui.staff.roles import Capability, can
 from ui.staff.style import staff_stylesheet
 
 if TYPE_CHECKING:  # the window shows before the database layers load (see ui.staff.start)
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # the window shows before the database layers load (see ui.st
     from sijpro.services.clinic import Clinic
     from sijpro.services.clinic_settings import ClinicSettings
     from sijpro.services.reachability import Reachability
+    from sijpro.services.session import Session
     from ui.staff.handover import HandOver
     from ui.staff.menus import StaffMenus
     from ui.staff.workspace import Workspace
@@ -58,6 +62,8 @@ class StaffWindow(QMainWindow):
         self.user: UserRecord | None = None
         self.restored_from: tuple[str, int] | None = None
         """(backup file, patients) of a restore made since the last sign-in: said in the title."""
+        self.session: Session | None = None
+        """The signed-in account's session, kept with its workspace while the window is locked."""
         self.workspace: Workspace | None = None
         self._workspace_user: UserRecord | None = None
         self.stack = QStackedWidget(self)
@@ -154,7 +160,6 @@ class StaffWindow(QMainWindow):
     # --- signing in and out -----------------------------------------------------------------------------
 
     def _show_login(self, username: str = "") -> None:
-        self._nobody_acts()
         self.menuBar().setVisible(False)
         self.backup_notice.setVisible(False)
         self.stack.setCurrentWidget(self.login)
@@ -169,10 +174,10 @@ class StaffWindow(QMainWindow):
             self.retranslate()
 
         assert self.clinic is not None
-        self.clinic.act_as(user.username)
-        if self.workspace is None or self._workspace_user != user:
+        if self.workspace is None or self._workspace_user != user or self.session is None:
             self._drop_workspace()
-            self.workspace = Workspace(self.clinic, user, self.stack)
+            self.session = self.clinic.session(user)
+            self.workspace = Workspace(self.session, user, self.stack)
             self.workspace.hand_over_requested.connect(self.hand_over)
             self.workspace.database_replaced.connect(self.database_restored)
             self.workspace.clinic_settings_changed.connect(self.apply_clinic_settings)
@@ -209,12 +214,6 @@ class StaffWindow(QMainWindow):
             count=len(warning.faults), first=warning.faults[0] if warning.faults else "?",
             good=f"{good.path.name} ({good.taken_at:%Y-%m-%d %H:%M})" if good else tr("staff.backup_warning.none")))
 
-    def _nobody_acts(self) -> None:
-        """On the sign-in screen the trail names no one (failed sign-ins are "staff"), unless a kiosk the
-        desk handed over is answering in the nurse's name."""
-        if self.clinic is not None and (self._handover is None or self._handover.kiosk is None):
-            self.clinic.act_as(STAFF_ACTOR)
-
     def lock(self, notice_key: str = "staff.login.idle_locked") -> None:
         """Back to the sign-in screen; the workspace waits behind it for the same person."""
         if self.user is None:
@@ -250,6 +249,7 @@ class StaffWindow(QMainWindow):
             self.workspace.deleteLater()
         self.workspace = None
         self._workspace_user = None
+        self.session = None
 
     def _close_dialogs(self) -> None:
         """Dialogs may show a patient: close them (unsaved typing in them is lost, saved data is not)."""
@@ -263,9 +263,9 @@ class StaffWindow(QMainWindow):
     # --- the kiosk --------------------------------------------------------------------------------------
 
     def hand_over(self, patient_id: int) -> None:
-        if not can(self.user, Capability.HAND_OVER):
+        if self.session is None or not can(self.user, Capability.HAND_OVER):
             return
-        if self.handover.to_patient(patient_id):
+        if self.handover.to_patient(patient_id, self.session):
             self.lock("staff.login.after_kiosk")
         else:
             from PySide6.QtWidgets import QMessageBox
@@ -279,7 +279,6 @@ class StaffWindow(QMainWindow):
     def _kiosk_returned(self) -> None:
         if self.user is not None:
             self.lock("staff.login.after_kiosk")
-        self._nobody_acts()
         self.show()
         self.raise_()
         self.activateWindow()

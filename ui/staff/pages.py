@@ -12,7 +12,7 @@ A page is a ``QWidget`` subclass with:
 * optionally ``retranslate()``: called after the language changed (or follow ``ui.i18n`` yourself).
 
 A page whose module is not installed is simply not listed (no empty placeholder), and a role sees only
-the pages its capability allows (``ui.staff.roles``).
+the pages its capability allows (``sijpro.access``, the one table the services check too).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from sijpro.access import Capability, can
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
-from ui.staff.roles import Capability, can
 
 
 class PageClass(Protocol):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sijpro.access import Capability, can
 from sijpro.records import ComplicationRecord, PatientRecord, ProcedureRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
@@ -30,7 +31,6 @@ from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, Patient
 from ui.staff.procedure_actions import ProceduresView
 from ui.staff.procedure_dialog import ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
-from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label, push_button
 from ui.staff.timeline import TimelineView, timepoint_labels
 

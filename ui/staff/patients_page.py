@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sijpro.access import Capability, can
 from sijpro.records import PatientRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
 from ui.staff.pages import PAGES
 from ui.staff.patient_dialog import PatientDialog
 from ui.staff.patient_record import PatientRecordView
-from ui.staff.roles import Capability, can
 from ui.staff.style import push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sijpro.access import Capability, can
 from sijpro.errors import InputErrors, UserError
 from sijpro.progress import Progress
 from sijpro.records import UserRecord
@@ -29,7 +30,6 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.inputs import ChoiceBox
-from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label
 from ui.tasks import run_task
 

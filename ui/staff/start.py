@@ -137,7 +137,7 @@ class StaffStart(QObject):
             self.exit_status = 1
             self.on_failure(error)
             return
-        if not clinic.auth.users():
+        if not clinic.auth.has_accounts():
             self._no_account(clinic, window)
             return
         self._attach(window, clinic)
@@ -161,7 +161,7 @@ class StaffStart(QObject):
         return wizard
 
     def _after_open(self, clinic: Clinic) -> QWidget:
-        if not clinic.auth.users():
+        if not clinic.auth.has_accounts():
             where = clinic.where
             clinic.close()
             return self._wizard(where)

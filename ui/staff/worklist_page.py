@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sijpro.access import Capability, can
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.reports.worklist import worklist_pdf
@@ -25,7 +26,6 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.printing import choose_printer, print_pdf
-from ui.staff.roles import Capability, can
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.staff.timeline import timepoint_labels

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import text
 
+from sijpro.services.clinic import Clinic
 from tests.ui.demo_clinic import TODAY
 from ui.i18n import set_language
 from ui.staff.admin.audit import ENTITIES, SHOWN, AuditPage, entity_text
@@ -46,11 +47,9 @@ def test_filters_give_the_services_events(page, qtmodeltester) -> None:
     assert page.model.data(page.model.index(0, 3)) == "user account"
 
     patient = page.clinic.patients.search("DEMO", limit=1)[0]
-    with_sam = type(page.clinic).open(str(page.clinic.database.url.database), actor="sam",
-                                      clock=page.clinic.context.clock)
-    with with_sam:
-        with_sam.patients.update(patient.id, {"bmi": 31.0}, expected_version=patient.row_version,
-                                 reason="weighed at the visit")
+    with Clinic.open(str(page.clinic.database.url.database), clock=page.clinic.context.clock) as elsewhere:
+        elsewhere.session("sam").patients.update(patient.id, {"bmi": 31.0}, expected_version=patient.row_version,
+                                                 reason="weighed at the visit")
     page.refresh()
     choose(page.actor, "sam")
     choose(page.entity, None)

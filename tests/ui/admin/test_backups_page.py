@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from sijpro.records import PatientDraft
 from sijpro.services import backups
+from tests.trusted import trusted
 from ui.i18n import set_language
 from ui.staff.admin import backups as backups_page
 from ui.staff.admin.backups import BackupsPage
@@ -49,7 +50,7 @@ def test_backup_then_restore_round_trip(page, qtbot, tmp_path: Path, monkeypatch
     kept = [page.model.record(row) for row in range(page.model.rowCount())]
     assert [item.reason for item in kept] == ["before-restore"]
     assert page.model.data(page.model.index(0, 1)) == "before a restore"
-    with type(page.clinic).open(str(kept[0].path)) as previous:  # the replaced database, whole
+    with trusted(str(kept[0].path)) as previous:  # the replaced database, whole
         assert previous.patients.by_mrn("LATE-1").id == late.id
 
 

@@ -8,9 +8,9 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 
 from sijpro.records import PatientDraft, ProcedureDraft
-from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import FixedClock
+from tests.trusted import trusted
 from tests.ui.clinic_setup import NURSE_PASSWORD, cheap_hashing, create_clinic
 
 TODAY = dt.date(2024, 6, 3)
@@ -31,7 +31,7 @@ def create_staff_clinic(url: str) -> dict[str, int]:
     """Initialise ``url`` with the staff test clinic; returns patient ids by MRN."""
     ids = create_clinic(url, TODAY)
     clock = FixedClock(TODAY)
-    with Clinic.open(url, actor="admin", clock=clock) as clinic, cheap_hashing():
+    with trusted(url, "admin", clock=clock) as clinic, cheap_hashing():
         clinic.auth.add_user("sam", "Sam Surgeon", "surgeon", PASSWORD)
         clinic.auth.add_user("ada", "Ada Admin", "admin", PASSWORD)
         clinic.settings.save(ClinicSettings(name=CLINIC_NAME))

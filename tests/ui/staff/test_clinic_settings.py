@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sijpro.services.clinic_settings import MAX_NAME
+from tests.trusted import as_system
 from ui.i18n import set_language
 from ui.staff.admin.clinic import ClinicPage
 
@@ -38,11 +39,11 @@ def test_saving_stores_both_settings_audits_them_and_applies_them_to_the_window(
     page.idle_minutes.setValue(3)
     with qtbot.wait_signal(window.workspace.clinic_settings_changed) as saved:
         page.save_button.click()
-    stored = staff_clinic.settings.load()
+    stored = as_system(staff_clinic).settings.load()
     assert (stored.name, stored.idle_lock_minutes) == ("Centre du Rachis", 3)
     assert saved.args[0] == stored
     assert page.result.isVisible() and page.result.text() == "Saved. This desk now locks after 3 minutes without use."
-    changes = {(e.field, e.old, e.new, e.actor) for e in staff_clinic.audit.events(entity="setting")}
+    changes = {(e.field, e.old, e.new, e.actor) for e in as_system(staff_clinic).audit.events(entity="setting")}
     assert ("clinic.name", "Clinique du Parc", "Centre du Rachis", "ada") in changes
     assert ("clinic.idle_lock_minutes", 10, 3, "ada") in changes
     assert window.windowTitle().endswith("Centre du Rachis")
@@ -58,7 +59,7 @@ def test_an_over_long_name_is_refused_at_its_field_and_nothing_is_saved(window, 
     page.save_button.click()
     assert page.form.problem("name") == f"At most {MAX_NAME} characters."
     assert not page.result.isVisible()
-    assert staff_clinic.settings.load().idle_lock_minutes == 10
+    assert as_system(staff_clinic).settings.load().idle_lock_minutes == 10
     assert window.idle.timer.interval() == 600 * 1000
 
 

@@ -25,7 +25,9 @@ def test_hand_over_from_the_worklist_and_back_locked(signed_in, qtbot, ids, staf
     kiosk = kiosk_on_screen()
     assert not window.isVisible() and window.user is None
     assert kiosk.mode is Mode.PATIENT and kiosk.runner.patient.mrn == "K-001"
-    assert language() == "fr" and staff_clinic.context.actor == "kiosk (nina)"
+    tablet = kiosk.backend.visit
+    assert language() == "fr" and tablet.actor == "kiosk (nina)" and tablet.principal.patient_id == ids["K-001"]
+    assert kiosk.backend.nurse is None  # the tablet holds no nurse's session while the patient has it
     kiosk.runner.finished.emit()  # the patient submitted and was thanked
     qtbot.waitUntil(window.isVisible)
     assert not kiosk.isVisible()
@@ -41,7 +43,7 @@ def test_a_kiosk_closed_by_the_window_system_also_brings_the_desk_back(signed_in
     kiosk.close()
     qtbot.waitUntil(window.isVisible)
     assert window.user is None
-    assert window.clinic.context.actor == "staff"  # failed sign-ins at the desk name nobody
+    assert window.clinic.actor == "staff"  # failed sign-ins at the desk name nobody
 
 
 def test_nothing_due_is_said_and_the_desk_stays(signed_in, ids) -> None:
@@ -57,7 +59,7 @@ def test_nothing_due_is_said_and_the_desk_stays(signed_in, ids) -> None:
     window.hand_over(ids["S-NEW"])
     assert shown == ["Nothing is due for this patient today: there is nothing to answer on the tablet."]
     assert window.isVisible() and window.user is not None
-    assert window.clinic.context.actor == "nina"  # still at the desk: her own changes stay hers
+    assert window.session.actor == "nina"  # still at the desk: her own changes stay hers
 
 
 def test_kiosk_mode_opens_the_locked_kiosk_until_a_nurse_leaves_it(signed_in, qtbot) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.trusted import as_system
 from ui import i18n
 from ui.staff.patient_dialog import PatientDialog
 from ui.staff.procedure_dialog import ProcedureDialog
@@ -87,8 +88,9 @@ def test_every_screen_of_the_day_switches_to_french_at_once(signed_in, qtbot, id
     patients = window.workspace.page("patients")
     paper = window.workspace.page("paper")
     paper.start_for(ids["K-001"])
-    register = PatientDialog(staff_clinic, parent=window)
-    procedure = ProcedureDialog(staff_clinic, staff_clinic.patients.get(ids["S-NEW"]), parent=window)
+    register = PatientDialog(staff_clinic.session("nina"), parent=window)
+    procedure = ProcedureDialog(staff_clinic.session("nina"), as_system(staff_clinic).patients.get(ids["S-NEW"]),
+                                parent=window)
     for dialog in (register, procedure):
         dialog.show()
     procedure.side.set_value("bilateral")

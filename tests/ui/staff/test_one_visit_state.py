@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientDraft, ProcedureDraft
 from sijpro.services.clinic import Clinic
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click, click_row, double_click_row, rows_showing
 from tests.ui.staff.setup import TODAY
 from ui.kiosk.window import KioskWindow
@@ -55,7 +56,7 @@ def test_one_timepoint_is_handed_over_and_every_screen_agrees(signed_in, staff_c
 
 def test_the_record_and_dashboard_say_what_the_worklist_says(signed_in, staff_clinic) -> None:
     patient_id = operate(staff_clinic, "S-LATE", "Overdueone", TODAY - dt.timedelta(days=3 * 30 + 2 + 56))
-    worklist = staff_clinic.schedule.worklist(TODAY)
+    worklist = as_system(staff_clinic).schedule.worklist(TODAY)
     [entry] = [e for e in worklist.overdue if e.patient.id == patient_id]
     window = signed_in("sam")  # the surgeon: the worklist's Open goes to the dashboard
     page = window.workspace.page("worklist")

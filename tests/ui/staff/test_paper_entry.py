@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from sijpro.instruments import Item
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click
 from tests.ui.staff.setup import TODAY
 from ui.i18n import set_language
@@ -78,9 +79,9 @@ def test_eleven_on_a_0_to_10_scale_stays_eleven_and_is_never_saved_as_one(paper,
     assert nrs.problem("lumbar") == "11 is not an answer here: allowed 0–10."
     QTest.keyClick(field, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is field  # Tab stays until it is fixed
-    before = len(staff_clinic.audit.events(entity="response"))
+    before = len(as_system(staff_clinic).audit.events(entity="response"))
     click(paper.complete_button)
-    assert len(staff_clinic.audit.events(entity="response")) == before  # nothing saved, not a "1"
+    assert len(as_system(staff_clinic).audit.events(entity="response")) == before  # nothing saved, not a "1"
     assert nrs.problem("lumbar") and QApplication.focusWidget() is field
     QTest.keyClick(field, Qt.Key.Key_Backspace)
     assert field.text() == "1" and nrs.problem("lumbar") == ""
@@ -107,13 +108,13 @@ def test_the_form_date_is_the_completion_date_in_one_transaction(paper, staff_cl
     QTest.keyClicks(paper.form_date, FORM_DAY.isoformat())
     QTest.keyClick(paper.form_date, Qt.Key.Key_Tab)
     type_answers(NRS_ODI)
-    assert staff_clinic.collection.in_progress() == []  # nothing written while typing
+    assert as_system(staff_clinic).collection.in_progress() == []  # nothing written while typing
     click(paper.complete_button)
     assert paper.status.text() == "2 questionnaire(s) completed and scored."
     assert [form.instrument.id for _, form in paper.forms] == ["sf12", "satisfaction", "relief"]  # still due
-    visit = next(v for v in staff_clinic.schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
-    entered = {e.entity_id for e in staff_clinic.audit.events(entity="response") if e.actor == "nina"}
-    responses = [staff_clinic.collection.response(response_id) for response_id in entered]
+    visit = next(v for v in as_system(staff_clinic).schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
+    entered = {e.entity_id for e in as_system(staff_clinic).audit.events(entity="response") if e.actor == "nina"}
+    responses = [as_system(staff_clinic).collection.response(response_id) for response_id in entered]
     assert {r.instrument for r in responses} == {"nrs", "odi"}
     for response in responses:
         assert response.mode == "paper" and response.status == "complete" and response.visit_id == visit.id
@@ -132,7 +133,7 @@ def test_the_last_questionnaires_complete_the_visit_on_the_forms_date(paper, sta
     type_answers([*NRS_ODI, *sf12, "2", "1", "60", ""])
     click(paper.complete_button)
     assert paper.status.text() == "5 questionnaire(s) completed and scored."
-    visit = next(v for v in staff_clinic.schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
+    visit = next(v for v in as_system(staff_clinic).schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
     assert visit.status == "completed" and visit.completed_on == FORM_DAY
 
 
@@ -145,28 +146,29 @@ def test_a_wrong_form_date_saves_nothing(paper, staff_clinic, typed: str, shown:
     QTest.keyClicks(paper.form_date, typed)
     paper.forms[0][1].fields["lumbar"].setFocus()
     type_answers(["5", "5"])
-    before = len(staff_clinic.audit.events())
+    before = len(as_system(staff_clinic).audit.events())
     click(paper.complete_button)
     assert paper.form_date_problem.text() == shown and paper.form_date_problem.isVisible()
     assert QApplication.focusWidget() is paper.form_date
-    assert len(staff_clinic.audit.events()) == before and staff_clinic.collection.in_progress() == []
+    records = as_system(staff_clinic)
+    assert len(records.audit.events()) == before and records.collection.in_progress() == []
 
 
 def test_a_follow_up_dated_before_the_surgery_is_refused_at_the_date(paper, staff_clinic, ids) -> None:
-    surgery = staff_clinic.procedures.for_patient(ids["K-002"])[0].surgery_date
+    surgery = as_system(staff_clinic).procedures.for_patient(ids["K-002"])[0].surgery_date
     QTest.keyClicks(paper.form_date, (surgery - dt.timedelta(days=3)).isoformat())
     paper.forms[0][1].fields["lumbar"].setFocus()
     type_answers(["5", "5"])
     click(paper.complete_button)
     assert paper.form_date_problem.text() == (f"A follow-up form is filled in after the surgery ({surgery}): "
                                               "check the date.")
-    assert staff_clinic.collection.in_progress() == []
+    assert as_system(staff_clinic).collection.in_progress() == []
 
 
 def test_an_answer_started_on_the_kiosk_is_shown_and_can_be_finished_on_paper(signed_in, staff_clinic, ids):
-    visit = staff_clinic.collection.pending(ids["K-003"])[0][0]
-    response = staff_clinic.collection.open(visit.id, "nrs", mode="kiosk", language="en")
-    staff_clinic.collection.save_answer(response.id, "lumbar", 5)
+    visit = as_system(staff_clinic).collection.pending(ids["K-003"])[0][0]
+    response = as_system(staff_clinic).collection.open(visit.id, "nrs", mode="kiosk", language="en")
+    as_system(staff_clinic).collection.save_answer(response.id, "lumbar", 5)
     window = signed_in("nina")
     page = window.workspace.open_page("paper")
     page.start_for(ids["K-003"])
@@ -175,5 +177,5 @@ def test_an_answer_started_on_the_kiosk_is_shown_and_can_be_finished_on_paper(si
     assert nrs.fields["lumbar"].text() == "5"
     QTest.keyClicks(nrs.fields["radicular"], "2")
     click(page.complete_button)
-    finished = staff_clinic.collection.response(response.id)
+    finished = as_system(staff_clinic).collection.response(response.id)
     assert finished.status == "complete" and finished.answers == {"lumbar": 5, "radicular": 2}

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
+from tests.trusted import as_system
 from tests.ui.staff.setup import TODAY
 from ui.staff.patient_dialog import PatientDialog
 from ui.staff.procedure_dialog import ProcedureDialog
@@ -35,7 +36,7 @@ def test_search_by_mrn_name_or_birth_date(signed_in, qtbot) -> None:
 
 
 def test_register_shows_every_problem_at_its_field_and_saves_nothing(staff_clinic, qtbot) -> None:
-    dialog = PatientDialog(staff_clinic)
+    dialog = PatientDialog(staff_clinic.session("nina"))
     qtbot.addWidget(dialog)
     fill(dialog, family_name="Durand", given_name="Zoé", birth_date="1960-02-30", bmi="95")
     dialog.ok.click()
@@ -53,11 +54,11 @@ def test_register_shows_every_problem_at_its_field_and_saves_nothing(staff_clini
     fill(dialog, mrn="D-100")
     dialog.accept()
     assert dialog.saved is not None and dialog.result() == PatientDialog.DialogCode.Accepted
-    assert staff_clinic.patients.by_mrn("D-100").bmi == 24.5
+    assert as_system(staff_clinic).patients.by_mrn("D-100").bmi == 24.5
 
 
 def test_a_possible_duplicate_is_listed_and_registered_only_when_confirmed(staff_clinic, qtbot) -> None:
-    dialog = PatientDialog(staff_clinic)
+    dialog = PatientDialog(staff_clinic.session("nina"))
     qtbot.addWidget(dialog)
     dialog.show()
     fill(dialog, mrn="K-901", family_name="Dupond", given_name="Helene", birth_date="1950-03-02")
@@ -76,8 +77,8 @@ def test_a_possible_duplicate_is_listed_and_registered_only_when_confirmed(staff
 
 
 def test_a_procedure_with_a_staged_second_side_plans_and_shows_the_schedule(staff_clinic, qtbot, ids) -> None:
-    patient = staff_clinic.patients.get(ids["S-NEW"])
-    dialog = ProcedureDialog(staff_clinic, patient)
+    patient = as_system(staff_clinic).patients.get(ids["S-NEW"])
+    dialog = ProcedureDialog(staff_clinic.session("nina"), patient)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.staged.isVisible()  # asked only for a bilateral fusion
@@ -105,22 +106,22 @@ def test_a_procedure_with_a_staged_second_side_plans_and_shows_the_schedule(staf
 
 
 def test_moving_the_surgery_needs_a_reason_and_moves_the_visits(staff_clinic, qtbot, ids) -> None:
-    patient = staff_clinic.patients.get(ids["S-SOON"])
-    index = staff_clinic.procedures.for_patient(patient.id)[0]
-    dialog = RescheduleDialog(staff_clinic, patient, index)
+    patient = as_system(staff_clinic).patients.get(ids["S-SOON"])
+    index = as_system(staff_clinic).procedures.for_patient(patient.id)[0]
+    dialog = RescheduleDialog(staff_clinic.session("nina"), patient, index)
     qtbot.addWidget(dialog)
     dialog.show()
     new_date = index.surgery_date + dt.timedelta(days=14)
     dialog.surgery_date.setText(new_date.isoformat())
     dialog.accept()
     assert dialog.form.problem("reason") == "Say why you make this change: it is kept in the audit trail."
-    assert staff_clinic.procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
+    assert as_system(staff_clinic).procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
     dialog.reason.setText("surgery postponed (theatre closed)")
     dialog.accept()
     assert dialog.timeline.isVisible()
-    moved = {v.timepoint: v.due_date for v in staff_clinic.schedule.timeline(patient.id)}
+    moved = {v.timepoint: v.due_date for v in as_system(staff_clinic).schedule.timeline(patient.id)}
     assert moved["m3"] == new_date + relativedelta(months=3)
-    events = staff_clinic.audit.events(entity="procedure", entity_id=index.id)
+    events = as_system(staff_clinic).audit.events(entity="procedure", entity_id=index.id)
     assert events[-1].reason == "surgery postponed (theatre closed)"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
     assert dialog.result() == RescheduleDialog.DialogCode.Accepted
@@ -138,12 +139,12 @@ def answer_the_box_into(messages: list[str]) -> None:
 
 
 def test_moving_a_surgery_someone_else_just_changed_moves_nothing(staff_clinic, qtbot, ids) -> None:
-    patient = staff_clinic.patients.get(ids["S-SOON"])
-    index = staff_clinic.procedures.for_patient(patient.id)[0]
-    dialog = RescheduleDialog(staff_clinic, patient, index)
+    patient = as_system(staff_clinic).patients.get(ids["S-SOON"])
+    index = as_system(staff_clinic).procedures.for_patient(patient.id)[0]
+    dialog = RescheduleDialog(staff_clinic.session("nina"), patient, index)
     qtbot.addWidget(dialog)
     dialog.show()
-    staff_clinic.procedures.update(index.id, {"device": "iFuse-3D"}, expected_version=index.row_version,
+    as_system(staff_clinic).procedures.update(index.id, {"device": "iFuse-3D"}, expected_version=index.row_version,
                                    reason="another desk")
     dialog.surgery_date.setText((index.surgery_date + dt.timedelta(days=7)).isoformat())
     dialog.reason.setText("theatre closed")
@@ -151,14 +152,14 @@ def test_moving_a_surgery_someone_else_just_changed_moves_nothing(staff_clinic, 
     answer_the_box_into(messages)
     dialog.accept()
     assert messages and "nothing was saved" in messages[0]
-    assert staff_clinic.procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
+    assert as_system(staff_clinic).procedures.for_patient(patient.id)[0].surgery_date == index.surgery_date
     assert not dialog.isVisible() and dialog.saved is None
     assert dialog.result() == RescheduleDialog.DialogCode.Rejected
 
 
 def test_an_edit_needs_a_reason_and_a_conflict_overwrites_nothing(staff_clinic, qtbot, ids) -> None:
-    patient = staff_clinic.patients.get(ids["K-002"])
-    dialog = PatientDialog(staff_clinic, patient)
+    patient = as_system(staff_clinic).patients.get(ids["K-002"])
+    dialog = PatientDialog(staff_clinic.session("nina"), patient)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.reason.isVisible()
@@ -166,14 +167,14 @@ def test_an_edit_needs_a_reason_and_a_conflict_overwrites_nothing(staff_clinic, 
     dialog.accept()
     assert dialog.form.problem("reason") == "Say why you make this change: it is kept in the audit trail."
     dialog.reason.setText("weighed today")
-    staff_clinic.patients.update(patient.id, {"given_name": "Johnny"}, expected_version=patient.row_version,
+    as_system(staff_clinic).patients.update(patient.id, {"given_name": "Johnny"}, expected_version=patient.row_version,
                                  reason="another desk")
     messages: list[str] = []
     answer_the_box_into(messages)
     dialog.accept()
-    assert messages and messages[0].startswith("This patient was changed by staff at")
+    assert messages and messages[0].startswith("This patient was changed by test at")
     assert "nothing was saved" in messages[0]
-    stored = staff_clinic.patients.get(patient.id)
+    stored = as_system(staff_clinic).patients.get(patient.id)
     assert (stored.given_name, stored.bmi) == ("Johnny", None)
     assert not dialog.isVisible()
 
@@ -211,7 +212,7 @@ def test_a_formula_like_mrn_is_refused_at_its_field(staff_clinic, qtbot) -> None
     Excel, so the MRN field refuses them in the user's words, and nothing is saved."""
     from PySide6.QtCore import Qt
 
-    dialog = PatientDialog(staff_clinic)
+    dialog = PatientDialog(staff_clinic.session("nina"))
     qtbot.addWidget(dialog)
     fill(dialog, family_name="Durand", given_name="Zoé")
     for typed, shown in (('=HYPERLINK("x")', "'=', '(', '\"', ')': not allowed. Letters, digits, '-', '_', '.' "
@@ -222,7 +223,7 @@ def test_a_formula_like_mrn_is_refused_at_its_field(staff_clinic, qtbot) -> None
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         assert dialog.form.problem("mrn") == shown
         assert dialog.saved is None
-    assert staff_clinic.patients.by_mrn("-2") is None
+    assert as_system(staff_clinic).patients.by_mrn("-2") is None
 
 
 def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> None:
@@ -231,7 +232,7 @@ def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> No
 
     for mrn, clicks, expected in (("I-1", (), None), ("I-2", ("SCS", "none"), frozenset()),
                                   ("I-3", ("none", "SCS", "RFA"), frozenset({"SCS", "RFA"}))):
-        dialog = PatientDialog(staff_clinic)
+        dialog = PatientDialog(staff_clinic.session("nina"))
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -241,8 +242,8 @@ def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> No
             qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         assert dialog.saved is not None, mrn
-        assert staff_clinic.patients.by_mrn(mrn).prior_interventions == expected, mrn
-    edited = PatientDialog(staff_clinic, staff_clinic.patients.by_mrn("I-2"))
+        assert as_system(staff_clinic).patients.by_mrn(mrn).prior_interventions == expected, mrn
+    edited = PatientDialog(staff_clinic.session("nina"), as_system(staff_clinic).patients.by_mrn("I-2"))
     qtbot.addWidget(edited)
     assert edited.no_intervention.isChecked() and not any(b.isChecked() for b in edited.interventions.values())
 

@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from tests.trusted import as_system
+
 pytestmark = pytest.mark.gui
 
 
@@ -60,8 +62,8 @@ def test_an_import_with_a_bad_line_lists_the_problems_and_imports_nothing(report
     page.import_button.click()
     assert seen and "bad.csv" in seen[0] and "line 3" in seen[0]
     assert page.outcome.text() == "Nothing was imported: 1 problem(s) to fix in the files."
-    assert staff_clinic.patients.by_mrn("I-001") is None
+    assert as_system(staff_clinic).patients.by_mrn("I-001") is None
     monkeypatch.setattr(page, "choose_files", lambda title, pattern: [tmp_path / "good.csv"])
     page.import_button.click()
     assert page.outcome.text() == "Imported 1 patient(s) and 0 questionnaire(s)."
-    assert staff_clinic.patients.by_mrn("I-001") is not None
+    assert as_system(staff_clinic).patients.by_mrn("I-001") is not None

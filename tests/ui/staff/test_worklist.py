@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sijpro.services.scheduling import Worklist
+from tests.trusted import as_system
 from tests.ui.staff.setup import TODAY
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.worklist_model import WorklistModel
@@ -20,7 +21,7 @@ def shown(model) -> list[str]:
 @pytest.mark.parametrize("sections", [["due", "overdue"], ["due", "overdue", "upcoming", "missed"], []])
 def test_the_model_passes_qts_model_tester(qtmodeltester, staff_clinic, sections) -> None:
     model = WorklistModel()
-    model.load(staff_clinic.schedule.worklist(TODAY), {})
+    model.load(as_system(staff_clinic).schedule.worklist(TODAY), {})
     model.show_sections(sections)
     model.sort(1)
     qtmodeltester.check(model, force_py=True)
@@ -30,12 +31,12 @@ def test_the_model_passes_qts_model_tester(qtmodeltester, staff_clinic, sections
     for column in range(model.columnCount()):
         model.sort(column, Qt.SortOrder.DescendingOrder)
     model.load(Worklist(TODAY, (), (), (), ()), {})
-    model.load(staff_clinic.schedule.worklist(TODAY), {})
+    model.load(as_system(staff_clinic).schedule.worklist(TODAY), {})
 
 
 def test_sections_counts_and_filters(staff_clinic) -> None:
     model = WorklistModel()
-    model.load(staff_clinic.schedule.worklist(TODAY), {})
+    model.load(as_system(staff_clinic).schedule.worklist(TODAY), {})
     assert model.counts == {"due": 4, "overdue": 2, "upcoming": 1, "missed": 4}
     assert shown(model) == ["S-SOON", "S-OVER", "K-001", "K-002", "K-003", "S-GONE"]  # overdue first, then due
     model.show_sections(["upcoming"])
@@ -50,7 +51,7 @@ def test_sections_counts_and_filters(staff_clinic) -> None:
 
 def test_sorting_happens_in_the_model_by_each_columns_own_key(staff_clinic) -> None:
     model = WorklistModel()
-    model.load(staff_clinic.schedule.worklist(TODAY), {})
+    model.load(as_system(staff_clinic).schedule.worklist(TODAY), {})
     model.show_sections(["due", "overdue", "upcoming", "missed"])
     patient_column = [c.title_key for c in model.columns].index("staff.worklist.col.patient")
     model.sort(patient_column, Qt.SortOrder.AscendingOrder)

@@ -35,8 +35,9 @@ REFUSALS: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str] | Non
     (re.compile(r"^user (?P<name>\S+) already exists"), "username",
      lambda m: tr("admin.users.problem.taken", username=m["name"])),
     (re.compile(r"^role "), "role", None),
-    (re.compile(r"^the password must have at least (?P<count>\d+)"), "password",
+    (re.compile(r"^password: use at least (?P<count>\d+) characters$"), "password",
      lambda m: tr("admin.users.problem.password_length", count=m["count"])),
+    (re.compile(r"^password: (?P<problem>.*)$"), "password", lambda m: sentence(translated(m["problem"]))),
     (re.compile(r"^the PIN must be 4 to 8 digits"), "pin", lambda m: tr("admin.users.problem.pin_rule")),
     (re.compile(r"only active admin"), "role", lambda m: tr("admin.users.problem.last_admin")),
 )

@@ -66,7 +66,7 @@ def probe(url: str) -> Probe:
     if path is not None and file_state(path) == "encrypted":
         return Probe(url, "encrypted", where)
     with Clinic.open(url, actor=PROBE_ACTOR) as clinic:
-        return Probe(url, "ready", where, len(clinic.auth.users()))
+        return Probe(url, "ready", where, clinic.auth.account_count())
 
 
 class DatabasePage(QWidget):
