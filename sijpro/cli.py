@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sijpro",
         description="SIJ-PRO: patient-reported outcomes after sacroiliac-joint fusion.",
         epilog=SIGNING_IN, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # a command's own option (report cohort --pass) is never read as --password-stdin
     )
     parser.add_argument("--version", action="version", version=f"SIJ-PRO {__version__}")
     _add_access_options(parser, default=None)

@@ -26,11 +26,13 @@ EPOCH = "1717430400"
 
 
 @pytest.fixture
-def clinic_db(database_url, clock, monkeypatch) -> str:
+def clinic_db(database_url, clock, monkeypatch, cli_as) -> str:
+    """90 demo patients; the command line signed in as a surgeon, whose report the cohort is."""
     Clinic.init(database_url, clock=clock)
     with trusted(database_url, "nurse1", clock=clock) as clinic:
         clinic.imports.load(generate_demo_cohort(90, 5, today=TODAY))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    cli_as(database_url, "surgeon")
     return database_url
 
 

@@ -73,13 +73,16 @@ class Claims:
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
 
-    @requires(Capability.HAND_OVER)
+    @requires(Capability.HAND_OVER, Capability.ANSWER)
     def claim(self, visit_ids: Sequence[int], device: str, *, take_over: bool = False) -> list[ClaimRecord]:
         """Claim every visit for ``device`` in one transaction (all of them or none).
 
         Refused with ``VisitClaimed`` when another device holds one of them and its claim has not
-        expired, unless ``take_over``. Claiming again from the holding device renews the claim.
+        expired, unless ``take_over``. Claiming again from the holding device renews the claim. A kiosk
+        session claims the visits it was handed over for, and no other.
         """
+        for visit_id in visit_ids:
+            self.context.principal.require_visit(visit_id)
         device = _device(device)
         try:
             return self._claim(visit_ids, device, take_over)

@@ -128,6 +128,7 @@ class Schedule:
             rows = connection.execute(query).all()
             return _worklist(day, rows, upcoming_days=upcoming_days, overdue_days=overdue_days)
 
+    @requires(Capability.PATIENTS)
     def course(self, patient_id: int, day: dt.date | None = None) -> list[TimelineEntry]:
         """Every visit of a patient in protocol order, each with its state on ``day`` (default today)."""
         visits = self.timeline(patient_id)

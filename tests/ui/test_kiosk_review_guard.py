@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.trusted import as_system
 from tests.ui.driver import choose_language, hand_over, key, screen, unlock
 from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.review_screen import ReviewScreen
@@ -40,7 +41,7 @@ def finger_on(window: QWidget, widget: QWidget) -> None:
 
 
 def statuses(clinic, window: KioskWindow) -> list[str]:
-    return [clinic.collection.response(rid).status for rid in window.runner.flow.response_ids]
+    return [as_system(clinic).collection.response(rid).status for rid in window.runner.flow.response_ids]
 
 
 def to_last_next(qtbot, window: KioskWindow, patient_id: int) -> QPoint:

@@ -158,15 +158,16 @@ class ClinicBackend:
         return planned
 
     def claim(self, visit_ids: Sequence[int], *, take_over: bool = False) -> None:
-        """Claim the visits (as the nurse), then hand the tablet over: the kiosk session for the patient's
-        visit replaces the nurse's, and the next patient needs a nurse to unlock the tablet again."""
+        """Hand the tablet over and claim the visits for it: the kiosk session for the patient's visit
+        replaces the nurse's, and the next patient needs a nurse to unlock the tablet again. Refused
+        (``VisitClaimed``) when another tablet holds the visit: the nurse stays, and may take it over."""
         nurse = self._staff()
         if self._handing is None:
             raise AccessDenied("choose the patient the tablet goes to first")
-        nurse.claims.claim(visit_ids, self.device, take_over=take_over)
         patient_id, day = self._handing
-        self.visit = nurse.hand_over(patient_id, day, device=self.device)
-        self.nurse, self._handing = None, None
+        tablet = nurse.hand_over(patient_id, day, device=self.device)
+        tablet.claims.claim(visit_ids, self.device, take_over=take_over)
+        self.visit, self.nurse, self._handing = tablet, None, None
 
     def release(self, visit_ids: Sequence[int]) -> None:
         """The patient finished or the tablet locked: the visits go back, and the kiosk session ends."""

@@ -36,7 +36,7 @@ def column(view, key: str) -> int:
 
 
 def test_one_timepoint_is_handed_over_and_every_screen_agrees(signed_in, staff_clinic, qtbot) -> None:
-    operate(staff_clinic, "S-BOTH", "Twovisits", BOTH_OPEN)
+    operate(as_system(staff_clinic), "S-BOTH", "Twovisits", BOTH_OPEN)
     window = signed_in("nina")
     page = window.workspace.page("worklist")
     mrn_column = column(page.table, "staff.worklist.col.mrn")
@@ -55,7 +55,7 @@ def test_one_timepoint_is_handed_over_and_every_screen_agrees(signed_in, staff_c
 
 
 def test_the_record_and_dashboard_say_what_the_worklist_says(signed_in, staff_clinic) -> None:
-    patient_id = operate(staff_clinic, "S-LATE", "Overdueone", TODAY - dt.timedelta(days=3 * 30 + 2 + 56))
+    patient_id = operate(as_system(staff_clinic), "S-LATE", "Overdueone", TODAY - dt.timedelta(days=3 * 30 + 2 + 56))
     worklist = as_system(staff_clinic).schedule.worklist(TODAY)
     [entry] = [e for e in worklist.overdue if e.patient.id == patient_id]
     window = signed_in("sam")  # the surgeon: the worklist's Open goes to the dashboard
@@ -74,7 +74,7 @@ def test_the_record_and_dashboard_say_what_the_worklist_says(signed_in, staff_cl
 
 
 def test_no_baseline_is_offered_after_surgery(signed_in, staff_clinic) -> None:
-    patient_id = operate(staff_clinic, "S-POSTOP", "Justoperated", JUST_OPERATED)
+    patient_id = operate(as_system(staff_clinic), "S-POSTOP", "Justoperated", JUST_OPERATED)
     window = signed_in("nina")
     page = window.workspace.page("worklist")
     mrn_column = column(page.table, "staff.worklist.col.mrn")
