@@ -23,6 +23,7 @@ from sijpro.exchange.output import EXCEL, PLAIN
 from sijpro.exchange.subjects import prepare_export
 from sijpro.protocol import default_protocol
 from tests.exchange_data import make_courses
+from tests.trusted import trusted
 
 EXPORTED_AT = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 MISSING = ["", "NASK", "ASKU", "UNK"]
@@ -158,15 +159,16 @@ def test_pandas_reads_types_from_the_package(tmp_path: Path) -> None:
     assert pd.api.types.is_string_dtype(frame["sex"]) and set(frame["sex"].dropna()) <= {"female", "male", "other"}
 
 
-def test_cli_excel_option(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_cli_excel_option(tmp_path: Path, capsys, monkeypatch, cli_as) -> None:
     from sijpro.demo.cohort import generate_demo_cohort
     from sijpro.services.clinic import Clinic
     from tests.conftest import TODAY
 
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         clinic.imports.load(generate_demo_cohort(6, seed=3, today=TODAY))
+    cli_as(str(database), "surgeon")
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_NUMERIC", raising=False)

@@ -15,6 +15,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.maintenance import verify
 from tests.factories import operated_patient
+from tests.trusted import trusted
 
 
 def edit_behind_the_apps_back(database: Path) -> None:
@@ -26,13 +27,13 @@ def test_copies_of_a_faulty_database_never_push_out_the_last_good_backup(tmp_pat
     database = tmp_path / "clinic.sqlite"
     clock = FixedClock(dt.datetime(2024, 6, 3, 8, 0, tzinfo=dt.UTC))
     Clinic.init(str(database))
-    with Clinic.open(str(database), clock=clock) as clinic:
+    with trusted(str(database), clock=clock) as clinic:
         operated_patient(clinic)
         backups.save_settings(clinic, BackupSettings(keep=3))
         good = backups.auto_backup(clinic, reason="daily")
         assert good is not None and "faulty" not in good.name
     edit_behind_the_apps_back(database)
-    with Clinic.open(str(database), clock=clock) as clinic:
+    with trusted(str(database), clock=clock) as clinic:
         for hour in range(14):  # two weeks of closing the app on the damaged database
             clock.set(dt.datetime(2024, 6, 4 + hour, 18, 0, tzinfo=dt.UTC))
             written = backups.auto_backup(clinic, reason="close")
@@ -48,7 +49,7 @@ def test_copies_of_a_faulty_database_never_push_out_the_last_good_backup(tmp_pat
         assert warning is not None and warning.newest_verified is not None
         assert warning.newest_verified.path == good and warning.faulty.path == kept[-1].path
     report = backups.restore(str(database), good)
-    with Clinic.open(str(database), clock=clock) as clinic:
+    with trusted(str(database), clock=clock) as clinic:
         assert verify(clinic) == []
         clock.set(dt.datetime(2024, 6, 30, 18, 0, tzinfo=dt.UTC))
         assert "faulty" not in backups.auto_backup(clinic, reason="close").name
@@ -63,7 +64,7 @@ def test_copies_of_a_faulty_database_never_push_out_the_last_good_backup(tmp_pat
 def test_cli_backups_now_exits_1_on_a_faulty_database_and_names_the_last_good_copy(tmp_path: Path, capsys) -> None:
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         operated_patient(clinic)
     assert main(["--db", str(database), "backups", "--now"]) == 0
     good = capsys.readouterr().out.split("backup written to ")[1].split("\n")[0]

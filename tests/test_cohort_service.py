@@ -50,7 +50,7 @@ def test_report_cohort_json_equals_an_independent_recomputation(clinic_db, tmp_p
 def test_completeness_on_the_clinics_day_equals_designs_visit_state_recomputed(clinic_db, clock) -> None:
     """Counted on the day the demo clinic lives in, so every column has visits: answered, missed, pending
     (due or overdue) and not yet due."""
-    with Clinic.open(clinic_db, clock=clock) as clinic:
+    with trusted(clinic_db, clock=clock) as clinic:
         summary = clinic.cohort.summary().as_dict()
     expected = recompute(clinic_db, day=pd.Timestamp(TODAY))
     assert_matches(summary["completeness"], expected["completeness"], "completeness")
@@ -149,7 +149,7 @@ def test_methods_in_french(clinic_db, tmp_path) -> None:
     assert "Seuils de réponse (bibliothèque de seuils SIJ-PRO 2026.1)" in text
 
 
-def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp_path, capsys) -> None:
+def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp_path, capsys, cli_as) -> None:
     """A patients file with the optional site column, imported through the command line; the summary of
     one site equals the independent recomputation over that site's patients only."""
     batch = generate_demo_cohort(60, 8, today=TODAY)
@@ -159,6 +159,7 @@ def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp
     write_batch_csv(dataclasses.replace(batch, patients=sited), patients, responses)
     assert "site" in patients.read_text(encoding="utf-8").splitlines()[0].split(",")
     Clinic.init(database_url, clock=clock)
+    cli_as(database_url)  # importing and reporting are an administrator's
     assert main(["--db", database_url, "import", str(patients), str(responses)]) == 0
     out = tmp_path / "nice.json"
     assert main(["--db", database_url, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--json", str(out),
@@ -176,11 +177,11 @@ def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp
 
     bad = tmp_path / "bad.csv"
     bad.write_text(patients.read_text(encoding="utf-8").replace(",NICE", ",NI CE", 1), encoding="utf-8")
-    with Clinic.open(database_url) as clinic:
+    with trusted(database_url) as clinic:
         before = len(clinic.outcomes.cohort())
     assert main(["--db", database_url, "import", str(bad)]) == 1
     assert "field site: 'NI CE' is not a site code" in capsys.readouterr().err
-    with Clinic.open(database_url) as clinic:
+    with trusted(database_url) as clinic:
         assert len(clinic.outcomes.cohort()) == before
     assert main(["--db", database_url, "report", "cohort", "-o", str(tmp_path / "c.pdf"), "--where", "site="]) == 1
     assert "--where site=: expected a site code" in capsys.readouterr().err

@@ -24,17 +24,20 @@ from sijpro.instruments import get_instrument
 from sijpro.services.clinic import Clinic
 from sijpro.storage import engine
 from tests.factories import operated_patient
+from tests.trusted import trusted
 
 ROOT = Path(__file__).resolve().parents[1]
 PATIENTS_HEADER = "mrn,family_name,given_name,birth_date,sex,language,bmi,surgery_date"
 
 
 @pytest.fixture
-def database(tmp_path: Path, clock) -> Path:
+def database(tmp_path: Path, clock, cli_as) -> Path:
+    """One operated patient; the command line signed in as an administrator."""
     path = tmp_path / "clinic.sqlite"
     Clinic.init(str(path))
-    with Clinic.open(str(path), clock=clock) as clinic:
+    with trusted(str(path), clock=clock) as clinic:
         operated_patient(clinic)
+    cli_as(str(path))
     return path
 
 

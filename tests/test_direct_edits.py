@@ -24,6 +24,7 @@ from sijpro.services.context import FixedClock
 from sijpro.storage import clinic_key
 from sijpro.storage.models import Meta
 from tests.factories import answer_all, operated_patient
+from tests.trusted import trusted
 
 SURGERY = "2024-04-22"  # w6 due on the fixed clock's day
 TRIGGERS_OFF = "DROP TRIGGER audit_events_refuse_update; DROP TRIGGER audit_events_refuse_delete;"
@@ -40,8 +41,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "clinic.sqlite"
     clock = FixedClock(dt.date(2024, 6, 3))
     Clinic.init(str(path), clock=clock)
-    with Clinic.open(str(path), actor="admin", clock=clock) as clinic:
-        clinic.auth.add_user("admin", "Ada Admin", "admin", "admin password 1")
+    with trusted(str(path), "admin", clock=clock) as clinic:
+        clinic.auth.add_user("admin", "Ada Admin", "admin", "clinic password 1")
         clinic.auth.add_user("nina", "Nina Nurse", "nurse", "nurse password 1")
         clinic.auth.add_user("olga", "Olga Nurse", "nurse", "nurse password 2")
         clinic.auth.set_pin("olga", "482913")
@@ -194,9 +195,9 @@ def test_the_witness_alone_finds_a_cut_tail_that_leaves_rows_consistent(template
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Sign-ins that change nothing in a row are cut: only the witness outside the database can tell."""
     database = case_database(template, tmp_path)
-    with Clinic.open(str(database)) as clinic:
-        clinic.auth.authenticate("admin", "admin password 1")
-        clinic.auth.authenticate("admin", "admin password 1")
+    with trusted(str(database)) as clinic:
+        clinic.auth.authenticate("admin", "clinic password 1")
+        clinic.auth.authenticate("admin", "clinic password 1")
         with clinic.database.reading() as session:
             assert session.get(Meta, "clinic_id") is not None
     sqlite3_cli(database, TRIGGERS_OFF + "DELETE FROM audit_events WHERE id > (SELECT max(id) - 2 FROM audit_events); "

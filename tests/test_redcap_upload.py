@@ -17,16 +17,19 @@ from sijpro.exchange.redcap_upload import upload_redcap
 from sijpro.services.clinic import Clinic
 from tests.conftest import TODAY
 from tests.redcap_fake import fake_redcap
+from tests.trusted import trusted
 
 TOKEN = "0123456789ABCDEF0123456789ABCDEF"
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
+def database(tmp_path: Path, cli_as) -> Path:
+    """Nine demo patients; the command line signed in as a surgeon, whose export it is."""
     path = tmp_path / "clinic.sqlite"
     Clinic.init(str(path))
-    with Clinic.open(str(path)) as clinic:
+    with trusted(str(path)) as clinic:
         clinic.imports.load(generate_demo_cohort(9, seed=12, today=TODAY))
+    cli_as(str(path), "surgeon")
     return path
 
 
@@ -81,7 +84,7 @@ def test_wrong_token_url_or_server(database, tmp_path, capsys, monkeypatch) -> N
 
 def test_upload_function_refuses_a_mismatch_the_fake_detects(tmp_path, database) -> None:
     """The fake has teeth: a record on an event its form is not mapped to is refused, as REDCap does."""
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         clinic.exports.write("redcap", tmp_path / "rc")
     mapping = tmp_path / "rc" / redcap.FILES["mapping"]
     lines = mapping.read_text(encoding="utf-8").splitlines()

@@ -21,6 +21,7 @@ from sijpro.storage import process_lock
 from tests.factories import operated_patient
 from tests.test_direct_edits import CUT_TAIL, sqlite3_cli
 from tests.test_safety import W6_SURGERY, wait_for, worker
+from tests.trusted import trusted
 
 
 def answers_in(path: Path) -> int:
@@ -31,7 +32,7 @@ def answers_in(path: Path) -> int:
 def test_restore_is_refused_while_a_kiosk_has_the_database_and_keeps_a_whole_copy(tmp_path: Path, clock) -> None:
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database), clock=clock) as clinic:
+    with trusted(str(database), clock=clock) as clinic:
         patient = operated_patient(clinic, surgery=W6_SURGERY)
         w6 = clinic.schedule.timeline(patient.id)[1]
         response = clinic.collection.open(w6.id, "odi")
@@ -54,7 +55,7 @@ def test_restore_is_refused_while_a_kiosk_has_the_database_and_keeps_a_whole_cop
     assert not Path(f"{kept}-wal").exists()
     assert answers_in(kept) == 2  # both answers the kiosk gave, in the one file
     assert answers_in(database) == 0
-    with Clinic.open(str(database)) as restored:
+    with trusted(str(database)) as restored:
         assert verify(restored) == []
 
 
@@ -63,13 +64,13 @@ def test_the_restoring_program_itself_may_have_the_database_open(tmp_path: Path,
     program. Opening the database waits while a restore holds it."""
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database), clock=clock) as clinic:
+    with trusted(str(database), clock=clock) as clinic:
         saved = backup(clinic, tmp_path / "saved.sqlite")
         operated_patient(clinic)
         clinic.database.engine.dispose()
         backups.restore(str(database), saved)
         assert stat.S_IMODE(process_lock.lock_path(database).stat().st_mode) == 0o600
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         assert clinic.patients.by_mrn("MRN001") is None
 
 
@@ -78,14 +79,14 @@ def test_a_restore_starts_the_witness_again(tmp_path: Path) -> None:
     after it is found again."""
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database)) as clinic:
-        clinic.auth.add_user("admin", "Ada Admin", "admin", "admin password 1")
+    with trusted(str(database)) as clinic:
+        clinic.auth.add_user("admin", "Ada Admin", "admin", "clinic password 1")
         saved = backup(clinic, tmp_path / "saved.sqlite")
-        clinic.auth.authenticate("admin", "admin password 1")  # written after the backup, lost by the restore
+        clinic.auth.authenticate("admin", "clinic password 1")  # written after the backup, lost by the restore
     backups.restore(str(database), saved)
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         assert verify(clinic) == []
-        clinic.auth.authenticate("admin", "admin password 1")
+        clinic.auth.authenticate("admin", "clinic password 1")
     sqlite3_cli(database, CUT_TAIL.replace("- 6", "- 2"))
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         assert any("events were removed from its end" in str(fault) for fault in verify(clinic))

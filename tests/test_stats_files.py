@@ -19,6 +19,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.visit_state import STATE_CODES, course_states
 from tests.conftest import TODAY
 from tests.factories import answer_all, operated_patient
+from tests.trusted import trusted
 
 
 @pytest.fixture
@@ -106,11 +107,12 @@ def test_stata_file_reads_back_in_pandas_own_reader(loaded: Clinic, tmp_path: Pa
     assert "a" in set(again["nrs_lumbar"]) and set(meta.missing_user_values["nrs_lumbar"]) <= {"a", "b", "c"}
 
 
-def test_cli_writes_both(tmp_path: Path, capsys) -> None:
+def test_cli_writes_both(tmp_path: Path, capsys, cli_as) -> None:
     database = tmp_path / "clinic.sqlite"
     Clinic.init(str(database))
-    with Clinic.open(str(database)) as clinic:
+    with trusted(str(database)) as clinic:
         clinic.imports.load(generate_demo_cohort(5, seed=2, today=TODAY))
+    cli_as(str(database), "surgeon")
     for kind in ("spss", "stata"):
         assert main(["--db", str(database), "export", kind, "-o", str(tmp_path / kind)]) == 0
         assert (tmp_path / kind / FILES[kind]).stat().st_size > 1000

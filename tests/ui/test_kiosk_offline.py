@@ -19,6 +19,7 @@ from sijpro.services.context import FixedClock
 from sijpro.storage.models import AuditEvent
 from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
 from tests.tools.blackhole_proxy import BlackholeProxy
+from tests.trusted import trusted
 from tests.ui.clinic_setup import cheap_hashing, create_clinic
 from tests.ui.driver import answer, choose_language, hand_over, next_button, screen, tap, unlock
 from ui.kiosk.offline_backend import journalled
@@ -95,7 +96,7 @@ def test_taps_never_wait_on_a_dead_network_and_every_answer_arrives_once(qtbot, 
         backend.relay.stop()
         proxy.close()
         clinic.close()
-    with Clinic.open(clinic_url) as check:
+    with trusted(clinic_url) as check:
         stored = {}
         for response_id in {key[0] for key in given}:
             record = check.collection.response(response_id)

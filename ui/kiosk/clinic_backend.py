@@ -27,10 +27,10 @@ LANGUAGE_REASON = "language chosen by the patient on the kiosk"
 
 
 class ClinicBackend:
-    def __init__(self, clinic: Clinic, nurse: Session | None = None, device: str | None = None) -> None:
-        """``nurse``: the staff desk's signed-in session, when the desk hands the tablet over itself.
-        ``device`` names this tablet (default: ``$SIJPRO_DEVICE_NAME`` or the host name); the kiosk session
-        writes only to visits this tablet holds or nobody does."""
+    def __init__(self, clinic: Clinic, device: str | None = None, *, nurse: Session | None = None) -> None:
+        """``device`` names this tablet (default: ``$SIJPRO_DEVICE_NAME`` or the host name); the kiosk session
+        writes only to visits this tablet holds or nobody does. ``nurse``: the staff desk's signed-in
+        session, when the desk hands the tablet over itself (``attend``)."""
         self.clinic = clinic
         self.nurse = nurse
         self.visit: Session | None = None

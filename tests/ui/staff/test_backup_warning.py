@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from sijpro.services import backups
+from tests.trusted import as_system
 from tests.ui.staff.conftest import sign_in
 
 pytestmark = pytest.mark.gui
@@ -24,7 +25,7 @@ def test_an_administrator_is_warned_of_a_faulty_backup_and_a_nurse_is_not(make_w
     sign_in(window, "ada")
     notice = window.backup_notice
     assert notice.isVisible()
-    [nina] = [user for user in staff_clinic.auth.users() if user.username == "nina"]
+    [nina] = [user for user in as_system(staff_clinic).auth.users() if user.username == "nina"]
     assert "found 1 fault(s)" in notice.text() and f"(row {nina.id} of table users)" in notice.text()
     assert good is not None and good.name in notice.text()
     window.sign_out()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from sijpro.records import PatientDraft
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click
 from ui.i18n import set_language
 from ui.staff.patient_dialog import PatientDialog
@@ -41,8 +42,8 @@ def test_every_page_name_shows_whole_and_the_worklist_fits_1366x768(signed_in, q
 def test_names_sort_alphabetically_with_accents(signed_in, staff_clinic) -> None:
     for day, (mrn, family) in enumerate((("A-1", "Brunet"), ("A-2", "Bélanger"), ("A-3", "Berger"),
                                          ("A-4", "bernard")), start=1):
-        staff_clinic.patients.register(PatientDraft(mrn, family, "Anne", birth_date=dt.date(1960, 1, day)))
-    assert [p.family_name for p in staff_clinic.patients.search("anne")] == ["Bélanger", "Berger", "bernard",
+        as_system(staff_clinic).patients.register(PatientDraft(mrn, family, "Anne", birth_date=dt.date(1960, 1, day)))
+    assert [p.family_name for p in as_system(staff_clinic).patients.search("anne")] == ["Bélanger", "Berger", "bernard",
                                                                               "Brunet"]
     window = signed_in("nina")
     page = window.workspace.open_page("patients")
@@ -56,7 +57,7 @@ def test_names_sort_alphabetically_with_accents(signed_in, staff_clinic) -> None
 
 
 def test_a_problem_goes_once_the_field_is_worked_on(staff_clinic, qtbot) -> None:
-    dialog = PatientDialog(staff_clinic)
+    dialog = PatientDialog(staff_clinic.session("nina"))
     qtbot.addWidget(dialog)
     dialog.show()
     for field, text in ((dialog.mrn, "Z-1"), (dialog.bmi, "95"), (dialog.birth_date, "1800-02-28")):
@@ -70,9 +71,9 @@ def test_a_problem_goes_once_the_field_is_worked_on(staff_clinic, qtbot) -> None
 
 
 def test_the_paper_search_shows_whole_names(signed_in, staff_clinic) -> None:
-    staff_clinic.patients.register(PatientDraft("L-1", "Lefebvre-Desjardins", "Marie-Chantal-Élisabeth",
+    as_system(staff_clinic).patients.register(PatientDraft("L-1", "Lefebvre-Desjardins", "Marie-Chantal-Élisabeth",
                                                 birth_date=dt.date(1958, 3, 3)))
-    staff_clinic.patients.register(PatientDraft("L-2", "Lefebvre-Desjardins", "Jean-Baptiste-Emmanuel",
+    as_system(staff_clinic).patients.register(PatientDraft("L-2", "Lefebvre-Desjardins", "Jean-Baptiste-Emmanuel",
                                                 birth_date=dt.date(1955, 3, 3)))
     paper = signed_in("nina").workspace.open_page("paper")
     QTest.keyClicks(paper.search, "lefebvre")

@@ -25,9 +25,9 @@ def test_hand_over_from_the_worklist_and_back_locked(signed_in, qtbot, ids, staf
     kiosk = kiosk_on_screen()
     assert not window.isVisible() and window.user is None
     assert kiosk.mode is Mode.PATIENT and kiosk.runner.patient.mrn == "K-001"
-    tablet = kiosk.backend.visit
+    tablet = kiosk.backend.inner.visit
     assert language() == "fr" and tablet.actor == "kiosk (nina)" and tablet.principal.patient_id == ids["K-001"]
-    assert kiosk.backend.nurse is None  # the tablet holds no nurse's session while the patient has it
+    assert kiosk.backend.inner.nurse is None  # the tablet holds no nurse's session while the patient has it
     kiosk.runner.finished.emit()  # the patient submitted and was thanked
     qtbot.waitUntil(window.isVisible)
     assert not kiosk.isVisible()

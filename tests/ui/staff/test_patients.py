@@ -251,7 +251,7 @@ def test_prior_interventions_tell_none_from_not_known(staff_clinic, qtbot) -> No
 def test_the_site_is_typed_in_with_the_patient_and_checked(staff_clinic, qtbot) -> None:
     from PySide6.QtTest import QTest
 
-    dialog = PatientDialog(staff_clinic)
+    dialog = PatientDialog(staff_clinic.session("nina"))
     qtbot.addWidget(dialog)
     dialog.show()
     fill(dialog, mrn="S-200", family_name="Roux", given_name="Anne", birth_date="1955-03-02")
@@ -261,4 +261,4 @@ def test_the_site_is_typed_in_with_the_patient_and_checked(staff_clinic, qtbot) 
     dialog.site.clear()
     QTest.keyClicks(dialog.site, "LYON-2")
     dialog.ok.click()
-    assert dialog.saved is not None and staff_clinic.patients.by_mrn("S-200").site == "LYON-2"
+    assert dialog.saved is not None and as_system(staff_clinic).patients.by_mrn("S-200").site == "LYON-2"

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from sijpro.records import PatientDraft, ProcedureDraft
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click, click_row
 from tests.ui.staff.setup import TODAY
 from ui.staff.procedure_actions import ActionDialog
@@ -30,9 +31,9 @@ def type_into(field, text: str) -> None:
 
 @pytest.fixture
 def record(signed_in, staff_clinic):
-    patient = staff_clinic.patients.register(PatientDraft("S-PROC", "Procedures", "Paula",
+    patient = as_system(staff_clinic).patients.register(PatientDraft("S-PROC", "Procedures", "Paula",
                                                           birth_date=dt.date(1960, 1, 1)))
-    staff_clinic.procedures.record(patient.id, ProcedureDraft(SURGERY, side="left", approach="lateral"))
+    as_system(staff_clinic).procedures.record(patient.id, ProcedureDraft(SURGERY, side="left", approach="lateral"))
     window = signed_in("nina")
     page = window.workspace.open_page("patients")
     page.show_patient(patient.id)
@@ -71,7 +72,7 @@ def test_withdraw_needs_a_reason_then_removes_the_schedule(record, staff_clinic,
     assert procedures.model.data(procedures.model.index(0, 0)) == "Withdrawn: recorded on the wrong patient"
     assert record.timeline.model.rowCount() == 0 and not record.buttons["reschedule"].isEnabled()
     assert not procedures.buttons["withdraw"].isEnabled() and not procedures.buttons["correct"].isEnabled()
-    assert staff_clinic.schedule.timeline(record.patient.id) == []
+    assert as_system(staff_clinic).schedule.timeline(record.patient.id) == []
 
 
 def test_the_staged_second_side_from_the_record(record, staff_clinic, monkeypatch) -> None:
@@ -79,7 +80,7 @@ def test_the_staged_second_side_from_the_record(record, staff_clinic, monkeypatc
     driven(monkeypatch, ActionDialog,
            lambda d: (type_into(d.form.fields["second_side_date"][0], second.isoformat()), click(d.ok)))
     click(record.procedure_list.buttons["second_side"])
-    [index] = staff_clinic.procedures.for_patient(record.patient.id)
+    [index] = as_system(staff_clinic).procedures.for_patient(record.patient.id)
     assert (index.side, index.second_side_date) == ("bilateral", second)
     assert not record.procedure_list.buttons["second_side"].isEnabled()  # already recorded
 
@@ -94,7 +95,7 @@ def test_correcting_a_procedure_needs_a_reason(record, staff_clinic, monkeypatch
 
     driven(monkeypatch, ProcedureDialog, correct)
     click(record.procedure_list.buttons["correct"])
-    assert staff_clinic.procedures.for_patient(record.patient.id)[0].device == "iFuse-3D"
+    assert as_system(staff_clinic).procedures.for_patient(record.patient.id)[0].device == "iFuse-3D"
 
 
 def answer_same_side_question(choice: str, seen: list[str]) -> None:
@@ -126,7 +127,7 @@ def test_the_same_side_soon_after_asks_and_offers_the_staged_second_side(record,
     driven(monkeypatch, ProcedureDialog, add)
     click(record.buttons["procedure"])
     assert seen and f"The index surgery on {SURGERY} was on the left side too, 25 days apart" in seen[0]
-    procedures = staff_clinic.procedures.for_patient(record.patient.id)
+    procedures = as_system(staff_clinic).procedures.for_patient(record.patient.id)
     if choice == "sameSideStaged":
         assert len(procedures) == 1 and procedures[0].side == "bilateral" and procedures[0].second_side_date == again
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click
 from ui.i18n import set_language
 from ui.staff.admin import backups as backups_page
@@ -27,7 +28,7 @@ def test_the_title_and_sign_in_screen_say_the_database_was_restored(signed_in, m
     assert target.exists()
     click(page.buttons["restore_file"])
     assert window.user is None and window.stack.currentWidget() is window.login
-    patients = len(window.clinic.patients.search("-", limit=500))
+    patients = len(as_system(window.clinic).patients.search("-", limit=500))
     assert window.login.notice.text().startswith(
         f"The database was restored from the backup monday.sqlite ({patients} patients); everyone signs in again.")
     assert window.windowTitle() == "SIJ-PRO — Clinique du Parc — restored from monday.sqlite"
