@@ -18,6 +18,7 @@ from sijpro.reports import cohort_pdf
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.factories import ANSWERS, operated_patient
+from tests.trusted import trusted
 
 SURGERY = dt.date(2024, 1, 15)
 BASELINE_DAY, W6_DAY = dt.date(2024, 1, 8), dt.date(2024, 2, 26)
@@ -43,7 +44,7 @@ def clinic_file(tmp_path: Path) -> Path:
     path = tmp_path / "clinic.sqlite"
     clock = FixedClock(dt.date(2024, 6, 3))
     Clinic.init(str(path), clock=clock)
-    with Clinic.open(str(path), actor="nina", clock=clock) as clinic:
+    with trusted(str(path), "nina", clock=clock) as clinic:
         for mrn, (before, after) in PAIN.items():
             patient = operated_patient(clinic, mrn, surgery=SURGERY)
             baseline, w6 = clinic.schedule.timeline(patient.id)[:2]
@@ -95,7 +96,7 @@ def recomputed(path: Path) -> tuple[dict, dict]:
 
 
 def test_complications_and_success_equal_an_independent_recomputation(clinic_file: Path) -> None:
-    with Clinic.open(str(clinic_file), clock=FixedClock(dt.date(2024, 6, 3))) as clinic:
+    with trusted(str(clinic_file), clock=FixedClock(dt.date(2024, 6, 3))) as clinic:
         summary = clinic.cohort.summary().as_dict()
     expected, success = recomputed(clinic_file)
     got = summary["complications"]
@@ -120,7 +121,7 @@ def test_complications_and_success_equal_an_independent_recomputation(clinic_fil
 
 
 def test_the_cohort_pdf_prints_the_complications_as_the_json_has_them(clinic_file: Path) -> None:
-    with Clinic.open(str(clinic_file), clock=FixedClock(dt.date(2024, 6, 3))) as clinic:
+    with trusted(str(clinic_file), clock=FixedClock(dt.date(2024, 6, 3))) as clinic:
         summary = clinic.cohort.summary()
     pdf = cohort_pdf(summary, generated_at=dt.datetime(2024, 6, 3, 12))
     text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())

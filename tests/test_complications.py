@@ -16,6 +16,7 @@ from sijpro.records import ComplicationDraft
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import verify
 from tests.factories import operated_patient, patient_draft
+from tests.trusted import trusted
 
 SURGERY = dt.date(2024, 1, 15)  # the fixed clock says 2024-06-03
 
@@ -79,7 +80,7 @@ def test_a_complication_edited_behind_the_apps_back_is_named_by_verify(tmp_path:
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "clinic.sqlite"
     Clinic.init(str(path), clock=clock)
-    with Clinic.open(str(path), actor="nina", clock=clock) as clinic:
+    with trusted(str(path), "nina", clock=clock) as clinic:
         patient = operated_patient(clinic, surgery=SURGERY)
         clinic.complications.record(patient.id, ComplicationDraft(dt.date(2024, 2, 1), "non_union", revision=True))
     assert main(["--db", str(path), "verify"]) == 0

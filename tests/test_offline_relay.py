@@ -27,6 +27,7 @@ from sijpro.storage.models import AuditEvent, Delivery
 from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
 from tests.factories import ODI_ANSWERS, operated_patient
 from tests.tools.blackhole_proxy import BlackholeProxy
+from tests.trusted import trusted
 
 needs_postgres = [pytest.mark.postgres,
                   pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
@@ -65,7 +66,7 @@ def wait_until(condition, seconds: float) -> None:
 
 def odi_response(clinic_url: str) -> tuple[int, int]:
     Clinic.init(clinic_url)
-    with Clinic.open(clinic_url) as clinic:
+    with trusted(clinic_url) as clinic:
         patient = operated_patient(clinic, surgery=SURGERY)
         w6 = clinic.schedule.timeline(patient.id)[1]
         return w6.id, clinic.collection.open(w6.id, "odi").id
@@ -73,7 +74,7 @@ def odi_response(clinic_url: str) -> tuple[int, int]:
 
 def stored(clinic_url: str, response_id: int) -> tuple[dict[str, int | None], int, int]:
     """The answers, the audit events about them, and the deliveries recorded."""
-    with Clinic.open(clinic_url) as clinic:
+    with trusted(clinic_url) as clinic:
         answers = clinic.collection.response(response_id).answers
         with clinic.database.reading() as session:
             events = session.scalar(select(func.count()).select_from(AuditEvent).where(
@@ -123,7 +124,7 @@ def test_answers_given_while_the_database_is_unreachable_arrive_once_each(
     assert deliveries == len(ODI_ANSWERS) + 1
     assert journal.counts() == {"delivered": len(ODI_ANSWERS) + 1}
     assert stat.S_IMODE((tmp_path / "journal.sqlite").stat().st_mode) == 0o600
-    with Clinic.open(clinic_url) as clinic:
+    with trusted(clinic_url) as clinic:
         assert clinic.collection.response(response_id).status == "complete"
         assert clinic.schedule.visit(visit_id).status == "open"  # its other questionnaires are still due
         actors = {event.actor for event in clinic.audit.events(entity="response", entity_id=response_id)}

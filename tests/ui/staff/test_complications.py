@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from sijpro.records import PatientDraft, ProcedureDraft
+from tests.trusted import as_system
 from tests.ui.staff.clicks import click, click_row
 from tests.ui.staff.setup import TODAY
 from tests.ui.staff.test_procedure_corrections import driven, type_into
@@ -25,9 +26,9 @@ ONSET = TODAY - dt.timedelta(days=20)
 
 @pytest.fixture
 def record(signed_in, staff_clinic):
-    patient = staff_clinic.patients.register(PatientDraft("S-COMP", "Complications", "Carla",
+    patient = as_system(staff_clinic).patients.register(PatientDraft("S-COMP", "Complications", "Carla",
                                                           birth_date=dt.date(1958, 3, 1)))
-    staff_clinic.procedures.record(patient.id, ProcedureDraft(SURGERY, side="right", approach="lateral"))
+    as_system(staff_clinic).procedures.record(patient.id, ProcedureDraft(SURGERY, side="right", approach="lateral"))
     window = signed_in("nina")
     page = window.workspace.open_page("patients")
     page.show_patient(patient.id)
@@ -61,7 +62,7 @@ def test_record_correct_and_withdraw_a_complication(record, staff_clinic, monkey
     assert problems[0]["occurred_on"] and "future" in problems[0]["occurred_on"]
     assert problems[0]["kind"], problems
     assert seen[0].saved is not None
-    [saved] = staff_clinic.complications.for_patient(record.patient.id)
+    [saved] = as_system(staff_clinic).complications.for_patient(record.patient.id)
     assert (saved.occurred_on, saved.kind, saved.revision, saved.notes, saved.side) == (
         ONSET, "haematoma", True, "evacuated in theatre", None)
     assert view.table.isVisible() and view.model.rowCount() == 1
@@ -81,9 +82,10 @@ def test_record_correct_and_withdraw_a_complication(record, staff_clinic, monkey
     click_row(view.table, 0)
     click(view.buttons["correct"])
     assert reasons == ["Say why you make this change: it is kept in the audit trail."]
-    [corrected] = staff_clinic.complications.for_patient(record.patient.id)
+    [corrected] = as_system(staff_clinic).complications.for_patient(record.patient.id)
     assert corrected.side == "right" and corrected.row_version == 2
-    [event] = [e for e in staff_clinic.audit.events(entity="complication", entity_id=corrected.id) if e.field]
+    trail = as_system(staff_clinic).audit.events(entity="complication", entity_id=corrected.id)
+    [event] = [e for e in trail if e.field]
     assert (event.field, event.new, event.reason, event.actor) == (
         "side", "right", "side read from the operation note", "nina")
 
@@ -93,4 +95,4 @@ def test_record_correct_and_withdraw_a_complication(record, staff_clinic, monkey
     click(view.buttons["withdraw"])
     assert view.model.data(view.model.index(0, 1)) == "Haematoma (withdrawn: entered on the wrong patient)"
     assert not view.buttons["withdraw"].isEnabled() and not view.buttons["correct"].isEnabled()
-    assert staff_clinic.complications.for_patient(record.patient.id, withdrawn=False) == []
+    assert as_system(staff_clinic).complications.for_patient(record.patient.id, withdrawn=False) == []

@@ -62,8 +62,8 @@ def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot) -> No
     proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
     try:
         Clinic.init(url)
-        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"), actor="nina")
-        dialog = PatientDialog(clinic)
+        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"))
+        dialog = PatientDialog(clinic.system_session("nina"))
         qtbot.addWidget(dialog)
         dialog.show()
         for field, text in ((dialog.mrn, "OFF-1"), (dialog.family_name, "Moreau"), (dialog.given_name, "Lise")):
@@ -77,7 +77,7 @@ def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot) -> No
         proxy.set("pass")
         QTest.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         assert dialog.saved is not None and dialog.saved.mrn == "OFF-1"
-        assert clinic.patients.by_mrn("OFF-1") is not None
+        assert clinic.system_session("test").patients.by_mrn("OFF-1") is not None
         clinic.close()
     finally:
         proxy.close()
