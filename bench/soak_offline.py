@@ -51,6 +51,9 @@ class Shared:
     stop: threading.Event = field(default_factory=threading.Event)
 
 
+NURSE, NURSE_PASSWORD = "soak-nurse", "a soak nurse's password"
+
+
 @dataclass
 class Desk:
     outages: int = 0
@@ -99,7 +102,9 @@ class Kiosk(threading.Thread):
     def _open(self, patient_id: int) -> list[tuple[int, str]] | None:
         """The hand-over: asks the database (a nurse's step); None while it cannot be reached."""
         try:
-            planned = [p for p in self.backend.plan(patient_id, self.clinic.today) if p.instrument in INSTRUMENTS]
+            self.backend.unlock(NURSE, NURSE_PASSWORD)  # a nurse hands each patient the tablet
+            planned = [p for p in self.backend.hand_over(patient_id, self.clinic.today)
+                       if p.instrument in INSTRUMENTS]
             self.backend.claim([p.visit_id for p in planned])
             return [(self.backend.open(p.visit_id, p.instrument, "en").id, p.instrument) for p in planned]
         except UserError:
@@ -111,7 +116,9 @@ def prepare(url: str, patients: int) -> list[int]:
     Clinic.init(url)
     ids = []
     surgery = dt.date.today() - dt.timedelta(weeks=6)
-    with Clinic.open(url, actor="soak") as clinic:
+    with Clinic.open(url) as opened:
+        clinic = opened.system_session("soak")  # the soak builds its own clinic
+        clinic.auth.add_user(NURSE, "Soak Nurse", "nurse", NURSE_PASSWORD)
         for number in range(patients):
             patient = clinic.patients.register(PatientDraft(f"S-{number:04d}", "Soak", f"P{number}"),
                                                confirm_duplicate=True)
@@ -162,7 +169,8 @@ def main() -> None:
 
 def run_desk(proxy: BlackholeProxy, url: str, seconds: float, outage: float) -> Desk:
     """The desk's part, and the outages: every minute from its 30th second, blackholed or refused."""
-    desk, clinic, reach = Desk(), Clinic.open(url, actor="desk"), Reachability(make_url(url))
+    desk, reach = Desk(), Reachability(make_url(url))
+    clinic = Clinic.open(url, actor="desk").sign_in(NURSE, NURSE_PASSWORD)
     started = time.monotonic()
     down_since: float | None = None
     next_read = started
@@ -190,7 +198,8 @@ def run_desk(proxy: BlackholeProxy, url: str, seconds: float, outage: float) -> 
 def report(url: str, kiosks: list[Kiosk], desk: Desk, minutes: float) -> None:
     given = {key: value for kiosk in kiosks for key, value in kiosk.given.items()}
     taps = [tap for kiosk in kiosks for tap in kiosk.taps]
-    with Clinic.open(url) as clinic, clinic.database.reading() as session:
+    with Clinic.open(url) as opened, opened.database.reading() as session:
+        clinic = opened.system_session("soak")
         stored = {}
         for response_id in {key[0] for key in given}:
             stored.update({(response_id, item): value
