@@ -20,7 +20,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import CLINIC_PATIENTS, CLINIC_TODAY, ROOT, BenchResult, best_of, scaled, shared_clinic
+from bench.common import (
+    CLINIC_PATIENTS,
+    CLINIC_TODAY,
+    ROOT,
+    BenchResult,
+    best_of,
+    scaled,
+    shared_clinic,
+    signed_in_environment,
+)
 from sijpro.analysis import cohort_summary
 from sijpro.reports import cohort_pdf
 from sijpro.services.context import FixedClock
@@ -35,10 +44,10 @@ FROM scores s JOIN responses r ON r.id = s.response_id JOIN visits v ON v.id = r
 PLAIN_FETCH = f"import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute({SCORES_SQL!r}).fetchall()"
 
 
-def _process(command: list[str]) -> tuple[float, float]:
+def _process(command: list[str], environment: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "SIJPRO_DATABASE_URL": ""},
+    process = subprocess.Popen(command, cwd=ROOT, env=environment,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
@@ -48,8 +57,8 @@ def _process(command: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def _best_process(command: list[str]) -> tuple[float, float]:
-    runs = [_process(command) for _ in range(REPEAT)]
+def _best_process(command: list[str], environment: dict[str, str]) -> tuple[float, float]:
+    runs = [_process(command, environment) for _ in range(REPEAT)]
     return min(seconds for seconds, _ in runs), max(peak for _, peak in runs)
 
 
@@ -59,10 +68,11 @@ def run() -> list[BenchResult]:
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, "main.py", "--db", str(database), "report", "cohort",
                    "-o", str(Path(tmp) / "cohort.pdf"), "--json", str(Path(tmp) / "cohort.json")]
-        seconds, peak = _best_process(command)
+        environment = signed_in_environment(database)
+        seconds, peak = _best_process(command, environment)
         summary = json.loads((Path(tmp) / "cohort.json").read_text(encoding="utf-8"))
         print(f"  cohort: {summary['n_patients']:,} patients", file=sys.stderr)
-        plain_seconds, _ = _best_process([sys.executable, "-c", PLAIN_FETCH, str(database)])
+        plain_seconds, _ = _best_process([sys.executable, "-c", PLAIN_FETCH, str(database)], environment)
     results.append(BenchResult(
         name=f"report cohort -o PDF --json FILE, {CLINIC_PATIENTS:,} patients (whole command)", figure=seconds,
         unit="s", baseline_name="python + sqlite3 fetch of every score", baseline=plain_seconds,

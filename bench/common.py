@@ -111,3 +111,18 @@ def wait_with_peak(process: subprocess.Popen) -> tuple[int, float]:
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return process.returncode, usage.ru_maxrss / 1024
+
+
+BENCH_USER = "bench-surgeon"
+BENCH_PASSWORD = "a bench passw0rd"
+
+
+def signed_in_environment(database: Path) -> dict[str, str]:
+    """The environment of a command run as a surgeon would run it, signed in (``$SIJPRO_USER`` and
+    ``$SIJPRO_PASSWORD``): the account is added to ``database`` the first time."""
+    from tests.trusted import trusted
+
+    with trusted(str(database), "bench set-up") as clinic:
+        if all(user.username != BENCH_USER for user in clinic.auth.users()):
+            clinic.auth.add_user(BENCH_USER, "Bench Surgeon", "surgeon", BENCH_PASSWORD)
+    return {**os.environ, "SIJPRO_DATABASE_URL": "", "SIJPRO_USER": BENCH_USER, "SIJPRO_PASSWORD": BENCH_PASSWORD}

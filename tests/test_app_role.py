@@ -15,6 +15,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import verify
 from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
 from tests.factories import operated_patient
+from tests.trusted import as_system
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
@@ -51,9 +52,10 @@ def test_init_makes_an_app_role_that_works_but_cannot_touch_the_trail(owner_url:
     assert f"created the role {role}" in capsys.readouterr().out
     app_url = make_url(owner_url).set(username=role, password="an-app-password").render_as_string(
         hide_password=False)
-    with Clinic.open(app_url, actor="nurse1", clock=clock) as clinic:
-        patient = operated_patient(clinic)
-        clinic.patients.update(patient.id, {"bmi": 31.0}, expected_version=1, reason="measured")
+    with Clinic.open(app_url, clock=clock) as clinic:
+        nurse = as_system(clinic, "nurse1")
+        patient = operated_patient(nurse)
+        nurse.patients.update(patient.id, {"bmi": 31.0}, expected_version=1, reason="measured")
         assert verify(clinic) == []
     plain = make_url(app_url).set(drivername="postgresql").render_as_string(hide_password=False)
     for statement in REFUSED:
