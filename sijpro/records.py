@@ -162,6 +162,11 @@ class ResponseRecord:
     completed_at: dt.datetime | None
     answers: dict[str, int | None] = field(default_factory=dict)
     scores: tuple[ScoreValue, ...] = ()
+    answer_languages: dict[str, str] = field(default_factory=dict)
+    """The language each answer was given in (items whose question was shown in that language)."""
+    text_size: int | None = None
+    """The kiosk text size step it was read at; None off the kiosk."""
+    contrast: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

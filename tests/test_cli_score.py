@@ -156,7 +156,7 @@ def test_main_py_runs_the_cli_in_a_real_process(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.splitlines() == ["percent,percent_score", "70,70", "105,"]
+    assert result.stdout.splitlines() == ["percent,percent_score,worse", "70,70,0", "105,,"]
     assert "in.csv, line 3, field percent: 105 is outside 0-100" in result.stderr
     help_result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--help"],
                                  capture_output=True, text=True, check=False)

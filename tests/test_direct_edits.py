@@ -102,7 +102,8 @@ CUT_TAIL = (TRIGGERS_OFF + "DELETE FROM audit_events WHERE id > (SELECT max(id) 
 RESPONSE_ODI = "(SELECT id FROM responses WHERE instrument = 'odi')"
 CASES: list[tuple[str, str, str]] = [
     ("answer changed", "UPDATE answers SET value = 5 WHERE item = 'odi3';", "the answers of response 2"),
-    ("answer added", f"INSERT INTO answers VALUES ({RESPONSE_ODI}, 'odi11', 3, '2024-06-03 12:00:00.000000');",
+    ("answer added", "INSERT INTO answers (response_id, item, value, answered_at) "
+                     f"VALUES ({RESPONSE_ODI}, 'odi11', 3, '2024-06-03 12:00:00.000000');",
      "the answers of response 2"),
     ("answer deleted", "DELETE FROM answers WHERE item = 'odi4';", "the answers of response 2"),
     ("score changed", "UPDATE scores SET value = 10 WHERE name = 'odi';", "the scores of response 2"),

@@ -20,7 +20,7 @@ DESIGN_CODES = {
              "RP3": range(1, 3), "RE2": range(1, 3), "RE3": range(1, 3), "BP2": range(1, 6),
              "MH3": range(1, 7), "VT2": range(1, 7), "MH4": range(1, 7), "SF2": range(1, 6)},
     "satisfaction": {"overall": range(1, 5), "would_repeat": range(1, 3)},
-    "relief": {"percent": range(0, 101)},
+    "relief": {"percent": range(0, 101), "worse": range(0, 2)},
 }
 
 
@@ -61,14 +61,21 @@ def test_both_languages_are_complete(instrument_id: str) -> None:
 
 
 def test_only_odi_section_8_may_be_skipped() -> None:
-    optional = [(i.id, item.code) for i in bundled_instruments().values() for item in i.items if item.optional]
+    """Relief's 'worse' is optional only as the answer given beside the percentage, never on its own screen."""
+    optional = [(i.id, item.code) for i in bundled_instruments().values() for item in i.asked_items
+                if item.optional]
     assert optional == [("odi", "odi8")]
 
 
-def test_kiosk_offers_relief_in_steps_of_ten() -> None:
-    relief = bundled_instruments()["relief"].item("percent")
-    assert relief.kiosk_values() == tuple(range(0, 101, 10))
+def test_kiosk_offers_relief_in_steps_of_five_and_worse_than_before_surgery() -> None:
+    instrument = bundled_instruments()["relief"]
+    relief = instrument.item("percent")
+    assert relief.kiosk_values() == tuple(range(0, 101, 5))
     assert relief.accepted_values() == tuple(range(0, 101))
+    assert relief.alternative is not None and relief.alternative.item == "worse"
+    assert relief.alternative.text["en"] == "My pain is worse than before surgery"
+    assert [item.code for item in instrument.asked_items] == ["percent"]
+    assert instrument.score_names == ("percent", "worse")
 
 
 def test_item_parse_reads_cells_and_explains_refusals() -> None:

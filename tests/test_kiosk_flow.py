@@ -82,7 +82,7 @@ def test_a_value_the_tablet_does_not_offer_is_refused() -> None:
     flow.start("en")
     flow.advance()
     with pytest.raises(FlowError):
-        flow.select(35)  # valid on paper (step 1), not a kiosk button (step 10)
+        flow.select(37)  # valid on paper (step 1), not a kiosk button (steps of 5)
     flow.select(40)
 
 

@@ -202,7 +202,7 @@ def test_cohort_pdf_reproduces_seed_003_tables_and_the_fbss_subgroup() -> None:
 def test_cohort_pdf_in_french_and_with_nobody_selected() -> None:
     summary = cohort_summary(seed_000_cohort())
     text = " ".join(text_of(cohort_pdf(summary, generated_at=WHEN, language="fr")).split())
-    assert "Douleur lombaire (EN) : de 8,4 (7–10) avant l’opération à 5,2 (0–8) au dernier suivi, soit une " \
+    assert "Douleur lombaire (échelle 0-10) : de 8,4 (7–10) avant l’opération à 5,2 (0–8) au dernier suivi, soit une " \
            "diminution de 38 % de la moyenne (p<0,001 ; n=54 appariés)" in text
     assert "86 % des patients étaient satisfaits ou très satisfaits" in text
     assert "Page 1 sur" in text

@@ -24,7 +24,7 @@ from tests.exchange_data import make_courses
 from tests.test_export_csv import EXPORTED_AT
 
 STATED = {"nrs.lumbar": 0, "nrs.radicular": 0, "odi.odi": 1, "sf12.pcs": 2, "sf12.mcs": 2, "satisfaction.overall": 0,
-          "satisfaction.satisfied": 0, "relief.percent": 0}
+          "satisfaction.satisfied": 0, "relief.percent": 0, "relief.worse": 0}
 NOISY = {("odi", "odi"): 700 / 9, ("sf12", "pcs"): 40.934009999999994, ("sf12", "mcs"): 18.028730000000007}
 """The values the issue found written raw; their right spelling is 77.8, 40.93 and 18.03."""
 

@@ -147,8 +147,14 @@ class TestSmallInstruments:
 
     def test_unanswered_satisfaction_and_relief(self) -> None:
         assert satisfaction.score({"would_repeat": 1}) == {"overall": None, "satisfied": None}
-        assert relief.score({}) == {"percent": None}
-        assert relief.score({"percent": 70}) == {"percent": 70.0}
+        assert relief.score({}) == {"percent": None, "worse": None}
+        assert relief.score({"percent": 70}) == {"percent": 70.0, "worse": 0.0}
+        assert relief.score({"percent": 70, "worse": 0}) == {"percent": 70.0, "worse": 0.0}
+
+    def test_relief_worse_than_before_surgery_scores_no_relief(self) -> None:
+        assert relief.score({"percent": None, "worse": 1}) == {"percent": 0.0, "worse": 1.0}
+        assert relief.score({"worse": 1}) == {"percent": 0.0, "worse": 1.0}
+        assert relief.score({"worse": 0}) == {"percent": None, "worse": 0.0}
 
 
 def test_every_instrument_file_has_a_scorer_with_the_same_score_names() -> None:

@@ -158,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.critical(None, tr("common.app_name"), str(error))
         return 1
     if args.kiosk and not args.windowed:
-        window.showFullScreen()
+        from ui.kiosk.lockdown import keep_in_front
+
+        keep_in_front(window)  # full screen with or without a window manager, kept in front
     elif args.kiosk:
         window.resize(1280, 800)
         window.show()

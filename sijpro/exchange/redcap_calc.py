@@ -66,6 +66,14 @@ def _satisfied(score: str, names: Names, options: Mapping[str, int], decimals: i
     return f"if({level}='','',if({level}<=2,1,0))"
 
 
+def _relief(score: str, names: Names, options: Mapping[str, int], decimals: int) -> str:
+    """Worse than before surgery scores 0 % relief and worse 1; a percentage given means not worse."""
+    percent, worse = ref(names["percent"]), ref(names["worse"])
+    if score == "percent":
+        return f"if({worse}=1,0,{percent})"
+    return f"if({worse}=1,1,if({percent}<>'',0,{worse}))"
+
+
 CALCULATIONS: dict[tuple[str, str], Builder] = {
     ("nrs", "lumbar"): _copy_of("lumbar"),
     ("nrs", "radicular"): _copy_of("radicular"),
@@ -74,7 +82,8 @@ CALCULATIONS: dict[tuple[str, str], Builder] = {
     ("sf12", "mcs"): _sf12,
     ("satisfaction", "overall"): _copy_of("overall"),
     ("satisfaction", "satisfied"): _satisfied,
-    ("relief", "percent"): _copy_of("percent"),
+    ("relief", "percent"): _relief,
+    ("relief", "worse"): _relief,
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from sijpro.errors import UserError
-from sijpro.instruments.model import Band, Instrument, Item, LocalText, Option, ScoreSpec
+from sijpro.instruments.model import Alternative, Band, Instrument, Item, LocalText, Option, ScoreSpec
 from sijpro.resources import resource_path
 
 SCHEMA_VERSION = 1
@@ -25,7 +25,7 @@ _TOP_FIELDS = {
 }
 _ITEM_FIELDS = {
     "code", "kind", "optional", "heading", "text", "options", "min", "max", "step", "kiosk_step",
-    "anchors", "unit",
+    "anchors", "unit", "alternative",
 }
 _SCORE_FIELDS = {"name", "label", "min", "max", "decimals", "better", "reference", "bands"}
 MAX_DECIMALS = 4
@@ -164,6 +164,11 @@ def _read_item(node: _Node) -> Item:
         raise node.fail("step", f"must divide max - min ({maximum - minimum})")
     if kiosk_step < step or kiosk_step % step or (maximum - minimum) % kiosk_step:
         raise node.fail("kiosk_step", "must be a multiple of step that divides max - min")
+    alternative = None
+    if node.has("alternative"):
+        alternative_node = _Node(node.raw("alternative"), f"{node.where}, alternative", node.languages)
+        alternative_node.check_fields({"item", "text"})
+        alternative = Alternative(item=alternative_node.string("item"), text=alternative_node.text("text"))
     anchors = None
     if node.has("anchors"):
         anchor_node = _Node(node.raw("anchors"), f"{node.where}, anchors", node.languages)
@@ -171,7 +176,7 @@ def _read_item(node: _Node) -> Item:
         anchors = (anchor_node.text("min"), anchor_node.text("max"))
     return Item(
         kind="scale", minimum=minimum, maximum=maximum, step=step, kiosk_step=kiosk_step,
-        anchors=anchors, **common,
+        anchors=anchors, alternative=alternative, **common,
     )
 
 
@@ -225,6 +230,12 @@ def parse_instrument(data: object, source_name: str) -> Instrument:
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
         raise top.fail("items", f"item code '{duplicates[0]}' is used twice")
+    for item in items:
+        target = next((other for other in items if item.alternative and other.code == item.alternative.item), None)
+        if item.alternative and (target is None or target.kind != "choice"
+                                 or {o.value for o in target.options} != {0, 1} or not target.optional):
+            raise top.fail("items", f"item '{item.code}': its alternative must name an optional yes (1) / no (0) "
+                           f"item of this questionnaire, not '{item.alternative.item}'")
     scores = tuple(_read_score(child) for child in top.children("scores", "score", "name"))
     return Instrument(
         id=top.string("id"), version=top.string("version"), languages=languages,

@@ -26,6 +26,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """An answer offered beside a scale that is not on it ("worse than before surgery" beside 0-100 %
+    relief): choosing it sets ``item`` to 1 and leaves the scale empty; a value on the scale sets it to 0."""
+
+    item: str
+    text: LocalText
+
+
+@dataclass(frozen=True)
 class Item:
     code: str
     kind: ItemKind
@@ -39,6 +48,7 @@ class Item:
     kiosk_step: int = 1
     anchors: tuple[LocalText, LocalText] | None = None
     unit: LocalText | None = None
+    alternative: Alternative | None = None
 
     def accepted_values(self) -> tuple[int, ...]:
         if self.kind == "choice":
@@ -152,6 +162,12 @@ class Instrument:
     items: tuple[Item, ...]
     scores: tuple[ScoreSpec, ...]
     recall: LocalText | None = None
+
+    @property
+    def asked_items(self) -> tuple[Item, ...]:
+        """The items asked on screens of their own: not those answered through another's alternative."""
+        answered_elsewhere = {item.alternative.item for item in self.items if item.alternative}
+        return tuple(item for item in self.items if item.code not in answered_elsewhere)
 
     @property
     def item_codes(self) -> tuple[str, ...]:

@@ -29,6 +29,10 @@ from sijpro.storage.convert import response_record, split_codes, visit_record
 from sijpro.storage.models import Answer, Procedure, Response, Score, Visit
 from sijpro.visit_state import course_states
 
+DISPLAY_TEXT_SIZES = (0, 1, 2)
+"""The kiosk's text size steps: normal, large, largest."""
+DISPLAY_CONTRASTS = ("standard", "high")
+
 LENIENT_MODES = ("paper", "import")
 """Modes where a blank item is recorded as unanswered: a paper form can come back with gaps."""
 
@@ -41,7 +45,7 @@ def answer_problem(instrument: Instrument, item_code: str, value: object, mode: 
     except KeyError:
         return f"{instrument.id} has no item '{item_code}' (items: {', '.join(instrument.item_codes)})"
     if value is None:
-        if item.optional or mode in LENIENT_MODES:
+        if item.optional or mode in LENIENT_MODES or item.alternative is not None:  # answered by its alternative
             return None
         return f"{where}: an answer is required (only optional items can be skipped)"
     if isinstance(value, bool) or not isinstance(value, int):
@@ -130,6 +134,11 @@ class Collection:
                 if row.status != "in-progress":
                     raise UserError(f"{instrument.id} at {visit.timepoint} was already completed; "
                                     "correct an answer with amend")
+                if row.language != language:  # resumed in another language: shown, so recorded, in it
+                    change = Change("response", row.id, "language", row.language, language)
+                    row.language = language
+                    session.flush()
+                    record(session, self.context, [change])
                 return _response(session, row)
             now = self.context.now()
             row = Response(visit_id=visit_id, instrument=instrument.id, mode=mode, language=language,
@@ -146,10 +155,11 @@ class Collection:
             return _response(session, row)
 
     @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
-    def save_answer(self, response_id: int, item: str, value: int | None, *,
+    def save_answer(self, response_id: int, item: str, value: int | None, language: str | None = None, *,
                     delivery: str | None = None) -> ResponseRecord:
         """Validate and commit one answer at once; None records an explicit skip (optional items).
 
+        ``language`` is the language the question was shown in (default: the questionnaire's).
         ``delivery`` is the id of the tablet's journal entry this answer comes from: one already applied
         is not applied again (``sijpro.services.deliveries``)."""
         with self.context.database.writing() as session:
@@ -161,8 +171,11 @@ class Collection:
             problem = answer_problem(instrument, item, value, row.mode)
             if problem:
                 raise UserError(problem)
+            language = language or row.language
+            if language not in instrument.languages:
+                raise UserError(f"{instrument.id} is not available in language {language!r}")
             check_claim(session, self.context, row.visit_id, self.context.device)
-            old = self._put_answer(session, row.id, item, value)
+            old = self._put_answer(session, row.id, item, value, language)
             record(session, self.context, [Change("response", row.id, item, old, value)])
             return _response(session, row)
 
@@ -323,6 +336,28 @@ class Collection:
             record(session, self.context, changes)
             return _response(session, row)
 
+    @requires(Capability.ANSWER)
+    def set_display(self, response_ids: Sequence[int], text_size: int, contrast: str) -> None:
+        """Record the text size and contrast a kiosk run is read at, so a resumed run shows them again."""
+        if text_size not in DISPLAY_TEXT_SIZES or contrast not in DISPLAY_CONTRASTS:
+            raise UserError(f"text size {text_size!r} / contrast {contrast!r}: expected one of "
+                            f"{DISPLAY_TEXT_SIZES} and one of {', '.join(DISPLAY_CONTRASTS)}")
+        with self.context.database.writing() as session:
+            changes = []
+            for response_id in dict.fromkeys(response_ids):
+                row, _ = self._load(session, response_id)
+                if row.status != "in-progress":
+                    continue
+                check_claim(session, self.context, row.visit_id, self.context.device)
+                for name, new in (("text_size", text_size), ("contrast", contrast)):
+                    old = getattr(row, name)
+                    if old != new:
+                        changes.append(Change("response", row.id, name, old, new))
+                        setattr(row, name, new)
+            session.flush()
+            if changes:
+                record(session, self.context, changes)
+
     @requires(Capability.PATIENTS, Capability.ANSWER)
     def response(self, response_id: int) -> ResponseRecord:
         with self.context.database.reading() as session:
@@ -355,16 +390,17 @@ class Collection:
         self.context.principal.require_visit(row.visit_id)
         return row, get_instrument(row.instrument)
 
-    def _put_answer(self, session: Session, response_id: int, item: str, value: int | None) -> object:
+    def _put_answer(self, session: Session, response_id: int, item: str, value: int | None,
+                    language: str | None = None) -> object:
         """Insert or replace one answer; returns the value it replaced (NOTHING if none)."""
         answer = session.get(Answer, (response_id, item))
         now = self.context.now()
         if answer is None:
-            session.add(Answer(response_id=response_id, item=item, value=value, answered_at=now))
+            session.add(Answer(response_id=response_id, item=item, value=value, answered_at=now, language=language))
             session.flush()
             return NOTHING
         old = answer.value
-        answer.value, answer.answered_at = value, now
+        answer.value, answer.answered_at, answer.language = value, now, language or answer.language
         session.flush()
         return old
 
@@ -400,4 +436,8 @@ def _response(session: Session, row: Response) -> ResponseRecord:
     session.flush()
     scores = session.scalars(select(Score).where(Score.response_id == row.id)).all()
     order = {name: index for index, name in enumerate(get_instrument(row.instrument).score_names)}
-    return response_record(row, _answers(session, row.id), sorted(scores, key=lambda s: order.get(s.name, 99)))
+    answers = session.execute(select(Answer.item, Answer.value, Answer.language)
+                              .where(Answer.response_id == row.id)).all()
+    return response_record(row, {item: value for item, value, _ in answers},
+                           sorted(scores, key=lambda s: order.get(s.name, 99)),
+                           {item: language for item, _, language in answers if language})

@@ -153,7 +153,7 @@ class Relay:
         payload = entry.payload
         if entry.kind == "answer":
             delivery.collection.save_answer(payload["response_id"], payload["item"], payload["value"],
-                                            delivery=entry.id)
+                                            payload.get("language"), delivery=entry.id)
         elif entry.kind == "complete":
             delivery.collection.complete_all(payload["response_ids"], delivery=entry.id)
         elif entry.kind == "release":

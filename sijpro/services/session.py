@@ -21,6 +21,7 @@ from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.services.audit import AuditTrail
 from sijpro.services.auth import Auth
+from sijpro.services.calls import NurseCalls
 from sijpro.services.claims import Claims
 from sijpro.services.clinic_settings import Settings
 from sijpro.services.cohort import Cohort
@@ -50,6 +51,7 @@ class Session:
         self.schedule = Schedule(self.context)
         self.collection = Collection(self.context, self.protocols)
         self.claims = Claims(self.context)
+        self.calls = NurseCalls(self.context)
         self.outcomes = Outcomes(self.context)
         self.cohort = Cohort(self.context, self.outcomes, self.protocols)
         self.imports = Imports(self.context, self.protocols)

@@ -126,11 +126,14 @@ def visit_from_values(values: Sequence[Any]) -> VisitRecord:
     return VisitRecord(*head, split_codes(instruments, ","), completed_on)
 
 
-def response_record(row: Row, answers: Mapping[str, int | None], scores: Iterable[Row] = ()) -> ResponseRecord:
+def response_record(row: Row, answers: Mapping[str, int | None], scores: Iterable[Row] = (),
+                    languages: Mapping[str, str] | None = None) -> ResponseRecord:
     return ResponseRecord(
         id=row.id, visit_id=row.visit_id, instrument=row.instrument, mode=row.mode, language=row.language,
         status=row.status, started_at=row.started_at, completed_at=row.completed_at, answers=dict(answers),
         scores=tuple(ScoreValue(row.instrument, score.name, score.value, score.version) for score in scores),
+        answer_languages=dict(languages or {}), text_size=getattr(row, "text_size", None),
+        contrast=getattr(row, "contrast", None),
     )
 
 

@@ -182,6 +182,10 @@ class Response(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     entered_by: Mapped[str] = mapped_column(String(100))
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    text_size: Mapped[int | None] = mapped_column(Integer)
+    """The text size step the patient read the kiosk at (0 normal, 1 large, 2 largest); None off the kiosk."""
+    contrast: Mapped[str | None] = mapped_column(String(16))
+    """The kiosk theme it was read in ("standard" or "high"); None off the kiosk."""
 
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("visit_id", "instrument"),)
@@ -227,6 +231,17 @@ class Delivery(Base):
     delivered_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class NurseCall(Base):
+    """A patient at a tablet asked for a nurse: one open call per device, removed when a nurse answers.
+
+    It names the device only, never the patient: the staff desk shows it where others may see it.
+    """
+
+    __tablename__ = "nurse_calls"
+    device: Mapped[str] = mapped_column(String(100), primary_key=True)
+    called_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Answer(Base):
     __tablename__ = "answers"
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)
@@ -234,6 +249,8 @@ class Answer(Base):
     value: Mapped[int | None] = mapped_column(Integer)
     """None: the item was explicitly skipped (only where allowed)."""
     answered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the question was shown in when this answer was given (None: answers older than that)."""
 
 
 class Score(Base):

@@ -61,7 +61,8 @@ class Shooter:
         QApplication.processEvents()
         window = self.window
         page = window.runner if window.runner is not None else window.stack.currentWidget()
-        self.problems += [f"{self.prefix}-{name}: {p}" for p in layout_problems(window, page)]
+        found = layout_problems(window, page, may_scroll=self.text_step > 0)
+        self.problems += [f"{self.prefix}-{name}: {p}" for p in found]
         window.grab().save(str(self.out / f"{self.prefix}-{name}.png"))
 
     def run(self, wanted: Callable[[str], bool]) -> list[str]:

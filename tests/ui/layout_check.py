@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
 
 from ui.kiosk.style import MIN_TOUCH
 from ui.kiosk.widgets import WrapButton
 
 
-def layout_problems(window: QWidget, page: QWidget) -> list[str]:
+def layout_problems(window: QWidget, page: QWidget, *, may_scroll: bool = False) -> list[str]:
     """Everything visible on ``page`` lies inside the window, shows its whole text, and is touchable.
 
-    Empty means the page needs no scrolling, clips nothing and has no target under 64 px.
+    A screen in a scroll area (a patient's screen at a large text size) may be taller than the window
+    when ``may_scroll``: its widgets must then lie inside the scrolled content, never wider than the
+    window. Empty means nothing is clipped, nothing is out of reach and no target is under 64 px.
     """
     problems = []
     bounds = QRect(0, 0, window.width(), window.height())
+    scrolled = {area.widget(): area for area in page.findChildren(QScrollArea) if area.isVisibleTo(window)}
+    for content, area in scrolled.items():
+        if area.verticalScrollBar().maximum() > 0 and not may_scroll:
+            problems.append(f"{type(content).__name__} needs scrolling ({content.height()} > "
+                            f"{area.viewport().height()})")
+        if content.width() > area.viewport().width():
+            problems.append(f"{type(content).__name__} is wider than the screen ({content.width()} > "
+                            f"{area.viewport().width()})")
     for widget in [page, *page.findChildren(QWidget)]:
         if not widget.isVisibleTo(window) or widget.width() <= 0:
             continue
         name = widget.accessibleName() or (widget.text() if isinstance(widget, QLabel | QAbstractButton) else "")
         where = f"{type(widget).__name__} {name[:40]!r}"
-        rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
-        if not bounds.contains(rect):
-            problems.append(f"{where} at {rect.getRect()} leaves the {bounds.width()}x{bounds.height()} window")
+        content = next((c for c in scrolled if c is widget or c.isAncestorOf(widget)), None)
+        if content is None:
+            rect, inside = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size()), bounds
+        else:
+            rect, inside = QRect(widget.mapTo(content, widget.rect().topLeft()), widget.size()), content.rect()
+        if not inside.contains(rect):
+            problems.append(f"{where} at {rect.getRect()} leaves the {inside.width()}x{inside.height()} "
+                            f"{'window' if content is None else 'screen'}")
         parent = widget.parentWidget()
-        if widget is not page and parent is not None and not parent.rect().contains(widget.geometry()):
+        if (widget is not page and widget not in scrolled and parent is not None
+                and not parent.rect().contains(widget.geometry())):
             problems.append(f"{where} at {widget.geometry().getRect()} sticks out of its {parent.size().toTuple()}")
         if isinstance(widget, WrapButton) and not widget.fits():
             problems.append(f"{where} clips its text ({widget.height()} < {widget.heightForWidth(widget.width())})")

@@ -32,6 +32,17 @@ class MemoryBackend:
     def release(self, visit_ids) -> None:
         self.claimed = []
 
+    called_at: str | None = None
+
+    def call_nurse(self) -> None:
+        self.called_at = "10:00"
+
+    def nurse_called_at(self) -> str | None:
+        return self.called_at
+
+    def answer_call(self) -> None:
+        self.called_at = None
+
     def unlock(self, username: str | None, secret: str) -> UserRecord | None:
         if secret == NURSE_PIN:
             return UserRecord(id=1, username="nurse", full_name="Nina Nurse", role="nurse", has_pin=True)
@@ -73,7 +84,10 @@ class MemoryBackend:
     def waiting_answers(self) -> int:
         return 0
 
-    def save_answer(self, response_id: int, item: str, value: int | None) -> None:
+    def set_display(self, response_ids, text_size: int, contrast: str) -> None:
+        self.display = (list(response_ids), text_size, contrast)
+
+    def save_answer(self, response_id: int, item: str, value: int | None, language: str = "en") -> None:
         if self.fail_saves:
             raise OSError("disk unplugged")
         get_instrument(self.responses[response_id].instrument).item(item)

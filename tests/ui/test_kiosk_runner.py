@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from sijpro.instruments import get_instrument
 from tests.trusted import as_system
@@ -62,7 +62,7 @@ def test_each_instrument_is_answered_start_to_finish(make_kiosk, kiosk_clinic, i
     tap(next_button(window))
     response_id = window.runner.flow.response_ids[0]
     given = {}
-    for index, item in enumerate(instrument.items):
+    for index, item in enumerate(instrument.asked_items):
         page = screen(window)
         assert isinstance(page, QuestionScreen)
         assert page.item == item  # original order, one item per screen
@@ -71,6 +71,8 @@ def test_each_instrument_is_answered_start_to_finish(make_kiosk, kiosk_clinic, i
         assert not next_button(window).isEnabled()  # no moving on without an answer
         value = item.kiosk_values()[(index + 1) % len(item.kiosk_values())]
         tap(page.choices[value])
+        if item.alternative is not None:  # a value on the relief scale says "not worse than before surgery"
+            given[item.alternative.item] = 0
         given[item.code] = value
         assert as_system(kiosk_clinic).collection.response(response_id).answers == given  # committed on the tap
         assert screen(window) is page  # and no auto-advance
@@ -115,7 +117,7 @@ def test_back_keeps_answers_and_review_edits_return_to_the_review(make_kiosk, ki
     review = screen(window)
     tap(review.back)  # Back from the review: the last question, still answered
     assert current_item(window) == "percent"
-    assert screen(window).choices[10].isChecked()
+    assert screen(window).choices[5].isChecked()  # the second button: 5 %
     tap(screen(window).back)
     tap(screen(window).back)
     assert current_item(window) == "would_repeat"
@@ -145,7 +147,7 @@ def test_back_keeps_answers_and_review_edits_return_to_the_review(make_kiosk, ki
     assert review.rows[-1].full_text().endswith("Your answer: 70%")
     flow = window.runner.flow
     tap(review.primary)
-    assert as_system(kiosk_clinic).collection.response(flow.response_ids[-1]).answers == {"percent": 70}
+    assert as_system(kiosk_clinic).collection.response(flow.response_ids[-1]).answers == {"percent": 70, "worse": 0}
 
 
 def test_review_marks_a_skipped_section_and_pages_hold_every_answer(make_kiosk, ids) -> None:
@@ -262,8 +264,10 @@ def test_digits_on_a_list_and_on_a_scale_in_tens(make_kiosk, kiosk_clinic, ids) 
     window = make_kiosk("relief")
     start_run(window, ids["K-003"])
     key(window, Qt.Key.Key_Return)
-    key(window, Qt.Key.Key_5)  # 5 on a 0-100 % scale in tens: 50 %
-    assert screen(window).choices[50].isChecked()
+    key(window, Qt.Key.Key_7)  # a lone 7 on a 0-100 % scale: 70 %
+    assert screen(window).choices[70].isChecked()
+    key(window, Qt.Key.Key_5)  # 7 then 5 typed quickly: 75 %
+    assert screen(window).choices[75].isChecked()
 
 
 def test_tab_reaches_every_answer_and_space_selects(make_kiosk, kiosk_clinic, ids) -> None:
@@ -281,7 +285,7 @@ def test_tab_reaches_every_answer_and_space_selects(make_kiosk, kiosk_clinic, id
     assert stored(kiosk_clinic, window)[0] == {"overall": 3}
 
 
-def test_text_size_grows_in_three_steps_and_lasts_for_the_run_only(make_kiosk, ids) -> None:
+def test_text_size_grows_in_three_steps_and_comes_back_with_the_patient_only(make_kiosk, ids) -> None:
     window = make_kiosk("nrs")
     start_run(window, ids["K-002"])
     tap(next_button(window))
@@ -300,8 +304,15 @@ def test_text_size_grows_in_three_steps_and_lasts_for_the_run_only(make_kiosk, i
     tap(window.runner.stop_button)
     tap(window.overlay.findChildren(type(next_button(window)))[-1])
     unlock(window)
-    hand_over(window, ids["K-002"])
+    hand_over(window, ids["K-003"])
     assert window.runner.text_step == 0  # the next patient starts at the normal size
+    tap(window.runner.stop_button)
+    tap(window.overlay.findChildren(QPushButton)[-1])
+    unlock(window)
+    hand_over(window, ids["K-002"])  # the first patient resumes: at the size they chose
+    assert window.runner.text_step == 2 and window.runner.text_buttons.button(2).isChecked()
+    choose_language(window, "en")
+    assert current_item(window) == "radicular" and question_px() == sizes[2]
 
 
 def test_an_answer_that_cannot_be_saved_is_not_shown_as_given(make_kiosk, kiosk_clinic, ids, monkeypatch) -> None:

@@ -81,3 +81,15 @@ class KioskBackend(CollectionPort, Protocol):
     def waiting_answers(self) -> int:
         """Answers given on this tablet that have not reached the clinic database yet (shown to the nurse)."""
         ...
+
+    def call_nurse(self) -> None:
+        """The patient asks for a nurse: every staff desk shows this tablet's call."""
+        ...
+
+    def nurse_called_at(self) -> str | None:
+        """When this tablet's open call was made (HH:MM), or None."""
+        ...
+
+    def answer_call(self) -> None:
+        """A nurse is at the tablet: its call ends."""
+        ...

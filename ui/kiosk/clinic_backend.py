@@ -141,7 +141,7 @@ class ClinicBackend:
             planned = self.plan(patient_id, today)
             if not planned:
                 continue
-            total = sum(len(get_instrument(p.instrument).items) for p in planned)
+            total = sum(len(get_instrument(p.instrument).asked_items) for p in planned)
             runs.append(Unfinished(nurse.patients.get(patient_id), count, total, held.get(patient_id)))
         return runs
 
@@ -190,6 +190,15 @@ class ClinicBackend:
     def waiting_answers(self) -> int:
         return 0  # every answer is written at once (``offline_backend`` keeps them when it cannot be)
 
+    def call_nurse(self) -> None:
+        self.clinic.calls.call(self.device)
+
+    def nurse_called_at(self) -> str | None:
+        return next((call.local_time for call in self.clinic.calls.pending() if call.device == self.device), None)
+
+    def answer_call(self) -> None:
+        self.clinic.calls.answer(self.device)
+
     def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
         for response in self._collecting().collection.in_progress():
             if response.visit_id == visit_id and response.instrument == instrument:
@@ -199,8 +208,11 @@ class ClinicBackend:
     def open(self, visit_id: int, instrument: str, language: str) -> ResponseRecord:
         return self._collecting().collection.open(visit_id, instrument, mode="kiosk", language=language)
 
-    def save_answer(self, response_id: int, item: str, value: int | None) -> None:
-        self._collecting().collection.save_answer(response_id, item, value)
+    def save_answer(self, response_id: int, item: str, value: int | None, language: str) -> None:
+        self._collecting().collection.save_answer(response_id, item, value, language)
+
+    def set_display(self, response_ids: Sequence[int], text_size: int, contrast: str) -> None:
+        self._collecting().collection.set_display(response_ids, text_size, contrast)
 
     def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
         return self._collecting().collection.complete_all(response_ids)

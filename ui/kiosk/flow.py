@@ -26,7 +26,13 @@ class CollectionPort(Protocol):
 
     def open(self, visit_id: int, instrument: str, language: str) -> ResponseRecord: ...
 
-    def save_answer(self, response_id: int, item: str, value: int | None) -> None: ...
+    def save_answer(self, response_id: int, item: str, value: int | None, language: str) -> None:
+        """Commit one answer, with the language its question was shown in."""
+        ...
+
+    def set_display(self, response_ids: Sequence[int], text_size: int, contrast: str) -> None:
+        """Remember the text size and contrast the run is read at (a resumed run shows them again)."""
+        ...
 
     def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
         """Complete (and score) every questionnaire of the run together, or none of them."""
@@ -72,10 +78,12 @@ class ReviewLine:
     item: Item
     answered: bool
     value: int | None
+    alternative: bool = False
+    """The answer is the item's alternative ("worse than before surgery"), not a value on its scale."""
 
     @property
     def skipped(self) -> bool:
-        return self.answered and self.value is None
+        return self.answered and self.value is None and not self.alternative
 
 
 class FlowError(Exception):
@@ -97,7 +105,7 @@ class QuestionnaireFlow:
         self.planned = tuple(planned)
         self.instruments = tuple(get_instrument(p.instrument) for p in self.planned)
         self.steps = self._build_steps()
-        self.total_questions = sum(len(instrument.items) for instrument in self.instruments)
+        self.total_questions = sum(len(instrument.asked_items) for instrument in self.instruments)
         self.language = "en"
         self.position = 0
         self.editing_from_review = False
@@ -105,13 +113,15 @@ class QuestionnaireFlow:
         self._response_ids: list[int | None] = [None] * len(self.planned)
         self._answers: dict[tuple[int, str], int | None] = {}
         self._submitted = False
+        self.saved_display: tuple[int, str] | None = None
+        """Text size and contrast of a run left in progress, read by ``load_saved``."""
 
     def _build_steps(self) -> tuple[Step, ...]:
         steps = [Step(StepKind.IDENTITY), Step(StepKind.WELCOME)]
         number = 0
         for index, instrument in enumerate(self.instruments):
             steps.append(Step(StepKind.INSTRUCTIONS, index))
-            for item in instrument.items:
+            for item in instrument.asked_items:
                 number += 1
                 steps.append(Step(StepKind.QUESTION, index, item, number))
         steps += [Step(StepKind.REVIEW), Step(StepKind.THANKS)]
@@ -147,6 +157,12 @@ class QuestionnaireFlow:
         key = (step.questionnaire, step.item.code)
         return key in self._answers, self._answers.get(key)
 
+    def alternative_chosen(self, step: Step) -> bool:
+        """The question was answered with its alternative ("worse than before surgery")."""
+        if step.item is None or step.item.alternative is None:
+            return False
+        return self._answers.get((step.questionnaire, step.item.alternative.item)) == 1
+
     def can_advance(self) -> bool:
         step = self.current
         if step.kind is StepKind.QUESTION:
@@ -161,7 +177,8 @@ class QuestionnaireFlow:
         for step in self.steps:
             if step.kind is StepKind.QUESTION and step.item is not None:
                 answered, value = self.answer(step)
-                lines.append(ReviewLine(step.number, self.instrument_of(step), step.item, answered, value))
+                lines.append(ReviewLine(step.number, self.instrument_of(step), step.item, answered, value,
+                                        self.alternative_chosen(step)))
         return lines
 
     def first_unanswered(self) -> Step | None:
@@ -178,6 +195,8 @@ class QuestionnaireFlow:
             record = self._port.saved(planned.visit_id, planned.instrument)
             if record is not None:
                 self._take_answers(index, record)
+                if record.text_size is not None and self.saved_display is None:
+                    self.saved_display = (record.text_size, record.contrast or "standard")
         self.resumed = bool(self._answers)
 
     def _take_answers(self, index: int, record: ResponseRecord) -> None:
@@ -230,8 +249,29 @@ class QuestionnaireFlow:
         response_id = self._response_ids[step.questionnaire]
         if response_id is None:
             raise FlowError("the run has not started")
-        self._port.save_answer(response_id, step.item.code, value)
-        self._answers[(step.questionnaire, step.item.code)] = value
+        if step.item.alternative is not None and value is not None:  # a value on the scale: not the other
+            self._put(response_id, step.questionnaire, step.item.alternative.item, 0)
+        self._put(response_id, step.questionnaire, step.item.code, value)
+
+    def choose_alternative(self) -> None:
+        """Answer the current question with its alternative: that item 1, the scale itself empty."""
+        step = self.current
+        if step.kind is not StepKind.QUESTION or step.item is None or step.item.alternative is None:
+            raise FlowError("this question has no alternative answer")
+        response_id = self._response_ids[step.questionnaire]
+        if response_id is None:
+            raise FlowError("the run has not started")
+        self._put(response_id, step.questionnaire, step.item.alternative.item, 1)
+        self._put(response_id, step.questionnaire, step.item.code, None)
+
+    def _put(self, response_id: int, questionnaire: int, item: str, value: int | None) -> None:
+        self._port.save_answer(response_id, item, value, self.language)
+        self._answers[(questionnaire, item)] = value
+
+    def set_display(self, text_size: int, contrast: str) -> None:
+        """Record how the run is shown; before the run starts there is nothing to record it on yet."""
+        if self.started:
+            self._port.set_display([rid for rid in self._response_ids if rid is not None], text_size, contrast)
 
     def advance(self) -> None:
         if not self.can_advance():

@@ -50,8 +50,8 @@ class JournalledBackend:
             if refusal is not None:
                 raise refusal
 
-    def save_answer(self, response_id: int, item: str, value: int | None) -> None:
-        self._keep("answer", {"response_id": response_id, "item": item, "value": value})
+    def save_answer(self, response_id: int, item: str, value: int | None, language: str) -> None:
+        self._keep("answer", {"response_id": response_id, "item": item, "value": value, "language": language})
 
     def complete_all(self, response_ids: Sequence[int]) -> list[ResponseRecord]:
         """Kept for delivery after the answers before it; the patient is thanked at once."""
@@ -97,6 +97,18 @@ class JournalledBackend:
 
     def claim(self, visit_ids: Sequence[int], *, take_over: bool = False) -> None:
         self.inner.claim(visit_ids, take_over=take_over)
+
+    def set_display(self, response_ids: Sequence[int], text_size: int, contrast: str) -> None:
+        self.inner.set_display(response_ids, text_size, contrast)  # a convenience: lost if the database is away
+
+    def call_nurse(self) -> None:
+        self.inner.call_nurse()
+
+    def nurse_called_at(self) -> str | None:
+        return self.inner.nurse_called_at()
+
+    def answer_call(self) -> None:
+        self.inner.answer_call()
 
     def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
         """The questionnaire as the database has it, with the answers still waiting on the tablet."""

@@ -11,7 +11,7 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from sijpro.instruments import Instrument, Item
 from ui.i18n import tr
@@ -22,8 +22,15 @@ TYPING_PAUSE = 1.5
 """Seconds within which digits typed one after the other form one number (1 then 0 is ten)."""
 
 
+ROW_LIMIT = 11
+"""At most this many scale buttons side by side (0-10); a longer scale (0-100 % in fives) takes rows of
+seven, read left to right and top to bottom, so every button stays a finger wide on an upright tablet."""
+WRAPPED_ROW = 7
+
+
 class ScaleRow(QWidget):
-    """Eleven equal buttons in a row (0-10, or 0-100 % in tens), the anchor words under the two ends."""
+    """Equal buttons in a row (0-10), or in rows of seven (0-100 % in fives), the anchor words under the
+    first and the last."""
 
     def __init__(self, item: Item, language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +42,10 @@ class ScaleRow(QWidget):
         low, high = (item.anchors[0][language], item.anchors[1][language]) if item.anchors else ("", "")
         self.buttons: dict[int, QPushButton] = {}
         values = item.kiosk_values()
-        for column, value in enumerate(values):
+        per_row = len(values) if len(values) <= ROW_LIMIT else WRAPPED_ROW
+        rows = -(-len(values) // per_row)
+        for position, value in enumerate(values):
+            row, column = divmod(position, per_row)
             # The number alone on the button (eleven "100%" do not fit a tablet held upright); the unit is
             # in the question's wording and in the button's accessible name.
             text = f"{value}{unit}"
@@ -48,23 +58,26 @@ class ScaleRow(QWidget):
             choice = button(str(value), "scale", self, name=name)
             choice.setCheckable(True)
             choice.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
-            grid.addWidget(choice, 0, column)
+            grid.addWidget(choice, row, column)
             grid.setColumnStretch(column, 1)
             self.buttons[value] = choice
-        span = max(1, len(values) // 2)
+        span = max(1, per_row // 2)
+        last_column = (len(values) - 1) % per_row
         if low:
             left = label(low, "anchor", self, wrap=False)
-            grid.addWidget(left, 1, 0, 1, span, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(left, rows, 0, 1, span, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         if high:
             right = label(high, "anchor", self, wrap=False)
             right.setAlignment(Qt.AlignmentFlag.AlignRight)
             top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-            grid.addWidget(right, 1, len(values) - span, 1, span, top_right)
+            grid.addWidget(right, rows, last_column + 1 - span, 1, span, top_right)
 
 
 class QuestionScreen(KioskScreen):
     answered = Signal(object)
     """The patient's choice: the item's value, or None for "prefer not to answer"."""
+    alternative_chosen = Signal()
+    """The answer beside the scale ("worse than before surgery")."""
     go_next = Signal()
     go_back = Signal()
 
@@ -99,12 +112,12 @@ class QuestionScreen(KioskScreen):
             choice.setCheckable(True)
             choice.clicked.connect(lambda _checked=False, value=value: self._choose(value))
 
-        self.skip: WrapButton | None = None
-        if item.optional:
-            self.skip = WrapButton(tr("kiosk.question.prefer_not"), "skip", self)
-            self.skip.setCheckable(True)
+        self.alternative = self._extra(layout, item.alternative.text[language] if item.alternative else "", "option")
+        if self.alternative is not None:  # beside the scale, not on it ("worse than before surgery")
+            self.alternative.clicked.connect(lambda _checked=False: self.alternative_chosen.emit())
+        self.skip = self._extra(layout, tr("kiosk.question.prefer_not") if item.optional else "", "skip")
+        if self.skip is not None:
             self.skip.clicked.connect(lambda _checked=False: self._choose(None))
-            layout.addWidget(self.skip)
 
         self.error = label("", "error", self)
         self.error.hide()
@@ -119,6 +132,16 @@ class QuestionScreen(KioskScreen):
         self.primary.clicked.connect(self.go_next)
         layout.addLayout(footer(self.back, self.primary))
 
+    def _extra(self, layout: QVBoxLayout, text: str, role: str) -> WrapButton | None:
+        """A full-width answer under the others (the alternative, "prefer not to answer"); None without text."""
+        if not text:
+            return None
+        extra = WrapButton(text, role, self)
+        extra.setCheckable(True)
+        layout.addSpacing(8)
+        layout.addWidget(extra)
+        return extra
+
     def press_back(self) -> None:
         """While changing an answer from the review, Back returns there (the Back button is hidden)."""
         if self.editing:
@@ -129,12 +152,14 @@ class QuestionScreen(KioskScreen):
     def _choose(self, value: int | None) -> None:
         self.answered.emit(value)
 
-    def show_answer(self, answered: bool, value: int | None) -> None:
+    def show_answer(self, answered: bool, value: int | None, alternative: bool = False) -> None:
         """Mark the committed answer (and only it) and allow Next once there is one."""
         for option_value, choice in self.choices.items():
-            choice.setChecked(answered and option_value == value)
+            choice.setChecked(answered and option_value == value and not alternative)
+        if self.alternative is not None:
+            self.alternative.setChecked(answered and alternative)
         if self.skip is not None:
-            self.skip.setChecked(answered and value is None)
+            self.skip.setChecked(answered and value is None and not alternative)
         self.primary.setEnabled(answered)  # type: ignore[union-attr]
 
     def show_error(self, text: str) -> None:
@@ -160,8 +185,7 @@ class QuestionScreen(KioskScreen):
 
     def _target_for(self, typed: str) -> QPushButton | None:
         number = int(typed)
-        if self.scale is not None:
-            step = self.item.kiosk_step
-            return self.choices.get(number) or (self.choices.get(number * step) if step > 1 else None)
+        if self.scale is not None:  # on a 0-100 % scale a lone digit is tens (7: 70 %), 5 then 5 is 55 %
+            return self.choices.get(number) or (self.choices.get(number * 10) if number < 10 else None)
         options = list(self.choices.values())
         return options[number - 1] if 1 <= number <= len(options) else None

@@ -63,6 +63,10 @@ class LockedScreen(KioskScreen):
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
         layout.addWidget(self.notice)
+        self.call = label("", "error", self)
+        self.call.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.call.hide()
+        layout.addWidget(self.call)
         layout.addStretch(3)
         # the name other tablets give when they refuse a visit this one holds
         self.device = label(tr("kiosk.locked.device", device=device) if device else "", "small", self)
@@ -77,6 +81,11 @@ class LockedScreen(KioskScreen):
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+
+    def show_call(self, called_at: str | None) -> None:
+        """A patient at this tablet asked for a nurse: said on the locked screen until a nurse unlocks it."""
+        self.call.setText(tr("kiosk.locked.called", time=called_at) if called_at else "")
+        self.call.setVisible(bool(called_at))
 
 
 class UnlockScreen(KioskScreen):

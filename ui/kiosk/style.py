@@ -7,6 +7,7 @@ read at arm's length) and never let a touch target fall under 64 px. The stylesh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from string import Template
@@ -25,8 +26,6 @@ BUTTON_VERTICAL_CHROME = 9
 """Border plus padding above (and below) every button's text in kiosk.qss, whose min-height counts
 only the contents."""
 
-MIN_FIT = 0.6
-"""How far a screen may shrink its text to fit without scrolling, relative to the chosen size."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,35 @@ def _template() -> Template:
     return Template(resource_path("styles", "kiosk.qss").read_text(encoding="utf-8"))
 
 
+CONTRASTS = ("standard", "high")
+
+HIGH_CONTRAST: dict[str, str] = {
+    "#ffffff": "#000000",  # paper, and text on the accent: black
+    "#000000": "#ffffff",  # text and borders: white on black, 21:1
+    "#0b3d91": "#ffd500",  # the accent (chosen answer, Send, headings): yellow, 14.6:1 with black
+    "#062a66": "#ffe866",  # the accent pressed
+    "#1a1a1a": "#f2f2f2",  # small print
+    "#595959": "#b3b3b3",  # disabled text and borders (on #333333)
+    "#8b0000": "#ffb3b3",  # error text, 11:1 on its dark red box
+    "#fff0f0": "#2b0000",
+    "#8c8c8c": "#8c8c8c",  # list separators
+    "#c25e00": "#00e5ff",  # keyboard focus: cyan, 14:1 on black
+    "#d6e4ff": "#333300",  # a button pressed
+    "#e6e6e6": "#333333",  # disabled background
+    "#f2f2f2": "#1a1a1a",  # header, scroll bar, "prefer not to answer"
+    "#fff3c4": "#403600",  # a skipped answer on the review, white on it 12:1
+}
+"""The high-contrast theme, light on dark: each colour of kiosk.qss and its counterpart (WCAG AAA, 7:1
+and more for every text; the test checks each pair the stylesheet draws text with)."""
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b")
+
+
 @cache
-def stylesheet(metrics: Metrics) -> str:
-    return _template().substitute(metrics.substitutions())
+def stylesheet(metrics: Metrics, contrast: str = "standard") -> str:
+    """kiosk.qss at these sizes, in the standard theme (dark on white) or the high-contrast one."""
+    sheet = _template().substitute(metrics.substitutions())
+    if contrast == "high":
+        sheet = _COLOUR.sub(lambda found: HIGH_CONTRAST.get(found.group(0).lower(), found.group(0)), sheet)
+        sheet = sheet.replace("rgba(0, 0, 0, 160)", "rgba(0, 0, 0, 210)")
+    return sheet

@@ -187,7 +187,7 @@ class WrapButton(HeightFromWidth, QPushButton):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """A tick in the right margin of the chosen answer: the choice shows without colour vision too.
 
-        White, because the stylesheet fills a checked answer with dark blue.
+        White on the standard theme's dark blue, black on the high-contrast theme's yellow.
         """
         super().paintEvent(event)
         if not self.isChecked():
@@ -196,7 +196,8 @@ class WrapButton(HeightFromWidth, QPushButton):
         self.initStyleOption(option)
         contents = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self)
         painter = QPainter(self)
-        painter.setPen(Qt.GlobalColor.white)
+        high = _in_high_contrast(self)
+        painter.setPen(Qt.GlobalColor.black if high else Qt.GlobalColor.white)  # on the accent's colour
         font = painter.font()
         font.setBold(True)
         painter.setFont(font)
@@ -207,6 +208,15 @@ class WrapButton(HeightFromWidth, QPushButton):
     def fits(self) -> bool:
         """Every line of the text is inside the button (a test and the layout fitting use it)."""
         return self.height() >= self.heightForWidth(self.width()) - 4
+
+
+def _in_high_contrast(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.property("contrast") == "high":
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 class EqualColumn(HeightFromWidth, QWidget):

@@ -24,6 +24,7 @@ from ui.i18n import set_language, tr
 from ui.kiosk.backend import KioskBackend
 from ui.kiosk.flow import QuestionnaireFlow, StepKind, visit_ids
 from ui.kiosk.guard import IDLE_SECONDS, PROMPT_SECONDS, IdleWatch, Overlay, still_there_text
+from ui.kiosk.question_screen import QuestionScreen
 from ui.kiosk.runner import SETTLE_SECONDS, KioskRunner
 from ui.kiosk.screens import KioskScreen
 from ui.kiosk.staff_screens import LockedScreen, NurseScreen, UnlockScreen, show_waiting
@@ -74,7 +75,7 @@ class KioskWindow(QWidget):
         self.runner: KioskRunner | None = None
         self.nurse_screen: NurseScreen | None = None
         self._may_close = not kiosk_mode
-        self._styled_for: QSize | None = None
+        self._styled_for: tuple[QSize, str] | None = None
         self.mode = Mode.LOCKED
 
         layout = QVBoxLayout(self)
@@ -124,10 +125,12 @@ class KioskWindow(QWidget):
                 page.deleteLater()
         self.runner = None
         self.nurse_screen = None
+        self._apply_style("standard")
         self.unlock_screen.reset()
         set_language(self.default_language)
         self._build_static_screens()
         self.locked_screen.show_notice(notice)
+        self.locked_screen.show_call(self._called_at())
         self._set_mode(Mode.LOCKED, self.locked_screen)
 
     def show_unlock(self) -> None:
@@ -148,6 +151,11 @@ class KioskWindow(QWidget):
             self.unlock_screen.refused()
             return
         self.staff = user
+        if self._called_at():  # the nurse is here: the tablet's call is answered
+            try:
+                self.backend.answer_call()
+            except Exception as error:
+                record_crash(error)
         self.show_nurse()
 
     def _show_waiting(self) -> None:
@@ -213,6 +221,8 @@ class KioskWindow(QWidget):
         runner.finished.connect(self.lock)
         runner.stopped.connect(self.lock)
         runner.wrong_person.connect(lambda: self.lock(tr("kiosk.locked.not_me")))
+        runner.contrast_changed.connect(self._apply_style)
+        runner.call_requested.connect(self._call_nurse)
         runner.stop_confirm = self._confirm_stop
         if self.nurse_screen is not None:
             self.stack.removeWidget(self.nurse_screen)
@@ -221,9 +231,21 @@ class KioskWindow(QWidget):
         self.staff = None
         self.runner = runner
         self.stack.addWidget(runner)
+        self._apply_style(runner.contrast)
         self._set_mode(Mode.PATIENT, runner)
         runner.fit_screen()
         return True
+
+    def _call_nurse(self) -> None:
+        try:
+            self.backend.call_nurse()
+        except Exception as error:  # the database away: the patient is told to wave instead
+            record_crash(error)
+            if self.runner is not None and isinstance(self.runner.screen, QuestionScreen):
+                self.runner.screen.show_error(tr("kiosk.call.failed"))
+            return
+        if self.runner is not None:
+            self.runner.show_nurse_called()
 
     def _notice(self, text: str) -> None:
         if self.nurse_screen is not None:
@@ -242,6 +264,13 @@ class KioskWindow(QWidget):
             [(tr("kiosk.take_over.cancel"), "secondary", lambda: self.stack.setEnabled(True)),
              (tr("kiosk.take_over.confirm"), "primary", take)],
         )
+
+    def _called_at(self) -> str | None:
+        try:
+            return self.backend.nurse_called_at()
+        except Exception as error:
+            record_crash(error)
+            return None
 
     def _release(self, flow: QuestionnaireFlow) -> None:
         try:
@@ -291,11 +320,14 @@ class KioskWindow(QWidget):
 
     # --- window behaviour ---------------------------------------------------------------------------
 
-    def _apply_style(self) -> None:
+    def _apply_style(self, contrast: str | None = None) -> None:
+        """The window's stylesheet at its size, in the theme of the patient's run (standard when locked)."""
         size = self.size() if self.width() > 1 else QSize(1280, 800)
-        if size != self._styled_for:
-            self._styled_for = size
-            self.setStyleSheet(stylesheet(metrics_for(size, 0)))
+        if contrast is None:
+            contrast = self.runner.contrast if self.runner is not None else "standard"
+        if (size, contrast) != self._styled_for:
+            self._styled_for = (size, contrast)
+            self.setStyleSheet(stylesheet(metrics_for(size, 0), contrast))
 
     def _build_static_screens(self) -> None:
         """(Re)build the locked and unlock screens, so their texts follow the current language."""

@@ -25,6 +25,7 @@ from ui.i18n import tr
 from ui.idle import IdleWatch, seconds_from_env
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
+from ui.staff.nurse_calls import NurseCallNotice
 from ui.staff.style import staff_stylesheet
 
 if TYPE_CHECKING:  # the window shows before the database layers load (see ui.staff.start)
@@ -88,6 +89,8 @@ class StaffWindow(QMainWindow):
         self.reachability_timer = QTimer(self)  # asks every second, never waiting on the answer
         self.reachability_timer.setInterval(1000)
         self.reachability_timer.timeout.connect(self._show_reachability)
+        self.nurse_call = NurseCallNotice(self)
+        self.statusBar().addPermanentWidget(self.nurse_call, 2)
         self.idle = IdleWatch(idle_seconds, self)
         self.idle.idle.connect(lambda: self.lock("staff.login.idle_locked"))
         self.menus: StaffMenus | None = None
@@ -108,6 +111,7 @@ class StaffWindow(QMainWindow):
         if idle_seconds is not None:
             self.idle.timer.setInterval(round(idle_seconds * 1000))
         self.login.attach(clinic, clinic_name)
+        self.nurse_call.attach(clinic)
         self.retranslate()
 
     def _show_reachability(self) -> None:

@@ -112,7 +112,7 @@ def test_french(page) -> None:
     page.retranslate()
     assert page.heading.text() == "Protocole de suivi"
     assert page.model.headerData(FIELDS.index("offset.months"), Qt.Orientation.Horizontal) == "Mois"
-    assert page.model.headerData(instrument_column(page, "nrs"), Qt.Orientation.Horizontal) == "Douleur (EN)"
+    assert page.model.headerData(instrument_column(page, "nrs"), Qt.Orientation.Horizontal) == "Douleur (échelle 0-10)"
     page.model.setData(cell(page, "m3", "offset.months"), -3)
     page.save()
     assert page.problem.text().replace("\u00a0", " ") == (
