@@ -70,6 +70,8 @@ class KioskWindow(QWidget):
         self.default_language = default_language
         self.prompt_seconds = prompt_seconds
         self.settle_seconds = settle_seconds
+        self._call_time: str | None = None
+        """When a patient at this tablet called a nurse (HH:MM), until a nurse unlocks it."""
         self.today = today
         self.staff: UserRecord | None = None
         self.runner: KioskRunner | None = None
@@ -130,7 +132,7 @@ class KioskWindow(QWidget):
         set_language(self.default_language)
         self._build_static_screens()
         self.locked_screen.show_notice(notice)
-        self.locked_screen.show_call(self._called_at())
+        self.locked_screen.show_call(self._call_time)  # known here: locking never waits on the network
         self._set_mode(Mode.LOCKED, self.locked_screen)
 
     def show_unlock(self) -> None:
@@ -151,7 +153,8 @@ class KioskWindow(QWidget):
             self.unlock_screen.refused()
             return
         self.staff = user
-        if self._called_at():  # the nurse is here: the tablet's call is answered
+        if self._call_time:  # the nurse is here: the tablet's call is answered
+            self._call_time = None
             try:
                 self.backend.answer_call()
             except Exception as error:
@@ -244,6 +247,7 @@ class KioskWindow(QWidget):
             if self.runner is not None and isinstance(self.runner.screen, QuestionScreen):
                 self.runner.screen.show_error(tr("kiosk.call.failed"))
             return
+        self._call_time = self._call_time or dt.datetime.now().strftime("%H:%M")
         if self.runner is not None:
             self.runner.show_nurse_called()
 
@@ -264,13 +268,6 @@ class KioskWindow(QWidget):
             [(tr("kiosk.take_over.cancel"), "secondary", lambda: self.stack.setEnabled(True)),
              (tr("kiosk.take_over.confirm"), "primary", take)],
         )
-
-    def _called_at(self) -> str | None:
-        try:
-            return self.backend.nurse_called_at()
-        except Exception as error:
-            record_crash(error)
-            return None
 
     def _release(self, flow: QuestionnaireFlow) -> None:
         try:
