@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,12 +53,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield str(tmp_path / "clinic.sqlite")
         return
+    with fresh_postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new, empty schema, dropped with everything in it at the end."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     _run_postgres(f"CREATE SCHEMA {schema}")
     try:
         yield _postgres_schema_url(schema)
     finally:
         _run_postgres(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database (a fresh schema) for the tests that only make sense on the server."""
+    with fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,7 +13,7 @@ from sqlalchemy import make_url
 from sijpro.cli import main
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import verify
-from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
+from tests.conftest import POSTGRES_URL, _run_postgres
 from tests.factories import operated_patient
 from tests.trusted import as_system
 
@@ -28,16 +28,6 @@ REFUSED = ("ALTER TABLE audit_events DISABLE TRIGGER audit_events_refuse_change"
 
 
 @pytest.fixture
-def owner_url() -> Iterator[str]:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    _run_postgres(f"CREATE SCHEMA {schema}")
-    try:
-        yield _postgres_schema_url(schema)
-    finally:
-        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
-
-
-@pytest.fixture
 def role() -> Iterator[str]:
     name = f"h15_app_{uuid.uuid4().hex[:8]}"
     yield name
@@ -45,12 +35,12 @@ def role() -> Iterator[str]:
                       EXECUTE 'DROP OWNED BY "{name}"'; EXECUTE 'DROP ROLE "{name}"'; END IF; END $$""")
 
 
-def test_init_makes_an_app_role_that_works_but_cannot_touch_the_trail(owner_url: str, role: str, capsys,
+def test_init_makes_an_app_role_that_works_but_cannot_touch_the_trail(postgres_url: str, role: str, capsys,
                                                                      monkeypatch, clock) -> None:
     monkeypatch.setenv("SIJPRO_APP_ROLE_PASSWORD", "an-app-password")
-    assert main(["--db", owner_url, "init", "--app-role", role]) == 0
+    assert main(["--db", postgres_url, "init", "--app-role", role]) == 0
     assert f"created the role {role}" in capsys.readouterr().out
-    app_url = make_url(owner_url).set(username=role, password="an-app-password").render_as_string(
+    app_url = make_url(postgres_url).set(username=role, password="an-app-password").render_as_string(
         hide_password=False)
     with Clinic.open(app_url, clock=clock) as clinic:
         nurse = as_system(clinic, "nurse1")
@@ -62,15 +52,15 @@ def test_init_makes_an_app_role_that_works_but_cannot_touch_the_trail(owner_url:
         with psycopg.connect(plain, autocommit=True) as connection, \
                 pytest.raises(psycopg.errors.InsufficientPrivilege):
             connection.execute(statement)
-    assert main(["--db", owner_url, "init", "--app-role", role]) == 0  # again: the grants only
+    assert main(["--db", postgres_url, "init", "--app-role", role]) == 0  # again: the grants only
     assert f"updated the role {role}" in capsys.readouterr().out
 
 
-def test_the_app_role_must_be_another_role_and_a_new_one_needs_a_password(owner_url: str, role: str, capsys,
+def test_the_app_role_must_be_another_role_and_a_new_one_needs_a_password(postgres_url: str, role: str, capsys,
                                                                          monkeypatch) -> None:
     monkeypatch.delenv("SIJPRO_APP_ROLE_PASSWORD", raising=False)
-    assert main(["--db", owner_url, "init", "--app-role", role]) == 1
+    assert main(["--db", postgres_url, "init", "--app-role", role]) == 1
     assert "give its password in $SIJPRO_APP_ROLE_PASSWORD" in capsys.readouterr().err
-    owner = make_url(owner_url).username
-    assert main(["--db", owner_url, "init", "--app-role", str(owner)]) == 1
+    owner = make_url(postgres_url).username
+    assert main(["--db", postgres_url, "init", "--app-role", str(owner)]) == 1
     assert "which owns the tables" in capsys.readouterr().err

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import stat
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from sijpro.services.relay import Relay
 from sijpro.storage import encryption
 from sijpro.storage.journal import Journal
 from sijpro.storage.models import AuditEvent, Delivery
-from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
+from tests.conftest import POSTGRES_URL
 from tests.factories import ODI_ANSWERS, operated_patient
 from tests.tools.blackhole_proxy import BlackholeProxy
 from tests.trusted import trusted
@@ -32,16 +31,6 @@ from tests.trusted import trusted
 needs_postgres = [pytest.mark.postgres,
                   pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
 SURGERY = dt.date.today() - dt.timedelta(weeks=6)
-
-
-@pytest.fixture
-def clinic_url() -> Iterator[str]:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    _run_postgres(f"CREATE SCHEMA {schema}")
-    try:
-        yield _postgres_schema_url(schema)
-    finally:
-        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
@@ -64,17 +53,17 @@ def wait_until(condition, seconds: float) -> None:
         time.sleep(0.1)
 
 
-def odi_response(clinic_url: str) -> tuple[int, int]:
-    Clinic.init(clinic_url)
-    with trusted(clinic_url) as clinic:
+def odi_response(postgres_url: str) -> tuple[int, int]:
+    Clinic.init(postgres_url)
+    with trusted(postgres_url) as clinic:
         patient = operated_patient(clinic, surgery=SURGERY)
         w6 = clinic.schedule.timeline(patient.id)[1]
         return w6.id, clinic.collection.open(w6.id, "odi").id
 
 
-def stored(clinic_url: str, response_id: int) -> tuple[dict[str, int | None], int, int]:
+def stored(postgres_url: str, response_id: int) -> tuple[dict[str, int | None], int, int]:
     """The answers, the audit events about them, and the deliveries recorded."""
-    with trusted(clinic_url) as clinic:
+    with trusted(postgres_url) as clinic:
         answers = clinic.collection.response(response_id).answers
         with clinic.database.reading() as session:
             events = session.scalar(select(func.count()).select_from(AuditEvent).where(
@@ -88,10 +77,10 @@ def stored(clinic_url: str, response_id: int) -> tuple[dict[str, int | None], in
 @needs_postgres[0]
 @needs_postgres[1]
 def test_answers_given_while_the_database_is_unreachable_arrive_once_each(
-        clinic_url: str, proxy: BlackholeProxy, tmp_path: Path, outage: str) -> None:
-    visit_id, response_id = odi_response(clinic_url)
+        postgres_url: str, proxy: BlackholeProxy, tmp_path: Path, outage: str) -> None:
+    visit_id, response_id = odi_response(postgres_url)
     journal = Journal(tmp_path / "journal.sqlite")
-    relay = Relay(journal, lambda: Clinic.open(through(proxy, clinic_url), actor="kiosk (nina)"), "tablet-1",
+    relay = Relay(journal, lambda: Clinic.open(through(proxy, postgres_url), actor="kiosk (nina)"), "tablet-1",
                   deadline=2.0, retry=0.3).start()
     items = list(ODI_ANSWERS)
     try:
@@ -109,7 +98,7 @@ def test_answers_given_while_the_database_is_unreachable_arrive_once_each(
         time.sleep(3)  # longer than the relay's deadline: it has tried, and is waiting to try again
         assert max(taps) < 1.0  # a tap never waits for the network
         assert journal.waiting_answers() == 6 and relay.reachable is False
-        assert stored(clinic_url, response_id)[0] == {items[0]: ODI_ANSWERS[items[0]]}
+        assert stored(postgres_url, response_id)[0] == {items[0]: ODI_ANSWERS[items[0]]}
         proxy.set("pass")
         taps += [answer(item) for item in items[7:]]
         wait_until(lambda: journal.waiting_answers() == 0, 30)
@@ -118,13 +107,13 @@ def test_answers_given_while_the_database_is_unreachable_arrive_once_each(
         wait_until(lambda: not journal.pending(), 30)
     finally:
         relay.stop()
-    answers, events, deliveries = stored(clinic_url, response_id)
+    answers, events, deliveries = stored(postgres_url, response_id)
     assert answers == ODI_ANSWERS  # answers given = answers stored
     assert events == len(ODI_ANSWERS)  # each one once: no duplicate
     assert deliveries == len(ODI_ANSWERS) + 1
     assert journal.counts() == {"delivered": len(ODI_ANSWERS) + 1}
     assert stat.S_IMODE((tmp_path / "journal.sqlite").stat().st_mode) == 0o600
-    with trusted(clinic_url) as clinic:
+    with trusted(postgres_url) as clinic:
         assert clinic.collection.response(response_id).status == "complete"
         assert clinic.schedule.visit(visit_id).status == "open"  # its other questionnaires are still due
         actors = {event.actor for event in clinic.audit.events(entity="response", entity_id=response_id)}
@@ -134,34 +123,34 @@ def test_answers_given_while_the_database_is_unreachable_arrive_once_each(
 @needs_postgres[0]
 @needs_postgres[1]
 def test_an_entry_sent_again_after_its_acknowledgement_was_lost_is_applied_once(
-        clinic_url: str, tmp_path: Path) -> None:
-    _, response_id = odi_response(clinic_url)
+        postgres_url: str, tmp_path: Path) -> None:
+    _, response_id = odi_response(postgres_url)
     journal = Journal(tmp_path / "journal.sqlite")
     entry = journal.append("answer", {"response_id": response_id, "item": "odi1", "value": 4}, "kiosk",
                            dt.datetime.now(dt.UTC))
-    relay = Relay(journal, lambda: Clinic.open(clinic_url, actor="kiosk"), "tablet-1")
+    relay = Relay(journal, lambda: Clinic.open(postgres_url, actor="kiosk"), "tablet-1")
     assert relay.drain() is False
     journal.mark(entry, "pending")  # as if the reply had been lost with the connection
     later = journal.append("answer", {"response_id": response_id, "item": "odi1", "value": 2}, "kiosk",
                            dt.datetime.now(dt.UTC))
     assert relay.drain() is False
     relay.stop()
-    answers, events, deliveries = stored(clinic_url, response_id)
+    answers, events, deliveries = stored(postgres_url, response_id)
     assert answers == {"odi1": 2} and events == 2 and deliveries == 2  # the resend changed nothing
     assert later != entry
-    with Clinic.open(clinic_url) as clinic, clinic.database.reading() as session:
+    with Clinic.open(postgres_url) as clinic, clinic.database.reading() as session:
         assert session.execute(text("SELECT count(*) FROM deliveries WHERE id = :id"), {"id": entry}).scalar() == 1
 
 
 @needs_postgres[0]
 @needs_postgres[1]
-def test_a_dead_network_is_a_sentence_within_seconds_not_a_frozen_screen(clinic_url: str,
+def test_a_dead_network_is_a_sentence_within_seconds_not_a_frozen_screen(postgres_url: str,
                                                                          proxy: BlackholeProxy) -> None:
-    Clinic.init(clinic_url)
+    Clinic.init(postgres_url)
     proxy.set("blackhole")
     started = time.monotonic()
     with pytest.raises(Unreachable, match=r"cannot reach the database .*connection timeout expired"):
-        Clinic.open(through(proxy, clinic_url))
+        Clinic.open(through(proxy, postgres_url))
     assert time.monotonic() - started < 10  # libpq's connect_timeout, not TCP's minutes
 
 

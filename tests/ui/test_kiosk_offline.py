@@ -8,8 +8,6 @@ how many answers wait; when the network is back every answer given is stored, on
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, make_url, select
@@ -17,7 +15,7 @@ from sqlalchemy import func, make_url, select
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.storage.models import AuditEvent
-from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
+from tests.conftest import POSTGRES_URL
 from tests.tools.blackhole_proxy import BlackholeProxy
 from tests.trusted import trusted
 from tests.ui.clinic_setup import cheap_hashing, create_clinic
@@ -33,22 +31,12 @@ pytestmark = [pytest.mark.gui, pytest.mark.postgres,
 TODAY = __import__("datetime").date(2024, 6, 3)
 
 
-@pytest.fixture
-def clinic_url() -> Iterator[str]:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    _run_postgres(f"CREATE SCHEMA {schema}")
-    try:
-        yield _postgres_schema_url(schema)
-    finally:
-        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
-
-
-def test_taps_never_wait_on_a_dead_network_and_every_answer_arrives_once(qtbot, clinic_url: str) -> None:
+def test_taps_never_wait_on_a_dead_network_and_every_answer_arrives_once(qtbot, postgres_url: str) -> None:
     with cheap_hashing():
-        ids = create_clinic(clinic_url, TODAY)
+        ids = create_clinic(postgres_url, TODAY)
     target = make_url(POSTGRES_URL)
     proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
-    proxied = clinic_url.replace(f":{target.port}/", f":{proxy.port}/")
+    proxied = postgres_url.replace(f":{target.port}/", f":{proxy.port}/")
     clinic = Clinic.open(proxied, actor="kiosk", clock=FixedClock(TODAY))
     backend = journalled(clinic, "tablet-offline")
     window = KioskWindow(backend, today=lambda: TODAY, settle_seconds=0.0)
@@ -98,7 +86,7 @@ def test_taps_never_wait_on_a_dead_network_and_every_answer_arrives_once(qtbot, 
         backend.relay.stop()
         proxy.close()
         clinic.close()
-    with trusted(clinic_url) as check:
+    with trusted(postgres_url) as check:
         stored = {}
         for response_id in {key[0] for key in given}:
             record = check.collection.response(response_id)

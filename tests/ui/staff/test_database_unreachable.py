@@ -5,29 +5,38 @@ connection (packets vanish), then refuses it (a stopped server), then lets it th
 from __future__ import annotations
 
 import time
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import make_url
 
 from sijpro.services.clinic import Clinic
-from tests.conftest import POSTGRES_URL, _postgres_schema_url, _run_postgres
+from tests.conftest import POSTGRES_URL
 from tests.tools.blackhole_proxy import BlackholeProxy
 from ui.staff.main_window import StaffWindow
+
+
+@contextmanager
+def through_proxy(url: str) -> Iterator[tuple[BlackholeProxy, str]]:
+    """A loopback proxy in front of the test server, and ``url`` through it."""
+    target = make_url(POSTGRES_URL)
+    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
+    try:
+        yield proxy, url.replace(f":{target.port}/", f":{proxy.port}/")
+    finally:
+        proxy.close()
+
 
 pytestmark = [pytest.mark.gui, pytest.mark.postgres,
               pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
 
 
-def test_the_desk_shows_the_database_unreachable_within_five_seconds(qtbot) -> None:
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    _run_postgres(f"CREATE SCHEMA {schema}")
-    url = _postgres_schema_url(schema)
-    target = make_url(POSTGRES_URL)
-    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
-    try:
+def test_the_desk_shows_the_database_unreachable_within_five_seconds(qtbot, postgres_url: str) -> None:
+    url = postgres_url
+    with through_proxy(url) as (proxy, proxied):
         Clinic.init(url)
-        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"), actor="staff")
+        clinic = Clinic.open(proxied, actor="staff")
         window = StaffWindow(clinic, clinic_name="Clinique du Parc")
         qtbot.addWidget(window)
         window.show()
@@ -44,25 +53,18 @@ def test_the_desk_shows_the_database_unreachable_within_five_seconds(qtbot) -> N
             qtbot.waitUntil(lambda: not window.unreachable.isVisible(), timeout=15_000)
         window.close()
         clinic.close()
-    finally:
-        proxy.close()
-        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
 
 
-def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot) -> None:
+def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot, postgres_url: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from ui.staff.patient_dialog import PatientDialog
 
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    _run_postgres(f"CREATE SCHEMA {schema}")
-    url = _postgres_schema_url(schema)
-    target = make_url(POSTGRES_URL)
-    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
-    try:
+    url = postgres_url
+    with through_proxy(url) as (proxy, proxied):
         Clinic.init(url)
-        clinic = Clinic.open(url.replace(f":{target.port}/", f":{proxy.port}/"))
+        clinic = Clinic.open(proxied)
         dialog = PatientDialog(clinic.system_session("nina"))
         qtbot.addWidget(dialog)
         dialog.show()
@@ -79,6 +81,3 @@ def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot) -> No
         assert dialog.saved is not None and dialog.saved.mrn == "OFF-1"
         assert clinic.system_session("test").patients.by_mrn("OFF-1") is not None
         clinic.close()
-    finally:
-        proxy.close()
-        _run_postgres(f"DROP SCHEMA {schema} CASCADE")
