@@ -26,7 +26,7 @@ from sijpro.scoring import score_answers
 from tests.conftest import CLI_PASSWORD
 from tests.trusted import trusted
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]  # the first test waits for the PyInstaller build
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"

@@ -54,7 +54,8 @@ def test_a_nurse_is_called_from_any_screen_and_the_desk_and_the_locked_tablet_sa
     with Clinic.open(str(kiosk_db[0])) as desk_clinic:
         desk = NurseCallNotice()
         qtbot.addWidget(desk)
-        desk.attach(desk_clinic)
+        with qtbot.waitSignal(desk.refreshed, timeout=5000):
+            desk.attach(desk_clinic)
         assert not desk.isHidden()
         device = window.backend.device
         assert desk.text.text().startswith(f"{device} asks for a nurse (since ")
@@ -64,15 +65,19 @@ def test_a_nurse_is_called_from_any_screen_and_the_desk_and_the_locked_tablet_sa
         assert window.locked_screen.call.isVisible()
         assert "asked for a nurse at" in window.locked_screen.call.text()
         unlock(window)  # the nurse came to the tablet: the call is answered everywhere
-        desk.refresh()
+        with qtbot.waitSignal(desk.refreshed, timeout=5000):
+            desk.refresh()
         assert desk.isHidden()
         assert as_system(kiosk_clinic).calls.pending() == []
         tap(window.nurse_screen.back)
         assert not window.locked_screen.call.isVisible()
 
         hand_over_and_call(window, kiosk_db[1]["K-002"])
-        desk.refresh()
-        tap(desk.answer_button)  # "On my way", from the desk
+        with qtbot.waitSignal(desk.refreshed, timeout=5000):
+            desk.refresh()
+        assert not desk.isHidden()
+        with qtbot.waitSignal(desk.refreshed, timeout=5000):
+            tap(desk.answer_button)  # "On my way", from the desk
         assert desk.isHidden() and as_system(kiosk_clinic).calls.pending() == []
 
 

@@ -1,21 +1,24 @@
 """The staff desk's side of "call a nurse": a discreet notice in the status bar naming the tablet that
 asks for a nurse (never the patient, whoever may glance at the screen), with "On my way" to end it.
 
-The desk looks for calls every few seconds (one small query); a call also ends when a nurse unlocks the
-tablet that made it.
+The desk looks for calls every few seconds (one small query, in the background: a desk whose network
+dropped keeps answering while the look waits); a call also ends when a nurse unlocks the tablet that made
+it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from sijpro.crashlog import record_crash
+from ui.background import Poll, in_background
 from ui.i18n import tr
 
 if TYPE_CHECKING:
+    from sijpro.services.calls import CallRecord
     from sijpro.services.clinic import Clinic
 
 POLL_MS = 5000
@@ -23,6 +26,9 @@ POLL_MS = 5000
 
 
 class NurseCallNotice(QFrame):
+    refreshed = Signal()
+    """The notice shows what the last look found (or the look failed and it kept what it showed)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("nurseCall")
@@ -37,42 +43,55 @@ class NurseCallNotice(QFrame):
         row.addWidget(self.answer_button)
         self.clinic: Clinic | None = None
         self.device = ""
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.poll: Poll[list[CallRecord]] = Poll(self, POLL_MS, self._pending, self._show, self._failed)
         self.hide()
 
     def attach(self, clinic: Clinic) -> None:
         self.clinic = clinic
-        self.timer.start()
-        self.refresh()
+        self.poll.start()
 
     def refresh(self) -> None:
+        """Look for calls now (in the background); ``refreshed`` tells when the notice shows the answer."""
+        if self.clinic is not None:
+            self.poll.now()
+
+    def _pending(self) -> list[CallRecord]:
+        assert self.clinic is not None
+        return self.clinic.calls.pending()
+
+    def _failed(self, error: Exception) -> None:
+        record_crash(error)  # the database away: the next look will tell
+        self.refreshed.emit()
+
+    def _show(self, calls: list[CallRecord]) -> None:
         """Show the oldest open call (and how many more), or nothing."""
-        if self.clinic is None:
-            return
-        try:
-            calls = self.clinic.calls.pending()
-        except Exception as error:  # the database away: the next look will tell
-            record_crash(error)
-            return
         if not calls:
             self.device = ""
             self.hide()
-            return
-        first = calls[0]
-        self.device = first.device
-        text = tr("staff.nurse_call", device=first.device, time=first.local_time)
-        if len(calls) > 1:
-            text += " " + tr("staff.nurse_call.more", count=len(calls) - 1)
-        self.text.setText(text)
-        self.answer_button.setText(tr("staff.nurse_call.answer"))
-        self.show()
+        else:
+            first = calls[0]
+            self.device = first.device
+            text = tr("staff.nurse_call", device=first.device, time=first.local_time)
+            if len(calls) > 1:
+                text += " " + tr("staff.nurse_call.more", count=len(calls) - 1)
+            self.text.setText(text)
+            self.answer_button.setText(tr("staff.nurse_call.answer"))
+            self.show()
+        self.refreshed.emit()
 
     def _answer(self) -> None:
-        if self.clinic is not None and self.device:
-            try:
-                self.clinic.calls.answer(self.device)
-            except Exception as error:
-                record_crash(error)
-        self.refresh()
+        clinic, device = self.clinic, self.device
+        if clinic is None or not device:
+            return
+        self.answer_button.setEnabled(False)
+
+        def answered(_: None) -> None:
+            self.answer_button.setEnabled(True)
+            self.hide()  # this desk's nurse is on the way; the next look shows any other call
+            self.refresh()
+
+        def failed(error: Exception) -> None:
+            self.answer_button.setEnabled(True)
+            record_crash(error)
+
+        in_background(self, lambda: clinic.calls.answer(device), answered, failed)

@@ -14,6 +14,7 @@ from sqlalchemy import make_url
 from sijpro.services.clinic import Clinic
 from tests.conftest import POSTGRES_URL
 from tests.tools.blackhole_proxy import BlackholeProxy
+from tests.trusted import as_system
 from ui.staff.main_window import StaffWindow
 
 
@@ -81,3 +82,38 @@ def test_a_form_saved_while_the_server_is_down_keeps_what_was_typed(qtbot, postg
         assert dialog.saved is not None and dialog.saved.mrn == "OFF-1"
         assert clinic.system_session("test").patients.by_mrn("OFF-1") is not None
         clinic.close()
+
+
+def test_the_nurse_call_look_never_holds_the_desk_while_the_network_is_dead(qtbot, postgres_url: str) -> None:
+    """The desk looks for nurse calls every few seconds; through a blackhole that look hangs until the
+    network comes back, and the desk must go on answering meanwhile (it once froze here for good)."""
+    import threading
+
+    from ui.staff.nurse_calls import NurseCallNotice
+
+    with through_proxy(postgres_url) as (proxy, proxied):
+        Clinic.init(postgres_url)
+        clinic = Clinic.open(proxied)
+        as_system(clinic).calls.call("Tablet 3")
+        desk = NurseCallNotice()
+        qtbot.addWidget(desk)
+        with qtbot.waitSignal(desk.refreshed, timeout=5000):
+            desk.attach(clinic)
+        assert not desk.isHidden() and desk.device == "Tablet 3"
+        proxy.set("blackhole")
+        rescue = threading.Timer(20, proxy.set, ("pass",))  # frees a desk that hangs, so the test can fail
+        rescue.start()
+        try:
+            desk.refresh()
+            assert proxy.mode == "blackhole", "the look waited on the dead network on the GUI thread"
+            qtbot.wait(300)  # the desk keeps handling events, and keeps showing the call it knows
+            assert not desk.isHidden() and desk.device == "Tablet 3"
+            with qtbot.waitSignal(desk.refreshed, timeout=15_000):
+                proxy.set("pass")  # the stuck look fails as the network comes back; a fresh one follows
+            with qtbot.waitSignal(desk.refreshed, timeout=5000):
+                desk.refresh()
+            assert not desk.isHidden() and desk.device == "Tablet 3"
+        finally:
+            rescue.cancel()
+            desk.poll.stop()
+            clinic.close()
