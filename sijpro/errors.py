@@ -19,6 +19,10 @@ class InputErrors(UserError):
         super().__init__("\n".join(self.problems))
 
 
+class PassphraseError(UserError):
+    """A passphrase that is missing, wrong, or too weak to protect the data."""
+
+
 class ConflictError(UserError):
     """Someone else saved the same record since it was read: nothing was overwritten."""
 

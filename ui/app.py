@@ -55,7 +55,7 @@ def ask_passphrase() -> str:
     """The passphrase of an encrypted database: ``$SIJPRO_PASSPHRASE``, else asked in a dialog."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-    from sijpro.storage.encryption import PASSPHRASE_VARIABLE
+    from sijpro.services.places import PASSPHRASE_VARIABLE
 
     from_environment = os.environ.get(PASSPHRASE_VARIABLE)
     if from_environment:

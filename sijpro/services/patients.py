@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from sijpro.access import AccessDenied, Capability, requires
 from sijpro.errors import InputErrors, UserError
+from sijpro.folding import fold
 from sijpro.mrn import mrn_key
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
 from sijpro.services.context import ServiceContext
 from sijpro.storage.bulk import chunks
-from sijpro.storage.convert import PATIENT_FIELDS, fold, patient_columns, patient_record
+from sijpro.storage.convert import PATIENT_FIELDS, patient_columns, patient_record
 from sijpro.storage.models import Patient
 
 LOOKUP_CHUNK = 5000

@@ -33,6 +33,9 @@ from sijpro.services.context import FixedClock
 from sijpro.services.deliveries import is_delivered
 from sijpro.storage.journal import Entry, Journal
 
+__all__ = ["DEADLINE_SECONDS", "RETRY_SECONDS", "Journal", "Relay", "tablet_relay"]
+"""``Journal`` too: the kiosk names the journal its relay delivers without reaching into storage."""
+
 DEADLINE_SECONDS: Final = 5.0
 RETRY_SECONDS: Final = 1.0
 
@@ -209,3 +212,14 @@ class Relay:
 
     def _cut_happened(self) -> bool:
         return self._cut_flag
+
+
+def tablet_relay(clinic: Clinic, device: str) -> Relay:
+    """This tablet's journal for ``clinic`` (encrypted as the database is) and its relay, started: the
+    relay opens its own connections to the same database, acting as ``clinic``'s actor."""
+    from sijpro.storage.database import Database
+    from sijpro.storage.journal import journal_path
+
+    url = clinic.database.url
+    journal = Journal(journal_path(device, clinic.where), clinic.database.passphrase)
+    return Relay(journal, lambda: Clinic(Database(url), actor=clinic.actor), device).start()

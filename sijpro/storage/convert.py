@@ -6,11 +6,11 @@ queries of the cohort and the worklist and the one-row edits share one definitio
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from sijpro.folding import search_key
 from sijpro.mrn import mrn_key
 from sijpro.records import (
     ComplicationDraft,
@@ -42,16 +42,6 @@ VISIT_COLUMNS = ("id", "patient_id", "timepoint", "due_date", "window_start", "w
 """The columns a VisitRecord is made of, in the order of its fields."""
 assert tuple(PatientRecord.__dataclass_fields__)[:len(PATIENT_COLUMNS)] == PATIENT_COLUMNS
 assert tuple(VisitRecord.__dataclass_fields__)[:len(VISIT_COLUMNS)] == VISIT_COLUMNS
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Élodie' and 'elodie' match, as a nurse expects."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-def search_key(mrn: str, family_name: str, given_name: str) -> str:
-    return fold(f"{mrn} {family_name} {given_name}")
 
 
 def join_codes(codes: Iterable[str], separator: str = ";") -> str:

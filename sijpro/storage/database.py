@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import URL, Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
-from sijpro.storage import clinic_key, process_lock
+from sijpro.storage import clinic_key, encryption, process_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
 
@@ -64,6 +65,17 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file holding the clinic; None for a server database."""
+        return sqlite_path(self.url)
+
+    @property
+    def passphrase(self) -> str | None:
+        """The SQLCipher passphrase this database was opened with (a backup is encrypted with it)."""
+        url = self.url
+        return str(url.password) if url.drivername == encryption.DRIVER and url.password else None
 
     @property
     def where(self) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
-from sijpro.errors import UserError
+from sijpro.errors import PassphraseError, UserError
 
 if TYPE_CHECKING:
     from sqlalchemy import URL
@@ -35,10 +35,6 @@ DRIVER = "sqlite+pysqlcipher"
 FileState = Literal["missing", "empty", "plain", "encrypted", "other"]
 PassphraseSource = str | Callable[[], str] | None
 """A passphrase, or a function that asks for it (called only when the file is encrypted)."""
-
-
-class PassphraseError(UserError):
-    """A passphrase that is missing, wrong, or too weak to protect the data."""
 
 
 def file_state(path: Path) -> FileState:

@@ -16,11 +16,8 @@ from collections.abc import Sequence
 
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord
 from sijpro.services.clinic import Clinic
-from sijpro.services.relay import Relay
+from sijpro.services.relay import Journal, Relay, tablet_relay
 from sijpro.services.session import Session
-from sijpro.storage import encryption
-from sijpro.storage.database import Database
-from sijpro.storage.journal import Journal, journal_path
 from ui.kiosk.backend import DuePatient, Unfinished
 from ui.kiosk.clinic_backend import ClinicBackend
 from ui.kiosk.flow import Planned
@@ -128,11 +125,8 @@ def journalled(clinic: Clinic, device: str | None = None) -> JournalledBackend:
     from PySide6.QtWidgets import QApplication
 
     inner = ClinicBackend(clinic, device)
-    url = clinic.database.url
-    passphrase = str(url.password) if url.drivername == encryption.DRIVER and url.password else None
-    journal = Journal(journal_path(inner.device, clinic.where), passphrase)
-    relay = Relay(journal, lambda: Clinic(Database(url), actor=clinic.actor), inner.device).start()
+    relay = tablet_relay(clinic, inner.device)
     application = QApplication.instance()
     if application is not None:
         application.aboutToQuit.connect(relay.stop)
-    return JournalledBackend(inner, journal, relay)
+    return JournalledBackend(inner, relay.journal, relay)

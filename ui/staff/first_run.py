@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.errors import UserError
-from sijpro.storage.location import demo_database_path
+from sijpro.services.places import demo_database_path
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, translated

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from sijpro.errors import UserError
-from sijpro.storage.encryption import PassphraseError
+from sijpro.errors import PassphraseError, UserError
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.form import grow_to_fit

@@ -18,8 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
-from sijpro.storage.encryption import PASSPHRASE_VARIABLE, file_state
-from sijpro.storage.location import database_text, local_database_file
+from sijpro.services.places import PASSPHRASE_VARIABLE, database_text, file_state, local_database_file
 from ui.autobackup import back_up_around
 from ui.errors import show_error
 from ui.staff.main_window import STAFF_ACTOR, StaffWindow, idle_seconds

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from sijpro.storage.convert import fold
+from sijpro.folding import fold
 from ui.i18n import tr
 
 R = TypeVar("R")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sijpro.folding import fold, search_key
 from sijpro.instruments import LocalText
 from sijpro.services.scheduling import Worklist, WorklistEntry
-from sijpro.storage.convert import fold, search_key
 from ui.i18n import tr
 from ui.staff.live_text import local
 from ui.staff.table_model import Column, RecordTableModel

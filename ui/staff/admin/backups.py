@@ -32,8 +32,6 @@ from sijpro.services import backups
 from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup
-from sijpro.storage.encryption import DRIVER
-from sijpro.storage.engine import sqlite_path
 from ui.errors import sentence
 from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
@@ -77,7 +75,7 @@ class BackupsPage(QWidget):
         self.setObjectName("backupsPage")
         self.clinic = clinic
         self.user = user
-        self.database = sqlite_path(clinic.database.url)
+        self.database = clinic.database.file
         self.heading = heading_label(self)
         self.where = QLabel(self)
         self.where.setWordWrap(True)
@@ -183,8 +181,7 @@ class BackupsPage(QWidget):
         self.settings_box.setEnabled(on_file)
 
     def _passphrase(self) -> str | None:
-        url = self.clinic.database.url
-        return str(url.password) if url.drivername == DRIVER and url.password else None
+        return self.clinic.database.passphrase
 
     # --- backing up -------------------------------------------------------------------------------------
 

@@ -7,9 +7,6 @@ start. An empty database is accepted: the first-run set-up prepares it at the ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -25,9 +22,7 @@ from PySide6.QtWidgets import (
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
-from sijpro.services.first_run import is_new_database
-from sijpro.storage.encryption import file_state
-from sijpro.storage.engine import display_url, resolve_url, sqlite_path
+from sijpro.services.places import Probe, probe, shown
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
@@ -37,36 +32,7 @@ from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 from ui.workstation import save_database_url, saved_database_url
 
-PROBE_ACTOR = "database-check"
 POSTGRES_EXAMPLE = "postgresql://sijpro:password@db-server:5432/sijpro"
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What a test of a database found."""
-
-    url: str
-    state: Literal["ready", "new", "encrypted"]
-    where: str
-    users: int = 0
-
-
-def probe(url: str) -> Probe:
-    """Reach the database at ``url`` and say what it is; a UserError says why it cannot be used."""
-    resolved = resolve_url(url)
-    where = display_url(resolved)
-    path = sqlite_path(resolved)
-    if path is not None:
-        if not path.is_absolute() or path.is_dir():
-            raise UserError(f"{path}: give the full path of a database file, not a folder")
-        if not path.parent.is_dir():
-            raise UserError(f"{path}: the folder {path.parent} does not exist")
-    if is_new_database(url):
-        return Probe(url, "new", where)
-    if path is not None and file_state(path) == "encrypted":
-        return Probe(url, "encrypted", where)
-    with Clinic.open(url, actor=PROBE_ACTOR) as clinic:
-        return Probe(url, "ready", where, clinic.auth.account_count())
 
 
 class DatabasePage(QWidget):
@@ -142,12 +108,12 @@ class DatabasePage(QWidget):
 
     def _show_current(self) -> None:
         saved = saved_database_url()
-        shown = display_url(resolve_url(saved)) if saved else tr("admin.database.none_saved")
-        self.current.setText(tr("admin.database.current", where=self.clinic.where, saved=shown))
+        saved_text = shown(saved) if saved else tr("admin.database.none_saved")
+        self.current.setText(tr("admin.database.current", where=self.clinic.where, saved=saved_text))
 
     def refresh(self) -> None:
         """Start from the database in use."""
-        path = sqlite_path(self.clinic.database.url)
+        path = self.clinic.database.file
         if path is not None:
             self.sqlite.setChecked(True)
             self.path.setText(str(path))
