@@ -193,7 +193,15 @@ class StaffWindow(QMainWindow):
         if self.menus is None:
             from ui.staff.menus import StaffMenus
 
-            self.menus = StaffMenus(self)
+            self.menus = StaffMenus(self.menuBar(), self)
+            self.menus.kiosk_requested.connect(self.kiosk_mode)
+            self.menus.lock_requested.connect(lambda: self.lock("staff.login.you_locked"))
+            self.menus.sign_out_requested.connect(self.sign_out)
+            self.menus.quit_requested.connect(self.close)
+            self.menus.about_requested.connect(self.about)
+            self.menus.find_requested.connect(lambda: self._in_workspace(Workspace.focus_search))
+            self.menus.print_requested.connect(lambda: self._in_workspace(Workspace.print_current))
+            self.menus.help_requested.connect(lambda: self._in_workspace(Workspace.help_current))
         self.menus.kiosk_action.setVisible(can(user, Capability.HAND_OVER))
         self.menuBar().setVisible(True)
         self.stack.setCurrentWidget(self.workspace)
@@ -201,6 +209,11 @@ class StaffWindow(QMainWindow):
         self.idle.start()
         self._show_status()
         self._warn_about_backups(user)
+
+    def _in_workspace(self, action: Callable[[Workspace], object]) -> None:
+        """A menu's Find, Print or Help acts on the workspace page shown, and only while someone is signed in."""
+        if self.workspace is not None and self.user is not None:
+            action(self.workspace)
 
     def _warn_about_backups(self, user: UserRecord) -> None:
         """An administrator is told, on signing in, when the newest automatic backup is of a faulty database."""

@@ -1,4 +1,5 @@
-"""The staff window's menus (session, language, help), built at the first sign-in.
+"""The staff window's menus (session, language, help), built at the first sign-in; they emit signals the
+window connects, so the menus never import the window.
 
 A role never sees an action it may not take: the kiosk action shows only for those who hand the tablet
 over; everything else here is for everyone signed in.
@@ -6,36 +7,41 @@ over; everything else here is for everyone signed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMenuBar
 
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, language, tr
 
-if TYPE_CHECKING:
-    from ui.staff.main_window import StaffWindow
-
 
 class StaffMenus(QObject):
-    def __init__(self, window: StaffWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        bar = window.menuBar()
+    """The menus of one menu bar; each action says what was asked by a signal and knows nothing of the
+    window that does it (the window connects them)."""
+
+    kiosk_requested = Signal()
+    lock_requested = Signal()
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+    find_requested = Signal()
+    print_requested = Signal()
+    help_requested = Signal()
+    about_requested = Signal()
+
+    def __init__(self, bar: QMenuBar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bar = bar
         self.file_menu = bar.addMenu("")
-        self.kiosk_action = self._action(self.file_menu, "kioskMode", window.kiosk_mode)
+        self.kiosk_action = self._action(self.file_menu, "kioskMode", self.kiosk_requested)
         self.file_menu.addSeparator()
-        self.lock_action = self._action(self.file_menu, "lock", lambda: window.lock("staff.login.you_locked"),
-                                        QKeySequence("Ctrl+L"))
-        self.sign_out_action = self._action(self.file_menu, "signOut", window.sign_out)
+        self.lock_action = self._action(self.file_menu, "lock", self.lock_requested, QKeySequence("Ctrl+L"))
+        self.sign_out_action = self._action(self.file_menu, "signOut", self.sign_out_requested)
         self.file_menu.addSeparator()
-        self.quit_action = self._action(self.file_menu, "quit", window.close,
+        self.quit_action = self._action(self.file_menu, "quit", self.quit_requested,
                                         QKeySequence(QKeySequence.StandardKey.Quit))
         self.view_menu = bar.addMenu("")
-        self.find_action = self._action(self.view_menu, "find", self._find, QKeySequence(QKeySequence.StandardKey.Find))
-        self.print_action = self._action(self.view_menu, "printPage", self._print,
+        self.find_action = self._action(self.view_menu, "find", self.find_requested,
+                                        QKeySequence(QKeySequence.StandardKey.Find))
+        self.print_action = self._action(self.view_menu, "printPage", self.print_requested,
                                          QKeySequence(QKeySequence.StandardKey.Print))
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
@@ -48,32 +54,19 @@ class StaffMenus(QObject):
             group.addAction(action)
             self.language_actions[code] = action
         self.help_menu = bar.addMenu("")
-        self.page_help_action = self._action(self.help_menu, "pageHelp", self._help,
+        self.page_help_action = self._action(self.help_menu, "pageHelp", self.help_requested,
                                              QKeySequence(QKeySequence.StandardKey.HelpContents))
-        self.about_action = self._action(self.help_menu, "about", window.about)
+        self.about_action = self._action(self.help_menu, "about", self.about_requested)
         self.retranslate()
 
-    def _action(self, menu: QMenu, name: str, slot: Callable[[], object],
-                shortcut: QKeySequence | None = None) -> QAction:
-        action = QAction(self.window)
+    def _action(self, menu: QMenu, name: str, asked: SignalInstance, shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(self.bar)
         action.setObjectName(name)
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(lambda _checked=False: asked.emit())
         if shortcut is not None:
             action.setShortcut(shortcut)
         menu.addAction(action)
         return action
-
-    def _find(self) -> None:
-        if self.window.workspace is not None and self.window.user is not None:
-            self.window.workspace.focus_search()
-
-    def _print(self) -> None:
-        if self.window.workspace is not None and self.window.user is not None:
-            self.window.workspace.print_current()
-
-    def _help(self) -> None:
-        if self.window.workspace is not None and self.window.user is not None:
-            self.window.workspace.help_current()
 
     def actions_by_name(self) -> dict[str, QAction]:
         """Every action this user can reach from the menus (what role tests look at)."""
