@@ -56,6 +56,7 @@ from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.cohort_tables import GridModel
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.page import StaffPage
 from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
@@ -106,9 +107,8 @@ def filter_titles() -> dict[str, str]:
             "approach": tr("cohort.filter.approach"), "prior_lumbosacral_fusion": tr("cohort.filter.prior_fusion")}
 
 
-class CohortPage(QWidget):
+class CohortPage(StaffPage):
     title_key = "cohort.title"
-    roles = ("surgeon", "admin")
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

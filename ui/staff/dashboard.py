@@ -36,6 +36,7 @@ from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.page import StaffPage
 from ui.staff.patient_models import ScoreTableModel, VisitTimelineModel, score_title
 from ui.staff.patients_page import PATIENT_COLUMNS
 from ui.staff.printing import choose_printer, print_pdf
@@ -48,9 +49,10 @@ MATCHES = 50
 """Patients listed when a name typed in the look-up matches several."""
 
 
-class DashboardPage(QWidget):
+class DashboardPage(StaffPage):
     title_key = "dashboard.title"
-    roles = ("surgeon", "admin")
+    prints = True
+    shows_patients = True
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +173,9 @@ class DashboardPage(QWidget):
         self.save_button.setEnabled(shown)
 
     # --- the page interface ----------------------------------------------------------------------------
+
+    def search_field(self) -> QLineEdit | None:
+        return self.mrn
 
     def retranslate(self) -> None:
         self.heading.setText(tr("dashboard.title"))

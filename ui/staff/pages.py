@@ -1,15 +1,8 @@
 """The pages of the staff desktop, in navigation order, and how a page plugs into the window.
 
-A page is a ``QWidget`` subclass with:
-
-* a class attribute ``title_key``: the translation key of its navigation entry and heading;
-* a constructor ``Page(clinic: Clinic, user: UserRecord, parent: QWidget | None = None)``; the clinic
-  is already acting as ``user`` (audit trail), and the page is built the first time it is opened;
-* optionally a signal ``open_patient = Signal(int)`` (a patient id): the window shows that patient on
-  the dashboard page when there is one, else in the patient record;
-* optionally ``show_patient(patient_id: int)``: the dashboard page's way of being sent a patient;
-* optionally ``refresh()``: called each time the page comes on screen, to show what others changed;
-* optionally ``retranslate()``: called after the language changed (or follow ``ui.i18n`` yourself).
+A page is a ``ui.staff.page.StaffPage`` (its ``title_key``, the signals it emits, what it offers to
+Ctrl+F, Ctrl+P and the routing of patients), built with ``Page(session, user, parent)`` the first time
+it is opened: the session already acts as ``user`` (audit trail, capabilities).
 
 A page whose module is not installed is simply not listed (no empty placeholder), and a role sees only
 the pages its capability allows (``sijpro.access``, the one table the services check too).
@@ -27,12 +20,13 @@ from PySide6.QtWidgets import QWidget
 from sijpro.access import Capability, can
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
+from ui.staff.page import StaffPage
 
 
 class PageClass(Protocol):
     title_key: str
 
-    def __call__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> QWidget: ...
+    def __call__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> StaffPage: ...
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ date, with the nurse recorded as the one who entered them. Nothing half-typed re
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,6 +28,7 @@ from ui.i18n import tr
 from ui.staff.form import FIELD_PROBLEM, translated
 from ui.staff.inputs import DateEdit, FieldProblem
 from ui.staff.live_text import local
+from ui.staff.page import StaffPage
 from ui.staff.paper_form import PaperForm
 from ui.staff.patients_page import PATIENT_COLUMNS
 from ui.staff.style import error_label, heading_label, push_button
@@ -38,9 +39,8 @@ from ui.staff.timeline import timepoint_labels
 PATIENT_CHOICES = 50
 
 
-class PaperEntryPage(QWidget):
+class PaperEntryPage(StaffPage):
     title_key = "staff.page.paper"
-    open_patient = Signal(int)
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -250,6 +250,9 @@ class PaperEntryPage(QWidget):
     def _focus(self, widget: QWidget) -> None:
         self.forms_area.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def search_field(self) -> QLineEdit | None:
+        return self.search
 
     def retranslate(self) -> None:
         """Forms carry the instruments' texts: rebuild them in the new language, keeping what was typed."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,6 +16,7 @@ from sijpro.access import Capability, can
 from sijpro.records import PatientRecord, UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
+from ui.staff.page import StaffPage
 from ui.staff.pages import PAGES
 from ui.staff.patient_dialog import PatientDialog
 from ui.staff.patient_record import PatientRecordView
@@ -34,11 +35,9 @@ PATIENT_COLUMNS: tuple[Column[PatientRecord], ...] = (
 )
 
 
-class PatientsPage(QWidget):
+class PatientsPage(StaffPage):
     title_key = "staff.page.patients"
-    open_patient = Signal(int)
-    hand_over_requested = Signal(int)
-    paper_entry_requested = Signal(int)
+    shows_patients = True
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +87,9 @@ class PatientsPage(QWidget):
         layout.addWidget(splitter)
         self.retranslate()
         self.search.setFocus()
+
+    def search_field(self) -> QLineEdit | None:
+        return self.search
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("staff.patients.search"))

@@ -30,6 +30,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.inputs import ChoiceBox
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
 from ui.tasks import run_task
 
@@ -40,7 +41,7 @@ MAX_LISTED_PROBLEMS = 30
 CHOICE_WIDTH = 380
 
 
-class ReportsPage(QWidget):
+class ReportsPage(StaffPage):
     title_key = "staff.page.reports"
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from sijpro.reports.worklist import worklist_pdf
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import language, tr
+from ui.staff.page import StaffPage
 from ui.staff.printing import choose_printer, print_pdf
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import on_selection, record_table, selected_row
@@ -35,11 +36,9 @@ from ui.tasks import run_task
 SEARCH_DELAY_MS = 150
 
 
-class WorklistPage(QWidget):
+class WorklistPage(StaffPage):
     title_key = "staff.page.worklist"
-    open_patient = Signal(int)
-    hand_over_requested = Signal(int)
-    paper_entry_requested = Signal(int)
+    prints = True
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +187,9 @@ class WorklistPage(QWidget):
                 print_pdf(pdf, choice, title)
         except UserError as error:
             show_error(self, error)
+
+    def search_field(self) -> QLineEdit | None:
+        return self.search
 
     def retranslate(self) -> None:
         self.heading.setText(tr("staff.worklist.heading", day=self.clinic.today.isoformat()))

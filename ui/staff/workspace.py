@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -26,12 +25,11 @@ from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import tr
 from ui.staff.live_text import follow_language
+from ui.staff.page import StaffPage
 from ui.staff.pages import PageEntry, pages_for
 
 GROUP_KEYS = {"work": "staff.nav.work", "outcomes": "staff.nav.outcomes", "admin": "staff.nav.admin"}
 KEY_ROLE = Qt.ItemDataRole.UserRole
-SEARCH_FIELDS = ("search", "mrn")
-"""The attribute names pages give their search or look-up field."""
 HELP_KEYS = {
     "worklist": "staff.help.worklist", "patients": "staff.help.patients", "paper": "staff.help.paper",
     "dashboard": "staff.help.dashboard", "cohort": "staff.help.cohort", "reports": "staff.help.reports",
@@ -57,7 +55,7 @@ class Workspace(QWidget):
         self.clinic = clinic
         self.user = user
         self.entries: dict[str, PageEntry] = {entry.key: entry for entry in pages_for(user)}
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, StaffPage] = {}
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -104,9 +102,7 @@ class Workspace(QWidget):
                 item.setText(tr(self.entries[key].load().title_key))
         self._fit_navigation()
         for page in self.pages.values():
-            retranslate = getattr(page, "retranslate", None)
-            if callable(retranslate):
-                retranslate()
+            page.retranslate()
 
     def _fit_navigation(self) -> None:
         """As wide as its longest name in the language shown (French ones are longer), never cut."""
@@ -118,7 +114,7 @@ class Workspace(QWidget):
 
     # --- pages ----------------------------------------------------------------------------------------
 
-    def page(self, key: str) -> QWidget | None:
+    def page(self, key: str) -> StaffPage | None:
         """The page, built on first use; None when this user has no such page."""
         if key not in self.entries:
             return None
@@ -129,7 +125,7 @@ class Workspace(QWidget):
             self.stack.addWidget(page)
         return self.pages[key]
 
-    def open_page(self, key: str) -> QWidget | None:
+    def open_page(self, key: str) -> StaffPage | None:
         page = self.page(key)
         if page is None:
             return None
@@ -140,10 +136,12 @@ class Workspace(QWidget):
                 self.navigation.blockSignals(False)
         if self.stack.currentWidget() is not page:
             self.stack.setCurrentWidget(page)
-            refresh = getattr(page, "refresh", None)
-            if callable(refresh):
-                refresh()
+            page.refresh()
         return page
+
+    def current_page(self) -> StaffPage | None:
+        current = self.stack.currentWidget()
+        return current if isinstance(current, StaffPage) else None
 
     def current_key(self) -> str | None:
         current = self.stack.currentWidget()
@@ -151,10 +149,9 @@ class Workspace(QWidget):
 
     def focus_search(self) -> bool:
         """Ctrl+F: the current page's search (or look-up) field, its text selected; False when it has none."""
-        page = self.stack.currentWidget()
-        field = next((getattr(page, name) for name in SEARCH_FIELDS
-                      if isinstance(getattr(page, name, None), QLineEdit) and getattr(page, name).isVisible()), None)
-        if field is None:
+        page = self.current_page()
+        field = page.search_field() if page is not None else None
+        if field is None or not field.isVisible():
             return False
         field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         field.selectAll()
@@ -162,10 +159,10 @@ class Workspace(QWidget):
 
     def print_current(self) -> bool:
         """Ctrl+P: print what the current page shows, for the pages that print (worklist, dashboard)."""
-        print_page = getattr(self.stack.currentWidget(), "print_page", None)
-        if not callable(print_page):
+        page = self.current_page()
+        if page is None or not page.prints:
             return False
-        print_page()
+        page.print_page()
         return True
 
     def help_current(self) -> None:
@@ -179,22 +176,20 @@ class Workspace(QWidget):
         box.open()
 
     def refresh_current(self) -> None:
-        refresh = getattr(self.stack.currentWidget(), "refresh", None)
-        if callable(refresh):
-            refresh()
+        page = self.current_page()
+        if page is not None:
+            page.refresh()
 
     def _navigated(self, item: QListWidgetItem | None) -> None:
         if item is not None:
             self.open_page(str(item.data(KEY_ROLE)))
 
-    def _connect(self, page: QWidget) -> None:
-        for name, slot in (("open_patient", self.route_patient), ("hand_over_requested", self.hand_over_requested),
-                           ("paper_entry_requested", self.paper_entry_for),
-                           ("database_restored", self.database_replaced),
-                           ("clinic_settings_changed", self.clinic_settings_changed)):
-            signal = getattr(page, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(slot)
+    def _connect(self, page: StaffPage) -> None:
+        page.open_patient.connect(self.route_patient)
+        page.hand_over_requested.connect(self.hand_over_requested)
+        page.paper_entry_requested.connect(self.paper_entry_for)
+        page.database_restored.connect(self.database_replaced)
+        page.clinic_settings_changed.connect(self.clinic_settings_changed)
 
     # --- routing --------------------------------------------------------------------------------------
 
@@ -202,14 +197,12 @@ class Workspace(QWidget):
         """Open the patient on the dashboard when this user has one, else in the patient record."""
         for key in ("dashboard", "patients"):
             page = self.open_page(key) if key in self.entries else None
-            show = getattr(page, "show_patient", None)
-            if callable(show):
-                show(patient_id)
+            if page is not None and page.shows_patients:
+                page.show_patient(patient_id)
                 return
 
     def paper_entry_for(self, patient_id: int) -> None:
         page = self.open_page("paper")
-        start = getattr(page, "start_for", None)
-        if callable(start):
-            start(patient_id)
+        if page is not None:
+            page.start_for(patient_id)
 

@@ -26,6 +26,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
@@ -77,9 +78,8 @@ AUDIT_COLUMNS: tuple[Column[AuditEventRecord], ...] = (
 )
 
 
-class AuditPage(QWidget):
+class AuditPage(StaffPage):
     title_key = "admin.audit.title"
-    roles = ("admin",)
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

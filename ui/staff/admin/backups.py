@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -36,6 +35,7 @@ from ui.errors import sentence
 from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_open_path, ask_save_path, documents_folder
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
@@ -64,11 +64,8 @@ BACKUP_COLUMNS: tuple[Column[AutomaticBackup], ...] = (
 )
 
 
-class BackupsPage(QWidget):
+class BackupsPage(StaffPage):
     title_key = "admin.backups.title"
-    roles = ("admin",)
-    database_restored = Signal(str, int)
-    """(the backup restored, its number of patients)."""
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

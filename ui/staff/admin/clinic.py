@@ -7,7 +7,6 @@ them at their next start.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from sijpro.records import UserRecord
@@ -16,14 +15,12 @@ from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, Clinic
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.form import CheckedForm
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 
 
-class ClinicPage(QWidget):
+class ClinicPage(StaffPage):
     title_key = "admin.clinic.title"
-    roles = ("admin",)
-    clinic_settings_changed = Signal(object)
-    """The saved ``ClinicSettings``: the window shows the new name and locks after the new idle time."""
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -28,6 +28,7 @@ from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.form import translated
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.tasks import run_task
 from ui.workstation import save_database_url, saved_database_url
@@ -35,9 +36,8 @@ from ui.workstation import save_database_url, saved_database_url
 POSTGRES_EXAMPLE = "postgresql://sijpro:password@db-server:5432/sijpro"
 
 
-class DatabasePage(QWidget):
+class DatabasePage(StaffPage):
     title_key = "admin.database.title"
-    roles = ("admin",)
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -35,6 +35,7 @@ from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label
 from ui.staff.admin.protocol_model import FIELDS, ProtocolModel, TextCellDelegate, column_titles
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
 
 DETAIL = re.compile(r"field '[^']*': (?P<detail>.*)$", re.DOTALL)
@@ -62,9 +63,8 @@ DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 """``parse_protocol``'s usual problems in the user's language; any other keeps the core's words."""
 
 
-class ProtocolPage(QWidget):
+class ProtocolPage(StaffPage):
     title_key = "admin.protocol.title"
-    roles = ("admin",)
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)

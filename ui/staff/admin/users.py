@@ -11,6 +11,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.admin.account_dialog import AccountDialog, AccountForm, refusal
+from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
@@ -31,9 +32,8 @@ USER_COLUMNS: tuple[Column[UserRecord], ...] = (
 )
 
 
-class UsersPage(QWidget):
+class UsersPage(StaffPage):
     title_key = "admin.users.title"
-    roles = ("admin",)
 
     def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
