@@ -61,7 +61,32 @@ def keep_writing(url: str, seconds: str) -> None:
         say(f"edits {edits}")
 
 
-JOBS = {"answer_slowly": answer_slowly, "complete_patients": complete_patients, "keep_writing": keep_writing}
+def hold_open(url: str, seconds: str) -> None:
+    """Keep the database open for a while, saying each time this process's lock on the server is lost
+    and taken again ('lost', 'held'); its checks quickened so a test sees them in a second or two. The
+    main thread ticks meanwhile ('tick N' each second): it never waits on the lock's connection."""
+    from sijpro.storage import server_lock
+
+    server_lock.CHECK_SECONDS, server_lock.RETRY_SECONDS, server_lock.ANSWER_SECONDS = 0.2, 0.2, 1.0
+    deadline = time.monotonic() + float(seconds)
+    with trusted(url, "desk") as clinic:
+        keeper = clinic.database.clinic_lock
+        held = keeper is not None and keeper.held
+        say("open" if held else "open, not held")
+        ticks, next_tick = 0, time.monotonic() + 1
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            if keeper is not None and keeper.held != held:
+                held = keeper.held
+                say("held" if held else "lost")
+            if time.monotonic() >= next_tick:
+                ticks, next_tick = ticks + 1, next_tick + 1
+                say(f"tick {ticks}")
+    say("closed")
+
+
+JOBS = {"answer_slowly": answer_slowly, "complete_patients": complete_patients, "keep_writing": keep_writing,
+        "hold_open": hold_open}
 
 if __name__ == "__main__":
     JOBS[sys.argv[1]](*sys.argv[2:])

@@ -128,12 +128,9 @@ def test_backup_of_an_encrypted_database_is_encrypted_with_the_same_key(tmp_path
 
 
 def test_backup_refusals(tmp_path: Path, clinic: Clinic) -> None:
-    if clinic.dialect == "postgresql":
-        with pytest.raises(UserError, match="pg_dump --format=custom"):
-            backup(clinic, tmp_path / "x.dump")
-        return
-    with pytest.raises(UserError, match="cannot overwrite the database itself"):
-        backup(clinic, Path(clinic.where))
+    if clinic.dialect == "sqlite":
+        with pytest.raises(UserError, match="cannot overwrite the database itself"):
+            backup(clinic, Path(clinic.where))
     with pytest.raises(UserError, match="does not exist"):
         backup(clinic, tmp_path / "missing" / "x.sqlite")
     assert backup(clinic, tmp_path / "ok.sqlite").is_file()

@@ -12,9 +12,10 @@ from sijpro.commands.clinic_access import signed_in
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "backup", help="write a consistent copy of the database to a file",
-        description="Copy the SQLite database to FILE (readable by you only) while the app may keep "
-        "working; the copy is checked before it takes the name FILE. A PostgreSQL database is backed up "
-        "with pg_dump.",
+        description="Copy the database to FILE (readable by you only) while the app may keep working; "
+        "the copy is checked before it takes the name FILE. A PostgreSQL database is copied, as it was at one "
+        "instant, into an SIJ-PRO database file, which 'sijpro verify --db FILE' checks and 'sijpro restore' "
+        "restores onto the server.",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     parser.set_defaults(handler=run)

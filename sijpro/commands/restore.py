@@ -15,10 +15,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "restore", help="replace the database by a backup, once the backup passes every check",
         description="Check FILE as 'sijpro verify' checks a database (integrity, foreign keys, audit chain, "
-        "scores, current schema; an encrypted backup needs its passphrase), then replace the SQLite database "
-        "by it. The replaced database is kept in the backup folder. A backup with any fault is refused and "
-        "the database is left untouched. Close every other SIJ-PRO window first. Needs an administrator's "
-        "sign-in on the database it replaces, unless that one cannot be opened.",
+        "scores, current schema; an encrypted backup needs its passphrase), then replace the database by it: "
+        "an SQLite file is replaced whole; on PostgreSQL every row is replaced in one transaction, connected as "
+        "the owner of the tables. The replaced database is kept in the backup folder. A backup with any fault "
+        "is refused and the database is left untouched, and so is a restore while any other SIJ-PRO program "
+        "(a desk, a kiosk, a command) has the database open. Needs an administrator's sign-in on the database "
+        "it replaces, unless that one cannot be opened.",
     )
     parser.add_argument("backup", type=Path, metavar="FILE")
     parser.set_defaults(handler=run)

@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 
 from sijpro.access import Capability
 from sijpro.errors import UserError
@@ -34,11 +34,14 @@ from sijpro.services.audit import Change, record
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import Fault, verify, witnessed_copy
 from sijpro.services.session import Session
-from sijpro.storage import clinic_key, process_lock
+from sijpro.storage import clinic_key, process_lock, server_lock
 from sijpro.storage.backup import backup_sqlite
+from sijpro.storage.database import Database
 from sijpro.storage.encryption import PassphraseSource, file_state
-from sijpro.storage.engine import resolve_url, sqlite_path
+from sijpro.storage.engine import make_engine, resolve_url, sqlite_path
+from sijpro.storage.location import default_database_path
 from sijpro.storage.models import Meta, Patient
+from sijpro.storage.server_copy import backup_server, holds_clinic, replace_rows
 
 AUTOMATIC_NAME = re.compile(r"^sijpro-(\d{8}-\d{6})(?:-(\d+))?-(close|daily|before-restore)(-faulty)?\.sqlite$")
 FAULTY_MARK = "-faulty"
@@ -284,7 +287,8 @@ class BackupCheck:
 
 @dataclass(frozen=True)
 class RestoreReport:
-    database: Path
+    database: str
+    """The database restored into, as messages name it."""
     check: BackupCheck
     kept_previous: Path | None
 
@@ -332,11 +336,14 @@ def check_backup(source: Path, passphrase: PassphraseSource = None) -> BackupChe
 
 def restore(url: str | None, source: Path, *, passphrase: PassphraseSource = None,
             backups_folder: Path | None = None, progress: Progress = no_progress) -> RestoreReport:
-    """Replace the SQLite database at ``url`` by the backup ``source``, if the backup passes every check."""
-    database = sqlite_path(resolve_url(url))
+    """Replace the database at ``url`` by the backup ``source``, if the backup passes every check; refused
+    while any other SIJ-PRO program has the database open."""
+    resolved = resolve_url(url)
+    if resolved.get_backend_name() == "postgresql":
+        return _restore_server(resolved, source, passphrase, backups_folder, progress)
+    database = sqlite_path(resolved)
     if database is None:
-        raise UserError("restore replaces an SQLite database file; a PostgreSQL database is restored with "
-                        "pg_restore by the server's administrator")
+        raise UserError("an in-memory database has nothing a backup could be restored into")
     source = Path(source).expanduser().resolve()
     if source == database.resolve():
         raise UserError("the backup to restore is the database itself")
@@ -363,7 +370,62 @@ def restore(url: str | None, source: Path, *, passphrase: PassphraseSource = Non
             copy.unlink(missing_ok=True)
             process_lock.lock_path(copy).unlink(missing_ok=True)
     progress(4, 4)
-    return RestoreReport(database, check, kept)
+    return RestoreReport(str(database), check, kept)
+
+
+def _restore_server(url: URL, source: Path, passphrase: PassphraseSource, backups_folder: Path | None,
+                    progress: Progress) -> RestoreReport:
+    """Restore onto PostgreSQL: the backup checked (a copy of it, in a private folder), then, holding the
+    clinic's lock alone, the database kept as a backup and its rows replaced in one transaction."""
+    source = Path(source).expanduser().resolve()
+    progress(0, 4)
+    with tempfile.TemporaryDirectory(prefix="sijpro-restore-") as folder:
+        copy = _copy_beside(source, Path(folder))
+        check = _check_copy(copy, source, passphrase)
+        if not check.ok:
+            listed = "; ".join(str(fault) for fault in check.faults[:5])
+            raise UserError(f"{source} was not restored, the database is unchanged: {listed}")
+        if check.encrypted:
+            raise UserError(f"{source} is the backup of an encrypted database file: restore it onto that file "
+                            "(to move a clinic onto the server, use 'sijpro copy'); nothing was restored")
+        progress(1, 4)
+        database = Database(url)
+        try:
+            with server_lock.alone(database.engine, database.where, "restore the database"):
+                progress(2, 4)
+                kept = _keep_server(database, backups_folder)
+                progress(3, 4)
+                backup_engine = make_engine(URL.create("sqlite", database=str(copy)))
+                try:
+                    replace_rows(backup_engine, database.engine, database.where)
+                finally:
+                    backup_engine.dispose()
+                if check.head is not None:  # the witness starts again from the restored head
+                    clinic_key.witness(database.where, *check.head, kind="restore")
+        finally:
+            database.close()
+    progress(4, 4)
+    return RestoreReport(database.where, check, kept)
+
+
+def _keep_server(database: Database, folder: Path | None) -> Path | None:
+    """The server database about to be replaced, backed up whole into ``folder`` (else the backup folder
+    its settings name, else the user's), or None when it holds no SIJ-PRO tables yet."""
+    with database.translated_errors(), database.engine.connect() as connection:
+        try:
+            if not holds_clinic(connection, database.where):
+                return None
+        except UserError as error:
+            raise UserError(f"nothing was restored: {error}") from None
+        chosen = connection.execute(select(Meta.value).where(Meta.key == SETTING_PREFIX + "folder")).scalar()
+    folder = folder or (Path(chosen).expanduser() if chosen else default_database_path().parent / DEFAULT_FOLDER_NAME)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise UserError(f"cannot create the backup folder {folder}: {error.strerror or error}; nothing was "
+                        "restored") from None
+    return backup_server(database.engine, database.where, _name_in(folder, dt.datetime.now().astimezone(),
+                                                                   "before-restore"))
 
 
 def _keep_previous(database: Path, folder: Path) -> Path | None:

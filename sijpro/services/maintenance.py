@@ -95,7 +95,7 @@ def backup(clinic: Session, target: Path) -> Path:
 
 def witnessed_copy(clinic: Session, target: Path) -> Path:
     """The copy itself, for callers that checked their own capability."""
-    written = backup_database(clinic.database.url, Path(target))
+    written = backup_database(clinic.database, Path(target))
     with clinic.database.connection() as connection:
         head = clinic.database.head(connection)
     clinic.database.witness(head, kind="backup")

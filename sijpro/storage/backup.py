@@ -4,8 +4,8 @@ SQLite's online backup API copies every page under one read transaction; in WAL 
 does not block writers and is not disturbed by them, so the copy is the database as it was at one
 instant. The copy is written beside the target, checked, made a single self-contained file readable by
 its owner only, and only then renamed into place: a failed backup never leaves half a file under the
-target's name. An encrypted database (SQLCipher) gives a copy encrypted with the same key. PostgreSQL
-databases are backed up with the server's own tool, ``pg_dump``.
+target's name. An encrypted database (SQLCipher) gives a copy encrypted with the same key. A PostgreSQL
+database is copied into such a file too (``sijpro.storage.server_copy``).
 """
 
 from __future__ import annotations
@@ -16,23 +16,21 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL
-
 from sijpro.errors import UserError
 from sijpro.storage import encryption
-from sijpro.storage.engine import BUSY_TIMEOUT_SECONDS, display_url, sqlite_path
+from sijpro.storage.database import Database
+from sijpro.storage.engine import BUSY_TIMEOUT_SECONDS, sqlite_path
+from sijpro.storage.server_copy import backup_server
 
 
-def backup_database(url: URL, target: Path) -> Path:
-    """Write a consistent copy of the database at ``url`` to ``target``; returns the target's path."""
-    source = sqlite_path(url)
+def backup_database(database: Database, target: Path) -> Path:
+    """Write a consistent copy of ``database`` to ``target``; returns the target's path."""
+    source = sqlite_path(database.url)
     if source is None:
-        if url.get_backend_name() == "postgresql":
-            shown = url.set(drivername="postgresql").render_as_string(hide_password=True)
-            raise UserError(
-                "a PostgreSQL database is backed up with the server's tool, for example "
-                f"pg_dump --format=custom --file {target} '{shown}' (ask the clinic's IT to schedule it)")
-        raise UserError(f"{display_url(url)} is not a database file that can be backed up")
+        if database.dialect == "postgresql":
+            return backup_server(database.engine, database.where, Path(target))
+        raise UserError(f"{database.where} is not a database file that can be backed up")
+    url = database.url
     passphrase = url.password if url.drivername == encryption.DRIVER else None
     return backup_sqlite(source, Path(target), passphrase=str(passphrase) if passphrase else None)
 

@@ -4,7 +4,8 @@ Every service call is one transaction: ``writing()`` commits when the block ends
 back when it raises, so nothing is ever half-written. After each committed write the audit chain's head
 is appended to the database's witness file (``sijpro.storage.clinic_key``), outside the database.
 Driver errors a user can act on (a busy or damaged file, an unreachable server, a concurrent edit)
-become ``UserError``s here, once, for every service.
+become ``UserError``s here, once, for every service. Opening a database takes this process's share of
+the clinic's lock (``process_lock`` for a file, ``server_lock`` on PostgreSQL), which a restore needs alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
-from sijpro.storage import clinic_key, encryption, process_lock
+from sijpro.storage import clinic_key, encryption, process_lock, server_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
 
@@ -44,7 +45,13 @@ class Database:
         self._key: bytes | None = None
         path = sqlite_path(url)
         self._lock = process_lock.hold(path) if path is not None else None
+        self._server_lock = server_lock.hold(self.engine, self.where) if self.dialect == "postgresql" else None
         self._witnessed: tuple[str, int, str] | None = None
+
+    @property
+    def clinic_lock(self) -> server_lock.Keeper | None:
+        """This process's hold on a PostgreSQL clinic's lock (None for a file: ``process_lock`` there)."""
+        return self._server_lock
 
     @property
     def audit_key(self) -> bytes:
@@ -146,7 +153,8 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
         process_lock.release(self._lock)
-        self._lock = None
+        server_lock.release(self._server_lock)
+        self._lock = self._server_lock = None
 
 
 UNKNOWN_HOST = re.compile(r"failed to resolve host '([^']*)'|could not translate host name \"([^\"]*)\"|"

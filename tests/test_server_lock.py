@@ -1,0 +1,184 @@
+"""PostgreSQL: every SIJ-PRO program holds the clinic's advisory lock; a restore needs it alone.
+
+The other programs are real processes (``tests/storage_workers.py``) on the real server: a kiosk answering
+a questionnaire, desks that stay open. A restore is refused, naming how many hold the database, while
+any of them runs, and allowed once they exit or are killed (the server frees a dead session's lock). A
+program whose lock connection drops (a silent network through a loopback proxy, or its session ended
+by the server as a restart does) takes the lock again once the server answers, its main thread ticking
+all along.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sqlite3
+import stat
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from sijpro.errors import UserError
+from sijpro.services import backups
+from sijpro.services.clinic import Clinic
+from sijpro.services.maintenance import backup, verify
+from sijpro.storage import server_lock
+from tests.conftest import POSTGRES_URL
+from tests.factories import operated_patient
+from tests.test_safety import W6_SURGERY, worker
+from tests.tools.blackhole_proxy import BlackholeProxy
+from tests.trusted import trusted
+
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
+REFUSED = r"cannot restore the database: {} other SIJ-PRO programs? ha(s|ve) .* open"
+
+
+class Lines:
+    """A worker's output, read on a thread, so a test waits for a line with a deadline."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+        self._lines.put(None)
+
+    def expect(self, wanted: str, timeout: float = 20.0) -> list[str]:
+        """Wait for ``wanted``; returns the lines seen before it."""
+        seen: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no '{wanted}' within {timeout} s (saw {seen})") from None
+            if line is None:
+                raise AssertionError(f"worker ended before '{wanted}' (saw {seen}): {self.process.stderr.read()}")
+            if line == wanted:
+                return seen
+            seen.append(line)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def answers_on(url: str) -> int:
+    with trusted(url) as clinic, clinic.database.connection() as connection:
+        return connection.exec_driver_sql("SELECT count(*) FROM answers").scalar_one()
+
+
+def restore_once_freed(url: str, saved: Path, kept: Path, seconds: float = 10.0) -> backups.RestoreReport:
+    """A restore right after a holder died: the server frees the lock once it sees the session gone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return backups.restore(url, saved, backups_folder=kept)
+        except UserError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_a_restore_onto_the_server_is_refused_while_a_kiosk_answers_and_allowed_once_it_is_killed(
+        postgres_url: str, tmp_path: Path, clock) -> None:
+    Clinic.init(postgres_url)
+    with trusted(postgres_url, clock=clock) as clinic:
+        patient = operated_patient(clinic, surgery=W6_SURGERY)
+        response = clinic.collection.open(clinic.schedule.timeline(patient.id)[1].id, "odi")
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600 and not Path(f"{saved}-wal").exists()
+    kept = tmp_path / "kept"
+    kiosk = worker("answer_slowly", postgres_url, str(response.id))
+    try:
+        Lines(kiosk).expect("saved odi2")
+        with pytest.raises(UserError, match=REFUSED.format(1)):
+            backups.restore(postgres_url, saved, backups_folder=kept)
+        assert answers_on(postgres_url) == 2 and not kept.exists()
+    finally:
+        stop(kiosk)
+    report = restore_once_freed(postgres_url, saved, kept)
+    assert report.kept_previous is not None and stat.S_IMODE(report.kept_previous.stat().st_mode) == 0o600
+    with sqlite3.connect(f"file:{report.kept_previous}?mode=ro", uri=True) as raw:
+        assert raw.execute("SELECT count(*) FROM answers").fetchone()[0] == 2  # the killed kiosk's answers
+    assert answers_on(postgres_url) == 0
+    with trusted(postgres_url) as restored:
+        assert verify(restored) == []
+        assert restored.patients.by_mrn(patient.mrn) is not None
+        operated_patient(restored, "AFTER-1")  # the id sequences continue past the restored rows
+        assert verify(restored) == []
+
+
+def test_every_program_counts_and_one_that_exits_lets_go(postgres_url: str, tmp_path: Path) -> None:
+    Clinic.init(postgres_url)
+    with trusted(postgres_url) as clinic:
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+    short, long = worker("hold_open", postgres_url, "2"), worker("hold_open", postgres_url, "60")
+    try:
+        short_lines, long_lines = Lines(short), Lines(long)
+        short_lines.expect("open")
+        long_lines.expect("open")
+        with pytest.raises(UserError, match=REFUSED.format(2)) as refused:
+            backups.restore(postgres_url, saved, backups_folder=tmp_path / "kept")
+        assert "SIJ-PRO pid" in str(refused.value)  # each named by its computer and process
+        short_lines.expect("closed")
+        short.wait(timeout=30)
+        with pytest.raises(UserError, match=REFUSED.format(1)):
+            backups.restore(postgres_url, saved, backups_folder=tmp_path / "kept")
+    finally:
+        stop(short)
+        stop(long)
+    assert restore_once_freed(postgres_url, saved, tmp_path / "kept").check.ok
+
+
+def _through(proxy: BlackholeProxy, url: str) -> str:
+    return make_url(url).set(port=proxy.port).render_as_string(hide_password=False)
+
+
+def _terminate_holders(url: str) -> int:
+    """End the sessions holding SIJ-PRO's locks on the test's schema, as a server restart ends them all."""
+    parsed = make_url(url)
+    schema = parsed.query["options"].split("=")[-1]
+    plain = parsed.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        return len(connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s::oid "
+            "AND objid = %s::oid", (server_lock.CLASS_ID, server_lock.lock_key(schema))).fetchall())
+
+
+def test_a_lost_lock_is_taken_again_when_the_database_comes_back(postgres_url: str, tmp_path: Path) -> None:
+    Clinic.init(postgres_url)
+    with trusted(postgres_url) as clinic:
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+    proxy = BlackholeProxy("127.0.0.1", make_url(postgres_url).port or 5432)
+    desk = worker("hold_open", _through(proxy, postgres_url), "120")
+    try:
+        lines = Lines(desk)
+        lines.expect("open")
+        proxy.set("blackhole")  # the access point dies: nothing gets through, nothing is reset
+        lines.expect("lost", timeout=10)
+        lines.expect("tick 3", timeout=10)  # the program's own thread kept going meanwhile
+        proxy.set("pass")  # back: the old session ends on the server, and its lock with it
+        lines.expect("held", timeout=15)
+        with pytest.raises(UserError, match=REFUSED.format(1)):
+            backups.restore(postgres_url, saved, backups_folder=tmp_path / "kept")
+        assert _terminate_holders(postgres_url) == 1  # what a server restart does to every session
+        lines.expect("lost", timeout=10)
+        lines.expect("held", timeout=10)
+        with pytest.raises(UserError, match=REFUSED.format(1)):
+            backups.restore(postgres_url, saved, backups_folder=tmp_path / "kept")
+    finally:
+        stop(desk)
+        proxy.close()
+    assert restore_once_freed(postgres_url, saved, tmp_path / "kept").check.ok
