@@ -14,6 +14,7 @@ from sqlalchemy import func, make_url, select
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
+from sijpro.services.relay import DEADLINE_SECONDS as RELAY_DEADLINE_SECONDS
 from sijpro.storage.models import AuditEvent
 from tests.conftest import POSTGRES_URL
 from tests.tools.blackhole_proxy import BlackholeProxy
@@ -73,7 +74,11 @@ def test_taps_never_wait_on_a_dead_network_and_every_answer_arrives_once(qtbot, 
         tap(screen(window).primary)  # Send, while the network is still down
         slowest = max(slowest, time.monotonic() - started)
         assert isinstance(screen(window), ThanksScreen)
-        assert slowest < 1.0, f"a tap waited {slowest:.2f} s"
+        # Not a speed figure (bench.soak_offline measures that): a tap that waited on the dead network would
+        # hang for good in a blackhole, or at best until the relay's deadline cut the connection. Anything
+        # well under that deadline means the tap waited only for the tablet's own journal, however loaded
+        # the machine running the test.
+        assert slowest < RELAY_DEADLINE_SECONDS - 1, f"a tap waited {slowest:.2f} s: on the network"
         window.lock()
         assert window.mode is Mode.LOCKED
         qtbot.waitUntil(window.locked_screen.waiting.isVisible, timeout=3000)
