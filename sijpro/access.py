@@ -27,6 +27,11 @@ class Capability(StrEnum):
     """Read patients' records, visits and questionnaires."""
     REGISTER = "register"
     EDIT_PATIENT = "edit_patient"
+    CONTACTS = "contacts"
+    """Read a patient's phone, e-mail, postal address, preferred channel and consent (identified data a
+    kiosk never needs: it greets the patient by name and nothing more)."""
+    EDIT_CONTACTS = "edit_contacts"
+    """Record or change them (the audit trail keeps every old value)."""
     PROCEDURES = "procedures"
     RESCHEDULE = "reschedule"
     PAPER_ENTRY = "paper_entry"
@@ -54,6 +59,7 @@ EVERYONE: Final = frozenset({Capability.VERIFY, Capability.SCHEDULED_BACKUP})
 """What needs no account: `sijpro verify` and `sijpro backups --now` run from a scheduled task."""
 NURSE: Final = EVERYONE | {
     Capability.WORKLIST, Capability.PATIENTS, Capability.REGISTER, Capability.EDIT_PATIENT, Capability.PROCEDURES,
+    Capability.CONTACTS, Capability.EDIT_CONTACTS,
     Capability.RESCHEDULE, Capability.PAPER_ENTRY, Capability.HAND_OVER,
 }
 SURGEON: Final = NURSE | {Capability.DASHBOARD, Capability.REPORTS, Capability.COHORT, Capability.EXPORT}

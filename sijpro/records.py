@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from sijpro.contact import ContactDraft
+
 Sex = Literal["F", "M", "X"]
 Side = Literal["left", "right", "bilateral"]
 Approach = Literal["lateral", "posterior"]
@@ -311,6 +313,8 @@ class ImportBatch:
     questionnaires: tuple[QuestionnaireDraft, ...] = ()
     cancelled_visits: tuple[tuple[str, str], ...] = ()
     """(mrn, timepoint) pairs the clinic cancelled (the demo uses it; import files do not carry it)."""
+    contacts: tuple[tuple[str, ContactDraft], ...] = ()
+    """(mrn, contact details) of the batch's new patients whose file line gave any."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sijpro.cli import main
+from sijpro.contact import ContactDraft
 from sijpro.services.auth import AuthError
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
@@ -56,6 +57,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         operated_patient(clinic, "MRN002", family_name="Durand", surgery=dt.date.fromisoformat(SURGERY))
         w6 = clinic.schedule.timeline(first.id)[1]
         answer_all(clinic, w6.id, ("nrs", "odi"))
+        clinic.contacts.save(first.id, ContactDraft("+33 6 12 34 56 78", "anne@example.org", "1 rue Haute\nLyon",
+                                                    "email", True), expected_version=0, reason="")
     return path
 
 
@@ -122,7 +125,7 @@ CASES: list[tuple[str, str, str]] = [
     ("patient deleted with everything of theirs",
      "PRAGMA foreign_keys = ON; DELETE FROM scores; DELETE FROM answers; DELETE FROM responses; "
      "DELETE FROM visits WHERE patient_id = 1; DELETE FROM procedures WHERE patient_id = 1; "
-     "DELETE FROM patients WHERE id = 1;",
+     "DELETE FROM patient_contacts WHERE id = 1; DELETE FROM patients WHERE id = 1;",
      "patient 1 (row 1 of table patients): deleted outside SIJ-PRO"),
     ("patient added",
      "INSERT INTO patients (mrn, family_name, given_name, language, prior_interventions, search_key, created_at, "
@@ -146,6 +149,15 @@ CASES: list[tuple[str, str, str]] = [
      "DELETE FROM scores WHERE response_id = 1; DELETE FROM answers WHERE response_id = 1; "
      "DELETE FROM responses WHERE id = 1;",
      "response 1 (row 1 of table responses): deleted outside SIJ-PRO"),
+    ("contact e-mail changed", "UPDATE patient_contacts SET email = 'someone@elsewhere.org' WHERE id = 1;",
+     "contact 1 (row 1 of table patient_contacts)"),
+    ("contact consent withdrawn", "UPDATE patient_contacts SET consent = 0 WHERE id = 1;",
+     "contact 1 (row 1 of table patient_contacts)"),
+    ("contact deleted", "DELETE FROM patient_contacts WHERE id = 1;",
+     "contact 1 (row 1 of table patient_contacts): deleted outside SIJ-PRO"),
+    ("contact added", "INSERT INTO patient_contacts (id, phone, phone_e164, email, address, channel, consent, "
+                      "row_version) VALUES (2, '', '', 'x@example.org', '', 'email', 1, 1);",
+     "contact 2 (row 2 of table patient_contacts): added outside SIJ-PRO"),
     ("nurse made administrator", "UPDATE users SET role = 'admin' WHERE username = 'olga';",
      "user 3 (row 3 of table users)"),
     ("administrator's password hash replaced",
@@ -188,8 +200,8 @@ def test_verify_sees_a_direct_edit(template: Path, tmp_path: Path, capsys: pytes
     assert named in err, err
 
 
-def test_the_cases_cover_thirty_edits() -> None:
-    assert len(CASES) == 30 and len({case[0] for case in CASES}) == 30
+def test_the_cases_cover_thirty_four_edits() -> None:
+    assert len(CASES) == 34 and len({case[0] for case in CASES}) == 34
 
 
 def test_the_witness_alone_finds_a_cut_tail_that_leaves_rows_consistent(template: Path, tmp_path: Path,

@@ -94,6 +94,12 @@ def test_deidentified_exports_of_a_real_database_leak_nothing(clinic: Clinic, tm
     data += (tmp_path / "redcap" / "redcap_import.csv").read_text(encoding="utf-8")
     data += json.dumps([e for e in document["entry"] if e["resource"]["resourceType"] != "Questionnaire"],
                        ensure_ascii=False)
+    contacts = clinic.contacts.of_patients([course.patient.id for course in clinic.exports.courses()])
+    assert len(contacts) == 25
+    for details in contacts.values():  # contact details are identified data: never in a de-identified export
+        for secret in (details.phone, details.phone_e164, details.email, *details.address.splitlines()):
+            assert not secret or secret.encode() not in everything, secret
+        assert not details.phone_e164 or details.phone_e164.removeprefix("+").encode() not in everything
     for course in clinic.exports.courses():
         patient = course.patient
         assert patient.mrn.encode() not in everything

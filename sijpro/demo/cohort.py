@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from sijpro.contact import ContactDraft
 from sijpro.demo.answers import answers_for
 from sijpro.demo.profiles import DemoPatient, post_fusion_patient, salvage_patient
+from sijpro.folding import fold
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol, Timepoint, default_protocol
-from sijpro.records import ImportBatch, QuestionnaireDraft, ResponseMode
+from sijpro.records import ImportBatch, PatientDraft, QuestionnaireDraft, ResponseMode
 
 POST_FUSION_SHARE = 0.65
 """Share of seed-000-like patients; the rest are seed-003-like salvage cases."""
@@ -47,6 +49,7 @@ def generate_demo_cohort(
     ``protocol`` (default: the bundled one)."""
     protocol = protocol or default_protocol()
     patients = []
+    contacts: list[tuple[str, ContactDraft]] = []
     questionnaires: list[QuestionnaireDraft] = []
     cancelled: list[tuple[str, str]] = []
     for index in range(n_patients):
@@ -55,6 +58,9 @@ def generate_demo_cohort(
         make = post_fusion_patient if rng.random() < POST_FUSION_SHARE else salvage_patient
         demo = make(rng, demo_mrn(seed, index), surgery, today)
         patients.append((demo.patient, demo.procedure))
+        contact = demo_contact(random.Random(f"sijpro-demo-contact:{seed}:{index}"), demo.patient)
+        if not contact.empty:
+            contacts.append((demo.patient.mrn, contact))
         answered, withdrawn = _follow_up(demo, protocol, today, rng)
         questionnaires.extend(answered)
         cancelled.extend(withdrawn)
@@ -62,7 +68,25 @@ def generate_demo_cohort(
             progress(index + 1, n_patients)
     progress(n_patients, n_patients)
     return ImportBatch(patients=tuple(patients), questionnaires=tuple(questionnaires),
-                       cancelled_visits=tuple(cancelled))
+                       cancelled_visits=tuple(cancelled), contacts=tuple(contacts))
+
+
+CHANNEL_SHARES = (("email", 0.55), ("post", 0.2), ("phone", 0.12), ("none", 0.05), ("", 0.08))
+STREETS = ("rue des Lilas", "avenue Jean Jaurès", "chemin du Moulin", "Church Road", "High Street")
+TOWNS = ("69003 Lyon", "1205 Genève", "33000 Bordeaux", "Bristol BS1 4ST")
+
+
+def demo_contact(rng: random.Random, patient: PatientDraft) -> ContactDraft:
+    """Synthetic contact details (a French mobile number, an address at example.org, a street), with the
+    preferred channel and consent as an import file states them (a channel other than none is a yes).
+    Drawn from their own generator, so the rest of the cohort is what it was without them."""
+    channel = rng.choices([c for c, _ in CHANNEL_SHARES], [w for _, w in CHANNEL_SHARES])[0]
+    local = fold(f"{patient.given_name}.{patient.family_name}").replace(" ", "-").replace("'", "")
+    email = f"{local}.{rng.randint(1, 999)}@example.org" if channel in ("email", "") or rng.random() < 0.3 else ""
+    phone = f"+33 6 12 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    address = f"{rng.randint(1, 120)} {rng.choice(STREETS)}\n{rng.choice(TOWNS)}"
+    consent = None if not channel else channel != "none"
+    return ContactDraft(phone, email, address, channel, consent)
 
 
 def _follow_up(

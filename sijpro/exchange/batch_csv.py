@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from sijpro.contact import ContactDraft
 from sijpro.exchange.csv_files import SafeWriter, format_number
 from sijpro.exchange.import_csv import PATIENT_COLUMNS, PATIENT_OPTIONAL, RESPONSE_COLUMNS
 from sijpro.records import ImportBatch, PatientDraft, ProcedureDraft, interventions_text
@@ -29,7 +30,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def patient_cells(patient: PatientDraft, procedure: ProcedureDraft) -> list[str]:
+def patient_cells(patient: PatientDraft, procedure: ProcedureDraft, contact: ContactDraft | None = None) -> list[str]:
     values: dict[str, object] = {
         "mrn": patient.mrn, "family_name": patient.family_name, "given_name": patient.given_name,
         "birth_date": patient.birth_date, "sex": patient.sex, "language": patient.language, "bmi": patient.bmi,
@@ -39,6 +40,9 @@ def patient_cells(patient: PatientDraft, procedure: ProcedureDraft) -> list[str]
         "surgery_date": procedure.surgery_date, "side": procedure.side, "approach": procedure.approach,
         "site": patient.site,
     }
+    contact = contact or ContactDraft()
+    values |= {"phone": contact.phone, "email": contact.email, "address": contact.address,
+               "contact_channel": contact.channel}
     return [_cell(values[column]) for column in COLUMNS]
 
 
@@ -47,7 +51,9 @@ def write_batch_csv(batch: ImportBatch, patients_path: Path, responses_path: Pat
     with patients_path.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(patient_cells(patient, procedure) for patient, procedure in batch.patients)
+        contacts = dict(batch.contacts)
+        writer.writerows(patient_cells(patient, procedure, contacts.get(patient.mrn))
+                         for patient, procedure in batch.patients)
     with responses_path.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle, lineterminator="\n")
         writer.writerow(RESPONSE_COLUMNS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
 from sijpro.exchange import import_fields as read
 from sijpro.exchange.csv_files import CsvRow, CsvTable, header_problems, read_csv
@@ -37,9 +38,12 @@ PATIENT_COLUMNS = (
     "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "surgery_date", "side",
     "approach",
 )
-PATIENT_OPTIONAL = ("site",)
+PATIENT_OPTIONAL = ("site", "phone", "email", "address", "contact_channel")
 """Columns a patients file may have (DESIGN.md "Import files"); any other extra column is an error."""
 PATIENT_REQUIRED = frozenset({"mrn", "surgery_date"})
+CONTACT_COLUMNS = {"phone": "phone", "email": "email", "address": "address", "contact_channel": "channel"}
+"""Column of a patients file -> field of ``ContactDraft``. A file states no consent: a channel other than
+``none`` is the patient's agreement to be contacted that way, ``none`` their refusal, no channel: not asked."""
 RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
 LANGUAGES = ("en", "fr")
 NAME_LENGTH = 100
@@ -110,13 +114,14 @@ def parse_import_files(
     known_mrns: Set[str] = frozenset(),
     protocol: Protocol | None = None,
     today: dt.date | None = None,
+    country: str = "",
 ) -> ImportBatch:
     """Check every line of every file and return the batch, or raise InputErrors listing all problems.
 
     ``known_mrns`` are the patients already in the database: responses may refer to them, a patients
-    file may not register them again.
+    file may not register them again. ``country`` is the clinic's, for phone numbers written nationally.
     """
-    reader = _ImportReader(known_mrns, protocol or default_protocol(), today or dt.date.today())
+    reader = _ImportReader(known_mrns, protocol or default_protocol(), today or dt.date.today(), country)
     tables: list[tuple[int, CsvTable, FileKind]] = []
     for index, path in enumerate(paths):
         where = Where(index, 1, Path(path).name)
@@ -173,7 +178,9 @@ def file_kind(table: CsvTable) -> FileKind | None:
 
 
 class _ImportReader:
-    def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date) -> None:
+    def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date, country: str = "") -> None:
+        self.country = country
+        self.contacts: list[tuple[str, ContactDraft]] = []
         self.known_mrns = {mrn_key(mrn): mrn for mrn in known_mrns}
         """MRN key (``sijpro.mrn.mrn_key``) -> the MRN as registered: files may write it in another case."""
         self.protocol = protocol
@@ -238,7 +245,8 @@ class _ImportReader:
 
     def _patient_row(self, where: Where, cells: dict[str, str]) -> None:
         values: dict[str, object] = {}
-        valid = True
+        contact = self._contact(where, {column: cells.pop(column) for column in CONTACT_COLUMNS if column in cells})
+        valid = contact is not None
         for column, text in cells.items():
             if not text:
                 if column in PATIENT_REQUIRED:
@@ -262,6 +270,22 @@ class _ImportReader:
         self.surgery[mrn] = procedure["surgery_date"]  # type: ignore[assignment]
         self.language[mrn] = str(values.get("language", "en"))
         self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))  # type: ignore[arg-type]
+        if contact is not None and not contact.empty:
+            self.contacts.append((mrn, contact))
+
+    def _contact(self, where: Where, cells: dict[str, str]) -> ContactDraft | None:
+        """The line's contact details, or None after naming each bad cell by its column."""
+        fields = {CONTACT_COLUMNS[column]: text for column, text in cells.items()}
+        channel = fields.get("channel", "").lower()
+        consent = None if not channel else channel != "none"
+        draft = ContactDraft(fields.get("phone", ""), fields.get("email", ""),
+                             fields.get("address", ""), channel, consent)
+        columns = {field: column for column, field in CONTACT_COLUMNS.items()}
+        problems = contact_problems(draft, self.country)
+        for problem in problems:
+            name, _, message = problem.removeprefix("field '").partition("': ")
+            self.problems.add(where, message, columns.get(name, "contact_channel"))
+        return None if problems else draft
 
     def _register_mrn(self, where: Where, mrn: str) -> bool:
         """MRNs are one patient's whatever their case: 'ab-1' is already in if 'AB-1' is."""
@@ -420,5 +444,6 @@ class _ImportReader:
                 self.questionnaires.items(), key=lambda entry: entry[1].where
             )
         ]
-        return ImportBatch(patients=tuple(self.patients), questionnaires=tuple(questionnaires))
+        return ImportBatch(patients=tuple(self.patients), questionnaires=tuple(questionnaires),
+                           contacts=tuple(self.contacts))
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 
 from sijpro.access import Capability, open_to_all, requires
+from sijpro.contact import region_problem
 from sijpro.errors import InputErrors
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
@@ -26,6 +27,9 @@ class ClinicSettings:
     name: str = ""
     idle_lock_minutes: int = 10
     """Minutes without a key press or click after which the staff desktop locks back to its login."""
+    country: str = ""
+    """ISO 3166 code (FR, CH...) of the country whose national phone numbers the clinic types without
+    +country code; empty: every number needs its country code (``sijpro.contact``)."""
 
     def problems(self) -> list[str]:
         found = []
@@ -34,6 +38,9 @@ class ClinicSettings:
         low, high = IDLE_MINUTES_RANGE
         if not low <= self.idle_lock_minutes <= high:
             found.append(f"field 'idle_lock_minutes': {self.idle_lock_minutes} is not between {low} and {high}")
+        problem = region_problem(self.country)
+        if problem is not None:
+            found.append(f"field 'country': {problem}")
         return found
 
 
@@ -61,7 +68,8 @@ class Settings:
     @requires(Capability.CLINIC_SETTINGS)
     def save(self, settings: ClinicSettings) -> ClinicSettings:
         """Store the settings; each changed one is an audit event."""
-        settings = ClinicSettings(name=settings.name.strip(), idle_lock_minutes=settings.idle_lock_minutes)
+        settings = ClinicSettings(name=settings.name.strip(), idle_lock_minutes=settings.idle_lock_minutes,
+                                  country=settings.country.strip().upper())
         problems = settings.problems()
         if problems:
             raise InputErrors(problems)

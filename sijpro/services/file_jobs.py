@@ -21,7 +21,8 @@ def import_files(clinic: Session, paths: Iterable[Path], progress: Progress = no
     clinic.principal.require(Capability.IMPORT)  # before any file is read
     files = [Path(path) for path in paths]
     batch = parse_import_files(files, known_mrns=clinic.patients.registered(mrns_in_files(files)),
-                               protocol=clinic.protocols.current(), today=clinic.today)
+                               protocol=clinic.protocols.current(), today=clinic.today,
+                               country=clinic.settings.load().country)
     return clinic.imports.load(batch, progress)
 
 

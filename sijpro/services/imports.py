@@ -18,6 +18,7 @@ from typing import Any, get_args
 from sqlalchemy import Connection, bindparam, select, update
 
 from sijpro.access import Capability, requires
+from sijpro.contact import ContactDetails, contact_details, contact_problems
 from sijpro.errors import InputErrors
 from sijpro.instruments import get_instrument
 from sijpro.mrn import mrn_key
@@ -28,13 +29,15 @@ from sijpro.scoring import score_answers
 from sijpro.services.audit import AuditWriter, Change
 from sijpro.services.checks import patient_problems, procedure_problems
 from sijpro.services.collection import answer_problem, audited_scores, merged_outcome, score_rows
+from sijpro.services.contacts import AUDITED as CONTACT_AUDITED
+from sijpro.services.contacts import COUNTRY_KEY
 from sijpro.services.context import ServiceContext
 from sijpro.services.patients import normalised
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE, audited_visits, is_past_collecting, plan_visits
 from sijpro.storage.bulk import chunks, insert_rows, paused_garbage_collection, reserve_ids
 from sijpro.storage.convert import patient_columns, procedure_columns, split_codes
-from sijpro.storage.models import Answer, Patient, Procedure, Response, Score, Visit
+from sijpro.storage.models import Answer, Meta, Patient, PatientContact, Procedure, Response, Score, Visit
 
 VISITS = Visit.__table__
 QUESTIONNAIRE_CHUNK = 2000
@@ -76,6 +79,15 @@ class _Slot:
 @cache
 def _accepted(instrument_id: str) -> dict[str, frozenset[int]]:
     return {item.code: frozenset(item.accepted_values()) for item in get_instrument(instrument_id).items}
+
+
+def _country(connection: Connection) -> str:
+    """The clinic's country for national phone numbers (``ClinicSettings.country``)."""
+    return connection.execute(select(Meta.value).where(Meta.key == COUNTRY_KEY)).scalar() or ""
+
+
+def _audited_contact(details: ContactDetails) -> dict[str, Any]:
+    return {name: getattr(details, name) for name in CONTACT_AUDITED}
 
 
 def _noon(day: dt.date) -> dt.datetime:
@@ -155,6 +167,11 @@ class _Load:
                     select(Patient.mrn, Patient.mrn_key).where(Patient.mrn_key.in_(chunk))).all():
                 written = "" if registered == keys[key] else f" (as {registered})"
                 self.problems.append(f"patient {keys[key]}: MRN already registered{written}")
+        country = _country(self.connection)
+        for mrn, contact in self.batch.contacts:
+            if mrn.strip() not in drafts:
+                self.problems.append(f"patient {mrn}: contact details for a patient this import does not register")
+            self.problems += [f"patient {mrn}: {problem}" for problem in contact_problems(contact, country)]
         return drafts
 
     def _load_existing_visits(self) -> None:
@@ -269,7 +286,9 @@ class _Load:
                          statuses: dict[tuple[str, str], tuple[str, dt.date | None]]) -> None:
         patient_ids = reserve_ids(self.connection, Patient.__table__, len(drafts))
         procedure_ids = reserve_ids(self.connection, Procedure.__table__, len(drafts))
-        patients, procedures, visits, changes = [], [], [], []
+        patients, procedures, visits, changes, contacts = [], [], [], [], []
+        country = _country(self.connection)
+        contact_of = {mrn.strip(): contact for mrn, contact in self.batch.contacts}
         for (mrn, (patient, procedure)), patient_id, procedure_id in zip(
                 drafts.items(), patient_ids, procedure_ids, strict=True):
             patients.append({**patient_columns(patient), "id": patient_id, "created_at": self.now, "row_version": 1})
@@ -285,10 +304,16 @@ class _Load:
             changes.append(Change("procedure", procedure_id, new={
                 **procedure_columns(procedure), "is_index": True, "visits": audited_visits(planned[mrn]),
                 "protocol_version": self.protocol.version}))
+            contact = contact_of.get(mrn)
+            if contact is not None:
+                details = _audited_contact(contact_details(patient_id, contact, country))
+                contacts.append({**details, "id": patient_id, "row_version": 1})
+                changes.append(Change("contact", patient_id, new=details))
             self._advance(1)
         insert_rows(self.connection, Patient.__table__, patients)
         insert_rows(self.connection, Procedure.__table__, procedures)
         insert_rows(self.connection, Visit.__table__, visits)
+        insert_rows(self.connection, PatientContact.__table__, contacts)
         self.audit.append(changes)
 
     def _insert_questionnaires(self) -> tuple[int, int]:

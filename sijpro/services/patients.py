@@ -12,12 +12,14 @@ from sqlalchemy import and_, case, desc, select
 from sqlalchemy.orm import Session
 
 from sijpro.access import AccessDenied, Capability, requires
+from sijpro.contact import ContactDraft
 from sijpro.errors import InputErrors, UserError
 from sijpro.folding import fold
 from sijpro.mrn import mrn_key
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
+from sijpro.services.contacts import checked_contact, write_contact
 from sijpro.services.context import ServiceContext
 from sijpro.storage.bulk import chunks
 from sijpro.storage.convert import PATIENT_FIELDS, patient_columns, patient_record
@@ -60,7 +62,11 @@ class Patients:
         self.context = context
 
     @requires(Capability.REGISTER)
-    def register(self, draft: PatientDraft, *, confirm_duplicate: bool = False) -> PatientRecord:
+    def register(self, draft: PatientDraft, *, confirm_duplicate: bool = False,
+                 contact: ContactDraft | None = None) -> PatientRecord:
+        """Register a patient, with their contact details when given (one transaction, audited)."""
+        if contact is not None and not contact.empty:
+            self.context.principal.require(Capability.EDIT_CONTACTS)
         draft = normalised(draft)
         problems = patient_problems(dataclasses.asdict(draft), self.context.today())
         if problems:
@@ -75,11 +81,15 @@ class Patients:
                 similar = [candidate for candidate in candidates if similar_names(candidate, draft)]
                 if similar:
                     raise DuplicateWarning(similar)
+            details = None if contact is None or contact.empty else checked_contact(session, 0, contact)
             row = Patient(**patient_columns(draft), created_at=self.context.now())
             session.add(row)
             session.flush()
             created = patient_record(row)
-            record(session, self.context, [Change("patient", row.id, new=_audited(created))])
+            changes = [Change("patient", row.id, new=_audited(created))]
+            if details is not None:
+                changes += write_contact(session, row.id, dataclasses.replace(details, patient_id=row.id), None)
+            record(session, self.context, changes)
         return created
 
     @requires(Capability.PATIENTS, Capability.ANSWER)
@@ -128,8 +138,11 @@ class Patients:
 
     @requires(Capability.EDIT_PATIENT, Capability.ANSWER)
     def update(self, patient_id: int, changes: dict[str, Any], *, expected_version: int,
-               reason: str) -> PatientRecord:
+               reason: str, contact: ContactDraft | None = None) -> PatientRecord:
         """Change some fields; refused with a ConflictError if the patient changed since ``expected_version``.
+
+        ``contact``: the patient's contact details as the form now shows them, changed with the same
+        reason in the same transaction (only what differs is written and audited).
 
         A kiosk may change one thing of its own patient's record: the language they chose to answer in.
         """
@@ -138,10 +151,14 @@ class Patients:
             principal.require_patient(patient_id)
             if set(changes) - {"language"}:
                 raise AccessDenied("a kiosk may change only the patient's language")
+        if contact is not None:
+            principal.require(Capability.EDIT_CONTACTS)
         reason = edit_reason("patient", changes, PATIENT_FIELDS, reason)
         with self.context.database.writing() as session:
             row = _load(session, patient_id)
             refuse_stale(session, "patient", row.id, row.row_version, expected_version)
+            contact_changes = ([] if contact is None
+                               else write_contact(session, row.id, checked_contact(session, row.id, contact), reason))
             before = patient_record(row)
             after = normalised(dataclasses.replace(_draft_of(before), **changes))
             problems = patient_problems(dataclasses.asdict(after), self.context.today())
@@ -155,7 +172,7 @@ class Patients:
             session.flush()
             updated = patient_record(row)
             record(session, self.context, field_changes(
-                "patient", row.id, _audited(before), _audited(updated), reason))
+                "patient", row.id, _audited(before), _audited(updated), reason) + contact_changes)
         return updated
 
 

@@ -27,6 +27,7 @@ from sijpro.services.clinic_settings import Settings
 from sijpro.services.cohort import Cohort
 from sijpro.services.collection import Collection
 from sijpro.services.complications import Complications
+from sijpro.services.contacts import Contacts
 from sijpro.services.context import Clock, ServiceContext
 from sijpro.services.exports import Exports
 from sijpro.services.imports import Imports
@@ -46,6 +47,7 @@ class Session:
         """The signed-in staff account (None for nobody, a kiosk or an in-process program)."""
         self.protocols = Protocols(self.context)
         self.patients = Patients(self.context)
+        self.contacts = Contacts(self.context)
         self.procedures = Procedures(self.context, self.protocols)
         self.complications = Complications(self.context)
         self.schedule = Schedule(self.context)

@@ -80,6 +80,24 @@ class Patient(Base):
     __table_args__ = (Index("uq_patients_mrn_key", "mrn_key", unique=True),)
 
 
+class PatientContact(Base):
+    """A patient's contact details and consent (``sijpro.contact``): identified data kept apart from the
+    patient's row, so the records a kiosk or a de-identified export reads never carry them. ``id`` is the
+    patient's id (one row per patient at most)."""
+
+    __tablename__ = "patient_contacts"
+    id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_e164: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    channel: Mapped[str] = mapped_column(String(8), default="")
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+
+
 class Procedure(Base):
     __tablename__ = "procedures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

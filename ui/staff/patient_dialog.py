@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from sijpro.access import Capability
+from sijpro.contact import ContactDetails, ContactDraft
 from sijpro.records import PRIOR_INTERVENTIONS, PatientDraft, PatientRecord, draft_changes
 from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
@@ -32,6 +35,9 @@ from ui.staff.style import error_label, heading_label
 SEXES = (("F", "staff.sex.female"), ("M", "staff.sex.male"), ("X", "staff.sex.other"))
 LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
 YES_NO = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
+CHANNELS = (("email", "staff.contact.channel.email"), ("post", "staff.contact.channel.post"),
+            ("phone", "staff.contact.channel.phone"), ("none", "staff.contact.channel.none"))
+CONSENT = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
 INTERVENTION_KEYS = {"SCS": "staff.intervention.scs", "ISS": "staff.intervention.iss",
                      "IDDS": "staff.intervention.idds", "MILD": "staff.intervention.mild",
                      "RFA": "staff.intervention.rfa", "INJ": "staff.intervention.inj"}
@@ -116,8 +122,39 @@ class PatientDialog(QDialog):
         row.addWidget(self.no_intervention)
         row.addStretch(1)
         self.form.add("prior_interventions", "staff.patient.prior_interventions", interventions)
+        self._build_contact_fields(p)
         self.reason = self.form.add("reason", "staff.edit.reason", QLineEdit())
         self.form.set_visible("reason", p is not None)
+
+    def _build_contact_fields(self, p: PatientRecord | None) -> None:
+        """Phone, e-mail, address, channel and consent: shown only to a role that may read them."""
+        self.shows_contact = self.clinic.can(Capability.CONTACTS)
+        known = (self.clinic.contacts.get(p.id) if p is not None and self.shows_contact
+                 else ContactDetails(0))
+        self.contact_before = known
+        self.phone = self.form.add("phone", "staff.contact.phone", QLineEdit(known.phone))
+        self.phone.setObjectName("contactPhone")
+        self.email = self.form.add("email", "staff.contact.email", QLineEdit(known.email))
+        self.email.setObjectName("contactEmail")
+        self.address = self.form.add("address", "staff.contact.address", QPlainTextEdit(known.address))
+        self.address.setObjectName("contactAddress")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 14)
+        self.channel = self.form.add("channel", "staff.contact.channel", ChoiceBox(
+            CHANNELS, blank_key="staff.contact.channel.unstated", value=known.channel or None))
+        self.channel.setObjectName("contactChannel")
+        self.consent = self.form.add("consent", "staff.contact.consent", ChoiceBox(
+            CONSENT, blank_key="staff.contact.consent.unasked", value=known.consent))
+        self.consent.setObjectName("contactConsent")
+        for name in ("phone", "email", "address", "channel", "consent"):
+            self.form.set_visible(name, self.shows_contact)
+
+    def contact_draft(self) -> ContactDraft | None:
+        """The contact details the form shows; None when this role does not see them."""
+        if not self.shows_contact:
+            return None
+        return ContactDraft(self.phone.text(), self.email.text(), self.address.toPlainText(),
+                            str(self.channel.value() or ""), self.consent.value())  # type: ignore[arg-type]
 
     def _retranslate(self) -> None:
         title = tr("staff.patient.edit_title") if self.patient else tr("staff.patient.register_title")
@@ -173,13 +210,16 @@ class PatientDialog(QDialog):
             super().accept()
 
     def _save(self, draft: PatientDraft) -> PatientRecord:
+        contact = self.contact_draft()
         if self.patient is None:
-            return self.clinic.patients.register(draft, confirm_duplicate=self._confirmed_duplicate)
+            return self.clinic.patients.register(draft, confirm_duplicate=self._confirmed_duplicate, contact=contact)
         changes = draft_changes(self.patient, draft)
-        if not changes:
+        if contact is not None and contact == self.contact_before.draft():
+            contact = None
+        if not changes and contact is None:
             return self.patient
         return self.clinic.patients.update(self.patient.id, changes, expected_version=self.patient.row_version,
-                                           reason=self.reason.text())
+                                           reason=self.reason.text(), contact=contact)
 
     def _duplicate_message(self) -> str:
         if not self._candidates:

@@ -40,6 +40,10 @@ class ClinicPage(StaffPage):
         self.idle_minutes.setObjectName("clinicIdleMinutes")
         self.idle_minutes.setRange(*IDLE_MINUTES_RANGE)
         self.idle_minutes.setMaximumWidth(140)
+        self.country = self.form.add("country", "admin.clinic.country", QLineEdit())
+        self.country.setObjectName("clinicCountry")
+        self.country.setMaxLength(2)
+        self.country.setMaximumWidth(80)
         self.save_button = push_button(self, self.save, "clinicSave")
         self.name.textEdited.connect(lambda _text: say(self.result, ""))
         self.idle_minutes.valueChanged.connect(lambda _value: say(self.result, ""))
@@ -72,15 +76,18 @@ class ClinicPage(StaffPage):
         settings = self.clinic.settings.load()
         self.name.setText(settings.name)
         self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.country.setText(settings.country)
         self.form.clear()
         say(self.result, "")
 
     def save(self) -> ClinicSettings | None:
-        wanted = ClinicSettings(name=self.name.text(), idle_lock_minutes=self.idle_minutes.value())
+        wanted = ClinicSettings(name=self.name.text(), idle_lock_minutes=self.idle_minutes.value(),
+                                country=self.country.text())
         saved = self.form.submit(self, lambda: self.clinic.settings.save(wanted))
         if saved is None:
             return None
         self.name.setText(saved.name)
+        self.country.setText(saved.country)
         say(self.result, tr("admin.clinic.saved", minutes=saved.idle_lock_minutes), "notice")
         self.clinic_settings_changed.emit(saved)
         return saved
