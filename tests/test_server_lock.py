@@ -30,6 +30,7 @@ from sijpro.services.maintenance import backup, verify
 from sijpro.storage import server_lock
 from tests.conftest import POSTGRES_URL
 from tests.factories import operated_patient
+from tests.test_app_role import role  # noqa: F401 - the fixture
 from tests.test_safety import W6_SURGERY, worker
 from tests.tools.blackhole_proxy import BlackholeProxy
 from tests.trusted import trusted
@@ -182,3 +183,57 @@ def test_a_lost_lock_is_taken_again_when_the_database_comes_back(postgres_url: s
         stop(desk)
         proxy.close()
     assert restore_once_freed(postgres_url, saved, tmp_path / "kept").check.ok
+
+
+def test_refused_restores_leave_the_server_database_as_it_was(postgres_url: str, role: str, tmp_path: Path,  # noqa: F811
+                                                              monkeypatch, clock) -> None:
+    Clinic.init(postgres_url)
+    with trusted(postgres_url, clock=clock) as clinic:
+        operated_patient(clinic)
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+        operated_patient(clinic, "MRN002")  # written after the backup: must survive every refusal
+    monkeypatch.setenv("SIJPRO_APP_ROLE_PASSWORD", "an-app-password")
+    Clinic.grant_app_role(postgres_url, role)
+    app_url = make_url(postgres_url).set(username=role, password="an-app-password").render_as_string(
+        hide_password=False)
+    damaged = tmp_path / "damaged.sqlite"
+    data = bytearray(saved.read_bytes())
+    data[4096 * 3:4096 * 6] = b"\xff" * (4096 * 3)
+    damaged.write_bytes(bytes(data))
+    edited = tmp_path / "edited.sqlite"
+    edited.write_bytes(saved.read_bytes())
+    with sqlite3.connect(edited) as raw:
+        raw.execute("UPDATE patients SET family_name = 'Someone Else'")
+    raw.close()
+    other = tmp_path / "notes.sqlite"
+    other.write_text("not a database\n", encoding="utf-8")
+    kept = tmp_path / "kept"
+    for url, source, message in ((app_url, saved, "only the owner of the tables may do"),
+                                 (postgres_url, damaged, "malformed|not a database"),
+                                 (postgres_url, edited, "changed outside SIJ-PRO"),
+                                 (postgres_url, other, "is not an SIJ-PRO database|not a database"),
+                                 (postgres_url, tmp_path, "is a folder"),
+                                 (postgres_url, tmp_path / "missing.sqlite", "there is no such backup file")):
+        with pytest.raises(UserError, match=message):
+            backups.restore(url, source, backups_folder=kept)
+    assert not kept.exists()  # refused before anything was kept, let alone replaced
+    with trusted(postgres_url) as clinic:
+        assert clinic.patients.by_mrn("MRN002") is not None and verify(clinic) == []
+
+
+def test_automatic_backups_of_a_server_database_go_to_the_folder_set(postgres_url: str, tmp_path: Path) -> None:
+    Clinic.init(postgres_url)
+    folder = tmp_path / "automatic"
+    with trusted(postgres_url) as clinic:
+        operated_patient(clinic)
+        assert backups.auto_backup(clinic) is None  # no folder set: nothing, and the command says so
+        backups.save_settings(clinic, backups.BackupSettings(folder=str(folder)))
+        good = backups.auto_backup(clinic, reason="daily")
+        assert good is not None and backups.check_backup(good).ok
+        with clinic.database.connection(write=True) as connection:  # a change behind the app's back
+            connection.exec_driver_sql("UPDATE patients SET family_name = 'Changed'")
+        faulty = backups.auto_backup(clinic, reason="daily")
+        warning = backups.backup_warning(clinic)
+    assert faulty is not None and faulty.name.endswith("-faulty.sqlite")
+    assert warning is not None and warning.newest_verified is not None and warning.newest_verified.path == good
+    assert any("changed outside SIJ-PRO" in fault for fault in warning.faults)

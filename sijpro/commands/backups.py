@@ -51,14 +51,19 @@ def run(args: argparse.Namespace) -> int:
         status = 0
         if args.now:
             written = backups.auto_backup(clinic, settings, reason="daily")
-            print(f"backup written to {written}" if written else "a PostgreSQL database is backed up by its server")
+            if written is None:
+                status = 1
+                print("sijpro backups: no backup was taken: automatic backups of a server database need a folder "
+                      "(an administrator sets it: sijpro backups --folder DIR)", file=sys.stderr)
+            else:
+                print(f"backup written to {written}")
             warning = backups.backup_warning(clinic) if written else None
             if warning is not None:
                 status = 1
                 print_warning(warning)
         folder = backups.backup_folder(clinic, settings)
         print(f"keep {settings.keep}; on close: {'on' if settings.on_close else 'off'}; "
-              f"daily: {'on' if settings.daily else 'off'}; folder: {folder or 'none (PostgreSQL)'}")
+              f"daily: {'on' if settings.daily else 'off'}; folder: {folder or 'none (set one for a server database)'}")
         for item in backups.automatic_backups(folder) if folder else []:
             state = "FAULTY" if item.faulty else "verified" if item.verified else "not verified"
             print(f"  {item.path.name}  {item.path.stat().st_size:,} bytes  {state}")

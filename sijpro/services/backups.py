@@ -41,7 +41,7 @@ from sijpro.storage.encryption import PassphraseSource, file_state
 from sijpro.storage.engine import make_engine, resolve_url, sqlite_path
 from sijpro.storage.location import default_database_path
 from sijpro.storage.models import Meta, Patient
-from sijpro.storage.server_copy import backup_server, holds_clinic, replace_rows
+from sijpro.storage.server_copy import backup_server, holds_clinic, refuse_unless_owner, replace_rows
 
 AUTOMATIC_NAME = re.compile(r"^sijpro-(\d{8}-\d{6})(?:-(\d+))?-(close|daily|before-restore)(-faulty)?\.sqlite$")
 FAULTY_MARK = "-faulty"
@@ -294,6 +294,8 @@ class RestoreReport:
 
 
 def _copy_beside(source: Path, folder: Path) -> Path:
+    if source.is_dir():
+        raise UserError(f"{source} is a folder: give the backup file in it")
     if not source.is_file():
         raise UserError(f"{source}: there is no such backup file")
     handle, name = tempfile.mkstemp(prefix=".sijpro-restore-", suffix=".sqlite", dir=folder)
@@ -417,6 +419,7 @@ def _keep_server(database: Database, folder: Path | None) -> Path | None:
                 return None
         except UserError as error:
             raise UserError(f"nothing was restored: {error}") from None
+        refuse_unless_owner(connection, database.where)
         chosen = connection.execute(select(Meta.value).where(Meta.key == SETTING_PREFIX + "folder")).scalar()
     folder = folder or (Path(chosen).expanduser() if chosen else default_database_path().parent / DEFAULT_FOLDER_NAME)
     try:

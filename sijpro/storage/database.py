@@ -79,6 +79,12 @@ class Database:
         return sqlite_path(self.url)
 
     @property
+    def address(self) -> str:
+        """What opens this database again (``Clinic.open``, a restore): its file, or its URL in full."""
+        path = sqlite_path(self.url)
+        return str(path) if path is not None else self.url.render_as_string(hide_password=False)
+
+    @property
     def passphrase(self) -> str | None:
         """The SQLCipher passphrase this database was opened with (a backup is encrypted with it)."""
         url = self.url

@@ -33,6 +33,8 @@ from sijpro.storage.transfer import TABLES, copy_rows, reset_sequences, row_coun
 
 TRUNCATE_TRIGGER = "audit_events_refuse_truncate"
 """The trigger refusing to empty the audit trail (migration 0001), off inside a restore's transaction only."""
+OWNER_ONLY = ("a restore replaces the audit trail, which only the owner of the tables may do: connect as the role "
+              "that ran 'sijpro init', not as the app's role")
 
 
 def backup_server(engine: Engine, where: str, target: Path, progress: Progress = no_progress) -> Path:
@@ -105,6 +107,16 @@ def holds_clinic(connection: Connection, where: str) -> bool:
     return True
 
 
+def refuse_unless_owner(connection: Connection, where: str) -> None:
+    """Refuse, before anything is done, a restore by a role that does not own the tables (the app's role)."""
+    owner = connection.execute(text(
+        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = :table"),
+        {"table": AuditEvent.__tablename__}).scalar()
+    if owner is not None and not connection.execute(
+            text("SELECT pg_has_role(current_user, :owner, 'USAGE')"), {"owner": owner}).scalar():
+        raise UserError(f"{where} was not restored, it is unchanged: {OWNER_ONLY} (the tables belong to {owner})")
+
+
 def replace_rows(backup: Engine, engine: Engine, where: str, progress: Progress = no_progress) -> dict[str, int]:
     """Every row of the server database of ``engine`` replaced by the rows of the SQLite ``backup``, in one
     transaction; returns the rows written per table."""
@@ -131,8 +143,7 @@ def _empty(connection: Connection, where: str) -> None:
     except DBAPIError as error:
         if "must be owner" not in str(error.orig) and "permission denied" not in str(error.orig):
             raise
-        raise UserError(f"{where} was not restored, it is unchanged: a restore replaces the audit trail, which "
-                        "only the owner of the tables may do (the role that ran 'sijpro init'), not the app's role "
+        raise UserError(f"{where} was not restored, it is unchanged: {OWNER_ONLY} "
                         f"({str(error.orig).splitlines()[0]})") from None
     connection.execute(text(f"TRUNCATE {names}"))
     connection.execute(text(f"ALTER TABLE {trail} ENABLE TRIGGER {TRUNCATE_TRIGGER}"))

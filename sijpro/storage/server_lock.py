@@ -96,6 +96,8 @@ class Keeper:
         self.holders = 0
         self.retaken = 0
         """How many times the lock was lost with its connection and taken again."""
+        self.problem = ""
+        """Why the last attempt to take the lock failed (the driver's first line)."""
         self._connection: Any = None
         self._key: int | None = None
         self._held = threading.Event()
@@ -137,7 +139,8 @@ class Keeper:
                         self._key = lock_key(schema or "")
                     granted = self._connection.execute("SELECT pg_try_advisory_lock_shared(%s, %s)",
                                                        (CLASS_ID, self._key)).fetchone()[0]
-            except Exception:  # any failure of the driver or the network: try again later
+            except Exception as error:  # any failure of the driver or the network: try again later
+                self.problem = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 self._drop()
                 return UNREACHABLE
             if not granted:
@@ -195,7 +198,8 @@ class Keeper:
             raise UserError(f"cannot {action}: another program is restoring {self.where} right now; nothing was "
                             "changed")
         if state == UNREACHABLE:
-            raise UserError(f"cannot {action}: cannot reach the database {self.where}; nothing was changed")
+            raise UserError(f"cannot {action}: cannot reach the database {self.where} ({self.problem}); nothing "
+                            "was changed")
         if not self._mutex.acquire(timeout=WAIT_SECONDS):
             raise UserError(f"cannot {action}: {self.where} does not answer; nothing was changed")
         try:

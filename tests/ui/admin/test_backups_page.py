@@ -7,10 +7,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from sijpro.records import PatientDraft
 from sijpro.services import backups
+from sijpro.services.clinic import Clinic
+from sijpro.services.maintenance import verify
+from tests.conftest import POSTGRES_URL
+from tests.factories import operated_patient
+from tests.test_safety import worker
+from tests.test_server_lock import Lines, stop
 from tests.trusted import trusted
+from tests.ui.clinic_setup import cheap_hashing
+from tests.ui.demo_clinic import PASSWORD
 from ui.i18n import set_language
 from ui.staff.admin import backups as backups_page
 from ui.staff.admin.backups import BackupsPage
@@ -101,3 +110,50 @@ def test_french(page) -> None:
     page.refresh()
     assert page.model.data(page.model.index(0, 2)).endswith(" Mo") and "," in page.model.data(page.model.index(0, 2))
     assert page.where.text().startswith("Base de données\u00a0:")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")
+def test_a_server_database_is_backed_up_and_restored_from_the_page(postgres_url: str, qtbot, tmp_path: Path,
+                                                                    monkeypatch, dialogs) -> None:
+    """On PostgreSQL: the backup is a checked file; the restore is refused while a kiosk process holds the
+    database, naming it, and goes through once that process is gone (the desk's own lock is no obstacle)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the user's folder, for the copy kept
+    Clinic.init(postgres_url)
+    with trusted(postgres_url, "ada") as clinic, cheap_hashing():
+        clinic.auth.add_user("ada", "Ada Admin", "admin", PASSWORD)
+        operated_patient(clinic, "EARLY-1")
+    clinic = Clinic.open(postgres_url)
+    try:
+        with cheap_hashing():
+            ada = clinic.sign_in("ada", PASSWORD)
+        page = BackupsPage(ada, ada.user)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitExposed(page)
+        page.refresh()
+        assert "no folder yet" in page.where.text() and page.buttons["restore_file"].isEnabled()
+        target = tmp_path / "server.sqlite"
+        monkeypatch.setattr(backups_page, "ask_save_path", lambda parent, title, suggested, kind: target)
+        monkeypatch.setattr(backups_page, "ask_open_path", lambda parent, title, folder, kind: target)
+        QTest.mouseClick(page.buttons["backup"], Qt.MouseButton.LeftButton)
+        assert page.result.text().startswith(f"Backup written to {target} and checked: 1 patient")
+        ada.patients.register(PatientDraft("LATE-1", "Tardif", "Jean"))
+        dialogs.answer = True
+        kiosk = worker("hold_open", postgres_url, "60")
+        try:
+            Lines(kiosk).expect("open")
+            QTest.mouseClick(page.buttons["restore_file"], Qt.MouseButton.LeftButton)
+            assert "1 other SIJ-PRO program has" in page.result.text() and "SIJ-PRO pid" in page.result.text()
+            assert ada.patients.by_mrn("LATE-1") is not None
+        finally:
+            stop(kiosk)
+        qtbot.waitUntil(lambda: page.restore(target), timeout=10_000)  # once the server has seen it go
+        assert ada.patients.by_mrn("LATE-1") is None and ada.patients.by_mrn("EARLY-1") is not None
+        assert page.model.rowCount() == 0  # no automatic backup folder is set for the server: none listed
+        kept = list((tmp_path / "data" / "sijpro" / "backups").glob("*-before-restore.sqlite"))
+        assert len(kept) == 1 and f"The database replaced was kept as {kept[0]}" in page.result.text()
+        with trusted(str(kept[0])) as previous:  # the server's database as it was, whole, in one file
+            assert previous.patients.by_mrn("LATE-1") is not None and verify(previous) == []
+    finally:
+        clinic.close()

@@ -144,16 +144,18 @@ class BackupsPage(StaffPage):
         self.setting_labels["folder"].setText(tr("admin.backups.folder"))
         self.on_close.setText(tr("admin.backups.on_close"))
         self.daily.setText(tr("admin.backups.daily"))
-        self.folder.setPlaceholderText(tr("admin.backups.folder_default"))
+        self.folder.setPlaceholderText(tr("admin.backups.folder_default" if self.database
+                                          else "admin.backups.folder_none"))
         self.save_settings_button.setText(tr("admin.backups.save_settings"))
         self.model.retranslate()
         self._show_where()
 
     def _show_where(self) -> None:
-        if self.database is None:
-            self.where.setText(tr("admin.backups.server", where=self.clinic.where))
-            return
         folder = self.backup_folder()
+        if self.database is None:
+            self.where.setText(tr("admin.backups.server", where=self.clinic.where,
+                                  folder=str(folder) if folder else tr("admin.backups.no_folder")))
+            return
         self.where.setText(tr("admin.backups.where", database=str(self.database), folder=str(folder)))
 
     def backup_folder(self) -> Path | None:
@@ -171,11 +173,7 @@ class BackupsPage(StaffPage):
         self._enable()
 
     def _enable(self) -> None:
-        on_file = self.database is not None
-        for name in ("restore_file", "restore_selected"):
-            self.buttons[name].setEnabled(on_file)
-        self.buttons["restore_selected"].setEnabled(on_file and selected_row(self.table) is not None)
-        self.settings_box.setEnabled(on_file)
+        self.buttons["restore_selected"].setEnabled(selected_row(self.table) is not None)
 
     def _passphrase(self) -> str | None:
         return self.clinic.database.passphrase
@@ -244,7 +242,8 @@ class BackupsPage(StaffPage):
         self.clinic.database.engine.dispose()  # no connection of ours may outlive the file it points to
         try:
             report = run_task(self, tr("admin.backups.restore_title"), tr("admin.backups.restoring"),
-                              lambda progress: backups.restore(str(self.database), source, passphrase=passphrase,
+                              lambda progress: backups.restore(self.clinic.database.address, source,
+                                                               passphrase=passphrase,
                                                                backups_folder=self.backup_folder(), progress=progress),
                               cancellable=False)
         except UserError as error:
