@@ -312,9 +312,18 @@ class ImportBatch:
     patients: tuple[tuple[PatientDraft, ProcedureDraft], ...] = ()
     questionnaires: tuple[QuestionnaireDraft, ...] = ()
     cancelled_visits: tuple[tuple[str, str], ...] = ()
-    """(mrn, timepoint) pairs the clinic cancelled (the demo uses it; import files do not carry it)."""
+    """(mrn, timepoint) pairs the clinic cancelled (the demo, and a de-identified export's visit states)."""
     contacts: tuple[tuple[str, ContactDraft], ...] = ()
     """(mrn, contact details) of the batch's new patients whose file line gave any."""
+    visit_states: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(mrn, timepoint) -> the visit's state on the day of a de-identified export (``answered``, ``missed``,
+    ``pending``, ``not_yet_due``), kept as it was at the centre instead of worked out again."""
+    study: bool = False
+    """De-identified exports pooled in a study database (``sijpro.exchange.import_study``)."""
+    as_of: dt.date | None = None
+    """The day the batch describes, when it is not today: a study database's data lock."""
+    complications: tuple[tuple[str, ComplicationDraft], ...] = ()
+    """(mrn, complication) pairs: complications and reoperations from a complications file."""
 
 
 @dataclass(frozen=True)

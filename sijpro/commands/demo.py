@@ -27,6 +27,15 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
+def site_code(text: str) -> str:
+    from sijpro.records import site_problem
+
+    problem = site_problem(text.strip())
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text.strip()
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo", help="add a synthetic cohort (training, screenshots, benchmarks)",
@@ -42,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the same seed gives the same cohort (default: a random seed, printed)")
     parser.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD",
                         help="the day the clinic is at, for reproducible screenshots (default: today)")
+    parser.add_argument("--site", type=site_code, default="", metavar="CODE",
+                        help="the centre code every demo patient gets (a multicentre study pools several)")
     parser.set_defaults(handler=run)
 
 
@@ -62,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"the demo cohort of seed {seed} is already in {clinic.where}: choose another --seed")
         today = clinic.today
         batch = generate_demo_cohort(args.patients, seed, today=today, protocol=clinic.protocols.current(),
-                                     progress=TerminalBar("generating"))
+                                     progress=TerminalBar("generating"), site=args.site)
         summary = clinic.imports.load(batch, TerminalBar("loading"))
         where = clinic.where
     print(f"demo (seed {seed}, as of {today}): {summary.patients:,} patients, {summary.visits:,} visits "

@@ -11,6 +11,7 @@ cohort and a bigger cohort of the same seed starts with the smaller one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -43,10 +44,10 @@ def demo_mrn(seed: int, index: int) -> str:
 
 def generate_demo_cohort(
     n_patients: int, seed: int, *, today: dt.date, protocol: Protocol | None = None,
-    progress: Progress = no_progress,
+    progress: Progress = no_progress, site: str = "",
 ) -> ImportBatch:
     """``n_patients`` synthetic patients as the clinic would have them on ``today``, followed up under
-    ``protocol`` (default: the bundled one)."""
+    ``protocol`` (default: the bundled one), all of centre ``site`` (default: none)."""
     protocol = protocol or default_protocol()
     patients = []
     contacts: list[tuple[str, ContactDraft]] = []
@@ -57,7 +58,7 @@ def generate_demo_cohort(
         surgery = today - dt.timedelta(days=rng.randint(-BOOKED_DAYS, HISTORY_DAYS))
         make = post_fusion_patient if rng.random() < POST_FUSION_SHARE else salvage_patient
         demo = make(rng, demo_mrn(seed, index), surgery, today)
-        patients.append((demo.patient, demo.procedure))
+        patients.append((dataclasses.replace(demo.patient, site=site), demo.procedure))
         contact = demo_contact(random.Random(f"sijpro-demo-contact:{seed}:{index}"), demo.patient)
         if not contact.empty:
             contacts.append((demo.patient.mrn, contact))

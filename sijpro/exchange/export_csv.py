@@ -10,7 +10,10 @@ Identified, ``patients.csv`` and ``responses.csv`` are exactly the import files 
 database re-imported from them exports byte-identical files: rows are sorted (patients by MRN,
 questionnaires in protocol order, items in instrument order) and numbers are written the same way
 every time. De-identified, the same files carry a study ID, the age at surgery and days from the
-index surgery instead, and are for analysis only (they cannot be imported).
+index surgery instead, each line its centre's site code, and each patient the state of every visit on the
+day of the export (so a pooled analysis counts follow-up completeness as the centre would). They import
+into a study database pooling several centres' exports, a patient being known by site and study ID
+(``sijpro.exchange.import_study``); the calendar dates given there are nominal.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from sijpro.exchange.csv_files import format_number
 from sijpro.exchange.datapackage import datapackage_json
 from sijpro.exchange.output import PLAIN, TableFormat, export_directory
-from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, instrument_order
+from sijpro.exchange.subjects import ExportSet, Subject, SubjectQuestionnaire, instrument_order, visit_columns
 from sijpro.exchange.variables import (
     ANALYSIS_SEX,
     MISSING_CODES,
@@ -32,6 +35,7 @@ from sijpro.exchange.variables import (
     item_variables,
     score_variables,
     subject_variables,
+    visits_variable,
 )
 from sijpro.instruments import get_instrument
 from sijpro.progress import Progress, no_progress
@@ -87,20 +91,32 @@ def _when(questionnaire: SubjectQuestionnaire) -> str:
     return _cell(questionnaire.day)
 
 
+def import_patient_row(subject: Subject) -> list[str]:
+    """A line of ``patients.csv``; de-identified, with the visits' states on the day of the export."""
+    row = subject_row(subject)
+    if not subject.identified:
+        row.append(";".join(f"{timepoint}={column}" for timepoint, column in visit_columns(subject)))
+    return row
+
+
 def response_rows(subject: Subject) -> Iterator[list[str]]:
-    """One line per item, unanswered items with an empty value, so a skipped section stays visible."""
+    """One line per item, unanswered items with an empty value, so a skipped section stays visible;
+    de-identified, each line names its site too (study IDs are unique within one centre only)."""
+    who = [subject.subject_id] if subject.identified else [subject.subject_id, subject.site]
     for questionnaire in subject.questionnaires:
         instrument = get_instrument(questionnaire.instrument)
         for code in instrument.item_codes:
-            yield [subject.subject_id, questionnaire.timepoint, questionnaire.instrument, code,
+            yield [*who, questionnaire.timepoint, questionnaire.instrument, code,
                    _cell(questionnaire.answers.get(code)), _when(questionnaire)]
 
 
 def response_variables(protocol: Protocol, identified: bool) -> tuple[Variable, ...]:
     first = subject_variables(identified)[0]
     instruments = instrument_order(protocol)
+    site = () if identified else (subject_variables(identified)[-1],)
     return (
         first,
+        *site,
         timepoint_variable(protocol),
         Variable("instrument", "Questionnaire", "code",
                  tuple((code, get_instrument(code).title["en"]) for code in instruments)),
@@ -194,14 +210,14 @@ def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no
     """Write the four CSV files and their datapackage.json into ``directory``; returns their names."""
     protocol, identified = export.protocol, export.identified
     files = {
-        PATIENTS: subject_variables(identified),
+        PATIENTS: subject_variables(identified) + (() if identified else (visits_variable(protocol),)),
         RESPONSES: response_variables(protocol, identified),
         WIDE: wide_variables(protocol, identified),
     }
     patients, responses, wide = [], [], []
     total = len(export.subjects)
     for done, subject in enumerate(export.subjects, start=1):
-        patients.append(subject_row(subject))
+        patients.append(import_patient_row(subject))
         responses.extend(response_rows(subject))
         wide.extend(wide_rows(subject, protocol))
         progress(done, total)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
@@ -31,7 +31,10 @@ from sijpro.records import (
     QuestionnaireDraft,
 )
 
-FileKind = Literal["patients", "responses"]
+if TYPE_CHECKING:
+    from sijpro.exchange.import_study import StudyReader
+
+FileKind = Literal["patients", "responses", "study_patients", "study_responses"]
 
 PATIENT_COLUMNS = (
     "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
@@ -99,6 +102,18 @@ class _Problems:
         return [message for _, message in sorted(self.found, key=lambda entry: entry[0])]
 
 
+@dataclass(frozen=True)
+class AnswerCells:
+    """The timepoint, instrument, item and value of one response line, each None where its cell is wrong
+    (the problem already listed)."""
+
+    timepoint: str | None
+    instrument: Instrument | None
+    item: Item | None
+    readable: bool
+    value: int | None
+
+
 @dataclass
 class _Questionnaire:
     where: Where
@@ -115,38 +130,60 @@ def parse_import_files(
     protocol: Protocol | None = None,
     today: dt.date | None = None,
     country: str = "",
+    known_sites: Set[str] = frozenset(),
+    as_of: dt.date | None = None,
 ) -> ImportBatch:
     """Check every line of every file and return the batch, or raise InputErrors listing all problems.
 
     ``known_mrns`` are the patients already in the database: responses may refer to them, a patients
     file may not register them again. ``country`` is the clinic's, for phone numbers written nationally.
+    De-identified files (``sijpro.exchange.import_study``) go into a study database: ``known_sites`` are
+    the centres already pooled there, ``as_of`` its data lock (the day every centre's export is anchored
+    to; default ``today``).
     """
+    from sijpro.exchange.import_study import StudyReader
+
     reader = _ImportReader(known_mrns, protocol or default_protocol(), today or dt.date.today(), country)
+    reader.study = StudyReader(reader, known_sites, as_of or reader.today)
     tables: list[tuple[int, CsvTable, FileKind]] = []
+    paths = [Path(path) for path in paths]
+    names = [path.name for path in paths]
     for index, path in enumerate(paths):
-        where = Where(index, 1, Path(path).name)
+        # Several centres' exports all hold a patients.csv: name those by the path they were given as.
+        name = str(path) if names.count(path.name) > 1 else path.name
+        where = Where(index, 1, name)
         try:
-            table = read_csv(Path(path))
+            table = read_csv(path)
         except UserError as error:
             reader.problems.add_located(replace(where, line=0), str(error))
             reader.unread_file = True
             continue
-        table = replace(table, header=[column.lower() for column in table.header])
+        table = replace(table, name=name, header=[column.lower() for column in table.header])
         kind = file_kind(table)
         if kind is None:
             reader.unread_file = True
             reader.problems.add(where, "cannot tell the kind of file from its header: a patients file has "
                                 f"the columns {', '.join(PATIENT_COLUMNS)}; a responses file has "
-                                f"{', '.join(RESPONSE_COLUMNS)}")
+                                f"{', '.join(RESPONSE_COLUMNS)}; a de-identified export's files start with "
+                                "study_id")
             continue
         tables.append((index, table, kind))
+    families = {kind.startswith("study_") for _, _, kind in tables}
+    if len(families) > 1:
+        for index, table, kind in tables:
+            if kind.startswith("study_"):
+                reader.problems.add(Where(index, 1, table.name), "a de-identified file (study_id) cannot be "
+                                    "imported together with identified files (mrn): de-identified exports are "
+                                    "pooled in a study database of their own")
+        tables = [entry for entry in tables if not entry[2].startswith("study_")]
     # Patients first, so that a responses file may come before the patients file it refers to.
-    for index, table, kind in sorted(tables, key=lambda entry: entry[2] != "patients"):
+    for index, table, kind in sorted(tables, key=lambda entry: not entry[2].endswith("patients")):
         reader.read_table(index, table, kind)
+    study = reader.study.finish() if any(kind.startswith("study_") for _, _, kind in tables) else None
     problems = reader.problems.messages()
     if problems:
         raise InputErrors(problems)
-    return reader.batch()
+    return reader.batch() if study is None else reader.study.batch(reader.batch())
 
 
 def mrns_in_files(paths: Iterable[Path]) -> set[str]:
@@ -157,24 +194,43 @@ def mrns_in_files(paths: Iterable[Path]) -> set[str]:
         try:
             table = read_csv(Path(path))
             header = [column.lower() for column in table.header]
-            if "mrn" not in header:
-                continue
-            position = header.index("mrn")
-            found.update(row.fields[position].strip() for row in table.rows() if position < len(row.fields))
+            if "mrn" in header:
+                position = header.index("mrn")
+                found.update(row.fields[position].strip() for row in table.rows() if position < len(row.fields))
+            elif {"study_id", "site"} <= set(header):
+                ids, sites = header.index("study_id"), header.index("site")
+                found.update(study_mrn(row.fields[sites].strip(), row.fields[ids].strip())
+                             for row in table.rows() if max(ids, sites) < len(row.fields))
         except UserError:
             continue
     found.discard("")
     return found
 
 
+def study_mrn(site: str, study_id: str) -> str:
+    """How a study database registers a pooled patient: the centre's code and its study ID (``C01/S0001``),
+    unique as an MRN is, case and spaces ignored."""
+    return f"{site}/{study_id}"
+
+
 def file_kind(table: CsvTable) -> FileKind | None:
-    """The kind whose own columns (besides the shared ``mrn``) the header has more of."""
+    """The kind whose own columns (besides the shared key: ``mrn``, or ``study_id`` and ``site`` in a
+    de-identified export) the header has more of."""
+    from sijpro.exchange.import_study import STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS
+
     header = set(table.header)
-    patient_votes = len(header & set(PATIENT_COLUMNS) - {"mrn"})
-    response_votes = len(header & set(RESPONSE_COLUMNS) - {"mrn"})
+    if "study_id" in header and "mrn" not in header:
+        shared = {"study_id", "site"}
+        patients, responses = STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS
+    else:
+        shared = {"mrn"}
+        patients, responses = PATIENT_COLUMNS, RESPONSE_COLUMNS
+    patient_votes = len(header & set(patients) - shared)
+    response_votes = len(header & set(responses) - shared)
     if patient_votes == response_votes:
         return None
-    return "patients" if patient_votes > response_votes else "responses"
+    family = "study_" if shared != {"mrn"} else ""
+    return f"{family}patients" if patient_votes > response_votes else f"{family}responses"  # type: ignore[return-value]
 
 
 class _ImportReader:
@@ -209,19 +265,25 @@ class _ImportReader:
         self.surgery: dict[str, dt.date] = {}
         self.language: dict[str, str] = {}
         self.questionnaires: dict[tuple[str, str, str], _Questionnaire] = {}
+        self.study: StudyReader
 
     def read_table(self, index: int, table: CsvTable, kind: FileKind) -> None:
-        columns = RESPONSE_COLUMNS if kind == "responses" else PATIENT_COLUMNS
-        required = set(RESPONSE_COLUMNS) if kind == "responses" else set(PATIENT_REQUIRED)
+        from sijpro.exchange.import_study import STUDY_COLUMNS
+
+        required, allowed = {
+            "patients": (set(PATIENT_REQUIRED), {*PATIENT_COLUMNS, *PATIENT_OPTIONAL}),
+            "responses": (set(RESPONSE_COLUMNS), set(RESPONSE_COLUMNS)),
+            **STUDY_COLUMNS,
+        }[kind]
         header_where = Where(index, 1, table.name)
-        allowed = set(columns) | (set(PATIENT_OPTIONAL) if kind == "patients" else set())
         problems = header_problems(table, required, allowed)
         for problem in problems:
             self.problems.add(header_where, problem.removeprefix(f"{header_where}: "))
         if problems:
-            self.unread_file = self.unread_file or kind == "patients"
+            self.unread_file = self.unread_file or kind.endswith("patients")
             return
-        read_row = self._patient_row if kind == "patients" else self._response_row
+        read_row = {"patients": self._patient_row, "responses": self._response_row,
+                    "study_patients": self.study.patient_row, "study_responses": self.study.response_row}[kind]
         try:
             for row in table.rows():
                 where = Where(index, row.line, table.name)
@@ -240,6 +302,10 @@ class _ImportReader:
             position = table.header.index("mrn")
             if position < len(row.fields) and row.fields[position].strip():
                 self.broken_mrns.add(mrn_key(row.fields[position]))
+        elif kind == "study_patients":
+            ids, sites = table.header.index("study_id"), table.header.index("site")
+            if max(ids, sites) < len(row.fields):
+                self.broken_mrns.add(mrn_key(study_mrn(row.fields[sites].strip(), row.fields[ids].strip())))
 
     # --- patients ------------------------------------------------------------------------------------
 
@@ -260,7 +326,7 @@ class _ImportReader:
                 valid = False
         mrn = values.get("mrn")
         if isinstance(mrn, str):
-            valid = self._register_mrn(where, mrn) and valid
+            valid = self.register_mrn(where, mrn) and valid
         valid = self._check_dates(where, values) and valid
         if not valid or not isinstance(mrn, str):
             return
@@ -287,18 +353,18 @@ class _ImportReader:
             self.problems.add(where, message, columns.get(name, "contact_channel"))
         return None if problems else draft
 
-    def _register_mrn(self, where: Where, mrn: str) -> bool:
+    def register_mrn(self, where: Where, mrn: str, column: str = "mrn") -> bool:
         """MRNs are one patient's whatever their case: 'ab-1' is already in if 'AB-1' is."""
         key = mrn_key(mrn)
         registered = self.known_mrns.get(key)
         if registered is not None:
             written = "" if registered == mrn else f" (as {registered})"
-            self.problems.add(where, f"patient {mrn} is already in the database{written}", "mrn")
+            self.problems.add(where, f"patient {mrn} is already in the database{written}", column)
             return False
         earlier = self.patient_where.get(key)
         if earlier is not None:
             written = "" if earlier[1] == mrn else f" as {earlier[1]}"
-            self.problems.add(where, f"patient {mrn} appears twice (also {earlier[0]}{written})", "mrn")
+            self.problems.add(where, f"patient {mrn} appears twice (also {earlier[0]}{written})", column)
             return False
         self.patient_where[key] = (where, mrn)
         return True
@@ -331,14 +397,24 @@ class _ImportReader:
         if empty:
             return
         mrn = self._response_mrn(where, cells["mrn"])
+        answer = self.answer_cells(where, cells)
+        completed_on = self._response_date(where, cells["completed_on"], mrn, answer.timepoint)
+        self.add_answer(where, mrn, answer, completed_on)
+
+    def answer_cells(self, where: Where, cells: Mapping[str, str]) -> AnswerCells:
+        """Read the timepoint, instrument, item and value cells of a response line (any kind)."""
         timepoint = self._response_timepoint(where, cells["timepoint"])
         instrument = self._response_instrument(where, cells["instrument"], timepoint)
         item = self._response_item(where, cells["item"], instrument)
         readable, value = self._response_value(where, cells["value"], instrument, item)
-        completed_on = self._response_date(where, cells["completed_on"], mrn, timepoint)
+        return AnswerCells(timepoint, instrument, item, readable, value)
+
+    def add_answer(self, where: Where, mrn: str | None, answer: AnswerCells, completed_on: dt.date | None) -> None:
+        """Add one read answer to its questionnaire (the lines of one mrn, timepoint and instrument)."""
+        timepoint, instrument, item, value = answer.timepoint, answer.instrument, answer.item, answer.value
         if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:
             return
-        if not readable:  # the value's problem is already listed
+        if not answer.readable:  # the value's problem is already listed
             return
         key = (mrn, timepoint, instrument.id)
         questionnaire = self.questionnaires.setdefault(key, _Questionnaire(where))

@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sijpro.analysis.completeness import COLUMN
 from sijpro.protocol import Protocol
 from sijpro.records import (
     PRIOR_INTERVENTIONS,
@@ -152,6 +153,12 @@ class ExportSet:
     subjects: tuple[Subject, ...]
     identified: bool
     exported_at: dt.datetime
+
+
+def visit_columns(subject: Subject) -> list[tuple[str, str]]:
+    """(timepoint, state) of each scheduled visit on the day of the export, in the words of the completeness
+    table (answered, missed, pending, not_yet_due) or cancelled."""
+    return [(visit.timepoint, COLUMN[visit.state] or "cancelled") for visit in subject.visits]
 
 
 def prepare_export(

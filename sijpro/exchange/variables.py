@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from sijpro.analysis.completeness import COLUMN
 from sijpro.analysis.thresholds import library
 from sijpro.instruments import Instrument, Item, ScoreSpec
+from sijpro.protocol import Protocol
 from sijpro.records import NO_INTERVENTION
 
 VariableType = Literal["text", "integer", "number", "date", "code", "codes", "yesno"]
@@ -188,3 +190,16 @@ def subject_variables(identified: bool, *, analysis: bool = False) -> tuple[Vari
                  "what keys a patient in a study database pooling several centres"),
     )
     return head + middle + surgery + tail
+
+
+VISIT_COLUMNS: tuple[str, ...] = (*dict.fromkeys(column for column in COLUMN.values() if column), "cancelled")
+"""The states a de-identified ``patients.csv`` gives each visit: the columns of the completeness table
+(``sijpro.analysis.completeness``), and cancelled."""
+
+
+def visits_variable(protocol: Protocol) -> Variable:
+    """The de-identified patients file's visit states on the day of the export: what a study database
+    counts follow-up completeness from, without a single date."""
+    return Variable("visits", "State of each visit on the day of the export", "text",
+                    note=f"timepoint=state, ';'-separated, in protocol order ({', '.join(protocol.codes)}); "
+                         f"states: {', '.join(VISIT_COLUMNS)} (pending = due or overdue, not yet collected)")

@@ -15,13 +15,15 @@ from sijpro.analysis.thresholds import Kind
 from sijpro.services.context import ServiceContext
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.protocols import Protocols
+from sijpro.services.study import Study
 
 
 class Cohort:
-    def __init__(self, context: ServiceContext, outcomes: Outcomes, protocols: Protocols) -> None:
+    def __init__(self, context: ServiceContext, outcomes: Outcomes, protocols: Protocols, study: Study) -> None:
         self.context = context
         self.outcomes = outcomes
         self.protocols = protocols
+        self.study = study
 
     @requires(Capability.COHORT)
     def summary(
@@ -35,7 +37,7 @@ class Cohort:
         """The summary of the patients matching ``where`` (``--where`` filters), its results sentences
         speaking of ``at``; ``thresholds`` (kind -> score -> points or ``"30%"``) override the threshold
         library's defaults; ``compare`` (e.g. ``fbss``, ``site``) adds each group's summary and the tests
-        between the groups."""
+        between the groups. Completeness is counted today, or on a study database's data lock."""
         return cohort_summary(self.outcomes.cohort(), where=where, thresholds=thresholds,
                               protocol=self.protocols.current(), at=at,
-                              today=self.context.today(), compare=compare)
+                              today=self.study.counting_day(), compare=compare)

@@ -20,9 +20,11 @@ def import_files(clinic: Session, paths: Iterable[Path], progress: Progress = no
 
     clinic.principal.require(Capability.IMPORT)  # before any file is read
     files = [Path(path) for path in paths]
+    study = clinic.study.state()
     batch = parse_import_files(files, known_mrns=clinic.patients.registered(mrns_in_files(files)),
                                protocol=clinic.protocols.current(), today=clinic.today,
-                               country=clinic.settings.load().country)
+                               country=clinic.settings.load().country,
+                               known_sites=study.sites, as_of=study.data_lock)
     return clinic.imports.load(batch, progress)
 
 

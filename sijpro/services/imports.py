@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, get_args
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from sijpro.access import Capability, requires
 from sijpro.contact import ContactDetails, contact_details, contact_problems
@@ -35,6 +35,7 @@ from sijpro.services.context import ServiceContext
 from sijpro.services.patients import normalised
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE, audited_visits, is_past_collecting, plan_visits
+from sijpro.services.study import data_lock, mark_study
 from sijpro.storage.bulk import chunks, insert_rows, paused_garbage_collection, reserve_ids
 from sijpro.storage.convert import patient_columns, procedure_columns, split_codes
 from sijpro.storage.models import Answer, Meta, Patient, PatientContact, Procedure, Response, Score, Visit
@@ -112,7 +113,9 @@ class _Load:
     def __init__(self, owner: Imports, connection: Connection, batch: ImportBatch, progress: Progress) -> None:
         self.connection, self.batch, self.progress = connection, batch, progress
         self.protocols = owner.protocols
-        self.today, self.now, self.actor = owner.context.today(), owner.context.now(), owner.context.actor
+        self.today = batch.as_of or owner.context.today()
+        """The day the batch describes: today, or a study database's data lock."""
+        self.now, self.actor = owner.context.now(), owner.context.actor
         self.audit = AuditWriter(connection, self.actor, self.now, owner.context.database.audit_key)
         self.problems: list[str] = []
         self.slots: dict[tuple[str, str], _Slot] = {}
@@ -124,6 +127,7 @@ class _Load:
     def run(self) -> ImportSummary:
         self.audit.lock_head()  # queue behind other writers now, not after minutes of work
         self.protocol_id, self.protocol = self.protocols.current_in(self.connection)
+        lock = self._check_database_kind()
         drafts = self._check_patients()
         self._load_existing_visits()
         planned = self._plan_new_visits(drafts)
@@ -136,6 +140,8 @@ class _Load:
         questionnaires, answers = self._insert_questionnaires()
         self._write_outcomes()
         self._update_existing_visits(statuses)
+        if self.batch.study and lock is None:
+            mark_study(self.connection, self.today)
         self.audit.seal()
         counts = defaultdict(int)
         for status in statuses.values():
@@ -147,6 +153,21 @@ class _Load:
         )
 
     # --- checking ------------------------------------------------------------------------------------
+
+    def _check_database_kind(self) -> dt.date | None:
+        """De-identified exports go into a study database, identified patients into a clinic's: never
+        both in one. Returns the study database's data lock (None for a clinic's database)."""
+        lock = data_lock(self.connection)
+        if self.batch.study and lock is None and self.batch.patients:
+            identified = self.connection.scalar(select(func.count()).select_from(Patient))
+            if identified:
+                self.problems.append(
+                    f"this database holds {identified:,} identified patient{'s' * (identified != 1)}: de-identified "
+                    "exports are pooled in a study database of their own (sijpro --db STUDY init, then import there)")
+        elif not self.batch.study and lock is not None and self.batch.patients:
+            self.problems.append(f"this is a study database pooling de-identified exports (data lock {lock}): "
+                                 "identified patients cannot be imported into it")
+        return lock
 
     def _check_patients(self) -> dict[str, tuple[PatientDraft, ProcedureDraft]]:
         drafts: dict[str, tuple[PatientDraft, ProcedureDraft]] = {}
@@ -269,8 +290,12 @@ class _Load:
                          cancelled: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date | None]]:
         """(status, completed_on) of every visit the import creates or changes."""
         statuses = {}
+        exported = {"missed": ("missed", None), "pending": ("scheduled", None), "not_yet_due": ("scheduled", None)}
         for key, slot in self.slots.items():
-            if key in completed_on:
+            state = self.batch.visit_states.get(key) if slot.is_new else None
+            if state in exported:
+                statuses[key] = exported[state]  # as the centre had it, questionnaires or not
+            elif key in completed_on:
                 last = max(filter(None, (slot.completed_on, completed_on[key])))
                 statuses[key] = ("completed", last)
             elif key in cancelled:

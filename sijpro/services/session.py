@@ -36,6 +36,7 @@ from sijpro.services.patients import Patients
 from sijpro.services.procedures import Procedures
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
+from sijpro.services.study import Study
 from sijpro.storage.database import Database
 
 
@@ -55,7 +56,8 @@ class Session:
         self.claims = Claims(self.context)
         self.calls = NurseCalls(self.context)
         self.outcomes = Outcomes(self.context)
-        self.cohort = Cohort(self.context, self.outcomes, self.protocols)
+        self.study = Study(self.context)
+        self.cohort = Cohort(self.context, self.outcomes, self.protocols, self.study)
         self.imports = Imports(self.context, self.protocols)
         self.exports = Exports(self.context, self.protocols)
         self.audit = AuditTrail(self.context)
