@@ -17,11 +17,13 @@ from sijpro.errors import UserError
 from sijpro.services import backups
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup, verify
-from sijpro.storage import process_lock
+from sijpro.storage import encryption, process_lock
 from tests.factories import operated_patient
 from tests.test_direct_edits import CUT_TAIL, sqlite3_cli
 from tests.test_safety import W6_SURGERY, wait_for, worker
 from tests.trusted import trusted
+
+PASSPHRASE = "a long passphrase"
 
 
 def answers_in(path: Path) -> int:
@@ -90,3 +92,25 @@ def test_a_restore_starts_the_witness_again(tmp_path: Path) -> None:
     sqlite3_cli(database, CUT_TAIL.replace("- 6", "- 2"))
     with trusted(str(database)) as clinic:
         assert any("events were removed from its end" in str(fault) for fault in verify(clinic))
+
+
+def test_the_copy_kept_of_an_encrypted_database_is_one_whole_encrypted_file(tmp_path: Path, clock) -> None:
+    """The answers still in the ``-wal`` of an encrypted database are folded into the kept copy, which the
+    restore's passphrase opens; no ``-wal`` is left beside it."""
+    database = tmp_path / "clinic.sqlite"
+    Clinic.init(str(database))
+    with trusted(str(database), clock=clock) as clinic:
+        patient = operated_patient(clinic, surgery=W6_SURGERY)
+        response = clinic.collection.open(clinic.schedule.timeline(patient.id)[1].id, "odi")
+    encryption.encrypt_database(database, PASSPHRASE)
+    with trusted(str(database), clock=clock, passphrase=PASSPHRASE) as clinic:
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+        for item in ("odi1", "odi2"):
+            clinic.collection.save_answer(response.id, item, 3)
+        assert Path(f"{database}-wal").stat().st_size > 0
+        report = backups.restore(str(database), saved, passphrase=PASSPHRASE)
+    kept = report.kept_previous
+    assert kept is not None and stat.S_IMODE(kept.stat().st_mode) == 0o600 and not Path(f"{kept}-wal").exists()
+    assert encryption.file_state(kept) == "encrypted" and b"odi1" not in kept.read_bytes()
+    with trusted(str(kept), passphrase=PASSPHRASE) as previous, previous.database.connection() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM answers").scalar_one() == 2

@@ -361,7 +361,7 @@ def restore(url: str | None, source: Path, *, passphrase: PassphraseSource = Non
                 listed = "; ".join(str(fault) for fault in check.faults[:5])
                 raise UserError(f"{source} was not restored, the database is unchanged: {listed}")
             progress(2, 4)
-            kept = _keep_previous(database, backups_folder or database.parent / DEFAULT_FOLDER_NAME)
+            kept = _keep_previous(database, backups_folder or database.parent / DEFAULT_FOLDER_NAME, passphrase)
             progress(3, 4)
             copy.replace(database)
             for suffix in ("-wal", "-shm"):
@@ -431,21 +431,26 @@ def _keep_server(database: Database, folder: Path | None) -> Path | None:
                                                                    "before-restore"))
 
 
-def _keep_previous(database: Path, folder: Path) -> Path | None:
+def _keep_previous(database: Path, folder: Path, passphrase: PassphraseSource = None) -> Path | None:
     """Copy the database about to be replaced into ``folder``: one whole file, readable by its owner only.
 
-    SQLite's backup API folds in what its ``-wal`` holds; a file it cannot read (damaged, or encrypted)
-    is kept as it is, its ``-wal`` beside it, both 0600.
+    SQLite's backup API folds in what its ``-wal`` holds, for an encrypted file too when the restore's
+    passphrase opens it (the same clinic's backup usually has the same passphrase; the copy stays
+    encrypted with it). Only a file it cannot read (damaged, or encrypted with another passphrase) is
+    kept as it is, its ``-wal`` beside it, both 0600.
     """
     if not database.exists():
         return None
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = _name_in(folder, dt.datetime.now().astimezone(), "before-restore")
-    if file_state(database) != "encrypted":
+    key = None
+    if file_state(database) == "encrypted":
+        key = (passphrase() if callable(passphrase) else passphrase) or None
+    if key is not None or file_state(database) != "encrypted":
         try:
-            return backup_sqlite(database, target)
+            return backup_sqlite(database, target, passphrase=key)
         except UserError:
-            pass  # damaged: keep the bytes as they are
+            target.unlink(missing_ok=True)  # damaged, or another passphrase: keep the bytes as they are
     _owner_only_copy(database, target)
     wal = Path(f"{database}-wal")
     if wal.exists() and wal.stat().st_size:
