@@ -11,10 +11,12 @@ all along.
 from __future__ import annotations
 
 import queue
+import re
 import signal
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -31,7 +33,7 @@ from sijpro.storage import server_lock
 from tests.conftest import POSTGRES_URL
 from tests.factories import operated_patient
 from tests.test_app_role import role  # noqa: F401 - the fixture
-from tests.test_safety import W6_SURGERY, worker
+from tests.test_safety import ROOT, W6_SURGERY, worker
 from tests.tools.blackhole_proxy import BlackholeProxy
 from tests.trusted import trusted
 
@@ -237,3 +239,31 @@ def test_automatic_backups_of_a_server_database_go_to_the_folder_set(postgres_ur
     assert faulty is not None and faulty.name.endswith("-faulty.sqlite")
     assert warning is not None and warning.newest_verified is not None and warning.newest_verified.path == good
     assert any("changed outside SIJ-PRO" in fault for fault in warning.faults)
+
+
+def test_the_command_line_restore_is_refused_while_a_kiosk_holds_the_server(postgres_url: str, tmp_path: Path,
+                                                                         cli_as, monkeypatch) -> None:
+    """``sijpro backup`` and ``sijpro restore`` as an administrator types them, in processes of their own."""
+    Clinic.init(postgres_url)
+    cli_as(postgres_url)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+    def sijpro(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "main.py", "--db", postgres_url, *args], cwd=ROOT, check=False,
+                              capture_output=True, text=True, timeout=120)
+
+    written = sijpro("backup", "-o", str(tmp_path / "saved.sqlite"))
+    assert written.returncode == 0 and "backup written to" in written.stdout, written.stderr
+    kiosk = worker("hold_open", postgres_url, "60")
+    try:
+        Lines(kiosk).expect("open")
+        refused = sijpro("restore", str(tmp_path / "saved.sqlite"))
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert re.fullmatch(r"sijpro: cannot restore the database: 1 other SIJ-PRO program has \S+ open "
+                            r"\(SIJ-PRO pid \d+ on .+\): a desk, a kiosk or a command\. Close it, then try again; "
+                            r"nothing was changed\n", refused.stderr), refused.stderr
+    finally:
+        stop(kiosk)
+    restored = sijpro("restore", str(tmp_path / "saved.sqlite"))
+    assert restored.returncode == 0 and "audit trail verified" in restored.stdout, restored.stderr
+    assert "the replaced database was kept as" in restored.stdout
