@@ -267,3 +267,40 @@ def test_the_command_line_restore_is_refused_while_a_kiosk_holds_the_server(post
     restored = sijpro("restore", str(tmp_path / "saved.sqlite"))
     assert restored.returncode == 0 and "audit trail verified" in restored.stdout, restored.stderr
     assert "the replaced database was kept as" in restored.stdout
+
+
+def test_a_restore_is_known_to_the_witness_of_every_workstation(postgres_url: str, tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """Each workstation of a server clinic keeps its own witness; the one that did not restore learns of
+    the restore from the keyed mark it left in the database, and still finds a trail cut afterwards, even
+    under a forged mark."""
+    key_a, key_b = tmp_path / "a" / "clinic.key", tmp_path / "b" / "clinic.key"
+    monkeypatch.setenv("SIJPRO_CLINIC_KEY_FILE", str(key_a))
+    Clinic.init(postgres_url)
+    key_b.parent.mkdir()
+    key_b.write_bytes(key_a.read_bytes())  # the clinic's one key, copied onto the second workstation
+    with trusted(postgres_url) as clinic:
+        operated_patient(clinic)
+        saved = backup(clinic, tmp_path / "saved.sqlite")
+    monkeypatch.setenv("SIJPRO_CLINIC_KEY_FILE", str(key_b))
+    with trusted(postgres_url) as clinic:
+        operated_patient(clinic, "LATER-1")  # witnessed on B only: a head beyond the backup's
+        assert verify(clinic) == []
+    monkeypatch.setenv("SIJPRO_CLINIC_KEY_FILE", str(key_a))
+    backups.restore(postgres_url, saved, backups_folder=tmp_path / "kept")
+    monkeypatch.setenv("SIJPRO_CLINIC_KEY_FILE", str(key_b))
+    with trusted(postgres_url) as clinic:
+        assert verify(clinic) == []  # not 'events were removed from its end'
+        operated_patient(clinic, "AFTER-1")
+    parsed = make_url(postgres_url)
+    plain = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:  # the tail cut, and a mark made up to excuse it
+        connection.execute("ALTER TABLE audit_events DISABLE TRIGGER audit_events_refuse_change")
+        connection.execute("DELETE FROM audit_events WHERE id > (SELECT max(id) - 2 FROM audit_events)")
+        connection.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_events_refuse_change")
+        connection.execute("UPDATE audit_head SET last_id = e.id, last_hash = e.hash FROM (SELECT id, hash FROM "
+                           "audit_events ORDER BY id DESC LIMIT 1) e")
+        connection.execute("UPDATE meta SET value = jsonb_set(value::jsonb, '{at}', to_jsonb(now()::text))::text "
+                           "WHERE key = 'last_restore'")
+    with trusted(postgres_url) as clinic:
+        assert any("events were removed from its end" in str(fault) for fault in verify(clinic))

@@ -397,9 +397,10 @@ def _restore_server(url: URL, source: Path, passphrase: PassphraseSource, backup
                 progress(2, 4)
                 kept = _keep_server(database, backups_folder)
                 progress(3, 4)
+                mark = None if check.head is None else clinic_key.restore_mark(database.audit_key, *check.head)
                 backup_engine = make_engine(URL.create("sqlite", database=str(copy)))
                 try:
-                    replace_rows(backup_engine, database.engine, database.where)
+                    replace_rows(backup_engine, database.engine, database.where, mark)
                 finally:
                     backup_engine.dispose()
                 if check.head is not None:  # the witness starts again from the restored head

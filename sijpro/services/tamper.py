@@ -14,6 +14,7 @@ against the answers, the chain against the clinic key and the witness.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Iterator
@@ -62,6 +63,13 @@ def key_faults(connection: Connection, database: Database) -> list[str]:
     return []
 
 
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)  # unreadable: counted, never excused
+
+
 def witness_faults(connection: Connection, database: Database) -> list[str]:
     """Every chain head witnessed since the last restore must still be in the trail, unchanged."""
     if not database.witnessed:
@@ -70,6 +78,10 @@ def witness_faults(connection: Connection, database: Database) -> list[str]:
     if clinic is None:
         return ["the database has lost its clinic identity (meta row 'clinic_id'), so its witness cannot be read"]
     seen = clinic_key.witnessed(database.where, clinic)
+    mark = connection.execute(select(Meta.value).where(Meta.key == clinic_key.RESTORE_MARK_KEY)).scalar()
+    since = clinic_key.restored_at(database.audit_key, clinic, mark)
+    if since is not None:  # restored (maybe from another workstation): what this witness saw before is history
+        seen = [entry for entry in seen if _moment(entry.at) >= since]
     if not seen:
         return []
     wanted = {entry.last_id for entry in seen}

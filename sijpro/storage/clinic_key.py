@@ -10,7 +10,11 @@ workstation writing to a shared PostgreSQL database needs the same key file (poi
 
 The witness is one small append-only file per database (named after its location) in a ``witness``
 folder beside the key: one JSON line per committed write, backup or restore giving the chain head. A
-restore writes a line that starts the count again from the restored head.
+restore writes a line that starts the count again from the restored head. A server database has one
+witness file per workstation, and only the restoring one sees that line; so a restore also leaves a
+*restore mark* in the database (``meta`` row ``last_restore``): when it happened and the head it
+restored, sealed with the clinic key, so no one without the key can forge one to excuse a cut trail.
+Every witness counts only what it saw after the newest genuine mark.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ WITNESS_FOLDER: Final = "witness"
 WITNESS_COMPACT_BYTES: Final = 256 * 1024
 WITNESS_KEEP_LINES: Final = 200
 KEY_CHECK_LABEL: Final = b"sijpro clinic key check"
+RESTORE_MARK_KEY: Final = "last_restore"
+"""The ``meta`` row holding the restore mark (not fingerprinted with the settings: it is sealed itself)."""
 
 
 def key_path() -> Path:
@@ -151,3 +157,31 @@ def witnessed(location: str, clinic: str) -> list[Witnessed]:
             found = []
         found.append(entry)
     return found
+
+
+# --- the restore mark -------------------------------------------------------------------------------
+
+def restore_mark(key: bytes, clinic: str, last_id: int, last_hash: str, at: dt.datetime | None = None) -> str:
+    """The ``last_restore`` value for a restore, now, to the head (last_id, last_hash) of ``clinic``."""
+    moment = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return json.dumps({"at": moment, "id": last_id, "hash": last_hash,
+                       "seal": _seal(key, clinic, moment, last_id, last_hash)}, separators=(",", ":"))
+
+
+def restored_at(key: bytes, clinic: str, mark: str | None) -> dt.datetime | None:
+    """When the restore the mark records happened; None without a mark, or for one the key did not seal."""
+    if not mark:
+        return None
+    try:
+        item = json.loads(mark)
+        moment, last_id, last_hash, seal = str(item["at"]), int(item["id"]), str(item["hash"]), str(item["seal"])
+        when = dt.datetime.fromisoformat(moment)
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not hmac.compare_digest(seal, _seal(key, clinic, moment, last_id, last_hash)):
+        return None
+    return when
+
+
+def _seal(key: bytes, clinic: str, moment: str, last_id: int, last_hash: str) -> str:
+    return hmac.new(key, f"restore|{clinic}|{moment}|{last_id}|{last_hash}".encode(), hashlib.sha256).hexdigest()

@@ -8,8 +8,9 @@ self-contained file readable by its owner only and only then renamed into place.
 FILE`` checks it as it checks a database; the desk and ``sijpro restore`` check it before restoring it.
 
 Restoring it onto the server replaces every row of the clinic's tables in one transaction: the tables
-locked, emptied, the backup's rows written, the id sequences moved past them, the rows counted; any
-failure leaves the database as it was. Emptying the audit trail needs its append-only trigger disabled
+locked, emptied, the backup's rows written, the id sequences moved past them, the rows counted, and the
+restore's mark written (see ``clinic_key``: the other workstations' witnesses learn of the restore from
+it); any failure leaves the database as it was. Emptying the audit trail needs its append-only trigger disabled
 for the length of the transaction, which only the tables' owner may do: the app's own role (see
 ``app_role``) cannot restore, as it cannot rewrite the trail.
 """
@@ -21,14 +22,15 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Engine, text
+from sqlalchemy import URL, Connection, Engine, delete, insert, text
 from sqlalchemy.exc import DBAPIError
 
 from sijpro.errors import UserError
 from sijpro.progress import Progress, no_progress
 from sijpro.storage import schema
+from sijpro.storage.clinic_key import RESTORE_MARK_KEY
 from sijpro.storage.engine import make_engine
-from sijpro.storage.models import AuditEvent
+from sijpro.storage.models import AuditEvent, Meta
 from sijpro.storage.transfer import TABLES, copy_rows, reset_sequences, row_counts, sijpro_tables, snapshot
 
 TRUNCATE_TRIGGER = "audit_events_refuse_truncate"
@@ -117,9 +119,10 @@ def refuse_unless_owner(connection: Connection, where: str) -> None:
         raise UserError(f"{where} was not restored, it is unchanged: {OWNER_ONLY} (the tables belong to {owner})")
 
 
-def replace_rows(backup: Engine, engine: Engine, where: str, progress: Progress = no_progress) -> dict[str, int]:
+def replace_rows(backup: Engine, engine: Engine, where: str, mark: str | None,
+                 progress: Progress = no_progress) -> dict[str, int]:
     """Every row of the server database of ``engine`` replaced by the rows of the SQLite ``backup``, in one
-    transaction; returns the rows written per table."""
+    transaction, with the restore ``mark`` (``clinic_key.restore_mark``); returns the rows written per table."""
     try:
         with snapshot(backup) as reading, engine.begin() as writing:
             if not holds_clinic(writing, where):
@@ -128,6 +131,9 @@ def replace_rows(backup: Engine, engine: Engine, where: str, progress: Progress 
             copied = copy_rows(reading, writing, where, progress)
             reset_sequences(writing)
             _same_counts(writing, copied, where)
+            writing.execute(delete(Meta).where(Meta.key == RESTORE_MARK_KEY))
+            if mark is not None:
+                writing.execute(insert(Meta).values(key=RESTORE_MARK_KEY, value=mark))
     except DBAPIError as error:
         raise UserError(f"{where} was not restored, it is unchanged: {str(error.orig).splitlines()[0]}") from None
     return copied
