@@ -90,7 +90,7 @@ class Kiosk(threading.Thread):
                 for item in get_instrument(instrument).items:
                     value = rng.choice(item.kiosk_values())
                     started = time.monotonic()
-                    self.backend.save_answer(response_id, item.code, value)
+                    self.backend.save_answer(response_id, item.code, value, "en")
                     self.taps.append(time.monotonic() - started)
                     self.given[(response_id, item.code)] = value
                     time.sleep(rng.uniform(0.1, 0.4))
