@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 REFERENCE := .reference/.installed
 
-.PHONY: run test bench lint package clean
+.PHONY: run test bench lint package clean translations
 
 run: $(STAMP)
 	$(PYTHON) main.py
@@ -27,6 +27,11 @@ bench: $(STAMP)
 # when a source changed since the last build.
 package: $(STAMP)
 	$(PYTHON) packaging/build.py --archive
+
+# The words: after editing resources/locale/*/LC_MESSAGES/sijpro.po, compile the .mo beside each and
+# commit both (tests/test_catalogue.py fails while a .mo is older than its .po).
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d resources/locale -D sijpro
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

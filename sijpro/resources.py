@@ -1,4 +1,4 @@
-"""Where the bundled resources (instrument files, translations, styles) live.
+"""Where the bundled resources (instrument files, the words' catalogues, styles) live.
 
 In a source checkout or an editable install they are the top-level ``resources/`` folder; a wheel
 carries them inside the package as ``sijpro/_resources`` (see pyproject.toml); a frozen bundle may

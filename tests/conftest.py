@@ -76,18 +76,6 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The app's cache (the translations' JSON copy) in the test run's folder, not the user's."""
-    previous = os.environ.get("SIJPRO_CACHE_DIR")
-    os.environ["SIJPRO_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if previous is None:
-        os.environ.pop("SIJPRO_CACHE_DIR", None)
-    else:
-        os.environ["SIJPRO_CACHE_DIR"] = previous
-
-
-@pytest.fixture(scope="session", autouse=True)
 def private_clinic_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The clinic key and the witness files in the test run's folder (subprocesses inherit it), so test
     databases never touch the user's key; one key for the run, as one installation has."""

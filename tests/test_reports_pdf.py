@@ -96,7 +96,7 @@ def test_french_is_the_patients_language(followed, report_day) -> None:
     french = dataclasses.replace(followed, patient=dataclasses.replace(followed.patient, language="fr"))
     text = " ".join(text_of(patient_pdf(french, generated_at=report_day)).split())
     for expected in ("Résultats rapportés par le patient", "Avant l’opération", "66 ans", "Femme",
-                     "15 mars 2024, droite, voie latérale transiliaque", "en retard (+9 j)", "manquant",
+                     "15 mars 2024, droit, voie latérale transiliaque", "en retard (+9 j)", "manquant",
                      "Page 1 sur 1", "Généré le 20 janv. 2025 16:45", "27,4", "Satisfait(e)", "55 %",
                      "Mois depuis l’opération", "Indice d’incapacité d’Oswestry"):
         assert expected in text, expected

@@ -1,66 +1,25 @@
-"""Every string the Qt layer shows, in the user's language, from ``resources/translations/*.yaml``.
+"""The Qt layer's words in the current language: a thin call into the core's one catalogue (``sijpro.i18n``).
 
-Each catalogue maps a key to its text in every language (``{en: ..., fr: ...}``); keys carry their
-file's name as prefix (``kiosk.next`` lives in ``kiosk.yaml``). The current language is one process-wide
-setting because one person at a time looks at the screen; views listen for changes to retranslate.
-Qt's own strings (standard dialog buttons, line-edit context menus) follow through the qtbase catalogue.
+The current language is one process-wide setting because one person at a time looks at the screen; views
+listen for changes to retranslate. Qt's own strings (standard dialog buttons, line-edit context menus)
+follow through the qtbase catalogue, installed here as a QTranslator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from sijpro.resources import resource_path
-from ui.catalogue_cache import remembered
+from sijpro import i18n
+from sijpro.i18n import LANGUAGE_NAMES, LANGUAGES, capitalised, catalogue
 
-LANGUAGES = ("en", "fr")
-"""Languages every catalogue must carry, in the order the kiosk offers them."""
-
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
-"""Each language named in itself, as a patient looking for their own language expects to read it."""
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "capitalised", "catalogue", "choose_language", "language",
+           "on_language_changed", "set_language", "start_language", "system_language", "tr", "tr_in", "tr_n"]
 
 _listeners: list[Callable[[str], None]] = []
 _current = {"language": "en"}
 _qt_translator: dict[str, QTranslator | None] = {"installed": None}
-
-
-@cache
-def catalogue() -> dict[str, dict[str, str]]:
-    """All keys of all catalogue files; a key defined twice is a packaging error."""
-    paths = sorted(resource_path("translations").glob("*.yaml"))
-    return remembered(paths, lambda: _merged(paths))
-
-
-def _merged(paths: list[Path]) -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
-    for path in paths:
-        for key, texts in _read_catalogue(path).items():
-            if key in merged:
-                raise ValueError(f"{path.name}: key {key!r} is already defined in another catalogue")
-            merged[key] = texts
-    return merged
-
-
-def _read_catalogue(path: Path) -> dict[str, dict[str, str]]:
-    import yaml  # only when the cached copy is missing or stale (ui.catalogue_cache)
-
-    # libyaml's loader when installed: six times faster, and the catalogues are read before the first window
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path.name}: expected a mapping of keys to texts")
-    prefix = f"{path.stem}."
-    result: dict[str, dict[str, str]] = {}
-    for key, texts in data.items():
-        if not str(key).startswith(prefix):
-            raise ValueError(f"{path.name}: key {key!r} must start with {prefix!r}")
-        if not isinstance(texts, dict):
-            raise ValueError(f"{path.name}: {key}: expected one text per language")
-        result[str(key)] = {str(language): str(text) for language, text in texts.items()}
-    return result
 
 
 def language() -> str:
@@ -68,21 +27,19 @@ def language() -> str:
 
 
 def tr(key: str, **values: object) -> str:
-    """The text of ``key`` in the current language, with ``{name}`` fields filled from ``values``.
+    """The text of ``key`` in the current language, with ``{name}`` fields filled from ``values``
+    (an unknown key shows itself rather than crashing a patient's screen)."""
+    return i18n.text(language(), key, **values)
 
-    An unknown key shows itself rather than crashing a patient's screen; a test proves every key the
-    code uses exists in every language.
-    """
-    return tr_in(language(), key, **values)
+
+def tr_n(key: str, n: int, **values: object) -> str:
+    """The form of ``key`` for the count ``n`` in the current language ("1 patient", "2 patients")."""
+    return i18n.plural(language(), key, n, **values)
 
 
 def tr_in(code: str, key: str, **values: object) -> str:
     """The text of ``key`` in ``code`` whatever the current language (bilingual prompts)."""
-    texts = catalogue().get(key)
-    if texts is None:
-        return key
-    text = texts.get(code) or texts.get("en") or key
-    return text.format(**values) if values else text
+    return i18n.text(code, key, **values)
 
 
 def system_language() -> str:

@@ -54,7 +54,7 @@ def cohort_pdf(
     story: list[Flowable] = [
         cell(clinic or "SIJ-PRO", TITLE),
         cell(f"{words('cohort_title')} · {words('filters', filters=filters)} · "
-             f"{words('n_patients', n=summary.n_patients)}", SUBTITLE),
+             f"{words.plural('n_patients', summary.n_patients)}", SUBTITLE),
         Spacer(1, 6),
     ]
     if not summary.n_patients:
@@ -93,7 +93,7 @@ def when_words(words: Words, protocol: Protocol, code: str) -> tuple[str, str]:
     timepoint = protocol.timepoint(code)
     if timepoint.offset_months and timepoint.offset_months % 12 == 0 and not (timepoint.offset_weeks
                                                                               or timepoint.offset_days):
-        span = words.plural("span_years", timepoint.offset_months // 12)
+        span = words.plural("years", timepoint.offset_months // 12)
     else:
         span = str(timepoint.label.get(words.language) or timepoint.label.get("en") or code)
     text = words("at_span", span=span)

@@ -172,7 +172,7 @@ def _header(page: PatientPage, clinic: str, width: float) -> list[Flowable]:
     protocol_version = page.outcomes.protocol_version or page.protocol.version
     rows = [
         [words("patient"), patient.display_name, words("mrn"), patient.mrn],
-        [words("age"), words("years", n=age) if age is not None else words("unknown"),
+        [words("age"), words.plural("years", age) if age is not None else words("unknown"),
          words("sex"), words(f"sex.{patient.sex}") if patient.sex else words("unknown")],
         [words("index_surgery"), surgery, words("staged_side"), staged],
         [words("protocol"), words("protocol_version", name=protocol_name, version=protocol_version), "", ""],

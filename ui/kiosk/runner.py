@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QLocale, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from sijpro.crashlog import record_crash
 from sijpro.errors import StorageFull
+from sijpro.i18n import long_date
 from sijpro.records import PatientRecord
 from sijpro.services.claims import VisitClaimed
 from ui.i18n import language as shown_language
@@ -270,7 +271,7 @@ class KioskRunner(QWidget):
         language = flow.language
         if step.kind is StepKind.IDENTITY:
             patient = self.patient
-            born = QLocale(shown_language()).toString(patient.birth_date, "d MMMM yyyy") if patient.birth_date else ""
+            born = long_date(shown_language(), patient.birth_date) if patient.birth_date else ""
             identity = IdentityScreen(f"{patient.given_name} {patient.family_name}".strip(), born)
             identity.confirmed.connect(self._identity_confirmed)
             identity.not_me.connect(self.wrong_person)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.kiosk.backend import DuePatient, Unfinished
 from ui.kiosk.keyboard import OnScreenKeyboard
 from ui.kiosk.patient_list import PATIENT_ID_ROLE, DuePatientModel, PatientFilter
@@ -37,7 +37,7 @@ def waiting_label(parent: QWidget) -> QLabel:
 
 
 def show_waiting(shown: QLabel, count: int) -> None:
-    shown.setText(tr("kiosk.nurse.waiting", count=count) if count else "")
+    shown.setText(tr_n("kiosk.nurse.waiting", count, count=count) if count else "")
     shown.setVisible(count > 0)
 
 

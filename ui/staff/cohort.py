@@ -52,10 +52,11 @@ from sijpro.reports.tables import (
 from sijpro.reports.texts import Words
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
-from ui.i18n import language, tr
+from ui.i18n import capitalised, language, tr, tr_n
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.cohort_tables import GridModel
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.inputs import APPROACHES, SIDES
 from ui.staff.page import StaffPage
 from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
@@ -95,9 +96,8 @@ def choice_texts() -> dict[str, dict[str, str]]:
     return {
         "fbss": {"1": yes, "0": no}, "prior_lumbosacral_fusion": {"1": yes, "0": no},
         "sex": {"F": tr("cohort.filter.female"), "M": tr("cohort.filter.male"), "X": tr("cohort.filter.other")},
-        "side": {"left": tr("cohort.filter.left"), "right": tr("cohort.filter.right"),
-                 "bilateral": tr("cohort.filter.bilateral")},
-        "approach": {"lateral": tr("cohort.filter.lateral"), "posterior": tr("cohort.filter.posterior")},
+        "side": {code: capitalised(tr(key)) for code, key in SIDES},
+        "approach": {code: capitalised(tr(key)) for code, key in APPROACHES},
     }
 
 
@@ -316,7 +316,7 @@ class CohortPage(StaffPage):
         summary = self.summary
         assert summary is not None
         words = Words(language())
-        self.count.setText(tr("cohort.count", n=summary.n_patients, total=summary.n_total))
+        self.count.setText(tr_n("cohort.count", summary.n_patients, total=summary.n_total))
         self._offer_sites(summary.all_sites)
         for name, build in GRIDS.items():
             self.models[name].show_grid(build(summary, words))

@@ -270,11 +270,9 @@ class DashboardPage(StaffPage):
         if procedure is None:
             parts.append(tr("dashboard.header.no_surgery"))
         else:
-            sides = {"left": tr("dashboard.side.left"), "right": tr("dashboard.side.right"),
-                     "bilateral": tr("dashboard.side.bilateral")}
-            approaches = {"lateral": tr("dashboard.approach.lateral"), "posterior": tr("dashboard.approach.posterior")}
-            surgery = [procedure.surgery_date.isoformat(), sides.get(procedure.side or "", ""),
-                       approaches.get(procedure.approach or "", "")]
+            surgery = [procedure.surgery_date.isoformat(),
+                       tr(f"side.{procedure.side}") if procedure.side else "",
+                       tr(f"approach.{procedure.approach}") if procedure.approach else ""]
             parts.append(tr("dashboard.header.surgery", surgery=", ".join(part for part in surgery if part)))
             if procedure.second_side_date is not None:
                 parts.append(tr("dashboard.header.staged", date=procedure.second_side_date.isoformat()))

@@ -13,9 +13,12 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from ui.i18n import tr
+from ui.i18n import capitalised, tr
 from ui.staff.live_text import follow_language
 
+SIDES = (("left", "side.left"), ("right", "side.right"), ("bilateral", "side.bilateral"))
+APPROACHES = (("lateral", "approach.lateral"), ("posterior", "approach.posterior"))
+"""A fusion's side and approach: the words screens and reports share, shown capitalised as choices."""
 
 class FieldProblem(ValueError):
     """A value that cannot even be handed to the core (not a date, not a number)."""
@@ -81,7 +84,7 @@ class ChoiceBox(QComboBox):
 
     def _retranslate(self) -> None:
         for position, (_code, key) in enumerate(self.choices):
-            self.setItemText(position, tr(key))
+            self.setItemText(position, capitalised(tr(key)))
 
     def set_value(self, value: object) -> None:
         for position, (code, _key) in enumerate(self.choices):
@@ -94,5 +97,6 @@ class ChoiceBox(QComboBox):
 
 
 def choice_text(value: object, choices: Sequence[tuple[object, str]]) -> str:
-    """The words of a coded value (its catalogue key among ``choices``), or 'Unknown' when not known."""
-    return next((tr(key) for code, key in choices if code == value), tr("staff.answer.unknown"))
+    """The words of a coded value (its catalogue key among ``choices``, as a label: capitalised), or 'Unknown'
+    when not known."""
+    return next((capitalised(tr(key)) for code, key in choices if code == value), tr("staff.answer.unknown"))

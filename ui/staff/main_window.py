@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from sijpro import __version__
 from sijpro.access import Capability, can
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.idle import IdleWatch, seconds_from_env
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
@@ -226,8 +226,8 @@ class StaffWindow(QMainWindow):
             self.backup_notice.clear()
             return
         good = warning.newest_verified
-        self.backup_notice.setText(tr(
-            "staff.backup_warning", taken=warning.faulty.taken_at.strftime("%Y-%m-%d %H:%M"),
+        self.backup_notice.setText(tr_n(
+            "staff.backup_warning", len(warning.faults), taken=warning.faulty.taken_at.strftime("%Y-%m-%d %H:%M"),
             count=len(warning.faults), first=warning.faults[0] if warning.faults else "?",
             good=f"{good.path.name} ({good.taken_at:%Y-%m-%d %H:%M})" if good else tr("staff.backup_warning.none")))
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from sijpro.crashlog import record_crash
 from ui.background import Poll, in_background
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 
 if TYPE_CHECKING:
     from sijpro.services.calls import CallRecord
@@ -73,7 +73,7 @@ class NurseCallNotice(QFrame):
             self.device = first.device
             text = tr("staff.nurse_call", device=first.device, time=first.local_time)
             if len(calls) > 1:
-                text += " " + tr("staff.nurse_call.more", count=len(calls) - 1)
+                text += " " + tr_n("staff.nurse_call.more", len(calls) - 1, count=len(calls) - 1)
             self.text.setText(text)
             self.answer_button.setText(tr("staff.nurse_call.answer"))
             self.show()

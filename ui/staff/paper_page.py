@@ -24,7 +24,7 @@ from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecord
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.staff.form import FIELD_PROBLEM, translated
 from ui.staff.inputs import DateEdit, FieldProblem
 from ui.staff.live_text import local
@@ -219,7 +219,7 @@ class PaperEntryPage(StaffPage):
             show_error(self, error)
             return
         self.start_for(self.patient.id)
-        self.status.setText(tr("staff.paper.completed", count=len(entered)))
+        self.status.setText(tr_n("staff.paper.completed", len(entered), count=len(entered)))
 
     def _show_problems(self, problems: list[str]) -> None:
         """The core's problems at their fields: ``form_date``, ``<instrument>.<item>`` or a whole form."""

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from sijpro.access import Capability, can
 from sijpro.records import PatientRecord, UserRecord
 from sijpro.services.clinic import Clinic
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.staff.page import StaffPage
 from ui.staff.pages import PAGES
 from ui.staff.patient_dialog import PatientDialog
@@ -105,7 +105,7 @@ class PatientsPage(StaffPage):
         elif count == 0:
             self.hint.setText(tr("staff.patients.none_found", text=text))
         else:
-            self.hint.setText(tr("staff.patients.found", count=count))
+            self.hint.setText(tr_n("staff.patients.found", count, count=count))
 
     def run_search(self) -> None:
         self._timer.stop()

@@ -24,13 +24,10 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.procedures import SameSideWarning
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
-from ui.staff.inputs import ChoiceBox, DateEdit, choice_text
+from ui.staff.inputs import APPROACHES, SIDES, ChoiceBox, DateEdit, choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.style import heading_label
 from ui.staff.timeline import TimelineView, timepoint_labels
-
-SIDES = (("left", "staff.side.left"), ("right", "staff.side.right"), ("bilateral", "staff.side.bilateral"))
-APPROACHES = (("lateral", "staff.approach.lateral"), ("posterior", "staff.approach.posterior"))
 
 
 class ProcedureDialog(QDialog):

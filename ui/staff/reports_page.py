@@ -28,7 +28,7 @@ from sijpro.progress import Progress
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.staff.inputs import ChoiceBox
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
@@ -156,7 +156,7 @@ class ReportsPage(StaffPage):
 
         paths = self._run(tr("staff.reports.pdf_progress"), work)
         if paths is not None:
-            self._say(tr("staff.reports.pdf_done", count=len(paths), folder=str(folder)))  # type: ignore[arg-type]
+            self._say(tr_n("staff.reports.pdf_done", len(paths), count=len(paths), folder=str(folder)))  # type: ignore[arg-type]
 
     def export(self) -> None:
         kind = str(self.export_kind.value())
@@ -187,16 +187,18 @@ class ReportsPage(StaffPage):
 
         summary = self._run(tr("staff.reports.import_progress"), work)
         if summary is not None:
-            self._say(tr("staff.reports.import_done", patients=summary.patients,  # type: ignore[attr-defined]
-                         questionnaires=summary.questionnaires))  # type: ignore[attr-defined]
+            patients, questionnaires = summary.patients, summary.questionnaires  # type: ignore[attr-defined]
+            self._say(tr("staff.reports.import_done", patients=tr_n("n_patients", patients),
+                         questionnaires=tr_n("staff.reports.questionnaires", questionnaires)))
 
     def _show_problems(self, errors: InputErrors) -> None:
         listed = errors.problems[:MAX_LISTED_PROBLEMS]
         more = len(errors.problems) - len(listed)
         text = "\n".join(listed) + (f"\n{tr('staff.reports.more_problems', count=more)}" if more else "")
+        count = len(errors.problems)
         box = QMessageBox(QMessageBox.Icon.Warning, tr("staff.page.reports"),
-                          tr("staff.reports.import_refused", count=len(errors.problems)), parent=self)
+                          tr_n("staff.reports.import_refused", count, count=count), parent=self)
         box.setDetailedText(text)
         box.setInformativeText("\n".join(listed[:5]))
         box.exec()
-        self._say(tr("staff.reports.import_refused", count=len(errors.problems)))
+        self._say(tr_n("staff.reports.import_refused", count, count=count))

@@ -110,7 +110,7 @@ def test_the_form_date_is_the_completion_date_in_one_transaction(paper, staff_cl
     type_answers(NRS_ODI)
     assert as_system(staff_clinic).collection.in_progress() == []  # nothing written while typing
     click(paper.complete_button)
-    assert paper.status.text() == "2 questionnaire(s) completed and scored."
+    assert paper.status.text() == "2 questionnaires completed and scored."
     assert [form.instrument.id for _, form in paper.forms] == ["sf12", "satisfaction", "relief"]  # still due
     visit = next(v for v in as_system(staff_clinic).schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
     entered = {e.entity_id for e in as_system(staff_clinic).audit.events(entity="response") if e.actor == "nina"}
@@ -132,7 +132,7 @@ def test_the_last_questionnaires_complete_the_visit_on_the_forms_date(paper, sta
     sf12 = ["3", "2", "2", "1", "2", "2", "2", "3", "3", "3", "4", "3"]
     type_answers([*NRS_ODI, *sf12, "2", "1", "60", ""])
     click(paper.complete_button)
-    assert paper.status.text() == "5 questionnaire(s) completed and scored."
+    assert paper.status.text() == "5 questionnaires completed and scored."
     visit = next(v for v in as_system(staff_clinic).schedule.timeline(ids["K-002"]) if v.timepoint == "m3")
     assert visit.status == "completed" and visit.completed_on == FORM_DAY
 

@@ -28,7 +28,7 @@ def test_a_surgeon_writes_every_patients_pdf_into_a_folder(reports, tmp_path, mo
     written = sorted(path.name for path in (tmp_path / "pdfs").iterdir())
     assert len(written) == 6 and "K-001.pdf" in written  # everyone operated on
     assert (tmp_path / "pdfs" / "K-001.pdf").read_bytes().startswith(b"%PDF")
-    assert page.outcome.text() == f"6 patient report(s) written in {tmp_path / 'pdfs'}."
+    assert page.outcome.text() == f"6 patient reports written in {tmp_path / 'pdfs'}."
 
 
 def test_an_export_goes_where_chosen(reports, tmp_path, monkeypatch) -> None:
@@ -61,9 +61,9 @@ def test_an_import_with_a_bad_line_lists_the_problems_and_imports_nothing(report
     QTimer.singleShot(0, read_box)
     page.import_button.click()
     assert seen and "bad.csv" in seen[0] and "line 3" in seen[0]
-    assert page.outcome.text() == "Nothing was imported: 1 problem(s) to fix in the files."
+    assert page.outcome.text() == "Nothing was imported: 1 problem to fix in the files."
     assert as_system(staff_clinic).patients.by_mrn("I-001") is None
     monkeypatch.setattr(page, "choose_files", lambda title, pattern: [tmp_path / "good.csv"])
     page.import_button.click()
-    assert page.outcome.text() == "Imported 1 patient(s) and 0 questionnaire(s)."
+    assert page.outcome.text() == "Imported 1 patient and 0 questionnaires."
     assert as_system(staff_clinic).patients.by_mrn("I-001") is not None

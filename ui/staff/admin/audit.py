@@ -24,7 +24,7 @@ from sijpro.records import AuditEventRecord, UserRecord
 from sijpro.services.audit import VerifyReport, canonical_json
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import tr, tr_n
 from ui.staff.admin.messages import message_label, say
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
@@ -197,7 +197,7 @@ class AuditPage(StaffPage):
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
-        self.count.setText(tr("admin.audit.newest", n=shown) if shown >= SHOWN else tr("admin.audit.count", n=shown))
+        self.count.setText(tr("admin.audit.newest", n=shown) if shown >= SHOWN else tr_n("admin.audit.count", shown))
 
     def verify(self) -> VerifyReport | None:
         """Recompute every hash of the trail (in the background: a large trail takes seconds)."""
