@@ -155,6 +155,11 @@ def test_numbers_percentages_and_dates_follow_the_language() -> None:
     assert i18n.long_date("fr", dt.date(1950, 8, 3)) == "3 août 1950"
 
 
+def test_no_word_is_left_in_the_old_yaml_catalogues() -> None:
+    """Words live in resources/locale/*/LC_MESSAGES/sijpro.po only (README: "Adding or changing a word")."""
+    assert not (ROOT / "resources" / "translations").exists()
+
+
 def test_an_unknown_key_shows_itself() -> None:
     assert i18n.text("fr", "kiosk.no_such_key") == "kiosk.no_such_key"
     with pytest.raises(ValueError):

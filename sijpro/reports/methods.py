@@ -43,7 +43,7 @@ def methods_paragraphs(summary: CohortSummary, words: Words) -> list[str]:
         listed = "; ".join(f"{', '.join(uses)} ({source})" for source, uses in sources.items())
         paragraphs.append(words("methods.thresholds", version=library().version, thresholds=listed))
     odi = summary.protocol.scoring_options("odi").get("max_missing", 1)
-    paragraphs.append(words("methods.missing", odi=odi))
+    paragraphs.append(words.plural("methods.missing", odi, odi=odi))
     paragraphs.append(words("methods.last"))
     paragraphs.append(words("methods.completeness", day=words.date(summary.day)))
     paragraphs.append(words("methods.software", software=software_versions()))
