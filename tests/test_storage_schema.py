@@ -3,6 +3,7 @@ and a database at the wrong schema is refused with a message saying what to do."
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 import subprocess
 import sys
@@ -15,12 +16,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
+from sijpro.demo.cohort import generate_demo_cohort
 from sijpro.errors import UserError
 from sijpro.services.clinic import Clinic
+from sijpro.services.maintenance import verify
 from sijpro.storage import schema
 from sijpro.storage.database import Database
 from sijpro.storage.engine import resolve_url
 from sijpro.storage.models import Base
+from tests.conftest import TODAY
 from tests.factories import patient_draft
 from tests.trusted import trusted
 
@@ -111,6 +115,27 @@ def test_init_upgrades_a_database_made_by_an_older_release(database_url: str) ->
     assert report.summary.startswith("upgraded")
     with trusted(database_url) as clinic:
         assert clinic.protocols.current().version == 1
+
+
+def test_init_upgrades_a_sealed_database_holding_data(database_url: str) -> None:
+    """The upgrade seals every row again, in several audit events once there are more than a thousand
+    fingerprints: written together (an executemany), which a connection left streaming its reads (a
+    server-side cursor on PostgreSQL) refused."""
+    Clinic.init(database_url)
+    with trusted(database_url) as clinic:
+        cohort = generate_demo_cohort(20, seed=5, today=TODAY)
+        clinic.imports.load(dataclasses.replace(cohort, contacts=()))  # the table the downgrade removes
+    database = Database(resolve_url(database_url))
+    try:
+        with database.engine.connect() as connection:
+            command.downgrade(schema.alembic_config(connection), "-1")
+            connection.commit()
+    finally:
+        database.close()
+    report = Clinic.init(database_url)
+    assert report.revision_after == schema.head_revision() != report.revision_before
+    with trusted(database_url) as clinic:
+        assert verify(clinic) == []
 
 
 def test_url_forms() -> None:

@@ -243,10 +243,9 @@ class AuditTrail:
 
 def chain_report(connection: Connection, key: bytes) -> VerifyReport:
     head = connection.execute(select(AuditHead.last_id, AuditHead.last_hash)).one_or_none()
-    rows = connection.execution_options(yield_per=10_000).execute(
+    rows = connection.execute(
         select(*(AuditEvent.__table__.c[name] for name in (*HASHED_FIELDS, "prev_hash", "hash")))
-        .order_by(AuditEvent.id)
-    )
+        .order_by(AuditEvent.id), execution_options={"yield_per": 10_000})
     return check_chain(rows, head, key)
 
 

@@ -114,8 +114,9 @@ def _label(name: str) -> tuple[str, str]:
 
 def recorded_states(connection: Connection) -> Iterator[tuple[int, dict[str, str | None]]]:
     """The fingerprints the trail holds, in chain order (a later event overrides an earlier one)."""
-    rows = connection.execution_options(yield_per=1000).execute(
-        select(AuditEvent.id, AuditEvent.new).where(AuditEvent.entity == STATE_ENTITY).order_by(AuditEvent.id))
+    rows = connection.execute(
+        select(AuditEvent.id, AuditEvent.new).where(AuditEvent.entity == STATE_ENTITY).order_by(AuditEvent.id),
+        execution_options={"yield_per": 1000})
     for event_id, new in rows:
         try:
             states = json.loads(new or "{}")

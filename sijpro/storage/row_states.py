@@ -53,6 +53,9 @@ ROW_TABLES: Final[dict[str, Table]] = {
 PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
 """A response's child rows, fingerprinted as one set per response."""
 META_KEY: Final = "settings"
+STREAMED: Final = {"yield_per": 5000}
+"""Options of one streamed read (per statement: set on the connection, they would make it stream every
+later statement too, and PostgreSQL's server-side cursors refuse the executemany of the seal that follows)."""
 THROTTLES_KEY: Final = "throttles"
 SEALED_META_PREFIXES: Final = ("backup.", "clinic.", "pin_alone_")
 DIGEST_CHARS: Final = 32
@@ -159,7 +162,7 @@ def response_groups(connection: Connection, table: Table) -> Iterator[tuple[int,
     """The rows (tuples, in the table's column order) of a response's child table, one list per response,
     in key order (streamed)."""
     position = list(table.columns).index(table.c.response_id)
-    rows = connection.execution_options(yield_per=5000).execute(select(table).order_by(*_part_order(table)))
+    rows = connection.execute(select(table).order_by(*_part_order(table)), execution_options=STREAMED)
     current: int | None = None
     group: list[Any] = []
     for row in rows:
@@ -176,7 +179,7 @@ def all_states(connection: Connection, key: bytes) -> Iterator[tuple[str, str]]:
     """Every fingerprinted row of the database as it is now, streamed one table at a time."""
     for entity, table in ROW_TABLES.items():
         position = list(table.columns).index(table.c.id)
-        for row in connection.execution_options(yield_per=5000).execute(select(table).order_by(table.c.id)):
+        for row in connection.execute(select(table).order_by(table.c.id), execution_options=STREAMED):
             yield state_key(entity, row[position]), rows_digest(key, [row_values(entity, row)])
     responses = set(connection.execute(select(Response.id)).scalars())
     for part, part_table in PARTS.items():

@@ -114,8 +114,8 @@ def copy_rows(source: Connection, target: Connection, where: str, progress: Prog
             _write(target, table.delete(), None, table.name, where)
         names = [_parameter_name(column) for column in table.columns]
         statement = _insert(table, target.dialect.name)
-        rows = source.execution_options(yield_per=BATCH_ROWS).execute(
-            select(*(_read(column) for column in table.columns)).order_by(*table.primary_key.columns))
+        rows = source.execute(select(*(_read(column) for column in table.columns))
+                              .order_by(*table.primary_key.columns), execution_options={"yield_per": BATCH_ROWS})
         for batch in rows.partitions():
             _write(target, statement, [dict(zip(names, row, strict=True)) for row in batch], table.name, where)
             done += len(batch)
