@@ -22,7 +22,8 @@ TRANSLATING_CALLS = {"tr": 0, "tr_in": 1, "tr_n": 0, "text": 1, "plural": 1, "ha
 """Function name -> position of the key argument (ui's tr(), the core's i18n.text(language, key), ...)."""
 WORDS_CALLS = {"words", "plural", "has"}
 """The reports' ``words(key)``, ``words.plural(key, n)``, ``words.has(key)``."""
-KEY_SHAPE = re.compile(r"^((staff|dashboard|cohort|admin)\.[a-z0-9_]+(\.[a-z0-9_]+)+|(side|approach)\.[a-z]+)$")
+KEY_SHAPE = re.compile(r"^((staff|dashboard|cohort|admin)\.[a-z0-9_]+(\.[a-z0-9_]+)+"
+                       r"|(side|approach|role|complication)\.[a-z_]+|sex\.[FMX]|score\.[a-z0-9]+\.[a-z0-9_]+)$")
 """Staff screens keep keys in tables (column titles, choices): any such string in ui/staff counts as used."""
 
 

@@ -56,7 +56,7 @@ from ui.i18n import capitalised, language, tr, tr_n
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.cohort_tables import GridModel
 from ui.staff.files import ask_save_path, documents_folder
-from ui.staff.inputs import APPROACHES, SIDES
+from ui.staff.inputs import APPROACHES, SEXES, SIDES
 from ui.staff.page import StaffPage
 from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
@@ -95,7 +95,7 @@ def choice_texts() -> dict[str, dict[str, str]]:
     yes, no = tr("cohort.filter.yes"), tr("cohort.filter.no")
     return {
         "fbss": {"1": yes, "0": no}, "prior_lumbosacral_fusion": {"1": yes, "0": no},
-        "sex": {"F": tr("cohort.filter.female"), "M": tr("cohort.filter.male"), "X": tr("cohort.filter.other")},
+        "sex": {code: tr(key) for code, key in SEXES},
         "side": {code: capitalised(tr(key)) for code, key in SIDES},
         "approach": {code: capitalised(tr(key)) for code, key in APPROACHES},
     }

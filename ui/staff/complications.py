@@ -38,13 +38,13 @@ from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
 
 KINDS = (
-    ("wound_infection", "staff.complication.kind.wound_infection"),
-    ("deep_infection", "staff.complication.kind.deep_infection"),
-    ("implant_malposition", "staff.complication.kind.implant_malposition"),
-    ("nerve_injury", "staff.complication.kind.nerve_injury"),
-    ("haematoma", "staff.complication.kind.haematoma"),
-    ("thromboembolism", "staff.complication.kind.thromboembolism"),
-    ("non_union", "staff.complication.kind.non_union"),
+    ("wound_infection", "complication.wound_infection"),
+    ("deep_infection", "complication.deep_infection"),
+    ("implant_malposition", "complication.implant_malposition"),
+    ("nerve_injury", "complication.nerve_injury"),
+    ("haematoma", "complication.haematoma"),
+    ("thromboembolism", "complication.thromboembolism"),
+    ("non_union", "complication.non_union"),
     ("other", "staff.complication.kind.other"),
 )
 """Every kind of ``records.COMPLICATION_KINDS``, in its order, with its words (literal keys, so the

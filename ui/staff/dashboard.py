@@ -36,6 +36,7 @@ from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
 from ui.staff.files import ask_save_path, documents_folder
+from ui.staff.inputs import SEXES
 from ui.staff.page import StaffPage
 from ui.staff.patient_models import ScoreTableModel, VisitTimelineModel, score_title
 from ui.staff.patients_page import PATIENT_COLUMNS
@@ -261,7 +262,7 @@ class DashboardPage(StaffPage):
     def _details(self, outcomes: PatientOutcomes) -> str:
         patient, procedure = outcomes.patient, outcomes.index_procedure
         age = patient.age_on(self.clinic.today)
-        sexes = {"F": tr("dashboard.sex.female"), "M": tr("dashboard.sex.male"), "X": tr("dashboard.sex.other")}
+        sexes = {code: tr(key).lower() for code, key in SEXES}  # inside the header's line
         parts = [
             tr("dashboard.header.mrn", mrn=patient.mrn),
             tr("dashboard.header.age", years=age) if age is not None else tr("dashboard.header.age_unknown"),

@@ -19,6 +19,9 @@ from ui.staff.live_text import follow_language
 SIDES = (("left", "side.left"), ("right", "side.right"), ("bilateral", "side.bilateral"))
 APPROACHES = (("lateral", "approach.lateral"), ("posterior", "approach.posterior"))
 """A fusion's side and approach: the words screens and reports share, shown capitalised as choices."""
+SEXES = (("F", "sex.F"), ("M", "sex.M"), ("X", "sex.X"))
+ROLES = (("nurse", "role.nurse"), ("surgeon", "role.surgeon"), ("admin", "role.admin"))
+"""A patient's sex and an account's role, with the words every screen and report uses for them."""
 
 class FieldProblem(ValueError):
     """A value that cannot even be handed to the core (not a date, not a number)."""

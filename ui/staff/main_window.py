@@ -23,6 +23,7 @@ from sijpro import __version__
 from sijpro.access import Capability, can
 from ui.i18n import tr, tr_n
 from ui.idle import IdleWatch, seconds_from_env
+from ui.staff.inputs import ROLES
 from ui.staff.live_text import follow_language, local
 from ui.staff.login import LoginPage
 from ui.staff.nurse_calls import NurseCallNotice
@@ -42,7 +43,6 @@ STAFF_ACTOR = "staff"
 """Who the audit trail names while nobody is signed in (failed sign-ins, for instance)."""
 IDLE_VARIABLE = "SIJPRO_STAFF_IDLE_SECONDS"
 """Overrides the clinic's idle-lock setting on one workstation (tests, demonstrations)."""
-ROLE_KEYS = {"nurse": "staff.role.nurse", "surgeon": "staff.role.surgeon", "admin": "staff.role.admin"}
 
 
 def idle_seconds(idle_lock_minutes: int) -> float:
@@ -159,7 +159,7 @@ class StaffWindow(QMainWindow):
             self.status.setText(self.clinic.where if self.clinic is not None else tr("staff.login.opening"))
             return
         self.status.setText(tr("staff.status_bar", name=user.full_name or user.username,
-                               role=tr(ROLE_KEYS[user.role]), where=self.clinic.where))
+                               role=tr(dict(ROLES)[user.role]), where=self.clinic.where))
 
     # --- signing in and out -----------------------------------------------------------------------------
 

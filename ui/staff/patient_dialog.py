@@ -28,11 +28,10 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
-from ui.staff.inputs import ChoiceBox, DateEdit, NumberEdit
+from ui.staff.inputs import SEXES, ChoiceBox, DateEdit, NumberEdit
 from ui.staff.live_text import follow_language
 from ui.staff.style import error_label, heading_label
 
-SEXES = (("F", "staff.sex.female"), ("M", "staff.sex.male"), ("X", "staff.sex.other"))
 LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
 YES_NO = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
 CHANNELS = (("email", "staff.contact.channel.email"), ("post", "staff.contact.channel.post"),

@@ -27,9 +27,9 @@ CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
 MCID_ROLE = Qt.ItemDataRole.UserRole + 2
 MUTED = QColor("#5c5c5c")
 SCORE_TITLES = {
-    "nrs.lumbar": "dashboard.score.nrs_lumbar", "nrs.radicular": "dashboard.score.nrs_radicular",
-    "odi.odi": "dashboard.score.odi", "sf12.pcs": "dashboard.score.pcs", "sf12.mcs": "dashboard.score.mcs",
-    SATISFACTION_LEVEL: "dashboard.score.satisfaction", RELIEF: "dashboard.score.relief",
+    "nrs.lumbar": "score.nrs.lumbar", "nrs.radicular": "score.nrs.radicular",
+    "odi.odi": "score.odi.odi", "sf12.pcs": "score.sf12.pcs", "sf12.mcs": "score.sf12.mcs",
+    SATISFACTION_LEVEL: "satisfaction", RELIEF: "relief",
 }
 
 

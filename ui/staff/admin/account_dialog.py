@@ -19,10 +19,9 @@ from sijpro.services.passwords import password_problem
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, translated
-from ui.staff.inputs import ChoiceBox
+from ui.staff.inputs import ROLES, ChoiceBox
 from ui.staff.live_text import follow_language
 
-ROLE_CHOICES = (("nurse", "admin.role.nurse"), ("surgeon", "admin.role.surgeon"), ("admin", "admin.role.admin"))
 SECRET_FIELDS = {"password", "repeated", "pin", "pin_repeated"}
 FIELD_TITLES = {
     "username": "admin.users.field.username", "full_name": "admin.users.field.full_name",
@@ -78,7 +77,7 @@ class AccountDialog(QDialog):
         for name in form.fields:
             widget: QLineEdit | ChoiceBox
             if name == "role":
-                widget = ChoiceBox(ROLE_CHOICES, value=form.role or "nurse", parent=self)
+                widget = ChoiceBox(ROLES, value=form.role or "nurse", parent=self)
             else:
                 widget = QLineEdit(self)
                 if name in SECRET_FIELDS:

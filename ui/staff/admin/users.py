@@ -9,8 +9,9 @@ from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
 from ui.errors import show_error
-from ui.i18n import tr
+from ui.i18n import capitalised, tr
 from ui.staff.admin.account_dialog import AccountDialog, AccountForm, refusal
+from ui.staff.inputs import ROLES
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
 from ui.staff.table_model import Column, RecordTableModel
@@ -18,8 +19,7 @@ from ui.staff.table_view import on_selection, record_table, selected_row
 
 
 def role_text(user: UserRecord) -> str:
-    return {"nurse": tr("admin.role.nurse"), "surgeon": tr("admin.role.surgeon"),
-            "admin": tr("admin.role.admin")}.get(user.role, user.role)
+    return capitalised(tr(dict(ROLES)[user.role])) if user.role in dict(ROLES) else user.role
 
 
 USER_COLUMNS: tuple[Column[UserRecord], ...] = (
