@@ -264,6 +264,10 @@ class ProcedureDraft:
     second_side_date: dt.date | None = None
 
 
+MAX_NOTES = 500
+"""The longest notes of a complication."""
+
+
 @dataclass(frozen=True)
 class ComplicationDraft:
     """A complication or reoperation after surgery, as a nurse or surgeon records it."""
@@ -322,8 +326,8 @@ class ImportBatch:
     """De-identified exports pooled in a study database (``sijpro.exchange.import_study``)."""
     as_of: dt.date | None = None
     """The day the batch describes, when it is not today: a study database's data lock."""
-    complications: tuple[tuple[str, ComplicationDraft], ...] = ()
-    """(mrn, complication) pairs: complications and reoperations from a complications file."""
+    complications: tuple[tuple[str, ComplicationDraft, str], ...] = ()
+    """(mrn, complication, where it was read): complications and reoperations from a complications file."""
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,8 @@ def test_the_frictionless_validator_accepts_the_package(tmp_path: Path, language
     assert errors_of(report) == []
     package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
     names = [resource["path"] for resource in package["resources"]]
-    assert names == ["patients.csv", "responses.csv", "analysis_wide.csv", "data_dictionary.csv"]
-    wide = package["resources"][2]["schema"]
+    assert names == ["patients.csv", "responses.csv", "complications.csv", "analysis_wide.csv", "data_dictionary.csv"]
+    wide = package["resources"][3]["schema"]
     assert wide["missingValues"] == MISSING
     sex = next(field for field in wide["fields"] if field["name"] == "sex")
     assert sex["categories"] == [{"value": "female", "label": "Female"}, {"value": "male", "label": "Male"},

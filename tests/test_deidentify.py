@@ -30,7 +30,7 @@ def exported(tmp_path_factory) -> tuple[list, Path]:
 
 def exported_files(directory: Path) -> list[Path]:
     files = [path for path in directory.rglob("*") if path.is_file()]
-    assert len(files) == 5 + 6 + 1
+    assert len(files) == 6 + 6 + 1
     return files
 
 

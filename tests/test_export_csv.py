@@ -53,7 +53,8 @@ def export(courses, directory: Path, deidentify: bool = False) -> list[str]:
 def test_import_files_read_back_and_export_again_byte_identical(tmp_path: Path) -> None:
     courses = make_courses(25, seed=5)
     names = export(courses, tmp_path / "first")
-    assert names == ["patients.csv", "responses.csv", "analysis_wide.csv", "data_dictionary.csv", "datapackage.json"]
+    assert names == ["patients.csv", "responses.csv", "complications.csv", "analysis_wide.csv", "data_dictionary.csv",
+                     "datapackage.json"]
     batch = parse_import_files([tmp_path / "first" / "responses.csv", tmp_path / "first" / "patients.csv"])
     assert len(batch.patients) == 25
     original = {c.patient.mrn: c for c in courses}
@@ -126,7 +127,8 @@ def test_dictionary_describes_every_column_and_every_code(tmp_path: Path, deiden
                 elif entry["type"] == "date":
                     dt.date.fromisoformat(value)
         assert all(row["identifying"] == ("yes" if not deidentify and row["column"] in
-                   {"mrn", "family_name", "given_name", "birth_date", "surgery_date", "completed_on"} else "no")
+                   {"mrn", "family_name", "given_name", "birth_date", "surgery_date", "completed_on", "occurred_on",
+                    "notes"} else "no")
                    for row in dictionary)
 
 

@@ -75,7 +75,8 @@ def centres(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, d
 
 
 def files_of(centres: dict[str, tuple[Path, dict]], *sites: str) -> list[str]:
-    return [str(centres[site][0] / name) for site in sites for name in ("patients.csv", "responses.csv")]
+    return [str(centres[site][0] / name) for site in sites
+            for name in ("patients.csv", "responses.csv", "complications.csv")]
 
 
 def cohort_json(url: str, tmp_path: Path, *options: str) -> dict:
@@ -83,6 +84,11 @@ def cohort_json(url: str, tmp_path: Path, *options: str) -> dict:
     assert main(["--db", url, "report", "cohort", "-o", str(tmp_path / "cohort.pdf"), "--json", str(out),
                  *options]) == 0
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def pooled_complications(url: str) -> int:
+    with trusted(url) as clinic:
+        return sum(len(outcomes.complications) for outcomes in clinic.outcomes.cohort())
 
 
 def patient_count(url: str) -> int:
@@ -111,6 +117,7 @@ def test_pooled_cohort_is_the_sum_and_each_centre_is_its_own(centres, any_engine
     study = any_engine_study
     assert main(["--db", study, "import", *files_of(centres, *CENTRES)]) == 0
     assert "imported 98 patients" in capsys.readouterr().out
+    assert pooled_complications(study) > 0
     pooled = cohort_json(study, tmp_path, "--compare", "site")
     assert pooled["n_patients"] == sum(PATIENTS.values())
     groups = pooled["compare"]["groups"]

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"demo (seed {seed}, as of {today}): {summary.patients:,} patients, {summary.visits:,} visits "
           f"({summary.completed_visits:,} completed, {summary.missed_visits:,} missed, "
           f"{summary.cancelled_visits:,} cancelled), {summary.questionnaires:,} questionnaires, "
-          f"{summary.answers:,} answers into {where}")
+          f"{summary.answers:,} answers, {summary.complications:,} complications into {where}")
     if not username:
         print("no account yet: add the first administrator with 'sijpro users add NAME --role admin'")
     return 0

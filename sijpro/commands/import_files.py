@@ -15,8 +15,10 @@ from sijpro.progress import TerminalBar
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "import", help="import patients and questionnaires from CSV files (all or nothing)",
-        description="Import CSV files of patients (mrn, names, birth_date, ..., surgery_date, side, approach) "
-        "and of questionnaire answers (mrn, timepoint, instrument, item, value, completed_on); the kind "
+        description="Import CSV files of patients (mrn, names, birth_date, ..., surgery_date, side, approach), "
+        "of questionnaire answers (mrn, timepoint, instrument, item, value, completed_on) and of "
+        "complications (mrn, occurred_on, kind, side, revision, notes), or the files of de-identified exports "
+        "(study_id, site, ...) into a study database pooling several centres; the kind "
         "of each file is told by its header. Every file is checked first: if any line is wrong, every "
         "problem is listed with its file and line and nothing is imported (exit status 1).",
     )
@@ -37,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"sijpro: {count} problem{'s' if count != 1 else ''}; nothing was imported", file=sys.stderr)
             return 1
         where = clinic.where
+    count = summary.complications
+    complications = f", {count:,} complication{'s' * (count != 1)}" if count else ""
     print(f"imported {summary.patients:,} patients and {summary.questionnaires:,} questionnaires "
-          f"({summary.answers:,} answers) into {where}")
+          f"({summary.answers:,} answers){complications} into {where}")
     return 0

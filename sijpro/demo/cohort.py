@@ -17,11 +17,12 @@ import random
 
 from sijpro.contact import ContactDraft
 from sijpro.demo.answers import answers_for
+from sijpro.demo.complications import demo_complication
 from sijpro.demo.profiles import DemoPatient, post_fusion_patient, salvage_patient
 from sijpro.folding import fold
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol, Timepoint, default_protocol
-from sijpro.records import ImportBatch, PatientDraft, QuestionnaireDraft, ResponseMode
+from sijpro.records import ComplicationDraft, ImportBatch, PatientDraft, QuestionnaireDraft, ResponseMode
 
 POST_FUSION_SHARE = 0.65
 """Share of seed-000-like patients; the rest are seed-003-like salvage cases."""
@@ -53,6 +54,7 @@ def generate_demo_cohort(
     contacts: list[tuple[str, ContactDraft]] = []
     questionnaires: list[QuestionnaireDraft] = []
     cancelled: list[tuple[str, str]] = []
+    complications: list[tuple[str, ComplicationDraft, str]] = []
     for index in range(n_patients):
         rng = random.Random(f"sijpro-demo:{seed}:{index}")
         surgery = today - dt.timedelta(days=rng.randint(-BOOKED_DAYS, HISTORY_DAYS))
@@ -62,6 +64,10 @@ def generate_demo_cohort(
         contact = demo_contact(random.Random(f"sijpro-demo-contact:{seed}:{index}"), demo.patient)
         if not contact.empty:
             contacts.append((demo.patient.mrn, contact))
+        complication = demo_complication(random.Random(f"sijpro-demo-complication:{seed}:{index}"),
+                                         demo.procedure, today)
+        if complication is not None:
+            complications.append((demo.patient.mrn, complication, "demo"))
         answered, withdrawn = _follow_up(demo, protocol, today, rng)
         questionnaires.extend(answered)
         cancelled.extend(withdrawn)
@@ -69,7 +75,8 @@ def generate_demo_cohort(
             progress(index + 1, n_patients)
     progress(n_patients, n_patients)
     return ImportBatch(patients=tuple(patients), questionnaires=tuple(questionnaires),
-                       cancelled_visits=tuple(cancelled), contacts=tuple(contacts))
+                       cancelled_visits=tuple(cancelled), contacts=tuple(contacts),
+                       complications=tuple(complications))
 
 
 CHANNEL_SHARES = (("email", 0.55), ("post", 0.2), ("phone", 0.12), ("none", 0.05), ("", 0.08))

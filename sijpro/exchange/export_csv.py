@@ -6,7 +6,8 @@ The analysis file tells apart what the import files leave empty: NASK (questionn
 ASKU (item skipped), UNK (unknown), and writes sex as a word, which R cannot take for a logical. For
 Excel (``TableFormat``), files carry a byte-order mark, and in French ';' and decimal commas.
 
-Identified, ``patients.csv`` and ``responses.csv`` are exactly the import files of DESIGN.md, and a
+Identified, ``patients.csv``, ``responses.csv`` and ``complications.csv`` are exactly the import files
+(DESIGN.md, and ``sijpro.exchange.import_complications``), and a
 database re-imported from them exports byte-identical files: rows are sorted (patients by MRN,
 questionnaires in protocol order, items in instrument order) and numbers are written the same way
 every time. De-identified, the same files carry a study ID, the age at surgery and days from the
@@ -32,6 +33,7 @@ from sijpro.exchange.variables import (
     SKIPPED,
     UNKNOWN,
     Variable,
+    complication_variables,
     item_variables,
     score_variables,
     subject_variables,
@@ -44,6 +46,7 @@ from sijpro.records import interventions_text
 
 PATIENTS = "patients.csv"
 RESPONSES = "responses.csv"
+COMPLICATIONS = "complications.csv"
 WIDE = "analysis_wide.csv"
 DICTIONARY = "data_dictionary.csv"
 DATAPACKAGE = "datapackage.json"
@@ -108,6 +111,17 @@ def response_rows(subject: Subject) -> Iterator[list[str]]:
         for code in instrument.item_codes:
             yield [*who, questionnaire.timepoint, questionnaire.instrument, code,
                    _cell(questionnaire.answers.get(code)), _when(questionnaire)]
+
+
+def complication_rows(subject: Subject) -> Iterator[list[str]]:
+    """One line per complication or reoperation that stands, in ``complication_variables`` order."""
+    for complication in subject.complications:
+        if subject.identified:
+            head = [subject.subject_id, complication.occurred_on.isoformat() if complication.occurred_on else ""]
+        else:
+            head = [subject.subject_id, subject.site, _cell(complication.day)]
+        notes = [complication.notes or ""] if subject.identified else []
+        yield [*head, complication.kind, complication.side or "", _cell(complication.revision), *notes]
 
 
 def response_variables(protocol: Protocol, identified: bool) -> tuple[Variable, ...]:
@@ -207,22 +221,25 @@ def dictionary_rows(files: dict[str, tuple[Variable, ...]], table_format: TableF
 
 def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no_progress,
                      table_format: TableFormat = PLAIN) -> list[str]:
-    """Write the four CSV files and their datapackage.json into ``directory``; returns their names."""
+    """Write the five CSV files and their datapackage.json into ``directory``; returns their names."""
     protocol, identified = export.protocol, export.identified
     files = {
         PATIENTS: subject_variables(identified) + (() if identified else (visits_variable(protocol),)),
         RESPONSES: response_variables(protocol, identified),
+        COMPLICATIONS: complication_variables(identified),
         WIDE: wide_variables(protocol, identified),
     }
-    patients, responses, wide = [], [], []
+    patients, responses, complications, wide = [], [], [], []
     total = len(export.subjects)
     for done, subject in enumerate(export.subjects, start=1):
         patients.append(import_patient_row(subject))
         responses.extend(response_rows(subject))
+        complications.extend(complication_rows(subject))
         wide.extend(wide_rows(subject, protocol))
         progress(done, total)
     with export_directory(directory) as out:
-        for name, rows in ((PATIENTS, patients), (RESPONSES, responses), (WIDE, wide)):
+        for name, rows in ((PATIENTS, patients), (RESPONSES, responses), (COMPLICATIONS, complications),
+                           (WIDE, wide)):
             out.write_csv(name, [variable.name for variable in files[name]],
                           localised(rows, files[name], table_format), table_format)
         out.write_csv(DICTIONARY, DICTIONARY_HEADER, dictionary_rows(files, table_format), table_format)

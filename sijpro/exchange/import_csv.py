@@ -19,6 +19,11 @@ from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
 from sijpro.exchange import import_fields as read
 from sijpro.exchange.csv_files import CsvRow, CsvTable, header_problems, read_csv
+from sijpro.exchange.import_complications import (
+    COMPLICATION_COLUMNS,
+    COMPLICATION_KINDS_COLUMNS,
+    STUDY_COMPLICATION_COLUMNS,
+)
 from sijpro.instruments import Instrument, Item, bundled_instruments
 from sijpro.mrn import mrn_key
 from sijpro.protocol import Protocol, default_protocol
@@ -32,9 +37,11 @@ from sijpro.records import (
 )
 
 if TYPE_CHECKING:
+    from sijpro.exchange.import_complications import ComplicationReader
     from sijpro.exchange.import_study import StudyReader
 
-FileKind = Literal["patients", "responses", "study_patients", "study_responses"]
+FileKind = Literal["patients", "responses", "complications", "study_patients", "study_responses",
+                   "study_complications"]
 
 PATIENT_COLUMNS = (
     "mrn", "family_name", "given_name", "birth_date", "sex", "language", "bmi", "fbss",
@@ -141,10 +148,12 @@ def parse_import_files(
     the centres already pooled there, ``as_of`` its data lock (the day every centre's export is anchored
     to; default ``today``).
     """
+    from sijpro.exchange.import_complications import ComplicationReader
     from sijpro.exchange.import_study import StudyReader
 
     reader = _ImportReader(known_mrns, protocol or default_protocol(), today or dt.date.today(), country)
     reader.study = StudyReader(reader, known_sites, as_of or reader.today)
+    reader.complications = ComplicationReader(reader)
     tables: list[tuple[int, CsvTable, FileKind]] = []
     paths = [Path(path) for path in paths]
     names = [path.name for path in paths]
@@ -164,7 +173,8 @@ def parse_import_files(
             reader.unread_file = True
             reader.problems.add(where, "cannot tell the kind of file from its header: a patients file has "
                                 f"the columns {', '.join(PATIENT_COLUMNS)}; a responses file has "
-                                f"{', '.join(RESPONSE_COLUMNS)}; a de-identified export's files start with "
+                                f"{', '.join(RESPONSE_COLUMNS)}; a complications file has "
+                                f"{', '.join(COMPLICATION_COLUMNS)}; a de-identified export's files start with "
                                 "study_id")
             continue
         tables.append((index, table, kind))
@@ -215,22 +225,21 @@ def study_mrn(site: str, study_id: str) -> str:
 
 def file_kind(table: CsvTable) -> FileKind | None:
     """The kind whose own columns (besides the shared key: ``mrn``, or ``study_id`` and ``site`` in a
-    de-identified export) the header has more of."""
+    de-identified export) the header has most of; None on a tie."""
     from sijpro.exchange.import_study import STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS
 
     header = set(table.header)
     if "study_id" in header and "mrn" not in header:
-        shared = {"study_id", "site"}
-        patients, responses = STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS
+        shared, family = {"study_id", "site"}, "study_"
+        kinds = (STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS, STUDY_COMPLICATION_COLUMNS)
     else:
-        shared = {"mrn"}
-        patients, responses = PATIENT_COLUMNS, RESPONSE_COLUMNS
-    patient_votes = len(header & set(patients) - shared)
-    response_votes = len(header & set(responses) - shared)
-    if patient_votes == response_votes:
+        shared, family = {"mrn"}, ""
+        kinds = ((*PATIENT_COLUMNS, *PATIENT_OPTIONAL), RESPONSE_COLUMNS, COMPLICATION_COLUMNS)
+    votes = sorted(((len(header & set(columns) - shared), name) for columns, name in
+                    zip(kinds, ("patients", "responses", "complications"), strict=True)), reverse=True)
+    if votes[0][0] == votes[1][0]:
         return None
-    family = "study_" if shared != {"mrn"} else ""
-    return f"{family}patients" if patient_votes > response_votes else f"{family}responses"  # type: ignore[return-value]
+    return f"{family}{votes[0][1]}"  # type: ignore[return-value]
 
 
 class _ImportReader:
@@ -266,6 +275,7 @@ class _ImportReader:
         self.language: dict[str, str] = {}
         self.questionnaires: dict[tuple[str, str, str], _Questionnaire] = {}
         self.study: StudyReader
+        self.complications: ComplicationReader
 
     def read_table(self, index: int, table: CsvTable, kind: FileKind) -> None:
         from sijpro.exchange.import_study import STUDY_COLUMNS
@@ -274,6 +284,7 @@ class _ImportReader:
             "patients": (set(PATIENT_REQUIRED), {*PATIENT_COLUMNS, *PATIENT_OPTIONAL}),
             "responses": (set(RESPONSE_COLUMNS), set(RESPONSE_COLUMNS)),
             **STUDY_COLUMNS,
+            **COMPLICATION_KINDS_COLUMNS,
         }[kind]
         header_where = Where(index, 1, table.name)
         problems = header_problems(table, required, allowed)
@@ -283,7 +294,9 @@ class _ImportReader:
             self.unread_file = self.unread_file or kind.endswith("patients")
             return
         read_row = {"patients": self._patient_row, "responses": self._response_row,
-                    "study_patients": self.study.patient_row, "study_responses": self.study.response_row}[kind]
+                    "complications": self.complications.row, "study_patients": self.study.patient_row,
+                    "study_responses": self.study.response_row,
+                    "study_complications": self.complications.study_row}[kind]
         try:
             for row in table.rows():
                 where = Where(index, row.line, table.name)
@@ -396,7 +409,7 @@ class _ImportReader:
             self.problems.add(where, "required, but the cell is empty", column)
         if empty:
             return
-        mrn = self._response_mrn(where, cells["mrn"])
+        mrn = self.response_mrn(where, cells["mrn"])
         answer = self.answer_cells(where, cells)
         completed_on = self._response_date(where, cells["completed_on"], mrn, answer.timepoint)
         self.add_answer(where, mrn, answer, completed_on)
@@ -432,7 +445,7 @@ class _ImportReader:
         questionnaire.answered_where[item.code] = where
         questionnaire.answers[item.code] = value
 
-    def _response_mrn(self, where: Where, text: str) -> str | None:
+    def response_mrn(self, where: Where, text: str) -> str | None:
         """The patient a response line names, as its MRN is registered (or listed in this import)."""
         key = mrn_key(text)
         if key in self.broken_mrns:
@@ -520,6 +533,7 @@ class _ImportReader:
                 self.questionnaires.items(), key=lambda entry: entry[1].where
             )
         ]
+        complications = tuple((found.mrn, found.draft, str(found.where)) for found in self.complications.found)
         return ImportBatch(patients=tuple(self.patients), questionnaires=tuple(questionnaires),
-                           contacts=tuple(self.contacts))
+                           contacts=tuple(self.contacts), complications=complications)
 

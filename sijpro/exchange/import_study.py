@@ -171,14 +171,20 @@ class StudyReader:
         empty = [column for column in STUDY_COLUMNS["study_responses"][0] if not cells[column]]
         for column in empty:
             self.reader.problems.add(where, "required, but the cell is empty", column)
-        if empty or cells["site"].lower() in self.refused or cells["site"].lower() in self.known:
+        if empty or not self.takes(cells["site"]):
             return
-        mrn = self._response_patient(where, study_mrn(cells["site"], cells["study_id"]))
+        mrn = self.pooled_patient(where, study_mrn(cells["site"], cells["study_id"]))
         answer = self.reader.answer_cells(where, cells)
         day = self._day(where, cells["days_from_surgery"], answer.timepoint)
         self.reader.add_answer(where, mrn, answer, None if day is None else EPOCH + dt.timedelta(days=day))
 
-    def _response_patient(self, where: Where, mrn: str) -> str | None:
+    def takes(self, site: str) -> bool:
+        """Whether lines of ``site`` are read: not those of a centre refused (its one problem is listed)."""
+        return site.lower() not in self.refused and site.lower() not in self.known
+
+    def pooled_patient(self, where: Where, mrn: str) -> str | None:
+        """The patient (``SITE/STUDY_ID``) a responses or complications line names, if a patients file of
+        this import lists them."""
         key = mrn_key(mrn)
         if key in self.reader.broken_mrns:
             return None
@@ -254,8 +260,12 @@ class StudyReader:
         states = {(mrn, timepoint): state for mrn, anchor in self.anchors.items()
                   for timepoint, state in anchor.states.items()}
         cancelled = tuple(key for key, state in states.items() if state == "cancelled")
+        complications = tuple(
+            (mrn, replace(draft, occurred_on=self.anchors[mrn].surgery + (draft.occurred_on - EPOCH)), where)
+            for mrn, draft, where in read.complications
+        )
         return replace(read, questionnaires=questionnaires, visit_states=states, cancelled_visits=cancelled,
-                       study=True, as_of=self.lock)
+                       complications=complications, study=True, as_of=self.lock)
 
 
 @dataclass(frozen=True)

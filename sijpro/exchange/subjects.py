@@ -26,6 +26,7 @@ from sijpro.protocol import Protocol
 from sijpro.records import (
     PRIOR_INTERVENTIONS,
     Approach,
+    ComplicationRecord,
     PatientRecord,
     ProcedureRecord,
     ResponseRecord,
@@ -61,6 +62,8 @@ class PatientCourse:
     questionnaires: tuple[AnsweredQuestionnaire, ...] = ()
     visits: tuple[VisitRecord, ...] = ()
     """The patient's scheduled visits, for the exports with one row per patient and timepoint."""
+    complications: tuple[ComplicationRecord, ...] = ()
+    """The complications and reoperations that stand (withdrawn ones are not exported), by date."""
 
 
 # --- output: what exporters write from --------------------------------------------------------------
@@ -117,6 +120,22 @@ class SubjectVisit:
 
 
 @dataclass(frozen=True)
+class SubjectComplication:
+    """A complication or reoperation; de-identified, with days from the index surgery and no notes (free
+    text may name someone)."""
+
+    occurred_on: dt.date | None
+    """None when de-identified."""
+    day: int | None
+    """Days from the index surgery."""
+    kind: str
+    side: Side | None
+    revision: bool
+    notes: str | None
+    """None when de-identified."""
+
+
+@dataclass(frozen=True)
 class Subject:
     subject_id: str
     """The MRN when identified, the study ID when de-identified."""
@@ -139,6 +158,7 @@ class Subject:
     questionnaires: tuple[SubjectQuestionnaire, ...]
     visits: tuple[SubjectVisit, ...] = ()
     site: str = ""
+    complications: tuple[SubjectComplication, ...] = ()
 
     @property
     def identified(self) -> bool:
@@ -265,6 +285,12 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
         questionnaires=_questionnaires(course.questionnaires, protocol, surgery, identified=identified),
         visits=_visits(course.visits, protocol, surgery, today, identified=identified),
         site=patient.site,
+        complications=tuple(
+            SubjectComplication(
+                occurred_on=c.occurred_on if identified else None,
+                day=None if surgery is None else (c.occurred_on - surgery).days, kind=c.kind, side=c.side,
+                revision=c.revision, notes=c.notes if identified else None)
+            for c in course.complications),
     )
 
 

@@ -203,3 +203,27 @@ def visits_variable(protocol: Protocol) -> Variable:
     return Variable("visits", "State of each visit on the day of the export", "text",
                     note=f"timepoint=state, ';'-separated, in protocol order ({', '.join(protocol.codes)}); "
                          f"states: {', '.join(VISIT_COLUMNS)} (pending = due or overdue, not yet collected)")
+
+
+def complication_variables(identified: bool) -> tuple[Variable, ...]:
+    """The columns of ``complications.csv``, one complication or reoperation per line. Identified, the
+    import format (``mrn, occurred_on, kind, side, revision, notes``); de-identified, the study ID and
+    site, days from the index surgery and no notes (free text may name someone)."""
+    from sijpro.records import COMPLICATION_KINDS
+    from sijpro.reports.texts import Words
+
+    words = Words("en")
+    who = subject_variables(identified)
+    when = (Variable("occurred_on", "Date of the complication", "date", identifying=True),) if identified else (
+        Variable("days_from_surgery", "Days from the index surgery to the complication", "integer", minimum=0),)
+    notes = (Variable("notes", "Notes", "text", identifying=True, note="required when the kind is other"),) \
+        if identified else ()
+    return (
+        who[0], *(() if identified else (who[-1],)), *when,
+        Variable("kind", "Complication", "code", tuple((kind, words(f"complication.{kind}"))
+                                                       for kind in COMPLICATION_KINDS)),
+        Variable("side", "Side", "code", SIDE_CODES, note="empty = not stated"),
+        Variable("revision", "Reoperation (revision, removal or repositioning of the implant)", "yesno",
+                 YES_NO_CODES),
+        *notes,
+    )

@@ -14,7 +14,7 @@ from typing import Any, get_args
 from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
 from sijpro.mrn import mrn_problem
-from sijpro.records import COMPLICATION_KINDS, PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
+from sijpro.records import COMPLICATION_KINDS, MAX_NOTES, PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
 
 MAX_NAME = 200
 BMI_RANGE = (10.0, 90.0)
@@ -124,9 +124,6 @@ def procedure_problems(values: Mapping[str, Any]) -> list[str]:
         elif second <= first:
             problems.append("field 'second_side_date': must be after the surgery date")
     return problems
-
-
-MAX_NOTES = 500
 
 
 def complication_problems(values: Mapping[str, Any], today: dt.date, surgery: dt.date | None) -> list[str]:

@@ -26,6 +26,7 @@ from sijpro.exchange.subjects import AnsweredQuestionnaire, ExportSet, PatientCo
 from sijpro.progress import Progress, no_progress
 from sijpro.records import ResponseRecord, ScoreValue, VisitRecord
 from sijpro.services.context import ServiceContext
+from sijpro.services.outcomes import standing_complications
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.bulk import paused_garbage_collection
@@ -116,8 +117,9 @@ def read_courses(connection: Connection) -> list[PatientCourse]:
             answers=answers.get(row.id, {}), scores=tuple(scores.get(row.id, ())),
         )
         answered[patient_of_visit[row.visit_id]].append(AnsweredQuestionnaire(timepoint_of[row.visit_id], record))
+    complications = standing_complications(connection, None)
     return [
         PatientCourse(patient_record(row), procedures.get(row.id), tuple(answered.get(row.id, ())),
-                      tuple(visits.get(row.id, ())))
+                      tuple(visits.get(row.id, ())), tuple(complications[row.id]))
         for row in connection.execute(select(Patient.__table__).order_by(Patient.mrn))
     ]

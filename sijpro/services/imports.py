@@ -32,6 +32,7 @@ from sijpro.services.collection import answer_problem, audited_scores, merged_ou
 from sijpro.services.contacts import AUDITED as CONTACT_AUDITED
 from sijpro.services.contacts import COUNTRY_KEY
 from sijpro.services.context import ServiceContext
+from sijpro.services.import_complications import check_complications, insert_complications
 from sijpro.services.patients import normalised
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE, audited_visits, is_past_collecting, plan_visits
@@ -56,6 +57,7 @@ class ImportSummary:
     missed_visits: int = 0
     cancelled_visits: int = 0
     audit_events: int = 0
+    complications: int = 0
 
 
 @dataclass
@@ -121,6 +123,8 @@ class _Load:
         self.slots: dict[tuple[str, str], _Slot] = {}
         self.known_mrns: set[str] = set()
         self.scored: set[tuple[str, str]] = set()
+        self.patient_ids: dict[str, int] = {}
+        """MRN key -> id of each patient the batch registers."""
         self.total = len(batch.patients) + len(batch.questionnaires)
         self.done = 0
 
@@ -133,6 +137,8 @@ class _Load:
         planned = self._plan_new_visits(drafts)
         completed_on = self._check_questionnaires()
         cancelled = self._check_cancellations()
+        self.problems += check_complications(self.connection, self.batch, {
+            mrn: procedure.surgery_date for mrn, (_, procedure) in drafts.items()}, self.today)
         if self.problems:
             raise InputErrors(self.problems)
         statuses = self._settle_statuses(completed_on, cancelled)
@@ -140,6 +146,7 @@ class _Load:
         questionnaires, answers = self._insert_questionnaires()
         self._write_outcomes()
         self._update_existing_visits(statuses)
+        complications = insert_complications(self.connection, self.audit, self.batch, self.patient_ids, self.now)
         if self.batch.study and lock is None:
             mark_study(self.connection, self.today)
         self.audit.seal()
@@ -150,6 +157,7 @@ class _Load:
             patients=len(drafts), procedures=len(drafts), visits=sum(len(v) for v in planned.values()),
             questionnaires=questionnaires, answers=answers, completed_visits=counts["completed"],
             missed_visits=counts["missed"], cancelled_visits=counts["cancelled"], audit_events=self.audit.count,
+            complications=complications,
         )
 
     # --- checking ------------------------------------------------------------------------------------
@@ -317,6 +325,7 @@ class _Load:
         for (mrn, (patient, procedure)), patient_id, procedure_id in zip(
                 drafts.items(), patient_ids, procedure_ids, strict=True):
             patients.append({**patient_columns(patient), "id": patient_id, "created_at": self.now, "row_version": 1})
+            self.patient_ids[mrn_key(mrn)] = patient_id
             procedures.append({**procedure_columns(procedure), "id": procedure_id, "patient_id": patient_id,
                                "is_index": True, "created_at": self.now, "row_version": 1})
             for visit in planned[mrn]:

@@ -39,7 +39,7 @@ class Outcomes:
             row = session.get(Patient, patient_id)
             if row is None:
                 raise UserError(f"no patient with id {patient_id}")
-            complications = _complications(session.connection(), patient_id)
+            complications = standing_complications(session.connection(), patient_id)
             return PatientOutcomes(patient=patient_record(row), index_procedure=None, timepoints=(),
                                    complications=tuple(complications[patient_id]))
 
@@ -75,7 +75,7 @@ def _assemble(connection: Connection, patient_id: int | None) -> list[PatientOut
             scores=outcome.get("scores", {}), versions=outcome.get("versions", {}),
         ))
         protocol_of.setdefault(visit.patient_id, visit.protocol_id)
-    complications = _complications(connection, patient_id)
+    complications = standing_complications(connection, patient_id)
     result = []
     for row in connection.execute(only(select(PATIENTS), PATIENTS.c.id).order_by(PATIENTS.c.mrn)).all():
         procedure = procedures.get(row.id)
@@ -89,7 +89,7 @@ def _assemble(connection: Connection, patient_id: int | None) -> list[PatientOut
     return result
 
 
-def _complications(connection: Connection, patient_id: int | None) -> dict[int, list[ComplicationRecord]]:
+def standing_complications(connection: Connection, patient_id: int | None) -> dict[int, list[ComplicationRecord]]:
     """The complications that stand (withdrawn ones are kept in the table, not counted), by date."""
     query = select(COMPLICATIONS).where(COMPLICATIONS.c.withdrawn_reason.is_(None))
     if patient_id is not None:
