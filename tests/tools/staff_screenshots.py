@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from unittest import mock
 
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget, QWizard
 
@@ -202,14 +202,18 @@ class Shooter:
 
         task = Task(window, "Demo clinic" if self.language == "en" else "Clinique de démonstration",
                     "Creating 300 synthetic patients and their questionnaires…" if self.language == "en"
-                    else "Création de 300 patients fictifs et de leurs questionnaires…", work, show_after_ms=0)
+                    else "Création de 300 patients fictifs et de leurs questionnaires…", work, show_after_ms=0,
+                    on_done=lambda _: None)
+        ended = QEventLoop()
+        task.finished.connect(ended.quit)
 
         def grab() -> None:
             self.shot(task.dialog, "progress")
             release.set()
 
         QTimer.singleShot(300, grab)
-        task.run()
+        task.start()
+        ended.exec()  # this script's own wait, for its screenshot
 
 
 def new_patient(language: str) -> PatientDraft:

@@ -60,7 +60,7 @@ from ui.staff.inputs import APPROACHES, SEXES, SIDES
 from ui.staff.page import StaffPage
 from ui.staff.patient_models import score_title
 from ui.staff.style import heading_label, push_button
-from ui.tasks import run_task
+from ui.tasks import default_error, start_task
 
 TABS = {
     "baseline": "cohort.tab.baseline", "outcomes": "cohort.tab.outcomes", "responders": "cohort.tab.responders",
@@ -293,19 +293,24 @@ class CohortPage(StaffPage):
         if self._busy:  # a filter changed while the last summary was being made: summarise again after it
             self._timer.start()
             return
-        self._busy = True
         try:
             where = normalise_where(self.where_from_filters())
-            result = run_task(self, tr("cohort.title"), tr("cohort.working"), self._summarise(where),
-                              cancellable=False)
         except UserError as error:
             show_error(self, error)
             return
-        finally:
+        self._busy = True
+
+        def summarised(summary: CohortSummary) -> None:
             self._busy = False
-        if result is not None:
-            self.where, self.summary = where, result
+            self.where, self.summary = where, summary
             self._show_summary()
+
+        def failed(error: Exception) -> None:
+            self._busy = False
+            default_error(self, error)
+
+        start_task(self, tr("cohort.title"), tr("cohort.working"), self._summarise(where), on_done=summarised,
+                   on_error=failed, cancellable=False)
 
     def _summarise(self, where: dict[str, str]) -> Callable[[Progress], CohortSummary]:
         """The background work: one call of the cohort use case for ``where`` (and the groups compared)."""
@@ -371,14 +376,12 @@ class CohortPage(StaffPage):
         path = ask_save_path(self, tr("cohort.export.title"), suggested, filter_text)
         if path is None:
             return
-        try:
-            done = run_task(self, tr("cohort.export.title"), tr("cohort.export.working", path=str(path)),
-                            lambda progress: write(path, progress) or True)
-        except UserError as error:
-            show_error(self, error)
-            return
-        if done:
+
+        def written(_: None) -> None:
             self.count.setText(f"{self.count.text()} · {tr('cohort.export.saved', path=str(path))}")
+
+        start_task(self, tr("cohort.export.title"), tr("cohort.export.working", path=str(path)),
+                   lambda progress: write(path, progress), on_done=written)
 
     def _write_pdf(self, path: Path, progress: Progress) -> None:
         summary = self.summary

@@ -8,6 +8,7 @@ trajectory PDF prints. "Print PDF" and "Save PDF" make that PDF off the GUI thre
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -44,7 +45,7 @@ from ui.staff.printing import choose_printer, print_pdf
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
-from ui.tasks import run_task
+from ui.tasks import start_task
 
 MATCHES = 50
 """Patients listed when a name typed in the look-up matches several."""
@@ -281,12 +282,20 @@ class DashboardPage(StaffPage):
 
     # --- the PDF -------------------------------------------------------------------------------------
 
-    def _render(self) -> bytes | None:
-        """The trajectory PDF in the language on screen, made in the background."""
+    def _render(self, then: Callable[[bytes], None]) -> None:
+        """The trajectory PDF in the language on screen, made in the background, then handed to ``then``
+        (a refusal on the way is said)."""
         outcomes, settings = self.outcomes, self._settings()
         assert outcomes is not None
-        return run_task(self, tr("dashboard.pdf.title"), tr("dashboard.pdf.making"),
-                        lambda progress: settings.render(outcomes), cancellable=False)
+
+        def rendered(pdf: bytes) -> None:
+            try:
+                then(pdf)
+            except UserError as error:
+                show_error(self, error)
+
+        start_task(self, tr("dashboard.pdf.title"), tr("dashboard.pdf.making"),
+                   lambda progress: settings.render(outcomes), on_done=rendered, cancellable=False)
 
     def save_report(self) -> None:
         if self.outcomes is None:
@@ -295,16 +304,13 @@ class DashboardPage(StaffPage):
         path = ask_save_path(self, tr("dashboard.save"), suggested, tr("dashboard.pdf.filter"))
         if path is None:
             return
-        try:
-            pdf = self._render()
-            if pdf is None:
-                return
+
+        def save(pdf: bytes) -> None:
             write_pdf(path, pdf)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.saved_to = path
-        self.status.setText(tr("dashboard.pdf.saved", path=str(path)))
+            self.saved_to = path
+            self.status.setText(tr("dashboard.pdf.saved", path=str(path)))
+
+        self._render(save)
 
     def print_page(self) -> None:
         """Ctrl+P: the patient's trajectory PDF to a printer."""
@@ -317,12 +323,9 @@ class DashboardPage(StaffPage):
         choice = choose_printer(self, title)
         if choice is None:
             return
-        try:
-            pdf = self._render()
-            if pdf is None:
-                return
+
+        def send(pdf: bytes) -> None:
             print_pdf(pdf, choice, title)
-        except UserError as error:
-            show_error(self, error)
-            return
-        self.status.setText(tr("dashboard.pdf.printed", printer=choice.to_file or choice.printer))
+            self.status.setText(tr("dashboard.pdf.printed", printer=choice.to_file or choice.printer))
+
+        self._render(send)

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import UserError
 from sijpro.services.places import demo_database_path
-from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, translated
 from ui.staff.live_text import follow_language
 from ui.staff.style import staff_stylesheet
-from ui.tasks import run_task
+from ui.tasks import default_error, start_task
 
 if TYPE_CHECKING:  # the wizard shows before the database layers load; they load when it needs them
     from sijpro.demo.sandbox import DemoAccount
@@ -89,7 +88,12 @@ class ChoicePage(QWizardPage):
         return ACCOUNT_PAGE if self.set_up.isChecked() else -1
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
-        return self.set_up.isChecked() or self.wizard_.build_demo()
+        """Set up a clinic: on to the account page. The demo: done once it is built (in the background;
+        Finish is pressed again for the user when it is ready)."""
+        if self.set_up.isChecked() or self.wizard_.outcome is not None:
+            return True
+        self.wizard_.build_demo()
+        return False
 
 
 class AccountPage(QWizardPage):
@@ -167,6 +171,8 @@ class FirstRunWizard(QWizard):
         self.demo_path = demo_path or demo_database_path()
         self.clock = clock
         self.outcome: FirstRunOutcome | None = None
+        self._building = False
+        """The demo is being built: a second Finish does not build it twice."""
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.choice_page = ChoicePage(self)
@@ -177,27 +183,36 @@ class FirstRunWizard(QWizard):
         follow_language(self, lambda: self.setWindowTitle(tr("staff.wizard.title")))
         self.accepted.connect(self._done)
 
-    def build_demo(self) -> bool:
-        """Build (or reopen) the demo clinic in the background; False if cancelled or refused."""
-        from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS, create_demo_clinic
+    def build_demo(self) -> None:
+        """Build (or reopen) the demo clinic in the background, then finish the wizard with it; a refusal
+        is said and a cancel leaves the choice on screen."""
+        from sijpro.demo.sandbox import create_demo_clinic
 
+        if self._building:
+            return
         path = self.demo_path
         today = self.clock.today() if self.clock is not None else None
 
         def work(progress: Progress) -> DemoAccount:
             return create_demo_clinic(path, today=today, progress=progress)
 
-        try:
-            account = run_task(self, tr("staff.wizard.demo_progress_title"), tr("staff.wizard.demo_progress"), work)
-        except UserError as error:
-            show_error(self, error)
-            return False
-        if account is None:
-            return False
+        self._building = True
+        start_task(self, tr("staff.wizard.demo_progress_title"), tr("staff.wizard.demo_progress"), work,
+                   on_done=self._demo_built, on_error=self._demo_failed, on_cancelled=self._demo_failed)
+
+    def _demo_failed(self, error: Exception | None = None) -> None:
+        self._building = False
+        if error is not None:
+            default_error(self, error)
+
+    def _demo_built(self, account: DemoAccount) -> None:
+        from sijpro.demo.sandbox import DEMO_PASSWORD, DEMO_USERS
+
+        self._building = False
         others = ", ".join(username for username, _name, _role in DEMO_USERS[1:])
         self.outcome = FirstRunOutcome(str(account.path), account.username, "staff.login.demo",
                                        {"username": account.username, "password": DEMO_PASSWORD, "others": others})
-        return True
+        self.button(QWizard.WizardButton.FinishButton).click()
 
     def _done(self) -> None:
         if self.outcome is not None:

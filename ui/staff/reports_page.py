@@ -8,7 +8,9 @@ user's role allows are shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,16 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.access import Capability, can
-from sijpro.errors import InputErrors, UserError
+from sijpro.errors import InputErrors
 from sijpro.progress import Progress
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
-from ui.errors import show_error
 from ui.i18n import tr, tr_n
 from ui.staff.inputs import ChoiceBox
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
-from ui.tasks import run_task
+from ui.tasks import default_error, start_task
+
+if TYPE_CHECKING:
+    from sijpro.services.exports import ExportKind
+    from sijpro.services.imports import ImportSummary
+
+T = TypeVar("T")
 
 REPORT_LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
 EXPORT_KINDS = (("csv", "staff.reports.kind_csv"), ("redcap", "staff.reports.kind_redcap"),
@@ -122,19 +129,16 @@ class ReportsPage(StaffPage):
 
     # --- the jobs -----------------------------------------------------------------------------------
 
-    def _run(self, label: str, work: object) -> object | None:
-        """Run ``work(progress)`` in the background; None when cancelled or refused (and said why)."""
-        try:
-            result = run_task(self, tr("staff.page.reports"), label, work)  # type: ignore[arg-type]
-        except InputErrors as errors:
-            self._show_problems(errors)
-            return None
-        except UserError as error:
-            show_error(self, error)
-            return None
-        if result is None:
-            self._say(tr("staff.reports.cancelled"))
-        return result
+    def _run(self, label: str, work: Callable[[Progress], T], then: Callable[[T], None]) -> None:
+        """Run ``work(progress)`` in the background, then ``then(result)``; a cancel or a refusal is said."""
+        start_task(self, tr("staff.page.reports"), label, work, on_done=then, on_error=self._refused,
+                   on_cancelled=lambda: self._say(tr("staff.reports.cancelled")))
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, InputErrors):
+            self._show_problems(error)
+        else:
+            default_error(self, error)
 
     def _say(self, text: str) -> None:
         self.outcome.setText(text)
@@ -146,20 +150,19 @@ class ReportsPage(StaffPage):
             return
         from sijpro.services.file_jobs import patient_reports
 
-        clinic, language = self.clinic, self.pdf_language.value()
+        clinic, language = self.clinic, cast("str | None", self.pdf_language.value())
         name = clinic.settings.load().name
         now = dt.datetime.now().replace(microsecond=0)
 
         def work(progress: Progress) -> list[Path]:
             return patient_reports(clinic, folder, generated_at=now, clinic_name=name,
-                                   language=language, progress=progress)  # type: ignore[arg-type]
+                                   language=language, progress=progress)
 
-        paths = self._run(tr("staff.reports.pdf_progress"), work)
-        if paths is not None:
-            self._say(tr_n("staff.reports.pdf_done", len(paths), count=len(paths), folder=str(folder)))  # type: ignore[arg-type]
+        self._run(tr("staff.reports.pdf_progress"), work, lambda paths: self._say(
+            tr_n("staff.reports.pdf_done", len(paths), count=len(paths), folder=str(folder))))
 
     def export(self) -> None:
-        kind = str(self.export_kind.value())
+        kind = cast("ExportKind", str(self.export_kind.value()))
         title = tr("staff.reports.export_title")
         target = self.choose_save_file(title, "FHIR (*.json)") if kind == "fhir" else self.choose_folder(title)
         if target is None:
@@ -167,10 +170,10 @@ class ReportsPage(StaffPage):
         exports, deidentify = self.clinic.exports, self.deidentify.isChecked()
 
         def work(progress: Progress) -> object:
-            return exports.write(kind, target, deidentify=deidentify, progress=progress)  # type: ignore[arg-type]
+            return exports.write(kind, target, deidentify=deidentify, progress=progress)
 
-        if self._run(tr("staff.reports.export_progress"), work) is not None:
-            self._say(tr("staff.reports.export_done", where=str(target)))
+        self._run(tr("staff.reports.export_progress"), work,
+                  lambda _written: self._say(tr("staff.reports.export_done", where=str(target))))
 
     def import_files(self) -> None:
         if not can(self.user, Capability.IMPORT):
@@ -182,14 +185,12 @@ class ReportsPage(StaffPage):
 
         clinic = self.clinic
 
-        def work(progress: Progress) -> object:
+        def work(progress: Progress) -> ImportSummary:
             return import_files(clinic, paths, progress)
 
-        summary = self._run(tr("staff.reports.import_progress"), work)
-        if summary is not None:
-            patients, questionnaires = summary.patients, summary.questionnaires  # type: ignore[attr-defined]
-            self._say(tr("staff.reports.import_done", patients=tr_n("n_patients", patients),
-                         questionnaires=tr_n("staff.reports.questionnaires", questionnaires)))
+        self._run(tr("staff.reports.import_progress"), work, lambda summary: self._say(
+            tr("staff.reports.import_done", patients=tr_n("n_patients", summary.patients),
+               questionnaires=tr_n("staff.reports.questionnaires", summary.questionnaires))))
 
     def _show_problems(self, errors: InputErrors) -> None:
         listed = errors.problems[:MAX_LISTED_PROBLEMS]

@@ -31,7 +31,7 @@ from ui.staff.style import heading_label, push_button
 from ui.staff.table_view import on_selection, record_table, selected_row
 from ui.staff.timeline import timepoint_labels
 from ui.staff.worklist_model import SECTION_KEYS, SECTIONS, WorkItem, WorklistModel
-from ui.tasks import run_task
+from ui.tasks import start_task
 
 SEARCH_DELAY_MS = 150
 
@@ -179,14 +179,16 @@ class WorklistPage(StaffPage):
         worklist = self.clinic.schedule.worklist(self.clinic.today)
         labels = timepoint_labels(self.clinic.protocols.versions())
         clinic_name, now = self.clinic.settings.load().name, dt.datetime.now()
-        try:
-            pdf = run_task(self, title, tr("staff.worklist.printing"), lambda progress: worklist_pdf(
-                worklist, labels=labels, generated_at=now, language=language(), clinic=clinic_name),
-                cancellable=False)
-            if pdf is not None:
+
+        def printed(pdf: bytes) -> None:
+            try:
                 print_pdf(pdf, choice, title)
-        except UserError as error:
-            show_error(self, error)
+            except UserError as error:
+                show_error(self, error)
+
+        start_task(self, title, tr("staff.worklist.printing"), lambda progress: worklist_pdf(
+            worklist, labels=labels, generated_at=now, language=language(), clinic=clinic_name),
+            on_done=printed, cancellable=False)
 
     def search_field(self) -> QLineEdit | None:
         return self.search

@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import text
 
 from sijpro.services.clinic import Clinic
+from tests.ui.background import click_and_finish
 from tests.ui.demo_clinic import TODAY
 from ui.i18n import set_language
 from ui.staff.admin.audit import ENTITIES, SHOWN, AuditPage, entity_text
@@ -86,27 +87,29 @@ def test_dates_are_whole_local_days(page) -> None:
         dt.UTC).replace(tzinfo=None)
 
 
-def test_chain_check_reports_intact_then_altered(page) -> None:
-    report = page.verify()
-    assert report.ok
+def test_chain_check_reports_intact_then_altered(page, qtbot) -> None:
+    click_and_finish(qtbot, page.verify_button)
+    report = page.report
+    assert report is not None and report.ok
     assert page.chain.text().startswith("The audit trail is intact: the hashes of all")
     assert page.chain.property("role") == "notice"
     with page.clinic.database.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER IF EXISTS audit_events_refuse_update"))
         connection.execute(text("UPDATE audit_events SET reason = 'nothing happened' WHERE id = 5"))
-    report = page.verify()
-    assert not report.ok and report.first_broken_id == 5
+    click_and_finish(qtbot, page.verify_button)
+    report = page.report
+    assert report is not None and not report.ok and report.first_broken_id == 5
     assert page.chain.text().startswith("The audit trail has been tampered with: audit event 5 ")
     assert page.chain.property("role") == "error"
 
 
-def test_french(page) -> None:
+def test_french(page, qtbot) -> None:
     set_language("fr")
     page.retranslate()
     assert page.heading.text() == "Journal d’audit"
     assert page.actor.itemText(0) == "Tout le monde"
     assert page.model.headerData(6, Qt.Orientation.Horizontal) == "Avant"
-    page.verify()
+    click_and_finish(qtbot, page.verify_button)
     assert page.chain.text().startswith("Le journal d’audit est intact")
 
 

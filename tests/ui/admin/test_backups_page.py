@@ -18,8 +18,10 @@ from tests.factories import operated_patient
 from tests.test_safety import worker
 from tests.test_server_lock import Lines, stop
 from tests.trusted import trusted
+from tests.ui.background import click_and_finish, finish_tasks
 from tests.ui.clinic_setup import cheap_hashing
 from tests.ui.demo_clinic import PASSWORD
+from tests.ui.staff.clicks import click_row
 from ui.i18n import set_language
 from ui.staff.admin import backups as backups_page
 from ui.staff.admin.backups import BackupsPage
@@ -36,7 +38,8 @@ def test_backup_then_restore_round_trip(page, qtbot, tmp_path: Path, monkeypatch
     target = tmp_path / "usb" / "before-changes.sqlite"
     target.parent.mkdir()
     monkeypatch.setattr(backups_page, "ask_save_path", lambda parent, title, suggested, kind: target)
-    assert page.back_up_now() == target
+    click_and_finish(qtbot, page.buttons["backup"])
+    assert page.last_backup == target
     assert page.result.text() == f"Backup written to {target} and checked: 80 patients, audit trail intact, no fault."
     assert backups.check_backup(target).ok
 
@@ -46,12 +49,16 @@ def test_backup_then_restore_round_trip(page, qtbot, tmp_path: Path, monkeypatch
     page.database_restored.connect(lambda: restored.append(True))
 
     dialogs.answer = False
-    assert page.restore(target) is False  # checked, then the admin said no
+    page.restore(target)
+    finish_tasks(qtbot)
+    assert page.restored is None  # checked, then the admin said no
     assert "passed every check (80 patients" in dialogs.texts("question")[-1]
     assert page.clinic.patients.by_mrn("LATE-1") is not None and restored == []
 
     dialogs.answer = True
-    assert page.restore(target) is True
+    page.restore(target)
+    finish_tasks(qtbot)
+    assert page.restored is not None
     assert restored == [True]
     assert page.clinic.patients.by_mrn("LATE-1") is None  # the clinic reads the restored file at once
     assert page.clinic.patients.by_mrn(page.clinic.outcomes.cohort()[0].patient.mrn) is not None
@@ -63,27 +70,30 @@ def test_backup_then_restore_round_trip(page, qtbot, tmp_path: Path, monkeypatch
         assert previous.patients.by_mrn("LATE-1").id == late.id
 
 
-def test_a_damaged_backup_is_refused_and_nothing_changes(page, tmp_path: Path, dialogs) -> None:
+def test_a_damaged_backup_is_refused_and_nothing_changes(page, qtbot, tmp_path: Path, dialogs) -> None:
     damaged = tmp_path / "damaged.sqlite"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
     page.clinic.patients.register(PatientDraft("KEEP-1", "Garde", "Anne"))
-    assert page.restore(damaged) is False
+    page.restore(damaged)
+    finish_tasks(qtbot)
+    assert page.restored is None
     assert page.result.text().startswith(f"{damaged} was not restored and the database is unchanged:")
     assert page.result.property("role") == "error"
     assert dialogs.texts("question") == []  # never asked: the check failed first
     assert page.clinic.patients.by_mrn("KEEP-1") is not None
 
 
-def test_restoring_the_selected_automatic_backup(page, dialogs, qtmodeltester) -> None:
+def test_restoring_the_selected_automatic_backup(page, qtbot, dialogs, qtmodeltester) -> None:
     path = backups.auto_backup(page.clinic, reason="daily")
     page.clinic.patients.register(PatientDraft("LATE-2", "Tardif", "Paul"))
     page.refresh()
     qtmodeltester.check(page.model)
     assert page.model.data(page.model.index(0, 3)) == path.name
     assert not page.buttons["restore_selected"].isEnabled()
-    page.table.selectRow(0)
+    click_row(page.table, 0)
     assert page.buttons["restore_selected"].isEnabled()
-    assert page.restore_selected() is True
+    click_and_finish(qtbot, page.buttons["restore_selected"])
+    assert page.restored is not None
     assert page.clinic.patients.by_mrn("LATE-2") is None
 
 

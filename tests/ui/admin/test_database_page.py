@@ -10,11 +10,19 @@ from pathlib import Path
 import pytest
 
 from sijpro.services.clinic import Clinic
+from sijpro.services.places import Probe
+from tests.ui.background import click_and_finish
 from ui.i18n import set_language
 from ui.staff.admin.database import DatabasePage
 from ui.workstation import saved_database_url, settings_path
 
 pytestmark = pytest.mark.gui
+
+
+def probe_result(qtbot, page: DatabasePage) -> Probe | None:
+    """A click on "Test", and what the test found once it ends (None when the database cannot be used)."""
+    click_and_finish(qtbot, page.test_button)
+    return page.tested
 
 
 @pytest.fixture
@@ -23,11 +31,11 @@ def page(shown_page, tmp_path: Path, monkeypatch):
     return shown_page(DatabasePage)
 
 
-def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path) -> None:
+def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path, qtbot) -> None:
     assert page.sqlite.isChecked() and page.path.text() == str(demo_path)
     assert not page.save_button.isEnabled()
     assert page.current.text() == f"In use now: {demo_path}. Saved for this workstation: none (the default file)."
-    found = page.test()
+    found = probe_result(qtbot, page)
     assert (found.state, found.users) == ("ready", 3)
     assert page.result.text() == f"Connected to {demo_path}: an SIJ-PRO database, schema up to date, 3 user accounts."
     assert page.save_button.isEnabled()
@@ -36,7 +44,7 @@ def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path) 
     assert page.save() is False and page.result.text() == "Test this database first."
     assert saved_database_url() is None
 
-    found = page.test()
+    found = probe_result(qtbot, page)
     assert found.state == "new"
     assert "it is empty. At the next start, the first-run set-up" in page.result.text()
     assert page.save() is True
@@ -45,43 +53,43 @@ def test_only_a_tested_database_is_saved(page, demo_path: Path, tmp_path: Path) 
     assert page.current.text().endswith(f"Saved for this workstation: {tmp_path / 'elsewhere.sqlite'}.")
 
 
-def test_databases_that_cannot_be_used_are_refused(page, tmp_path: Path) -> None:
+def test_databases_that_cannot_be_used_are_refused(page, tmp_path: Path, qtbot) -> None:
     page.path.setText(str(tmp_path / "no-such-folder" / "clinic.sqlite"))
-    assert page.test() is None
+    assert probe_result(qtbot, page) is None
     assert page.result.text().startswith("This database cannot be used: ")
     assert "does not exist" in page.result.text() and page.result.property("role") == "error"
     foreign = tmp_path / "foreign.sqlite"
     with sqlite3.connect(foreign) as connection:
         connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     page.path.setText(str(foreign))
-    assert page.test() is None and not page.save_button.isEnabled()
+    assert probe_result(qtbot, page) is None and not page.save_button.isEnabled()
     page.postgres.setChecked(True)
     page.url.setText("postgresql://nobody@127.0.0.1:1/nothing")
-    assert page.test() is None
+    assert probe_result(qtbot, page) is None
     assert "Cannot reach the database postgresql+psycopg://nobody@127.0.0.1:1/nothing" in page.result.text()
     page.url.setText("mysql://server/db")
-    assert page.test() is None and "only SQLite and PostgreSQL are supported" in page.result.text()
+    assert probe_result(qtbot, page) is None and "only SQLite and PostgreSQL are supported" in page.result.text()
     assert saved_database_url() is None
 
 
-def test_a_server_or_file_database_before_and_after_set_up(page, database_url: str) -> None:
+def test_a_server_or_file_database_before_and_after_set_up(page, database_url: str, qtbot) -> None:
     """``database_url``: a new SQLite file, and an empty PostgreSQL schema when the server is configured."""
     on_file = "://" not in database_url
     (page.sqlite if on_file else page.postgres).setChecked(True)
     (page.path if on_file else page.url).setText(database_url)
-    assert page.test().state == "new"
+    assert probe_result(qtbot, page).state == "new"
     Clinic.init(database_url)
-    found = page.test()
+    found = probe_result(qtbot, page)
     assert (found.state, found.users) == ("ready", 0)
     assert page.save() is True and saved_database_url() == database_url
 
 
-def test_french(page) -> None:
+def test_french(page, qtbot) -> None:
     set_language("fr")
     page.retranslate()
     assert page.heading.text() == "Emplacement de la base de données"
     assert page.test_button.text() == "Tester la connexion"
-    page.test()
+    probe_result(qtbot, page)
     assert page.result.text().startswith("Connecté à ")
 
 
@@ -97,7 +105,7 @@ def test_the_start_follows_the_saved_database(page, tmp_path: Path, monkeypatch)
     assert database_for_start(None) is None  # the environment variable wins, read where the URL is resolved
 
 
-def test_an_unknown_server_name_is_said_as_such(page) -> None:
+def test_an_unknown_server_name_is_said_as_such(page, qtbot) -> None:
     """Not 'Something went wrong': the server's name is not known, and what to check."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -108,13 +116,13 @@ def test_an_unknown_server_name_is_said_as_such(page) -> None:
     page.url.setFocus()
     QTest.keyClick(page.url, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(page.url, "postgresql://sijpro:secret@db-server.invalid:5432/sijpro")
-    click(page.test_button)
+    click_and_finish(qtbot, page.test_button)
     assert page.result.text() == (
         "This database cannot be used: The server name db-server.invalid is not known on this network "
         "(postgresql+psycopg://sijpro:***@db-server.invalid:5432/sijpro). Check the spelling of the server, or "
         "ask the clinic's IT.")
     assert page.result.property("role") == "error" and "secret" not in page.result.text()
     set_language("fr")
-    click(page.test_button)
+    click_and_finish(qtbot, page.test_button)
     assert page.result.text().replace("\u00a0", " ").startswith(
         "Cette base ne peut pas être utilisée : Le nom de serveur db-server.invalid est inconnu sur ce réseau")

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from sijpro.analysis import CohortSummary, cohort_summary
+from tests.ui.background import finish_tasks
 from ui.i18n import set_language
 from ui.staff import cohort
 from ui.staff.cohort import CohortPage
@@ -29,6 +30,7 @@ def page(qtbot, open_clinic):
     shown.show()
     qtbot.waitExposed(shown)
     shown.refresh()
+    finish_tasks(qtbot)
     return shown
 
 
@@ -55,7 +57,7 @@ def test_filters_change_n_as_the_summary_does(page, qtbot, qtmodeltester) -> Non
         qtmodeltester.check(model)
 
     choose(page, "fbss", "1")
-    qtbot.waitUntil(lambda: page.where == {"fbss": "1"})  # applied by the filter's own timer
+    qtbot.waitUntil(lambda: page.where == {"fbss": "1"}, timeout=60_000)  # applied by the filter's own timer
     with_fbss = expected(page, {"fbss": "1"})
     assert 0 < with_fbss.n_patients < everyone.n_patients
     assert page.summary == with_fbss
@@ -66,12 +68,15 @@ def test_filters_change_n_as_the_summary_does(page, qtbot, qtmodeltester) -> Non
     check.setChecked(True)
     edit.setDate(QDate(2024, 1, 1))
     page.apply()
+    finish_tasks(qtbot)
     where = {"fbss": "1", "sex": "F", "approach": "lateral", "surgery_from": "2024-01-01"}
     assert page.where == where and page.summary == expected(page, where)
     assert page.summary.n_patients < with_fbss.n_patients
     assert f"{page.summary.n_patients} of {everyone.n_patients}" in page.count.text()
 
     page.clear_filters()
+
+    finish_tasks(qtbot)
     assert page.where == {} and page.summary == everyone
 
 
@@ -109,23 +114,27 @@ def test_tables_show_the_summarys_numbers(page) -> None:
     assert list(lines["series:NRS back"].get_ydata()) == means
 
 
-def test_a_filter_nobody_matches_shows_no_patient(page) -> None:
+def test_a_filter_nobody_matches_shows_no_patient(page, qtbot) -> None:
     check, edit = page.dates["surgery_from"]
     check.setChecked(True)
     edit.setDate(QDate(2030, 1, 1))
     page.apply()
+    finish_tasks(qtbot)
     assert page.summary.n_patients == 0 and page.charts.axes == []
     assert page.models["outcomes"].rowCount() == 0
 
 
-def test_export_pdf_and_json_are_written_and_read_back(page, tmp_path: Path, monkeypatch) -> None:
+def test_export_pdf_and_json_are_written_and_read_back(page, tmp_path: Path, monkeypatch, qtbot) -> None:
     choose(page, "fbss", "1")
     page.apply()
+    finish_tasks(qtbot)
     targets = iter([tmp_path / "cohort.json", tmp_path / "cohort.pdf"])
     monkeypatch.setattr(cohort, "ask_save_path", lambda parent, title, suggested, kind: next(targets))
     page.export_json_button.click()
+    finish_tasks(qtbot)
     assert json.loads((tmp_path / "cohort.json").read_text(encoding="utf-8")) == page.summary.as_dict()
     page.export_pdf_button.click()
+    finish_tasks(qtbot)
     reader = pypdf.PdfReader(io.BytesIO((tmp_path / "cohort.pdf").read_bytes()))
     text = " ".join(p.extract_text() for p in reader.pages).replace("\u00a0", " ")
     assert "Cohort summary" in text and "with FBSS" in text and f"{page.summary.n_patients} patients" in text
@@ -194,7 +203,7 @@ def test_compare_by_fbss_shows_the_groups_side_by_side(page, qtbot) -> None:
     for _ in range(combo.findData("fbss")):  # the keyboard walks the closed list down to "Failed back surgery"
         QTest.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentData() == "fbss"
-    qtbot.waitUntil(lambda: page.summary.compare is not None)  # applied by the filter's own timer
+    qtbot.waitUntil(lambda: page.summary.compare is not None, timeout=60_000)  # by the filter's own timer
     compare = page.summary.compare
     assert compare["key"] == "fbss" and set(compare["groups"]) == {"0", "1"}
     model = page.models["compare"]
@@ -204,6 +213,7 @@ def test_compare_by_fbss_shows_the_groups_side_by_side(page, qtbot) -> None:
     rows = {model.data(model.index(r, 0), VALUE_ROLE): r for r in range(model.rowCount())}
     assert model.data(model.index(rows["age"], 3), VALUE_ROLE) == compare["tests"]["age"]["p"]
     page.clear_filters()
+    finish_tasks(qtbot)
     assert page.summary.compare is None and page.models["compare"].rowCount() == 0
 
 

@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication
 
 from sijpro.records import PatientOutcomes
+from tests.ui.background import finish_tasks
 from tests.ui.demo_clinic import TODAY
 from ui.i18n import set_language
 from ui.staff import dashboard
@@ -120,6 +121,7 @@ def test_save_pdf_writes_the_patients_trajectory(surgeon_page, qtbot, tmp_path: 
     monkeypatch.setattr(dashboard, "ask_save_path", lambda parent, title, suggested, kind: offered.append(
         suggested) or target)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    finish_tasks(qtbot)
     assert offered[0].name == f"{outcomes.patient.mrn}.pdf"
     text = text_of(target.read_bytes())
     assert outcomes.patient.mrn in text and outcomes.patient.display_name in text
@@ -141,6 +143,7 @@ def test_print_hands_the_pdf_to_the_print_service(surgeon_page, qtbot, tmp_path:
     monkeypatch.setenv("PATH", f"{fake_lp.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(dashboard, "choose_printer", lambda parent, title: PrintChoice("Ward-3", copies=2))
     qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    finish_tasks(qtbot)
     arguments = (spool / "arguments").read_text()
     assert "-d Ward-3" in arguments and "-n 2" in arguments
     assert outcomes.patient.mrn in text_of((spool / "job.pdf").read_bytes())
@@ -149,16 +152,18 @@ def test_print_hands_the_pdf_to_the_print_service(surgeon_page, qtbot, tmp_path:
     to_file = tmp_path / "printed.pdf"
     monkeypatch.setattr(dashboard, "choose_printer", lambda parent, title: PrintChoice("", to_file=str(to_file)))
     page.print_button.click()
+    finish_tasks(qtbot)
     assert outcomes.patient.mrn in text_of(to_file.read_bytes())
 
 
-def test_a_missing_print_service_and_an_unknown_mrn_are_clear_messages(surgeon_page, tmp_path, monkeypatch,
+def test_a_missing_print_service_and_an_unknown_mrn_are_clear_messages(surgeon_page, qtbot, tmp_path, monkeypatch,
                                                                       dialogs) -> None:
     page = surgeon_page
     page.show_patient(with_a_missed_visit(page).patient.id)
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     monkeypatch.setattr(dashboard, "choose_printer", lambda parent, title: PrintChoice("Ward-3"))
     page.print_button.click()
+    finish_tasks(qtbot)
     assert "No print service was found" in dialogs.texts("warning")[-1]
     page.mrn.setText("NOT-A-PATIENT")
     page.open_button.click()
@@ -207,6 +212,7 @@ def test_the_system_print_dialog_opens_and_cancel_prints_nothing(surgeon_page, q
 
     QTimer.singleShot(200, cancel)
     page.print_button.click()
+    finish_tasks(qtbot)
     assert seen == [f"{outcomes.patient.display_name} ({outcomes.patient.mrn})"]
     assert made == [] and page.status.text() == ""
 

@@ -12,6 +12,7 @@ from sijpro.demo import sandbox
 from sijpro.errors import UserError
 from sijpro.services.clinic import Clinic
 from sijpro.storage.encryption import encrypt_database
+from tests.ui.staff.clicks import click
 from tests.ui.staff.conftest import sign_in
 from tests.ui.staff.setup import PASSWORD, TODAY
 from ui.staff.first_run import FirstRunWizard
@@ -81,10 +82,10 @@ def test_explore_with_demo_data_builds_and_opens_a_separate_demo_clinic(start, t
     wizard = starter.window
     wizard.choice_page.demo.setChecked(True)
     assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
-    wizard.button(QWizard.WizardButton.FinishButton).click()
+    click(wizard.button(QWizard.WizardButton.FinishButton))
+    qtbot.waitUntil(lambda: isinstance(starter.window, StaffWindow), timeout=60_000)
     window = starter.window
     qtbot.addWidget(window)
-    assert isinstance(window, StaffWindow)
     assert not path.exists() and (tmp_path / "demo.sqlite").is_file()
     notice = window.login.notice.text()
     assert 'Sign in as demo-admin with the password "explore the demo"' in notice

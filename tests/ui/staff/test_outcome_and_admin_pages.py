@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from sijpro.services import backups
+from tests.ui.background import finish_tasks
 from ui.i18n import set_language
 
 pytestmark = pytest.mark.gui
@@ -23,7 +24,7 @@ def test_pages_by_role(signed_in) -> None:
     assert set(OUTCOME_PAGES) <= set(keys) and not set(ADMIN_PAGES) & set(keys)
 
 
-def test_a_patient_opens_on_the_dashboard(signed_in, ids) -> None:
+def test_a_patient_opens_on_the_dashboard(signed_in, ids, qtbot) -> None:
     workspace = signed_in("sam").workspace
     workspace.route_patient(ids["K-001"])
     page = workspace.pages["dashboard"]
@@ -31,6 +32,7 @@ def test_a_patient_opens_on_the_dashboard(signed_in, ids) -> None:
     assert page.outcomes.patient.id == ids["K-001"] and page.name.text() == "DUPONT, Hélène"
     assert page.timeline_model.rowCount() == 6 and len(page.charts.axes) == 4
     cohort = workspace.open_page("cohort")
+    finish_tasks(qtbot)
     assert cohort.summary.n_patients == len(workspace.clinic.outcomes.cohort())
 
 
@@ -48,10 +50,12 @@ def test_every_page_opens_and_follows_the_language(signed_in, monkeypatch, tmp_p
     assert workspace.pages["audit"].model.headerData(2, Qt.Orientation.Horizontal) == "Utilisateur"
 
 
-def test_a_restore_signs_everyone_out(signed_in, monkeypatch) -> None:
+def test_a_restore_signs_everyone_out(signed_in, monkeypatch, qtbot) -> None:
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: QMessageBox.StandardButton.Yes))
     window = signed_in("ada")
     path = backups.auto_backup(window.clinic, reason="daily")
     page = window.workspace.open_page("backups")
-    assert page.restore(path)
+    page.restore(path)
+    finish_tasks(qtbot)
+    assert page.restored is not None
     assert window.workspace is None and window.user is None  # the restored accounts may differ: sign in again

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from tests.trusted import as_system
+from tests.ui.background import finish_tasks
 from tests.ui.staff.clicks import click
 from ui.i18n import set_language
 from ui.staff.admin import backups as backups_page
@@ -16,7 +17,8 @@ from ui.staff.admin import backups as backups_page
 pytestmark = pytest.mark.gui
 
 
-def test_the_title_and_sign_in_screen_say_the_database_was_restored(signed_in, monkeypatch, tmp_path: Path):
+def test_the_title_and_sign_in_screen_say_the_database_was_restored(signed_in, monkeypatch, tmp_path: Path,
+                                                                   qtbot) -> None:
     window = signed_in("ada")
     page = window.workspace.open_page("backups")
     target = tmp_path / "usb" / "monday.sqlite"
@@ -27,6 +29,7 @@ def test_the_title_and_sign_in_screen_say_the_database_was_restored(signed_in, m
     click(page.buttons["backup"])
     assert target.exists()
     click(page.buttons["restore_file"])
+    finish_tasks(qtbot)
     assert window.user is None and window.stack.currentWidget() is window.login
     patients = len(as_system(window.clinic).patients.search("-", limit=500))
     assert window.login.notice.text().startswith(

@@ -30,7 +30,7 @@ from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import record_table
-from ui.tasks import run_task
+from ui.tasks import start_task
 
 SHOWN = 2000
 """The newest events shown for a filter; narrower filters reach further back."""
@@ -86,6 +86,8 @@ class AuditPage(StaffPage):
         self.setObjectName("auditPage")
         self.clinic = clinic
         self.user = user
+        self.report: VerifyReport | None = None
+        """The outcome of the last check of the trail."""
         self.heading = heading_label(self)
         self.actor, self.entity = QComboBox(self), QComboBox(self)
         self.actor.setObjectName("auditActor")
@@ -199,18 +201,16 @@ class AuditPage(StaffPage):
         shown = self.model.rowCount()
         self.count.setText(tr("admin.audit.newest", n=shown) if shown >= SHOWN else tr_n("admin.audit.count", shown))
 
-    def verify(self) -> VerifyReport | None:
-        """Recompute every hash of the trail (in the background: a large trail takes seconds)."""
-        try:
-            report = run_task(self, tr("admin.audit.verify"), tr("admin.audit.verifying"),
-                              lambda progress: self.clinic.audit.verify_chain(), cancellable=False)
-        except UserError as error:
-            show_error(self, error)
-            return None
-        if report is None:
-            return None
+    def verify(self) -> None:
+        """Recompute every hash of the trail (in the background: a large trail takes seconds); the
+        outcome is said on the page and kept in ``report``."""
+        self.report = None
+        start_task(self, tr("admin.audit.verify"), tr("admin.audit.verifying"),
+                   lambda progress: self.clinic.audit.verify_chain(), on_done=self._verified, cancellable=False)
+
+    def _verified(self, report: VerifyReport) -> None:
+        self.report = report
         if report.ok:
             say(self.chain, tr("admin.audit.chain_ok", n=report.events_checked), "notice")
         else:
             say(self.chain, tr("admin.audit.chain_broken", problem=report.problem, n=report.events_checked), "error")
-        return report

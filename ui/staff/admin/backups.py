@@ -28,7 +28,7 @@ from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.reports.texts import Words
 from sijpro.services import backups
-from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings
+from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings, RestoreReport
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup
 from ui.errors import sentence
@@ -39,7 +39,7 @@ from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
-from ui.tasks import run_task
+from ui.tasks import default_error, start_task
 
 
 def kind_text(item: AutomaticBackup) -> str:
@@ -72,6 +72,10 @@ class BackupsPage(StaffPage):
         self.setObjectName("backupsPage")
         self.clinic = clinic
         self.user = user
+        self.last_backup: Path | None = None
+        """The copy the last "Back up now" wrote."""
+        self.restored: RestoreReport | None = None
+        """What the last restore put in place (None when it was refused or declined)."""
         self.database = clinic.database.file
         self.heading = heading_label(self)
         self.where = QLabel(self)
@@ -180,32 +184,36 @@ class BackupsPage(StaffPage):
 
     # --- backing up -------------------------------------------------------------------------------------
 
-    def back_up_now(self) -> Path | None:
-        """A copy where the admin chooses (a USB stick, a network folder), checked once written."""
+    def back_up_now(self) -> None:
+        """A copy where the admin chooses (a USB stick, a network folder), checked once written; said on
+        the page, and the copy kept in ``last_backup``."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         suggested = (self.backup_folder() or documents_folder()) / f"sijpro-backup-{stamp}.sqlite"
         path = ask_save_path(self, tr("admin.backups.backup_now"), suggested, tr("admin.backups.filter"))
         if path is None:
-            return None
+            return
         passphrase = self._passphrase()
 
         def work(progress: object) -> BackupCheck:
             return backups.check_backup(backup(self.clinic, path), passphrase)
 
-        try:
-            check = run_task(self, tr("admin.backups.title"), tr("admin.backups.working", path=str(path)), work,
-                             cancellable=False)
-        except UserError as error:
+        def written(check: BackupCheck) -> None:
+            if check.ok:
+                say(self.result, tr("admin.backups.written", path=str(path), patients=check.patients), "notice")
+            else:
+                say(self.result, tr("admin.backups.written_faulty", path=str(path), faults=self._faults(check)),
+                    "error")
+            self.last_backup = path
+            self.refresh()
+
+        start_task(self, tr("admin.backups.title"), tr("admin.backups.working", path=str(path)), work,
+                   on_done=written, on_error=self._refused, cancellable=False)
+
+    def _refused(self, error: Exception) -> None:
+        if isinstance(error, UserError):
             say(self.result, sentence(str(error)), "error")
-            return None
-        if check is None:
-            return None
-        if check.ok:
-            say(self.result, tr("admin.backups.written", path=str(path), patients=check.patients), "notice")
         else:
-            say(self.result, tr("admin.backups.written_faulty", path=str(path), faults=self._faults(check)), "error")
-        self.refresh()
-        return path
+            default_error(self, error)
 
     @staticmethod
     def _faults(check: BackupCheck) -> str:
@@ -213,52 +221,54 @@ class BackupsPage(StaffPage):
 
     # --- restoring --------------------------------------------------------------------------------------
 
-    def restore_selected(self) -> bool:
+    def restore_selected(self) -> None:
         row = selected_row(self.table)
-        return row is not None and self.restore(self.model.record(row).path)
+        if row is not None:
+            self.restore(self.model.record(row).path)
 
-    def restore_from_file(self) -> bool:
+    def restore_from_file(self) -> None:
         folder = self.backup_folder() or documents_folder()
         path = ask_open_path(self, tr("admin.backups.restore_file"), folder, tr("admin.backups.filter"))
-        return path is not None and self.restore(path)
+        if path is not None:
+            self.restore(path)
 
-    def restore(self, source: Path) -> bool:
-        """Check ``source``; if sound and confirmed, replace the database by it. True when restored."""
+    def restore(self, source: Path) -> None:
+        """Check ``source`` (in the background); if sound and confirmed, replace the database by it. What
+        was restored is said, and kept in ``restored``."""
+        self.restored = None
         passphrase = self._passphrase()
-        try:
-            check = run_task(self, tr("admin.backups.restore_title"), tr("admin.backups.checking", path=str(source)),
-                             lambda progress: backups.check_backup(source, passphrase), cancellable=False)
-        except UserError as error:
-            say(self.result, sentence(str(error)), "error")
-            return False
-        if check is None:
-            return False
+        start_task(self, tr("admin.backups.restore_title"), tr("admin.backups.checking", path=str(source)),
+                   lambda progress: backups.check_backup(source, passphrase),
+                   on_done=lambda check: self._confirm_restore(source, check), on_error=self._refused,
+                   cancellable=False)
+
+    def _confirm_restore(self, source: Path, check: BackupCheck) -> None:
         if not check.ok:
             say(self.result, tr("admin.backups.refused", path=str(source), faults=self._faults(check)), "error")
-            return False
+            return
         question = tr("admin.backups.confirm", path=str(source), patients=check.patients)
         if QMessageBox.question(self, tr("admin.backups.restore_title"), question) != QMessageBox.StandardButton.Yes:
-            return False
+            return
+        passphrase, folder, database = self._passphrase(), self.backup_folder(), self.clinic.database.address
         self.clinic.database.engine.dispose()  # no connection of ours may outlive the file it points to
-        try:
-            report = run_task(self, tr("admin.backups.restore_title"), tr("admin.backups.restoring"),
-                              lambda progress: backups.restore(self.clinic.database.address, source,
-                                                               passphrase=passphrase,
-                                                               backups_folder=self.backup_folder(), progress=progress),
-                              cancellable=False)
-        except UserError as error:
-            say(self.result, sentence(str(error)), "error")
-            return False
-        finally:
+
+        def restored(report: RestoreReport) -> None:
             self.clinic.database.engine.dispose()
-        if report is None:
-            return False
-        kept = str(report.kept_previous) if report.kept_previous else tr("admin.backups.nothing_kept")
-        say(self.result, tr("admin.backups.restored", path=str(source), patients=report.check.patients, kept=kept),
-            "notice")
-        self.refresh()
-        self.database_restored.emit(str(source), report.check.patients)
-        return True
+            self.restored = report
+            kept = str(report.kept_previous) if report.kept_previous else tr("admin.backups.nothing_kept")
+            say(self.result, tr("admin.backups.restored", path=str(source), patients=report.check.patients,
+                                kept=kept), "notice")
+            self.refresh()
+            self.database_restored.emit(str(source), report.check.patients)
+
+        def failed(error: Exception) -> None:
+            self.clinic.database.engine.dispose()
+            self._refused(error)
+
+        start_task(self, tr("admin.backups.restore_title"), tr("admin.backups.restoring"),
+                   lambda progress: backups.restore(database, source, passphrase=passphrase, backups_folder=folder,
+                                                    progress=progress),
+                   on_done=restored, on_error=failed, cancellable=False)
 
     # --- policy -----------------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from ui.staff.files import ask_save_path, documents_folder
 from ui.staff.form import translated
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
-from ui.tasks import run_task
+from ui.tasks import default_error, start_task
 from ui.workstation import save_database_url, saved_database_url
 
 POSTGRES_EXAMPLE = "postgresql://sijpro:password@db-server:5432/sijpro"
@@ -140,29 +140,32 @@ class DatabasePage(StaffPage):
         if chosen is not None:
             self.path.setText(str(chosen))
 
-    def test(self) -> Probe | None:
+    def test(self) -> None:
+        """Reach the database typed (in the background: a server may take seconds to answer); what was
+        found is said on the page and kept in ``tested``."""
         wanted = self.wanted()
         self.tested = None
         if not wanted:
             say(self.result, tr("admin.database.nothing"), "error")
             self._changed()
-            return None
-        try:
-            found = run_task(self, tr("admin.database.test"), tr("admin.database.testing"),
-                             lambda progress: probe(wanted), cancellable=False)
-        except UserError as error:
-            say(self.result, tr("admin.database.unreachable", problem=sentence(translated(str(error)))), "error")
-            self._changed()
-            return None
-        if found is None:
-            return None
+            return
+        start_task(self, tr("admin.database.test"), tr("admin.database.testing"), lambda progress: probe(wanted),
+                   on_done=self._found, on_error=self._unreachable, cancellable=False)
+
+    def _unreachable(self, error: Exception) -> None:
+        if not isinstance(error, UserError):
+            default_error(self, error)
+            return
+        say(self.result, tr("admin.database.unreachable", problem=sentence(translated(str(error)))), "error")
+        self._changed()
+
+    def _found(self, found: Probe) -> None:
         self.tested = found
         texts = {"ready": tr("admin.database.ready", where=found.where, users=found.users),
                  "new": tr("admin.database.new", where=found.where),
                  "encrypted": tr("admin.database.encrypted", where=found.where)}
         say(self.result, texts[found.state], "notice")
         self._changed()
-        return found
 
     def save(self) -> bool:
         if self.tested is None or self.tested.url != self.wanted():
