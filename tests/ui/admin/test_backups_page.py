@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 
 from sijpro.records import PatientDraft
 from sijpro.services import backups
@@ -146,19 +145,25 @@ def test_a_server_database_is_backed_up_and_restored_from_the_page(postgres_url:
         target = tmp_path / "server.sqlite"
         monkeypatch.setattr(backups_page, "ask_save_path", lambda parent, title, suggested, kind: target)
         monkeypatch.setattr(backups_page, "ask_open_path", lambda parent, title, folder, kind: target)
-        QTest.mouseClick(page.buttons["backup"], Qt.MouseButton.LeftButton)
+        click_and_finish(qtbot, page.buttons["backup"])
         assert page.result.text().startswith(f"Backup written to {target} and checked: 1 patient")
         ada.patients.register(PatientDraft("LATE-1", "Tardif", "Jean"))
         dialogs.answer = True
         kiosk = worker("hold_open", postgres_url, "60")
         try:
             Lines(kiosk).expect("open")
-            QTest.mouseClick(page.buttons["restore_file"], Qt.MouseButton.LeftButton)
+            click_and_finish(qtbot, page.buttons["restore_file"])
             assert "1 other SIJ-PRO program has" in page.result.text() and "SIJ-PRO pid" in page.result.text()
             assert ada.patients.by_mrn("LATE-1") is not None
         finally:
             stop(kiosk)
-        qtbot.waitUntil(lambda: page.restore(target), timeout=10_000)  # once the server has seen it go
+
+        def restored() -> bool:
+            page.restore(target)
+            finish_tasks(qtbot)
+            return page.restored is not None
+
+        qtbot.waitUntil(restored, timeout=20_000)  # once the server has seen it go
         assert ada.patients.by_mrn("LATE-1") is None and ada.patients.by_mrn("EARLY-1") is not None
         assert page.model.rowCount() == 0  # no automatic backup folder is set for the server: none listed
         kept = list((tmp_path / "data" / "sijpro" / "backups").glob("*-before-restore.sqlite"))

@@ -217,15 +217,17 @@ def test_compare_by_fbss_shows_the_groups_side_by_side(page, qtbot) -> None:
     assert page.summary.compare is None and page.models["compare"].rowCount() == 0
 
 
-def test_the_count_of_matching_patients_takes_its_languages_plural(page) -> None:
+def test_the_count_of_matching_patients_takes_its_languages_plural(page, qtbot) -> None:
     """French says "0 patient sur 150 correspond" (0 and 1 are singular), English "0 of 150 patients match"."""
     everyone = page.summary.n_patients
     check, edit = page.dates["surgery_from"]
     check.setChecked(True)
     edit.setDate(QDate(2099, 1, 1))
     page.apply()
+    finish_tasks(qtbot)
     assert page.summary.n_patients == 0
     assert page.count.text() == f"0 of {everyone} patients match the filters"
     set_language("fr")
     page.apply()
+    finish_tasks(qtbot)
     assert page.count.text() == f"0 patient sur {everyone} correspond aux filtres"

@@ -43,7 +43,7 @@ ENTITIES = {
     "patient": "admin.audit.entity.patient", "procedure": "admin.audit.entity.procedure",
     "visit": "admin.audit.entity.visit", "response": "admin.audit.entity.response", "user": "admin.audit.entity.user",
     "protocol": "admin.audit.entity.protocol", "setting": "admin.audit.entity.setting",
-    "database": "admin.audit.entity.database",
+    "database": "admin.audit.entity.database", "contact": "admin.audit.entity.contact",
 }
 """The kinds of record the core writes in the audit trail, and the key of each one's name."""
 
