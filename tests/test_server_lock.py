@@ -56,7 +56,7 @@ class Lines:
             self._lines.put(line.strip())
         self._lines.put(None)
 
-    def expect(self, wanted: str, timeout: float = 20.0) -> list[str]:
+    def expect(self, wanted: str, timeout: float = 90.0) -> list[str]:
         """Wait for ``wanted``; returns the lines seen before it."""
         seen: list[str] = []
         deadline = time.monotonic() + timeout
