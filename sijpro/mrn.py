@@ -36,6 +36,12 @@ def mrn_problem(mrn: str) -> str | None:
     return None
 
 
+def storable(text: str) -> bool:
+    """Whether a database text column can hold ``text`` at all: PostgreSQL's cannot hold a NUL, so a
+    look-up for one would fail with the driver's error instead of finding nobody."""
+    return "\x00" not in text
+
+
 def mrn_key(mrn: str) -> str:
     """What two MRNs are compared by: trimmed, compatibility-normalised, case-folded ('ab-1' is 'AB-1').
 

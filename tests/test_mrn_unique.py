@@ -40,6 +40,9 @@ def test_control_and_bidirectional_characters_are_refused(clinic: Clinic, hostil
     with pytest.raises(InputErrors, match="field 'mrn'"):
         clinic.patients.register(patient_draft(hostile))
     assert clinic.patients.search("AB") == []
+    # looking one up finds nobody, on PostgreSQL too (whose text cannot hold a NUL at all)
+    assert clinic.patients.by_mrn(hostile) is None and clinic.patients.search(hostile) == []
+    assert clinic.patients.registered([hostile, "AB"]) == frozenset()
 
 
 def test_register_and_edit_refuse_an_mrn_differing_only_by_case(clinic: Clinic) -> None:

@@ -15,7 +15,7 @@ from sijpro.access import AccessDenied, Capability, requires
 from sijpro.contact import ContactDraft
 from sijpro.errors import InputErrors, UserError
 from sijpro.folding import fold
-from sijpro.mrn import mrn_key
+from sijpro.mrn import mrn_key, storable
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
@@ -102,6 +102,8 @@ class Patients:
     @requires(Capability.PATIENTS)
     def by_mrn(self, mrn: str) -> PatientRecord | None:
         """The patient with this MRN, compared as DESIGN.md says: trimmed, case ignored."""
+        if not storable(mrn):
+            return None  # no MRN holds such a character: refused on the way in
         with self.context.database.reading() as session:
             row = session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn)))
             return None if row is None else patient_record(row)
@@ -112,7 +114,7 @@ class Patients:
         few thousand, for import checks."""
         found: set[str] = set()
         with self.context.database.reading() as session:
-            for chunk in chunks(sorted({mrn_key(mrn) for mrn in mrns}), LOOKUP_CHUNK):
+            for chunk in chunks(sorted({mrn_key(mrn) for mrn in mrns if storable(mrn)}), LOOKUP_CHUNK):
                 found.update(session.scalars(select(Patient.mrn).where(Patient.mrn_key.in_(chunk))))
         return frozenset(found)
 
@@ -120,8 +122,8 @@ class Patients:
     def search(self, text: str, limit: int = 50) -> list[PatientRecord]:
         """By MRN, names (any part, accents and case ignored) or an ISO birth date."""
         text = text.strip()
-        if not text:
-            return []
+        if not text or not storable(text):
+            return []  # nothing stored holds a NUL (a PostgreSQL text cannot)
         query = select(Patient)
         try:
             query = query.where(Patient.birth_date == dt.date.fromisoformat(text))
@@ -178,7 +180,7 @@ class Patients:
 
 def _holder_of(session: Session, mrn: str) -> Patient | None:
     """The patient whose MRN is this one once trimmed and case-folded, if any."""
-    return session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn)))
+    return session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn))) if storable(mrn) else None
 
 
 def _as(holder: Patient, mrn: str) -> str:
