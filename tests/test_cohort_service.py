@@ -147,6 +147,26 @@ def test_methods_in_french(clinic_db, tmp_path) -> None:
     text = pdf_text(pdf)
     assert "Méthodes statistiques" in text and "intervalle de score de Wilson" in text
     assert "Seuils de réponse (bibliothèque de seuils SIJ-PRO 2026.1)" in text
+    assert "Les données manquantes ne sont pas imputées" in text and "« Dernier suivi » est" in text
+
+
+@pytest.mark.parametrize(("language", "heading", "groups"), [
+    ("en", "Software:", "The groups (failed back surgery syndrome) are compared"),
+    ("fr", "Logiciels :", "Les groupes (syndrome d’échec de chirurgie rachidienne) sont comparés"),
+])
+def test_methods_name_every_package_behind_the_numbers_and_the_group_tests(clinic_db, tmp_path, language, heading,
+                                                                         groups) -> None:
+    """The mixed model is statsmodels': its version is stated with scipy's; a comparison says its tests."""
+    from importlib import metadata
+
+    pdf = tmp_path / "c.pdf"
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--language", language,
+                 "--compare", "fbss"]) == 0
+    text = " ".join(pdf_text(pdf).split())
+    assert f"scipy {metadata.version('scipy')}, statsmodels {metadata.version('statsmodels')}" in text
+    assert heading in text and groups in text and "Kruskal-Wallis" in text
+    assert main(["--db", clinic_db, "report", "cohort", "-o", str(pdf), "--language", language]) == 0
+    assert groups not in " ".join(pdf_text(pdf).split())
 
 
 def test_sites_come_in_by_import_and_filter_the_summary(database_url, clock, tmp_path, capsys, cli_as) -> None:

@@ -17,11 +17,11 @@ from sijpro.analysis.thresholds import library
 from sijpro.reports.tables import outcome_keys, score_label
 from sijpro.reports.texts import Words
 
-SOFTWARE = ("numpy", "scipy")
+SOFTWARE = ("numpy", "scipy", "statsmodels")
 
 
 def software_versions() -> str:
-    """``SIJ-PRO 0.1.0, Python 3.11.7, numpy 2.4.6, scipy 1.17.1``."""
+    """``SIJ-PRO 0.1.0, Python 3.11.7, numpy 2.4.6, scipy 1.17.1, statsmodels 0.14.6`` (the mixed model's)."""
     parts = [f"SIJ-PRO {__version__}", f"Python {platform.python_version()}"]
     for name in SOFTWARE:
         try:
@@ -46,5 +46,9 @@ def methods_paragraphs(summary: CohortSummary, words: Words) -> list[str]:
     paragraphs.append(words.plural("methods.missing", odi, odi=odi))
     paragraphs.append(words("methods.last"))
     paragraphs.append(words("methods.completeness", day=words.date(summary.day)))
+    if summary.compare is not None:
+        key = str(summary.compare["key"])
+        label = f"compare.{key}"
+        paragraphs.append(words("methods.compare", groups=words(label) if words.has(label) else key))
     paragraphs.append(words("methods.software", software=software_versions()))
     return paragraphs
