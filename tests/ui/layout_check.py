@@ -5,8 +5,33 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
 
-from ui.kiosk.style import MIN_TOUCH
+from ui.kiosk.style import MIN_TOUCH, Metrics
 from ui.kiosk.widgets import WrapButton
+
+
+def shown_texts(window: QWidget, page: QWidget) -> list[QLabel | QAbstractButton]:
+    """Every label and button with words that the patient can see on ``page``."""
+    return [widget for widget in [page, *page.findChildren(QWidget)]
+            if isinstance(widget, QLabel | QAbstractButton) and widget.isVisibleTo(window) and widget.text()]
+
+
+def font_problems(window: QWidget, page: QWidget, sizes: Metrics) -> list[str]:
+    """Every text is drawn at one of the sizes of the patient's chosen text step (its body text, its
+    questions, its titles), never smaller than that step's body text, never cut with '…'."""
+    allowed = {sizes.body, sizes.question, sizes.title}
+    problems = []
+    for widget in shown_texts(window, page):
+        drawn = widget.fontInfo().pixelSize()
+        name = f"{type(widget).__name__} {(widget.accessibleName() or widget.text())[:40]!r}"
+        if drawn not in allowed or drawn < sizes.body:
+            problems.append(f"{name} drawn at {drawn} px, not at the chosen size {sorted(allowed)}")
+        if "…" in widget.text() or "..." in widget.text():
+            problems.append(f"{name} is elided: {widget.text()!r}")
+        if isinstance(widget, WrapButton):
+            shown = widget.text().replace("&&", "&").replace("\n", "").replace(" ", "")
+            if shown != widget.full_text().replace("\n", "").replace(" ", ""):
+                problems.append(f"{name} does not show its whole text")
+    return problems
 
 
 def layout_problems(window: QWidget, page: QWidget, *, may_scroll: bool = False) -> list[str]:

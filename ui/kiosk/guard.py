@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from ui.i18n import tr
 from ui.idle import IdleWatch, seconds_from_env
+from ui.kiosk.reflow import ReflowRow
 from ui.kiosk.widgets import button, label
 
 __all__ = ["IDLE_SECONDS", "PROMPT_SECONDS", "IdleWatch", "Overlay", "seconds_from_env", "still_there_text"]
@@ -41,8 +42,8 @@ class Overlay(QWidget):
         self.text = label("", "question", self.frame)
         box.addWidget(self.title)
         box.addWidget(self.text)
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(20)
+        self.buttons = QVBoxLayout()  # holds one row of the answers, side by side where they fit
+        self.buttons.setContentsMargins(0, 0, 0, 0)
         box.addLayout(self.buttons)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -73,12 +74,13 @@ class Overlay(QWidget):
         self._text_for = text if callable(text) else None
         self.text.setText(text(round(seconds)) if callable(text) else text)
         self._on_expiry = on_expiry
-        first = None
+        made = []
         for caption, role, action in choices:
-            choice = button(caption, role, self.frame)
+            choice = button(caption, role)
             choice.clicked.connect(lambda _checked=False, action=action: self._choose(action))
-            self.buttons.addWidget(choice, 1)
-            first = first or choice
+            made.append(choice)
+        first = made[0] if made else None
+        self.buttons.addWidget(ReflowRow(made, spacing=20, parent=self.frame))
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()

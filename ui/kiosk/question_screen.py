@@ -11,10 +11,11 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from sijpro.instruments import Instrument, Item
 from ui.i18n import tr
+from ui.kiosk.reflow import ScaleGrid
 from ui.kiosk.screens import KioskScreen, footer, page_layout
 from ui.kiosk.widgets import EqualColumn, WrapButton, button, label
 
@@ -24,28 +25,20 @@ TYPING_PAUSE = 1.5
 
 ROW_LIMIT = 11
 """At most this many scale buttons side by side (0-10); a longer scale (0-100 % in fives) takes rows of
-seven, read left to right and top to bottom, so every button stays a finger wide on an upright tablet."""
+seven, read left to right and top to bottom, so every button stays a finger wide on an upright tablet.
+Where even that is too wide at the chosen text size, the rows break further (``ScaleGrid``)."""
 WRAPPED_ROW = 7
 
 
-class ScaleRow(QWidget):
-    """Equal buttons in a row (0-10), or in rows of seven (0-100 % in fives), the anchor words under the
-    first and the last."""
+class ScaleRow(ScaleGrid):
+    """Equal buttons in a row (0-10), or in rows of seven (0-100 % in fives), with their anchor words."""
 
     def __init__(self, item: Item, language: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(4)
-        grid.setVerticalSpacing(8)
         unit = item.unit[language] if item.unit else ""
         low, high = (item.anchors[0][language], item.anchors[1][language]) if item.anchors else ("", "")
-        self.buttons: dict[int, QPushButton] = {}
         values = item.kiosk_values()
-        per_row = len(values) if len(values) <= ROW_LIMIT else WRAPPED_ROW
-        rows = -(-len(values) // per_row)
-        for position, value in enumerate(values):
-            row, column = divmod(position, per_row)
+        by_value: dict[int, QPushButton] = {}
+        for value in values:
             # The number alone on the button (eleven "100%" do not fit a tablet held upright); the unit is
             # in the question's wording and in the button's accessible name.
             text = f"{value}{unit}"
@@ -55,22 +48,13 @@ class ScaleRow(QWidget):
                 name = tr("kiosk.question.scale_end", value=text, anchor=high)
             else:
                 name = text
-            choice = button(str(value), "scale", self, name=name)
+            choice = button(str(value), "scale", name=name)
             choice.setCheckable(True)
-            choice.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
-            grid.addWidget(choice, row, column)
-            grid.setColumnStretch(column, 1)
-            self.buttons[value] = choice
-        span = max(1, per_row // 2)
-        last_column = (len(values) - 1) % per_row
-        if low:
-            left = label(low, "anchor", self, wrap=False)
-            grid.addWidget(left, rows, 0, 1, span, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        if high:
-            right = label(high, "anchor", self, wrap=False)
-            right.setAlignment(Qt.AlignmentFlag.AlignRight)
-            top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-            grid.addWidget(right, rows, last_column + 1 - span, 1, span, top_right)
+            by_value[value] = choice
+        super().__init__(list(by_value.values()), label(low, "anchor") if low else None,
+                         label(high, "anchor") if high else None,
+                         len(values) if len(values) <= ROW_LIMIT else WRAPPED_ROW, parent)
+        self.buttons_by_value = by_value
 
 
 class QuestionScreen(KioskScreen):
@@ -100,7 +84,7 @@ class QuestionScreen(KioskScreen):
         self.column: EqualColumn | None = None
         if item.kind == "scale":
             self.scale = ScaleRow(item, language, self)
-            self.choices = self.scale.buttons
+            self.choices = self.scale.buttons_by_value
             layout.addSpacing(8)
             layout.addWidget(self.scale)
         else:

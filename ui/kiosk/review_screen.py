@@ -6,14 +6,16 @@ shows as many rows as the window holds and pages through the rest with two large
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.i18n import tr
 from ui.kiosk.flow import ReviewLine
+from ui.kiosk.reflow import ReflowRow
 from ui.kiosk.screens import KioskScreen, footer, page_layout
 from ui.kiosk.widgets import WrapButton, button, label
 
@@ -46,6 +48,11 @@ def _answer_text(line: ReviewLine, language: str) -> str:
     return line.item.option_text(line.value, language)
 
 
+def page_holding(starts: Sequence[int], number: int) -> int:
+    """The page, of those starting at ``starts`` (row indexes), that holds question ``number``."""
+    return max(0, bisect_right(starts, number - 1) - 1)
+
+
 class ReviewScreen(KioskScreen):
     """The answers, and Send: never under the finger that tapped Next, never on Enter.
 
@@ -64,7 +71,8 @@ class ReviewScreen(KioskScreen):
     def __init__(self, lines: Sequence[ReviewLine], language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.page = 0
-        self.page_size = len(lines)
+        self.page_starts: list[int] = [0]
+        """The index of the first row of each page: as many rows as the room holds, by their own heights."""
         layout = page_layout(self, spacing=12)
         layout.addWidget(label(tr("kiosk.review.title"), "title", self))
         layout.addWidget(label(tr("kiosk.review.hint"), "body", self))
@@ -89,12 +97,10 @@ class ReviewScreen(KioskScreen):
         self.next_page = button(tr("kiosk.review.next_page"), "secondary", self)
         self.previous_page.clicked.connect(lambda: self.show_page(self.page - 1))
         self.next_page.clicked.connect(lambda: self.show_page(self.page + 1))
-        paging = QHBoxLayout()
-        paging.setSpacing(16)
-        paging.addWidget(self.previous_page)
-        paging.addWidget(self.page_label, 1)
-        paging.addWidget(self.next_page)
-        layout.addLayout(paging)
+        # one row where it fits; else "Page 2 of 3" on its own line over the two buttons (French, largest text)
+        self.paging = ReflowRow([self.previous_page, self.page_label, self.next_page], spacing=16,
+                                wrapped_order=[self.page_label, self.previous_page, self.next_page], parent=self)
+        layout.addWidget(self.paging)
         self.back = button(tr("kiosk.back"), "secondary", self)
         self.primary = button(tr("kiosk.review.submit"), "primary", self)
         self.back.clicked.connect(self.go_back)
@@ -104,26 +110,40 @@ class ReviewScreen(KioskScreen):
 
     @property
     def page_count(self) -> int:
-        return max(1, -(-len(self.rows) // self.page_size))
+        return len(self.page_starts)
 
     def prepare(self, size: QSize) -> None:
-        """Choose how many rows a page holds so that the page fits ``size`` without scrolling."""
-        self.page_size = 1
+        """Break the rows into pages that each fit ``size`` without scrolling, filling every page with as
+        many rows as their own heights allow at this text size (a row alone taller than the room gets a
+        page of its own, and that page scrolls)."""
+        if not self.rows:
+            return
+        self.page_starts = [0, 1] if len(self.rows) > 1 else [0]  # paged, so the paging row is counted
         self.show_page(0)
-        one_row = self.needed_size(size.width()).height()
-        row_height = max((row.heightForWidth(size.width() - 64) for row in self.rows), default=0)
-        room = size.height() - one_row
-        self.page_size = max(1, 1 + room // (row_height + ROW_SPACING)) if row_height else len(self.rows)
+        width = size.width() - 64  # the page's margins, and a scroll bar should one page still need one
+        first = self.rows[0].heightForWidth(width)
+        room = size.height() - (self.needed_size(size.width()).height() - first)
+        starts, used = [0], 0
+        for index, row in enumerate(self.rows):
+            height = row.heightForWidth(width) + (ROW_SPACING if index > starts[-1] else 0)
+            if index > starts[-1] and used + height > room:
+                starts.append(index)
+                height -= ROW_SPACING
+                used = 0
+            used += height
+        self.page_starts = starts
         self.show_page(0)
 
     def page_of(self, number: int) -> int:
-        return (number - 1) // self.page_size
+        """The page that shows question ``number``."""
+        return page_holding(self.page_starts, number)
 
     def show_page(self, page: int) -> None:
         self.page = min(max(0, page), self.page_count - 1)
-        first = self.page * self.page_size
+        first = self.page_starts[self.page]
+        end = self.page_starts[self.page + 1] if self.page + 1 < self.page_count else len(self.rows)
         for index, row in enumerate(self.rows):
-            row.setVisible(first <= index < first + self.page_size)
+            row.setVisible(first <= index < end)
         paged = self.page_count > 1
         self.page_label.setText(tr("kiosk.review.page", page=self.page + 1, count=self.page_count) if paged else "")
         self.page_label.setVisible(paged)

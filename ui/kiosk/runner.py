@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
     QProgressBar,
     QScrollArea,
+    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,7 +33,8 @@ from ui.i18n import language as shown_language
 from ui.i18n import set_language, tr
 from ui.kiosk.flow import QuestionnaireFlow, StepKind
 from ui.kiosk.question_screen import QuestionScreen
-from ui.kiosk.review_screen import ReviewScreen
+from ui.kiosk.reflow import ReflowRow
+from ui.kiosk.review_screen import ReviewScreen, page_holding
 from ui.kiosk.screens import IdentityScreen, InstructionsScreen, KioskScreen, ThanksScreen, WelcomeScreen
 from ui.kiosk.style import CONTRASTS, TEXT_STEPS, metrics_for, stylesheet
 from ui.kiosk.widgets import button, label
@@ -39,30 +42,33 @@ from ui.kiosk.widgets import button, label
 TEXT_SIZE_KEYS = ("kiosk.text_size.normal", "kiosk.text_size.large", "kiosk.text_size.largest")
 """Accessible names of the three text-size buttons, smallest first."""
 
-WIDE_HEADER = 1000
-"""Narrower than this at the normal text (a tablet held upright; wider at larger texts), the header drops
-the words "Text size" and puts the progress on a row of its own."""
-
 SETTLE_SECONDS = 0.4
 """Taps on a screen shown less than this long ago are ignored: the second tap of a double tap (150-200 ms
 later) never acts on the screen the first one opened, and no hand aims at a new screen faster."""
 
 
 
-SCROLL_BAR_WIDTH = 40
-"""The finger-wide vertical scroll bar of kiosk.qss, taken from the width when a screen scrolls."""
-MIN_WIDTH_FIT = 0.6
-FIT_BISECTIONS = 4
-"""Halvings of [MIN_WIDTH_FIT, 1] for a row too wide for the screen: within 2.5 % of the largest that fits."""
+def settle_layouts(rounds: int = 4) -> None:
+    """Lay out now what a new text size or page changed, row by row up to the scroll area, so the scroll
+    bar is decided before the first paint and not a frame later (each round reaches one level further)."""
+    for _ in range(rounds):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
 
 
 def screen_scroller(screen: QWidget, parent: QWidget) -> QScrollArea:
-    """The screen in a vertical scroll area that only scrolls when the chosen text makes it too tall."""
+    """The screen in a vertical scroll area that only scrolls when the chosen text makes it too tall.
+
+    Never sideways: every row of the screen breaks onto more lines rather than run past the edge. A finger
+    dragged on the page scrolls it (a tap still taps), the scroll bar is a finger wide (kiosk.qss), and
+    whatever takes the keyboard focus is scrolled into view.
+    """
     scroller = QScrollArea(parent)
     scroller.setFrameShape(QFrame.Shape.NoFrame)
     scroller.setWidgetResizable(True)
     scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     scroller.setWidget(screen)
+    QScroller.grabGesture(scroller.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return scroller
 
 
@@ -96,11 +102,10 @@ class KioskRunner(QWidget):
         self.setProperty("contrast", self.contrast)
         text_step = self.text_step
         self._remember_language = remember_language
-        self._fit = 1.0
         self.screen: KioskScreen | None = None
-        self._review_page = 0
-        self._review_page_size = 0
         self._styled_for: tuple[QSize, int, str] | None = None
+        self._review_page = 0
+        self._review_page_starts: list[int] = [0]
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -116,51 +121,58 @@ class KioskRunner(QWidget):
         outer.addWidget(self.stack, 1)
         self.stop_confirm: Callable[[], None] | None = None
         set_language(patient.language if patient.language in {"en", "fr"} else "en")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._show_focused)
         self.show_current()
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """What takes the keyboard focus (a digit typed, an arrow key) is scrolled into view."""
+        scroller = self.stack.currentWidget()
+        page = scroller.widget() if isinstance(scroller, QScrollArea) else None
+        if new is not None and page is not None and new is not page and page.isAncestorOf(new):
+            scroller.ensureWidgetVisible(new, 0, 16)
 
     # --- header -------------------------------------------------------------------------------------
 
     def _build_header(self, text_step: int) -> None:
-        """Progress, the three text sizes, contrast and Stop: the same on every screen of the run."""
+        """Progress, the three text sizes, contrast, the nurse call and Stop: the same on every screen.
+
+        One row where it fits at the chosen text size; on an upright tablet or at a larger text the row
+        breaks onto a second line (the words "Text size" go first), so every tool keeps its words whole.
+        """
         self.header = QFrame(self)
         self.header.setObjectName("kioskHeader")
         rows = QVBoxLayout(self.header)
         rows.setContentsMargins(16, 4, 16, 4)
-        rows.setSpacing(4)
-        self._progress_row = QHBoxLayout()  # holds the progress on an upright tablet, above the buttons
-        bar = QHBoxLayout()
-        bar.setSpacing(10)
-        rows.addLayout(self._progress_row)
-        rows.addLayout(bar)
-        self._bar = bar
-        bar.addStretch(0)  # pushes the buttons right when the progress is on the row above
         self.progress_label = label("", "progress", self.header)
-        bar.addWidget(self.progress_label, 1)
-        self.text_size_label = label("", "small", self.header, wrap=False)
-        bar.addWidget(self.text_size_label)
+        sizes = QWidget(self.header)
+        sizes_row = QHBoxLayout(sizes)
+        sizes_row.setContentsMargins(0, 0, 0, 0)
+        sizes_row.setSpacing(10)
+        self.text_size_label = label("", "body", sizes, wrap=False)
+        sizes_row.addWidget(self.text_size_label)
         self.text_buttons = QButtonGroup(self)
         for step in range(len(TEXT_STEPS)):
-            choice = button("A", "tool", self.header)
+            choice = button("A", "tool", sizes)
             choice.setProperty("step", step)
             choice.setCheckable(True)
             choice.setChecked(step == text_step)
             self.text_buttons.addButton(choice, step)
-            bar.addWidget(choice)
+            sizes_row.addWidget(choice)
         self.text_buttons.idClicked.connect(self.set_text_step)
-        self.contrast_button = button("", "tool", self.header)
+        self.contrast_button = button("", "tool")
         self.contrast_button.setCheckable(True)
         self.contrast_button.setChecked(self.contrast == "high")
         self.contrast_button.clicked.connect(lambda checked: self.set_contrast("high" if checked else "standard"))
-        bar.addSpacing(12)
-        bar.addWidget(self.contrast_button)
-        self.call_button = button("", "tool", self.header)
+        self.call_button = button("", "tool")
         self.call_button.clicked.connect(self.call_requested)
-        bar.addSpacing(12)
-        bar.addWidget(self.call_button)
-        self.stop_button = button("", "tool", self.header)
+        self.stop_button = button("", "tool")
         self.stop_button.clicked.connect(self.stop_requested)
-        bar.addSpacing(12)
-        bar.addWidget(self.stop_button)
+        self.tools = ReflowRow([self.progress_label, sizes, self.contrast_button, self.call_button,
+                                self.stop_button], spacing=16, line_spacing=4, stretch=[1, 0, 0, 0, 0],
+                               align_end=True, parent=self.header)
+        rows.addWidget(self.tools)
 
     def _retranslate_header(self) -> None:
         self.text_size_label.setText(tr("kiosk.text_size"))
@@ -184,13 +196,14 @@ class KioskRunner(QWidget):
         self.progress_bar.setValue(self.flow.answered_count)
         self.header.setVisible(step.kind is not StepKind.THANKS)
         self.progress_bar.setVisible(step.kind is not StepKind.THANKS)
+        self._arrange_header()
 
     def set_text_step(self, step: int) -> None:
         """The patient's text size: kept for this run, applied by the window's stylesheet."""
         self.text_step = step
         self.text_buttons.button(step).setChecked(True)
-        self._arrange_header()
         self._apply_style()
+        self._arrange_header()
         self._remember_display()
         self.text_step_changed.emit(step)
         self.show_current()
@@ -224,6 +237,7 @@ class KioskRunner(QWidget):
         return size if size.width() > 1 else QSize(1280, 800)
 
     def _apply_style(self) -> None:
+        """The run's stylesheet at the text size the patient chose (never a smaller one to fit)."""
         key = (self._style_size(), self.text_step, self.contrast)
         if key != self._styled_for:
             self._styled_for = key
@@ -249,6 +263,7 @@ class KioskRunner(QWidget):
         self.stack.addWidget(scroller)
         self.fit_screen()
         self.stack.setCurrentWidget(scroller)
+        settle_layouts()
         screen.hold_taps(self.settle_seconds)
         if old is not None:
             old_scroller = old.parentWidget().parentWidget() if old.parentWidget() is not None else None
@@ -310,11 +325,10 @@ class KioskRunner(QWidget):
     def fit_screen(self) -> None:
         """Lay the current screen out at the text size the patient chose; taller than the room, it scrolls.
 
-        A screen taller than the room (seven ODI statements at the largest text on a landscape tablet)
-        scrolls, with a finger-wide scroll bar, rather than shrinking what the patient asked to read; the
-        review pages its rows to the room instead. Only a row that cannot wrap and is wider than the
-        screen (eleven scale buttons at the largest text on an upright tablet) has its text made just
-        small enough to fit the width, found by bisection: a scale is never scrolled sideways.
+        The text is never made smaller to fit (what the patient chose to read is what is drawn): rows that
+        cannot wrap break onto more lines (``ui.kiosk.reflow``) and a screen taller than the room (seven ODI
+        statements at the largest text on a landscape tablet) scrolls, with a finger-wide scroll bar. The
+        review pages its rows to the room instead.
         """
         screen = self.screen
         if screen is None:
@@ -322,27 +336,11 @@ class KioskRunner(QWidget):
         self._apply_style()
         self.layout().activate()
         room = self.stack.size() if self.stack.width() > 1 else self._room_estimate()
-        window = self._style_size()
-
-        def fits(factor: float) -> bool:
-            screen.setStyleSheet("" if factor >= 1.0 else
-                                 stylesheet(metrics_for(window, self.text_step, factor), self.contrast))
-            screen.ensurePolished()
-            screen.prepare(room)
-            needed = screen.needed_size(room.width())
-            width = room.width() - (SCROLL_BAR_WIDTH if needed.height() > room.height() else 0)
-            return needed.width() <= width
-
-        self._fit = 1.0
-        if not fits(1.0):
-            low, high = MIN_WIDTH_FIT, 1.0
-            for _ in range(FIT_BISECTIONS):
-                middle = (low + high) / 2
-                low, high = (middle, high) if fits(middle) else (low, middle)
-            self._fit = low
-            fits(low)
+        screen.ensurePolished()
+        screen.prepare(room)
         if isinstance(screen, ReviewScreen):
             screen.show_page(self._review_page)
+        settle_layouts()
 
     @property
     def scrolls(self) -> bool:
@@ -359,17 +357,15 @@ class KioskRunner(QWidget):
         self.fit_screen()
 
     def _arrange_header(self) -> None:
-        """One row on a wide screen; on a narrower one (or at a larger text) "Text size" goes and the
-        progress moves above the buttons, so that "Call a nurse" keeps its words at every size."""
-        wide = self.width() >= WIDE_HEADER * TEXT_STEPS[self.text_step]
-        self.text_size_label.setVisible(wide)
-        in_bar = self._bar.indexOf(self.progress_label) >= 0
-        if wide and not in_bar:
-            self._progress_row.removeWidget(self.progress_label)
-            self._bar.insertWidget(1, self.progress_label, 1)
-        elif not wide and in_bar:
-            self._bar.removeWidget(self.progress_label)
-            self._progress_row.addWidget(self.progress_label, 1)
+        """The words "Text size" only where the whole header fits on one line beside them."""
+        margins = self.header.layout().contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        self.text_size_label.show()
+        self.text_size_label.parentWidget().layout().activate()
+        if len(self.tools.lines_for(width)) > 1:
+            self.text_size_label.hide()
+            self.text_size_label.parentWidget().layout().activate()
+        self.tools.updateGeometry()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         screen = self.screen
@@ -447,12 +443,11 @@ class KioskRunner(QWidget):
             self.show_current()
 
     def _review_page_for(self, number: int) -> None:
-        size = self._review_page_size
-        self._review_page = (number - 1) // size if size else 0
+        self._review_page = page_holding(self._review_page_starts, number)
 
     def _edit(self, number: int) -> None:
         if isinstance(self.screen, ReviewScreen):
-            self._review_page_size = self.screen.page_size
+            self._review_page_starts = list(self.screen.page_starts)
         self.flow.edit(number)
         self.show_current()
 

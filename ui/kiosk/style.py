@@ -50,8 +50,9 @@ def base_size(window: QSize) -> float:
     return min(36.0, max(18.0, short_side / 38))
 
 
-def metrics_for(window: QSize, text_step: int, fit: float = 1.0) -> Metrics:
-    body = base_size(window) * TEXT_STEPS[text_step] * fit
+def metrics_for(window: QSize, text_step: int) -> Metrics:
+    """The sizes at the patient's chosen text step: never reduced to make a screen fit (it scrolls)."""
+    body = base_size(window) * TEXT_STEPS[text_step]
     return Metrics(
         body=round(body),
         question=round(body * 1.15),

@@ -89,7 +89,7 @@ def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
     return lines
 
 
-_WRAPPED: dict[tuple[str, str, int, bool], list[str]] = {}
+_WRAPPED: dict[tuple[str, str, int], list[str]] = {}
 """Lines already computed, by text, font and width: the same answers come back with every patient."""
 _WRAPPED_MAX = 4096
 
@@ -98,11 +98,10 @@ class WrapButton(HeightFromWidth, QPushButton):
     """A push button whose text wraps to its width; its height follows the number of lines."""
 
     def __init__(
-        self, text: str, role: str, parent: QWidget | None = None, *, name: str | None = None, elide: bool = False,
+        self, text: str, role: str, parent: QWidget | None = None, *, name: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._text = text
-        self._elide = elide
         self._wrapped_for = -1
         self._lines: dict[int, list[str]] = {}
         """Lines per width: layouts ask heightForWidth many times per pass, wrapping is the costly part."""
@@ -139,19 +138,14 @@ class WrapButton(HeightFromWidth, QPushButton):
         return QSize(1000 - contents.width(), 1000 - contents.height())
 
     def lines_for(self, width: int) -> list[str]:
-        """The lines shown at ``width``: wrapped, or in elide mode one line per paragraph cut with '…'."""
+        """The lines shown at ``width``: the whole text wrapped, never cut."""
         lines = self._lines.get(width)
         if lines is None:
             room = max(1, width - self._chrome().width())
-            key = (self._text, self.font().key(), room, self._elide)
+            key = (self._text, self.font().key(), room)
             lines = _WRAPPED.get(key)
             if lines is None:
-                metrics = self.fontMetrics()
-                if self._elide:
-                    lines = [metrics.elidedText(part, Qt.TextElideMode.ElideRight, room)
-                             for part in self._text.split("\n")]
-                else:
-                    lines = wrap_lines(self._text, metrics, room)
+                lines = wrap_lines(self._text, self.fontMetrics(), room)
                 if len(_WRAPPED) >= _WRAPPED_MAX:
                     _WRAPPED.clear()
                 _WRAPPED[key] = lines

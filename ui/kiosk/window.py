@@ -78,6 +78,7 @@ class KioskWindow(QWidget):
         self.nurse_screen: NurseScreen | None = None
         self._may_close = not kiosk_mode
         self._styled_for: tuple[QSize, str] | None = None
+        self._overlay_styled_for: tuple[QSize, int, str] | None = None
         self.mode = Mode.LOCKED
 
         layout = QVBoxLayout(self)
@@ -225,6 +226,7 @@ class KioskWindow(QWidget):
         runner.stopped.connect(self.lock)
         runner.wrong_person.connect(lambda: self.lock(tr("kiosk.locked.not_me")))
         runner.contrast_changed.connect(self._apply_style)
+        runner.text_step_changed.connect(lambda _step: self._style_overlay())
         runner.call_requested.connect(self._call_nurse)
         runner.stop_confirm = self._confirm_stop
         if self.nurse_screen is not None:
@@ -318,13 +320,23 @@ class KioskWindow(QWidget):
     # --- window behaviour ---------------------------------------------------------------------------
 
     def _apply_style(self, contrast: str | None = None) -> None:
-        """The window's stylesheet at its size, in the theme of the patient's run (standard when locked)."""
+        """The window's stylesheet at its size, in the theme of the patient's run (standard when locked);
+        the run styles itself at the text size the patient chose, and so does what is asked over it."""
         size = self.size() if self.width() > 1 else QSize(1280, 800)
         if contrast is None:
             contrast = self.runner.contrast if self.runner is not None else "standard"
         if (size, contrast) != self._styled_for:
             self._styled_for = (size, contrast)
             self.setStyleSheet(stylesheet(metrics_for(size, 0), contrast))
+        self._style_overlay()
+
+    def _style_overlay(self) -> None:
+        """The idle prompt and Stop's question over a patient's run read at the run's text size and theme."""
+        size = self.size() if self.width() > 1 else QSize(1280, 800)
+        key = (size, self.runner.text_step, self.runner.contrast) if self.runner is not None else None
+        if key != self._overlay_styled_for:
+            self._overlay_styled_for = key
+            self.overlay.setStyleSheet(stylesheet(metrics_for(key[0], key[1]), key[2]) if key else "")
 
     def _build_static_screens(self) -> None:
         """(Re)build the locked and unlock screens, so their texts follow the current language."""
