@@ -40,9 +40,7 @@ def state(window: KioskWindow) -> dict[str, object]:
 
 
 def overlay_button(window: KioskWindow, index: int) -> QPushButton:
-    row = window.overlay.buttons
-    buttons = [row.itemAt(i).widget() for i in range(row.count()) if isinstance(row.itemAt(i).widget(), QPushButton)]
-    return buttons[index]
+    return window.overlay.choices[index]
 
 
 def run(window: KioskWindow, command: str, argument: str) -> None:

@@ -59,6 +59,8 @@ class Overlay(QWidget):
         self._ticker.timeout.connect(self._tick)
         self._text_for: Callable[[int], str] | None = None
         self._on_expiry: Callable[[], None] | None = None
+        self.choices: list[QPushButton] = []
+        """The answers asked now, in the order given."""
         self.hide()
 
     def ask(self, title: str, text: str | Callable[[int], str],
@@ -79,6 +81,7 @@ class Overlay(QWidget):
             choice = button(caption, role)
             choice.clicked.connect(lambda _checked=False, action=action: self._choose(action))
             made.append(choice)
+        self.choices = made
         first = made[0] if made else None
         self.buttons.addWidget(ReflowRow(made, spacing=20, parent=self.frame))
         self.setGeometry(self.parentWidget().rect())

@@ -183,8 +183,10 @@ class ReflowRow(QWidget):
         return placed
 
     def _minimum(self) -> QSize:
+        """As narrow as its widest widget; as low as the row on one line (a layout asks the height for the
+        width it gives, so a minimum at the narrowest width would make every page needlessly tall)."""
         widest = max((min_width(child) for child in self._shown(self.widgets)), default=0)
-        return QSize(widest, self.heightForWidth(max(1, widest)))
+        return QSize(widest, self.heightForWidth(max(1, self._preferred())))
 
     def _preferred(self) -> int:
         row = self._shown(self.widgets)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ui.i18n import tr
 from ui.kiosk.flow import ReviewLine
 from ui.kiosk.reflow import ReflowRow
-from ui.kiosk.screens import KioskScreen, footer, page_layout
-from ui.kiosk.widgets import WrapButton, button, label
+from ui.kiosk.screens import PAGE_MARGIN, KioskScreen, footer, page_layout
+from ui.kiosk.widgets import WrapButton, button, label, settle_layouts
 
 ROW_SPACING = 8
 
@@ -120,7 +120,8 @@ class ReviewScreen(KioskScreen):
             return
         self.page_starts = [0, 1] if len(self.rows) > 1 else [0]  # paged, so the paging row is counted
         self.show_page(0)
-        width = size.width() - 64  # the page's margins, and a scroll bar should one page still need one
+        settle_layouts()
+        width = size.width() - 2 * PAGE_MARGIN  # the rows' own width on the page
         first = self.rows[0].heightForWidth(width)
         room = size.height() - (self.needed_size(size.width()).height() - first)
         starts, used = [0], 0
@@ -132,6 +133,15 @@ class ReviewScreen(KioskScreen):
                 used = 0
             used += height
         self.page_starts = starts
+        page = 0
+        while page < self.page_count:  # each page as laid out: one that still overflows gives a row on
+            self.show_page(page)
+            settle_layouts()
+            end = starts[page + 1] if page + 1 < len(starts) else len(self.rows)
+            if self.needed_size(size.width()).height() > size.height() and end - starts[page] > 1:
+                starts.insert(page + 1, end - 1)
+                continue
+            page += 1
         self.show_page(0)
 
     def page_of(self, number: int) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,7 +37,7 @@ from ui.kiosk.reflow import ReflowRow
 from ui.kiosk.review_screen import ReviewScreen, page_holding
 from ui.kiosk.screens import IdentityScreen, InstructionsScreen, KioskScreen, ThanksScreen, WelcomeScreen
 from ui.kiosk.style import CONTRASTS, TEXT_STEPS, metrics_for, stylesheet
-from ui.kiosk.widgets import button, label
+from ui.kiosk.widgets import button, label, settle_layouts
 
 TEXT_SIZE_KEYS = ("kiosk.text_size.normal", "kiosk.text_size.large", "kiosk.text_size.largest")
 """Accessible names of the three text-size buttons, smallest first."""
@@ -46,13 +46,6 @@ SETTLE_SECONDS = 0.4
 """Taps on a screen shown less than this long ago are ignored: the second tap of a double tap (150-200 ms
 later) never acts on the screen the first one opened, and no hand aims at a new screen faster."""
 
-
-
-def settle_layouts(rounds: int = 4) -> None:
-    """Lay out now what a new text size or page changed, row by row up to the scroll area, so the scroll
-    bar is decided before the first paint and not a frame later (each round reaches one level further)."""
-    for _ in range(rounds):
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
 
 
 def screen_scroller(screen: QWidget, parent: QWidget) -> QScrollArea:

@@ -11,9 +11,16 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QStyle, QStyleOptionButton, QWidget
 
 from ui.kiosk.style import MIN_TOUCH
+
+
+def settle_layouts(rounds: int = 4) -> None:
+    """Lay out now what a new text size or page changed, row by row up to the scroll area, so the scroll
+    bar is decided before the first paint and not a frame later (each round reaches one level further)."""
+    for _ in range(rounds):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
 
 
 def label(text: str, role: str, parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
