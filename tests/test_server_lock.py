@@ -30,6 +30,8 @@ from sijpro.services import backups
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup, verify
 from sijpro.storage import server_lock
+from sijpro.storage.database import Database
+from sijpro.storage.engine import resolve_url
 from tests.conftest import POSTGRES_URL
 from tests.factories import operated_patient
 from tests.test_app_role import role  # noqa: F401 - the fixture
@@ -70,6 +72,10 @@ class Lines:
             if line == wanted:
                 return seen
             seen.append(line)
+
+
+    def said_nothing(self) -> bool:
+        return self._lines.empty()
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -304,3 +310,31 @@ def test_a_restore_is_known_to_the_witness_of_every_workstation(postgres_url: st
                            "WHERE key = 'last_restore'")
     with trusted(postgres_url) as clinic:
         assert any("events were removed from its end" in str(fault) for fault in verify(clinic))
+
+
+def test_a_program_opening_the_database_waits_for_a_restore_in_progress(postgres_url: str) -> None:
+    Clinic.init(postgres_url)
+    database = Database(resolve_url(postgres_url))
+    desk: subprocess.Popen[str] | None = None
+    try:
+        with server_lock.alone(database.engine, database.where, "restore the database"):
+            desk = worker("hold_open", postgres_url, "30")
+            lines = Lines(desk)
+            deadline = time.monotonic() + 90
+            while not _has_session(postgres_url, f"SIJ-PRO pid {desk.pid} on "):  # connected, asking for the lock
+                assert time.monotonic() < deadline, "the desk never reached the server"
+                time.sleep(0.1)
+            time.sleep(1.0)
+            assert lines.said_nothing()  # still waiting: it has not opened the database under the restore
+        lines.expect("open", timeout=10)  # the restore let go: it opens at once
+    finally:
+        if desk is not None:
+            stop(desk)
+        database.close()
+
+
+def _has_session(url: str, program: str) -> bool:
+    plain = make_url(url).set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE %s",
+                                  (program + "%",)).fetchone() is not None
