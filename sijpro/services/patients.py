@@ -12,14 +12,14 @@ from sqlalchemy import and_, case, desc, select
 from sqlalchemy.orm import Session
 
 from sijpro.access import AccessDenied, Capability, requires
-from sijpro.contact import ContactDraft
+from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
 from sijpro.folding import fold
 from sijpro.mrn import mrn_key, storable
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
-from sijpro.services.contacts import checked_contact, write_contact
+from sijpro.services.contacts import checked_contact, clinic_country, write_contact
 from sijpro.services.context import ServiceContext
 from sijpro.storage.bulk import chunks
 from sijpro.storage.convert import PATIENT_FIELDS, patient_columns, patient_record
@@ -69,6 +69,9 @@ class Patients:
             self.context.principal.require(Capability.EDIT_CONTACTS)
         draft = normalised(draft)
         problems = patient_problems(dataclasses.asdict(draft), self.context.today())
+        if contact is not None and not contact.empty:
+            with self.context.database.reading() as session:
+                problems += contact_problems(contact, clinic_country(session))
         if problems:
             raise InputErrors(problems)
         with self.context.database.writing() as session:
@@ -159,13 +162,15 @@ class Patients:
         with self.context.database.writing() as session:
             row = _load(session, patient_id)
             refuse_stale(session, "patient", row.id, row.row_version, expected_version)
-            contact_changes = ([] if contact is None
-                               else write_contact(session, row.id, checked_contact(session, row.id, contact), reason))
             before = patient_record(row)
             after = normalised(dataclasses.replace(_draft_of(before), **changes))
             problems = patient_problems(dataclasses.asdict(after), self.context.today())
+            if contact is not None:
+                problems += contact_problems(contact, clinic_country(session))
             if problems:
                 raise InputErrors(problems)
+            contact_changes = ([] if contact is None
+                               else write_contact(session, row.id, checked_contact(session, row.id, contact), reason))
             taken = _holder_of(session, after.mrn)
             if taken is not None and taken.id != row.id:
                 raise UserError(f"MRN {after.mrn} is already registered to another patient{_as(taken, after.mrn)}")
