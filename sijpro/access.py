@@ -32,6 +32,8 @@ class Capability(StrEnum):
     kiosk never needs: it greets the patient by name and nothing more)."""
     EDIT_CONTACTS = "edit_contacts"
     """Record or change them (the audit trail keeps every old value)."""
+    REMINDERS = "reminders"
+    """Draw up the day's follow-up contact plan and make its contacts (e-mails, letters, calls)."""
     PROCEDURES = "procedures"
     RESCHEDULE = "reschedule"
     PAPER_ENTRY = "paper_entry"
@@ -59,7 +61,7 @@ EVERYONE: Final = frozenset({Capability.VERIFY, Capability.SCHEDULED_BACKUP})
 """What needs no account: `sijpro verify` and `sijpro backups --now` run from a scheduled task."""
 NURSE: Final = EVERYONE | {
     Capability.WORKLIST, Capability.PATIENTS, Capability.REGISTER, Capability.EDIT_PATIENT, Capability.PROCEDURES,
-    Capability.CONTACTS, Capability.EDIT_CONTACTS,
+    Capability.CONTACTS, Capability.EDIT_CONTACTS, Capability.REMINDERS,
     Capability.RESCHEDULE, Capability.PAPER_ENTRY, Capability.HAND_OVER,
 }
 SURGEON: Final = NURSE | {Capability.DASHBOARD, Capability.REPORTS, Capability.COHORT, Capability.EXPORT}

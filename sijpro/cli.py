@@ -18,7 +18,7 @@ from sijpro.errors import UserError
 
 COMMAND_MODULES = (
     "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "backups", "restore",
-    "encryption", "users", "copy",
+    "encryption", "users", "copy", "remind",
 )
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 

@@ -20,7 +20,9 @@ from dateutil.relativedelta import relativedelta
 
 from sijpro.errors import UserError
 from sijpro.instruments import LocalText, bundled_instruments
+from sijpro.reminders import LadderError, Ladders, ReminderStep, ladder_for, ladders_mapping, parse_ladders
 from sijpro.resources import resource_path
+from sijpro.visit_state import OVERDUE_DAYS
 
 BASELINE = "baseline"
 
@@ -73,6 +75,11 @@ class Protocol:
     version: int
     timepoints: tuple[Timepoint, ...]
     scoring: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    reminders: Ladders = field(default_factory=dict)
+    """The reminder ladders (``sijpro.reminders``): ``default`` and per timepoint code."""
+
+    def ladder(self, timepoint: str) -> tuple[ReminderStep, ...]:
+        return ladder_for(self.reminders, timepoint)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -103,6 +110,7 @@ class Protocol:
                 }
                 for tp in self.timepoints
             ],
+            **({"reminders": ladders_mapping(self.reminders)} if self.reminders else {}),
         }
 
 
@@ -131,9 +139,13 @@ def parse_protocol(data: object, source: str = "protocol") -> Protocol:
         raise ProtocolError(f"{source}, field 'scoring': expected a mapping", field="scoring")
     odi_missing = (scoring.get("odi") or {}).get("max_missing", 1)
     _whole(odi_missing, source, "scoring.odi.max_missing")
+    try:
+        reminders = parse_ladders(data.get("reminders"), source, [timepoint.code for timepoint in timepoints])
+    except LadderError as error:
+        raise ProtocolError(str(error), field="reminders") from None
     return Protocol(
         name=name.strip(), version=version, timepoints=tuple(timepoints),
-        scoring={key: dict(value) for key, value in scoring.items()},
+        scoring={key: dict(value) for key, value in scoring.items()}, reminders=reminders,
     )
 
 
@@ -221,7 +233,9 @@ def check_protocol(protocol: Protocol, source: str = "protocol") -> None:
     - each follow-up's window lies within ``MAX_FOLLOW_UP_SIDE_DAYS`` of its due date and opens after the
       surgery day;
     - timepoints are in time order and the windows of consecutive timepoints do not overlap, on every
-      surgery day of the calendar.
+      surgery day of the calendar;
+    - every rung of a timepoint's reminder ladder comes while its visit is still collected (a baseline
+      until the surgery day, a follow-up until ``OVERDUE_DAYS`` after its window closes).
 
     The error names the timepoint and the field, for the editor to show at the cell.
     """
@@ -243,6 +257,13 @@ def check_protocol(protocol: Protocol, source: str = "protocol") -> None:
                 raise fail(position, f"window.{side}", f"{days} days is outside the sensible bounds (at most "
                            f"{MAX_FOLLOW_UP_SIDE_DAYS} days {'before' if side == 'before_days' else 'after'} "
                            "the due date)")
+    for position, timepoint in enumerate(protocol.timepoints):
+        span = timepoint.window_before_days + timepoint.window_after_days
+        last = span if timepoint.is_baseline else span + OVERDUE_DAYS
+        for step in protocol.ladder(timepoint.code):
+            if step.day > last:
+                raise fail(position, "reminders", f"step {step.code} on day {step.day} comes after the visit "
+                           f"stops being collected (day {last} after its window opens)")
     in_months = any(timepoint.offset_months for timepoint in protocol.timepoints)
     for surgery in REFERENCE_SURGERIES if in_months else REFERENCE_SURGERIES[:1]:  # days and weeks: any day
         dues = [timepoint.due_date(surgery) for timepoint in protocol.timepoints]

@@ -35,6 +35,7 @@ from sijpro.services.outcomes import Outcomes
 from sijpro.services.patients import Patients
 from sijpro.services.procedures import Procedures
 from sijpro.services.protocols import Protocols
+from sijpro.services.reminders import Reminders
 from sijpro.services.scheduling import Schedule
 from sijpro.services.study import Study
 from sijpro.storage.database import Database
@@ -52,6 +53,7 @@ class Session:
         self.procedures = Procedures(self.context, self.protocols)
         self.complications = Complications(self.context)
         self.schedule = Schedule(self.context)
+        self.reminders = Reminders(self.context, self.schedule, self.protocols)
         self.collection = Collection(self.context, self.protocols)
         self.claims = Claims(self.context)
         self.calls = NurseCalls(self.context)

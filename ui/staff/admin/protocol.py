@@ -35,6 +35,7 @@ from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label
 from ui.staff.admin.protocol_model import FIELDS, ProtocolModel, TextCellDelegate, column_titles
+from ui.staff.admin.reminder_ladder import LadderEditor
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label
 
@@ -102,8 +103,15 @@ class ProtocolPage(StaffPage):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.ladders = LadderEditor(self)
+        self.ladders.edited.connect(self._edited)
         self.problem = message_label(self, "protocolProblem", "error")
         self.status = message_label(self, "protocolStatus", "notice")
+        self._make_buttons()
+        self._lay_out()
+        self.retranslate()
+
+    def _make_buttons(self) -> None:
         self.buttons = {name: QPushButton(self) for name in ("add", "remove", "revert", "save", "restore")}
         self.earlier_label = QLabel(self)
         self.earlier = QComboBox(self)
@@ -115,8 +123,6 @@ class ProtocolPage(StaffPage):
         self.buttons["remove"].clicked.connect(self.remove_timepoint)
         self.buttons["revert"].clicked.connect(self.revert)
         self.buttons["save"].clicked.connect(self.save)
-        self._lay_out()
-        self.retranslate()
 
     def _lay_out(self) -> None:
         row = QHBoxLayout()
@@ -137,8 +143,9 @@ class ProtocolPage(StaffPage):
         layout.addLayout(self.form)
         layout.addWidget(self.problem)
         layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
         layout.addLayout(row)
+        layout.addWidget(self.ladders, 2)
         layout.addLayout(earlier)
 
     def retranslate(self) -> None:
@@ -153,6 +160,7 @@ class ProtocolPage(StaffPage):
         self.buttons["restore"].setText(tr("admin.protocol.restore"))
         self.earlier_label.setText(tr("admin.protocol.earlier"))
         self._list_earlier()
+        self.ladders.retranslate()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
         self._show_version()
 
@@ -172,6 +180,7 @@ class ProtocolPage(StaffPage):
         self.odi_missing.setValue(int(self.current.scoring_options("odi").get("max_missing", 1)))
         self.odi_missing.blockSignals(False)
         self.model.load(self.current)
+        self.ladders.load(self.current)
         self.problem.hide()
         self.dirty = False
         self._show_version()
@@ -231,7 +240,7 @@ class ProtocolPage(StaffPage):
         scoring = {key: dict(value) for key, value in self.current.scoring.items()}
         scoring.setdefault("odi", {})["max_missing"] = self.odi_missing.value()
         return {"name": self.name.text().strip(), "version": self.current.version + 1, "scoring": scoring,
-                "timepoints": self.model.timepoints()}
+                "timepoints": self.model.timepoints(), "reminders": self.ladders.mapping()}
 
     def save(self) -> Protocol | None:
         """Check the draft; if sound and confirmed, store it as the next version (one service call)."""
@@ -268,7 +277,10 @@ class ProtocolPage(StaffPage):
     def show_problem(self, error: ProtocolError) -> None:
         """The problem at its cell (highlighted, selected) and in words above the table."""
         detail = self._detail(error)
-        if error.position is not None and 0 <= error.position < self.model.rowCount():
+        if error.field == "reminders":
+            self.ladders.table.setFocus()
+            text = tr("admin.reminders.problem", problem=detail)
+        elif error.position is not None and 0 <= error.position < self.model.rowCount():
             column = self.model.column_of(error.field)
             code = self.model.rows[error.position].values["code"] or f"#{error.position + 1}"
             title = column_titles()[FIELDS[column]] if column < len(FIELDS) else tr("admin.protocol.questionnaires")
