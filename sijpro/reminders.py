@@ -141,6 +141,26 @@ class PlannedStep:
     """Why this rung is not made (``no_consent``, ``declined``, ``no_email``...), None when it is to be made."""
 
 
+MADE_OUTCOMES: Final = frozenset({"sending", "sent", "refused"})
+"""Outcomes after which a rung is not made again: on its way or sent (``sending`` is kept when a run died
+between handing the e-mail over and hearing back: it may have gone, so it is never sent twice) or refused
+by the server (that address will not do). A ``failed`` attempt is tried again at the next run."""
+UNDELIVERED_OUTCOMES: Final = frozenset({"sending", "refused", "failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class ContactAttemptRecord:
+    id: int
+    patient_id: int
+    visit_id: int
+    step: str
+    channel: str
+    at: dt.datetime
+    by: str
+    outcome: str
+    detail: str = ""
+
+
 SKIP_REASONS: Final = ("no_consent", "declined", "no_email", "no_address", "no_phone", "prefers_other")
 
 

@@ -14,10 +14,7 @@ from sijpro.cli import main
 from sijpro.contact import ContactDetails
 from sijpro.protocol import ProtocolError, check_protocol, default_protocol, parse_protocol
 from sijpro.reminders import ChasedVisit, ReminderStep, day_plan
-from sijpro.services.clinic import Clinic
-from sijpro.services.context import FixedClock
-from tests.factories import operated_patient
-from tests.trusted import trusted
+from tests.reminder_clinic import copy_clinic, reminder_clinic
 
 DAY = dt.date(2024, 6, 3)
 OPENED = DAY - dt.timedelta(days=15)
@@ -112,29 +109,14 @@ def test_a_patient_who_declined_when_contacted_is_not_chased_again() -> None:
     assert [p.skipped for p in plan([visit()], {1: EVERYTHING}, declined={1})] == ["declined"]
 
 
-@pytest.fixture
-def clinic_path(tmp_path: Path) -> Path:
-    """Four operated patients whose m3 windows opened 0, 8, 15 and 22 days before the day, one without
-    consent, and one whose m3 is completed (window opened 15 days ago)."""
-    path = tmp_path / "clinic.sqlite"
-    Clinic.init(str(path), clock=FixedClock(DAY))
-    m3 = default_protocol().timepoint("m3")
-    with trusted(str(path), "nurse", clock=FixedClock(DAY)) as clinic:
-        for mrn, opened_days in (("R-0", 0), ("R-8", 8), ("R-15", 15), ("R-22", 22), ("R-NO", 15)):
-            # surgery so that m3's window opened ``opened_days`` before DAY
-            surgery = DAY - dt.timedelta(days=opened_days)
-            for _ in range(120):
-                if m3.window(surgery)[0] == DAY - dt.timedelta(days=opened_days):
-                    break
-                surgery -= dt.timedelta(days=1)
-            patient = operated_patient(clinic, mrn, surgery=surgery, family_name=f"Patient {mrn}")
-            from sijpro.contact import ContactDraft
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
 
-            draft = (ContactDraft("+33 6 12 34 56 78", f"{mrn.lower()}@example.org", "1 rue X", "", True)
-                     if mrn != "R-NO" else ContactDraft(email="no@example.org"))
-            clinic.contacts.save(patient.id, draft, expected_version=0, reason="")
-        clinic.auth.add_user("nina", "Nina", "nurse", "nurse password 1")
-    return path
+
+@pytest.fixture
+def clinic_path(template: Path, tmp_path: Path) -> Path:
+    return copy_clinic(template, tmp_path / "clinic.sqlite")
 
 
 def test_remind_json_lists_the_plan_of_the_day(clinic_path: Path, capsys, monkeypatch) -> None:
@@ -142,11 +124,11 @@ def test_remind_json_lists_the_plan_of_the_day(clinic_path: Path, capsys, monkey
     assert main(["--db", str(clinic_path), "remind", "--date", DAY.isoformat(), "--json", "--user", "nina"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["date"] == DAY.isoformat()
-    assert shown["counts"] == {"email": 2, "post": 1, "phone": 1, "skipped": 1}
+    assert shown["counts"] == {"email": 2, "post": 1, "phone": 1, "skipped": 1, "undelivered": 0}
     assert [(e["mrn"], e["step"], e["to"]) for e in shown["email"]] == [
         ("R-8", "email_2", "r-8@example.org"), ("R-0", "email_1", "r-0@example.org")]
     assert [(e["mrn"], e["step"], e["to"], e["timepoint"], e["state"]) for e in shown["post"] + shown["phone"]] == [
-        ("R-15", "letter", "1 rue X", "m3", "due"), ("R-22", "call", "+33612345678", "m3", "due")]
+        ("R-15", "letter", "1 rue X\n69003 Lyon", "m3", "due"), ("R-22", "call", "+33612345678", "m3", "due")]
     assert [(e["mrn"], e["skipped"]) for e in shown["skipped"]] == [("R-NO", "no_consent")]
     assert main(["--db", str(clinic_path), "remind", "--date", DAY.isoformat(), "--user", "nina"]) == 0
     text = capsys.readouterr().out

@@ -1,15 +1,20 @@
-"""``sijpro remind [--date YYYY-MM-DD] [--json]``: the day's follow-up contact plan by the reminder ladder."""
+"""``sijpro remind [--date YYYY-MM-DD] [--send] [--json]``: the day's follow-up contact plan by the reminder
+ladder, and with ``--send`` its e-mails sent through ``$SIJPRO_SMTP_URL``, every one recorded."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from typing import Any
 
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
 from sijpro.commands.due import iso_date
-from sijpro.services.reminders import PlanEntry, ReminderPlan
+from sijpro.errors import UserError
+from sijpro.mail import SMTP_URL_VARIABLE, SmtpServer
+from sijpro.services.reminders import PlanEntry, ReminderPlan, SendReport
 
 CHANNEL_TITLES = (("email", "E-MAIL"), ("post", "LETTER WITH PAPER PACK"), ("phone", "PHONE CALL"))
 SKIP_WORDS = {
@@ -17,6 +22,8 @@ SKIP_WORDS = {
     "no_email": "no e-mail address", "no_address": "no postal address", "no_phone": "no phone number",
     "prefers_other": "prefers another channel",
 }
+UNDELIVERED_WORDS = {"refused": "refused by the server", "failed": "failed (tried again at the next run)",
+                     "sending": "handed to the server, no answer heard back (not sent again)"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,15 +34,58 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "be made are listed with the reason.",
     )
     parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="the day (default: today)")
+    parser.add_argument("--send", action="store_true",
+                        help=f"send the plan's e-mails through the SMTP server of ${SMTP_URL_VARIABLE} "
+                        "(e.g. smtp://127.0.0.1:2525, smtp+starttls://user:password@host, smtps://host)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    server = None
+    if args.send:
+        url = os.environ.get(SMTP_URL_VARIABLE, "").strip()
+        if not url:
+            raise UserError(f"set {SMTP_URL_VARIABLE} to the clinic's SMTP server (e.g. smtp://127.0.0.1:2525) "
+                            "to send the e-mails; nothing was sent")
+        server = SmtpServer.from_url(url)
     with signed_in(args, Capability.REMINDERS) as clinic:
-        plan = clinic.reminders.plan(args.date or clinic.today)
-    print(json.dumps(plan_json(plan), indent=2, ensure_ascii=False) if args.json else plan_text(plan))
+        day = args.date or clinic.today
+        report = clinic.reminders.send(server, day) if server is not None else None
+        plan = clinic.reminders.plan(day)
+    if args.json:
+        shown = plan_json(plan) | ({"send": report_json(report, server)} if report and server else {})
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
+    else:
+        print((report_text(report, server) + "\n\n" if report and server else "") + plan_text(plan))
+    if report is None:
+        return 0
+    if report.unreachable:
+        print(f"sijpro remind: {report.unreachable}; {len(report.not_tried) + len(report.failed)} e-mail(s) "
+              "were not sent and will be tried again at the next run", file=sys.stderr)
+        return 1
+    if report.refused or report.failed:
+        print(f"sijpro remind: {len(report.refused)} address(es) refused and {len(report.failed)} e-mail(s) "
+              "failed: see the list above", file=sys.stderr)
+        return 1
     return 0
+
+
+def report_json(report: SendReport, server: SmtpServer) -> dict[str, Any]:
+    return {
+        "server": server.where, "sent": [entry_json(entry) for entry in report.sent],
+        "refused": [entry_json(entry) | {"detail": detail} for entry, detail in report.refused],
+        "failed": [entry_json(entry) | {"detail": detail} for entry, detail in report.failed],
+        "not_tried": [entry_json(entry) for entry in report.not_tried], "unreachable": report.unreachable,
+    }
+
+
+def report_text(report: SendReport, server: SmtpServer) -> str:
+    lines = [f"Sent {len(report.sent)} e-mail(s) through {server.where}; {len(report.refused)} refused, "
+             f"{len(report.failed)} failed, {len(report.not_tried)} not tried"]
+    lines += [_line(entry, f"{entry.to}  REFUSED: {detail}") for entry, detail in report.refused]
+    lines += [_line(entry, f"{entry.to}  FAILED: {detail}") for entry, detail in report.failed]
+    return "\n".join(lines)
 
 
 def entry_json(entry: PlanEntry) -> dict[str, Any]:
@@ -52,18 +102,27 @@ def entry_json(entry: PlanEntry) -> dict[str, Any]:
 def plan_json(plan: ReminderPlan) -> dict[str, Any]:
     return {"date": plan.day.isoformat(), "counts": plan.counts,
             **{channel: [entry_json(entry) for entry in plan.of(channel)] for channel, _ in CHANNEL_TITLES},
-            "skipped": [entry_json(entry) for entry in plan.skipped]}
+            "skipped": [entry_json(entry) for entry in plan.skipped],
+            "undelivered": [entry_json(entry) | {"outcome": attempt.outcome, "detail": attempt.detail,
+                                                 "at": attempt.at.isoformat(timespec="seconds"), "by": attempt.by}
+                            for entry, attempt in plan.undelivered]}
 
 
 def plan_text(plan: ReminderPlan) -> str:
     counts = plan.counts
     lines = [f"Contact plan for {plan.day.isoformat()}: {counts['email']} e-mail(s), {counts['post']} letter(s), "
-             f"{counts['phone']} call(s), {counts['skipped']} skipped"]
+             f"{counts['phone']} call(s), {counts['skipped']} skipped"
+             + (f", {counts['undelivered']} not delivered" if counts["undelivered"] else "")]
     for channel, title in CHANNEL_TITLES:
         entries = plan.of(channel)
         if entries:
             lines += ["", title]
             lines += [_line(entry, entry.to.replace("\n", ", ")) for entry in entries]
+    if plan.undelivered:
+        lines += ["", "NOT DELIVERED"]
+        lines += [_line(entry, f"{entry.to}  {UNDELIVERED_WORDS[attempt.outcome]} {attempt.at:%Y-%m-%d %H:%M}"
+                        + (f": {attempt.detail}" if attempt.detail else ""))
+                  for entry, attempt in plan.undelivered]
     if plan.skipped:
         lines += ["", "SKIPPED"]
         lines += [_line(entry, SKIP_WORDS.get(entry.step.skipped or "", entry.step.skipped or ""))

@@ -1,29 +1,47 @@
 """The day's follow-up contact plan (``sijpro remind``): who gets an e-mail, a letter with a paper pack or a
-nurse's phone call today, by the clinic's reminder ladder.
+nurse's phone call today, by the clinic's reminder ladder; and sending the plan's e-mails (``--send``).
 
 The visits and their states are the worklist's (``Schedule.worklist``, which asks ``sijpro.visit_state``);
 the ladder is the current protocol's, so an administrator's edit applies from the next plan on; the rule
-is ``sijpro.reminders.day_plan``. This module only gathers its inputs and names the people.
+is ``sijpro.reminders.day_plan``; the rungs already made are the ``contact_attempts`` rows.
+
+Sending is at most once per rung: each e-mail is written down as ``sending`` (committed, audited) before
+it is handed to the server and given its outcome after, so a run that dies in between never sends it
+again, and the unique index keeps two runs at once from both taking it. A server that cannot be reached
+stops the run with its reason: the e-mail being sent is recorded as failed, the others are not tried,
+and all of them are in the next run's plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Set
+from collections.abc import Set
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from sijpro.access import Capability, requires
 from sijpro.contact import ContactDetails
+from sijpro.mail import Mailer, Reminder, ServerUnreachable, SmtpServer, reminder_message
+from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
-from sijpro.reminders import ChasedVisit, PlannedStep, day_plan
+from sijpro.reminders import (
+    MADE_OUTCOMES,
+    UNDELIVERED_OUTCOMES,
+    ChasedVisit,
+    ContactAttemptRecord,
+    PlannedStep,
+    day_plan,
+)
+from sijpro.services.audit import Change, record
+from sijpro.services.clinic_settings import Settings
 from sijpro.services.contacts import contact_record
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
 from sijpro.storage.bulk import chunks
-from sijpro.storage.models import PatientContact
+from sijpro.storage.models import ContactAttempt, PatientContact
 
 LOOKUP_CHUNK = 5000
 
@@ -50,6 +68,8 @@ class ReminderPlan:
     """Rungs to make today, by channel then window opening."""
     skipped: tuple[PlanEntry, ...]
     """Rungs whose day has come but that cannot or may not be made, each with its reason."""
+    undelivered: tuple[tuple[PlanEntry, ContactAttemptRecord], ...] = ()
+    """Visits chased today whose latest attempt was refused, failed, or never heard back from."""
 
     def of(self, channel: str) -> tuple[PlanEntry, ...]:
         return tuple(entry for entry in self.entries if entry.step.channel == channel)
@@ -57,7 +77,20 @@ class ReminderPlan:
     @property
     def counts(self) -> dict[str, int]:
         return {"email": len(self.of("email")), "post": len(self.of("post")), "phone": len(self.of("phone")),
-                "skipped": len(self.skipped)}
+                "skipped": len(self.skipped), "undelivered": len(self.undelivered)}
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: tuple[PlanEntry, ...]
+    refused: tuple[tuple[PlanEntry, str], ...]
+    """The server would not take the address (5xx): the rung is not tried again."""
+    failed: tuple[tuple[PlanEntry, str], ...]
+    """Refused for now (4xx) or cut off: tried again at the next run."""
+    not_tried: tuple[PlanEntry, ...]
+    """Left for the next run because the server could not be reached."""
+    unreachable: str | None = None
+    """Why the server could not be reached (None when it could)."""
 
 
 class Reminders:
@@ -77,20 +110,106 @@ class Reminders:
         contacts = self._contacts({entry.patient.id for entry in chased})
         visits = [ChasedVisit(entry.visit.id, entry.patient.id, entry.visit.timepoint, entry.state.code,
                               entry.visit.window_start) for entry in chased]
-        steps = day_plan(day, visits, protocol.ladder, contacts, self._made(), declined=self._declined())
+        attempts = self._attempts({entry.visit.id for entry in chased})
+        made: dict[int, set[str]] = {}
+        declined: set[int] = set()
+        for attempt in attempts:
+            if attempt.outcome in MADE_OUTCOMES:
+                made.setdefault(attempt.visit_id, set()).add(attempt.step)
+            if attempt.outcome == "declined":
+                declined.add(attempt.patient_id)
+        steps = day_plan(day, visits, protocol.ladder, contacts, made, declined=declined)
         by_visit = {entry.visit.id: entry for entry in chased}
-        entries: list[PlanEntry] = []
-        for step in steps:
+
+        def entry_of(step: PlannedStep) -> PlanEntry:
             found = by_visit[step.visit_id]
-            entries.append(PlanEntry(step, found.patient, found.visit, found.state.code,
-                                     contacts.get(step.patient_id, ContactDetails(step.patient_id))))
+            return PlanEntry(step, found.patient, found.visit, found.state.code,
+                             contacts.get(step.patient_id, ContactDetails(step.patient_id)))
+
+        entries = [entry_of(step) for step in steps]
+        latest: dict[int, ContactAttemptRecord] = {}
+        for attempt in attempts:  # in id order: the last one per visit stays
+            latest[attempt.visit_id] = attempt
+        undelivered = []
+        for attempt in latest.values():
+            if attempt.outcome in UNDELIVERED_OUTCOMES:
+                chased_visit = by_visit[attempt.visit_id]
+                step = PlannedStep(attempt.visit_id, attempt.patient_id, chased_visit.visit.timepoint, attempt.step,
+                                   attempt.channel, 0, (day - chased_visit.visit.window_start).days)  # type: ignore[arg-type]
+                undelivered.append((entry_of(step), attempt))
         order = {"email": 0, "post": 1, "phone": 2}
 
         def key(entry: PlanEntry) -> tuple[int, dt.date, int]:
             return order[entry.step.channel], entry.visit.window_start, entry.visit.id
 
         return ReminderPlan(day, tuple(sorted((e for e in entries if e.step.skipped is None), key=key)),
-                            tuple(sorted((e for e in entries if e.step.skipped is not None), key=key)))
+                            tuple(sorted((e for e in entries if e.step.skipped is not None), key=key)),
+                            tuple(sorted(undelivered, key=lambda pair: key(pair[0]))))
+
+    @requires(Capability.REMINDERS)
+    def send(self, server: SmtpServer, day: dt.date | None = None, progress: Progress = no_progress) -> SendReport:
+        """Send the plan's e-mails of ``day`` through ``server``, each recorded and audited."""
+        plan = self.plan(day)
+        emails = plan.of("email")
+        written = {attempt.visit_id for attempt in self._attempts({entry.visit.id for entry in emails})
+                   if attempt.channel == "email" and attempt.outcome == "sent"}
+        clinic = Settings(self.context).load().name
+        sent: list[PlanEntry] = []
+        refused: list[tuple[PlanEntry, str]] = []
+        failed: list[tuple[PlanEntry, str]] = []
+        unreachable: str | None = None
+        done = 0
+        with Mailer(server) as mailer:
+            for done, entry in enumerate(emails, start=1):  # ``done`` says how far it got
+                again = entry.visit.id in written  # "we wrote to you a week ago" only when it is so
+                message = reminder_message(Reminder(
+                    entry.contact.email, entry.patient.language, entry.patient.given_name,
+                    entry.patient.family_name, clinic, again=again), server)
+                attempt = self._claim(entry, str(message["Message-ID"]))
+                if attempt is None:
+                    continue  # another run took this rung a moment ago
+                try:
+                    outcome, detail = mailer.send(message)
+                except ServerUnreachable as error:
+                    unreachable = str(error)
+                    self._finish(attempt, "failed", unreachable)
+                    failed.append((entry, unreachable))
+                    break
+                self._finish(attempt, outcome, detail)
+                if outcome == "sent":
+                    sent.append(entry)
+                else:
+                    (refused if outcome == "refused" else failed).append((entry, detail))
+                progress(done, len(emails))
+            else:
+                done = len(emails)
+        return SendReport(tuple(sent), tuple(refused), tuple(failed), tuple(emails[done:]), unreachable)
+
+    def _claim(self, entry: PlanEntry, message_id: str) -> int | None:
+        """Write the attempt down as ``sending`` (committed, audited); None when the rung is already taken."""
+        values = {"patient_id": entry.patient.id, "visit_id": entry.visit.id, "step": entry.step.step,
+                  "channel": entry.step.channel, "at": self.context.now(), "by": self.context.actor,
+                  "outcome": "sending", "detail": "", "message_id": message_id}
+        try:
+            with self.context.database.writing() as session:
+                row = ContactAttempt(**values)
+                session.add(row)
+                session.flush()
+                record(session, self.context, [Change("contact_attempt", row.id, new={
+                    **values, "to": entry.contact.email})])
+                return row.id
+        except IntegrityError:
+            return None
+
+    def _finish(self, attempt_id: int, outcome: str, detail: str) -> None:
+        with self.context.database.writing() as session:
+            row = session.get(ContactAttempt, attempt_id)
+            assert row is not None
+            before = row.outcome
+            row.outcome, row.detail = outcome, detail[:500]
+            session.flush()
+            record(session, self.context, [Change("contact_attempt", attempt_id, "outcome", before, outcome,
+                                                  detail[:500] or None)])
 
     def _contacts(self, patient_ids: Set[int]) -> dict[int, ContactDetails]:
         found: dict[int, ContactDetails] = {}
@@ -100,9 +219,13 @@ class Reminders:
                     found[row.id] = contact_record(row)
         return found
 
-    def _made(self) -> Mapping[int, Set[str]]:
-        """Rungs already made, per visit id (none recorded yet by this release)."""
-        return {}
+    def _attempts(self, visit_ids: Set[int]) -> list[ContactAttemptRecord]:
+        """Every contact attempt of these visits, in the order they were made."""
+        found: list[ContactAttemptRecord] = []
+        with self.context.database.reading() as session:
+            for chunk in chunks(sorted(visit_ids), LOOKUP_CHUNK):
+                found += [ContactAttemptRecord(row.id, row.patient_id, row.visit_id, row.step, row.channel, row.at,
+                                               row.by, row.outcome, row.detail)
+                          for row in session.scalars(select(ContactAttempt).where(ContactAttempt.visit_id.in_(chunk)))]
+        return sorted(found, key=lambda attempt: attempt.id)
 
-    def _declined(self) -> Set[int]:
-        return frozenset()

@@ -98,6 +98,35 @@ class PatientContact(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
 
 
+class ContactAttempt(Base):
+    """One follow-up contact made or tried (``sijpro.services.reminders``): when, how, by whom, its outcome.
+
+    An e-mail is written here as ``sending`` before it goes to the server and then given its outcome, so
+    a run that dies in between never sends it again; the partial unique index lets one rung of one visit
+    be made once (a ``failed`` attempt leaves it free to be tried again)."""
+
+    __tablename__ = "contact_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(8))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    """The server's words for a refusal or a failure (never the message's text)."""
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (
+        Index("uq_contact_attempts_made", "visit_id", "step", unique=True,
+              sqlite_where=text("outcome IN ('sending', 'sent', 'refused')"),
+              postgresql_where=text("outcome IN ('sending', 'sent', 'refused')")),
+    )
+
+
 class Procedure(Base):
     __tablename__ = "procedures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

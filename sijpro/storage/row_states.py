@@ -7,13 +7,14 @@ recorded as ``None``. ``verify`` replays those records and compares them with a 
 row now in the database: a row that differs, that no record names, or that is gone, was changed
 outside SIJ-PRO. Without the key nobody can compute the fingerprint of an edited row.
 
-What is fingerprinted: patients, their contact details, procedures, complications, visits (status, dates,
-score summary), questionnaire responses, their answers and their scores (one fingerprint each for a
-response's answers and for its scores), user accounts (role, password and PIN hashes, lock-out counters)
-and protocol versions, the settings rows of ``meta`` and every device's PIN lock-out (``unlock_throttles``).
-Not fingerprinted: the audit trail itself (its chain does that), ``meta``'s release notes (written by every
-``init``, they mean nothing clinical), a tablet's claim on a visit (it expires by itself and is re-claimed
-at every answer) and the ids of delivered journal entries (bookkeeping of the delivery, not clinical data).
+What is fingerprinted: patients, their contact details and contacts made, procedures, complications, visits
+(status, dates, score summary), questionnaire responses, their answers and their scores (one fingerprint
+each for a response's answers and for its scores), user accounts (role, password and PIN hashes, lock-out
+counters) and protocol versions, the settings rows of ``meta`` and every device's PIN lock-out
+(``unlock_throttles``). Not fingerprinted: the audit trail itself (its chain does that), ``meta``'s release
+notes (written by every ``init``, they mean nothing clinical), a tablet's claim on a visit (it expires by
+itself and is re-claimed at every answer) and the ids of delivered journal entries (bookkeeping of the
+delivery, not clinical data).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sijpro.storage.bulk import chunks
 from sijpro.storage.models import (
     Answer,
     Complication,
+    ContactAttempt,
     Meta,
     Patient,
     PatientContact,
@@ -48,6 +50,7 @@ ROW_TABLES: Final[dict[str, Table]] = {
     "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,  # type: ignore[dict-item]
     "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,  # type: ignore[dict-item]
     "complication": Complication.__table__, "contact": PatientContact.__table__,  # type: ignore[dict-item]
+    "contact_attempt": ContactAttempt.__table__,  # type: ignore[dict-item]
 }
 """Audit entity name -> its table (one row per id)."""
 PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]

@@ -1,0 +1,60 @@
+"""A small clinic for the reminder tests: patients whose m3 window opened a known number of days before
+the day, with contact details (one French, one without consent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sijpro.contact import ContactDraft
+from sijpro.protocol import default_protocol
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+from sijpro.storage import clinic_key
+from tests.factories import operated_patient
+from tests.trusted import trusted
+
+DAY = dt.date(2024, 6, 3)
+NURSE, NURSE_PASSWORD = "nina", "nurse password 1"
+PATIENTS = (("R-0", 0, "en"), ("R-8", 8, "fr"), ("R-15", 15, "en"), ("R-22", 22, "en"), ("R-NO", 15, "en"))
+"""MRN, days since its m3 window opened on DAY, language."""
+
+
+def surgery_for(opened_days: int) -> dt.date:
+    """A surgery date whose m3 window opens ``opened_days`` before DAY."""
+    m3 = default_protocol().timepoint("m3")
+    surgery = DAY - dt.timedelta(days=opened_days)
+    while m3.window(surgery)[0] > DAY - dt.timedelta(days=opened_days):
+        surgery -= dt.timedelta(days=1)
+    assert m3.window(surgery)[0] == DAY - dt.timedelta(days=opened_days)
+    return surgery
+
+
+def reminder_clinic(path: Path) -> Path:
+    """The clinic at ``path``, with the nurse's account."""
+    Clinic.init(str(path), clock=FixedClock(DAY))
+    with trusted(str(path), "set-up", clock=FixedClock(DAY)) as clinic:
+        for mrn, opened_days, language in PATIENTS:
+            patient = operated_patient(clinic, mrn, surgery=surgery_for(opened_days), family_name=f"Patient {mrn}",
+                                       given_name="Jo", language=language)
+            email = f"{mrn.lower()}@example.org"
+            draft = (ContactDraft("+33 6 12 34 56 78", email, "1 rue X\n69003 Lyon", "", True)
+                     if mrn != "R-NO" else ContactDraft(email="no@example.org"))
+            clinic.contacts.save(patient.id, draft, expected_version=0, reason="")
+        clinic.auth.add_user(NURSE, "Nina", "nurse", NURSE_PASSWORD)
+    return path
+
+
+def copy_clinic(template: Path, target: Path) -> Path:
+    """The template at another place, with the witness lines the app wrote for it there (a clinic built once
+    per test module, then one copy per test)."""
+    shutil.copyfile(template, target)
+    with sqlite3.connect(target) as raw:
+        clinic = raw.execute("SELECT value FROM meta WHERE key = 'clinic_id'").fetchone()[0]
+    for line in clinic_key.witness_path(str(template)).read_text().splitlines():
+        item = json.loads(line)
+        clinic_key.witness(str(target), clinic, item["id"], item["hash"], item["kind"])
+    return target
