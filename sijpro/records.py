@@ -19,7 +19,11 @@ Sex = Literal["F", "M", "X"]
 Side = Literal["left", "right", "bilateral"]
 Approach = Literal["lateral", "posterior"]
 VisitStatus = Literal["scheduled", "open", "completed", "missed", "cancelled"]
-ResponseMode = Literal["kiosk", "paper", "import"]
+ResponseMode = Literal["kiosk", "paper", "import", "post", "phone"]
+"""``paper``: a form filled in at the clinic and typed in; ``post``: a mailed paper pack sent back; ``phone``:
+read out to the patient by a nurse on a call; all three are typed in through paper entry. New modes go at
+the end: the statistics files number the modes in this order."""
+TYPED_MODES: tuple[str, ...] = ("paper", "post", "phone")
 ResponseStatus = Literal["in-progress", "complete", "amended"]
 Role = Literal["nurse", "surgeon", "admin"]
 ComplicationKind = Literal["wound_infection", "deep_infection", "implant_malposition", "nerve_injury", "haematoma",

@@ -141,10 +141,14 @@ class PlannedStep:
     """Why this rung is not made (``no_consent``, ``declined``, ``no_email``...), None when it is to be made."""
 
 
-MADE_OUTCOMES: Final = frozenset({"sending", "sent", "refused"})
-"""Outcomes after which a rung is not made again: on its way or sent (``sending`` is kept when a run died
-between handing the e-mail over and hearing back: it may have gone, so it is never sent twice) or refused
-by the server (that address will not do). A ``failed`` attempt is tried again at the next run."""
+MADE_OUTCOMES: Final = frozenset({"sending", "sent", "refused", "reached", "declined", "wrong_number"})
+"""Outcomes after which a rung is not made again: an e-mail on its way or sent (``sending`` is kept when a
+run died between handing it over and hearing back: it may have gone, so it is never sent twice) or
+refused by the server (that address will not do); a call that reached the patient, whom they declined,
+or a wrong number. A ``failed`` e-mail is tried again at the next run; a call not answered the next day,
+one the patient asked to have made later on that day."""
+CallOutcome = Literal["reached", "no_answer", "call_back", "declined", "wrong_number"]
+CALL_OUTCOMES: Final = ("reached", "no_answer", "call_back", "declined", "wrong_number")
 UNDELIVERED_OUTCOMES: Final = frozenset({"sending", "refused", "failed"})
 
 
@@ -159,6 +163,7 @@ class ContactAttemptRecord:
     by: str
     outcome: str
     detail: str = ""
+    call_back_on: dt.date | None = None
 
 
 SKIP_REASONS: Final = ("no_consent", "declined", "no_email", "no_address", "no_phone", "prefers_other")
@@ -188,12 +193,14 @@ def day_plan(
     made: Mapping[int, Set[str]],
     *,
     declined: Set[int] = frozenset(),
+    not_before: Mapping[tuple[int, str], dt.date] | None = None,
 ) -> list[PlannedStep]:
     """The rungs to make (or skipped, with why) on ``day``: one per collectable visit at most.
 
     ``ladder(timepoint)`` gives the ladder, ``contacts`` the patients' details by patient id, ``made`` the
     rungs already made per visit id (a failed send is not made: it is tried again), ``declined`` the
-    patients who declined when contacted."""
+    patients who declined when contacted, ``not_before`` the day a (visit id, rung) is to be tried again
+    (a call not answered, or one the patient asked for later)."""
     plan: list[PlannedStep] = []
     for visit in visits:
         if visit.state not in COLLECTABLE:
@@ -205,6 +212,9 @@ def day_plan(
                 break
             reached = step
         if reached is None or reached.code in made.get(visit.visit_id, ()):
+            continue
+        again = (not_before or {}).get((visit.visit_id, reached.code))
+        if again is not None and again > day:
             continue
         skipped = _skip(reached, contacts.get(visit.patient_id), visit.patient_id in declined)
         plan.append(PlannedStep(visit.visit_id, visit.patient_id, visit.timepoint, reached.code, reached.channel,

@@ -12,6 +12,7 @@ import pytest
 
 from sijpro.cli import main
 from sijpro.contact import ContactDetails
+from sijpro.errors import UserError
 from sijpro.protocol import ProtocolError, check_protocol, default_protocol, parse_protocol
 from sijpro.reminders import ChasedVisit, ReminderStep, day_plan
 from tests.reminder_clinic import copy_clinic, reminder_clinic
@@ -146,3 +147,61 @@ def test_remind_exit_codes(clinic_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("SIJPRO_PASSWORD", "wrong password")
     assert main(["--db", str(clinic_path), "remind", "--user", "nina"]) == 1
     assert "wrong username or password" in capsys.readouterr().err
+
+
+def test_made_outcomes_match_the_unique_index_that_keeps_a_rung_made_once() -> None:
+    from sijpro.reminders import MADE_OUTCOMES
+    from sijpro.storage.models import MADE_CONDITION
+
+    assert set(MADE_CONDITION.removeprefix("outcome IN (").removesuffix(")").replace("'", "").split(", ")) \
+        == MADE_OUTCOMES
+
+
+def test_a_call_not_answered_comes_back_tomorrow_and_a_call_back_on_its_day(clinic_path: Path) -> None:
+    from sijpro.services.clinic import Clinic
+    from sijpro.services.context import FixedClock
+
+    with Clinic.open(str(clinic_path), clock=FixedClock(DAY)) as opened:
+        nurse = opened.sign_in("nina", "nurse password 1")
+        call = nurse.reminders.plan(DAY).of("phone")[0]
+        assert call.patient.mrn == "R-22" and call.step.step == "call"
+        nurse.reminders.record_call(call.visit.id, "call", "no_answer")
+        assert nurse.reminders.plan(DAY).of("phone") == ()
+        assert [e.patient.mrn for e in nurse.reminders.plan(DAY + dt.timedelta(days=1)).of("phone")] == ["R-22"]
+        with pytest.raises(UserError, match="field 'call_back_on': a call back needs a day after today"):
+            nurse.reminders.record_call(call.visit.id, "call", "call_back", call_back_on=DAY)
+        nurse.reminders.record_call(call.visit.id, "call", "call_back", call_back_on=DAY + dt.timedelta(days=3))
+        assert nurse.reminders.plan(DAY + dt.timedelta(days=2)).of("phone") == ()
+        assert len(nurse.reminders.plan(DAY + dt.timedelta(days=3)).of("phone")) == 1
+        nurse.reminders.record_call(call.visit.id, "call", "reached", note="answered at once")
+        assert nurse.reminders.plan(DAY + dt.timedelta(days=3)).of("phone") == ()
+        with pytest.raises(UserError, match="already recorded"):
+            nurse.reminders.record_call(call.visit.id, "call", "wrong_number")
+        with pytest.raises(UserError, match="is not a phone call of the m3 ladder"):
+            nurse.reminders.record_call(call.visit.id, "letter", "reached")
+        with pytest.raises(UserError, match="field 'outcome'"):
+            nurse.reminders.record_call(call.visit.id, "call", "busy")
+        outcomes = [(a.outcome, a.by, a.call_back_on) for a in nurse.reminders.attempts_of(call.patient.id)]
+        assert outcomes == [("no_answer", "nina", DAY + dt.timedelta(days=1)),
+                            ("call_back", "nina", DAY + dt.timedelta(days=3)), ("reached", "nina", None)]
+        # the answers taken on that call: mode phone, through paper entry
+        answers = {"lumbar": 3, "radicular": 2}
+        [response] = nurse.collection.enter_paper(call.visit.id, {"nrs": answers}, DAY, mode="phone")
+        assert response.mode == "phone"
+        with pytest.raises(UserError, match="field 'mode'"):
+            nurse.collection.enter_paper(call.visit.id, {"nrs": answers}, DAY, mode="fax")
+
+
+def test_a_patient_who_declines_on_the_phone_is_not_chased_again(clinic_path: Path) -> None:
+    from sijpro.services.clinic import Clinic
+    from sijpro.services.context import FixedClock
+
+    with Clinic.open(str(clinic_path), clock=FixedClock(DAY)) as opened:
+        nurse = opened.sign_in("nina", "nurse password 1")
+        call = nurse.reminders.plan(DAY).of("phone")[0]
+        nurse.reminders.record_call(call.visit.id, "call", "declined")
+        assert "R-22" not in [entry.patient.mrn for entry in nurse.reminders.plan(DAY + dt.timedelta(days=1)).entries]
+        m6 = nurse.reminders.plan(DAY + dt.timedelta(days=75))  # R-22's m6 window is open by then
+        assert "R-22" not in [entry.patient.mrn for entry in m6.entries]
+        assert [(e.visit.timepoint, e.step.skipped) for e in m6.skipped if e.patient.mrn == "R-22"] == [
+            ("m6", "declined")]

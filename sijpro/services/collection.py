@@ -16,7 +16,7 @@ from sijpro.access import AccessDenied, Capability, requires
 from sijpro.errors import ConflictError, InputErrors, UserError
 from sijpro.instruments import Instrument, get_instrument
 from sijpro.protocol import BASELINE
-from sijpro.records import ResponseMode, ResponseRecord, VisitRecord
+from sijpro.records import TYPED_MODES, ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
 from sijpro.services.audit import NOTHING, Change, record
 from sijpro.services.checks import required_reason
@@ -33,7 +33,7 @@ DISPLAY_TEXT_SIZES = (0, 1, 2)
 """The kiosk's text size steps: normal, large, largest."""
 DISPLAY_CONTRASTS = ("standard", "high")
 
-LENIENT_MODES = ("paper", "import")
+LENIENT_MODES = ("paper", "post", "phone", "import")
 """Modes where a blank item is recorded as unanswered: a paper form can come back with gaps."""
 
 
@@ -223,11 +223,14 @@ class Collection:
 
     @requires(Capability.PAPER_ENTRY)
     def enter_paper(self, visit_id: int, questionnaires: Mapping[str, Mapping[str, int | None]],
-                    form_date: dt.date | None, *, language: str = "en") -> list[ResponseRecord]:
+                    form_date: dt.date | None, *, language: str = "en", mode: str = "paper") -> list[ResponseRecord]:
         """Questionnaires typed in from a paper form, whole: every answer and the date written on the form
         are checked first (each problem named by its field), then all of them are stored, scored and
-        completed in one transaction, in mode ``paper``, completed on the form's date. A blank item is an
-        unanswered one; nothing is written when anything is wrong."""
+        completed in one transaction, in ``mode`` (``paper``, ``post`` for a paper pack sent back, ``phone``
+        for answers taken on a call, whose date is the call's), completed on the form's date. A blank item
+        is an unanswered one; nothing is written when anything is wrong."""
+        if mode not in TYPED_MODES:
+            raise UserError(f"field 'mode': {mode!r} is not one of {', '.join(TYPED_MODES)}")
         with self.context.database.writing() as session:
             visit = session.get(Visit, visit_id)
             if visit is None:
@@ -244,13 +247,13 @@ class Collection:
             for instrument_id, answers in questionnaires.items():
                 row = rows.get(instrument_id)
                 if row is None:
-                    row = Response(visit_id=visit.id, instrument=instrument_id, mode="paper", language=language,
+                    row = Response(visit_id=visit.id, instrument=instrument_id, mode=mode, language=language,
                                    status="in-progress", started_at=self.context.now(), entered_by=self.context.actor)
                     session.add(row)
                     session.flush()
                     changes.append(Change("response", row.id, new={
                         "visit_id": visit.id, "timepoint": visit.timepoint, "instrument": instrument_id,
-                        "mode": "paper", "language": language, "form_date": form_date}))
+                        "mode": mode, "language": language, "form_date": form_date}))
                 typed = {item: value for item, value in answers.items() if value is not None}
                 for item, value in typed.items():
                     old = self._put_answer(session, row.id, item, value)

@@ -23,10 +23,12 @@ from sqlalchemy.exc import IntegrityError
 
 from sijpro.access import Capability, requires
 from sijpro.contact import ContactDetails
+from sijpro.errors import UserError
 from sijpro.mail import Mailer, Reminder, ServerUnreachable, SmtpServer, reminder_message
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.reminders import (
+    CALL_OUTCOMES,
     MADE_OUTCOMES,
     UNDELIVERED_OUTCOMES,
     ChasedVisit,
@@ -41,9 +43,15 @@ from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
 from sijpro.storage.bulk import chunks
-from sijpro.storage.models import ContactAttempt, PatientContact
+from sijpro.storage.models import ContactAttempt, PatientContact, Visit
 
 LOOKUP_CHUNK = 5000
+NOTE_LENGTH = 500
+
+
+def attempt_record(row: ContactAttempt) -> ContactAttemptRecord:
+    return ContactAttemptRecord(row.id, row.patient_id, row.visit_id, row.step, row.channel, row.at, row.by,
+                                row.outcome, row.detail, row.call_back_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +118,18 @@ class Reminders:
         contacts = self._contacts({entry.patient.id for entry in chased})
         visits = [ChasedVisit(entry.visit.id, entry.patient.id, entry.visit.timepoint, entry.state.code,
                               entry.visit.window_start) for entry in chased]
-        attempts = self._attempts({entry.visit.id for entry in chased})
+        attempts = self._attempts({entry.patient.id for entry in chased})  # a 'declined' on any visit counts
         made: dict[int, set[str]] = {}
         declined: set[int] = set()
+        not_before: dict[tuple[int, str], dt.date] = {}
         for attempt in attempts:
             if attempt.outcome in MADE_OUTCOMES:
                 made.setdefault(attempt.visit_id, set()).add(attempt.step)
             if attempt.outcome == "declined":
                 declined.add(attempt.patient_id)
-        steps = day_plan(day, visits, protocol.ladder, contacts, made, declined=declined)
+            if attempt.call_back_on is not None:
+                not_before[(attempt.visit_id, attempt.step)] = attempt.call_back_on  # the latest one stays
+        steps = day_plan(day, visits, protocol.ladder, contacts, made, declined=declined, not_before=not_before)
         by_visit = {entry.visit.id: entry for entry in chased}
 
         def entry_of(step: PlannedStep) -> PlanEntry:
@@ -129,7 +140,8 @@ class Reminders:
         entries = [entry_of(step) for step in steps]
         latest: dict[int, ContactAttemptRecord] = {}
         for attempt in attempts:  # in id order: the last one per visit stays
-            latest[attempt.visit_id] = attempt
+            if attempt.visit_id in by_visit:
+                latest[attempt.visit_id] = attempt
         undelivered = []
         for attempt in latest.values():
             if attempt.outcome in UNDELIVERED_OUTCOMES:
@@ -151,7 +163,7 @@ class Reminders:
         """Send the plan's e-mails of ``day`` through ``server``, each recorded and audited."""
         plan = self.plan(day)
         emails = plan.of("email")
-        written = {attempt.visit_id for attempt in self._attempts({entry.visit.id for entry in emails})
+        written = {attempt.visit_id for attempt in self._attempts({entry.patient.id for entry in emails})
                    if attempt.channel == "email" and attempt.outcome == "sent"}
         clinic = Settings(self.context).load().name
         sent: list[PlanEntry] = []
@@ -184,6 +196,52 @@ class Reminders:
             else:
                 done = len(emails)
         return SendReport(tuple(sent), tuple(refused), tuple(failed), tuple(emails[done:]), unreachable)
+
+    @requires(Capability.REMINDERS)
+    def record_call(self, visit_id: int, step: str, outcome: str, *, call_back_on: dt.date | None = None,
+                    note: str = "") -> ContactAttemptRecord:
+        """The outcome of a phone call of the ladder: ``reached`` (the nurse then takes the answers by phone
+        in paper entry), ``no_answer`` (on the plan again tomorrow), ``call_back`` (on the day the patient
+        asked), ``declined`` (the ladder stops for this patient) or ``wrong_number``."""
+        if outcome not in CALL_OUTCOMES:
+            raise UserError(f"field 'outcome': {outcome!r} is not one of {', '.join(CALL_OUTCOMES)}")
+        today = self.context.today()
+        if outcome == "call_back":
+            if call_back_on is None or call_back_on <= today:
+                raise UserError("field 'call_back_on': a call back needs a day after today")
+        elif outcome == "no_answer":
+            call_back_on = today + dt.timedelta(days=1)
+        else:
+            call_back_on = None
+        if len(note) > NOTE_LENGTH:
+            raise UserError(f"field 'note': at most {NOTE_LENGTH} characters")
+        with self.context.database.writing() as session:
+            visit = session.get(Visit, visit_id)
+            if visit is None:
+                raise UserError(f"no visit with id {visit_id}")
+            ladder = self.protocols.current().ladder(visit.timepoint)
+            if not any(rung.code == step and rung.channel == "phone" for rung in ladder):
+                raise UserError(f"field 'step': {step!r} is not a phone call of the {visit.timepoint} ladder")
+            values = {"patient_id": visit.patient_id, "visit_id": visit_id, "step": step, "channel": "phone",
+                      "at": self.context.now(), "by": self.context.actor, "outcome": outcome,
+                      "detail": note.strip(), "message_id": "", "call_back_on": call_back_on}
+            row = ContactAttempt(**values)
+            session.add(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise UserError(f"the {step} call of this visit was already recorded (reached, declined or a "
+                                "wrong number): it is not made again") from None
+            record(session, self.context, [Change("contact_attempt", row.id, new=values)])
+            return attempt_record(row)
+
+    @requires(Capability.REMINDERS)
+    def attempts_of(self, patient_id: int) -> list[ContactAttemptRecord]:
+        """Every contact made or tried for a patient, oldest first (their timeline shows them)."""
+        with self.context.database.reading() as session:
+            rows = session.scalars(select(ContactAttempt).where(ContactAttempt.patient_id == patient_id)
+                                   .order_by(ContactAttempt.id)).all()
+            return [attempt_record(row) for row in rows]
 
     def _claim(self, entry: PlanEntry, message_id: str) -> int | None:
         """Write the attempt down as ``sending`` (committed, audited); None when the rung is already taken."""
@@ -219,13 +277,12 @@ class Reminders:
                     found[row.id] = contact_record(row)
         return found
 
-    def _attempts(self, visit_ids: Set[int]) -> list[ContactAttemptRecord]:
-        """Every contact attempt of these visits, in the order they were made."""
+    def _attempts(self, patient_ids: Set[int]) -> list[ContactAttemptRecord]:
+        """Every contact attempt of these patients, in the order they were made."""
         found: list[ContactAttemptRecord] = []
         with self.context.database.reading() as session:
-            for chunk in chunks(sorted(visit_ids), LOOKUP_CHUNK):
-                found += [ContactAttemptRecord(row.id, row.patient_id, row.visit_id, row.step, row.channel, row.at,
-                                               row.by, row.outcome, row.detail)
-                          for row in session.scalars(select(ContactAttempt).where(ContactAttempt.visit_id.in_(chunk)))]
+            for chunk in chunks(sorted(patient_ids), LOOKUP_CHUNK):
+                query = select(ContactAttempt).where(ContactAttempt.patient_id.in_(chunk))
+                found += [attempt_record(row) for row in session.scalars(query)]
         return sorted(found, key=lambda attempt: attempt.id)
 

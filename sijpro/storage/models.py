@@ -98,6 +98,10 @@ class PatientContact(Base):
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
 
 
+MADE_CONDITION = "outcome IN ('sending', 'sent', 'refused', 'reached', 'declined', 'wrong_number')"
+"""The outcomes after which a rung of a visit is made (``sijpro.reminders.MADE_OUTCOMES``): once only."""
+
+
 class ContactAttempt(Base):
     """One follow-up contact made or tried (``sijpro.services.reminders``): when, how, by whom, its outcome.
 
@@ -117,13 +121,14 @@ class ContactAttempt(Base):
     detail: Mapped[str] = mapped_column(String(500), default="")
     """The server's words for a refusal or a failure (never the message's text)."""
     message_id: Mapped[str] = mapped_column(String(200), default="")
+    call_back_on: Mapped[dt.date | None] = mapped_column(Date)
+    """A call not answered, or to be made again on a day the patient asked: not on the plan before it."""
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (
         Index("uq_contact_attempts_made", "visit_id", "step", unique=True,
-              sqlite_where=text("outcome IN ('sending', 'sent', 'refused')"),
-              postgresql_where=text("outcome IN ('sending', 'sent', 'refused')")),
+              sqlite_where=text(MADE_CONDITION), postgresql_where=text(MADE_CONDITION)),
     )
 
 

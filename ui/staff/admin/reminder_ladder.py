@@ -29,6 +29,10 @@ from ui.i18n import tr
 NO_REMINDERS = ""
 """The channel of a row that says its timepoint has no reminders at all."""
 COLUMNS = ("ladder", "step", "channel", "day")
+COLUMN_KEYS = {"ladder": "admin.reminders.column.ladder", "step": "admin.reminders.column.step",
+               "channel": "admin.reminders.column.channel", "day": "admin.reminders.column.day"}
+CHANNEL_KEYS = {"email": "admin.reminders.channel.email", "post": "admin.reminders.channel.post",
+                "phone": "admin.reminders.channel.phone", NO_REMINDERS: "admin.reminders.channel.none"}
 
 
 class LadderEditor(QWidget):
@@ -69,7 +73,7 @@ class LadderEditor(QWidget):
     def retranslate(self) -> None:
         self.title.setText(tr("admin.reminders.title"))
         self.hint.setText(tr("admin.reminders.hint"))
-        self.table.setHorizontalHeaderLabels([tr(f"admin.reminders.column.{name}") for name in COLUMNS])
+        self.table.setHorizontalHeaderLabels([tr(COLUMN_KEYS[name]) for name in COLUMNS])
         self.add_button.setText(tr("admin.reminders.add"))
         self.remove_button.setText(tr("admin.reminders.remove"))
         for row in range(self.table.rowCount()):
@@ -125,7 +129,7 @@ class LadderEditor(QWidget):
             code = names.itemData(index)
             names.setItemText(index, tr("admin.reminders.every_timepoint") if code == DEFAULT_LADDER else code)
         for index in range(channels.count()):
-            channels.setItemText(index, tr(f"admin.reminders.channel.{channels.itemData(index) or 'none'}"))
+            channels.setItemText(index, tr(CHANNEL_KEYS[channels.itemData(index)]))
 
     def remove_row(self) -> None:
         row = self.table.currentRow()

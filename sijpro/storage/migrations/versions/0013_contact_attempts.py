@@ -15,7 +15,7 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-MADE = "outcome IN ('sending', 'sent', 'refused')"
+MADE = "outcome IN ('sending', 'sent', 'refused', 'reached', 'declined', 'wrong_number')"
 
 
 def upgrade() -> None:
@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(16), nullable=False),
         sa.Column("detail", sa.String(500), nullable=False),
         sa.Column("message_id", sa.String(200), nullable=False),
+        sa.Column("call_back_on", sa.Date(), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name=op.f("fk_contact_attempts_patient_id_patients")),
         sa.ForeignKeyConstraint(["visit_id"], ["visits.id"], name=op.f("fk_contact_attempts_visit_id_visits")),
