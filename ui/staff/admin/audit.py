@@ -44,7 +44,7 @@ ENTITIES = {
     "visit": "admin.audit.entity.visit", "response": "admin.audit.entity.response", "user": "admin.audit.entity.user",
     "protocol": "admin.audit.entity.protocol", "setting": "admin.audit.entity.setting",
     "database": "admin.audit.entity.database", "contact": "admin.audit.entity.contact",
-    "contact_attempt": "admin.audit.entity.contact_attempt",
+    "contact_attempt": "admin.audit.entity.contact_attempt", "complication": "admin.audit.entity.complication",
 }
 """The kinds of record the core writes in the audit trail, and the key of each one's name."""
 
