@@ -39,21 +39,20 @@ def score_title(key: str) -> str:
     return tr(title_key) if title_key else score_spec(key).label.get(language(), key)
 
 
+ALARMING = {"late", "missing", "overdue"}
+"""States the dashboard shouts, so a missed or late visit stands out in the timeline."""
+
+
 def timepoint_label(page: PatientPage, point: TrajectoryPoint) -> str:
     label = page.protocol.timepoint(point.timepoint).label
     return label.get(language()) or label.get("en") or point.timepoint
 
 
 def state_text(page: PatientPage, point: TrajectoryPoint) -> str:
+    """The visit's state in the words of the PDF (``status.*``), the ones needing action in capitals."""
     code, days = page.status_code(point)
-    texts = {
-        "in_window": tr("dashboard.state.in_window"), "early": tr("dashboard.state.early"),
-        "late": tr("dashboard.state.late", days=days), "cancelled": tr("dashboard.state.cancelled"),
-        "missing": tr("dashboard.state.missing"), "overdue": tr("dashboard.state.overdue", days=days),
-        "due": tr("dashboard.state.due"), "upcoming": tr("dashboard.state.upcoming"),
-        "scheduled": tr("dashboard.state.scheduled"),
-    }
-    return texts[code]
+    words, bracket, detail = tr(f"status.{code}", days=days).partition(" (")
+    return f"{words.upper()}{bracket}{detail}" if code in ALARMING else f"{words}{bracket}{detail}"  # "LATE (+9 d)"
 
 
 class VisitTimelineModel(RecordTableModel[TrajectoryPoint]):
