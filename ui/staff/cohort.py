@@ -92,7 +92,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 
 
 def choice_texts() -> dict[str, dict[str, str]]:
-    yes, no = tr("cohort.filter.yes"), tr("cohort.filter.no")
+    yes, no = tr("yes"), tr("no")
     return {
         "fbss": {"1": yes, "0": no}, "prior_lumbosacral_fusion": {"1": yes, "0": no},
         "sex": {code: tr(key) for code, key in SEXES},

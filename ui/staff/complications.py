@@ -65,7 +65,7 @@ COLUMNS: tuple[Column[ComplicationRecord], ...] = (
     Column("staff.complication.kind", kind_text, tip=kind_text,
            tone=lambda c: "muted" if c.withdrawn_reason is not None else None),
     Column("staff.complication.side", lambda c: choice_text(c.side, SIDES)),
-    Column("staff.complication.revision", lambda c: tr("staff.answer.yes") if c.revision else tr("staff.answer.no"),
+    Column("staff.complication.revision", lambda c: tr("yes") if c.revision else tr("no"),
            tone=lambda c: "bad" if c.revision and c.withdrawn_reason is None else None),
     Column("staff.complication.notes", lambda c: c.notes, tip=lambda c: c.notes),
 )

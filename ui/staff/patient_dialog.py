@@ -33,13 +33,10 @@ from ui.staff.live_text import follow_language
 from ui.staff.style import error_label, heading_label
 
 LANGUAGES = (("en", "staff.language.en"), ("fr", "staff.language.fr"))
-YES_NO = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
+YES_NO = ((True, "yes"), (False, "no"))
 CHANNELS = (("email", "staff.contact.channel.email"), ("post", "staff.contact.channel.post"),
             ("phone", "staff.contact.channel.phone"), ("none", "staff.contact.channel.none"))
-CONSENT = ((True, "staff.answer.yes"), (False, "staff.answer.no"))
-INTERVENTION_KEYS = {"SCS": "staff.intervention.scs", "ISS": "staff.intervention.iss",
-                     "IDDS": "staff.intervention.idds", "MILD": "staff.intervention.mild",
-                     "RFA": "staff.intervention.rfa", "INJ": "staff.intervention.inj"}
+CONSENT = YES_NO
 
 
 class PatientDialog(QDialog):
@@ -160,7 +157,7 @@ class PatientDialog(QDialog):
         self.setWindowTitle(title)
         self.heading.setText(title)
         for code, box in self.interventions.items():
-            box.setToolTip(tr(INTERVENTION_KEYS[code]))
+            box.setToolTip(tr(code))  # the code is the key, as in Table 1 of the cohort report
         self.no_intervention.setText(tr("staff.intervention.none"))
         self.no_intervention.setToolTip(tr("staff.intervention.none_tip"))
         self.reason.setPlaceholderText(tr("staff.edit.reason_placeholder"))

@@ -27,7 +27,7 @@ from ui.i18n import tr
 from ui.staff.complications import ComplicationsView
 from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
-from ui.staff.patient_dialog import INTERVENTION_KEYS, LANGUAGES, SEXES, PatientDialog
+from ui.staff.patient_dialog import LANGUAGES, SEXES, PatientDialog
 from ui.staff.procedure_actions import ProceduresView
 from ui.staff.procedure_dialog import ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
@@ -45,7 +45,7 @@ DETAIL_FIELDS = (
 
 
 def _flag(value: bool | None) -> str:
-    return tr("staff.answer.unknown") if value is None else tr("staff.answer.yes") if value else tr("staff.answer.no")
+    return tr("staff.answer.unknown") if value is None else tr("yes") if value else tr("no")
 
 
 def detail_text(patient: PatientRecord, name: str) -> str:
@@ -61,7 +61,7 @@ def detail_text(patient: PatientRecord, name: str) -> str:
     if name == "prior_interventions":
         if value is None:
             return tr("staff.answer.unknown")
-        return ", ".join(f"{code} ({tr(INTERVENTION_KEYS[code])})" for code in sorted(value)) or \
+        return ", ".join(f"{code} ({tr(code).lower()})" for code in sorted(value)) or \
             tr("staff.intervention.none")
     if value is None:
         return tr("staff.answer.unknown")
