@@ -52,6 +52,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("worklist", Capability.WORKLIST, "ui.staff.worklist_page", "WorklistPage", "work"),
     PageEntry("patients", Capability.PATIENTS, "ui.staff.patients_page", "PatientsPage", "work"),
     PageEntry("paper", Capability.PAPER_ENTRY, "ui.staff.paper_page", "PaperEntryPage", "work"),
+    PageEntry("followup", Capability.REMINDERS, "ui.staff.followup_page", "FollowUpPage", "work"),
     PageEntry("dashboard", Capability.DASHBOARD, "ui.staff.dashboard", "DashboardPage", "outcomes"),
     PageEntry("cohort", Capability.COHORT, "ui.staff.cohort", "CohortPage", "outcomes"),
     PageEntry("reports", Capability.REPORTS, "ui.staff.reports_page", "ReportsPage", "outcomes"),

@@ -26,7 +26,7 @@ from sijpro.services.clinic import Clinic
 from ui.errors import show_error
 from ui.i18n import tr, tr_n
 from ui.staff.form import FIELD_PROBLEM, translated
-from ui.staff.inputs import DateEdit, FieldProblem
+from ui.staff.inputs import ChoiceBox, DateEdit, FieldProblem
 from ui.staff.live_text import local
 from ui.staff.page import StaffPage
 from ui.staff.paper_form import PaperForm
@@ -37,6 +37,8 @@ from ui.staff.table_view import record_table
 from ui.staff.timeline import timepoint_labels
 
 PATIENT_CHOICES = 50
+MODES = (("paper", "staff.paper.mode.paper"), ("post", "staff.paper.mode.post"), ("phone", "staff.paper.mode.phone"))
+"""How the answers came (DESIGN.md's modes typed in here): a form in clinic, a paper pack sent back, a call."""
 
 
 class PaperEntryPage(StaffPage):
@@ -98,11 +100,18 @@ class PaperEntryPage(StaffPage):
         self.form_date_problem = error_label(row)
         self.form_date_problem.setObjectName("problem_form_date")
         self.form_date.textEdited.connect(lambda _text: self.form_date_problem.hide())
+        self.mode_label = QLabel(row)
+        self.mode = ChoiceBox(MODES, value="paper", parent=row)
+        self.mode.setObjectName("paperMode")
+        self.mode_label.setBuddy(self.mode)
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form_date_label)
         layout.addWidget(self.form_date)
         layout.addWidget(self.form_date_problem)
+        layout.addSpacing(24)
+        layout.addWidget(self.mode_label)
+        layout.addWidget(self.mode)
         layout.addStretch(1)
         return row
 
@@ -211,6 +220,7 @@ class PaperEntryPage(StaffPage):
         try:
             entered = self.clinic.collection.enter_paper(
                 visit.id, {form.instrument.id: form.answers() for _, form in touched}, form_date,
+                mode=str(self.mode.value()),
                 language=language if all(language in form.instrument.languages for _, form in touched) else "en")
         except InputErrors as errors:
             self._show_problems(errors.problems)
@@ -279,4 +289,5 @@ class PaperEntryPage(StaffPage):
         self.change_button.setText(tr("staff.paper.change_patient"))
         self.complete_button.setText(tr("staff.paper.complete"))
         self.form_date_label.setText(tr("staff.paper.form_date"))
+        self.mode_label.setText(tr("staff.paper.mode"))
         self.choices_model.retranslate()

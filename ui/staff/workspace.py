@@ -32,6 +32,7 @@ GROUP_KEYS = {"work": "staff.nav.work", "outcomes": "staff.nav.outcomes", "admin
 KEY_ROLE = Qt.ItemDataRole.UserRole
 HELP_KEYS = {
     "worklist": "staff.help.worklist", "patients": "staff.help.patients", "paper": "staff.help.paper",
+    "followup": "staff.help.followup",
     "dashboard": "staff.help.dashboard", "cohort": "staff.help.cohort", "reports": "staff.help.reports",
     "clinic": "staff.help.clinic", "users": "staff.help.users", "protocol": "staff.help.protocol",
     "backups": "staff.help.backups", "audit": "staff.help.audit", "database": "staff.help.database",

@@ -89,7 +89,7 @@ def test_locking_closes_dialogs_that_may_show_a_patient(signed_in, qtbot, ids) -
 
 def test_a_nurse_sees_daily_work_only(signed_in) -> None:
     window = signed_in("nina")
-    assert window.workspace.keys == ["worklist", "patients", "paper"]
+    assert window.workspace.keys == ["worklist", "patients", "paper", "followup"]
     assert set(window.menus.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "find", "printPage",
                                                    "pageHelp", "about"}
     record = window.workspace.open_page("patients").record
@@ -101,8 +101,8 @@ def test_a_surgeon_and_an_admin_see_more_but_never_a_page_that_is_not_installed(
 
     installed = {entry.key for entry in PAGES if entry.available()}
     surgeon = signed_in("sam")
-    assert set(surgeon.workspace.keys) == installed & {"worklist", "patients", "paper", "dashboard", "cohort",
-                                                      "reports"}
+    assert set(surgeon.workspace.keys) == installed & {"worklist", "patients", "paper", "followup", "dashboard",
+                                                      "cohort", "reports"}
     admin = signed_in("ada")
     assert set(admin.workspace.keys) == installed
     for key in admin.workspace.keys:  # every listed page really opens

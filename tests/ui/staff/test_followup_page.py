@@ -1,0 +1,101 @@
+"""The desk's follow-up contacts: the day's plan with its skipped steps, the "To call" list, a call's outcome
+recorded with real clicks (no answer: gone until tomorrow; reached: paper entry opens to take the answers
+by phone), and the day's e-mails sent in the background to a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from sijpro.services.clinic import Clinic
+from sijpro.services.context import FixedClock
+from tests.reminder_clinic import DAY, NURSE, copy_clinic, reminder_clinic
+from tests.test_remind_send import Inbox, free_port
+from tests.ui.staff.clicks import click, click_row
+from ui.staff.call_dialog import CallDialog
+from ui.staff.followup_page import FollowUpPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
+
+
+@pytest.fixture
+def page(template: Path, tmp_path: Path, qtbot):
+    path = copy_clinic(template, tmp_path / "clinic.sqlite")
+    with Clinic.open(str(path), clock=FixedClock(DAY)) as clinic:
+        session = clinic.session(NURSE)
+        shown = FollowUpPage(session, session.user)
+        qtbot.addWidget(shown)
+        shown.resize(1300, 700)
+        shown.show()
+        qtbot.waitExposed(shown)
+        yield shown
+
+
+def driven_call(monkeypatch, outcome: str) -> list[CallDialog]:
+    """The call dialog, when it opens, gets ``outcome`` clicked and then Record."""
+    seen: list[CallDialog] = []
+
+    def exec_(dialog: CallDialog) -> int:
+        dialog.show()
+        seen.append(dialog)
+        click(dialog.outcomes[outcome])
+        click(dialog.ok)
+        return int(dialog.result())
+
+    monkeypatch.setattr(CallDialog, "exec", exec_)
+    return seen
+
+
+def rows(page: FollowUpPage) -> list[tuple[str, str, str]]:
+    model = page.model
+    return [(model.record(row).entry.patient.mrn, model.record(row).entry.step.step, model.record(row).status)
+            for row in range(model.rowCount())]
+
+
+def test_the_plan_and_a_call_not_answered(page, monkeypatch) -> None:
+    assert sorted(rows(page)) == [("R-0", "email_1", ""), ("R-15", "letter", ""), ("R-22", "call", ""),
+                                  ("R-8", "email_2", ""), ("R-NO", "letter", "no_consent")]
+    assert page.summary.text() == (f"Plan for {DAY.isoformat()}: 2 e-mail(s), 1 letter(s), 1 call(s); 1 skipped, "
+                                   "0 not delivered.")
+    assert page.view_buttons["phone"].text() == "To call (1)"
+    click(page.view_buttons["phone"])
+    assert rows(page) == [("R-22", "call", "")]
+    assert not page.call_button.isEnabled()
+    click_row(page.table, 0)
+    seen = driven_call(monkeypatch, "no_answer")
+    click(page.call_button)
+    assert seen and seen[0].saved is not None and seen[0].saved.outcome == "no_answer"
+    assert rows(page) == [] and page.view_buttons["phone"].text() == "To call (0)"
+    attempts = page.clinic.reminders.attempts_of(seen[0].entry.patient.id)
+    assert [(a.outcome, a.by) for a in attempts] == [("no_answer", NURSE)]
+
+
+def test_a_patient_reached_answers_by_phone_in_paper_entry(page, monkeypatch, qtbot) -> None:
+    click(page.view_buttons["phone"])
+    click_row(page.table, 0)
+    driven_call(monkeypatch, "reached")
+    with qtbot.waitSignal(page.paper_entry_requested, timeout=5000) as opened:
+        click(page.call_button)
+    assert opened.args == [page.clinic.patients.by_mrn("R-22").id]
+
+
+def test_the_days_emails_are_sent_in_the_background(page, monkeypatch, qtbot) -> None:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        monkeypatch.setenv("SIJPRO_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        page.refresh()
+        click(page.send_button)
+        qtbot.waitUntil(lambda: page.summary.text().startswith("Sent 2 e-mail(s)"), timeout=20000)
+    finally:
+        controller.stop()
+    assert inbox.to() == ["r-0@example.org", "r-8@example.org"]
+    assert ("R-0", "email_1", "") not in rows(page) and not page.send_button.isEnabled()
