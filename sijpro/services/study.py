@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select
 
-from sijpro.access import Capability, requires
+from sijpro.access import Capability, open_to_all, requires
 from sijpro.services.context import ServiceContext
 from sijpro.storage.models import Meta, Patient
 
@@ -51,7 +51,9 @@ class Study:
                     select(Patient.site, func.count()).group_by(Patient.site)) if count)
         return StudyState(lock, sites)
 
+    @open_to_all
     def counting_day(self) -> dt.date:
-        """The day the cohort's completeness is counted on: the data lock of a study database, else today."""
+        """The day the cohort's completeness is counted on: the data lock of a study database, else today.
+        Open to all: a date, no patient's data."""
         with self.context.database.connection() as connection:
             return data_lock(connection) or self.context.today()
