@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -197,6 +198,19 @@ def test_cohort_pdf_reproduces_seed_003_tables_and_the_fbss_subgroup() -> None:
         "Greater than or equal to 80% 30 (58.8%)", "349.4 ± 233.4",
     ):
         assert expected in fbss, expected
+
+
+def test_eight_centres_side_by_side_keep_every_interval_and_test_whole() -> None:
+    """Seed 003's eight centres compared: narrow columns put intervals and test names on lines of their own,
+    never breaking inside a number ("[26.8–73.2%]" split as "[2" and "6.8–73.2%]")."""
+    text = text_of(cohort_pdf(cohort_summary(seed_003_cohort(), compare="site"), generated_at=WHEN))
+    start = text.index("Comparison by site")
+    table = text[start:text.index("Follow-up completeness", start)]
+    intervals = [line for line in table.splitlines() if "[" in line and "CI]" not in line]
+    assert len(intervals) == 8 * 3  # three relief thresholds in each of the eight centres
+    assert all(re.fullmatch(r"\s*\[\d+\.\d–\d+\.\d%\]\s*", line) for line in intervals), intervals
+    tests = re.findall(r"\((?:chi-square|Kruskal-Wallis)\)", table)
+    assert len(tests) == 8 + 4, tests  # each baseline variable recorded and each result, every name whole
 
 
 def test_cohort_pdf_in_french_and_with_nobody_selected() -> None:

@@ -18,6 +18,8 @@ from sijpro.reports.tables import Grid
 
 CENTRED_CELL = ParagraphStyle("centred_cell", parent=CELL, alignment=1)
 """Number cells wrap inside their column (a count with its interval is long) instead of running over."""
+COMPACT_CELL = ParagraphStyle("compact_cell", parent=CELL, fontSize=6.2, leading=7.4)
+COMPACT_CENTRED = ParagraphStyle("compact_centred", parent=COMPACT_CELL, alignment=1)
 
 
 def titled(title: str, table: Flowable) -> KeepTogether:
@@ -32,7 +34,8 @@ def pdf_table(grid: Grid, width: float, *, scale: float = 1.0) -> KeepTogether:
         if number in grid.sections:
             rows.append([row[0].text, *([""] * (len(grid.titles) - 1))])
         else:
-            rows.append([cell(row[0].text), *(cell(c.text, CENTRED_CELL) for c in row[1:])])
+            label, number_cell = (COMPACT_CELL, COMPACT_CENTRED) if grid.compact else (CELL, CENTRED_CELL)
+            rows.append([cell(row[0].text, label), *(cell(c.text, number_cell) for c in row[1:])])
     table = Table([list(row) for row in rows], colWidths=widths, repeatRows=1)
     style = TableStyle(GRID_TABLE.getCommands())
     style.add("ALIGN", (1, 0), (-1, -1), "CENTER")

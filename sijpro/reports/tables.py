@@ -46,6 +46,8 @@ class Grid:
     """Rows (0 = first row under the titles) that title the rows below them: bold, spanning the table."""
     note: str = ""
     """Printed under the table (what its columns mean)."""
+    compact: bool = False
+    """Many narrow columns: printed a size smaller."""
 
     def column(self, number: int) -> list[Any]:
         return [row[number].value for row in self.rows]
@@ -298,10 +300,12 @@ def group_cell(words: Words, cell: Node) -> Cell:
     return Cell(words.count_pct(cell), cell["n"])
 
 
-def test_cell(words: Words, test: Node | None) -> Cell:
+def test_cell(words: Words, test: Node | None, *, stacked: bool = False) -> Cell:
+    """``p=0.021 (Fisher)``; ``stacked``, the test's name on a line of its own (a narrow column)."""
     if not test:
         return Cell("–")
-    return Cell(f"{words.p_value(test['p'])} ({words('test.' + test['test'])})", test["p"])
+    gap = "\n" if stacked else " "
+    return Cell(f"{words.p_value(test['p'])}{gap}({words('test.' + test['test'])})", test["p"])
 
 
 def lost_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
@@ -340,6 +344,11 @@ def describe_where(where: Mapping[str, str], words: Words) -> str:
     return "; ".join(parts)
 
 
+STACKED_GROUPS = 3
+STACKED_WIDTHS = (1.7, 1.66, 1.85)
+"""Relative widths of the label, each group's and the test column when there are many groups."""
+
+
 def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
     """``--compare``: each group's Table 1 and its results at ``at`` side by side, with the test between
     the groups (seed 003's Table 3 beside its Table 2, and whether they differ)."""
@@ -352,9 +361,14 @@ def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
                 for value, group in groups.items()), words("p_between"))
     rows: list[tuple[Cell, ...]] = []
     sections = set()
+    stacked = len(groups) > STACKED_GROUPS
+    """Many groups (a study's centres) make narrow columns: intervals and test names go on lines of their
+    own instead of breaking inside a number."""
 
     def add(label: str, cells: list[Cell], test: str) -> None:
-        rows.append((Cell(label, test), *cells, test_cell(words, tests.get(test))))
+        if stacked:
+            cells = [Cell(cell.text.replace(" [", "\n[", 1), cell.value) for cell in cells]
+        rows.append((Cell(label, test), *cells, test_cell(words, tests.get(test), stacked=stacked)))
 
     sections.add(len(rows))
     rows.append((Cell(words("baseline_section")), *(Cell("") for _ in titles[1:])))
@@ -387,10 +401,11 @@ def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
             add(words("ge", threshold=threshold),
                 [Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"])) for share in shares],
                 f"relief.ge{threshold}.{at}")
-    widths = (2.6, *(1.6,) * len(groups), 1.4)
+    label, group, test = STACKED_WIDTHS if stacked else (2.6, 1.6, 1.4)
+    widths = (label, *(group,) * len(groups), test)
     return Grid(words("compare_title", number=number, by=words(f"compare.{compare['key']}")
                       if words.has(f"compare.{compare['key']}") else compare["key"]),
-                titles, tuple(rows), widths, frozenset(sections), note=words("compare_note"))
+                titles, tuple(rows), widths, frozenset(sections), note=words("compare_note"), compact=stacked)
 
 
 def model_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
