@@ -202,3 +202,15 @@ def test_visit_states_that_contradict_the_responses_are_refused(centres, study, 
     assert f"line {answered + 2}, field visits: w6 is not yet due, but the responses have a questionnaire" in errors
     assert "line 2, field visits: 'w6=sometime' is not timepoint=state" in errors
     assert patient_count(study) == 0
+
+
+def test_an_export_folder_given_whole_names_its_files_for_reading(centres, study, capsys) -> None:
+    """``import lyon/*.csv`` also gives the analysis file and the data dictionary: each is named as a file
+    for reading, not taken for another kind, and nothing is imported."""
+    everything = sorted(str(path) for path in centres["CH-B"][0].glob("*.csv"))
+    assert main(["--db", study, "import", *everything]) == 1
+    errors = capsys.readouterr().err
+    for name in ("analysis_wide.csv", "data_dictionary.csv"):
+        assert f"{name}, line 1: an export's file for reading" in errors, errors
+    assert "unknown column" not in errors and "cannot be imported together" not in errors
+    assert patient_count(study) == 0

@@ -168,6 +168,11 @@ def parse_import_files(
             reader.unread_file = True
             continue
         table = replace(table, name=name, header=[column.lower() for column in table.header])
+        if reading_file(table):
+            reader.problems.add(where, "an export's file for reading (the data dictionary, or the analysis file "
+                                "with a row per patient and timepoint), not for importing: give its "
+                                "patients.csv, responses.csv and complications.csv")
+            continue
         kind = file_kind(table)
         if kind is None:
             reader.unread_file = True
@@ -221,6 +226,13 @@ def study_mrn(site: str, study_id: str) -> str:
     """How a study database registers a pooled patient: the centre's code and its study ID (``C01/S0001``),
     unique as an MRN is, case and spaces ignored."""
     return f"{site}/{study_id}"
+
+
+def reading_file(table: CsvTable) -> bool:
+    """``export csv``'s data dictionary or wide analysis file (``sijpro.exchange.export_csv``): what someone
+    importing ``lyon/*.csv`` gives too. The wide file alone has a patient's columns and a timepoint."""
+    header = set(table.header)
+    return {"file", "column", "type", "label"} <= header or {"timepoint", "sex", "bmi"} <= header
 
 
 def file_kind(table: CsvTable) -> FileKind | None:
