@@ -6,6 +6,9 @@
 * Its two halves in this process: reading every patient's outcomes through the service, beside the same
   plain ``sqlite3`` fetch; then the summary's statistics with its JSON and PDF from those records, beside
   one plain Python pass over their scores.
+* The summary with its mixed models and ``--compare fbss``, beside the plain scipy/statsmodels script a
+  statistician would write for the same tests and models (``plain_statistics``: statsmodels' MixedLM fitted
+  as it comes, which the core's closed-form REML fit of the same model outruns by far).
 """
 
 from __future__ import annotations
@@ -42,6 +45,46 @@ SELECT v.patient_id, v.timepoint, r.instrument, s.name, s.value
 FROM scores s JOIN responses r ON r.id = s.response_id JOIN visits v ON v.id = r.visit_id
 """
 PLAIN_FETCH = f"import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute({SCORES_SQL!r}).fetchall()"
+
+
+def plain_statistics(cohort: list, codes: tuple[str, ...]) -> None:
+    """What a statistician's script computes for the same summary, on arrays: for each score, the paired
+    t and Wilcoxon tests of every follow-up against baseline, one MixedLM (random intercept per patient,
+    timepoint as a factor) over every value, and a Mann-Whitney test between FBSS groups per timepoint."""
+    import numpy as np
+    from scipy import stats
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    values: dict[str, dict[str, dict[int, float]]] = {}
+    fbss = {}
+    for pid, record in enumerate(cohort):
+        fbss[pid] = record.patient.fbss
+        for timepoint in record.timepoints:
+            for key, value in timepoint.scores.items():
+                if value is not None:
+                    values.setdefault(key, {}).setdefault(timepoint.timepoint, {})[pid] = value
+    for key in ("nrs.lumbar", "nrs.radicular", "odi.odi", "sf12.pcs", "sf12.mcs"):
+        by_timepoint = values.get(key, {})
+        baseline = by_timepoint.get(codes[0], {})
+        for code in codes[1:]:
+            at = by_timepoint.get(code, {})
+            paired = [pid for pid in at if pid in baseline]
+            if len(paired) > 1:
+                before = np.array([baseline[pid] for pid in paired])
+                after = np.array([at[pid] for pid in paired])
+                stats.ttest_rel(after, before)
+                stats.wilcoxon(np.round(after - before, 10))
+        for code in codes:
+            at = by_timepoint.get(code, {})
+            groups = [[v for pid, v in at.items() if fbss[pid] is flag] for flag in (True, False)]
+            if all(len(group) > 0 for group in groups):
+                stats.mannwhitneyu(*groups)
+        present = [code for code in codes if by_timepoint.get(code)]
+        rows = [(pid, present.index(code), value) for code in present for pid, value in by_timepoint[code].items()]
+        if len(rows) > len(present):
+            data = np.array(rows)
+            design = np.eye(len(present))[data[:, 1].astype(int)]
+            MixedLM(data[:, 2], design, groups=data[:, 0]).fit(reml=True)
 
 
 def _process(command: list[str], environment: dict[str, str]) -> tuple[float, float]:
@@ -112,7 +155,8 @@ def run() -> list[BenchResult]:
 
     results.append(BenchResult(
         name=f"cohort summary with the mixed model and --compare fbss, {CLINIC_PATIENTS:,} patients",
-        figure=best_of(compared, REPEAT), unit="s", baseline_name="one plain pass over the scores",
-        baseline=best_of(plain_pass, REPEAT), target="< 5 s",
+        figure=best_of(compared, REPEAT), unit="s",
+        baseline_name="plain scipy/statsmodels script: the same paired tests, mixed models and group tests",
+        baseline=best_of(lambda: plain_statistics(cohort, protocol.codes), 1), target="< 5 s",  # about 40 s
     ))
     return results
