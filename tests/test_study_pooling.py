@@ -214,3 +214,18 @@ def test_an_export_folder_given_whole_names_its_files_for_reading(centres, study
         assert f"{name}, line 1: an export's file for reading" in errors, errors
     assert "unknown column" not in errors and "cannot be imported together" not in errors
     assert patient_count(study) == 0
+
+
+def test_an_export_without_site_codes_is_refused_once_per_patient(centres, study, tmp_path, capsys) -> None:
+    """A clinic that kept no site code exports empty sites: each patient line says how to give one; the
+    responses and complications of those patients are not each refused as well."""
+    export = centres["CH-A"][0]
+    for name in ("patients.csv", "responses.csv", "complications.csv"):
+        (tmp_path / name).write_text((export / name).read_text(encoding="utf-8").replace(",CH-A,", ",,"),
+                                     encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("patients.csv", "responses.csv", "complications.csv")]
+    assert main(["--db", study, "import", *files]) == 1
+    errors = capsys.readouterr().err
+    assert "patients.csv, line 2, field site: required, but the cell is empty: a study database knows a patient " \
+           "by centre and study ID" in errors
+    assert "responses.csv" not in errors and f"sijpro: {PATIENTS['CH-A']} problems" in errors

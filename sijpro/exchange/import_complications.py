@@ -61,7 +61,7 @@ class ComplicationReader:
         from sijpro.exchange.import_study import EPOCH, LONGEST_FOLLOW_UP
 
         study = self.reader.study
-        if not self._complete(where, cells, "study_complications") or not study.takes(cells["site"]):
+        if not study.takes(cells["site"]) or not self._complete(where, cells, "study_complications"):
             return
         mrn = study.pooled_patient(where, study_mrn(cells["site"], cells["study_id"]))
         try:

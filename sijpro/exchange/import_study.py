@@ -50,6 +50,9 @@ STUDY_COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     "study_responses": (set(STUDY_RESPONSE_COLUMNS) - {"value"}, set(STUDY_RESPONSE_COLUMNS)),
 }
 """Kind -> (required columns, allowed columns) of the de-identified export's two import files."""
+SITELESS = ("required, but the cell is empty: a study database knows a patient by centre and study ID; give "
+            "the patients their centre's site code at the centre (the patient's record, or an import's site "
+            "column) and export again")
 EPOCH = dt.date(2000, 1, 1)
 """Days from surgery are held as dates from this day until each patient's nominal surgery is known."""
 OLDEST_AGE = 110
@@ -87,6 +90,8 @@ class StudyReader:
     """Sites (lower case) refused: their responses and visit states are not checked line by line, since
     they cannot be told apart from another export's (the one problem of the centre is listed)."""
     anchors: dict[str, _Anchor] = field(default_factory=dict)
+    siteless: bool = False
+    """A patients line had no site: the responses and complications without one are not each refused too."""
 
     def __post_init__(self) -> None:
         self.known = {site.lower(): site for site in self.known_sites}
@@ -102,7 +107,11 @@ class StudyReader:
         valid = True
         for column, text in cells.items():
             if not text:
-                if column in STUDY_COLUMNS["study_patients"][0]:
+                if column == "site":
+                    self.siteless = True
+                    self.reader.problems.add(where, SITELESS, column)
+                    valid = False
+                elif column in STUDY_COLUMNS["study_patients"][0]:
                     self.reader.problems.add(where, "required, but the cell is empty", column)
                     valid = False
                 continue
@@ -168,6 +177,8 @@ class StudyReader:
     def response_row(self, where: Where, cells: dict[str, str]) -> None:
         from sijpro.exchange.import_csv import study_mrn
 
+        if not self.takes(cells["site"]):
+            return
         empty = [column for column in STUDY_COLUMNS["study_responses"][0] if not cells[column]]
         for column in empty:
             self.reader.problems.add(where, "required, but the cell is empty", column)
@@ -179,7 +190,10 @@ class StudyReader:
         self.reader.add_answer(where, mrn, answer, None if day is None else EPOCH + dt.timedelta(days=day))
 
     def takes(self, site: str) -> bool:
-        """Whether lines of ``site`` are read: not those of a centre refused (its one problem is listed)."""
+        """Whether lines of ``site`` are read: not those of a centre refused, nor lines without a site once
+        a patients line without one was (the one problem of each is listed)."""
+        if not site.strip():
+            return not self.siteless
         return site.lower() not in self.refused and site.lower() not in self.known
 
     def pooled_patient(self, where: Where, mrn: str) -> str | None:
