@@ -47,7 +47,8 @@ def test_export_every_kind(database: Path, tmp_path: Path, capsys) -> None:
     assert (status, err) == (0, "")
     assert out.startswith("exported 15 patients and ") and "(identified)" in out
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "analysis_wide.csv", "data_dictionary.csv", "datapackage.json", "patients.csv", "responses.csv"]
+        "analysis_wide.csv", "complications.csv", "data_dictionary.csv", "datapackage.json", "patients.csv",
+        "responses.csv"]
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in (tmp_path / "csv").iterdir())
     status, out, _ = run(capsys, "--db", str(database), "export", "redcap", "-o", str(tmp_path / "rc"), "--deidentify")
     assert status == 0 and "(de-identified)" in out
