@@ -19,11 +19,16 @@ Sex = Literal["F", "M", "X"]
 Side = Literal["left", "right", "bilateral"]
 Approach = Literal["lateral", "posterior"]
 VisitStatus = Literal["scheduled", "open", "completed", "missed", "cancelled"]
-ResponseMode = Literal["kiosk", "paper", "import", "post", "phone"]
+ResponseMode = Literal["kiosk", "paper", "import", "post", "phone", "web"]
 """``paper``: a form filled in at the clinic and typed in; ``post``: a mailed paper pack sent back; ``phone``:
-read out to the patient by a nurse on a call; all three are typed in through paper entry. New modes go at
-the end: the statistics files number the modes in this order."""
+read out to the patient by a nurse on a call; all three are typed in through paper entry; ``web``: answered
+at home. ``import``: imported before files stated their mode (unknown). New modes go at the end: the
+statistics files number the modes in this order."""
 TYPED_MODES: tuple[str, ...] = ("paper", "post", "phone")
+COLLECTION_MODES: tuple[str, ...] = ("kiosk", "paper", "post", "phone", "web")
+"""How a questionnaire was collected (DESIGN.md "Clinical record"): what a responses file may state."""
+FILE_MODE_DEFAULT = "paper"
+"""The mode of a responses line whose file has no ``mode`` column or leaves it empty."""
 ResponseStatus = Literal["in-progress", "complete", "amended"]
 Role = Literal["nurse", "surgeon", "admin"]
 ComplicationKind = Literal["wound_infection", "deep_infection", "implant_malposition", "nerve_injury", "haematoma",

@@ -66,9 +66,9 @@ def test_valid_files_become_one_batch(tmp_path: Path) -> None:
     summary = [(q.mrn, q.timepoint, q.instrument, q.answers, q.completed_on, q.mode, q.language)
                for q in batch.questionnaires]
     assert summary == [
-        ("P1", "baseline", "nrs", {"lumbar": 8, "radicular": 5}, dt.date(2023, 4, 20), "import", "fr"),
-        ("P1", "w6", "odi", {"odi1": 3, "odi8": None}, dt.date(2023, 6, 14), "import", "fr"),
-        ("P2", "m3", "relief", {"percent": 70}, dt.date(2024, 4, 20), "import", "en"),
+        ("P1", "baseline", "nrs", {"lumbar": 8, "radicular": 5}, dt.date(2023, 4, 20), "paper", "fr"),
+        ("P1", "w6", "odi", {"odi1": 3, "odi8": None}, dt.date(2023, 6, 14), "paper", "fr"),
+        ("P2", "m3", "relief", {"percent": 70}, dt.date(2024, 4, 20), "paper", "en"),
     ]
     assert [q.source for q in batch.questionnaires] == ["r.csv, line 2", "r.csv, line 4", "r.csv, line 6"]
 

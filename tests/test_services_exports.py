@@ -78,7 +78,7 @@ def test_a_questionnaire_still_in_progress_is_not_exported(clinic: Clinic, tmp_p
     (course,) = clinic.exports.courses()
     assert course.questionnaires == ()
     clinic.exports.write("csv", tmp_path)
-    assert (tmp_path / RESPONSES).read_text().splitlines() == ["mrn,timepoint,instrument,item,value,completed_on"]
+    assert (tmp_path / RESPONSES).read_text().splitlines() == ["mrn,timepoint,instrument,item,value,mode,completed_on"]
 
 
 def test_deidentified_exports_of_a_real_database_leak_nothing(clinic: Clinic, tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ from sijpro.exchange.variables import (
 from sijpro.instruments import get_instrument
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
-from sijpro.records import interventions_text
+from sijpro.records import COLLECTION_MODES, interventions_text
 
 PATIENTS = "patients.csv"
 RESPONSES = "responses.csv"
@@ -51,6 +51,9 @@ WIDE = "analysis_wide.csv"
 DICTIONARY = "data_dictionary.csv"
 DATAPACKAGE = "datapackage.json"
 MISSING_NOTE = "missing: " + ", ".join(f"{code} = {meaning.split(':')[0]}" for code, meaning in MISSING_CODES)
+MODE_LABELS = (("kiosk", "Clinic tablet"), ("paper", "Paper form filled in at the clinic"),
+               ("post", "Mailed paper pack"), ("phone", "Telephone interview"), ("web", "At home on the web"))
+assert tuple(code for code, _ in MODE_LABELS) == COLLECTION_MODES
 DICTIONARY_HEADER = ("file", "column", "type", "label", "codes", "unit", "minimum", "maximum", "identifying", "notes")
 
 
@@ -109,8 +112,15 @@ def response_rows(subject: Subject) -> Iterator[list[str]]:
     for questionnaire in subject.questionnaires:
         instrument = get_instrument(questionnaire.instrument)
         for code in instrument.item_codes:
+            # the mode before the date: a file cut short inside a line leaves a required cell empty
+            mode = [_file_mode(questionnaire.mode)] if subject.identified else []
             yield [*who, questionnaire.timepoint, questionnaire.instrument, code,
-                   _cell(questionnaire.answers.get(code)), _when(questionnaire)]
+                   _cell(questionnaire.answers.get(code)), *mode, _when(questionnaire)]
+
+
+def _file_mode(mode: str) -> str:
+    """The ``mode`` cell: empty for a questionnaire imported before files stated their mode (unknown)."""
+    return mode if mode in COLLECTION_MODES else ""
 
 
 def complication_rows(subject: Subject) -> Iterator[list[str]]:
@@ -136,9 +146,11 @@ def response_variables(protocol: Protocol, identified: bool) -> tuple[Variable, 
                  tuple((code, get_instrument(code).title["en"]) for code in instruments)),
         Variable("item", "Item code", "text", note="see the item columns of analysis_wide.csv for labels and codes"),
         Variable("value", "Answer", "integer", note="empty = unanswered"),
-        Variable("completed_on", "Date completed", "date", identifying=True) if identified else
-        Variable("days_from_surgery", "Days from index surgery to completion", "integer",
-                 note="negative before surgery"),
+        *((Variable("mode", "Mode of collection", "code", MODE_LABELS,
+                    note="empty = not known (read back as paper)"),
+           Variable("completed_on", "Date completed", "date", identifying=True)) if identified else
+          (Variable("days_from_surgery", "Days from index surgery to completion", "integer",
+                    note="negative before surgery"),)),
     )
 
 

@@ -28,6 +28,8 @@ from sijpro.instruments import Instrument, Item, bundled_instruments
 from sijpro.mrn import mrn_key
 from sijpro.protocol import Protocol, default_protocol
 from sijpro.records import (
+    COLLECTION_MODES,
+    FILE_MODE_DEFAULT,
     NO_INTERVENTION,
     PRIOR_INTERVENTIONS,
     ImportBatch,
@@ -55,6 +57,8 @@ CONTACT_COLUMNS = {"phone": "phone", "email": "email", "address": "address", "co
 """Column of a patients file -> field of ``ContactDraft``. A file states no consent: a channel other than
 ``none`` is the patient's agreement to be contacted that way, ``none`` their refusal, no channel: not asked."""
 RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
+RESPONSE_OPTIONAL = ("mode",)
+"""How the questionnaire was collected (``COLLECTION_MODES``); absent or empty: ``FILE_MODE_DEFAULT``."""
 LANGUAGES = ("en", "fr")
 NAME_LENGTH = 100
 OLDEST_AGE = 110
@@ -126,6 +130,9 @@ class _Questionnaire:
     where: Where
     completed_on: dt.date | None = None
     completed_where: Where | None = None
+    mode: str = "import"
+    """As a responses line states it; a de-identified file states none: unknown (``import``)."""
+    mode_where: Where | None = None
     answers: dict[str, int | None] = field(default_factory=dict)
     answered_where: dict[str, Where] = field(default_factory=dict)
 
@@ -246,7 +253,7 @@ def file_kind(table: CsvTable) -> FileKind | None:
         kinds = (STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS, STUDY_COMPLICATION_COLUMNS)
     else:
         shared, family = {"mrn"}, ""
-        kinds = ((*PATIENT_COLUMNS, *PATIENT_OPTIONAL), RESPONSE_COLUMNS, COMPLICATION_COLUMNS)
+        kinds = ((*PATIENT_COLUMNS, *PATIENT_OPTIONAL), (*RESPONSE_COLUMNS, *RESPONSE_OPTIONAL), COMPLICATION_COLUMNS)
     votes = sorted(((len(header & set(columns) - shared), name) for columns, name in
                     zip(kinds, ("patients", "responses", "complications"), strict=True)), reverse=True)
     if votes[0][0] == votes[1][0]:
@@ -294,7 +301,7 @@ class _ImportReader:
 
         required, allowed = {
             "patients": (set(PATIENT_REQUIRED), {*PATIENT_COLUMNS, *PATIENT_OPTIONAL}),
-            "responses": (set(RESPONSE_COLUMNS), set(RESPONSE_COLUMNS)),
+            "responses": (set(RESPONSE_COLUMNS), {*RESPONSE_COLUMNS, *RESPONSE_OPTIONAL}),
             **STUDY_COLUMNS,
             **COMPLICATION_KINDS_COLUMNS,
         }[kind]
@@ -424,7 +431,18 @@ class _ImportReader:
         mrn = self.response_mrn(where, cells["mrn"])
         answer = self.answer_cells(where, cells)
         completed_on = self._response_date(where, cells["completed_on"], mrn, answer.timepoint)
-        self.add_answer(where, mrn, answer, completed_on)
+        mode = self._response_mode(where, cells.get("mode", ""))
+        if mode is not None:
+            self.add_answer(where, mrn, answer, completed_on, mode)
+
+    def _response_mode(self, where: Where, text: str) -> str | None:
+        if not text:
+            return FILE_MODE_DEFAULT
+        try:
+            return read.choice(text, COLLECTION_MODES)
+        except ValueError as error:
+            self.problems.add(where, str(error), "mode")
+            return None
 
     def answer_cells(self, where: Where, cells: Mapping[str, str]) -> AnswerCells:
         """Read the timepoint, instrument, item and value cells of a response line (any kind)."""
@@ -434,7 +452,8 @@ class _ImportReader:
         readable, value = self._response_value(where, cells["value"], instrument, item)
         return AnswerCells(timepoint, instrument, item, readable, value)
 
-    def add_answer(self, where: Where, mrn: str | None, answer: AnswerCells, completed_on: dt.date | None) -> None:
+    def add_answer(self, where: Where, mrn: str | None, answer: AnswerCells, completed_on: dt.date | None,
+                   mode: str | None = None) -> None:
         """Add one read answer to its questionnaire (the lines of one mrn, timepoint and instrument)."""
         timepoint, instrument, item, value = answer.timepoint, answer.instrument, answer.item, answer.value
         if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:
@@ -449,6 +468,13 @@ class _ImportReader:
             self.problems.add(where, f"{completed_on} differs from {questionnaire.completed_on}, given for the "
                               f"same questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
                               f"{questionnaire.completed_where}", "completed_on")
+        if mode is not None:
+            if questionnaire.mode_where is None:
+                questionnaire.mode, questionnaire.mode_where = mode, where
+            elif questionnaire.mode != mode:
+                self.problems.add(where, f"{mode} differs from {questionnaire.mode}, given for the same "
+                                  f"questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
+                                  f"{questionnaire.mode_where}", "mode")
         earlier = questionnaire.answered_where.get(item.code)
         if earlier is not None:
             self.problems.add(where, f"{item.code} is answered twice in questionnaire ({mrn}, {timepoint}, "
@@ -539,7 +565,8 @@ class _ImportReader:
             QuestionnaireDraft(
                 mrn=mrn, timepoint=timepoint, instrument=instrument, answers=dict(found.answers),
                 completed_on=found.completed_on,  # type: ignore[arg-type]
-                mode="import", language=self.language.get(mrn, "en"), source=str(found.where),
+                mode=found.mode, language=self.language.get(mrn, "en"),  # type: ignore[arg-type]
+                source=str(found.where),
             )
             for (mrn, timepoint, instrument), found in sorted(
                 self.questionnaires.items(), key=lambda entry: entry[1].where

@@ -34,7 +34,7 @@ DISPLAY_TEXT_SIZES = (0, 1, 2)
 DISPLAY_CONTRASTS = ("standard", "high")
 
 LENIENT_MODES = ("paper", "post", "phone", "import")
-"""Modes where a blank item is recorded as unanswered: a paper form can come back with gaps."""
+"""Modes where a blank item is recorded as unanswered: a paper form (or a call) can come back with gaps."""
 
 
 def answer_problem(instrument: Instrument, item_code: str, value: object, mode: str) -> str | None:
