@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -107,6 +108,13 @@ def percent(language: str, value: float, decimals: int = 1) -> str:
     layout = Locale.parse(language).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
     pattern = layout.replace("#,##0", _pattern(decimals))
     return str(format_percent(half_up(value, decimals) / 100, format=pattern, locale=language))
+
+
+def decimal(language: str, value: float) -> str:
+    """A value as entered, every digit kept (``27.45``, ``27,45``; ``31`` for 31.0): for a form's fields."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(Decimal(repr(float(value))), format="0.##########", locale=language))
 
 
 def _pattern(decimals: int) -> str:

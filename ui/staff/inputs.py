@@ -13,7 +13,8 @@ from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from ui.i18n import capitalised, tr
+from sijpro.i18n import decimal
+from ui.i18n import capitalised, language, tr
 from ui.staff.live_text import follow_language
 
 SIDES = (("left", "side.left"), ("right", "side.right"), ("bilateral", "side.bilateral"))
@@ -61,7 +62,7 @@ class NumberEdit(QLineEdit):
         self.set_value(value)
 
     def set_value(self, value: float | None) -> None:
-        self.setText("" if value is None else (str(int(value)) if self.whole else f"{value:g}"))
+        self.setText("" if value is None else (str(int(value)) if self.whole else decimal(language(), value)))
 
     def value(self) -> float | int | None:
         text = self.text().strip().replace(",", ".")

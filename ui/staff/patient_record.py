@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.access import Capability, can
+from sijpro.i18n import decimal
 from sijpro.records import ComplicationRecord, PatientRecord, ProcedureRecord, UserRecord
 from sijpro.services.clinic import Clinic
-from ui.i18n import tr
+from ui.i18n import language, tr
 from ui.staff.complications import ComplicationsView
 from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
@@ -67,7 +68,7 @@ def detail_text(patient: PatientRecord, name: str) -> str:
         return tr("staff.answer.unknown")
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return decimal(language(), value) if isinstance(value, float) else str(value)
 
 
 class PatientRecordView(QWidget):

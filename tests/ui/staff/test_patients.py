@@ -262,3 +262,22 @@ def test_the_site_is_typed_in_with_the_patient_and_checked(staff_clinic, qtbot) 
     QTest.keyClicks(dialog.site, "LYON-2")
     dialog.ok.click()
     assert dialog.saved is not None and as_system(staff_clinic).patients.by_mrn("S-200").site == "LYON-2"
+
+
+def test_a_patients_numbers_are_written_in_the_desks_language(qtbot) -> None:
+    """A BMI reads 27,4 in French, on the record and in the field that edits it (which takes either mark)."""
+    from sijpro.records import PatientRecord
+    from ui.i18n import set_language
+    from ui.staff.inputs import NumberEdit
+    from ui.staff.patient_record import detail_text
+
+    patient = PatientRecord(id=1, mrn="K-001", family_name="Durand", given_name="Zoé", bmi=27.4)
+    try:
+        set_language("fr")
+        assert detail_text(patient, "bmi") == "27,4"
+        field = NumberEdit(27.4)
+        qtbot.addWidget(field)
+        assert field.text() == "27,4" and field.value() == 27.4
+    finally:
+        set_language("en")
+    assert detail_text(patient, "bmi") == "27.4"
