@@ -18,21 +18,57 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-DISPLAYS = os.environ.get("SIJPRO_BENCH_DISPLAYS", "130-139")
-"""Display numbers the benchmark may take (the first free one)."""
 PROGRAMS = ("Xvfb", "openbox", "xev", "xprop", "stdbuf")
+START_SECONDS = 60.0
+"""How long an X server or a window manager may take to come up on a loaded machine."""
 
 
 def missing_programs() -> list[str]:
     return [program for program in PROGRAMS if shutil.which(program) is None]
 
 
-def _free_display() -> int:
-    low, high = (int(part) for part in DISPLAYS.split("-"))
-    for number in range(low, high + 1):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError(f"no free X display among {DISPLAYS}")
+def start_xvfb(size: str) -> tuple[subprocess.Popen[bytes], int]:
+    """A new Xvfb (``size`` as WIDTHxHEIGHT) on a display number it chose itself, and that number.
+
+    ``-displayfd`` makes the server take the first free display and write its number once it is ready to
+    take clients: no race with other programs starting X servers at the same time (looking for a free
+    lock file, then starting a server on it, is one)."""
+    read_end, write_end = os.pipe()
+    try:
+        server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24",
+                                   "-nolisten", "tcp"], pass_fds=(write_end,),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_end)
+        write_end = -1
+        text = b""
+        deadline = time.monotonic() + START_SECONDS
+        while not text.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([read_end], [], [], max(left, 0))
+            chunk = os.read(read_end, 16) if ready else b""
+            if not chunk:
+                _stop(server)
+                raise RuntimeError("Xvfb did not start")
+            text += chunk
+        return server, int(text)
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+
+
+def start_openbox(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """openbox on ``env``'s display, once it manages the screen (it says so on the root window)."""
+    manager = subprocess.Popen(["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        _wait(lambda: "(WINDOW)" in subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
+                                                   capture_output=True, text=True, check=False).stdout,
+              START_SECONDS)
+    except BaseException:
+        _stop(manager)
+        raise
+    return manager
 
 
 def _wait(predicate: object, timeout: float = 20.0) -> None:
@@ -58,16 +94,11 @@ def _stop(process: subprocess.Popen[str] | subprocess.Popen[bytes] | None) -> No
 @contextmanager
 def x_display(size: str = "1920x1080") -> Iterator[dict[str, str]]:
     """An environment whose DISPLAY is a fresh Xvfb with openbox managing it."""
-    number = _free_display()
+    server, number = start_xvfb(size)
     env = {**os.environ, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manager = None
     try:
-        _wait(lambda: Path(f"/tmp/.X11-unix/X{number}").exists())
-        manager = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait(lambda: "(WINDOW)" in subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env,
-                                                   capture_output=True, text=True, check=False).stdout)
+        manager = start_openbox(env)
         yield env
     finally:
         _stop(manager)

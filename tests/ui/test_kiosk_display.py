@@ -19,22 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.xdisplay import start_openbox, start_xvfb
 from tests.ui.clinic_setup import create_clinic
 
 pytestmark = [pytest.mark.gui, pytest.mark.display]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = (1280, 800)
-DISPLAYS = iter(range(int(os.environ.get("SIJPRO_TEST_DISPLAY_BASE", "120")), 10**4))
-
-
-def free_display() -> int:
-    for number in DISPLAYS:
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number")
-
-
 def wait_for(check: Callable[[], object], timeout: float = 15.0, what: str = "") -> object:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,15 +44,12 @@ class XSession:
                      *(("openbox",) if window_manager else ())):
             if shutil.which(tool) is None:  # not a skip: CI installs them, a machine without them fails
                 raise AssertionError(f"{tool} is not installed (.ci/run installs it)")
-        self.number = free_display()
+        server, self.number = start_xvfb(f"{SCREEN[0]}x{SCREEN[1]}")
         self.env = {**os.environ, "DISPLAY": f":{self.number}", "QT_QPA_PLATFORM": "xcb"}
         self.env.pop("WAYLAND_DISPLAY", None)
-        self.processes: list[subprocess.Popen] = []
-        self.start(["Xvfb", f":{self.number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"])
-        wait_for(lambda: self.run("xdpyinfo").returncode == 0, what="the X server")
+        self.processes: list[subprocess.Popen] = [server]
         if window_manager:
-            self.start(["openbox", "--sm-disable"])
-            wait_for(lambda: "_NET_SUPPORTING_WM_CHECK" in self.run("xprop", "-root").stdout, what="openbox")
+            self.processes.append(start_openbox(self.env))
 
     def start(self, command: list[str], **options: object) -> subprocess.Popen:
         process = subprocess.Popen(command, env=options.pop("env", self.env), stdout=subprocess.DEVNULL,

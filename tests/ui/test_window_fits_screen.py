@@ -14,26 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from bench.xdisplay import start_openbox, start_xvfb
 from tests.ui.staff.setup import create_staff_clinic
 from ui.staff.start import WINDOW_SIZE, fits_screen
 
 pytestmark = [pytest.mark.gui, pytest.mark.display]
 
 ROOT = Path(__file__).resolve().parents[2]
-DISPLAYS = os.environ.get("SIJPRO_TEST_DISPLAYS", "130-139")
 
 
 def test_the_usual_size_only_where_it_fits() -> None:
     assert fits_screen((1920, 1050)) and fits_screen((1440, 900))
     assert not fits_screen((1366, 740)) and not fits_screen((1280, 800)) and not fits_screen((1024, 738))
-
-
-def _free_display() -> int:
-    low, high = (int(part) for part in DISPLAYS.split("-"))
-    for number in range(low, high + 1):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError(f"no free X display in {DISPLAYS}")
 
 
 def _wait_for(predicate, timeout: float = 20.0) -> None:
@@ -49,16 +41,11 @@ class Screen:
     """Xvfb at one size with openbox on it; ``run`` runs an X client on that display."""
 
     def __init__(self, size: str) -> None:
-        self.number = _free_display()
+        self.server, self.number = start_xvfb(size)
         self.env = {**os.environ, "DISPLAY": f":{self.number}", "QT_QPA_PLATFORM": "xcb"}
-        self.server = subprocess.Popen(["Xvfb", f":{self.number}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.manager: subprocess.Popen[bytes] | None = None
         try:
-            _wait_for(lambda: Path(f"/tmp/.X11-unix/X{self.number}").exists())
-            self.manager = subprocess.Popen(["openbox"], env=self.env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL)
-            _wait_for(lambda: "(WINDOW)" in self.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"))
+            self.manager = start_openbox(self.env)
         except BaseException:
             self.close()
             raise
