@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from sijpro import __version__
+from sijpro.commands.outputs import check_outputs
 from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 
@@ -109,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        check_outputs(args)  # before any work: nothing is computed, read or half-written for a bad path
         return int(args.handler(args) or 0)
     except UserError as error:
         print(f"sijpro: {error}", file=sys.stderr)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
+from sijpro.commands.outputs import add_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "instant, into an SIJ-PRO database file, which 'sijpro verify --db FILE' checks and 'sijpro restore' "
         "restores onto the server.",
     )
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_output(parser, "-o", "--output", required=True, metavar="FILE")
     parser.set_defaults(handler=run)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
+from sijpro.commands.outputs import check_output
 from sijpro.errors import UserError
 from sijpro.exchange.output import EXCEL
 from sijpro.progress import TerminalBar
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.url or args.token_stdin) and args.kind != "redcap":
         print(f"sijpro export {args.kind}: --url is for redcap exports only", file=sys.stderr)
         return 2
+    check_output("-o", args.output, folder=args.kind != "fhir")
     with signed_in(args, Capability.EXPORT) as clinic:
         export = clinic.exports.write(args.kind, args.output, deidentify=args.deidentify,
                                       progress=TerminalBar(f"export {args.kind}"), excel=excel)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
+from sijpro.commands.outputs import add_output
 from sijpro.errors import UserError
 from sijpro.progress import TerminalBar
 
@@ -35,19 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     patient = kinds.add_parser("patient", help="one patient's trajectory PDF")
     patient.add_argument("mrn", metavar="MRN")
-    patient.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    add_output(patient, "-o", "--output", required=True, metavar="FILE.pdf")
     _page_options(patient, language_help="default: the patient's own language")
     patient.set_defaults(handler=run_patient)
 
     every = kinds.add_parser("all", help="one trajectory PDF per patient, named after the MRN")
-    every.add_argument("--out-dir", type=Path, required=True, metavar="DIR", help="created if needed")
+    add_output(every, "--out-dir", folder=True, required=True, metavar="DIR", help="created if needed")
     every.add_argument("--workers", type=int, metavar="N", help="processes (default: one per core for large clinics)")
     _page_options(every, language_help="default: each patient's own language")
     every.set_defaults(handler=run_all)
 
     cohort = kinds.add_parser("cohort", help="cohort summary PDF, and its numbers as JSON")
-    cohort.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
-    cohort.add_argument("--json", type=Path, metavar="FILE", help="also write the summary as JSON (DESIGN.md)")
+    add_output(cohort, "-o", "--output", required=True, metavar="FILE.pdf")
+    add_output(cohort, "--json", metavar="FILE", help="also write the summary as JSON (DESIGN.md)")
     cohort.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                         help="subgroup, repeatable: site (centre code), fbss, sex, side, approach, "
                         "prior_lumbosacral_fusion (0/1), a prior intervention (scs=1 ... inj=0), age_from, age_to "

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sijpro.commands.outputs import add_output
 from sijpro.errors import UserError
 from sijpro.exchange.csv_files import CsvTable, read_csv
 from sijpro.exchange.score_csv import ScoringOutcome, score_table
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("instrument", choices=sorted(bundled_instruments()), metavar="INSTRUMENT",
                         help="one of: " + ", ".join(sorted(bundled_instruments())))
     parser.add_argument("input", type=Path, metavar="IN.csv")
-    parser.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="default: standard output")
+    add_output(parser, "-o", "--output", metavar="OUT.csv", help="default: standard output")
     parser.add_argument("--odi-max-missing", type=int, default=None, metavar="N",
                         help="ODI: unanswered sections allowed before the index is missing (default 1)")
     parser.set_defaults(handler=run)
