@@ -162,3 +162,11 @@ def test_main_py_runs_the_cli_in_a_real_process(tmp_path: Path) -> None:
                                  capture_output=True, text=True, check=False)
     assert help_result.returncode == 0
     assert "score" in help_result.stdout
+
+
+def test_an_answer_is_written_as_a_plain_whole_number(tmp_path: Path, capsys) -> None:
+    """'1e1' is no way to write an NRS of 10: a spreadsheet's artefact, not what a patient answered."""
+    nrs = write(tmp_path, "lumbar,radicular\n1e1,2\n3.0,+4\n", "nrs.csv")
+    status, _, err = run_cli(capsys, "score", "nrs", str(nrs), "-o", str(tmp_path / "nrs-out.csv"))
+    assert status == 1 and "nrs.csv, line 2, field lumbar: 1e1 is not a whole number" in err
+    assert "line 3" not in err  # a spreadsheet's '3.0' and a signed '+4' are still whole numbers

@@ -7,11 +7,15 @@ population norm, and the precision it is written with). Scoring itself lives in 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from sijpro.numerals import ascii_number
+
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+"""How an answer is written: digits, perhaps with a sign or a '.0' (as a spreadsheet writes a whole number)."""
 
 LocalText = dict[str, str]
 """A text in every language of its instrument, keyed by language code."""
@@ -83,7 +87,7 @@ class Item:
         if not text:
             return None
         number = ascii_number(text)  # "٥" or "５" is not an answer, though float() reads it
-        if not number.is_integer():
+        if not number.is_integer() or not WHOLE_NUMBER.fullmatch(text):  # "1e1" is no way to write 10
             raise ValueError(f"{text} is not a whole number")
         value = int(number)
         problem = self.problem_with(value)
@@ -172,6 +176,7 @@ class Instrument:
     @property
     def item_codes(self) -> tuple[str, ...]:
         return tuple(item.code for item in self.items)
+
 
     @property
     def score_names(self) -> tuple[str, ...]:
