@@ -50,6 +50,7 @@ def test_export_every_kind(database: Path, tmp_path: Path, capsys) -> None:
         "analysis_wide.csv", "complications.csv", "data_dictionary.csv", "datapackage.json", "patients.csv",
         "responses.csv"]
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in (tmp_path / "csv").iterdir())
+    assert oct((tmp_path / "csv").stat().st_mode & 0o777) == "0o700"  # the folder it made, its owner's alone
     status, out, _ = run(capsys, "--db", str(database), "export", "redcap", "-o", str(tmp_path / "rc"), "--deidentify")
     assert status == 0 and "(de-identified)" in out
     with (tmp_path / "rc" / "redcap_import.csv").open(encoding="utf-8") as handle:

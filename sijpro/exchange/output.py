@@ -70,7 +70,7 @@ def export_directory(target: Path) -> Iterator[StagedFiles]:
     if target.exists() and not target.is_dir():
         raise UserError(f"{target}: exists and is not a folder")
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)  # health data: its owner alone may list it
         staging = Path(tempfile.mkdtemp(prefix=".sijpro-export-", dir=target))
     except OSError as exc:
         raise UserError(f"{target}: cannot write here ({exc.strerror or exc})") from None

@@ -92,7 +92,7 @@ def report_all(
     ``Cancelled``: the reports finished so far stay, whole, and the rest are not started.
     """
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # health data: its owner alone may list it
     except OSError as error:
         raise UserError(f"cannot create the folder {out_dir}: {error.strerror}") from None
     if not out_dir.is_dir():
