@@ -68,14 +68,11 @@ def ask_passphrase() -> str:
 
 
 def open_clinic(url: str | None) -> Clinic:
-    """Open the database, take the day's automatic backup, and the closing one when the app quits."""
+    """Open the kiosk's database (its automatic backups come once its window is up: ``kiosk_window``)."""
     from sijpro.access import KIOSK_ACTOR
     from sijpro.services.clinic import Clinic
-    from ui.autobackup import back_up_around
 
-    clinic = Clinic.open(url, actor=KIOSK_ACTOR, passphrase=ask_passphrase)
-    back_up_around(clinic)
-    return clinic
+    return Clinic.open(url, actor=KIOSK_ACTOR, passphrase=ask_passphrase)
 
 
 def kiosk_language() -> str:
@@ -102,6 +99,9 @@ def kiosk_window(url: str | None, *, kiosk_mode: bool) -> QWidget:
         prompt_seconds=seconds_from_env("SIJPRO_KIOSK_PROMPT_SECONDS", PROMPT_SECONDS),
         today=lambda: clinic.today,
     )
+    from ui.autobackup import back_up_around
+
+    back_up_around(clinic, window)  # the day's backup once the locked screen has painted, one on quitting
     return window
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.crashlog import record_crash
 
@@ -24,13 +24,28 @@ def backup_or_warn(take: Callable[[Clinic], object], clinic: Clinic) -> None:
         print(f"sijpro: automatic backup failed: {error}", file=sys.stderr)
 
 
-def back_up_around(clinic: Clinic) -> None:
-    """Take the day's backup now; take the closing one, then close the clinic, when the app quits."""
+def back_up_around(clinic: Clinic, window: QWidget | None = None) -> None:
+    """Take the day's backup now, or once ``window`` has painted (the kiosk: its locked screen is up
+    before the day's verify and copy run, and at the latest when the app quits); take the closing one,
+    then close the clinic, when the app quits."""
     from sijpro.services import backups
 
-    backup_or_warn(backups.on_open, clinic)
+    pending = [True]
+
+    def daily() -> None:
+        if pending:
+            pending.clear()
+            backup_or_warn(backups.on_open, clinic)
+
+    if window is None:
+        daily()
+    else:
+        from ui.first_paint import when_painted
+
+        when_painted(window, daily)
 
     def closing() -> None:
+        daily()
         backup_or_warn(backups.on_close, clinic)
         clinic.close()
 

@@ -15,6 +15,8 @@ of an existing one.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sijpro.access import Capability, Principal
 from sijpro.errors import UserError
@@ -24,13 +26,10 @@ from sijpro.services.auth import Auth
 from sijpro.services.calls import NurseCalls
 from sijpro.services.claims import Claims
 from sijpro.services.clinic_settings import Settings
-from sijpro.services.cohort import Cohort
 from sijpro.services.collection import Collection
 from sijpro.services.complications import Complications
 from sijpro.services.contacts import Contacts
 from sijpro.services.context import Clock, ServiceContext
-from sijpro.services.exports import Exports
-from sijpro.services.imports import Imports
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.patients import Patients
 from sijpro.services.procedures import Procedures
@@ -39,6 +38,11 @@ from sijpro.services.reminders import Reminders
 from sijpro.services.scheduling import Schedule
 from sijpro.services.study import Study
 from sijpro.storage.database import Database
+
+if TYPE_CHECKING:
+    from sijpro.services.cohort import Cohort
+    from sijpro.services.exports import Exports
+    from sijpro.services.imports import Imports
 
 
 class Session:
@@ -59,12 +63,31 @@ class Session:
         self.calls = NurseCalls(self.context)
         self.outcomes = Outcomes(self.context)
         self.study = Study(self.context)
-        self.cohort = Cohort(self.context, self.outcomes, self.protocols, self.study)
-        self.imports = Imports(self.context, self.protocols)
-        self.exports = Exports(self.context, self.protocols)
         self.audit = AuditTrail(self.context)
         self.auth = Auth(self.context)
         self.settings = Settings(self.context)
+
+    # The cohort report, imports and exports bring the statistics and file-format libraries (numpy, scipy,
+    # the export writers): loaded the first time a session uses them, so a kiosk, which never does, starts
+    # without them.
+
+    @cached_property
+    def cohort(self) -> Cohort:
+        from sijpro.services.cohort import Cohort
+
+        return Cohort(self.context, self.outcomes, self.protocols, self.study)
+
+    @cached_property
+    def imports(self) -> Imports:
+        from sijpro.services.imports import Imports
+
+        return Imports(self.context, self.protocols)
+
+    @cached_property
+    def exports(self) -> Exports:
+        from sijpro.services.exports import Exports
+
+        return Exports(self.context, self.protocols)
 
     @property
     def database(self) -> Database:

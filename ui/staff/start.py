@@ -14,13 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
 from sijpro.services.places import PASSPHRASE_VARIABLE, database_text, file_state, local_database_file
 from ui.autobackup import back_up_around
 from ui.errors import show_error
+from ui.first_paint import when_painted
 from ui.staff.main_window import STAFF_ACTOR, StaffWindow, idle_seconds
 
 if TYPE_CHECKING:  # each loads when its window is needed: most starts are a sign-in
@@ -48,28 +49,6 @@ def size_to_screen(window: QWidget) -> None:
     else:
         window.resize(min(WINDOW_SIZE[0], free.width()), min(WINDOW_SIZE[1], free.height()))
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-
-
-class _FirstPaint(QObject):
-    """Runs an action once any part of a window has painted, from the next turn of the event loop."""
-
-    def __init__(self, window: QWidget, action: Callable[[], None]) -> None:
-        super().__init__(window)
-        self.window = window
-        self.action = action
-        QApplication.instance().installEventFilter(self)  # a widget inside the window paints first
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is self.window:
-            QApplication.instance().removeEventFilter(self)
-            QTimer.singleShot(0, self.action)
-        return False
-
-
-def when_painted(window: QWidget, action: Callable[[], None]) -> None:
-    """Open the database only once the window is on screen and painted: opening it first held the map of
-    the window back by the opening's whole time (the X server showed nothing until it was done)."""
-    _FirstPaint(window, action)
 
 
 class StaffStart(QObject):
