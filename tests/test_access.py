@@ -4,6 +4,7 @@ capability table, kiosk sessions confined to one patient's visit, and the passwo
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from pathlib import Path
 
@@ -147,6 +148,9 @@ def test_a_kiosk_session_answers_its_patients_visit_and_nothing_else(opened: Cli
 def test_every_public_service_method_declares_what_it_needs() -> None:
     """A method added without a check fails here: it must say ``requires(...)`` or ``open_to_all``."""
     session = Clinic.open("sqlite://").system_session("test")
+    for name, member in vars(type(session)).items():  # the services loaded on first use, loaded now
+        if isinstance(member, functools.cached_property):
+            getattr(session, name)
     classes = {type(value) for value in vars(session).values() if hasattr(value, "context")}
     assert {"AuditTrail", "Auth", "Claims", "Cohort", "Collection", "Exports", "Imports", "Outcomes", "Patients",
             "Procedures", "Protocols", "Schedule", "Settings"} <= {cls.__name__ for cls in classes}

@@ -74,12 +74,28 @@ class _Placed(QLayout):
         super().__init__(owner)
         self.setContentsMargins(0, 0, 0, 0)
         self._items: list[QLayoutItem] = []
+        self._placed: dict[int, Placement] = {}
+        """Placements by width, until Qt invalidates the layout (a layout pass asks the same width often)."""
         self._place = place
         self._minimum = minimum
         self._preferred = preferred
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt's name
         self._items.append(item)
+        self._placed.clear()
+
+    def invalidate(self) -> None:
+        """A widget was shown, hidden, or changed its size hints: placements are worked out again."""
+        placed = getattr(self, "_placed", None)  # None while QLayout's own constructor invalidates
+        if placed is not None:
+            placed.clear()
+        super().invalidate()
+
+    def placement(self, width: int) -> Placement:
+        placed = self._placed.get(width)
+        if placed is None:
+            placed = self._placed[width] = self._place(width)
+        return placed
 
     def count(self) -> int:
         return len(self._items)
@@ -97,7 +113,7 @@ class _Placed(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
-        return max((top + height for _child, _left, top, _width, height in self._place(width)), default=0)
+        return max((top + height for _child, _left, top, _width, height in self.placement(width)), default=0)
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt's name
         return self._minimum()
@@ -108,7 +124,7 @@ class _Placed(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt's name
         super().setGeometry(rect)
-        for child, left, top, width, height in self._place(rect.width()):
+        for child, left, top, width, height in self.placement(rect.width()):
             child.setGeometry(rect.x() + left, rect.y() + top, width, height)
 
 
@@ -187,6 +203,10 @@ class ReflowRow(QWidget):
         width it gives, so a minimum at the narrowest width would make every page needlessly tall)."""
         widest = max((min_width(child) for child in self._shown(self.widgets)), default=0)
         return QSize(widest, self.heightForWidth(max(1, self._preferred())))
+
+    def one_line_width(self) -> int:
+        """The width the row takes on one line, each widget at its natural width."""
+        return self._preferred()
 
     def _preferred(self) -> int:
         row = self._shown(self.widgets)

@@ -350,15 +350,16 @@ class KioskRunner(QWidget):
         self.fit_screen()
 
     def _arrange_header(self) -> None:
-        """The words "Text size" only where the whole header fits on one line beside them."""
+        """The words "Text size" only where the whole header fits on one line beside them (the label is
+        shown or hidden only when that changes: a tap on Next must not lay the header out twice)."""
         margins = self.header.layout().contentsMargins()
         width = self.width() - margins.left() - margins.right()
-        self.text_size_label.show()
-        self.text_size_label.parentWidget().layout().activate()
-        if len(self.tools.lines_for(width)) > 1:
-            self.text_size_label.hide()
-            self.text_size_label.parentWidget().layout().activate()
-        self.tools.updateGeometry()
+        shown = not self.text_size_label.isHidden()
+        spacing = self.text_size_label.parentWidget().layout().spacing()
+        extra = 0 if shown else self.text_size_label.sizeHint().width() + spacing
+        wanted = self.tools.one_line_width() + extra <= width
+        if wanted != shown:
+            self.text_size_label.setVisible(wanted)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         screen = self.screen
