@@ -1,13 +1,15 @@
 """Every kiosk screen at every text size the patient can choose, on an upright 800x1280 tablet, a 1280x800
 one and a 1366x768 laptop, in English and French: every text drawn at the chosen
 size (never shrunk to fit), nothing cut or elided, nothing wider than the screen, no touch target under
-64 px; at the normal size nothing scrolls, at the larger ones what is too tall scrolls. The text size is
+64 px; at the normal size nothing scrolls, at the larger ones what is too tall scrolls; Send is never
+across the place where the last question's Next was. The text size is
 chosen as a patient does, with a tap on the header's buttons on each screen."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.clinic_setup import NURSE_PIN
 from tests.ui.driver import choose_language, confirm_identity, hand_over, next_button, screen, tap
@@ -47,6 +49,12 @@ def check_every_size(window: KioskWindow, what: str, problems: list[str]) -> Non
         check(window, f"{what} at text size {step}", problems)
 
 
+def columns(window: KioskWindow, widget: QWidget) -> tuple[int, int]:
+    """The left and right edges of ``widget`` in the window: where a finger finds it across the screen."""
+    left = widget.mapTo(window, QPoint(0, 0)).x()
+    return left, left + widget.width() - 1
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_screen_at_every_text_size_shows_all_its_words_at_that_size(qtbot, size, language) -> None:
@@ -83,9 +91,12 @@ def test_every_screen_at_every_text_size_shows_all_its_words_at_that_size(qtbot,
                 check(window, f"{page.item.code} unanswered", problems)
             tap(page.skip if page.skip is not None else list(page.choices.values())[-1])
             check(window, f"{page.item.code} answered", problems)
+            next_was = columns(window, next_button(window))
         tap(next_button(window))
     review = screen(window)
     assert isinstance(review, ReviewScreen)
+    send = columns(window, review.primary)
+    assert send[1] < next_was[0] or send[0] > next_was[1], f"Send {send} is where Next was {next_was}"
     check_every_size(window, "review", problems)
     review = screen(window)
     for page_number in range(review.page_count):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.i18n import tr
 from ui.kiosk.flow import ReviewLine
@@ -105,8 +105,29 @@ class ReviewScreen(KioskScreen):
         self.primary = button(tr("kiosk.review.submit"), "primary", self)
         self.back.clicked.connect(self.go_back)
         self.primary.clicked.connect(self.submit)
-        layout.addLayout(footer(self.back, None, self.primary))
+        layout.addLayout(self._footer())
         self.show_page(0)
+
+    def _footer(self) -> QHBoxLayout:
+        """Back where every screen has it, Send centred between it and where Next is on a question.
+
+        The right-hand place is held by an invisible Next (same words, same style): the footer shares out
+        its width exactly as a question's does, so Send, at its own width in the middle, never reaches
+        the place a finger just tapped Next on, whatever the text size or language.
+        """
+        where_next_was = button(tr("kiosk.next"), "primary", self)
+        keep = where_next_was.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        where_next_was.setSizePolicy(keep)
+        where_next_was.hide()
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(self.primary)
+        middle.addStretch(1)
+        row = footer(self.back, where_next_was)
+        row.takeAt(1)  # the footer's middle stretch: Send's centre instead, with the same share
+        row.insertLayout(1, middle, 2)
+        return row
 
     @property
     def page_count(self) -> int:
