@@ -19,7 +19,7 @@ from the window's end (for an overdue visit, the days since the window closed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -68,6 +68,12 @@ class VisitState:
     @property
     def collectable(self) -> bool:
         return self.code in COLLECTABLE
+
+
+def is_finished(instruments: Iterable[str], finished: Iterable[str]) -> bool:
+    """True when every questionnaire of a visit (its ``instruments``) is among the ``finished`` ones: only
+    then is the visit ``completed``; a visit with some of them answered is still collected (or missed)."""
+    return set(instruments) <= set(finished)
 
 
 def is_past_collecting(window_end: dt.date, day: dt.date, overdue_days: int = OVERDUE_DAYS) -> bool:

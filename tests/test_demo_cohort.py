@@ -248,12 +248,12 @@ def test_the_demo_cohort_survives_a_round_trip_through_the_import_files(cohort: 
     patients, responses = tmp_path / "patients.csv", tmp_path / "responses.csv"
     write_batch_csv(cohort, patients, responses)
     back = parse_import_files([responses, patients], today=TODAY)
-    # The import format has no device, surgeon or staged date, and every answer read is an import.
+    # The import format has no device, surgeon or staged date; a file without a mode column is paper.
     expected_patients = tuple((p, ProcedureDraft(s.surgery_date, s.side, s.approach)) for p, s in cohort.patients)
     assert back.patients == expected_patients
     assert back.contacts == cohort.contacts and len(cohort.contacts) == len(cohort.patients)
     expected: list[QuestionnaireDraft] = [
-        QuestionnaireDraft(q.mrn, q.timepoint, q.instrument, q.answers, q.completed_on, "import", q.language)
+        QuestionnaireDraft(q.mrn, q.timepoint, q.instrument, q.answers, q.completed_on, "paper", q.language)
         for q in cohort.questionnaires
     ]
     assert list(back.questionnaires) == expected

@@ -5,15 +5,20 @@ Each test runs on a real SQLite file and, when ``SIJPRO_TEST_POSTGRES_URL`` is s
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from sijpro.cli import main
+from sijpro.demo import generate_demo_cohort
 from sijpro.errors import InputErrors
 from sijpro.exchange.import_csv import parse_import_files
+from sijpro.instruments import get_instrument
 from sijpro.services.file_jobs import import_files
 from sijpro.services.session import Session
+from tests.conftest import TODAY
 
 PATIENTS = (
     "mrn,family_name,given_name,birth_date,sex,language,bmi,fbss,prior_lumbar_surgeries,"
@@ -87,3 +92,47 @@ def test_one_questionnaire_has_one_mode(tmp_path: Path) -> None:
         parse_import_files([write(tmp_path, "p.csv", PATIENTS), responses])
     assert caught.value.problems == ["r.csv, line 3, field mode: phone differs from kiosk, given for the same "
                                      "questionnaire (Q1, baseline, nrs) on r.csv, line 2"]
+
+
+# --- a visit is completed only when all its questionnaires are in -------------------------------------
+
+RECENT = PATIENTS.replace("2023-01-10", "2024-03-01")
+"""Surgery on 1 March 2024: on TODAY (3 June 2024) the m3 window (17 May .. 28 June) is open."""
+
+
+def due_json(url: str, capsys: pytest.CaptureFixture[str], day: str) -> dict:
+    assert main(["--db", url, "due", "--json", "--date", day]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_visit_with_some_of_its_questionnaires_stays_due(clinic: Session, database_url: str, tmp_path: Path,
+                                                          cli_as, capsys: pytest.CaptureFixture[str]) -> None:
+    nrs_only = write(tmp_path, "r.csv", "mrn,timepoint,instrument,item,value,completed_on\n"
+                     "Q1,m3,nrs,lumbar,3,2024-06-01\nQ1,m3,nrs,radicular,1,2024-06-01\n")
+    summary = import_files(clinic, [write(tmp_path, "p.csv", RECENT), nrs_only])
+    assert summary.completed_visits == 0
+    assert rows(database_url, "SELECT status, completed_on FROM visits WHERE timepoint = 'm3'") == [("scheduled", None)]
+    cli_as(database_url, "nurse")
+    (entry,) = due_json(database_url, capsys, TODAY.isoformat())["due"]
+    assert (entry["mrn"], entry["timepoint"], entry["pending"]) == ("Q1", "m3", ["odi", "sf12", "satisfaction",
+                                                                                "relief"])
+
+    lines = ["mrn,timepoint,instrument,item,value,completed_on"]
+    for instrument in ("odi", "sf12", "satisfaction", "relief"):
+        for item in get_instrument(instrument).items:
+            value = "" if item.code == "worse" else str(min(item.accepted_values()))
+            lines.append(f"Q1,m3,{instrument},{item.code},{value},2024-06-02")
+    import_files(clinic, [write(tmp_path, "rest.csv", "\n".join(lines) + "\n")])
+    m3 = rows(database_url, "SELECT status, completed_on FROM visits WHERE timepoint = 'm3'")
+    assert [(status, str(day)) for status, day in m3] == [("completed", "2024-06-02")]
+    assert due_json(database_url, capsys, TODAY.isoformat())["due"] == []
+
+
+def test_every_completed_demo_visit_has_all_its_questionnaires(clinic: Session, database_url: str) -> None:
+    clinic.imports.load(generate_demo_cohort(200, seed=4, today=TODAY))
+    visits = rows(database_url, "SELECT v.status, v.instruments, (SELECT count(*) FROM responses r "
+                                "WHERE r.visit_id = v.id AND r.status = 'complete') FROM visits v")
+    completed = [(instruments, answered) for status, instruments, answered in visits if status == "completed"]
+    assert completed and all(answered == len(instruments.split(",")) for instruments, answered in completed)
+    partial = [1 for status, instruments, answered in visits if 0 < answered < len(instruments.split(","))]
+    assert partial  # the demo has some visits answered in part: they are not completed

@@ -27,7 +27,7 @@ from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import response_record, split_codes, visit_record
 from sijpro.storage.models import Answer, Procedure, Response, Score, Visit
-from sijpro.visit_state import course_states
+from sijpro.visit_state import course_states, is_finished
 
 DISPLAY_TEXT_SIZES = (0, 1, 2)
 """The kiosk's text size steps: normal, large, largest."""
@@ -421,7 +421,7 @@ class Collection:
         visit = session.get_one(Visit, visit_id)
         finished = set(session.scalars(select(Response.instrument).where(
             Response.visit_id == visit_id, Response.status.in_(FINISHED_RESPONSE))))
-        if not set(split_codes(visit.instruments, ",")) <= finished:
+        if not is_finished(split_codes(visit.instruments, ","), finished):
             return []
         day = completed_on or self.context.today()
         changes = [Change("visit", visit.id, "status", visit.status, "completed"),

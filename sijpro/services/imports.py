@@ -2,8 +2,10 @@
 
 Everything is checked first and every problem listed at once; then patients, index procedures, their
 visits and the questionnaires (scored on load) go in as multi-row inserts with reserved ids, and the audit
-trail gets one event per created patient, procedure and questionnaire. Visits with questionnaires are
-completed; visits whose window closed more than ``OVERDUE_DAYS`` ago without any are missed.
+trail gets one event per created patient, procedure and questionnaire. A visit is completed once every
+one of its questionnaires is in (``sijpro.visit_state.is_finished``), in the same transaction; one with
+some of them is still collected by its dates, and a new visit whose window closed more than
+``OVERDUE_DAYS`` ago unfinished is missed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from sijpro.services.study import data_lock, mark_study
 from sijpro.storage.bulk import chunks, insert_rows, paused_garbage_collection, reserve_ids
 from sijpro.storage.convert import patient_columns, procedure_columns, split_codes
 from sijpro.storage.models import Answer, Meta, Patient, PatientContact, Procedure, Response, Score, Visit
+from sijpro.visit_state import is_finished
 
 VISITS = Visit.__table__
 QUESTIONNAIRE_CHUNK = 2000
@@ -303,7 +306,7 @@ class _Load:
             state = self.batch.visit_states.get(key) if slot.is_new else None
             if state in exported:
                 statuses[key] = exported[state]  # as the centre had it, questionnaires or not
-            elif key in completed_on:
+            elif key in completed_on and is_finished(slot.instruments, slot.taken):
                 last = max(filter(None, (slot.completed_on, completed_on[key])))
                 statuses[key] = ("completed", last)
             elif key in cancelled:
