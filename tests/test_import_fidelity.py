@@ -136,3 +136,31 @@ def test_every_completed_demo_visit_has_all_its_questionnaires(clinic: Session, 
     assert completed and all(answered == len(instruments.split(",")) for instruments, answered in completed)
     partial = [1 for status, instruments, answered in visits if 0 < answered < len(instruments.split(","))]
     assert partial  # the demo has some visits answered in part: they are not completed
+
+
+# --- completion dates a timepoint cannot have -----------------------------------------------------------
+
+def test_a_baseline_completed_after_surgery_is_refused(clinic: Session, database_url: str, tmp_path: Path) -> None:
+    responses = write(tmp_path, "r.csv", "mrn,timepoint,instrument,item,value,completed_on\n"
+                      "Q1,baseline,nrs,lumbar,7,2023-01-09\n"
+                      "Q1,baseline,odi,odi1,2,2023-01-11\n")
+    problems = import_problems(clinic, write(tmp_path, "p.csv", PATIENTS), responses)
+    assert problems == ["r.csv, line 3, questionnaire Q1 baseline odi: completed_on 2023-01-11 is after the index "
+                        "surgery (2023-01-10): a baseline is never collected after surgery"]
+    assert rows(database_url, "SELECT count(*) FROM patients") == [(0,)]
+
+
+def test_a_follow_up_answered_before_its_window_is_refused(clinic: Session, database_url: str,
+                                                           tmp_path: Path) -> None:
+    early = write(tmp_path, "r.csv", "mrn,timepoint,instrument,item,value,completed_on\n"
+                  "Q1,m12,nrs,lumbar,3,2023-01-27\n"      # 17 days after surgery: the m12 window opens in November
+                  "Q1,m12,nrs,radicular,1,2023-01-27\n")
+    problems = import_problems(clinic, write(tmp_path, "p.csv", PATIENTS), early)
+    assert problems == ["r.csv, line 2, questionnaire Q1 m12 nrs: completed_on 2023-01-27 is before the m12 "
+                        "window opens (2023-11-29)"]
+    # the same answers for a patient already registered are refused too; late ones are kept (and flagged)
+    import_files(clinic, [write(tmp_path, "p.csv", PATIENTS)])
+    assert import_problems(clinic, early) == problems
+    late = write(tmp_path, "late.csv", "mrn,timepoint,instrument,item,value,completed_on\n"
+                 "Q1,w6,nrs,lumbar,3,2023-05-02\n")
+    assert import_files(clinic, [late]).questionnaires == 1

@@ -42,7 +42,7 @@ from sijpro.services.study import data_lock, mark_study
 from sijpro.storage.bulk import chunks, insert_rows, paused_garbage_collection, reserve_ids
 from sijpro.storage.convert import patient_columns, procedure_columns, split_codes
 from sijpro.storage.models import Answer, Meta, Patient, PatientContact, Procedure, Response, Score, Visit
-from sijpro.visit_state import is_finished
+from sijpro.visit_state import BASELINE, is_finished
 
 VISITS = Visit.__table__
 QUESTIONNAIRE_CHUNK = 2000
@@ -75,6 +75,9 @@ class _Slot:
     window_end: dt.date
     status: str
     completed_on: dt.date | None
+    window_start: dt.date = dt.date.min
+    due_date: dt.date = dt.date.min
+    """A baseline's due date is the index surgery day."""
     taken: set[str] = field(default_factory=set)
     """Instruments already answered (in the database) or claimed by an earlier line of the batch."""
     is_new: bool = False
@@ -99,6 +102,19 @@ def _audited_contact(details: ContactDetails) -> dict[str, Any]:
 def _noon(day: dt.date) -> dt.datetime:
     """When an imported questionnaire is said to have been answered: only its day is known."""
     return dt.datetime.combine(day, dt.time(12, 0))
+
+
+def _date_problems(draft: QuestionnaireDraft, slot: _Slot) -> list[str]:
+    """A baseline is never collected after the index surgery, and a follow-up answered before its window
+    opens belongs to no timepoint (DESIGN.md "Visit state"): both are bad input, unlike a late follow-up,
+    which is kept and flagged."""
+    if draft.timepoint == BASELINE and draft.completed_on > slot.due_date:
+        return [f"completed_on {draft.completed_on} is after the index surgery ({slot.due_date}): a baseline is "
+                "never collected after surgery"]
+    if draft.timepoint != BASELINE and draft.completed_on < slot.window_start:
+        return [f"completed_on {draft.completed_on} is before the {draft.timepoint} window opens "
+                f"({slot.window_start})"]
+    return []
 
 
 class Imports:
@@ -216,7 +232,8 @@ class _Load:
                 self.known_mrns.add(row.mrn)
                 self.slots[(row.mrn, row.timepoint)] = _Slot(
                     row.id, row.patient_id, row.timepoint, row.protocol_id, split_codes(row.instruments, ","),
-                    row.window_end, row.status, row.completed_on, outcome=row.outcome)
+                    row.window_end, row.status, row.completed_on, row.window_start, row.due_date,
+                    outcome=row.outcome)
             responses = (select(Patient.mrn, Visit.timepoint, Response.instrument)
                          .join(Visit, Visit.patient_id == Patient.id).join(Response, Response.visit_id == Visit.id)
                          .where(Patient.mrn.in_(chunk), Response.status.in_(FINISHED_RESPONSE)))
@@ -235,7 +252,8 @@ class _Load:
                 visit["id"] = next(visit_ids)
                 self.slots[(mrn, visit["timepoint"])] = _Slot(
                     visit["id"], 0, visit["timepoint"], self.protocol_id, split_codes(visit["instruments"], ","),
-                    visit["window_end"], visit["status"], None, is_new=True)
+                    visit["window_end"], visit["status"], None, visit["window_start"], visit["due_date"],
+                    is_new=True)
         return planned
 
     def _check_questionnaires(self) -> dict[tuple[str, str], dt.date]:
@@ -274,6 +292,8 @@ class _Load:
             problems.append(f"language {draft.language!r} is not available for {draft.instrument}")
         if not isinstance(draft.completed_on, dt.date) or draft.completed_on > self.today:
             problems.append(f"completed_on {draft.completed_on!r} is not a date up to today")
+        else:
+            problems += _date_problems(draft, slot)
         accepted = _accepted(draft.instrument)
         for item, value in draft.answers.items():
             if type(value) is int and value in accepted.get(item, ()):
