@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sijpro.records import PatientDraft, PatientRecord, ProcedureDraft, QuestionnaireDraft, ResponseRecord
 from sijpro.services.clinic import Clinic
+from sijpro.storage import clinic_key
 
 ODI_ANSWERS = {f"odi{n}": 2 for n in range(1, 11)}
 SF12_ANSWERS = {"GH1": 3, "PF02": 2, "PF04": 2, "RP2": 1, "RP3": 2, "RE2": 2, "RE3": 2, "BP2": 3, "MH3": 3,
@@ -50,3 +55,15 @@ def answer_all(clinic: Clinic, visit_id: int, instruments: tuple[str, ...],
             clinic.collection.save_answer(response.id, item, value)
         completed.append(clinic.collection.complete(response.id))
     return completed
+
+
+def copy_clinic_file(template: Path, target: Path) -> Path:
+    """The template at another place, with the witness lines the app wrote for it there (a clinic built once
+    per test module, then one copy per test)."""
+    shutil.copyfile(template, target)
+    with sqlite3.connect(target) as raw:
+        clinic = raw.execute("SELECT value FROM meta WHERE key = 'clinic_id'").fetchone()[0]
+    for line in clinic_key.witness_path(str(template)).read_text().splitlines():
+        item = json.loads(line)
+        clinic_key.witness(str(target), clinic, item["id"], item["hash"], item["kind"])
+    return target

@@ -4,16 +4,12 @@ the day, with contact details (one French, one without consent)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import sqlite3
 from pathlib import Path
 
 from sijpro.contact import ContactDraft
 from sijpro.protocol import default_protocol
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
-from sijpro.storage import clinic_key
 from tests.factories import operated_patient
 from tests.trusted import trusted
 
@@ -46,15 +42,3 @@ def reminder_clinic(path: Path) -> Path:
             clinic.contacts.save(patient.id, draft, expected_version=0, reason="")
         clinic.auth.add_user(NURSE, "Nina", "nurse", NURSE_PASSWORD)
     return path
-
-
-def copy_clinic(template: Path, target: Path) -> Path:
-    """The template at another place, with the witness lines the app wrote for it there (a clinic built once
-    per test module, then one copy per test)."""
-    shutil.copyfile(template, target)
-    with sqlite3.connect(target) as raw:
-        clinic = raw.execute("SELECT value FROM meta WHERE key = 'clinic_id'").fetchone()[0]
-    for line in clinic_key.witness_path(str(template)).read_text().splitlines():
-        item = json.loads(line)
-        clinic_key.witness(str(target), clinic, item["id"], item["hash"], item["kind"])
-    return target

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -24,7 +23,7 @@ from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.storage import clinic_key
 from sijpro.storage.models import Meta
-from tests.factories import answer_all, operated_patient
+from tests.factories import answer_all, copy_clinic_file, operated_patient
 from tests.trusted import trusted
 
 SURGERY = "2024-04-22"  # w6 due on the fixed clock's day
@@ -64,14 +63,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def case_database(template: Path, folder: Path) -> Path:
     """The template at another place, with the witness lines the app wrote for it there."""
-    target = folder / "clinic.sqlite"
-    shutil.copyfile(template, target)
-    with sqlite3.connect(target) as raw:
-        clinic = raw.execute("SELECT value FROM meta WHERE key = 'clinic_id'").fetchone()[0]
-    for line in clinic_key.witness_path(str(template)).read_text().splitlines():
-        item = json.loads(line)
-        clinic_key.witness(str(target), clinic, item["id"], item["hash"], item["kind"])
-    return target
+    return copy_clinic_file(template, folder / "clinic.sqlite")
 
 
 def sqlite3_cli(database: Path, script: str) -> None:

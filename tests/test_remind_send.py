@@ -22,7 +22,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from sijpro.cli import main
-from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD, copy_clinic, reminder_clinic
+from tests.factories import copy_clinic_file
+from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD, reminder_clinic
 from tests.trusted import trusted
 
 REFUSED = "r-15@example.org"
@@ -78,7 +79,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic(template, tmp_path / "clinic.sqlite")
+    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def remind(capsys, monkeypatch, clinic_path: Path, url: str | None, *extra: str) -> tuple[int, str, str]:

@@ -15,7 +15,8 @@ from sijpro.contact import ContactDetails
 from sijpro.errors import UserError
 from sijpro.protocol import ProtocolError, check_protocol, default_protocol, parse_protocol
 from sijpro.reminders import ChasedVisit, ReminderStep, day_plan
-from tests.reminder_clinic import copy_clinic, reminder_clinic
+from tests.factories import copy_clinic_file
+from tests.reminder_clinic import reminder_clinic
 
 DAY = dt.date(2024, 6, 3)
 OPENED = DAY - dt.timedelta(days=15)
@@ -117,7 +118,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic(template, tmp_path / "clinic.sqlite")
+    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def test_remind_json_lists_the_plan_of_the_day(clinic_path: Path, capsys, monkeypatch) -> None:

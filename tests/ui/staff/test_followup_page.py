@@ -11,7 +11,8 @@ from aiosmtpd.controller import Controller
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
-from tests.reminder_clinic import DAY, NURSE, copy_clinic, reminder_clinic
+from tests.factories import copy_clinic_file
+from tests.reminder_clinic import DAY, NURSE, reminder_clinic
 from tests.test_remind_send import Inbox, free_port
 from tests.ui.staff.clicks import click, click_row
 from ui.staff.call_dialog import CallDialog
@@ -27,7 +28,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def page(template: Path, tmp_path: Path, qtbot):
-    path = copy_clinic(template, tmp_path / "clinic.sqlite")
+    path = copy_clinic_file(template, tmp_path / "clinic.sqlite")
     with Clinic.open(str(path), clock=FixedClock(DAY)) as clinic:
         session = clinic.session(NURSE)
         shown = FollowUpPage(session, session.user)
