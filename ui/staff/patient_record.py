@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.access import Capability, can
+from sijpro.contact import ContactDetails
 from sijpro.i18n import decimal
 from sijpro.records import ComplicationRecord, PatientRecord, ProcedureRecord, UserRecord
+from sijpro.reminders import ContactAttemptRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import language, tr
 from ui.staff.complications import ComplicationsView
+from ui.staff.followup_page import CHANNEL_KEYS
 from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.patient_dialog import LANGUAGES, SEXES, PatientDialog
@@ -71,6 +74,46 @@ def detail_text(patient: PatientRecord, name: str) -> str:
     return decimal(language(), value) if isinstance(value, float) else str(value)
 
 
+OUTCOME_KEYS = {
+    "sending": "staff.contacts.outcome.sending", "sent": "staff.contacts.outcome.sent",
+    "refused": "staff.contacts.outcome.refused", "failed": "staff.contacts.outcome.failed",
+    "reached": "staff.contacts.outcome.reached", "no_answer": "staff.contacts.outcome.no_answer",
+    "call_back": "staff.contacts.outcome.call_back", "declined": "staff.contacts.outcome.declined",
+    "wrong_number": "staff.contacts.outcome.wrong_number",
+}
+
+
+def contact_text(contact: ContactDetails) -> str:
+    """The patient's contact details and consent, one line each, as the record shows them."""
+    unknown = "–"
+    channel = {"email": "staff.contact.channel.email", "post": "staff.contact.channel.post",
+               "phone": "staff.contact.channel.phone", "none": "staff.contact.channel.none"}.get(contact.channel)
+    consent = {True: "yes", False: "no"}.get(contact.consent)  # type: ignore[call-overload]
+    lines = [
+        f"{tr('staff.contact.phone')}: {contact.phone or unknown}"
+        + (f" ({contact.phone_e164})" if contact.phone_e164 and contact.phone_e164 != contact.phone else ""),
+        f"{tr('staff.contact.email')}: {contact.email or unknown}",
+        f"{tr('staff.contact.address')}: {contact.address.replace(chr(10), ', ') or unknown}",
+        f"{tr('staff.contact.channel')}: {tr(channel) if channel else tr('staff.contact.channel.unstated')}",
+        f"{tr('staff.contact.consent')}: {tr(consent) if consent else tr('staff.contact.consent.unasked')}",
+    ]
+    return "\n".join(lines)
+
+
+def attempts_text(attempts: list[ContactAttemptRecord], timepoints: dict[int, str]) -> str:
+    """Every follow-up contact made or tried, newest first: when, how, which step, the outcome and by whom."""
+    if not attempts:
+        return tr("staff.record.no_contacts")
+    lines = []
+    for attempt in reversed(attempts):
+        outcome = tr(OUTCOME_KEYS[attempt.outcome]) if attempt.outcome in OUTCOME_KEYS else attempt.outcome
+        when = f" {attempt.call_back_on.isoformat()}" if attempt.call_back_on and attempt.outcome == "call_back" else ""
+        detail = f" ({attempt.detail})" if attempt.detail else ""
+        lines.append(f"{attempt.at:%Y-%m-%d %H:%M}  {tr(CHANNEL_KEYS[attempt.channel])}  "
+                     f"{timepoints.get(attempt.visit_id, '')} {attempt.step}: {outcome}{when}{detail}  ({attempt.by})")
+    return "\n".join(lines)
+
+
 class PatientRecordView(QWidget):
     hand_over_requested = Signal(int)
     paper_entry_requested = Signal(int)
@@ -110,6 +153,7 @@ class PatientRecordView(QWidget):
         self.complication_list = ComplicationsView(clinic, self._run, can_edit=can(user, Capability.PROCEDURES),
                                                    parent=self.complications_box)
         QVBoxLayout(self.complications_box).addWidget(self.complication_list)
+        self._build_contacts(user)
         self.timeline_box = QGroupBox(self)
         timeline_layout = QVBoxLayout(self.timeline_box)
         self.timeline = TimelineView(self.timeline_box)
@@ -138,9 +182,28 @@ class PatientRecordView(QWidget):
         layout.addWidget(self.details_box)
         layout.addWidget(self.procedures_box)
         layout.addWidget(self.complications_box)
+        layout.addWidget(self.contacts_box)
         layout.addWidget(self.timeline_box, 1)
         follow_language(self, self.retranslate)
         self.show_patient(None)
+
+    def _build_contacts(self, user: UserRecord) -> None:
+        """The patient's contact details and every follow-up contact made or tried, for the roles that may
+        read them."""
+        self.shows_contacts = can(user, Capability.CONTACTS) and can(user, Capability.REMINDERS)
+        self.contacts_box = QGroupBox(self)
+        self.contacts_box.setObjectName("recordContacts")
+        contacts_layout = QVBoxLayout(self.contacts_box)
+        self.contact_details = QLabel(self.contacts_box)
+        self.contact_details.setObjectName("contactDetails")
+        self.contact_history = QLabel(self.contacts_box)
+        self.contact_history.setObjectName("contactHistory")
+        for label in (self.contact_details, self.contact_history):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            contacts_layout.addWidget(label)
+        self.contact: ContactDetails | None = None
+        self.attempts: list[ContactAttemptRecord] = []
+        self.visit_timepoints: dict[int, str] = {}
 
     def _emit(self, signal: Signal) -> None:
         if self.patient is not None:
@@ -158,6 +221,12 @@ class PatientRecordView(QWidget):
             self.procedures = self.clinic.procedures.for_patient(patient_id)
             self.complications = self.clinic.complications.for_patient(patient_id)
             visits = self.clinic.schedule.course(patient_id)
+        self.contact, self.attempts = None, []
+        self.visit_timepoints = {entry.visit.id: entry.visit.timepoint for entry in visits}
+        if patient_id is not None and self.shows_contacts:
+            self.contact = self.clinic.contacts.get(patient_id)
+            self.attempts = self.clinic.reminders.attempts_of(patient_id)
+        self.contacts_box.setVisible(self.contact is not None)
         self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
         self.procedure_list.show_procedures(self.patient, self.procedures)
         self.complication_list.show_complications(self.patient, self.complications)
@@ -183,6 +252,9 @@ class PatientRecordView(QWidget):
         self.procedures_box.setTitle(tr("staff.record.procedures"))
         self.complications_box.setTitle(tr("staff.record.complications"))
         self.timeline_box.setTitle(tr("staff.record.timeline"))
+        self.contacts_box.setTitle(tr("staff.record.contacts"))
+        self.contact_details.setText(contact_text(self.contact) if self.contact is not None else "")
+        self.contact_history.setText(attempts_text(self.attempts, self.visit_timepoints))
         for name, key in DETAIL_FIELDS:
             title, value = self.detail_values[name]
             title.setText(tr(key))

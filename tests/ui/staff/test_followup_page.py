@@ -17,6 +17,7 @@ from tests.test_remind_send import Inbox, free_port
 from tests.ui.staff.clicks import click, click_row
 from ui.staff.call_dialog import CallDialog
 from ui.staff.followup_page import FollowUpPage
+from ui.staff.patient_record import PatientRecordView
 
 pytestmark = pytest.mark.gui
 
@@ -60,7 +61,7 @@ def rows(page: FollowUpPage) -> list[tuple[str, str, str]]:
             for row in range(model.rowCount())]
 
 
-def test_the_plan_and_a_call_not_answered(page, monkeypatch) -> None:
+def test_the_plan_and_a_call_not_answered(page, monkeypatch, qtbot) -> None:
     assert sorted(rows(page)) == [("R-0", "email_1", ""), ("R-15", "letter", ""), ("R-22", "call", ""),
                                   ("R-8", "email_2", ""), ("R-NO", "letter", "no_consent")]
     assert page.summary.text() == (f"Plan for {DAY.isoformat()}: 2 e-mail(s), 1 letter(s), 1 call(s); 1 skipped, "
@@ -76,6 +77,14 @@ def test_the_plan_and_a_call_not_answered(page, monkeypatch) -> None:
     assert rows(page) == [] and page.view_buttons["phone"].text() == "To call (0)"
     attempts = page.clinic.reminders.attempts_of(seen[0].entry.patient.id)
     assert [(a.outcome, a.by) for a in attempts] == [("no_answer", NURSE)]
+    # the patient's record shows the details and the contact made
+    record = PatientRecordView(page.clinic, page.user)
+    qtbot.addWidget(record)
+    record.show_patient(seen[0].entry.patient.id)
+    assert record.contacts_box.isVisibleTo(record)
+    assert "Phone: +33 6 12 34 56 78 (+33612345678)" in record.contact_details.text()
+    assert "Agrees to be contacted: Yes" in record.contact_details.text()
+    assert record.contact_history.text().endswith("Call  m3 call: no answer  (nina)")
 
 
 def test_a_patient_reached_answers_by_phone_in_paper_entry(page, monkeypatch, qtbot) -> None:
