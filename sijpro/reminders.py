@@ -199,7 +199,8 @@ def day_plan(
 
     ``ladder(timepoint)`` gives the ladder, ``contacts`` the patients' details by patient id, ``made`` the
     rungs already made per visit id (a failed send is not made: it is tried again), ``declined`` the
-    patients who declined when contacted, ``not_before`` the day a (visit id, rung) is to be tried again
+    patients who declined when contacted (each of their open visits is listed, skipped as ``declined``, every
+    day: the nurse sees why nobody chases them), ``not_before`` the day a (visit id, rung) is to be tried again
     (a call not answered, or one the patient asked for later)."""
     plan: list[PlannedStep] = []
     for visit in visits:
@@ -211,7 +212,14 @@ def day_plan(
             if step.day > days_open:
                 break
             reached = step
-        if reached is None or reached.code in made.get(visit.visit_id, ()):
+        if reached is None:
+            continue
+        if visit.patient_id in declined:
+            # the ladder stops, but the plan keeps saying why this open visit is not chased
+            plan.append(PlannedStep(visit.visit_id, visit.patient_id, visit.timepoint, reached.code, reached.channel,
+                                    reached.day, days_open, "declined"))
+            continue
+        if reached.code in made.get(visit.visit_id, ()):
             continue
         again = (not_before or {}).get((visit.visit_id, reached.code))
         if again is not None and again > day:

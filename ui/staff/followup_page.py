@@ -23,10 +23,9 @@ from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
 from ui.staff.table_view import on_selection, record_table, selected_row
+from ui.staff.timeline import CHANNEL_KEYS
 from ui.tasks import start_task
 
-CHANNEL_KEYS = {"email": "staff.followup.channel.email", "post": "staff.followup.channel.post",
-                "phone": "staff.followup.channel.phone"}
 STATUS_KEYS = {
     "no_consent": "staff.followup.skip.no_consent", "declined": "staff.followup.skip.declined",
     "no_email": "staff.followup.skip.no_email", "no_address": "staff.followup.skip.no_address",

@@ -28,7 +28,6 @@ from sijpro.reminders import ContactAttemptRecord
 from sijpro.services.clinic import Clinic
 from ui.i18n import language, tr
 from ui.staff.complications import ComplicationsView
-from ui.staff.followup_page import CHANNEL_KEYS
 from ui.staff.inputs import choice_text
 from ui.staff.live_text import follow_language
 from ui.staff.patient_dialog import LANGUAGES, SEXES, PatientDialog
@@ -36,7 +35,7 @@ from ui.staff.procedure_actions import ProceduresView
 from ui.staff.procedure_dialog import ProcedureDialog
 from ui.staff.reschedule_dialog import RescheduleDialog
 from ui.staff.style import heading_label, push_button
-from ui.staff.timeline import TimelineView, timepoint_labels
+from ui.staff.timeline import TimelineView, attempt_text, timepoint_labels
 
 DETAIL_FIELDS = (
     ("mrn", "staff.patient.mrn"), ("site", "staff.patient.site"), ("birth_date", "staff.patient.birth_date"),
@@ -74,15 +73,6 @@ def detail_text(patient: PatientRecord, name: str) -> str:
     return decimal(language(), value) if isinstance(value, float) else str(value)
 
 
-OUTCOME_KEYS = {
-    "sending": "staff.contacts.outcome.sending", "sent": "staff.contacts.outcome.sent",
-    "refused": "staff.contacts.outcome.refused", "failed": "staff.contacts.outcome.failed",
-    "reached": "staff.contacts.outcome.reached", "no_answer": "staff.contacts.outcome.no_answer",
-    "call_back": "staff.contacts.outcome.call_back", "declined": "staff.contacts.outcome.declined",
-    "wrong_number": "staff.contacts.outcome.wrong_number",
-}
-
-
 def contact_text(contact: ContactDetails) -> str:
     """The patient's contact details and consent, one line each, as the record shows them."""
     unknown = "–"
@@ -104,13 +94,7 @@ def attempts_text(attempts: list[ContactAttemptRecord], timepoints: dict[int, st
     """Every follow-up contact made or tried, newest first: when, how, which step, the outcome and by whom."""
     if not attempts:
         return tr("staff.record.no_contacts")
-    lines = []
-    for attempt in reversed(attempts):
-        outcome = tr(OUTCOME_KEYS[attempt.outcome]) if attempt.outcome in OUTCOME_KEYS else attempt.outcome
-        when = f" {attempt.call_back_on.isoformat()}" if attempt.call_back_on and attempt.outcome == "call_back" else ""
-        detail = f" ({attempt.detail})" if attempt.detail else ""
-        lines.append(f"{attempt.at:%Y-%m-%d %H:%M}  {tr(CHANNEL_KEYS[attempt.channel])}  "
-                     f"{timepoints.get(attempt.visit_id, '')} {attempt.step}: {outcome}{when}{detail}  ({attempt.by})")
+    lines = [attempt_text(attempt, timepoints.get(attempt.visit_id, "")) for attempt in reversed(attempts)]
     return "\n".join(lines)
 
 
@@ -227,7 +211,8 @@ class PatientRecordView(QWidget):
             self.contact = self.clinic.contacts.get(patient_id)
             self.attempts = self.clinic.reminders.attempts_of(patient_id)
         self.contacts_box.setVisible(self.contact is not None)
-        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {})
+        self.timeline.show_visits(visits, timepoint_labels(self.clinic.protocols.versions()) if visits else {},
+                                 self.attempts)
         self.procedure_list.show_procedures(self.patient, self.procedures)
         self.complication_list.show_complications(self.patient, self.complications)
         for box in (self.details_box, self.procedures_box, self.timeline_box):

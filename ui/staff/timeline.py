@@ -1,14 +1,17 @@
-"""A patient's follow-up schedule as a table: each visit with its window, status and questionnaires."""
+"""A patient's follow-up schedule as a table: each visit with its window, status and questionnaires, and
+beside it every follow-up contact made or tried for that visit (when, how, the outcome, by whom), so the
+nurse sees at a glance what chasing a visit had before it was answered or lost."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from sijpro.instruments import LocalText, get_instrument
 from sijpro.protocol import Protocol
+from sijpro.reminders import ContactAttemptRecord
 from sijpro.services.scheduling import TimelineEntry
 from sijpro.visit_state import VisitState
 from ui.i18n import tr
@@ -19,6 +22,28 @@ from ui.staff.table_view import record_table
 STATUS_KEYS = {"scheduled": "staff.status.scheduled", "upcoming": "staff.status.upcoming",
                "completed": "staff.status.completed", "missed": "staff.status.missed",
                "cancelled": "staff.status.cancelled", "due": "staff.status.due", "overdue": "staff.status.overdue"}
+
+
+OUTCOME_KEYS = {
+    "sending": "staff.contacts.outcome.sending", "sent": "staff.contacts.outcome.sent",
+    "refused": "staff.contacts.outcome.refused", "failed": "staff.contacts.outcome.failed",
+    "reached": "staff.contacts.outcome.reached", "no_answer": "staff.contacts.outcome.no_answer",
+    "call_back": "staff.contacts.outcome.call_back", "declined": "staff.contacts.outcome.declined",
+    "wrong_number": "staff.contacts.outcome.wrong_number",
+}
+CHANNEL_KEYS = {"email": "staff.followup.channel.email", "post": "staff.followup.channel.post",
+                "phone": "staff.followup.channel.phone"}
+
+
+def attempt_text(attempt: ContactAttemptRecord, timepoint: str = "") -> str:
+    """One contact made or tried: '2024-06-03 09:12  Call  m3 call: declined  (nina)'; the timepoint is left
+    out where the line already stands beside its visit."""
+    outcome = tr(OUTCOME_KEYS[attempt.outcome]) if attempt.outcome in OUTCOME_KEYS else attempt.outcome
+    when = f" {attempt.call_back_on.isoformat()}" if attempt.call_back_on and attempt.outcome == "call_back" else ""
+    detail = f" ({attempt.detail})" if attempt.detail else ""
+    step = f"{timepoint} {attempt.step}" if timepoint else attempt.step
+    return (f"{attempt.at:%Y-%m-%d %H:%M}  {tr(CHANNEL_KEYS[attempt.channel])}  "
+            f"{step}: {outcome}{when}{detail}  ({attempt.by})")
 
 
 def state_text(state: VisitState) -> str:
@@ -64,7 +89,11 @@ def window_text(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()} – {end.isoformat() if end.year != start.year else end.strftime('%m-%d')}"
 
 
-def timeline_columns(labels: dict[str, LocalText]) -> list[Column[TimelineEntry]]:
+def timeline_columns(labels: dict[str, LocalText],
+                     contacts: Mapping[int, Sequence[ContactAttemptRecord]]) -> list[Column[TimelineEntry]]:
+    def contact_lines(entry: TimelineEntry) -> str:
+        return "\n".join(attempt_text(attempt) for attempt in contacts.get(entry.visit.id, ()))
+
     return [
         Column("staff.timeline.timepoint", lambda r: local(labels.get(r.visit.timepoint), r.visit.timepoint),
                sort_key=lambda r: r.visit.due_date),
@@ -76,6 +105,7 @@ def timeline_columns(labels: dict[str, LocalText]) -> list[Column[TimelineEntry]
                sort_key=lambda r: r.visit.completed_on),
         Column("staff.timeline.instruments", lambda r: instrument_codes(r.visit.instruments),
                tip=lambda r: instrument_names(r.visit.instruments)),
+        Column("staff.timeline.contacts", contact_lines, sort_key=lambda r: len(contacts.get(r.visit.id, ()))),
     ]
 
 
@@ -85,7 +115,8 @@ class TimelineView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.labels: dict[str, LocalText] = {}
-        self.model = RecordTableModel(timeline_columns(self.labels), self)
+        self.contacts: dict[int, list[ContactAttemptRecord]] = {}
+        self.model = RecordTableModel(timeline_columns(self.labels, self.contacts), self)
         self.table = record_table(self.model, "timeline", self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
@@ -93,8 +124,14 @@ class TimelineView(QWidget):
         layout.addWidget(self.table)
         follow_language(self, self.model.retranslate)
 
-    def show_visits(self, visits: Sequence[TimelineEntry], labels: dict[str, LocalText]) -> None:
-        """``visits``: ``Schedule.course``, each visit with its state today."""
+    def show_visits(self, visits: Sequence[TimelineEntry], labels: dict[str, LocalText],
+                    contacts: Sequence[ContactAttemptRecord] = ()) -> None:
+        """``visits``: ``Schedule.course``, each visit with its state today; ``contacts``: the patient's
+        contacts made or tried (``Reminders.attempts_of``), each shown beside its visit, oldest first."""
         self.labels.clear()
         self.labels.update(labels)
+        self.contacts.clear()
+        for attempt in contacts:
+            self.contacts.setdefault(attempt.visit_id, []).append(attempt)
         self.model.set_rows(list(visits))
+        self.table.resizeRowsToContents()

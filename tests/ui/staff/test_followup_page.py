@@ -4,10 +4,14 @@ by phone), and the day's e-mails sent in the background to a real SMTP server on
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from PySide6.QtCore import Qt
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
@@ -109,3 +113,50 @@ def test_the_days_emails_are_sent_in_the_background(page, monkeypatch, qtbot) ->
         controller.stop()
     assert inbox.to() == ["r-0@example.org", "r-8@example.org"]
     assert ("R-0", "email_1", "") not in rows(page) and not page.send_button.isEnabled()
+
+
+def test_a_call_declined_at_the_desk_shows_on_the_timeline_and_stops_the_ladder(
+        page, monkeypatch, qtbot, tmp_path, capsys) -> None:
+    """End to end: the nurse records 'declined' in the call dialog with real clicks; the patient's timeline
+    shows that contact beside its visit; ``sijpro remind --json`` plans nothing more for the patient and
+    says why, on the day after and when the next visit's window has opened. A patient who withdraws
+    consent on their details (an opt-out) is left alone the same way."""
+    from sijpro.cli import main
+
+    click(page.view_buttons["phone"])
+    click_row(page.table, 0)
+    driven_call(monkeypatch, "declined")
+    click(page.call_button)
+    declined = page.clinic.patients.by_mrn("R-22")
+    record = PatientRecordView(page.clinic, page.user)
+    qtbot.addWidget(record)
+    record.resize(1200, 800)
+    record.show()
+    qtbot.waitExposed(record)
+    record.show_patient(declined.id)
+    model = record.timeline.model
+    contacts_column = model.columnCount() - 1
+    assert model.headerData(contacts_column, Qt.Orientation.Horizontal) == "Contacts"
+    cells = {model.index(row, 0).data(): model.index(row, contacts_column).data() for row in range(model.rowCount())}
+    assert cells["3 months"].startswith(f"{DAY.isoformat()} ") and cells["3 months"].endswith(
+        "  Call  call: declined further reminders  (nina)")
+    assert cells["6 months"] == "" and cells["6 weeks"] == ""
+
+    # an opt-out: R-0 withdraws consent on the details kept for them
+    opted_out = page.clinic.patients.by_mrn("R-0")
+    details = page.clinic.contacts.get(opted_out.id)
+    page.clinic.contacts.save(opted_out.id, replace(details.draft(), consent=False),
+                              expected_version=details.row_version, reason="patient opted out")
+
+    monkeypatch.setenv("SIJPRO_PASSWORD", "nurse password 1")
+    # R-22's m3 the next day and when its m3 ladder's last rung has long come, its m6 once open; R-0's m3
+    # on the day its second e-mail would go and when its call would come
+    for days, left_alone in ((1, ("R-22", "R-0")), (7, ("R-22", "R-0")), (21, ("R-22", "R-0")), (75, ("R-22",))):
+        day = DAY + dt.timedelta(days=days)
+        assert main(["--db", str(tmp_path / "clinic.sqlite"), "remind", "--date", day.isoformat(), "--user", NURSE,
+                     "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        planned = [entry["mrn"] for channel in ("email", "post", "phone") for entry in shown[channel]]
+        skipped = {entry["mrn"]: entry["skipped"] for entry in shown["skipped"]}
+        for mrn in left_alone:
+            assert mrn not in planned and skipped.get(mrn) == "declined", (day, mrn, planned, skipped)
