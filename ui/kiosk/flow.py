@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from sijpro.i18n import text
 from sijpro.instruments import Instrument, Item, get_instrument
 from sijpro.records import ResponseRecord
 
@@ -84,6 +85,34 @@ class ReviewLine:
     @property
     def skipped(self) -> bool:
         return self.answered and self.value is None and not self.alternative
+
+
+def _question_title(line: ReviewLine, language: str) -> str:
+    if line.item.heading:
+        return line.item.heading[language]
+    return line.item.text[language].split("\n")[-1]
+
+
+def question_titles(lines: Sequence[ReviewLine], language: str) -> list[str]:
+    """Each question as the review names it: its heading or last line, or its whole wording where that
+    short name is shared (SF-12 asks "Accomplished less than you would like" for physical health and
+    again for emotional problems), so no two lines of the review read the same. The kiosk's review and
+    the web's both name questions so."""
+    short = [_question_title(line, language) for line in lines]
+    shared = {title for title in short if short.count(title) > 1}
+    return [" ".join(line.item.text[language].split("\n")) if title in shared else title
+            for line, title in zip(lines, short, strict=True)]
+
+
+def answer_text(line: ReviewLine, language: str) -> str:
+    """The patient's answer in words, as a review shows it (the alternative's or the option's words)."""
+    if not line.answered:
+        return text(language, "kiosk.review.unanswered")
+    if line.alternative and line.item.alternative is not None:
+        return line.item.alternative.text[language]
+    if line.value is None:
+        return text(language, "kiosk.review.skipped")
+    return line.item.option_text(line.value, language)
 
 
 class FlowError(Exception):

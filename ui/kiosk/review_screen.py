@@ -14,38 +14,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ui.i18n import tr
-from ui.kiosk.flow import ReviewLine
+from ui.kiosk.flow import ReviewLine, answer_text, question_titles
 from ui.kiosk.reflow import ReflowRow
 from ui.kiosk.screens import PAGE_MARGIN, KioskScreen, footer, page_layout
 from ui.kiosk.widgets import WrapButton, button, label, settle_layouts
 
 ROW_SPACING = 8
-
-
-def _question_title(line: ReviewLine, language: str) -> str:
-    if line.item.heading:
-        return line.item.heading[language]
-    return line.item.text[language].split("\n")[-1]
-
-
-def question_titles(lines: Sequence[ReviewLine], language: str) -> list[str]:
-    """Each question as the review names it: its heading or last line, or its whole wording where that
-    short name is shared (SF-12 asks "Accomplished less than you would like" for physical health and
-    again for emotional problems), so no two lines of the review read the same."""
-    short = [_question_title(line, language) for line in lines]
-    shared = {title for title in short if short.count(title) > 1}
-    return [" ".join(line.item.text[language].split("\n")) if title in shared else title
-            for line, title in zip(lines, short, strict=True)]
-
-
-def _answer_text(line: ReviewLine, language: str) -> str:
-    if not line.answered:
-        return tr("kiosk.review.unanswered")
-    if line.alternative and line.item.alternative is not None:
-        return line.item.alternative.text[language]
-    if line.value is None:
-        return tr("kiosk.review.skipped")
-    return line.item.option_text(line.value, language)
 
 
 def page_holding(starts: Sequence[int], number: int) -> int:
@@ -80,7 +54,7 @@ class ReviewScreen(KioskScreen):
         rows_box = QVBoxLayout()
         rows_box.setSpacing(ROW_SPACING)
         for line, title in zip(lines, question_titles(lines, language), strict=True):
-            answer = _answer_text(line, language)
+            answer = answer_text(line, language)
             text = tr("kiosk.review.row", number=line.number, title=title, answer=answer)
             name = tr("kiosk.review.row_name", number=line.number, title=title, answer=answer)
             row = WrapButton(text, "review", self, name=name)  # wrapped whole, never cut with '…'
