@@ -1,5 +1,8 @@
-"""``sijpro remind [--date YYYY-MM-DD] [--send] [--json]``: the day's follow-up contact plan by the reminder
-ladder, and with ``--send`` its e-mails sent through ``$SIJPRO_SMTP_URL``, every one recorded."""
+"""``sijpro remind [--date YYYY-MM-DD] [--letters DIR] [--send] [--json]``: the day's follow-up contact plan by
+the reminder ladder; with ``--letters`` its letters with paper packs written as PDFs into DIR (one per
+patient and the day's batch for the post room), with ``--send`` its e-mails sent through
+``$SIJPRO_SMTP_URL``; every contact recorded. ``--letters`` run again the same day records nothing new and
+writes the day's letters again (``sijpro.services.letters``)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,13 @@ from typing import Any
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
 from sijpro.commands.due import iso_date
+from sijpro.commands.outputs import add_output
 from sijpro.errors import UserError
 from sijpro.mail import SMTP_URL_VARIABLE, SmtpServer
+from sijpro.progress import TerminalBar
+from sijpro.services.letters import LettersReport
 from sijpro.services.reminders import PlanEntry, ReminderPlan, SendReport
+from sijpro.visit_codes import shown as shown_code
 
 CHANNEL_TITLES = (("email", "E-MAIL"), ("post", "LETTER WITH PAPER PACK"), ("phone", "PHONE CALL"))
 SKIP_WORDS = {
@@ -37,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--send", action="store_true",
                         help=f"send the plan's e-mails through the SMTP server of ${SMTP_URL_VARIABLE} "
                         "(e.g. smtp://127.0.0.1:2525, smtp+starttls://user:password@host, smtps://host)")
+    add_output(parser, "--letters", folder=True, metavar="DIR",
+               help="write the day's letters with paper packs into DIR (created if needed): one PDF per patient "
+               "and letters-YYYY-MM-DD.pdf with all of them for the post room; each letter is recorded once "
+               "(run again the same day, it writes the same letters again and records nothing new)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
 
@@ -51,13 +62,19 @@ def run(args: argparse.Namespace) -> int:
         server = SmtpServer.from_url(url)
     with signed_in(args, Capability.REMINDERS) as clinic:
         day = args.date or clinic.today
+        letters = None
+        if args.letters is not None:
+            letters = clinic.letters.write(args.letters, day, progress=TerminalBar("letters"))
         report = clinic.reminders.send(server, day) if server is not None else None
         plan = clinic.reminders.plan(day)
     if args.json:
         shown = plan_json(plan) | ({"send": report_json(report, server)} if report and server else {})
+        if letters is not None:
+            shown |= {"letters": letters_json(letters)}
         print(json.dumps(shown, indent=2, ensure_ascii=False))
     else:
-        print((report_text(report, server) + "\n\n" if report and server else "") + plan_text(plan))
+        print((letters_text(letters) + "\n\n" if letters is not None else "")
+              + (report_text(report, server) + "\n\n" if report and server else "") + plan_text(plan))
     if report is None:
         return 0
     if report.unreachable:
@@ -69,6 +86,23 @@ def run(args: argparse.Namespace) -> int:
               "failed: see the list above", file=sys.stderr)
         return 1
     return 0
+
+
+def letters_json(report: LettersReport) -> dict[str, Any]:
+    return {"folder": str(report.folder), "batch": report.batch,
+            "written": [{"mrn": letter.patient.mrn, "visit_id": letter.visit.id, "timepoint": letter.visit.timepoint,
+                         "step": letter.step, "code": shown_code(letter.code), "file": letter.file,
+                         "new": letter.new} for letter in report.letters]}
+
+
+def letters_text(report: LettersReport) -> str:
+    lines = [f"Letters for {report.day.isoformat()}: {len(report.new)} new letter(s) recorded, "
+             f"{len(report.again)} already recorded that day written again, in {report.folder}"
+             + (f" (post room: {report.batch})" if report.batch else "")]
+    lines += [f"  {letter.patient.mrn:<14} {letter.patient.display_name[:28]:<28} {letter.visit.timepoint:<9} "
+              f"{shown_code(letter.code)}  {letter.file}" + ("" if letter.new else "  (again)")
+              for letter in report.letters]
+    return "\n".join(lines)
 
 
 def report_json(report: SendReport, server: SmtpServer) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from sijpro.storage.models import Meta
 SETTING_PREFIX = "clinic."
 MAX_NAME = 200
 IDLE_MINUTES_RANGE = (1, 240)
+MAX_ADDRESS = 300
+MAX_PHONE = 40
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ class ClinicSettings:
     country: str = ""
     """ISO 3166 code (FR, CH...) of the country whose national phone numbers the clinic types without
     +country code; empty: every number needs its country code (``sijpro.contact``)."""
+    address: str = ""
+    """The clinic's postal address, one line per line: the letterhead of the letters with paper packs and
+    where patients post them back."""
+    phone: str = ""
+    """The number patients call with a question about a letter (printed on it as written here)."""
 
     def problems(self) -> list[str]:
         found = []
@@ -38,6 +45,10 @@ class ClinicSettings:
         low, high = IDLE_MINUTES_RANGE
         if not low <= self.idle_lock_minutes <= high:
             found.append(f"field 'idle_lock_minutes': {self.idle_lock_minutes} is not between {low} and {high}")
+        if len(self.address) > MAX_ADDRESS:
+            found.append(f"field 'address': longer than {MAX_ADDRESS} characters")
+        if len(self.phone) > MAX_PHONE:
+            found.append(f"field 'phone': longer than {MAX_PHONE} characters")
         problem = region_problem(self.country)
         if problem is not None:
             found.append(f"field 'country': {problem}")
@@ -69,7 +80,10 @@ class Settings:
     def save(self, settings: ClinicSettings) -> ClinicSettings:
         """Store the settings; each changed one is an audit event."""
         settings = ClinicSettings(name=settings.name.strip(), idle_lock_minutes=settings.idle_lock_minutes,
-                                  country=settings.country.strip().upper())
+                                  country=settings.country.strip().upper(),
+                                  address="\n".join(line.strip() for line in settings.address.strip().splitlines()
+                                                    if line.strip()),
+                                  phone=settings.phone.strip())
         problems = settings.problems()
         if problems:
             raise InputErrors(problems)

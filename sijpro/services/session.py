@@ -30,6 +30,7 @@ from sijpro.services.collection import Collection
 from sijpro.services.complications import Complications
 from sijpro.services.contacts import Contacts
 from sijpro.services.context import Clock, ServiceContext
+from sijpro.services.letters import Letters
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.patients import Patients
 from sijpro.services.procedures import Procedures
@@ -58,6 +59,7 @@ class Session:
         self.complications = Complications(self.context)
         self.schedule = Schedule(self.context)
         self.reminders = Reminders(self.context, self.schedule, self.protocols)
+        self.letters = Letters(self.context, self.reminders)
         self.collection = Collection(self.context, self.protocols)
         self.claims = Claims(self.context)
         self.calls = NurseCalls(self.context)

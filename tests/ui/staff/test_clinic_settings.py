@@ -72,3 +72,19 @@ def test_the_page_speaks_french(window) -> None:
         assert page.idle_minutes.suffix() == " min"
     finally:
         set_language("en")
+
+
+def test_the_letterhead_address_and_phone_are_saved_and_kept(window, staff_clinic, qtbot) -> None:
+    """The address and phone the letters with paper packs print: saved from the page, kept by a later save."""
+    page = page_of(window)
+    page.address.setPlainText("  3 quai Claude Bernard \n\n69007 Lyon  ")
+    page.phone.setText(" 04 72 00 00 00 ")
+    with qtbot.wait_signal(window.workspace.clinic_settings_changed):
+        page.save_button.click()
+    stored = as_system(staff_clinic).settings.load()
+    assert (stored.address, stored.phone) == ("3 quai Claude Bernard\n69007 Lyon", "04 72 00 00 00")
+    page.refresh()
+    page.idle_minutes.setValue(5)
+    with qtbot.wait_signal(window.workspace.clinic_settings_changed):
+        page.save_button.click()
+    assert as_system(staff_clinic).settings.load().address == "3 quai Claude Bernard\n69007 Lyon"

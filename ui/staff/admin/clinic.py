@@ -7,7 +7,7 @@ them at their next start.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
 
 from sijpro.records import UserRecord
 from sijpro.services.clinic import Clinic
@@ -44,6 +44,14 @@ class ClinicPage(StaffPage):
         self.country.setObjectName("clinicCountry")
         self.country.setMaxLength(2)
         self.country.setMaximumWidth(80)
+        self.address = self.form.add("address", "admin.clinic.address", QPlainTextEdit())
+        self.address.setObjectName("clinicAddress")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(96)
+        self.address.setMinimumWidth(420)
+        self.phone = self.form.add("phone", "admin.clinic.phone", QLineEdit())
+        self.phone.setObjectName("clinicPhone")
+        self.phone.setMaximumWidth(240)
         self.save_button = push_button(self, self.save, "clinicSave")
         self.name.textEdited.connect(lambda _text: say(self.result, ""))
         self.idle_minutes.valueChanged.connect(lambda _value: say(self.result, ""))
@@ -77,17 +85,22 @@ class ClinicPage(StaffPage):
         self.name.setText(settings.name)
         self.idle_minutes.setValue(settings.idle_lock_minutes)
         self.country.setText(settings.country)
+        self.address.setPlainText(settings.address)
+        self.phone.setText(settings.phone)
         self.form.clear()
         say(self.result, "")
 
     def save(self) -> ClinicSettings | None:
         wanted = ClinicSettings(name=self.name.text(), idle_lock_minutes=self.idle_minutes.value(),
-                                country=self.country.text())
+                                country=self.country.text(), address=self.address.toPlainText(),
+                                phone=self.phone.text())
         saved = self.form.submit(self, lambda: self.clinic.settings.save(wanted))
         if saved is None:
             return None
         self.name.setText(saved.name)
         self.country.setText(saved.country)
+        self.address.setPlainText(saved.address)
+        self.phone.setText(saved.phone)
         say(self.result, tr("admin.clinic.saved", minutes=saved.idle_lock_minutes), "notice")
         self.clinic_settings_changed.emit(saved)
         return saved
