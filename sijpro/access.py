@@ -38,6 +38,8 @@ class Capability(StrEnum):
     RESCHEDULE = "reschedule"
     PAPER_ENTRY = "paper_entry"
     HAND_OVER = "hand_over"
+    INVITE = "invite"
+    """Give a patient a one-time link and code to answer a visit at home, or revoke it."""
     DASHBOARD = "dashboard"
     REPORTS = "reports"
     COHORT = "cohort"
@@ -62,7 +64,7 @@ EVERYONE: Final = frozenset({Capability.VERIFY, Capability.SCHEDULED_BACKUP})
 NURSE: Final = EVERYONE | {
     Capability.WORKLIST, Capability.PATIENTS, Capability.REGISTER, Capability.EDIT_PATIENT, Capability.PROCEDURES,
     Capability.CONTACTS, Capability.EDIT_CONTACTS, Capability.REMINDERS,
-    Capability.RESCHEDULE, Capability.PAPER_ENTRY, Capability.HAND_OVER,
+    Capability.RESCHEDULE, Capability.PAPER_ENTRY, Capability.HAND_OVER, Capability.INVITE,
 }
 SURGEON: Final = NURSE | {Capability.DASHBOARD, Capability.REPORTS, Capability.COHORT, Capability.EXPORT}
 ADMIN: Final = SURGEON | {Capability.IMPORT, Capability.USERS, Capability.PROTOCOL, Capability.BACKUPS,
@@ -72,6 +74,8 @@ SYSTEM: Final = frozenset(Capability)
 """An in-process program that owns the database outright (the demo generator, a test): never a front end."""
 CAPABILITIES: Final[dict[str, frozenset[Capability]]] = {"nurse": NURSE, "surgeon": SURGEON, "admin": ADMIN}
 
+WEB_ACTOR: Final = "patient (web)"
+"""Who the audit trail names for what a patient does through an at-home link (``services.invitations``)."""
 KIOSK_ACTOR: Final = "kiosk"
 """Who the audit trail names for a kiosk nobody has unlocked (failed unlock attempts, for instance)."""
 
@@ -99,6 +103,9 @@ class Principal:
     capabilities: frozenset[Capability]
     patient_id: int | None = None
     visit_ids: frozenset[int] = frozenset()
+    mode: str = "kiosk"
+    """The mode of collection a confined principal's questionnaires are recorded in: ``kiosk`` for a tablet,
+    ``web`` for a patient at home."""
 
     @classmethod
     def nobody(cls, actor: str) -> Principal:
@@ -121,6 +128,11 @@ class Principal:
     @classmethod
     def kiosk(cls, nurse: str, patient_id: int, visit_ids: frozenset[int]) -> Principal:
         return cls(kiosk_actor(nurse), "kiosk", KIOSK, patient_id, visit_ids)
+
+    @classmethod
+    def web(cls, patient_id: int, visit_ids: frozenset[int]) -> Principal:
+        """A patient answering at home through an invitation: answering only, that visit only, in mode web."""
+        return cls(WEB_ACTOR, "kiosk", KIOSK, patient_id, visit_ids, "web")
 
     @property
     def confined(self) -> bool:

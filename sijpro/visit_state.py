@@ -81,6 +81,18 @@ def is_past_collecting(window_end: dt.date, day: dt.date, overdue_days: int = OV
     return (day - window_end).days > overdue_days
 
 
+def last_collecting_day(visit: VisitDates, next_window_start: dt.date | None = None, *,
+                        overdue_days: int = OVERDUE_DAYS) -> dt.date:
+    """The last day ``visit`` can be collected, by the rules of ``visit_state``: a baseline up to the
+    surgery day, a follow-up up to ``overdue_days`` after its window closed, and neither once the next
+    timepoint's window has opened (an invitation to answer at home is valid until then)."""
+    last = min(visit.window_end, visit.due_date) if visit.timepoint == BASELINE else \
+        visit.window_end + dt.timedelta(days=overdue_days)
+    if next_window_start is not None:
+        last = min(last, next_window_start - dt.timedelta(days=1))
+    return last
+
+
 def visit_state(visit: VisitDates, day: dt.date, next_window_start: dt.date | None = None, *,
                 upcoming_days: int = UPCOMING_DAYS, overdue_days: int = OVERDUE_DAYS) -> VisitState:
     """The state of ``visit`` on ``day``; ``next_window_start`` is when the next timepoint's window opens

@@ -32,6 +32,9 @@ CLAIM_MINUTES = 15
 kiosk's idle lock (3 min, then a 1-minute prompt), which releases the claim itself when it locks."""
 
 DEVICE_VARIABLE = "SIJPRO_DEVICE_NAME"
+WEB_DEVICE_PREFIX = "web:"
+"""Devices named ``web:<invitation id>:<pass number>`` are a patient's own phone or computer answering
+through an at-home link (``services.invitations``); each birth-date confirmation is a new device."""
 TAKE_OVER_REASON = "taken over from {device}"
 
 
@@ -61,8 +64,25 @@ class VisitClaimed(UserError):
     def __init__(self, holder: ClaimRecord, timepoint: str = "") -> None:
         self.holder = holder
         visit = f"the {timepoint} visit" if timepoint else "this visit"
-        super().__init__(f"{visit} is being answered on {holder.device} (since {holder.local_time}); "
+        super().__init__(f"{visit} is being answered on {device_label(holder.device)} (since {holder.local_time}); "
                          "finish or lock it there, or take it over")
+
+
+def web_device(invitation_id: int, pass_seq: int) -> str:
+    """The device name of the ``pass_seq``-th browser let in through invitation ``invitation_id``."""
+    return f"{WEB_DEVICE_PREFIX}{invitation_id}:{pass_seq}"
+
+
+def is_web_device(device: str, invitation_id: int | None = None) -> bool:
+    """Whether ``device`` is a browser at home (let in through ``invitation_id``, when given)."""
+    if invitation_id is None:
+        return device.startswith(WEB_DEVICE_PREFIX)
+    return device.startswith(f"{WEB_DEVICE_PREFIX}{invitation_id}:")
+
+
+def device_label(device: str) -> str:
+    """A device as people are told it: a tablet by its name, a browser as the patient's own device."""
+    return "the patient's own phone or computer (at-home link)" if is_web_device(device) else device
 
 
 def _record(row: VisitClaim) -> ClaimRecord:

@@ -96,16 +96,19 @@ class Collection:
                 if (visit.id, instrument) not in finished]
 
     @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
-    def open(self, visit_id: int, instrument: str, *, mode: ResponseMode = "kiosk",
+    def open(self, visit_id: int, instrument: str, *, mode: ResponseMode | None = None,
              language: str = "en") -> ResponseRecord:
         """Start the questionnaire, or resume it if it was left in progress.
 
-        A kiosk opens only the visits it was handed over for, and only as a kiosk questionnaire; staff
-        typing in a paper form open any visit.
+        A kiosk opens only the visits it was handed over for, and only in its own mode (``kiosk`` on a
+        tablet, ``web`` for a patient at home: the default for such a session); staff typing in a paper
+        form open any visit.
         """
         principal = self.context.principal
         principal.require_visit(visit_id)
-        if not principal.can(Capability.PAPER_ENTRY) and mode != "kiosk":
+        mode = mode or principal.mode  # type: ignore[assignment]
+        assert mode is not None
+        if not principal.can(Capability.PAPER_ENTRY) and mode != principal.mode:
             raise AccessDenied(f"a kiosk collects kiosk questionnaires, not {mode} ones")
         definition = get_instrument(instrument)
         if mode not in get_args(ResponseMode):

@@ -30,6 +30,7 @@ from sijpro.services.collection import Collection
 from sijpro.services.complications import Complications
 from sijpro.services.contacts import Contacts
 from sijpro.services.context import Clock, ServiceContext
+from sijpro.services.invitations import Invitations
 from sijpro.services.letters import Letters
 from sijpro.services.outcomes import Outcomes
 from sijpro.services.patients import Patients
@@ -62,6 +63,7 @@ class Session:
         self.letters = Letters(self.context, self.reminders)
         self.collection = Collection(self.context, self.protocols)
         self.claims = Claims(self.context)
+        self.invitations = Invitations(self.context)
         self.calls = NurseCalls(self.context)
         self.outcomes = Outcomes(self.context)
         self.study = Study(self.context)

@@ -261,6 +261,53 @@ class VisitClaim(Base):
     """Moved on at every answer saved from the device; past it, another device may claim the visit."""
 
 
+class Invitation(Base):
+    """A one-time invitation to answer one visit at home (``sijpro.services.invitations``).
+
+    No secret is kept in clear: ``token_hash`` of the link's token, ``code_hash`` of the short
+    code for letters, ``pass_hash`` of the pass the patient's browser holds once the birth date was
+    confirmed (one pass at a time: a second device that confirms replaces it, ``pass_seq`` counts them).
+    Security data, so fingerprinted for ``verify`` like the user accounts (``sijpro.storage.row_states``).
+    """
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    seed: Mapped[str] = mapped_column(String(64))
+    """Random; the link's token and the code are derived from it under the clinic key (kept outside the
+    database), so the reminder ladder can send the same link again while the table alone gives none."""
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    """The last day the link opens: the visit's window end plus its overdue grace (``sijpro.visit_state``)."""
+    failed_tries: Mapped[int] = mapped_column(Integer, default=0)
+    """Wrong birth dates typed since the last right one; at ``MAX_TRIES`` the link locks."""
+    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    """When a birth date was last confirmed (the link was used)."""
+    pass_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pass_seq: Mapped[int] = mapped_column(Integer, default=0)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": row_version}  # noqa: RUF012
+
+
+class DoorThrottle(Base):
+    """Tries at the at-home door counted per address or per link in a fixed window, shared by every
+    worker process of ``sijpro serve``. Keys are digests (never an address or a secret in clear). Not
+    fingerprinted: a counter that resets itself every few minutes, like a tablet's claim."""
+
+    __tablename__ = "door_throttles"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class UnlockThrottle(Base):
     """Consecutive wrong PINs typed alone on one device, and when that device may try again.
 

@@ -10,10 +10,13 @@ outside SIJ-PRO. Without the key nobody can compute the fingerprint of an edited
 What is fingerprinted: patients, their contact details and contacts made, procedures, complications, visits
 (status, dates, score summary), questionnaire responses, their answers and their scores (one fingerprint
 each for a response's answers and for its scores), user accounts (role, password and PIN hashes, lock-out
-counters) and protocol versions, the settings rows of ``meta`` and every device's PIN lock-out
+counters), invitations to answer at home (digests of their link, code and pass, tries, lock and
+revocation: security data, so a row edited to unlock a link or to plant a known token is seen) and
+protocol versions, the settings rows of ``meta`` and every device's PIN lock-out
 (``unlock_throttles``). Not fingerprinted: the audit trail itself (its chain does that), ``meta``'s release
 notes (written by every ``init``, they mean nothing clinical), a tablet's claim on a visit (it expires by
-itself and is re-claimed at every answer) and the ids of delivered journal entries (bookkeeping of the
+itself and is re-claimed at every answer), the at-home door's rate counters (``door_throttles``: they
+reset themselves every few minutes) and the ids of delivered journal entries (bookkeeping of the
 delivery, not clinical data).
 """
 
@@ -34,6 +37,7 @@ from sijpro.storage.models import (
     Answer,
     Complication,
     ContactAttempt,
+    Invitation,
     Meta,
     Patient,
     PatientContact,
@@ -51,6 +55,7 @@ ROW_TABLES: Final[dict[str, Table]] = {
     "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,  # type: ignore[dict-item]
     "complication": Complication.__table__, "contact": PatientContact.__table__,  # type: ignore[dict-item]
     "contact_attempt": ContactAttempt.__table__,  # type: ignore[dict-item]
+    "invitation": Invitation.__table__,  # type: ignore[dict-item]
 }
 """Audit entity name -> its table (one row per id)."""
 PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
