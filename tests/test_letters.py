@@ -164,3 +164,14 @@ def test_the_desk_finds_the_visit_of_a_code_and_refuses_a_wrong_one(clinic_path,
         with pytest.raises(CodeRefused) as caught:
             clinic.letters.lookup(code)
         assert caught.value.reason == "completed"
+
+
+def test_the_code_of_a_cancelled_visit_is_refused(clinic_path, tmp_path, capsys, monkeypatch) -> None:
+    assert letters(capsys, monkeypatch, clinic_path, tmp_path / "post")[0] == 0
+    code = code_of(clinic_path, "R-15")
+    with sqlite3.connect(clinic_path) as connection:
+        connection.execute("UPDATE visits SET status = 'cancelled' WHERE id = (SELECT visit_id FROM contact_attempts "
+                           "WHERE channel = 'post')")
+    with trusted(str(clinic_path)) as clinic, pytest.raises(CodeRefused) as caught:
+        clinic.letters.lookup(code)
+    assert caught.value.reason == "cancelled" and caught.value.timepoint == "m3"

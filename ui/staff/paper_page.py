@@ -5,9 +5,16 @@ due for them today, one compact form each, types the date written on the form an
 completes them: one service call checks everything (each problem shown at its field) and stores, scores
 and completes every questionnaire typed in, in one transaction, in mode "paper", completed on the form's
 date, with the nurse recorded as the one who entered them. Nothing half-typed reaches the database.
+
+A paper pack that came back by post carries its visit's code on every page: typed, or scanned (a USB
+scanner types the characters and Enter) into the code field, it opens that visit's questionnaires with
+"a paper pack sent back" chosen; a code mistyped, unknown, or of a visit cancelled or already entered is
+refused at the field with the reason (one service call, ``Letters.lookup``).
 """
 
 from __future__ import annotations
+
+from contextlib import suppress
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +30,7 @@ from sijpro.errors import InputErrors, UserError
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecord
 from sijpro.services.clinic import Clinic
+from sijpro.services.letters import CodedVisit, CodeRefused
 from ui.errors import show_error
 from ui.i18n import tr, tr_n
 from ui.staff.form import FIELD_PROBLEM, translated
@@ -50,6 +58,8 @@ class PaperEntryPage(StaffPage):
         self.clinic = clinic
         self.user = user
         self.patient: PatientRecord | None = None
+        self.coded: CodedVisit | None = None
+        """The visit opened from a pack's code (None: the patient's visit due today)."""
         self.forms: list[tuple[VisitRecord, PaperForm]] = []
 
         self.heading = heading_label(self)
@@ -65,6 +75,7 @@ class PaperEntryPage(StaffPage):
         self.choices.activated.connect(lambda index: self.start_for(self.choices_model.record(index.row()).id))
         self.choices.doubleClicked.connect(lambda index: self.start_for(self.choices_model.record(index.row()).id))
         self.change_button = push_button(self, self.choose_patient)
+        self.code_row = self._code_row()
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.date_row = self._date_row()
@@ -82,12 +93,59 @@ class PaperEntryPage(StaffPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.intro)
+        layout.addWidget(self.code_row)
         layout.addWidget(self.search)
         layout.addWidget(self.choices, 1)
         layout.addWidget(self.date_row)
         layout.addWidget(self.forms_area, 3)
         layout.addLayout(bottom)
         self.choose_patient()
+
+    def _code_row(self) -> QWidget:
+        """The code printed on a returned pack's pages, typed or scanned: opens the visit it names."""
+        row = QWidget(self)
+        self.code_label = QLabel(row)
+        self.code = QLineEdit(row)
+        self.code.setObjectName("paperCode")
+        self.code.setMaxLength(40)
+        self.code.setFixedWidth(190)
+        self.code.returnPressed.connect(self.open_code)
+        self.code_label.setBuddy(self.code)
+        self.code_problem = error_label(row)
+        self.code_problem.setObjectName("problem_code")
+        self.code.textEdited.connect(lambda _text: self.code_problem.hide())
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.code_label)
+        layout.addWidget(self.code)
+        layout.addWidget(self.code_problem)
+        layout.addStretch(1)
+        return row
+
+    def open_code(self) -> None:
+        """Open the visit of the code in the field, with "a paper pack sent back" chosen; else say why not."""
+        try:
+            found = self.clinic.letters.lookup(self.code.text())
+        except CodeRefused as refused:
+            self.code_problem.setText(tr(f"staff.paper.code.{refused.reason}", code=self.code.text().strip(),
+                                         visit=refused.timepoint))
+            self.code_problem.show()
+            self.code.selectAll()
+            self.code.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        except UserError as error:
+            show_error(self, error)
+            return
+        self.code.clear()
+        self.code_problem.hide()
+        self.open_coded(found)
+
+    def open_coded(self, found: CodedVisit, typed: dict[tuple[int, str], dict[str, str]] | None = None) -> None:
+        self.coded = found
+        self.patient = found.patient
+        started = [r for r in self.clinic.collection.in_progress() if r.visit_id == found.visit.id]
+        self._show_forms([(found.visit, code) for code in found.instruments], started, typed)
+        self.mode.set_value("post")
 
     def _date_row(self) -> QWidget:
         """The date written on the form: typed first, it is the questionnaires' completion date."""
@@ -119,6 +177,7 @@ class PaperEntryPage(StaffPage):
 
     def choose_patient(self) -> None:
         self.patient = None
+        self.coded = None
         self._clear_forms()
         self.search.show()
         self.choices.show()
@@ -143,9 +202,14 @@ class PaperEntryPage(StaffPage):
     def start_for(self, patient_id: int, typed: dict[tuple[int, str], dict[str, str]] | None = None) -> None:
         """Show the forms of the questionnaires due today for this patient (``typed``: texts to put back)."""
         self.patient = self.clinic.patients.get(patient_id)
+        self.coded = None
         pending = self.clinic.collection.pending(patient_id, self.clinic.today)
         visit_ids = {visit.id for visit, _ in pending}
         started = [r for r in self.clinic.collection.in_progress() if r.visit_id in visit_ids]
+        self._show_forms(pending, started, typed)
+
+    def _show_forms(self, pending: list[tuple[VisitRecord, str]], started: list[ResponseRecord],
+                    typed: dict[tuple[int, str], dict[str, str]] | None) -> None:
         self._build_forms(pending, started)
         for visit, form in self.forms:
             for code, text in (typed or {}).get((visit.id, form.instrument.id), {}).items():
@@ -228,7 +292,12 @@ class PaperEntryPage(StaffPage):
         except UserError as error:
             show_error(self, error)
             return
+        coded = self.coded
         self.start_for(self.patient.id)
+        if coded is not None:  # a pack: the next one's code comes next (its rest, if any, stays open)
+            with suppress(CodeRefused):  # all of it entered: the patient's page stays
+                self.open_coded(self.clinic.letters.lookup(coded.code))
+            self.code.setFocus(Qt.FocusReason.OtherFocusReason)
         self.status.setText(tr_n("staff.paper.completed", len(entered), count=len(entered)))
 
     def _show_problems(self, problems: list[str]) -> None:
@@ -266,7 +335,9 @@ class PaperEntryPage(StaffPage):
 
     def retranslate(self) -> None:
         """Forms carry the instruments' texts: rebuild them in the new language, keeping what was typed."""
-        if self.patient is not None and self.forms:
+        if self.coded is not None and self.forms:
+            self.open_coded(self.coded, self.typed())
+        elif self.patient is not None and self.forms:
             self.start_for(self.patient.id, self.typed())
         else:
             self._texts()
@@ -290,4 +361,6 @@ class PaperEntryPage(StaffPage):
         self.complete_button.setText(tr("staff.paper.complete"))
         self.form_date_label.setText(tr("staff.paper.form_date"))
         self.mode_label.setText(tr("staff.paper.mode"))
+        self.code_label.setText(tr("staff.paper.code"))
+        self.code.setPlaceholderText(tr("staff.paper.code_placeholder"))
         self.choices_model.retranslate()
