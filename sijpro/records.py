@@ -193,6 +193,9 @@ class TimepointOutcome:
     scores: dict[str, float | None] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     """Instrument id -> scoring version used, for report footers."""
+    contacts: tuple[str, ...] = ()
+    """The channel (``email``, ``post``, ``phone``) of each follow-up contact made or tried for this visit,
+    oldest first: what the completeness table counts per answered and per lost visit."""
 
     @property
     def late(self) -> bool:

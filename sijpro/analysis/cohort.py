@@ -116,7 +116,7 @@ def cohort_summary(
         },
         relief={tp: _relief(values[RELIEF][tp], values[RELIEF_WORSE][tp]) for tp in (*follow_ups, LAST)},
         follow_up_days=describe(_follow_up_days(patients), quartiles=True),
-        completeness=completeness(states, protocol),
+        completeness=completeness(states, protocol, patients),
         lost_vs_followed=lost_vs_followed(patients, states, at),
         model={key: mixed_model(values[key], protocol.codes) for key in keys},
         complications=complications_table(patients),

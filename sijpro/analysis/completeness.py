@@ -9,6 +9,14 @@ the one visit-state function of the core (:mod:`sijpro.visit_state`), never work
   before its window opened counts as answered, and so as eligible); cancelled visits (a withdrawal) are
   in none of these.
 
+Each timepoint also counts the follow-up contacts (e-mails, letters, calls made or tried by the reminder
+ladder) that went to its answered visits and to its lost ones (eligible, not answered: missed or still
+being collected), so a clinic sees what chasing the answers cost and whether chasing more would pay:
+``contacts: {answered: CONTACTS, lost: CONTACTS}`` with CONTACTS = ``{visits, contacted, contacts, mean,
+by_channel: {email, post, phone}}``: the visits, those with at least one contact, the contacts in all,
+per visit (None without visits), and by channel. These keys come beside DESIGN.md's counts, which they
+leave as they are.
+
 ``lost_vs_followed`` compares the baseline of the patients answered at ``at`` with that of the
 patients eligible there who did not answer, so a reader can see whether those lost were different.
 """
@@ -45,11 +53,19 @@ def all_columns(patients: Sequence[PatientOutcomes], day: dt.date) -> list[dict[
     return [visit_columns(outcomes, day) for outcomes in patients]
 
 
-def completeness(columns: Columns, protocol: Protocol) -> dict:
-    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}`` from each
-    patient's ``visit_columns`` on the day."""
+CONTACT_CHANNELS = ("email", "post", "phone")
+CONTACT_GROUPS: dict[str, str] = {"answered": "answered", "missed": "lost", "pending": "lost"}
+"""A visit's completeness column -> the group its contacts are counted in."""
+
+
+def completeness(columns: Columns, protocol: Protocol, patients: Sequence[PatientOutcomes] = ()) -> dict:
+    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered, contacts}`` from each
+    patient's ``visit_columns`` on the day; ``patients`` (in the order of ``columns``) give each visit's
+    contacts made or tried."""
     table = {tp.code: dict.fromkeys(COUNTS, 0) for tp in protocol.timepoints}
-    for patient in columns:
+    tried = {tp.code: {group: _no_contacts() for group in ("answered", "lost")} for tp in protocol.timepoints}
+    contacts_of = [{outcome.timepoint: outcome.contacts for outcome in p.timepoints} for p in patients]
+    for position, patient in enumerate(columns):
         for timepoint, column in patient.items():
             if column is None or timepoint not in table:
                 continue
@@ -57,9 +73,27 @@ def completeness(columns: Columns, protocol: Protocol) -> dict:
             row[column] += 1
             if column != "not_yet_due":
                 row["eligible"] += 1
-    for row in table.values():
+            group = CONTACT_GROUPS.get(column)
+            if group is not None:
+                _count(tried[timepoint][group], contacts_of[position].get(timepoint, ()) if contacts_of else ())
+    for code, row in table.items():
         row["pct_answered"] = row["answered"] / row["eligible"] * 100 if row["eligible"] else None
+        for counted in tried[code].values():
+            counted["mean"] = counted["contacts"] / counted["visits"] if counted["visits"] else None
+        row["contacts"] = tried[code]
     return table
+
+
+def _no_contacts() -> dict:
+    return {"visits": 0, "contacted": 0, "contacts": 0, "mean": None, "by_channel": dict.fromkeys(CONTACT_CHANNELS, 0)}
+
+
+def _count(counted: dict, channels: Sequence[str]) -> None:
+    counted["visits"] += 1
+    counted["contacted"] += bool(channels)
+    counted["contacts"] += len(channels)
+    for channel in channels:
+        counted["by_channel"][channel] = counted["by_channel"].get(channel, 0) + 1
 
 
 def followed_and_lost(patients: Sequence[PatientOutcomes], columns_of: Columns, at: str,

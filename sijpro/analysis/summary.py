@@ -48,7 +48,10 @@ class CohortSummary:
     relief: Mapping[str, Node]
     follow_up_days: Node
     completeness: Mapping[str, Node]
-    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered}``."""
+    """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered, contacts}``, where
+    ``contacts`` = ``{answered: C, lost: C}`` and C = ``{visits, contacted, contacts, mean, by_channel:
+    {email, post, phone}}``: the follow-up contacts made or tried for the answered visits and for the lost
+    ones (missed or still being collected), see ``sijpro.analysis.completeness``."""
     lost_vs_followed: Node
     thresholds: Mapping[str, Node]
     """score -> ``mcid``, ``scb``, ``pass`` -> ``{value, unit, source, version}`` or None."""

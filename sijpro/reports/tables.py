@@ -240,9 +240,10 @@ def threshold_words(summary: CohortSummary, words: Words) -> str:
 
 def completeness_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
     """Visits per timepoint by their state today: due by now (eligible), answered, missed, still being
-    collected (pending), not yet due; and the share of the eligible answered."""
+    collected (pending), not yet due; the share of the eligible answered; and the follow-up contacts made
+    or tried per answered and per lost visit (mean, with the contacts in all)."""
     titles = (words("timepoint"), words("eligible"), words("answered"), words("missed_col"), words("pending"),
-              words("not_yet_due"))
+              words("not_yet_due"), words("contacts_answered"), words("contacts_lost"))
     rows = []
     for code, counts in summary.completeness.items():
         rows.append((
@@ -251,9 +252,17 @@ def completeness_grid(summary: CohortSummary, words: Words, number: int) -> Grid
             Cell(words.count_pct({"n": counts["answered"], "pct": counts["pct_answered"]}), counts["answered"]),
             Cell(str(counts["missed"]), counts["missed"]), Cell(str(counts["pending"]), counts["pending"]),
             Cell(str(counts["not_yet_due"]), counts["not_yet_due"]),
+            *(_contacts_cell(counts["contacts"][group], words) for group in ("answered", "lost")),
         ))
-    return Grid(words("completeness_title", number=number), titles, tuple(rows), (1.4, 0.9, 1.2, 0.9, 0.9, 0.9),
-                note=words("completeness_note"))
+    return Grid(words("completeness_title", number=number), titles, tuple(rows),
+                (1.4, 0.9, 1.2, 0.9, 0.9, 0.9, 1.1, 1.1), note=words("completeness_note"))
+
+
+def _contacts_cell(counted: Mapping[str, Any], words: Words) -> Cell:
+    """'1.4 (35)': contacts per visit and in all; a dash without visits."""
+    if not counted["visits"]:
+        return Cell("–", None)
+    return Cell(f"{words.number(counted['mean'])} ({counted['contacts']})", counted["mean"])
 
 
 def complications_grid(summary: CohortSummary, words: Words, number: int) -> Grid:

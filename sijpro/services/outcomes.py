@@ -1,8 +1,8 @@
 """Outcomes: each patient's course (visits and scores) for trajectories and the cohort summary.
 
-The whole cohort is five set-based queries (protocols, patients, index procedures, visits with their score
-summary, complications that stand), never one query per patient, so a 10,000-patient cohort loads in well
-under two seconds.
+The whole cohort is six set-based queries (protocols, patients, index procedures, visits with their score
+summary, the follow-up contacts made or tried, complications that stand), never one query per patient,
+so a 10,000-patient cohort loads in well under two seconds.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from sijpro.records import ComplicationRecord, PatientOutcomes, TimepointOutcome
 from sijpro.services.context import ServiceContext
 from sijpro.storage.bulk import paused_garbage_collection
 from sijpro.storage.convert import complication_record, patient_record, procedure_record
-from sijpro.storage.models import Complication, Patient, Procedure, ProtocolVersion, Visit
+from sijpro.storage.models import Complication, ContactAttempt, Patient, Procedure, ProtocolVersion, Visit
 
 PATIENTS = Patient.__table__
 PROCEDURES = Procedure.__table__
 VISITS = Visit.__table__
+ATTEMPTS = ContactAttempt.__table__
 COMPLICATIONS = Complication.__table__
 
 
@@ -63,9 +64,13 @@ def _assemble(connection: Connection, patient_id: int | None) -> list[PatientOut
         select(ProtocolVersion.id, ProtocolVersion.name, ProtocolVersion.version))}
     timepoints: dict[int, list[TimepointOutcome]] = defaultdict(list)
     protocol_of: dict[int, int] = {}
+    contacts: dict[int, list[str]] = defaultdict(list)
+    for attempt in connection.execute(only(select(ATTEMPTS.c.visit_id, ATTEMPTS.c.channel), ATTEMPTS.c.patient_id)
+                                      .order_by(ATTEMPTS.c.id)).all():
+        contacts[attempt.visit_id].append(attempt.channel)
     columns = [VISITS.c[name] for name in (
-        "patient_id", "protocol_id", "timepoint", "due_date", "window_start", "window_end", "status", "completed_on",
-        "outcome")]
+        "id", "patient_id", "protocol_id", "timepoint", "due_date", "window_start", "window_end", "status",
+        "completed_on", "outcome")]
     for visit in connection.execute(only(select(*columns), VISITS.c.patient_id).order_by(
             VISITS.c.patient_id, VISITS.c.seq)).all():
         outcome = visit.outcome or {}
@@ -73,6 +78,7 @@ def _assemble(connection: Connection, patient_id: int | None) -> list[PatientOut
             timepoint=visit.timepoint, due_date=visit.due_date, window_start=visit.window_start,
             window_end=visit.window_end, status=visit.status, completed_on=visit.completed_on,
             scores=outcome.get("scores", {}), versions=outcome.get("versions", {}),
+            contacts=tuple(contacts.get(visit.id, ())),
         ))
         protocol_of.setdefault(visit.patient_id, visit.protocol_id)
     complications = standing_complications(connection, patient_id)
