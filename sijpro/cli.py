@@ -19,7 +19,7 @@ from sijpro.errors import UserError
 
 COMMAND_MODULES = (
     "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "backups", "restore",
-    "encryption", "users", "copy", "remind",
+    "encryption", "users", "copy", "remind", "invite",
 )
 """Modules of ``sijpro.commands``, each with ``register(subparsers)``; help lists them in this order."""
 

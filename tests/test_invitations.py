@@ -307,3 +307,10 @@ def test_invitations_are_fingerprinted_and_verify_sees_a_direct_edit(clinic, pat
     with clinic.database.connection() as connection:
         faults = tamper.row_faults(connection, clinic.database.audit_key)
     assert faults and "table invitations" in faults[0] and "changed outside SIJ-PRO" in faults[0]
+
+
+@pytest.mark.parametrize("address", ["prom.example.org", "ftp://prom.example.org", "https://", "https://x.org/?a=1"])
+def test_a_web_address_that_is_not_one_is_refused_by_name(clinic, patient, monkeypatch, address) -> None:
+    monkeypatch.setenv("SIJPRO_WEB_URL", address)
+    with pytest.raises(UserError, match=r"SIJPRO_WEB_URL=.* is not a web address"):
+        clinic.invitations.issue(patient)

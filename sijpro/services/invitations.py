@@ -37,6 +37,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -208,7 +209,13 @@ class WebPass:
 def web_url(environ: dict[str, str] | None = None) -> str | None:
     """The public base address of the web app (``$SIJPRO_WEB_URL`` without its trailing slash), or None."""
     value = (os.environ if environ is None else environ).get(WEB_URL_VARIABLE, "").strip().rstrip("/")
-    return value or None
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise UserError(f"{WEB_URL_VARIABLE}={value!r} is not a web address: give the address patients open, "
+                        "for example https://prom.example.org")
+    return value
 
 
 def token_digest(token: str) -> str:

@@ -1,0 +1,56 @@
+"""``sijpro invite MRN [--timepoint T]``: a one-time link and short code to answer a visit at home.
+
+Prints the link (for an e-mail or a text message), the short code (for a letter or the phone: typed on
+the web app's first page) and the last day they open. Making a new one for the same visit revokes the
+one before. The link's address is ``$SIJPRO_WEB_URL`` (the public address of ``sijpro serve`` behind
+the clinic's HTTPS reverse proxy), then ``/v/`` and the token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from sijpro.access import Capability
+from sijpro.commands.clinic_access import signed_in
+from sijpro.errors import UserError
+
+DESCRIPTION = """\
+A one-time link and a short code for answering the patient's open visit (due or overdue) at home, in the
+web app of 'sijpro serve'. The patient confirms their date of birth before the first question; five wrong
+dates lock the link. Valid until the last day the visit can be collected (its window's end plus the
+30 days' overdue grace, never past the next visit's window opening). A new invitation for the same visit
+revokes the previous one. Needs a nurse's (or surgeon's, administrator's) account.
+
+The link is $SIJPRO_WEB_URL/v/TOKEN: set SIJPRO_WEB_URL to the address patients open, the public HTTPS
+address of 'sijpro serve' behind the clinic's reverse proxy (for example https://prom.example.org)."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "invite", help="a one-time link and short code to answer a visit at home",
+        description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("mrn", metavar="MRN")
+    parser.add_argument("--timepoint", metavar="T",
+                        help="the visit to invite for (baseline, w6, m3 ...; default: the one open today)")
+    parser.add_argument("--json", action="store_true", help="print the invitation as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with signed_in(args, Capability.INVITE) as clinic:
+        patient = clinic.patients.by_mrn(args.mrn)
+        if patient is None:
+            raise UserError(f"no patient with MRN {args.mrn!r}")
+        issued = clinic.invitations.issue(patient.id, args.timepoint)
+    if args.json:
+        print(json.dumps({"mrn": issued.mrn, "timepoint": issued.timepoint, "link": issued.link,
+                          "code": issued.printed_code, "valid_until": issued.valid_until.isoformat(),
+                          "invitation_id": issued.invitation_id}, indent=2))
+        return 0
+    print(f"{issued.mrn} {issued.timepoint}")
+    print(f"link:        {issued.link}")
+    print(f"code:        {issued.printed_code}")
+    print(f"valid until: {issued.valid_until.isoformat()}")
+    return 0
