@@ -37,8 +37,25 @@ def wants_cli(argv: Sequence[str]) -> bool:
     return False
 
 
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named (the first word that is not an option or an option's value), if any."""
+    expecting_value = False
+    for arg in argv:
+        if expecting_value:
+            expecting_value = False
+        elif arg in VALUED_OPTIONS:
+            expecting_value = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if command_word(arguments) == "serve":  # the web app is the ui's, as the desktop is: the core never loads it
+        from ui.web.serve import main as serve_main
+
+        return serve_main(arguments)
     if wants_cli(arguments):
         from sijpro.cli import main as cli_main
 

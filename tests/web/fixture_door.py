@@ -36,7 +36,7 @@ class FixtureDoor:
         self.links: dict[str, Link] = {}
         self.passes: dict[str, str] = {}
 
-    def look(self, secret: str) -> LinkState:
+    def look(self, secret: str, *, address: str = "") -> LinkState:
         link = self.links.get(secret)
         if link is None:
             return LinkState("unknown")
@@ -50,12 +50,12 @@ class FixtureDoor:
     def allow(self, address: str, secret: str) -> None:
         return None
 
-    def confirm(self, secret: str, birth_date: str, *, address: str) -> Pass:
+    def confirm(self, secret: str, birth_date: dt.date, *, address: str) -> Pass:
         state = self.look(secret)
         if state.status != "needs_birth_date":
             raise Closed(state.status)
         link = self.links[secret]
-        if birth_date != link.birth_date:
+        if birth_date.isoformat() != link.birth_date:
             link.tries_left -= 1
             if link.tries_left == 0:
                 link.status = "locked"
@@ -65,7 +65,7 @@ class FixtureDoor:
         self.passes[token] = secret
         return Pass(token, link.language)
 
-    def enter(self, pass_token: str) -> Entry:
+    def enter(self, pass_token: str, *, address: str = "") -> Entry:
         secret = self.passes.get(pass_token)
         if secret is None:
             raise Closed("no_pass")

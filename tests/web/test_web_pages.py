@@ -199,14 +199,14 @@ def test_no_pass_and_server_trouble_are_pages_never_a_traceback(web, monkeypatch
     enter(client)
     from sijpro.errors import Unreachable
 
-    def down(_token):
+    def down(_token, **_where):
         raise Unreachable("the database server cannot be reached")
 
     monkeypatch.setattr(door, "enter", down)
     page = client.get("/q/1")
     assert page.status_code == 503 and "try again" in page.text and "Traceback" not in page.text
 
-    def broken(_token):
+    def broken(_token, **_where):
         raise RuntimeError("bug")
 
     monkeypatch.setattr(door, "enter", broken)

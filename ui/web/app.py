@@ -38,8 +38,8 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-CLOSED_STATUS = {"unknown": 404, "no_pass": 401, "claimed": 409, "busy": 429, "trouble": 503, "finished": 200,
-                 "locked": 423}
+CLOSED_STATUS = {"unknown": 404, "no_pass": 401, "claimed": 409, "moved": 409, "busy": 429, "trouble": 503,
+                 "finished": 200, "locked": 423}
 """The HTTP status of each page saying why the visit cannot be answered here (the rest: 410 Gone)."""
 log = logging.getLogger("sijpro.web")
 
@@ -83,7 +83,7 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
         token = request.cookies.get(PASS_COOKIE)
         if not token:
             raise Closed("no_pass")
-        return door.enter(token), token
+        return door.enter(token, address=address()), token
 
     def visit() -> tuple[WebVisit, str]:
         current, token = entry()
@@ -144,7 +144,7 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
 
     def _door_page(secret: str, wrong: WrongBirthDate | None = None, invalid: bool = False) -> Response:
         door.allow(address(), secret)
-        state = door.look(secret)
+        state = door.look(secret, address=address())
         if state.status != "needs_birth_date":
             return closed(state.status, request.cookies.get(LANGUAGE_COOKIE) or state.language)
         lang = request.cookies.get(LANGUAGE_COOKIE) or state.language
@@ -164,7 +164,7 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
             return _door_page(secret, invalid=True)
         door.allow(address(), secret)
         try:
-            granted = door.confirm(secret, born.isoformat(), address=address())
+            granted = door.confirm(secret, born, address=address())
         except WrongBirthDate as wrong:
             return _door_page(secret, wrong=wrong)
         response = redirect("/q", 303)

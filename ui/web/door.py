@@ -7,6 +7,7 @@ hand-over. Refusals are the web's own few kinds, each shown on its own page.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -54,7 +55,8 @@ class WrongBirthDate(Refused):
 
 
 class Closed(Refused):
-    """The link is expired, revoked, locked, finished or unknown (``page`` is that status)."""
+    """The link is expired, revoked, locked, finished or unknown, or its pass moved to another device
+    (``page`` is that status)."""
 
     def __init__(self, page: str) -> None:
         super().__init__(page)
@@ -78,16 +80,16 @@ class Busy(Refused):
 
 
 class Door(Protocol):
-    def look(self, secret: str) -> LinkState: ...
+    def look(self, secret: str, *, address: str) -> LinkState: ...
 
     def allow(self, address: str, secret: str) -> None:
         """Raise ``Busy`` when this address or link has tried too often."""
         ...
 
-    def confirm(self, secret: str, birth_date: str, *, address: str) -> Pass:
-        """The birth date (ISO) matches: a pass; else ``WrongBirthDate`` or ``Closed``."""
+    def confirm(self, secret: str, birth_date: dt.date, *, address: str) -> Pass:
+        """The birth date matches: a pass; else ``WrongBirthDate`` or ``Closed``."""
         ...
 
-    def enter(self, pass_token: str) -> Entry:
+    def enter(self, pass_token: str, *, address: str) -> Entry:
         """The session answering the invited visit; ``Closed`` or ``HeldElsewhere`` when it may not."""
         ...
