@@ -4,7 +4,9 @@ The worklist, a patient's timeline, the dashboard, the trajectory PDF, the expor
 kiosk hand-over and the cohort's completeness counts all ask this module; none of them works a state out
 again from dates, so a visit that one screen calls overdue is never "missing" on another.
 
-- ``completed`` (all its questionnaires finished) and ``cancelled`` are what was recorded;
+- ``completed`` (all its questionnaires finished) and ``cancelled`` are what was recorded; every other
+  state is worked out from the dates alone, never read back from a stored status (a visit "missed" when
+  a database was loaded was due on a day in its window, and ``sijpro due --date`` of that day says so);
 - otherwise by date: ``upcoming`` when the window opens within ``UPCOMING_DAYS``, ``due`` inside the
   window, ``overdue`` for a follow-up whose window closed at most ``OVERDUE_DAYS`` ago, ``missed`` past
   that; ``scheduled`` when the window opens later than the upcoming horizon;
@@ -103,8 +105,6 @@ def visit_state(visit: VisitDates, day: dt.date, next_window_start: dt.date | No
                           early=completed < visit.window_start)
     if visit.status == "cancelled":
         return VisitState("cancelled")
-    if visit.status == "missed":
-        return VisitState("missed")
     if visit.timepoint == BASELINE and day > visit.due_date:
         return VisitState("missed")
     if next_window_start is not None and day >= next_window_start:

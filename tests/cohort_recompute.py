@@ -203,7 +203,7 @@ def visit_columns(visits: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
             return "answered"
         if visit.status == "cancelled":
             return None
-        if visit.status == "missed" or (visit.timepoint == "baseline" and day > visit.due_date):
+        if visit.timepoint == "baseline" and day > visit.due_date:
             return "missed"
         if pd.notna(visit.next_start) and day >= visit.next_start:
             return "missed"

@@ -15,12 +15,13 @@ def visit(
     code: str, surgery: dt.date, scores: dict[str, float | None] | None, *, days_late: int = 0,
     status: str | None = None,
 ) -> TimepointOutcome:
-    """A visit of the default protocol; ``scores`` None means not answered (``status`` says why)."""
+    """A visit of the default protocol; ``scores`` None means not answered (its state then follows from the
+    dates, or ``status`` says it was cancelled)."""
     timepoint = default_protocol().timepoint(code)
     due = timepoint.due_date(surgery)
     start, end = timepoint.window(surgery)
     if scores is None:
-        return TimepointOutcome(code, due, start, end, status or "missed", None)
+        return TimepointOutcome(code, due, start, end, status or "scheduled", None)
     answered = (end + dt.timedelta(days=days_late)) if days_late else due
     versions = {key.partition(".")[0]: VERSIONS[key.partition(".")[0]] for key in scores}
     return TimepointOutcome(code, due, start, end, status or "completed", answered, dict(scores), versions)

@@ -63,7 +63,8 @@ def test_load_creates_patients_visits_and_scored_questionnaires(clinic: Clinic) 
     assert a is not None and a.prior_interventions == frozenset({"RFA"})
     visits = {v.timepoint: v for v in clinic.schedule.timeline(a.id)}
     assert (visits["baseline"].status, visits["baseline"].completed_on) == ("completed", dt.date(2023, 8, 21))
-    assert visits["w6"].status == "missed"  # one questionnaire of four, window closed long ago
+    assert visits["w6"].status == "scheduled"  # one questionnaire of four: the dates make it missed
+    assert {e.visit.timepoint: e.state.code for e in clinic.schedule.course(a.id)}["w6"] == "missed"
     assert visits["m3"].status == "cancelled"
     assert visits["m6"].status == "completed"
     assert visits["m12"].status == "scheduled"
@@ -76,9 +77,11 @@ def test_load_creates_patients_visits_and_scored_questionnaires(clinic: Clinic) 
 def test_visits_whose_window_passed_without_questionnaires_are_missed(clinic: Clinic) -> None:
     batch = ImportBatch(patients=((patient_draft("OLD"), ProcedureDraft(dt.date(2022, 1, 10))),))
     summary = clinic.imports.load(batch)
-    statuses = [v.status for v in clinic.schedule.timeline(clinic.patients.by_mrn("OLD").id)]
-    # Even the m24 window closed on 3 April 2024, more than 30 days before "today" (3 June 2024).
-    assert statuses == ["missed"] * 6 and summary.missed_visits == 6
+    course = clinic.schedule.course(clinic.patients.by_mrn("OLD").id)
+    # Even the m24 window closed on 3 April 2024, more than 30 days before "today" (3 June 2024); the state
+    # comes from the dates, never from a stored status.
+    assert [e.state.code for e in course] == ["missed"] * 6 and summary.missed_visits == 6
+    assert {e.visit.status for e in course} == {"scheduled"}
 
 
 def test_outcomes_carry_scores_versions_and_late_flags(clinic: Clinic) -> None:

@@ -48,7 +48,8 @@ def test_states_by_date() -> None:
     assert visit_state(w6, dt.date(2024, 4, 10)) == VisitState("overdue", days_late=OVERDUE_DAYS)
     assert visit_state(w6, dt.date(2024, 4, 11)).code == "missed"
     assert visit_state(dataclasses.replace(w6, status="cancelled"), dt.date(2024, 2, 20)).code == "cancelled"
-    assert visit_state(dataclasses.replace(w6, status="missed"), dt.date(2024, 2, 20)).code == "missed"
+    # A stored "missed" (an earlier version wrote it on import) is not trusted: the dates say due.
+    assert visit_state(dataclasses.replace(w6, status="missed"), dt.date(2024, 2, 20)).code == "due"
 
 
 def test_completed_late_counts_days_from_the_window_end() -> None:

@@ -294,9 +294,9 @@ class _Visit:
     completed_on: dt.date | None = None
 
 
-STORED = {"answered": "completed", "missed": "missed", "cancelled": "cancelled"}
-"""Exported states a study database stores as the visit's status; pending and not yet due are left to the
-visit-state function, on the nominal dates."""
+STORED = {"answered": "completed", "cancelled": "cancelled"}
+"""Exported states a study database stores as the visit's status; missed, pending and not yet due are left
+to the visit-state function, on the nominal dates."""
 
 
 def days_followed(protocol: Protocol, states: Mapping[str, str], last_answered: int | None,

@@ -4,8 +4,9 @@ Everything is checked first and every problem listed at once; then patients, ind
 visits and the questionnaires (scored on load) go in as multi-row inserts with reserved ids, and the audit
 trail gets one event per created patient, procedure and questionnaire. A visit is completed once every
 one of its questionnaires is in (``sijpro.visit_state.is_finished``), in the same transaction; one with
-some of them is still collected by its dates, and a new visit whose window closed more than
-``OVERDUE_DAYS`` ago unfinished is missed.
+some of them is still collected by its dates. Whether an unfinished visit is due, overdue or missed is
+never stored: ``sijpro.visit_state`` works it out from the dates on any day (the summary counts the new
+visits missed on the day of the import).
 """
 
 from __future__ import annotations
@@ -136,6 +137,8 @@ class _Load:
         self.protocols = owner.protocols
         self.today = batch.as_of or owner.context.today()
         """The day the batch describes: today, or a study database's data lock."""
+        self.missed_on_import = 0
+        """New visits missed on ``today`` (for the summary; the state itself is never stored)."""
         self.now, self.actor = owner.context.now(), owner.context.actor
         self.audit = AuditWriter(connection, self.actor, self.now, owner.context.database.audit_key)
         self.problems: list[str] = []
@@ -175,7 +178,7 @@ class _Load:
         return ImportSummary(
             patients=len(drafts), procedures=len(drafts), visits=sum(len(v) for v in planned.values()),
             questionnaires=questionnaires, answers=answers, completed_visits=counts["completed"],
-            missed_visits=counts["missed"], cancelled_visits=counts["cancelled"], audit_events=self.audit.count,
+            missed_visits=self.missed_on_import, cancelled_visits=counts["cancelled"], audit_events=self.audit.count,
             complications=complications,
         )
 
@@ -321,19 +324,19 @@ class _Load:
                          cancelled: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date | None]]:
         """(status, completed_on) of every visit the import creates or changes."""
         statuses = {}
-        exported = {"missed": ("missed", None), "pending": ("scheduled", None), "not_yet_due": ("scheduled", None)}
         for key, slot in self.slots.items():
             state = self.batch.visit_states.get(key) if slot.is_new else None
-            if state in exported:
-                statuses[key] = exported[state]  # as the centre had it, questionnaires or not
+            if state in ("missed", "pending", "not_yet_due"):  # anchored so that the dates give the centre's state
+                statuses[key] = ("scheduled", None)
+                self.missed_on_import += state == "missed"
             elif key in completed_on and is_finished(slot.instruments, slot.taken):
                 last = max(filter(None, (slot.completed_on, completed_on[key])))
                 statuses[key] = ("completed", last)
             elif key in cancelled:
                 statuses[key] = ("cancelled", None)
-            elif slot.is_new and is_past_collecting(slot.window_end, self.today):
-                statuses[key] = ("missed", None)
             elif slot.is_new:
+                if is_past_collecting(slot.window_end, self.today):
+                    self.missed_on_import += 1
                 statuses[key] = ("scheduled", None)
         return statuses
 

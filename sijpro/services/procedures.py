@@ -16,7 +16,7 @@ from sijpro.services.audit import NOTHING, Change, field_changes, record, refuse
 from sijpro.services.checks import edit_reason, procedure_problems, required_reason
 from sijpro.services.context import ServiceContext
 from sijpro.services.protocols import Protocols
-from sijpro.services.scheduling import audited_visits, is_past_collecting, plan_visits, visits_in_flight
+from sijpro.services.scheduling import audited_visits, plan_visits, visits_in_flight
 from sijpro.storage.convert import PROCEDURE_FIELDS, procedure_columns, procedure_record
 from sijpro.storage.models import Patient, Procedure, Response, Visit, VisitClaim
 
@@ -182,9 +182,9 @@ class Procedures:
             return [procedure_record(row) for row in rows]
 
     def _move_visits(self, session: Session, procedure: Procedure, reason: str) -> list[Change]:
-        """Re-anchor the visits not yet completed; a missed visit whose new window is still open revives."""
+        """Re-anchor the visits not yet completed (their state follows the new dates; a ``missed`` status a
+        database of an earlier version stored is dropped with the old dates)."""
         changes: list[Change] = []
-        today = self.context.today()
         for visit in visits_in_flight(session, procedure.patient_id):
             timepoint = self.protocols.by_id(session, visit.protocol_id).timepoint(visit.timepoint)
             start, end = timepoint.window(procedure.surgery_date)
@@ -192,7 +192,7 @@ class Procedures:
                       "window_end": visit.window_end, "status": visit.status}
             visit.due_date = timepoint.due_date(procedure.surgery_date)
             visit.window_start, visit.window_end = start, end
-            if visit.status == "missed" and not is_past_collecting(end, today):
+            if visit.status == "missed":
                 visit.status = "scheduled"
             after = {name: getattr(visit, name) for name in before}
             changes += field_changes("visit", visit.id, before, after, reason)

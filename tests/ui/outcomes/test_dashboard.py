@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QApplication
 
 from sijpro.records import PatientOutcomes
+from sijpro.visit_state import course_states
 from tests.ui.background import finish_tasks
 from tests.ui.demo_clinic import TODAY
 from ui.i18n import set_language
@@ -45,11 +46,16 @@ def with_a_missed_visit(page: DashboardPage) -> PatientOutcomes:
     """A demo patient with a follow-up missed whole (no questionnaire of it answered) and answers before and
     after it."""
     for outcomes in page.clinic.outcomes.cohort():
-        states = [t.status for t in outcomes.timepoints]
-        unanswered = [i for i, t in enumerate(outcomes.timepoints) if t.status == "missed" and not t.scores]
+        states = missed_states(page, outcomes)
+        unanswered = [i for i, t in enumerate(outcomes.timepoints) if states[i] == "missed" and not t.scores]
         if unanswered and unanswered[0] > 0 and "completed" in states[unanswered[0]:]:
             return outcomes
     raise AssertionError("the demo clinic has no patient with a missed visit between two answered ones")
+
+
+def missed_states(page: DashboardPage, outcomes: PatientOutcomes) -> list[str]:
+    """Each visit's state code on the page's day, by the one visit-state function (never a stored status)."""
+    return [state.code for state in course_states(outcomes.timepoints, page.clinic.today)]
 
 
 def cell(model, row: int, column: int, role: int = Qt.ItemDataRole.DisplayRole):
@@ -69,10 +75,11 @@ def test_missed_visits_are_shown_missing_and_the_scores_are_the_services(surgeon
 
     timeline, scores = page.timeline_model, page.scores_model
     codes = [tp.timepoint for tp in outcomes.timepoints]
+    states = missed_states(page, outcomes)
     assert timeline.rowCount() == scores.rowCount() == len(codes)
     for row, visit in enumerate(outcomes.timepoints):
         state = cell(timeline, row, 4)
-        if visit.status == "missed":
+        if states[row] == "missed":
             assert state == "MISSING"
             assert cell(timeline, row, 3) == ""
             assert cell(timeline, row, 4, Qt.ItemDataRole.ForegroundRole) is not None  # in the alert colour too
@@ -81,14 +88,14 @@ def test_missed_visits_are_shown_missing_and_the_scores_are_the_services(surgeon
         for column, key in enumerate(scores.keys, start=1):
             assert cell(scores, row, column, VALUE_ROLE) == visit.scores.get(key)
             shown = cell(scores, row, column)
-            if visit.status == "missed" and visit.scores.get(key) is None and key.partition(".")[0] in (
+            if states[row] == "missed" and visit.scores.get(key) is None and key.partition(".")[0] in (
                     page.page.protocol.timepoint(visit.timepoint).instruments):
                 assert shown == "missing"  # never a zero, never blank (what a partly answered visit has shows)
             value = visit.scores.get(key)
             if value is not None and key == "nrs.lumbar":
                 assert shown.split("\n")[0] == f"{value:g}"
     missed_row = next(row for row, visit in enumerate(outcomes.timepoints)
-                      if visit.status == "missed" and not visit.scores)
+                      if states[row] == "missed" and not visit.scores)
     assert cell(scores, missed_row, 1, VALUE_ROLE) is None
 
 
@@ -106,7 +113,7 @@ def test_charts_have_a_point_per_answer_and_a_mark_per_missing_visit(surgeon_pag
     assert list(lines["series:ODI"].get_ydata()) == answered["odi.odi"]
     assert list(lines["series:PCS"].get_ydata()) == answered["sf12.pcs"]
     missing_marks = [text for text in pain.texts if text.get_text() == "missing"]
-    missed = [t for t in outcomes.timepoints if t.status == "missed"]
+    missed = [code for code in missed_states(page, outcomes) if code == "missed"]
     assert len(missing_marks) >= len(missed) >= 1
     assert len([p for p in odi.patches if p.get_gid() is None]) == 5  # the ODI bands
     assert any(line.get_label() == "US norm (50)" for line in sf12.lines)
@@ -183,7 +190,7 @@ def test_french_everywhere_on_the_page(surgeon_page) -> None:
     assert page.save_button.text() == "Enregistrer le PDF…"
     assert page.timeline_model.headerData(4, Qt.Orientation.Horizontal) == "Statut"
     assert page.scores_model.headerData(1, Qt.Orientation.Horizontal) == "EN lombaire"
-    missed_row = next(row for row, visit in enumerate(outcomes.timepoints) if visit.status == "missed")
+    missed_row = missed_states(page, outcomes).index("missed")
     assert cell(page.timeline_model, missed_row, 4) == "MANQUANTE"
     assert cell(page.timeline_model, 0, 0) == "Avant l’opération"
     assert page.charts.axes[0].get_title(loc="left") == "Douleur (EN, 0-10)"
