@@ -128,7 +128,7 @@ def test_dictionary_describes_every_column_and_every_code(tmp_path: Path, deiden
                     dt.date.fromisoformat(value)
         assert all(row["identifying"] == ("yes" if not deidentify and row["column"] in
                    {"mrn", "family_name", "given_name", "birth_date", "surgery_date", "completed_on", "occurred_on",
-                    "notes"} else "no")
+                    "notes", "phone", "email", "address"} else "no")
                    for row in dictionary)
 
 

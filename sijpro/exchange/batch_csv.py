@@ -30,7 +30,8 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def patient_cells(patient: PatientDraft, procedure: ProcedureDraft, contact: ContactDraft | None = None) -> list[str]:
+def patient_cells(patient: PatientDraft, procedure: ProcedureDraft, contact: ContactDraft | None = None,
+                  cancelled: tuple[str, ...] = ()) -> list[str]:
     values: dict[str, object] = {
         "mrn": patient.mrn, "family_name": patient.family_name, "given_name": patient.given_name,
         "birth_date": patient.birth_date, "sex": patient.sex, "language": patient.language, "bmi": patient.bmi,
@@ -42,7 +43,8 @@ def patient_cells(patient: PatientDraft, procedure: ProcedureDraft, contact: Con
     }
     contact = contact or ContactDraft()
     values |= {"phone": contact.phone, "email": contact.email, "address": contact.address,
-               "contact_channel": contact.channel}
+               "contact_channel": contact.channel, "consent": contact.consent,
+               "cancelled_visits": ";".join(cancelled)}
     return [_cell(values[column]) for column in COLUMNS]
 
 
@@ -52,7 +54,10 @@ def write_batch_csv(batch: ImportBatch, patients_path: Path, responses_path: Pat
         writer = SafeWriter(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         contacts = dict(batch.contacts)
-        writer.writerows(patient_cells(patient, procedure, contacts.get(patient.mrn))
+        cancelled: dict[str, tuple[str, ...]] = {}
+        for mrn, timepoint in batch.cancelled_visits:
+            cancelled[mrn] = (*cancelled.get(mrn, ()), timepoint)
+        writer.writerows(patient_cells(patient, procedure, contacts.get(patient.mrn), cancelled.get(patient.mrn, ()))
                          for patient, procedure in batch.patients)
     with responses_path.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle, lineterminator="\n")

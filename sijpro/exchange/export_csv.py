@@ -35,6 +35,7 @@ from sijpro.exchange.variables import (
     Variable,
     complication_variables,
     item_variables,
+    record_variables,
     score_variables,
     subject_variables,
     visits_variable,
@@ -98,20 +99,26 @@ def _when(questionnaire: SubjectQuestionnaire) -> str:
 
 
 def import_patient_row(subject: Subject) -> list[str]:
-    """A line of ``patients.csv``; de-identified, with the visits' states on the day of the export."""
+    """A line of ``patients.csv``: identified, with the contact details, consent and cancelled visits
+    (``record_variables``); de-identified, with the visits' states on the day of the export."""
     row = subject_row(subject)
-    if not subject.identified:
+    if subject.identity is None:
         row.append(";".join(f"{timepoint}={column}" for timepoint, column in visit_columns(subject)))
-    return row
+        return row
+    contact = subject.identity.contact
+    cancelled = ";".join(visit.timepoint for visit in subject.visits if visit.state == "cancelled")
+    return [*row, contact.phone, contact.email, contact.address, contact.channel, _cell(contact.consent), cancelled]
 
 
 def response_rows(subject: Subject) -> Iterator[list[str]]:
-    """One line per item, unanswered items with an empty value, so a skipped section stays visible;
-    de-identified, each line names its site too (study IDs are unique within one centre only)."""
+    """One line per item recorded, an item skipped with an empty value, so a skipped section stays visible
+    (an item never recorded, such as "worse" beside a relief percentage the demo gives, has no line, so
+    a re-import records no more than the clinic did); de-identified, each line names its site too (study
+    IDs are unique within one centre only)."""
     who = [subject.subject_id] if subject.identified else [subject.subject_id, subject.site]
     for questionnaire in subject.questionnaires:
         instrument = get_instrument(questionnaire.instrument)
-        for code in instrument.item_codes:
+        for code in (code for code in instrument.item_codes if code in questionnaire.answers):
             # the mode before the date: a file cut short inside a line leaves a required cell empty
             mode = [_file_mode(questionnaire.mode)] if subject.identified else []
             yield [*who, questionnaire.timepoint, questionnaire.instrument, code,
@@ -236,7 +243,8 @@ def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no
     """Write the five CSV files and their datapackage.json into ``directory``; returns their names."""
     protocol, identified = export.protocol, export.identified
     files = {
-        PATIENTS: subject_variables(identified) + (() if identified else (visits_variable(protocol),)),
+        PATIENTS: subject_variables(identified) + (record_variables(protocol) if identified else
+                                                   (visits_variable(protocol),)),
         RESPONSES: response_variables(protocol, identified),
         COMPLICATIONS: complication_variables(identified),
         WIDE: wide_variables(protocol, identified),

@@ -50,12 +50,15 @@ PATIENT_COLUMNS = (
     "prior_lumbar_surgeries", "prior_lumbosacral_fusion", "prior_interventions", "surgery_date", "side",
     "approach",
 )
-PATIENT_OPTIONAL = ("site", "phone", "email", "address", "contact_channel")
-"""Columns a patients file may have (DESIGN.md "Import files"); any other extra column is an error."""
+PATIENT_OPTIONAL = ("site", "phone", "email", "address", "contact_channel", "consent", "cancelled_visits")
+"""Columns a patients file may have (DESIGN.md "Import files"); any other extra column is an error.
+``consent`` (1/0/empty) and ``cancelled_visits`` (';'-separated timepoints the clinic cancelled) are what
+``export csv`` writes besides, so that an identified export imports back whole."""
 PATIENT_REQUIRED = frozenset({"mrn", "surgery_date"})
 CONTACT_COLUMNS = {"phone": "phone", "email": "email", "address": "address", "contact_channel": "channel"}
 """Column of a patients file -> field of ``ContactDraft``. A file states no consent: a channel other than
-``none`` is the patient's agreement to be contacted that way, ``none`` their refusal, no channel: not asked."""
+``none`` is the patient's agreement to be contacted that way, ``none`` their refusal, no channel: not asked;
+a ``consent`` cell (1 yes, 0 no), where there is one, states it instead."""
 RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
 RESPONSE_OPTIONAL = ("mode",)
 """How the questionnaire was collected (``COLLECTION_MODES``); absent or empty: ``FILE_MODE_DEFAULT``."""
@@ -265,6 +268,8 @@ class _ImportReader:
     def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date, country: str = "") -> None:
         self.country = country
         self.contacts: list[tuple[str, ContactDraft]] = []
+        self.cancelled: list[tuple[str, str]] = []
+        """(MRN, timepoint) of the visits a patients line says the clinic cancelled."""
         self.known_mrns = {mrn_key(mrn): mrn for mrn in known_mrns}
         """MRN key (``sijpro.mrn.mrn_key``) -> the MRN as registered: files may write it in another case."""
         self.protocol = protocol
@@ -343,8 +348,10 @@ class _ImportReader:
 
     def _patient_row(self, where: Where, cells: dict[str, str]) -> None:
         values: dict[str, object] = {}
-        contact = self._contact(where, {column: cells.pop(column) for column in CONTACT_COLUMNS if column in cells})
-        valid = contact is not None
+        contact = self._contact(where, {column: cells.pop(column) for column in CONTACT_COLUMNS if column in cells},
+                                cells.pop("consent", ""))
+        cancelled = self._cancelled(where, cells.pop("cancelled_visits", ""))
+        valid = contact is not None and cancelled is not None
         for column, text in cells.items():
             if not text:
                 if column in PATIENT_REQUIRED:
@@ -370,19 +377,39 @@ class _ImportReader:
         self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))  # type: ignore[arg-type]
         if contact is not None and not contact.empty:
             self.contacts.append((mrn, contact))
+        self.cancelled += [(mrn, timepoint) for timepoint in cancelled or ()]
 
-    def _contact(self, where: Where, cells: dict[str, str]) -> ContactDraft | None:
+    def _cancelled(self, where: Where, text: str) -> tuple[str, ...] | None:
+        """The timepoints of a ``cancelled_visits`` cell in protocol order, or None after naming the bad one."""
+        if not text:
+            return ()
+        parts = [part.strip().lower() for part in text.split(";")]
+        for part in parts:
+            if part not in self.timepoints or parts.count(part) > 1:
+                why = "is given twice" if part in self.timepoints else \
+                    f"is not a timepoint ({', '.join(self.protocol.codes)}; separate them with ';')"
+                self.problems.add(where, f"{part!r} {why}", "cancelled_visits")
+                return None
+        return tuple(code for code in self.protocol.codes if code in parts)
+
+    def _contact(self, where: Where, cells: dict[str, str], consent_text: str = "") -> ContactDraft | None:
         """The line's contact details, or None after naming each bad cell by its column."""
         fields = {CONTACT_COLUMNS[column]: text for column, text in cells.items()}
         channel = fields.get("channel", "").lower()
-        consent = None if not channel else channel != "none"
+        consent: bool | None = None if not channel else channel != "none"
+        if consent_text:
+            try:
+                consent = read.flag(consent_text)
+            except ValueError as error:
+                self.problems.add(where, str(error), "consent")
+                return None
         draft = ContactDraft(fields.get("phone", ""), fields.get("email", ""),
                              fields.get("address", ""), channel, consent)
         columns = {field: column for column, field in CONTACT_COLUMNS.items()}
         problems = contact_problems(draft, self.country)
         for problem in problems:
             name, _, message = problem.removeprefix("field '").partition("': ")
-            self.problems.add(where, message, columns.get(name, "contact_channel"))
+            self.problems.add(where, message, columns.get(name, "consent" if consent_text else "contact_channel"))
         return None if problems else draft
 
     def register_mrn(self, where: Where, mrn: str, column: str = "mrn") -> bool:
@@ -574,5 +601,6 @@ class _ImportReader:
         ]
         complications = tuple((found.mrn, found.draft, str(found.where)) for found in self.complications.found)
         return ImportBatch(patients=tuple(self.patients), questionnaires=tuple(questionnaires),
-                           contacts=tuple(self.contacts), complications=complications)
+                           contacts=tuple(self.contacts), complications=complications,
+                           cancelled_visits=tuple(self.cancelled))
 

@@ -19,9 +19,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sijpro.analysis.completeness import COLUMN
+from sijpro.contact import ContactDraft
 from sijpro.protocol import Protocol
 from sijpro.records import (
     PRIOR_INTERVENTIONS,
@@ -64,6 +65,8 @@ class PatientCourse:
     """The patient's scheduled visits, for the exports with one row per patient and timepoint."""
     complications: tuple[ComplicationRecord, ...] = ()
     """The complications and reoperations that stand (withdrawn ones are not exported), by date."""
+    contact: ContactDraft = field(default_factory=ContactDraft)
+    """Contact details and consent (identified exports only; never in a de-identified one)."""
 
 
 # --- output: what exporters write from --------------------------------------------------------------
@@ -75,6 +78,7 @@ class Identity:
     given_name: str
     birth_date: dt.date | None
     surgery_date: dt.date | None
+    contact: ContactDraft = field(default_factory=ContactDraft)
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,7 @@ def _subject(course: PatientCourse, protocol: Protocol, subject_id: str, *, iden
     surgery = procedure.surgery_date if procedure else None
     identity = Identity(
         mrn=patient.mrn, family_name=patient.family_name, given_name=patient.given_name,
-        birth_date=patient.birth_date, surgery_date=surgery,
+        birth_date=patient.birth_date, surgery_date=surgery, contact=course.contact,
     ) if identified else None
     return Subject(
         subject_id=subject_id,

@@ -192,6 +192,25 @@ def subject_variables(identified: bool, *, analysis: bool = False) -> tuple[Vari
     return head + middle + surgery + tail
 
 
+def record_variables(protocol: Protocol) -> tuple[Variable, ...]:
+    """The identified ``patients.csv``'s last columns: the contact details and consent the clinic recorded
+    and the visits it cancelled, so that the file imports back whole (never in a de-identified export)."""
+    from sijpro.contact import CHANNELS
+
+    return (
+        Variable("phone", "Phone number", "text", identifying=True, note="as it was written"),
+        Variable("email", "E-mail address", "text", identifying=True),
+        Variable("address", "Postal address", "text", identifying=True, note="lines separated by line breaks"),
+        Variable("contact_channel", "Preferred contact channel", "code", tuple((code, code) for code in CHANNELS),
+                 note="empty = no preference stated; none = asked not to be contacted"),
+        Variable("consent", "Consent to be contacted about follow-up", "yesno", YES_NO_CODES,
+                 note="empty = not asked"),
+        Variable("cancelled_visits", "Visits the clinic cancelled", "codes",
+                 tuple((tp.code, tp.label["en"]) for tp in protocol.timepoints),
+                 note="';'-separated timepoints, in protocol order; empty = none"),
+    )
+
+
 VISIT_COLUMNS: tuple[str, ...] = (*dict.fromkeys(column for column in COLUMN.values() if column), "cancelled")
 """The states a de-identified ``patients.csv`` gives each visit: the columns of the completeness table
 (``sijpro.analysis.completeness``), and cancelled."""

@@ -1,7 +1,7 @@
 """Exports: read the whole clinic in a few set-based queries, then write CSV, REDCap or FHIR files.
 
-Reading is six queries (patients, index procedures, visits, finished responses, their answers, their
-scores), never one per patient, inside one read transaction so an export is a consistent snapshot
+Reading is seven queries (patients, their contact details, index procedures, visits, finished responses,
+their answers, their scores), never one per patient, inside one read transaction so an export is a consistent snapshot
 even while nurses keep working. Writing is ``sijpro.exchange``'s job; this module only hands it the
 patient courses and the current protocol.
 """
@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import Connection, select
 
 from sijpro.access import Capability, requires
+from sijpro.contact import ContactDraft
 from sijpro.errors import UserError
 from sijpro.exchange.export_csv import write_csv_export
 from sijpro.exchange.fhir import write_fhir_export
@@ -31,7 +32,7 @@ from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.bulk import paused_garbage_collection
 from sijpro.storage.convert import patient_record, procedure_record, visit_record
-from sijpro.storage.models import Answer, Patient, Procedure, Response, Score, Visit
+from sijpro.storage.models import Answer, Patient, PatientContact, Procedure, Response, Score, Visit
 
 ExportKind = Literal["csv", "redcap", "fhir", "spss", "stata"]
 WRITERS: dict[ExportKind, Callable[[ExportSet, Path, Progress], object]] = {
@@ -118,8 +119,11 @@ def read_courses(connection: Connection) -> list[PatientCourse]:
         )
         answered[patient_of_visit[row.visit_id]].append(AnsweredQuestionnaire(timepoint_of[row.visit_id], record))
     complications = standing_complications(connection, None)
+    contacts = {row.id: ContactDraft(row.phone, row.email, row.address, row.channel, row.consent)
+                for row in connection.execute(select(PatientContact.__table__))}
     return [
         PatientCourse(patient_record(row), procedures.get(row.id), tuple(answered.get(row.id, ())),
-                      tuple(visits.get(row.id, ())), tuple(complications[row.id]))
+                      tuple(visits.get(row.id, ())), tuple(complications[row.id]),
+                      contacts.get(row.id, ContactDraft()))
         for row in connection.execute(select(Patient.__table__).order_by(Patient.mrn))
     ]
