@@ -135,8 +135,35 @@ def set_app_icon(app: QApplication) -> None:
     app.setDesktopFileName(DESKTOP_ID)
 
 
+DISPLAY_PLATFORMS = frozenset({"xcb", "wayland", "wayland-egl"})
+"""Qt platforms that need a display server (X11 or Wayland) to connect to."""
+
+
+def missing_display(qt_args: Sequence[str], environ: os._Environ[str] | dict[str, str] = os.environ,
+                    platform: str = sys.platform) -> str | None:
+    """Why no window can be opened, or None: on Linux, Qt's X11 or Wayland platform (the default) with
+    neither ``DISPLAY`` nor ``WAYLAND_DISPLAY`` set. Qt itself would abort the process (exit 134) instead
+    of saying so; ``offscreen``, ``vnc`` and other platforms chosen on purpose are left to Qt."""
+    if not platform.startswith("linux") or QApplication.instance() is not None:
+        return None
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if "-platform" in qt_args[:-1]:
+        chosen = qt_args[list(qt_args).index("-platform") + 1]
+    names = {part.split(":")[0].strip() for part in chosen.split(";") if part.strip()}
+    if names and not names <= DISPLAY_PLATFORMS:
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): start SIJ-PRO "
+            "from a desktop session, or give a command (sijpro --help)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args, qt_args = build_parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    reason = missing_display(qt_args)
+    if reason is not None:
+        print(f"sijpro: {reason}", file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("SIJ-PRO")
     app.setOrganizationName("SIJ-PRO")
