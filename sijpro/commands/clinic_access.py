@@ -46,9 +46,12 @@ def actor() -> str:
 
 
 def stdin_line(what: str, flag: str) -> str:
+    """The first line of standard input; a clear refusal when there is none, or when it is empty."""
     line = sys.stdin.readline()
-    if not line.strip("\r\n"):
+    if not line:
         raise UserError(f"{flag}: standard input ended before {what}")
+    if not line.strip("\r\n"):
+        raise UserError(f"{flag}: {what} is empty (the first line of standard input is blank)")
     return line.rstrip("\r\n")
 
 
@@ -105,17 +108,22 @@ def sign_in(args: argparse.Namespace, clinic: Clinic) -> Session:
         raise AccessDenied(f"sign in first: this command acts as a staff account; give --user NAME (or set "
                            f"{USER_VARIABLE}) with the password from a prompt, --password-stdin or "
                            f"${PASSWORD_VARIABLE}")
-    return clinic.sign_in(username, read_password(args, f"Password of {username}: "))
+    return clinic.sign_in(username, read_password(args, username))
 
 
-def read_password(args: argparse.Namespace, prompt: str) -> str:
+def read_password(args: argparse.Namespace, username: str) -> str:
+    """``username``'s password: ``$SIJPRO_PASSWORD``, a line of standard input or a silent prompt; an empty
+    one is refused here, naming the account, rather than tried and called wrong."""
     from_environment = os.environ.get(PASSWORD_VARIABLE)
     if from_environment:
         return from_environment
     if getattr(args, "password_stdin", False):
-        return stdin_line("the password", "--password-stdin")
+        return stdin_line(f"the password of {username}", "--password-stdin")
     if sys.stdin.isatty():
-        return getpass.getpass(prompt)
+        typed = getpass.getpass(f"Password of {username}: ")
+        if not typed:
+            raise UserError(f"the password of {username} is empty: nothing was typed at the prompt")
+        return typed
     raise UserError(f"a password is needed to sign in: set {PASSWORD_VARIABLE}, use --password-stdin, or run "
                     "in a terminal")
 
