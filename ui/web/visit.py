@@ -20,16 +20,26 @@ MODE = "web"
 
 
 class WebCollection:
-    """The flow's collection port over the visit's session, collecting in mode ``web``."""
+    """The flow's collection port over the visit's session, collecting in mode ``web``.
+
+    A request reads the visit's questionnaires in progress once; one already open in the page's language
+    is resumed from that reading (``open`` would only read it again), so a page costs a few queries, not
+    a transaction per questionnaire.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._in_progress: list[ResponseRecord] | None = None
 
     def saved(self, visit_id: int, instrument: str) -> ResponseRecord | None:
-        return next((r for r in self.session.collection.in_progress()
-                     if r.visit_id == visit_id and r.instrument == instrument), None)
+        if self._in_progress is None:
+            self._in_progress = self.session.collection.in_progress()
+        return next((r for r in self._in_progress if r.visit_id == visit_id and r.instrument == instrument), None)
 
     def open(self, visit_id: int, instrument: str, language: str) -> ResponseRecord:
+        known = self.saved(visit_id, instrument)
+        if known is not None and known.language == language:
+            return known
         return self.session.collection.open(visit_id, instrument, mode=MODE, language=language)
 
     def save_answer(self, response_id: int, item: str, value: int | None, language: str) -> None:
