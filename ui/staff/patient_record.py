@@ -29,6 +29,7 @@ from sijpro.services.clinic import Clinic
 from ui.i18n import language, tr
 from ui.staff.complications import ComplicationsView
 from ui.staff.inputs import choice_text
+from ui.staff.invitation_dialog import InvitationDialog
 from ui.staff.live_text import follow_language
 from ui.staff.patient_dialog import LANGUAGES, SEXES, PatientDialog
 from ui.staff.procedure_actions import ProceduresView
@@ -151,6 +152,7 @@ class PatientRecordView(QWidget):
             ("reschedule", Capability.RESCHEDULE, self.reschedule),
             ("paper", Capability.PAPER_ENTRY, lambda: self._emit(self.paper_entry_requested)),
             ("hand_over", Capability.HAND_OVER, lambda: self._emit(self.hand_over_requested)),
+            ("invite", Capability.INVITE, self.invite),
             ("dashboard", Capability.DASHBOARD, lambda: self._emit(self.dashboard_requested)),
         ):
             if not can(user, capability) or (key == "dashboard" and not has_dashboard):
@@ -249,7 +251,8 @@ class PatientRecordView(QWidget):
         self.procedure_list.setVisible(bool(self.procedures))
         texts = {"edit": "staff.record.edit", "procedure": "staff.record.add_procedure",
                  "reschedule": "staff.record.reschedule", "paper": "staff.record.paper",
-                 "hand_over": "staff.record.hand_over", "dashboard": "staff.record.dashboard"}
+                 "hand_over": "staff.record.hand_over", "invite": "staff.record.invite",
+                 "dashboard": "staff.record.dashboard"}
         for key, button in self.buttons.items():
             button.setText(tr(texts[key]))
             button.setEnabled(patient is not None)
@@ -270,6 +273,10 @@ class PatientRecordView(QWidget):
         index = self.index_procedure
         if self.patient is not None and index is not None:
             self._run(RescheduleDialog(self.clinic, self.patient, index, self))
+
+    def invite(self) -> None:
+        if self.patient is not None:
+            self._run(InvitationDialog(self.clinic, self.patient, self))
 
     def _run(self, dialog: QDialog) -> None:
         """Show the dialog; whatever happened (saved, refused as a conflict), show what is saved now."""

@@ -93,7 +93,7 @@ def test_a_nurse_sees_daily_work_only(signed_in) -> None:
     assert set(window.menus.actions_by_name()) == {"kioskMode", "lock", "signOut", "quit", "find", "printPage",
                                                    "pageHelp", "about"}
     record = window.workspace.open_page("patients").record
-    assert set(record.buttons) == {"edit", "procedure", "reschedule", "paper", "hand_over"}
+    assert set(record.buttons) == {"edit", "procedure", "reschedule", "paper", "hand_over", "invite"}
 
 
 def test_a_surgeon_and_an_admin_see_more_but_never_a_page_that_is_not_installed(signed_in) -> None:
