@@ -96,6 +96,8 @@ def score_table(
                 answers[column] = read(fields[index].strip())
             except ValueError as exc:
                 row_problems.append(f"line {row.line}, field {column}: {exc}")
+        if not row_problems:
+            row_problems += [f"line {row.line}: {problem}" for problem in instrument.contradictions(answers)]
         extra: list[str]
         if row_problems:
             outcome.problems.extend(row_problems)

@@ -8,6 +8,7 @@ population norm, and the precision it is written with). Scoring itself lives in 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -181,6 +182,19 @@ class Instrument:
     @property
     def score_names(self) -> tuple[str, ...]:
         return tuple(score.name for score in self.scores)
+
+    def contradictions(self, answers: Mapping[str, int | None]) -> list[str]:
+        """Answers that cannot all be true: a value on a scale together with its alternative chosen (a
+        relief percentage and "worse than before surgery" = 1). The one rule the kiosk's alternative
+        follows, checked by every way answers come in (``sijpro score``, import)."""
+        found = []
+        for item in self.items:
+            alternative = item.alternative
+            if alternative is not None and answers.get(item.code) is not None and answers.get(alternative.item) == 1:
+                found.append(f"{self.id} items '{item.code}' and '{alternative.item}': {item.code} "
+                             f"{answers[item.code]} with {alternative.item} 1 contradict each other "
+                             f"({alternative.item} 1 leaves {item.code} empty)")
+        return found
 
     def item(self, code: str) -> Item:
         for item in self.items:

@@ -301,6 +301,7 @@ class Collection:
                 problem = answer_problem(instrument, item, value, "paper")
                 if problem:
                     problems.append(f"field '{instrument_id}.{item}': {problem}")
+            problems += [f"field '{instrument_id}': {problem}" for problem in instrument.contradictions(answers)]
         return rows, problems
 
     def _form_date_problems(self, session: Session, visit: Visit, form_date: dt.date | None) -> list[str]:

@@ -304,7 +304,7 @@ class _Load:
             problem = answer_problem(instrument, item, value, draft.mode)
             if problem:
                 problems.append(problem)
-        return problems
+        return problems + instrument.contradictions(draft.answers)
 
     def _check_cancellations(self) -> set[tuple[str, str]]:
         cancelled = set()
