@@ -59,14 +59,17 @@ class Patient:
 class Browser:
     """One patient's connection: keep-alive, the cookies the server set, nothing else."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, address: str) -> None:
         self.port = port
+        self.address = address
+        """The patient's own address, as the clinic's reverse proxy (here: this script, from 127.0.0.1,
+        the trusted proxy) passes it on: the door counts its tries per address."""
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
         body = urlencode(form) if form is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "X-Forwarded-For": self.address}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in range(2):
@@ -108,7 +111,8 @@ def prepare(url: str, patients: int, port: int) -> list[Patient]:
 def patient_run(patient: Patient, port: int, until: float, think: float, start: threading.Event) -> None:
     start.wait()
     rng = random.Random(patient.mrn)
-    browser = Browser(port)
+    number = int(patient.mrn.removeprefix("LOAD"))
+    browser = Browser(port, f"198.51.{100 + number // 250}.{number % 250 + 1}")  # a header, never a destination
     try:
         browser.request("GET", patient.link_path)
         status, location, _ = browser.request("POST", "/confirm", {
@@ -242,8 +246,8 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
         for number, value in patient.sent.items():
             if values.get((patient.visit_id, codes[int(number) - 1])) != int(value):
                 lost += 1
-    answer_ms = [ms for p in patients for ms in p.answer_ms]
-    page_ms = [ms for p in patients for ms in p.page_ms]
+    answer_ms = [ms for p in patients for ms in p.answer_ms] or [float("nan")]
+    page_ms = [ms for p in patients for ms in p.page_ms] or [float("nan")]
     errors = [e for p in patients for e in p.errors]
     print(f"patients: {len(patients)}, for {args.minutes:g} min, thinking {args.think:g} s (0.5-1.5x) between answers;"
           f" server threads {args.threads}; {os.cpu_count()} CPUs shared with the clients")

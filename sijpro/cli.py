@@ -37,6 +37,10 @@ signing in:
   (--password-stdin), then any new secret the command sets (the new account's password, a PIN, a new
   passphrase). A secret given by its environment variable takes no line.
 
+the at-home web app:
+  sijpro [--db URL] serve [--host H] [--port P] runs the pages that 'invite' links open (the sijpro
+  program and python main.py start it; 'sijpro serve --help' lists its options).
+
 exit status: 0 success; 1 bad input, or refused for want of a sign-in or a role (reason on stderr);
 2 usage error."""
 
