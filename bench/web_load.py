@@ -1,6 +1,6 @@
 """Load: many patients answering at home at once through ``sijpro serve`` on loopback, on PostgreSQL.
 
-``python -m bench.web_load [--patients 200] [--minutes 5] [--think 1.0]`` (needs
+``python -m bench.web_load [--patients 200] [--minutes 5] [--think 10]`` (needs
 ``SIJPRO_TEST_POSTGRES_URL``, whose database it fills in a schema of its own, dropped at the end; not part
 of ``make bench`` or ``make test``). It registers the patients (each six weeks after surgery: 15 questions
 due), issues their invitations, starts ``python main.py serve`` as a subprocess on a free loopback port
@@ -183,7 +183,8 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--minutes", type=float, default=5.0)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds between a patient's answers (mean)")
+    parser.add_argument("--think", type=float, default=10.0,
+                        help="seconds a patient takes to read a question and answer it (mean; 0.5 to 1.5 times)")
     parser.add_argument("--threads", type=int, default=16, help="the server's threads")
     args = parser.parse_args()
     base = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
