@@ -22,21 +22,22 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import groupby
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import HexColor, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from sijpro import __version__, i18n
 from sijpro.instruments import get_instrument
+from sijpro.instruments.loader import bundled_instruments
 from sijpro.instruments.model import Item
 from sijpro.reports.fonts import BOLD, REGULAR, register_fonts
 from sijpro.reports.texts import Words
@@ -53,6 +54,8 @@ GREY = HexColor("#555555")
 WINDOW = (95 * mm, 50 * mm, 95 * mm, 40 * mm)
 """The address window on the A4 sheet (x from the left, y from the top, width, height), for a DL envelope
 with its window on the right (La Poste): what shows once the sheet is folded in three."""
+
+LANGUAGES = ("en", "fr")
 
 register_fonts()
 TITLE = ParagraphStyle("pack_title", fontName=BOLD, fontSize=18, leading=23, spaceAfter=6)
@@ -268,32 +271,97 @@ def instrument_pages(instrument_id: str, language: str) -> tuple[tuple[Block, ..
     return tuple(tuple(page) for page in pages)
 
 
-def draw_questionnaire_page(canvas: Canvas, instrument_id: str, language: str, index: int) -> None:
-    """The static part of one questionnaire page (the same for every patient of this language)."""
+def draw_questionnaire_page(canvas: Canvas, instrument_id: str, language: str, index: int, *,
+                            fresh: bool = False) -> None:
+    """The static part of one questionnaire page (the same for every patient of this language); ``fresh``
+    lays the instrument out anew instead of using the layout made once."""
+    pages = instrument_pages.__wrapped__(instrument_id, language) if fresh else instrument_pages(instrument_id,
+                                                                                                   language)
     y = HEIGHT - TOP_BAND
-    for block in instrument_pages(instrument_id, language)[index]:
+    for block in pages[index]:
         block.draw(canvas, MARGIN, y)
         y -= block.height
 
 
+# --- drawn once for every document ------------------------------------------------------------------------
+# A questionnaire page's drawing operators are recorded once and put into each document as a form XObject.
+# Their text refers to the glyph codes the document's font subsets gave each character, which reportlab
+# assigns in order of first use; every document therefore first gives the same codes to every character
+# the static pages use (``_prime``), so the recorded operators mean the same in all of them.
+
+@cache
+def _primer() -> str:
+    """Every character the static pages can print, in a fixed order."""
+    words = [str(value) for language in LANGUAGES for value in i18n.messages(language).values()]
+    texts = [repr(instrument) for instrument in bundled_instruments().values()]
+    return "".join(sorted(set("".join([*words, *texts, "0123456789/%"])) - {"\n"}))
+
+
+def _prime(canvas: Canvas) -> None:
+    for name in (REGULAR, BOLD):
+        font = pdfmetrics.getFont(name)
+        font.splitString(_primer(), canvas._doc)  # type: ignore[attr-defined]
+        font.getSubsetInternalName(0, canvas._doc)  # type: ignore[attr-defined]
+
+
+@cache
+def _page_operators(instrument_id: str, language: str, index: int) -> tuple[str, ...]:
+    recorder = Canvas(io.BytesIO(), pagesize=A4, invariant=1)
+    _prime(recorder)
+    recorder.beginForm("recording")
+    draw_questionnaire_page(recorder, instrument_id, language, index)
+    return tuple(recorder._code)  # type: ignore[attr-defined]
+
+
+def _put_page(canvas: Canvas, form: str, instrument_id: str, language: str, index: int) -> None:
+    canvas.beginForm(form)
+    canvas._code.extend(_page_operators(instrument_id, language, index))  # type: ignore[attr-defined]
+    canvas.endForm()
+
+
 # --- the per-patient parts --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
+def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code of ``text`` (reportlab's encoder, error correction M) as rows of dark modules. The mask
+    is the first of the eight the standard allows: any of them reads the same, and trying all eight for
+    the one a penalty rule prefers costs forty times as much for a code printed crisp on white paper."""
+    encoder = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    encoder.addData(text)
+    encoder.version = encoder.calculate_version()
+    encoder.makeImpl(False, 0)
+    return tuple(tuple(bool(module) for module in row) for row in encoder.modules)
+
+
 def _qr(canvas: Canvas, code: str) -> None:
-    widget = QrCodeWidget(shown(code), barLevel="M", barBorder=0)
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, WIDTH - MARGIN - QR_SIZE, HEIGHT - 8 * mm - QR_SIZE)
+    modules = qr_modules(shown(code))
+    size = QR_SIZE / len(modules)
+    left, top = WIDTH - MARGIN - QR_SIZE, HEIGHT - 8 * mm
+    path = canvas.beginPath()
+    for row_index, row in enumerate(modules):
+        column = 0
+        for dark, run in groupby(row):
+            count = len(list(run))
+            if dark:
+                path.rect(left + column * size, top - (row_index + 1) * size, count * size, size)
+            column += count
+    canvas.setFillColor(black)
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _stamp(canvas: Canvas, recipient: PackRecipient, words: Words, page: int, pages: int, *, name: bool) -> None:
-    """What differs from one patient's page to another's: the QR code, the code, the name, the page."""
+def _stamp(canvas: Canvas, recipient: PackRecipient, words: Words, page: int, pages: int, *, name: bool,
+           cached: bool = True) -> None:
+    """What differs from one patient's page to another's: the QR code (drawn once per document and
+    patient unless ``cached`` is False), the code, the name, the page number."""
     form = f"qr_{recipient.code}"
-    if not canvas.hasForm(form):
+    if not cached:
+        _qr(canvas, recipient.code)
+    elif not canvas.hasForm(form):
         canvas.beginForm(form)
         _qr(canvas, recipient.code)
         canvas.endForm()
-    canvas.doForm(form)
+    if cached:
+        canvas.doForm(form)
     canvas.setFillColor(black)
     canvas.setFont(BOLD, 12)
     canvas.drawRightString(WIDTH - MARGIN - QR_SIZE - 3 * mm, HEIGHT - 8 * mm - 12, shown(recipient.code))
@@ -370,25 +438,24 @@ def draw_pack(canvas: Canvas, recipient: PackRecipient, clinic: ClinicLetterhead
     pages = pack_pages(recipient)
     total = len(pages) + 1
     draw_letter(canvas, recipient, clinic, day, words=words, pages=total)
-    _stamp(canvas, recipient, words, 1, total, name=False)
+    _stamp(canvas, recipient, words, 1, total, name=False, cached=cached)
     canvas.showPage()
     for number, (instrument, index) in enumerate(pages, start=2):
         if cached:
             form = f"page_{instrument}_{recipient.language}_{index}"
             if not canvas.hasForm(form):
-                canvas.beginForm(form)
-                draw_questionnaire_page(canvas, instrument, recipient.language, index)
-                canvas.endForm()
+                _put_page(canvas, form, instrument, recipient.language, index)
             canvas.doForm(form)
         else:
-            draw_questionnaire_page(canvas, instrument, recipient.language, index)
-        _stamp(canvas, recipient, words, number, total, name=True)
+            draw_questionnaire_page(canvas, instrument, recipient.language, index, fresh=True)
+        _stamp(canvas, recipient, words, number, total, name=True, cached=cached)
         canvas.showPage()
     return total
 
 
 def _canvas(buffer: io.BytesIO, title: str, language: str) -> Canvas:
     canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang=language)
+    _prime(canvas)
     canvas.setTitle(title)
     canvas.setAuthor("SIJ-PRO")
     canvas.setCreator(f"SIJ-PRO {__version__}")
