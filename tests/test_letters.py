@@ -175,3 +175,15 @@ def test_the_code_of_a_cancelled_visit_is_refused(clinic_path, tmp_path, capsys,
     with trusted(str(clinic_path)) as clinic, pytest.raises(CodeRefused) as caught:
         clinic.letters.lookup(code)
     assert caught.value.reason == "cancelled" and caught.value.timepoint == "m3"
+
+
+def test_a_pack_holds_only_the_questionnaires_still_to_be_answered(clinic_path, tmp_path, capsys,
+                                                                   monkeypatch) -> None:
+    with trusted(str(clinic_path)) as clinic:
+        patient = clinic.patients.by_mrn("R-15")
+        visit = next(v for v in clinic.schedule.timeline(patient.id) if v.timepoint == "m3")
+        clinic.collection.enter_paper(visit.id, {"nrs": dict(ANSWERS["nrs"])}, DAY, mode="paper")
+    assert letters(capsys, monkeypatch, clinic_path, tmp_path / "post")[0] == 0
+    texts = [page.extract_text() for page in PdfReader(tmp_path / "post" / "R-15-m3.pdf").pages]
+    assert len(texts) == 1 + sum(PAGES_M3.values()) - PAGES_M3["nrs"]
+    assert "Pain rating scale (0 to 10)" not in "".join(texts) and "Oswestry" in texts[1]
