@@ -212,3 +212,22 @@ def test_no_pass_and_server_trouble_are_pages_never_a_traceback(web, monkeypatch
     monkeypatch.setattr(door, "enter", broken)
     page = client.get("/q/1")
     assert page.status_code == 503 and "RuntimeError" not in page.text
+
+
+def test_an_optional_question_may_be_skipped_and_relief_answered_by_its_alternative(web) -> None:
+    client, _door, link, clinic = web
+    enter(client)
+    form = token_of(client.get("/q/1").text)
+    sex_life = client.get("/q/10").text
+    assert 'value="skip"' in sex_life and "I prefer not to answer" in sex_life
+    assert 'value="skip"' not in client.get("/q/9").text
+    client.post("/q/10", data={"form_token": form, "choice": "skip"})
+    relief = client.get("/q/15").text
+    assert 'value="alternative"' in relief and "worse than before surgery" in relief
+    client.post("/q/15", data={"form_token": form, "choice": "alternative"})
+    review = client.get("/review").text
+    assert "you preferred not to answer" in review and "My pain is worse than before surgery" in review
+    stored = {row[3]: row[4] for row in answers(clinic, link.visit_id)}
+    assert stored == {"odi8": None, "percent": None, "worse": 1}
+    client.post("/q/15", data={"form_token": form, "choice": "40"})  # changed: on the scale, not worse
+    assert {row[3]: row[4] for row in answers(clinic, link.visit_id)} == {"odi8": None, "percent": 40, "worse": 0}
