@@ -193,8 +193,9 @@ def test_every_page_carries_the_security_headers(web) -> None:
     assert "<script" not in client.get("/q/1").text
 
 
-def test_no_pass_and_server_trouble_are_pages_never_a_traceback(web, monkeypatch) -> None:
+def test_no_pass_and_server_trouble_are_pages_never_a_traceback(web, monkeypatch, tmp_path) -> None:
     client, door, _link, _clinic = web
+    monkeypatch.setenv("SIJPRO_LOG_DIR", str(tmp_path / "logs"))
     assert client.get("/q/1").status_code == 401
     enter(client)
     from sijpro.errors import Unreachable
@@ -212,6 +213,7 @@ def test_no_pass_and_server_trouble_are_pages_never_a_traceback(web, monkeypatch
     monkeypatch.setattr(door, "enter", broken)
     page = client.get("/q/1")
     assert page.status_code == 503 and "RuntimeError" not in page.text
+    assert "RuntimeError: bug" in (tmp_path / "logs" / "crash.log").read_text()  # for support, not the patient
 
 
 def test_an_optional_question_may_be_skipped_and_relief_answered_by_its_alternative(web) -> None:

@@ -22,6 +22,7 @@ from flask import Flask, Response, abort, make_response, redirect, render_templa
 from werkzeug.exceptions import HTTPException
 
 from sijpro import i18n
+from sijpro.crashlog import record_crash
 from sijpro.errors import StorageFull, Unreachable, UserError
 from ui.web.door import Busy, Closed, Door, Entry, Refused, WrongBirthDate
 from ui.web.visit import NothingToAnswer, WebVisit
@@ -122,7 +123,9 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
         if isinstance(error, Unreachable | StorageFull):
             log.warning("database trouble: %s", type(error).__name__)
         else:
-            log.error("unexpected error on %s: %s", request.path, type(error).__name__)
+            where = request.url_rule.rule if request.url_rule else "?"  # never the path: a link carries its token
+            log.error("unexpected error on %s: %s (traceback in %s)", where, type(error).__name__,
+                      record_crash(error))
         return closed("trouble")
 
     # --- the way in -------------------------------------------------------------------------------------
