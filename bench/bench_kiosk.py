@@ -71,10 +71,10 @@ def kiosk_taps(database: str, patients: dict[str, int]) -> tuple[list[float], li
             window.unlock_screen.secret.setText(NURSE_PIN)
             click(window.unlock_screen.primary)  # type: ignore[arg-type]
             window.hand_over(patient_id)
-            click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # "this is me"
-            click(window.runner.screen.language_buttons["en"])  # type: ignore[union-attr]
-            while not isinstance(window.runner.screen, ReviewScreen):  # type: ignore[union-attr]
-                screen = window.runner.screen  # type: ignore[union-attr]
+            click(window.runner.page.primary)  # type: ignore[union-attr, arg-type]  # "this is me"
+            click(window.runner.page.language_buttons["en"])  # type: ignore[union-attr]
+            while not isinstance(window.runner.page, ReviewScreen):  # type: ignore[union-attr]
+                screen = window.runner.page  # type: ignore[union-attr]
                 if isinstance(screen, QuestionScreen):
                     values = screen.item.kiosk_values()
                     choice = screen.choices[values[len(answer_taps) % len(values)]]
@@ -82,8 +82,8 @@ def kiosk_taps(database: str, patients: dict[str, int]) -> tuple[list[float], li
                     next_taps.append(timed_tap(window, screen.primary))  # type: ignore[arg-type]
                 else:
                     click(screen.primary)  # type: ignore[arg-type, union-attr]
-            click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # send
-            click(window.runner.screen.primary)  # type: ignore[union-attr, arg-type]  # done: locked
+            click(window.runner.page.primary)  # type: ignore[union-attr, arg-type]  # send
+            click(window.runner.page.primary)  # type: ignore[union-attr, arg-type]  # done: locked
         outcomes = [clinic.system_session("bench").outcomes.patient(p).at("m3") for p in patients.values()]
         completed = sum(1 for outcome in outcomes if outcome is not None and outcome.completed_on is not None)
         if completed != len(patients):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,8 +70,8 @@ def build(*, force: bool = False, dist: Path = DIST) -> Path:
 def archive(program: Path) -> Path:
     """The bundle as ``sijpro-<version>-<system>-<machine>.tar.gz`` beside it (what a clinic downloads),
     written again only when the bundle is newer; the folder inside is ``sijpro/``, with install.sh."""
-    version = re.search(r'^__version__ = "([^"]+)"', (ROOT / "sijpro" / "__init__.py").read_text(), re.M)
-    name = f"sijpro-{version[1] if version else 'unknown'}-{platform.system().lower()}-{platform.machine()}.tar.gz"
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    name = f"sijpro-{version}-{platform.system().lower()}-{platform.machine()}.tar.gz"
     target = program.parent.parent / name
     if target.exists() and target.stat().st_mtime >= program.stat().st_mtime:
         return target

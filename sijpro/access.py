@@ -13,7 +13,7 @@ that visit's questionnaires and read what they need.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, ParamSpec, Protocol, TypeVar
@@ -200,7 +200,7 @@ def requires(*capabilities: Capability) -> Callable[[Callable[..., R]], Callable
             self.context.principal.require(*capabilities)
             return method(self, *args, **kwargs)
 
-        checked.needs = frozenset(capabilities)  # type: ignore[attr-defined]  # read by the coverage test
+        _declare_needs(checked, capabilities)
         return checked
 
     return decorate
@@ -211,7 +211,7 @@ def checked_inside(*capabilities: Capability) -> Callable[[Callable[P, R]], Call
     needs none): the method itself calls ``principal.require``."""
 
     def mark(method: Callable[P, R]) -> Callable[P, R]:
-        method.needs = frozenset(capabilities)  # type: ignore[attr-defined]  # read by the coverage test
+        _declare_needs(method, capabilities)
         return method
 
     return mark
@@ -220,5 +220,10 @@ def checked_inside(*capabilities: Capability) -> Callable[[Callable[P, R]], Call
 def open_to_all(method: Callable[P, R]) -> Callable[P, R]:
     """Mark a service method that needs no capability (signing in, reading the protocol or the clinic's
     name): said explicitly, so the coverage test tells a forgotten check from a deliberate one."""
-    method.needs = frozenset()  # type: ignore[attr-defined]  # read by the coverage test
+    _declare_needs(method, ())
     return method
+
+
+def _declare_needs(method: Callable[..., object], capabilities: Iterable[Capability]) -> None:
+    """Keep on the function what it needs, for the test that every service method says so."""
+    method.needs = frozenset(capabilities)  # type: ignore[attr-defined]  # a function's own new attribute

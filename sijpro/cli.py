@@ -1,7 +1,7 @@
 """The ``sijpro`` command line: argparse front over the core, one module per command.
 
 Exit status: 0 success, 1 bad input or refused action (message on stderr), 2 usage error. No
-traceback reaches the user: an unexpected error prints one line and the path of the crash log.
+traceback reaches the user: an unexpected error prints one line and the path of the log (``sijpro.logs``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from sijpro import __version__
 from sijpro.commands.outputs import check_outputs
-from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
+from sijpro.logs import record_crash
 
 COMMAND_MODULES = (
     "init", "demo", "due", "import_files", "score", "report", "export", "verify", "backup", "backups", "restore",
@@ -98,15 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def command_names() -> set[str]:
-    """Every subcommand name, so ``main.py`` can tell a CLI call from a GUI start."""
-    subparsers = build_parser()._subparsers
-    names: set[str] = set()
-    for action in subparsers._group_actions if subparsers else []:
-        names.update(action.choices or {})
-    return names
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -129,7 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last line of defence: never a traceback on the user's screen
         log = record_crash(error)
         where = f"; details in {log}" if log else ""
-        print(f"sijpro: unexpected error ({type(error).__name__}: {error}){where}", file=sys.stderr)
+        # the type only: an error's words may quote the data at hand, and a script's stderr often lands in a log
+        print(f"sijpro: unexpected error ({type(error).__name__}){where}", file=sys.stderr)
         return 1
 
 

@@ -11,7 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from sijpro.contact import ContactDraft
 
@@ -222,8 +225,9 @@ class PatientOutcomes:
 
     def last_follow_up(self) -> TimepointOutcome | None:
         """The latest completed follow-up (not baseline): the 'last' column of the cohort tables."""
-        completed = [t for t in self.timepoints if t.timepoint != "baseline" and t.completed_on is not None]
-        return max(completed, key=lambda t: t.completed_on) if completed else None  # type: ignore[arg-type,return-value]
+        completed = [(t.completed_on, t) for t in self.timepoints
+                     if t.timepoint != "baseline" and t.completed_on is not None]
+        return max(completed, key=lambda pair: pair[0])[1] if completed else None
 
 
 @dataclass(frozen=True)
@@ -239,13 +243,13 @@ class UserRecord:
 # --- drafts: what a form, an import file or the demo generator hands to a service --------------------
 
 
-def draft_changes(record: object, draft: object) -> dict[str, object]:
+def draft_changes(record: object, draft: DataclassInstance) -> dict[str, object]:
     """The fields of ``draft`` (a draft dataclass) whose value differs from the same field of ``record``.
 
     An edit form sends only these: a field the user left alone is neither written nor audited, and an
     edit that changed nothing makes no call at all.
     """
-    return {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)  # type: ignore[arg-type]
+    return {f.name: getattr(draft, f.name) for f in dataclasses.fields(draft)
             if getattr(record, f.name) != getattr(draft, f.name)}
 
 

@@ -22,6 +22,21 @@ from sijpro.services.context import FixedClock
 from sijpro.services.session import Session
 
 POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _log_outside_the_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The program's log (sijpro.logs) of the whole run goes to a temporary folder, not the user's."""
+    from sijpro.logs import stop_logging
+
+    before = os.environ.get("SIJPRO_LOG_DIR")
+    os.environ["SIJPRO_LOG_DIR"] = str(tmp_path_factory.mktemp("log"))
+    yield
+    stop_logging()
+    if before is None:
+        os.environ.pop("SIJPRO_LOG_DIR", None)
+    else:
+        os.environ["SIJPRO_LOG_DIR"] = before
 TODAY = dt.date(2024, 6, 3)
 
 

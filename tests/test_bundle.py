@@ -100,6 +100,8 @@ def test_version(program: Path, scratch: Path) -> None:
     result = run(program, scratch, "--version")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"SIJ-PRO {sijpro.__version__}"
+    # the installer script reads the bundle's VERSION file; the program reads the metadata it carries
+    assert (program.parent / "VERSION").read_text(encoding="utf-8").strip() == sijpro.__version__
 
 
 def test_score_gives_the_library_scores_and_names_the_bad_line(program: Path, scratch: Path) -> None:

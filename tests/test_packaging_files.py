@@ -7,7 +7,9 @@ import re
 import shutil
 import struct
 import subprocess
+import tomllib
 import xml.etree.ElementTree as ET
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -70,12 +72,19 @@ def test_icons_have_the_sizes_their_names_say() -> None:
     assert ET.parse(ICONS / "sijpro.svg").getroot().tag.endswith("svg")
 
 
-def test_every_stated_version_is_the_packages() -> None:
-    version = sijpro.__version__
+def test_the_version_is_written_once_in_pyproject() -> None:
+    """pyproject.toml states it; the package, the CLI, the bundle and the installer read it from there. The
+    AppStream release list is a history of releases, whose newest must be this one."""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert sijpro.__version__ == metadata.version("sijpro") == version
+    stated = [path.relative_to(ROOT) for folder in ("sijpro", "ui") for path in (ROOT / folder).rglob("*.py")
+              if re.search(r'^__version__\s*=\s*["\']', path.read_text(encoding="utf-8"), re.M)]
+    assert stated == []  # no second literal
     releases = ET.parse(METAINFO).getroot().findall("releases/release")
     assert releases[0].get("version") == version  # newest first
-    assert re.search(r'#define AppVersion "([^"]+)"', INNO.read_text(encoding="utf-8"))[1] == version
-    assert re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)[1] == version
+    inno = INNO.read_text(encoding="utf-8")
+    assert re.search(r'#define AppVersion .*FileRead\(FileOpen\(.*dist\\sijpro\\VERSION"\)\)', inno), inno[:800]
+    assert "VERSION" in (PACKAGING / "sijpro.spec").read_text(encoding="utf-8")
 
 
 def test_windows_installer_refers_to_files_that_exist() -> None:

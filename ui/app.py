@@ -8,17 +8,20 @@ name, and quits as soon as the event loop is idle: tests and benchmarks use it t
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import platform
 import sys
 from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, qVersion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sijpro.crashlog import record_crash
+from sijpro import __version__
 from sijpro.errors import UserError
+from sijpro.logs import record_crash, setup_logging
 from ui.errors import install_excepthook
 from ui.i18n import set_language, start_language, system_language, tr
 from ui.workstation import database_for_start
@@ -26,6 +29,8 @@ from ui.workstation import database_for_start
 if TYPE_CHECKING:  # the services load SQLAlchemy: only once the window is being built
     from sijpro.services.clinic import Clinic
     from ui.staff.start import StaffStart
+
+log = logging.getLogger(__name__)
 
 
 DESKTOP_ID = "org.sijpro.sijpro"
@@ -46,9 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
     """Last line of defence in the event loop: log it for support; a patient never sees a traceback."""
-    log = record_crash(error.with_traceback(trace))
-    where = f"; details in {log}" if log else ""
-    print(f"sijpro: unexpected error ({kind.__name__}: {error}){where}", file=sys.stderr)
+    path = record_crash(error.with_traceback(trace))
+    where = f"; details in {path}" if path else ""
+    print(f"sijpro: unexpected error ({kind.__name__}){where}", file=sys.stderr)  # its words may quote data
+
+
+def ask_server_password(address: str) -> str | None:
+    """The password of the saved server, asked because this computer keeps it nowhere (no credential
+    store), or its store lost it; None when the user gives none."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from sijpro.services.places import shown
+
+    text, given = QInputDialog.getText(None, tr("common.app_name"), tr("common.server_password", where=shown(address)),
+                                       QLineEdit.EchoMode.Password)
+    return text if given and text else None
 
 
 def ask_passphrase() -> str:
@@ -164,16 +181,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if reason is not None:
         print(f"sijpro: {reason}", file=sys.stderr)
         return 1
-    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("SIJ-PRO")
     app.setOrganizationName("SIJ-PRO")
     set_app_icon(app)
+    setup_logging(crash_stacks=True)
+    log.info("SIJ-PRO %s starts the %s (Qt %s, Python %s)", __version__, "kiosk" if args.kiosk else "desktop",
+             qVersion(), platform.python_version())
     if args.kiosk:
         sys.excepthook = _report_unexpected
     else:
         set_language(start_language())
         install_excepthook()
-    database = database_for_start(args.db)
+    database = database_for_start(args.db, ask_server_password)
     staff = None if args.kiosk else staff_start(database, exit_after_start=args.exit_after_start)
     try:
         window = kiosk_window(database, kiosk_mode=True) if staff is None else staff.first_window()

@@ -8,9 +8,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
-from sijpro.crashlog import record_crash
+from sijpro.logs import record_crash
+from ui.application import application
 
 if TYPE_CHECKING:
     from sijpro.services.clinic import Clinic
@@ -49,4 +50,4 @@ def back_up_around(clinic: Clinic, window: QWidget | None = None) -> None:
         backup_or_warn(backups.on_close, clinic)
         clinic.close()
 
-    QApplication.instance().aboutToQuit.connect(closing)
+    application().aboutToQuit.connect(closing)

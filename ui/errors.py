@@ -1,7 +1,7 @@
 """Errors as the people using the desktop should see them: one clear dialog, never a traceback.
 
 A ``UserError`` is a refusal or bad input and its message is the whole story. Anything else is a bug:
-its traceback goes to the crash log (``sijpro.crashlog``) and the user sees one sentence and where the
+its stack goes to the program's log (``sijpro.logs``) and the user sees one sentence and where the
 log is, so support can ask for it.
 """
 
@@ -12,8 +12,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
+from sijpro.logs import record_crash
 from ui.i18n import tr
 
 
@@ -46,11 +46,11 @@ def _unexpected(kind: type[BaseException], error: BaseException, trace: Tracebac
         error = error.with_traceback(trace)
         if QApplication.instance() is None:
             log = record_crash(error)
-            print(f"sijpro: unexpected error ({kind.__name__}: {error}); details in {log}", file=sys.stderr)
+            print(f"sijpro: unexpected error ({kind.__name__}); details in {log}", file=sys.stderr)
             return
         show_error(QApplication.activeWindow(), error)
     except Exception as failure:  # the hook itself must never raise into Qt
-        print(f"sijpro: unexpected error ({kind.__name__}: {error}); could not report it: {failure}",
+        print(f"sijpro: unexpected error ({kind.__name__}); could not report it ({type(failure).__name__})",
               file=sys.stderr)
 
 

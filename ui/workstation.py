@@ -2,20 +2,26 @@
 
 What every workstation of a clinic shares (its name, the backup policy) lives in the database; which
 database to open cannot. The desktop opens, in this order: ``--db``, ``$SIJPRO_DATABASE_URL``, the
-database saved here, the default file in the user data folder. The file may hold a PostgreSQL password,
-so it is readable by its owner only.
+database saved here, the default file in the user data folder. The file is readable by its owner
+only, and never holds a password: a PostgreSQL server's password goes to the system's credential store
+(``sijpro.credentials``), and where there is none it is asked at each start.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final, Literal
 
 from sijpro.errors import UserError
 
 if TYPE_CHECKING:
     import configparser
+
+PasswordPlace = Literal["keyring", "ask"]
+"""Where the saved server's password is: the system's credential store, or asked at each start."""
+PASSWORD_KEY: Final = "password"
 
 CONFIG_VARIABLE = "SIJPRO_CONFIG_DIR"
 """Moves the configuration folder (tests, a portable installation)."""
@@ -36,12 +42,36 @@ def settings_path() -> Path:
     return Path(folder) / FILE_NAME
 
 
-def database_for_start(given: str | None) -> str | None:
+def database_for_start(given: str | None, ask_password: Callable[[str], str | None] | None = None) -> str | None:
     """The database the desktop opens: ``--db``, else ``$SIJPRO_DATABASE_URL`` (None lets the core read
-    it), else the one saved for this workstation, else None (the default file)."""
+    it), else the one saved for this workstation, else None (the default file).
+
+    The saved server's password comes from the credential store, else from ``ask_password(address)``
+    (the address shown without a password), else it is left out (the server then says what it wants).
+    """
     if given or os.environ.get(DATABASE_VARIABLE):
         return given
-    return saved_database_url()
+    address = saved_database_url()
+    if address is None:
+        return None
+    from sijpro import credentials
+
+    place = password_place()
+    if place is None:
+        return address
+    password = credentials.stored_password(address) if place == "keyring" else None
+    if password is None and ask_password is not None:
+        password = ask_password(address)
+    return credentials.with_password(address, password) if password else address
+
+
+def password_place() -> PasswordPlace | None:
+    """Where the saved database's password is (None: it needs none, or none was given)."""
+    parser = _read()
+    place = None if parser is None else parser.get(SECTION, PASSWORD_KEY, fallback=None)
+    if place == "keyring":
+        return "keyring"
+    return "ask" if place == "ask" else None
 
 
 def _read() -> configparser.ConfigParser | None:
@@ -60,14 +90,41 @@ def _read() -> configparser.ConfigParser | None:
 
 
 def saved_database_url() -> str | None:
-    """The database this workstation was told to open, or None."""
+    """The database this workstation was told to open (a server's address without its password), or None.
+
+    A file written by an older release with the password in the URL is rewritten without it, the password
+    moved to the credential store (or, without one, asked from now on).
+    """
     parser = _read()
-    return None if parser is None else parser.get(SECTION, "url", fallback=None) or None
+    url = None if parser is None else parser.get(SECTION, "url", fallback=None) or None
+    if url is None:
+        return None
+    from sijpro import credentials
+
+    address, password = credentials.split_password(url)
+    if password is not None:
+        try:
+            save_database_url(url)
+        except UserError:
+            return url  # a folder that cannot be written: the old file goes on working as it was
+    return address
 
 
-def save_database_url(url: str) -> Path:
-    """Remember ``url`` for the next start; the file is replaced whole, never left half-written."""
-    return _save(SECTION, "url", url)
+def save_database_url(url: str) -> PasswordPlace | None:
+    """Remember ``url`` for the next start, its password (if any) in the system's credential store.
+
+    Returns where the password went: ``"keyring"``, or ``"ask"`` when this computer has no credential
+    store (it is then kept nowhere, and asked at each start); None when the URL has none. The settings
+    file is replaced whole, never left half-written, and never holds the password.
+    """
+    from sijpro import credentials
+
+    address, password = credentials.split_password(url)
+    place: PasswordPlace | None = None
+    if password is not None:
+        place = "keyring" if credentials.store_password(address, password) else "ask"
+    _save(SECTION, {"url": address, PASSWORD_KEY: place})
+    return place
 
 
 def remembered_language() -> str | None:
@@ -80,13 +137,14 @@ def remember_language(code: str) -> None:
     """Keep the language chosen at the desk for the next start; a settings file that cannot be written
     only costs the choice, never the switch."""
     try:
-        _save(INTERFACE, "language", code)
+        _save(INTERFACE, {"language": code})
     except UserError:
         return
 
 
-def _save(section: str, key: str, value: str) -> Path:
-    """Set one value, keeping the others; the file is replaced whole, never left half-written."""
+def _save(section: str, values: dict[str, str | None]) -> Path:
+    """Set values (None removes one), keeping the others; the file is replaced whole, never left
+    half-written."""
     import configparser
     import tempfile
 
@@ -94,7 +152,11 @@ def _save(section: str, key: str, value: str) -> Path:
     parser = _read() or configparser.ConfigParser(interpolation=None)
     if not parser.has_section(section):
         parser.add_section(section)
-    parser[section][key] = value
+    for key, value in values.items():
+        if value is None:
+            parser.remove_option(section, key)
+        else:
+            parser[section][key] = value
     partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

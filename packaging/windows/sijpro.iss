@@ -11,7 +11,8 @@
 ; The clinic's data (%LOCALAPPDATA%\sijpro\...) is never touched by installing or uninstalling.
 
 #define AppName "SIJ-PRO"
-#define AppVersion "0.1.0"
+; The version is pyproject.toml's, read from the bundled program's own version file
+#define AppVersion Trim(FileRead(FileOpen(AddBackslash(SourcePath) + "..\..\dist\sijpro\VERSION")))
 #define Bundle "..\..\dist\sijpro"
 
 [Setup]

@@ -93,7 +93,10 @@ def group_tests(
             continue
         tests[f"satisfaction.satisfied.{code}"] = count_test(counted(satisfied_key, code, lambda v: v >= 1))
         tests[f"relief.percent.{code}"] = continuous_test(values(relief_key, code))
-        for threshold in relief_thresholds:
-            tests[f"relief.ge{threshold}.{code}"] = count_test(
-                counted(relief_key, code, lambda v, t=threshold: v >= t))
+        for cut in relief_thresholds:
+            tests[f"relief.ge{cut}.{code}"] = count_test(counted(relief_key, code, _at_least(cut)))
     return tests
+
+
+def _at_least(limit: float) -> Callable[[float], bool]:
+    return lambda value: value >= limit

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sijpro.analysis.groups import baseline_table, baseline_tests
 from sijpro.protocol import BASELINE, Protocol
@@ -62,7 +63,7 @@ def completeness(columns: Columns, protocol: Protocol, patients: Sequence[Patien
     """timepoint -> ``{eligible, answered, missed, pending, not_yet_due, pct_answered, contacts}`` from each
     patient's ``visit_columns`` on the day; ``patients`` (in the order of ``columns``) give each visit's
     contacts made or tried."""
-    table = {tp.code: dict.fromkeys(COUNTS, 0) for tp in protocol.timepoints}
+    table: dict[str, dict[str, Any]] = {tp.code: dict.fromkeys(COUNTS, 0) for tp in protocol.timepoints}
     tried = {tp.code: {group: _no_contacts() for group in ("answered", "lost")} for tp in protocol.timepoints}
     contacts_of = [{outcome.timepoint: outcome.contacts for outcome in p.timepoints} for p in patients]
     for position, patient in enumerate(columns):

@@ -9,6 +9,7 @@ that follow-up; it is judged among the patients with a baseline and a follow-up 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sijpro.analysis.descriptive import proportion
 from sijpro.analysis.thresholds import Threshold
@@ -41,12 +42,12 @@ def complications_table(patients: Sequence[PatientOutcomes]) -> dict[str, object
 
 
 def success_table(patients: Sequence[PatientOutcomes], timepoints: Sequence[str],
-                  threshold: Threshold | None) -> dict[str, object]:
+                  threshold: Threshold | None) -> dict[str, dict[str, Any]]:
     """Per follow-up timepoint (and ``last``): ``{n, n_success, pct, ci95}``, or an empty table when the
     pain score has no MCID chosen (then success cannot be told)."""
     if threshold is None:
         return {}
-    table: dict[str, object] = {}
+    table: dict[str, dict[str, Any]] = {}
     for code in (*timepoints, LAST):
         judged = succeeded = 0
         for outcomes in patients:

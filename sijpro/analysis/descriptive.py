@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sijpro.analysis.thresholds import KINDS, Kind, Threshold
 
@@ -20,8 +21,8 @@ CHANGE_DECIMALS = 10
 """Paired changes are rounded to 10 decimals before any test (DESIGN.md), so float noise never splits a tie."""
 
 
-def finite(value: float | np.floating | None) -> float | None:
-    """A plain float, or None for NaN/inf/None."""
+def finite(value: float | np.floating | npt.NDArray[np.floating] | None) -> float | None:
+    """A plain float, or None for NaN/inf/None (scipy types a one-test p-value as a number or an array)."""
     if value is None:
         return None
     number = float(value)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from sijpro.analysis.descriptive import describe, finite, proportion
 from sijpro.records import PRIOR_INTERVENTIONS, PatientOutcomes
 
@@ -47,7 +49,7 @@ def baseline_table(patients: Sequence[PatientOutcomes]) -> dict:
     rows = [patient_variables(o) for o in patients]
     table: dict = {}
     for name in CONTINUOUS:
-        table[name] = describe([float(row[name]) for row in rows if row[name] is not None])  # type: ignore[arg-type]
+        table[name] = describe([float(value) for row in rows if (value := row[name]) is not None])
     for name in FLAGS:
         known = [bool(row[name]) for row in rows if row[name] is not None]
         table[name] = proportion(sum(known), len(known))
@@ -79,7 +81,7 @@ def count_test(table: Sequence[Sequence[int]]) -> dict[str, object] | None:
     from scipy import stats
 
     if len(kept) == 2 and len(columns) == 2:
-        return {"test": "fisher", "p": finite(stats.fisher_exact(kept).pvalue)}
+        return {"test": "fisher", "p": finite(stats.fisher_exact(np.array(kept)).pvalue)}
     return {"test": "chi-square", "p": finite(stats.chi2_contingency(kept).pvalue)}
 
 
@@ -93,7 +95,7 @@ def baseline_tests(groups: Mapping[str, Sequence[PatientOutcomes]]) -> dict[str,
     rows = {name: [patient_variables(o) for o in patients] for name, patients in groups.items()}
     tests: dict[str, dict[str, object] | None] = {}
     for name in CONTINUOUS:
-        tests[name] = continuous_test([[float(r[name]) for r in group if r[name] is not None]  # type: ignore[arg-type]
+        tests[name] = continuous_test([[float(value) for r in group if (value := r[name]) is not None]
                                        for group in rows.values()])
     for name in FLAGS:
         tests[name] = flag_test([[bool(r[name]) for r in group if r[name] is not None] for group in rows.values()])

@@ -45,14 +45,16 @@ def latest_with_score(outcomes: PatientOutcomes, key: str) -> tuple[TimepointOut
     the later timepoint of the schedule.
     """
     best: tuple[TimepointOutcome, float] | None = None
+    best_day: dt.date | None = None
     for outcome in outcomes.timepoints:  # schedule order, so ">=" lets the later timepoint win a tie
-        if outcome.timepoint == BASELINE or outcome.completed_on is None:
+        day = outcome.completed_on
+        if outcome.timepoint == BASELINE or day is None:
             continue
         value = outcome.scores.get(key)
         if value is None:
             continue
-        if best is None or outcome.completed_on >= best[0].completed_on:  # type: ignore[operator]
-            best = (outcome, value)
+        if best_day is None or day >= best_day:
+            best, best_day = (outcome, value), day
     return best
 
 

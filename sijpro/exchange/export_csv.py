@@ -197,15 +197,15 @@ def wide_rows(subject: Subject, protocol: Protocol) -> Iterator[list[str]]:
         row.append(UNKNOWN if last.day is None else _cell(last.day))
         given = {q.instrument: q for q in questionnaires}
         for instrument in instruments:
-            questionnaire = given.get(instrument.id)
-            if questionnaire is None:
+            taken = given.get(instrument.id)
+            if taken is None:
                 row.extend([NOT_ADMINISTERED] * (len(instrument.items) + len(instrument.scores)))
                 continue
             for code in instrument.item_codes:
-                answer = questionnaire.answers.get(code)
+                answer = taken.answers.get(code)
                 row.append(SKIPPED if answer is None else _cell(answer))
             for spec in instrument.scores:
-                score = questionnaire.score(spec.name)
+                score = taken.score(spec.name)
                 row.append(SKIPPED if score is None else spec.text(score))
         yield row
 
@@ -249,7 +249,10 @@ def write_csv_export(export: ExportSet, directory: Path, progress: Progress = no
         COMPLICATIONS: complication_variables(identified),
         WIDE: wide_variables(protocol, identified),
     }
-    patients, responses, complications, wide = [], [], [], []
+    patients: list[list[str]] = []
+    responses: list[list[str]] = []
+    complications: list[list[str]] = []
+    wide: list[list[str]] = []
     total = len(export.subjects)
     for done, subject in enumerate(export.subjects, start=1):
         patients.append(import_patient_row(subject))

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
@@ -130,10 +130,11 @@ class AnswerCells:
 
 @dataclass
 class _Questionnaire:
+    """One questionnaire's rows so far: the first row read gives its date (later rows must agree)."""
+
     where: Where
-    completed_on: dt.date | None = None
-    completed_where: Where | None = None
-    mode: str = "import"
+    completed_on: dt.date
+    mode: ResponseMode = "import"
     """As a responses line states it; a de-identified file states none: unknown (``import``)."""
     mode_where: Where | None = None
     answers: dict[str, int | None] = field(default_factory=dict)
@@ -347,7 +348,8 @@ class _ImportReader:
     # --- patients ------------------------------------------------------------------------------------
 
     def _patient_row(self, where: Where, cells: dict[str, str]) -> None:
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
+        """Each column's value as its reader gave it (a text, a date, a number): checked by the drafts' rules."""
         contact = self._contact(where, {column: cells.pop(column) for column in CONTACT_COLUMNS if column in cells},
                                 cells.pop("consent", ""))
         cancelled = self._cancelled(where, cells.pop("cancelled_visits", ""))
@@ -372,9 +374,9 @@ class _ImportReader:
         procedure = {name: values.pop(name) for name in PROCEDURE_FIELDS if name in values}
         values.setdefault("family_name", "")
         values.setdefault("given_name", "")
-        self.surgery[mrn] = procedure["surgery_date"]  # type: ignore[assignment]
+        self.surgery[mrn] = procedure["surgery_date"]
         self.language[mrn] = str(values.get("language", "en"))
-        self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))  # type: ignore[arg-type]
+        self.patients.append((PatientDraft(**values), ProcedureDraft(**procedure)))
         if contact is not None and not contact.empty:
             self.contacts.append((mrn, contact))
         self.cancelled += [(mrn, timepoint) for timepoint in cancelled or ()]
@@ -488,13 +490,11 @@ class _ImportReader:
         if not answer.readable:  # the value's problem is already listed
             return
         key = (mrn, timepoint, instrument.id)
-        questionnaire = self.questionnaires.setdefault(key, _Questionnaire(where))
-        if questionnaire.completed_on is None:
-            questionnaire.completed_on, questionnaire.completed_where = completed_on, where
-        elif questionnaire.completed_on != completed_on:
+        questionnaire = self.questionnaires.setdefault(key, _Questionnaire(where, completed_on))
+        if questionnaire.completed_on != completed_on:
             self.problems.add(where, f"{completed_on} differs from {questionnaire.completed_on}, given for the "
                               f"same questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
-                              f"{questionnaire.completed_where}", "completed_on")
+                              f"{questionnaire.where}", "completed_on")
         if mode is not None:
             if questionnaire.mode_where is None:
                 questionnaire.mode, questionnaire.mode_where = mode, where
@@ -591,9 +591,8 @@ class _ImportReader:
         questionnaires = [
             QuestionnaireDraft(
                 mrn=mrn, timepoint=timepoint, instrument=instrument, answers=dict(found.answers),
-                completed_on=found.completed_on,  # type: ignore[arg-type]
-                mode=found.mode, language=self.language.get(mrn, "en"),  # type: ignore[arg-type]
-                source=str(found.where),
+                completed_on=found.completed_on,
+                mode=found.mode, language=self.language.get(mrn, "en"), source=str(found.where),
             )
             for (mrn, timepoint, instrument), found in sorted(
                 self.questionnaires.items(), key=lambda entry: entry[1].where

@@ -10,6 +10,7 @@ computes them on import.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -134,18 +135,18 @@ def _bound(value: float | None) -> str:
 
 def field_for(variable: Variable, form: str, *, required: bool = False, section: str = "") -> Field:
     """A data-entry field for a variable, with REDCap's type and validation."""
-    common = {"name": variable.name, "form": form, "label": variable.label, "identifier": variable.identifying,
-              "required": required, "section": section, "note": variable.unit}
+    field = functools.partial(Field, name=variable.name, form=form, label=variable.label,
+                              identifier=variable.identifying, required=required, section=section,
+                              note=variable.unit)
     if variable.type == "code":
-        return Field(type="radio", choices=_choices(variable), **common)
+        return field(type="radio", choices=_choices(variable))
     if variable.type == "codes":  # a checkbox cannot be blank: 'none' and 'unknown' say which is meant
-        return Field(type="checkbox", choices=" | ".join((_choices(variable, lowercase=True), *EXTRA_CHOICES)),
-                     **common)
+        return field(type="checkbox", choices=" | ".join((_choices(variable, lowercase=True), *EXTRA_CHOICES)))
     if variable.type == "yesno":
-        return Field(type="yesno", **common)
+        return field(type="yesno")
     validation = {"integer": "integer", "number": "number", "date": "date_ymd"}.get(variable.type, "")
-    return Field(type="text", validation=validation, minimum=_bound(variable.minimum),
-                 maximum=_bound(variable.maximum), **common)
+    return field(type="text", validation=validation, minimum=_bound(variable.minimum),
+                 maximum=_bound(variable.maximum))
 
 
 def patient_fields(identified: bool) -> list[Field]:

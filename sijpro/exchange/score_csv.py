@@ -45,8 +45,8 @@ class _CellReader:
 
     def __init__(self, item: Item) -> None:
         self.item = item
-        self.fast = {str(value): value for value in item.accepted_values()}
-        self.fast[""] = None  # type: ignore[assignment]
+        self.fast: dict[str, int | None] = {str(value): value for value in item.accepted_values()}
+        self.fast[""] = None
 
     def __call__(self, raw: str) -> int | None:
         try:

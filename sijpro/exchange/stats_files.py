@@ -82,6 +82,11 @@ def _numbered(variable: Variable, getter: Callable[[Subject], Any]) -> Column:
     return Column(variable.name, variable.label, value, labels=labels)
 
 
+def _had_intervention(code: str) -> Callable[[Subject], int | None]:
+    """1 when the subject had the intervention before, 0 when not, None when nobody recorded it."""
+    return lambda s: None if s.prior_interventions is None else int(code in s.prior_interventions)
+
+
 def _known(getter: Callable[[Subject], Any]) -> Callable[[Subject, SubjectVisit, dict], Cell]:
     def value(subject: Subject, visit: SubjectVisit, given: dict[str, SubjectQuestionnaire]) -> Cell:
         found = getter(subject)
@@ -119,9 +124,8 @@ def subject_columns(identified: bool) -> list[Column]:
                _known(lambda s: s.prior_lumbosacral_fusion), labels=YES_NO),
     ]
     for code, label in INTERVENTION_CODES:  # one yes/no per intervention; all UNK when not known
-        columns.append(Column(f"prior_{code.lower()}", f"Prior intervention: {label}", _known(
-            lambda s, code=code: None if s.prior_interventions is None else int(code in s.prior_interventions)),
-            labels=YES_NO))
+        columns.append(Column(f"prior_{code.lower()}", f"Prior intervention: {label}",
+                              _known(_had_intervention(code)), labels=YES_NO))
     columns += [_numbered(variables["side"], lambda s: s.side), _numbered(variables["approach"], lambda s: s.approach),
                 Column("site", variables["site"].label, lambda subject, visit, given: subject.site, "text")]
     return columns
@@ -228,9 +232,19 @@ def _frame(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], missing: d
         elif column.kind == "text":
             data[column.name] = ["" if value is None else str(value) for value in values]
         else:
-            data[column.name] = [missing[value] if value in MISSING_LABELS else
-                                 (None if value is None else float(value)) for value in values]
+            data[column.name] = [_number(value, missing) for value in values]
     return pd.DataFrame(data, columns=[column.name for column in columns])
+
+
+def _number(value: Cell, missing: dict[str, Any]) -> Any:
+    """A number column's cell: a float, None, or the package's own code for a missing-data code."""
+    if isinstance(value, str) and value in MISSING_LABELS:
+        return missing[value]
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        raise TypeError(f"a date ({value}) in a number column")
+    return float(value)
 
 
 def write_stats_export(export: ExportSet, directory: Path, package: Package,
@@ -252,7 +266,7 @@ def write_stats_export(export: ExportSet, directory: Path, package: Package,
                 frame, str(path), file_label=title,
                 column_labels={column.name: column.label for column in columns},
                 variable_value_labels=value_labels,
-                missing_ranges={column.name: sorted(SPSS_MISSING.values()) for column in numeric},
+                missing_ranges={column.name: list[Any](sorted(SPSS_MISSING.values())) for column in numeric},
             )
         else:
             frame = _frame(columns, rows, STATA_MISSING, None)

@@ -76,7 +76,6 @@ INTERVENTION_CODES: Codes = (
     ("RFA", "Radiofrequency ablation"),
     ("INJ", "Injections"),
 )
-TIMEPOINT_NOTE = "Follow-up timepoint code of the protocol (baseline, w6, m3, m6, m12, m24)"
 
 
 def item_variable(instrument: Instrument, item: Item) -> str:

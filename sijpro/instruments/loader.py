@@ -6,6 +6,7 @@ the people who edit these files are clinicians adding a translation, not program
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -137,13 +138,10 @@ def _read_item(node: _Node) -> Item:
     node.check_fields(_ITEM_FIELDS)
     code = node.string("code")
     kind = node.choice("kind", ("choice", "scale"))
-    common = {
-        "code": code,
-        "text": node.text("text"),
-        "optional": node.boolean("optional", False),
-        "heading": node.optional_text("heading"),
-        "unit": node.optional_text("unit"),
-    }
+    item = functools.partial(
+        Item, code=code, text=node.text("text"), optional=node.boolean("optional", False),
+        heading=node.optional_text("heading"), unit=node.optional_text("unit"),
+    )
     if kind == "choice":
         for field in ("min", "max", "step", "kiosk_step", "anchors"):
             if node.has(field):
@@ -152,7 +150,7 @@ def _read_item(node: _Node) -> Item:
         values = [option.value for option in options]
         if len(set(values)) != len(values):
             raise node.fail("options", "two options share a value")
-        return Item(kind="choice", options=options, **common)
+        return item(kind="choice", options=options)
     if node.has("options"):
         raise node.fail("options", "only choice items take options")
     minimum, maximum = node.integer("min"), node.integer("max")
@@ -174,9 +172,9 @@ def _read_item(node: _Node) -> Item:
         anchor_node = _Node(node.raw("anchors"), f"{node.where}, anchors", node.languages)
         anchor_node.check_fields({"min", "max"})
         anchors = (anchor_node.text("min"), anchor_node.text("max"))
-    return Item(
+    return item(
         kind="scale", minimum=minimum, maximum=maximum, step=step, kiosk_step=kiosk_step,
-        anchors=anchors, alternative=alternative, **common,
+        anchors=anchors, alternative=alternative,
     )
 
 

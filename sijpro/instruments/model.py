@@ -148,11 +148,6 @@ class ScoreSpec:
                 return band
         return self.bands[-1]
 
-    def improvement(self, baseline: float, follow_up: float) -> float:
-        """Change in the direction of benefit: positive is better whichever way the scale runs."""
-        change = follow_up - baseline
-        return -change if self.better == "lower" else change
-
 
 @dataclass(frozen=True)
 class Instrument:

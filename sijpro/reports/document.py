@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
@@ -82,8 +83,12 @@ def _numbered_canvas(footer: Footer) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each footer can say 'Page 2 of 3'."""
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # reportlab's own state that a page is restarted from; its type stubs leave private names out
+        _pagesize: tuple[float, float]
+        _startPage: Callable[[], None]  # noqa: N815 (reportlab's name)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)

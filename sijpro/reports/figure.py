@@ -146,7 +146,7 @@ def _counts(axes: Axes, rows: Sequence[Series]) -> None:
     would overlap the one before it (6 weeks beside baseline) is nudged right, as in the PDF."""
     below = axes.get_xaxis_transform()
     low, high = axes.get_xlim()
-    figure = axes.get_figure()
+    figure = axes.get_figure(root=True)
     width_points = axes.get_position().width * (figure.get_figwidth() if figure else 6.0) * 72
     for row, series in enumerate(rows):
         offset = -(TICK_POINTS + 8 + row * COUNT_ROW_POINTS)

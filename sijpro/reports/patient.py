@@ -9,6 +9,7 @@ plotted or counted as a zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -192,13 +193,15 @@ def _header(page: PatientPage, clinic: str, width: float) -> list[Flowable]:
     return [cell(clinic or "SIJ-PRO", TITLE), cell(words("patient_title"), SUBTITLE), Spacer(1, 4), table]
 
 
-def _series(page: PatientPage, key: str, color: str, **options: object) -> Series:
+def _series(page: PatientPage, key: str, color: str, kind: Literal["line", "bars", "dots"] = "line",
+            on_right_axis: bool = False) -> Series:
     points = tuple(
         (page.answered_x(point), value)
         for point in page.points
         if (value := point.values.get(key)) is not None
     )
-    return Series(label=_column_label(page.words, key), color=color, points=points, **options)  # type: ignore[arg-type]
+    return Series(label=_column_label(page.words, key), color=color, points=points, kind=kind,
+                  on_right_axis=on_right_axis)
 
 
 def _missing_marks(page: PatientPage, keys: tuple[str, ...]) -> tuple[float, ...]:
@@ -222,7 +225,7 @@ def patient_charts(page: PatientPage) -> list[Chart]:
     words = page.words
     answered = [page.answered_x(p) for p in page.points if p.months is not None]
     x = months_axis(min(answered, default=0), max(answered, default=24), words("months_axis"))
-    common = {"x": x, "missing_label": words("missing"), "empty_label": words("no_answer_yet")}
+    chart = functools.partial(Chart, x=x, missing_label=words("missing"), empty_label=words("no_answer_yet"))
     odi = score_spec("odi.odi")
     lower = odi.minimum
     shades = []
@@ -232,22 +235,22 @@ def patient_charts(page: PatientPage) -> list[Chart]:
     pain, sf12 = PAIN, SF12
     levels = get_instrument("satisfaction").item("overall").options
     return [
-        Chart(words("chart_pain"), y=score_axis(0, 10), series=(
+        chart(words("chart_pain"), y=score_axis(0, 10), series=(
             _series(page, pain[0], PALETTE[0]), _series(page, pain[1], PALETTE[1])),
-            missing=_missing_marks(page, pain), **common),
-        Chart(odi.label[words.language], y=score_axis(odi.minimum, odi.maximum),
+            missing=_missing_marks(page, pain)),
+        chart(odi.label[words.language], y=score_axis(odi.minimum, odi.maximum),
               series=(_series(page, "odi.odi", PALETTE[0]),), shades=tuple(shades),
-              missing=_missing_marks(page, ("odi.odi",)), **common),
-        Chart(words("chart_sf12"), y=score_axis(0, 100), series=(
+              missing=_missing_marks(page, ("odi.odi",))),
+        chart(words("chart_sf12"), y=score_axis(0, 100), series=(
             _series(page, sf12[0], PALETTE[2]), _series(page, sf12[1], PALETTE[3])),
             reference=(score_spec(sf12[0]).reference or 50, words("norm")),
-            missing=_missing_marks(page, sf12), **common),
-        Chart(words("chart_relief"), y=score_axis(0, 100), series=(
+            missing=_missing_marks(page, sf12)),
+        chart(words("chart_relief"), y=score_axis(0, 100), series=(
             _series(page, RELIEF, PALETTE[4], kind="bars"),
             _series(page, SATISFACTION_LEVEL, PALETTE[0], kind="dots", on_right_axis=True)),
             right=Axis(len(levels) + 0.5, 0.5, tuple(float(o.value) for o in levels),
                        tuple(o.text[words.language] for o in levels)),
-            missing=_missing_marks(page, (RELIEF, SATISFACTION_LEVEL)), **common),
+            missing=_missing_marks(page, (RELIEF, SATISFACTION_LEVEL))),
     ]
 
 

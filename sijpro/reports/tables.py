@@ -405,11 +405,11 @@ def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
     if answered(summary.relief):
         add(words("relief_col"), [Cell(words.mean_sd(g["relief"][at], percent=True) if g["relief"][at]["n"] else "–")
                                   for g in groups.values()], f"relief.percent.{at}")
-        for threshold in RELIEF_THRESHOLDS:
-            shares = [g["relief"][at][f"ge{threshold}"] for g in groups.values()]
-            add(words("ge", threshold=threshold),
+        for cut in RELIEF_THRESHOLDS:
+            shares = [g["relief"][at][f"ge{cut}"] for g in groups.values()]
+            add(words("ge", threshold=cut),
                 [Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"])) for share in shares],
-                f"relief.ge{threshold}.{at}")
+                f"relief.ge{cut}.{at}")
     label, group, test = STACKED_WIDTHS if stacked else (2.6, 1.6, 1.4)
     widths = (label, *(group,) * len(groups), test)
     return Grid(words("compare_title", number=number, by=words(f"compare.{compare['key']}")

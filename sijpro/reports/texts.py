@@ -8,8 +8,8 @@ SD, p-values, and French typography's no-break spaces inside sentences.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sijpro import i18n
 from sijpro.errors import UserError
@@ -81,13 +81,13 @@ class Words:
             return "–"
         return i18n.percent(self.language, value, decimals)
 
-    def mean_range(self, cell: dict) -> str:
+    def mean_range(self, cell: Mapping[str, Any]) -> str:
         """``8.4 (7–10)``, seed 000's style."""
         if not cell.get("n"):
             return "–"
         return f"{self.number(cell['mean'])} ({self.plain(cell['min'])}–{self.plain(cell['max'])})"
 
-    def mean_sd(self, cell: dict, *, percent: bool = False) -> str:
+    def mean_sd(self, cell: Mapping[str, Any], *, percent: bool = False) -> str:
         """``69.8 ± 9.0`` (``67.6% ± 28.9%``), seed 003's style; no SD when undefined (n = 1)."""
         if not cell.get("n"):
             return "–"
@@ -96,7 +96,7 @@ class Words:
             return show(cell["mean"])
         return f"{show(cell['mean'])} ± {show(cell['sd'])}"
 
-    def count_pct(self, cell: dict) -> str:
+    def count_pct(self, cell: Mapping[str, Any]) -> str:
         """``60 (54.1%)``; a dash when nobody's value is known (no denominator), as for means."""
         if cell.get("pct") is None:
             return f"{cell['n']}" if cell.get("n") else "–"

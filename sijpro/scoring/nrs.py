@@ -14,6 +14,6 @@ SCORE_NAMES = ("lumbar", "radicular")
 
 def score(answers: Mapping[str, int | None]) -> dict[str, float | None]:
     return {
-        name: None if answers.get(name) is None else float(answers[name])  # type: ignore[arg-type]
+        name: None if (value := answers.get(name)) is None else float(value)
         for name in SCORE_NAMES
     }

@@ -27,12 +27,12 @@ BANDS = (
 
 
 def score(answers: Mapping[str, int | None], max_missing: int = DEFAULT_MAX_MISSING) -> dict[str, float | None]:
-    answered = [answers[code] for code in SECTIONS if answers.get(code) is not None]
+    answered = [value for code in SECTIONS if (value := answers.get(code)) is not None]
     missing = len(SECTIONS) - len(answered)
     if missing > max_missing or not answered:
         return {"odi": None}
     # multiply before dividing: 28 * 100 / 50 is exactly 56.0, where 28 / 50 * 100 is 56.00000000000001
-    return {"odi": sum(answered) * 100 / (5 * len(answered))}  # type: ignore[arg-type]
+    return {"odi": sum(answered) * 100 / (5 * len(answered))}
 
 
 def band(value: float | None) -> str | None:

@@ -22,8 +22,9 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import URL, func, select
 
@@ -107,7 +108,7 @@ def load_settings(clinic: Session) -> BackupSettings:
     with clinic.database.reading() as session:
         stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
             select(Meta).where(Meta.key.startswith(SETTING_PREFIX)))}
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for field in fields(BackupSettings):
         text = stored.get(field.name)
         if text is None:
@@ -118,7 +119,7 @@ def load_settings(clinic: Session) -> BackupSettings:
             values[field.name] = text == "1"
         else:
             values[field.name] = text
-    return BackupSettings(**values)  # type: ignore[arg-type]
+    return replace(BackupSettings(), **values)
 
 
 def save_settings(clinic: Session, settings: BackupSettings) -> BackupSettings:

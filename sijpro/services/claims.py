@@ -13,6 +13,7 @@ holds for every caller, not only for kiosks that remember to ask.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,8 @@ WEB_DEVICE_PREFIX = "web:"
 """Devices named ``web:<invitation id>:<pass number>`` are a patient's own phone or computer answering
 through an at-home link (``services.invitations``); each birth-date confirmation is a new device."""
 TAKE_OVER_REASON = "taken over from {device}"
+
+log = logging.getLogger(__name__)
 
 
 def device_name() -> str:
@@ -139,6 +142,7 @@ class Claims:
                 claims.append(_record(row))
             if changes:
                 record(session, self.context, changes)
+            log.info("visits %s held by tablet %s", ", ".join(map(str, visit_ids)), device)
             return claims
 
     @requires(Capability.HAND_OVER, Capability.ANSWER)

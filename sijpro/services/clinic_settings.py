@@ -6,7 +6,8 @@ name and follows the same privacy policy; changing them is an admin action recor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from sqlalchemy import select
 
@@ -64,7 +65,7 @@ class Settings:
         with self.context.database.reading() as session:
             stored = {row.key.removeprefix(SETTING_PREFIX): row.value for row in session.scalars(
                 select(Meta).where(Meta.key.startswith(SETTING_PREFIX)))}
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for field in fields(ClinicSettings):
             text = stored.get(field.name)
             if text is None:
@@ -74,7 +75,7 @@ class Settings:
                     values[field.name] = int(text)
             else:
                 values[field.name] = text
-        return ClinicSettings(**values)  # type: ignore[arg-type]
+        return replace(ClinicSettings(), **values)
 
     @requires(Capability.CLINIC_SETTINGS)
     def save(self, settings: ClinicSettings) -> ClinicSettings:

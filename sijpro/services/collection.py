@@ -6,6 +6,7 @@ through ``amend``, with a reason, and is re-scored."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
@@ -28,6 +29,9 @@ from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import response_record, split_codes, visit_record
 from sijpro.storage.models import Answer, Procedure, Response, Score, Visit
 from sijpro.visit_state import course_states, is_finished
+
+log = logging.getLogger(__name__)
+"""What happened to which questionnaire and visit (ids and codes only: never a name or an answer)."""
 
 DISPLAY_TEXT_SIZES = (0, 1, 2)
 """The kiosk's text size steps: normal, large, largest."""
@@ -155,6 +159,8 @@ class Collection:
                 changes.append(Change("visit", visit.id, "status", visit.status, "open"))
                 visit.status = "open"
             record(session, self.context, changes)
+            log.info("questionnaire %d (%s, %s) started for visit %d by %s", row.id, instrument.id, mode, visit_id,
+                     self.context.actor)
             return _response(session, row)
 
     @requires(Capability.ANSWER, Capability.PAPER_ENTRY)
@@ -207,7 +213,9 @@ class Collection:
             for visit_id in dict.fromkeys(row.visit_id for row in rows):
                 changes += self._close_visit_if_done(session, visit_id)
             record(session, self.context, changes)
-            return [_response(session, row) for row in rows]
+            done = [_response(session, row) for row in rows]
+        log.info("questionnaires %s completed by %s", ", ".join(str(r.id) for r in done), self.context.actor)
+        return done
 
     def _complete(self, session: Session, row: Response, instrument: Instrument) -> list[Change]:
         if row.status != "in-progress":

@@ -105,11 +105,11 @@ def read_courses(connection: Connection) -> list[PatientCourse]:
             .where(finished)):
         answers[response_id][item] = value
     scores: dict[int, list[ScoreValue]] = defaultdict(list)
-    for response_id, instrument, name, value, version in connection.execute(
+    for response_id, instrument, name, number, version in connection.execute(
             select(Score.response_id, Response.instrument, Score.name, Score.value, Score.version)
             .join(Response, Response.id == Score.response_id).where(finished)
             .order_by(Score.response_id, Score.name)):
-        scores[response_id].append(ScoreValue(instrument, name, value, version))
+        scores[response_id].append(ScoreValue(instrument, name, number, version))
     answered: dict[int, list[AnsweredQuestionnaire]] = defaultdict(list)
     for row in connection.execute(select(Response.__table__).where(finished).order_by(Response.id)):
         record = ResponseRecord(

@@ -172,7 +172,7 @@ class _Load:
         if self.batch.study and lock is None:
             mark_study(self.connection, self.today)
         self.audit.seal()
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for status in statuses.values():
             counts[status[0]] += 1
         return ImportSummary(
@@ -216,6 +216,7 @@ class _Load:
         for chunk in chunks(keys, LOOKUP_CHUNK):
             for registered, key in self.connection.execute(
                     select(Patient.mrn, Patient.mrn_key).where(Patient.mrn_key.in_(chunk))).all():
+                assert key is not None  # matched by the IN above
                 written = "" if registered == keys[key] else f" (as {registered})"
                 self.problems.append(f"patient {keys[key]}: MRN already registered{written}")
         country = _country(self.connection)
@@ -323,7 +324,7 @@ class _Load:
     def _settle_statuses(self, completed_on: dict[tuple[str, str], dt.date],
                          cancelled: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dt.date | None]]:
         """(status, completed_on) of every visit the import creates or changes."""
-        statuses = {}
+        statuses: dict[tuple[str, str], tuple[str, dt.date | None]] = {}
         for key, slot in self.slots.items():
             state = self.batch.visit_states.get(key) if slot.is_new else None
             if state in ("missed", "pending", "not_yet_due"):  # anchored so that the dates give the centre's state

@@ -26,8 +26,8 @@ from typing import Any, Final
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
-from sijpro.crashlog import record_crash
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
+from sijpro.logs import record_crash
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.deliveries import is_delivered

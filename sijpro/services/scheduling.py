@@ -178,7 +178,7 @@ def _states(text: str | None) -> dict[str, str]:
     """instrument -> response status, from the aggregated ``instrument|status`` pairs of one visit."""
     if not text:
         return {}
-    return dict(pair.split(STATE_SEPARATOR, 1) for pair in text.split(","))  # type: ignore[misc]
+    return dict(pair.split(STATE_SEPARATOR, 1) for pair in text.split(","))
 
 
 def visits_in_flight(session: Session, patient_id: int) -> list[Visit]:

@@ -154,8 +154,8 @@ def row_faults(connection: Connection, key: bytes) -> list[str]:
 
 def rescore_faults(connection: Connection, protocols: Protocols) -> list[str]:
     """Finished questionnaires whose stored scores are not what their answers score to (streamed)."""
-    answers = response_groups(connection, Answer.__table__)  # type: ignore[arg-type]
-    scores = response_groups(connection, Score.__table__)  # type: ignore[arg-type]
+    answers = response_groups(connection, Answer.__table__)
+    scores = response_groups(connection, Score.__table__)
     next_answers, next_scores = next(answers, None), next(scores, None)
     faults = []
     for response_id, instrument, protocol_id, status in connection.execute(

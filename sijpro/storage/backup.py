@@ -47,13 +47,14 @@ def backup_sqlite(source: Path, target: Path, *, passphrase: str | None = None) 
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle)
     partial = Path(name)
+    failures: tuple[type[Exception], ...] = (sqlite3.Error, *_sqlcipher_errors(passphrase))
     try:
         _copy(source, partial, passphrase)
         with partial.open("rb") as copy:
             os.fsync(copy.fileno())
         partial.chmod(0o600)
         partial.replace(target)
-    except (sqlite3.Error, *_sqlcipher_errors(passphrase)) as error:
+    except failures as error:
         raise UserError(f"the backup of {source} failed: {error}") from None
     except OSError as error:
         raise UserError(f"cannot write the backup {target}: {error.strerror or error}") from None

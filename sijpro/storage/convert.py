@@ -44,21 +44,11 @@ assert tuple(PatientRecord.__dataclass_fields__)[:len(PATIENT_COLUMNS)] == PATIE
 assert tuple(VisitRecord.__dataclass_fields__)[:len(VISIT_COLUMNS)] == VISIT_COLUMNS
 
 
-def join_codes(codes: Iterable[str], separator: str = ";") -> str:
-    return separator.join(sorted(codes))
-
-
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=4096)
 def split_codes(text: str, separator: str = ";") -> tuple[str, ...]:
     """Codes stored joined in one column; the few distinct values (instrument lists, intervention
     combinations) repeat on thousands of rows, so each is split once."""
     return tuple(code for code in text.split(separator) if code)
-
-
-@lru_cache(maxsize=4096)
-def code_set(text: str) -> frozenset[str]:
-    return frozenset(split_codes(text))
 
 
 @lru_cache(maxsize=4096)
@@ -86,8 +76,10 @@ def patient_record(row: Row) -> PatientRecord:
 
 def patient_from_values(values: Sequence[Any]) -> PatientRecord:
     """A patient from the values of ``PATIENT_COLUMNS`` in that order (a slice of a wider row)."""
-    *head, interventions, site, version = values
-    return PatientRecord(*head, _interventions(interventions), site or "", version)
+    fields = dict(zip(PATIENT_COLUMNS, values, strict=True))
+    fields["prior_interventions"] = _interventions(fields["prior_interventions"])
+    fields["site"] = fields["site"] or ""
+    return PatientRecord(**fields)
 
 
 def procedure_record(row: Row) -> ProcedureRecord:
@@ -112,8 +104,9 @@ def visit_record(row: Row) -> VisitRecord:
 
 def visit_from_values(values: Sequence[Any]) -> VisitRecord:
     """A visit from the values of ``VISIT_COLUMNS`` in that order (a slice of a wider row)."""
-    *head, instruments, completed_on = values
-    return VisitRecord(*head, split_codes(instruments, ","), completed_on)
+    fields = dict(zip(VISIT_COLUMNS, values, strict=True))
+    fields["instruments"] = split_codes(fields["instruments"], ",")
+    return VisitRecord(**fields)
 
 
 def response_record(row: Row, answers: Mapping[str, int | None], scores: Iterable[Row] = (),

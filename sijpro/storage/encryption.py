@@ -58,10 +58,6 @@ def file_state(path: Path) -> FileState:
     return "encrypted" if size >= 1024 and size % 512 == 0 else "other"
 
 
-def is_encrypted(path: Path) -> bool:
-    return file_state(path) == "encrypted"
-
-
 def sqlcipher() -> ModuleType:
     """The SQLCipher driver, with its own error log silenced (we report wrong passphrases ourselves)."""
     try:

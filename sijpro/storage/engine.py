@@ -54,9 +54,9 @@ def resolve_url(url: str | None = None) -> URL:
 
 def sqlite_path(url: URL) -> Path | None:
     """The file of an SQLite URL; None for PostgreSQL and in-memory databases."""
-    if url.get_backend_name() != "sqlite" or is_in_memory(url):
+    if url.get_backend_name() != "sqlite" or is_in_memory(url) or url.database is None:
         return None
-    return Path(url.database)  # type: ignore[arg-type]
+    return Path(url.database)
 
 
 def is_in_memory(url: URL) -> bool:

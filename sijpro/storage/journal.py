@@ -99,8 +99,8 @@ class Journal:
                 self._db.execute("INSERT INTO entries (id, kind, payload, actor, at) VALUES (?, ?, ?, ?, ?)",
                                  (entry_id, kind, json.dumps(payload), actor, at.isoformat()))
             except self._errors as error:
-                kind = StorageFull if "full" in str(error).lower() else UserError
-                raise kind(f"the answer could not be kept on the tablet ({error})") from None
+                refusal = StorageFull if "full" in str(error).lower() else UserError
+                raise refusal(f"the answer could not be kept on the tablet ({error})") from None
         return entry_id
 
     def pending(self, limit: int = 100) -> list[Entry]:

@@ -11,7 +11,7 @@ event hashes to the same digest on both engines.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -42,6 +43,8 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    __table__: ClassVar[Table]
+    """Every model here is mapped to one declared table (SQLAlchemy types it as any FROM clause)."""
 
 
 class Meta(Base):

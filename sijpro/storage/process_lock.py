@@ -29,7 +29,7 @@ from sijpro.errors import UserError
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no such module on Windows: no lock is taken there
 
 SUFFIX: Final = ".lock"
 WAIT_SECONDS: Final = 30.0

@@ -51,14 +51,13 @@ from sijpro.storage.models import (
 )
 
 ROW_TABLES: Final[dict[str, Table]] = {
-    "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,  # type: ignore[dict-item]
-    "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,  # type: ignore[dict-item]
-    "complication": Complication.__table__, "contact": PatientContact.__table__,  # type: ignore[dict-item]
-    "contact_attempt": ContactAttempt.__table__,  # type: ignore[dict-item]
-    "invitation": Invitation.__table__,  # type: ignore[dict-item]
+    "patient": Patient.__table__, "procedure": Procedure.__table__, "visit": Visit.__table__,
+    "response": Response.__table__, "user": User.__table__, "protocol": ProtocolVersion.__table__,
+    "complication": Complication.__table__, "contact": PatientContact.__table__,
+    "contact_attempt": ContactAttempt.__table__, "invitation": Invitation.__table__,
 }
 """Audit entity name -> its table (one row per id)."""
-PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}  # type: ignore[dict-item]
+PARTS: Final[dict[str, Table]] = {"answers": Answer.__table__, "scores": Score.__table__}
 """A response's child rows, fingerprinted as one set per response."""
 META_KEY: Final = "settings"
 STREAMED: Final = {"yield_per": 5000}

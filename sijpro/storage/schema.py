@@ -48,9 +48,10 @@ def _revision_links() -> dict[str, str | None]:
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):
         found = {bool(kind): value or quoted or None
                  for kind, value, quoted in REVISION_LINE.findall(path.read_text(encoding="utf-8"))}
-        if found.get(False) is None:
+        revision = found.get(False)
+        if revision is None:
             raise RuntimeError(f"{path.name}: no revision line")
-        links[found[False]] = found.get(True)
+        links[revision] = found.get(True)
     return links
 
 

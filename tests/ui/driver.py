@@ -55,8 +55,8 @@ def confirm_identity(window: KioskWindow) -> None:
 
 
 def screen(window: KioskWindow) -> QWidget:
-    assert window.runner is not None and window.runner.screen is not None
-    return window.runner.screen
+    assert window.runner is not None and window.runner.page is not None
+    return window.runner.page
 
 
 def choose_language(window: KioskWindow, code: str) -> None:

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sijpro.access import AccessDenied
-from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
 from sijpro.instruments import get_instrument
+from sijpro.logs import record_crash
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord
 from sijpro.services.claims import device_name
 from sijpro.services.clinic import Clinic

@@ -69,9 +69,10 @@ class Overlay(QWidget):
         """Show ``title``/``text`` with (label, role, action) buttons; after ``seconds`` run ``on_expiry``."""
         while self.buttons.count():
             item = self.buttons.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()  # out of reach at once, not only when the deletion comes round
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.hide()  # out of reach at once, not only when the deletion comes round
+                old.deleteLater()
         self.title.setText(title)
         self._text_for = text if callable(text) else None
         self.text.setText(text(round(seconds)) if callable(text) else text)
@@ -84,7 +85,9 @@ class Overlay(QWidget):
         self.choices = made
         first = made[0] if made else None
         self.buttons.addWidget(ReflowRow(made, spacing=20, parent=self.frame))
-        self.setGeometry(self.parentWidget().rect())
+        host = self.parentWidget()
+        if host is not None:
+            self.setGeometry(host.rect())
         self.show()
         self.raise_()
         if first is not None:

@@ -62,6 +62,6 @@ class OnScreenKeyboard(QWidget):
     def _key(self, text: str, code: str, action: object, *, name: str | None = None) -> QPushButton:
         key = button(text, "key", self, name=name)
         key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        key.clicked.connect(action)  # type: ignore[arg-type]
+        key.clicked.connect(action)
         self.keys[code] = key
         return key

@@ -144,7 +144,8 @@ class QuestionScreen(KioskScreen):
             self.alternative.setChecked(answered and alternative)
         if self.skip is not None:
             self.skip.setChecked(answered and value is None and not alternative)
-        self.primary.setEnabled(answered)  # type: ignore[union-attr]
+        if self.primary is not None:
+            self.primary.setEnabled(answered)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sijpro.crashlog import record_crash
 from sijpro.errors import StorageFull
 from sijpro.i18n import long_date
+from sijpro.logs import record_crash
 from sijpro.records import PatientRecord
 from sijpro.services.claims import VisitClaimed
 from ui.i18n import language as shown_language
@@ -95,7 +95,8 @@ class KioskRunner(QWidget):
         self.setProperty("contrast", self.contrast)
         text_step = self.text_step
         self._remember_language = remember_language
-        self.screen: KioskScreen | None = None
+        self.page: KioskScreen | None = None
+        """The screen shown now (one per step of the flow)."""
         self._styled_for: tuple[QSize, int, str] | None = None
         self._review_page = 0
         self._review_page_starts: list[int] = [0]
@@ -169,8 +170,8 @@ class KioskRunner(QWidget):
 
     def _retranslate_header(self) -> None:
         self.text_size_label.setText(tr("kiosk.text_size"))
-        for step, key in enumerate(TEXT_SIZE_KEYS):
-            self.text_buttons.button(step).setAccessibleName(tr(key))
+        for size, key in enumerate(TEXT_SIZE_KEYS):
+            self.text_buttons.button(size).setAccessibleName(tr(key))
         self.contrast_button.setText(tr("kiosk.contrast"))
         self.contrast_button.setAccessibleName(tr("kiosk.contrast.name"))
         self.call_button.setText(tr("kiosk.call.called") if self.nurse_called else tr("kiosk.call"))
@@ -247,11 +248,11 @@ class KioskRunner(QWidget):
     def show_current(self) -> None:
         """Build the screen of the flow's current step and put it in place of the previous one."""
         self._retranslate_header()
-        old = self.screen
+        old = self.page
         if isinstance(old, ReviewScreen) and self.flow.current.kind is StepKind.REVIEW:
             self._review_page = old.page  # the same review again (after the idle prompt): on its page
         screen = self._build_screen()
-        self.screen = screen
+        self.page = screen
         scroller = screen_scroller(screen, self.stack)
         self.stack.addWidget(scroller)
         self.fit_screen()
@@ -259,7 +260,8 @@ class KioskRunner(QWidget):
         settle_layouts()
         screen.hold_taps(self.settle_seconds)
         if old is not None:
-            old_scroller = old.parentWidget().parentWidget() if old.parentWidget() is not None else None
+            viewport = old.parentWidget()
+            old_scroller = viewport.parentWidget() if viewport is not None else None
             if isinstance(old_scroller, QScrollArea):
                 self.stack.removeWidget(old_scroller)
                 old_scroller.deleteLater()
@@ -323,11 +325,13 @@ class KioskRunner(QWidget):
         statements at the largest text on a landscape tablet) scrolls, with a finger-wide scroll bar. The
         review pages its rows to the room instead.
         """
-        screen = self.screen
+        screen = self.page
         if screen is None:
             return
         self._apply_style()
-        self.layout().activate()
+        own = self.layout()
+        if own is not None:
+            own.activate()
         room = self.stack.size() if self.stack.width() > 1 else self._room_estimate()
         screen.ensurePolished()
         screen.prepare(room)
@@ -362,7 +366,7 @@ class KioskRunner(QWidget):
             self.text_size_label.setVisible(wanted)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        screen = self.screen
+        screen = self.page
         if screen is not None and screen.handle_key(event):
             event.accept()
             return
@@ -397,7 +401,7 @@ class KioskRunner(QWidget):
         self._answered(None, alternative=True)
 
     def _answered(self, value: int | None, *, alternative: bool = False) -> None:
-        screen = self.screen
+        screen = self.page
         if not isinstance(screen, QuestionScreen):
             return
         try:
@@ -440,13 +444,13 @@ class KioskRunner(QWidget):
         self._review_page = page_holding(self._review_page_starts, number)
 
     def _edit(self, number: int) -> None:
-        if isinstance(self.screen, ReviewScreen):
-            self._review_page_starts = list(self.screen.page_starts)
+        if isinstance(self.page, ReviewScreen):
+            self._review_page_starts = list(self.page.page_starts)
         self.flow.edit(number)
         self.show_current()
 
     def _submit(self) -> None:
-        screen = self.screen
+        screen = self.page
         try:
             self.flow.submit()
         except Exception as error:

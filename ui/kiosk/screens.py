@@ -87,7 +87,8 @@ class KioskScreen(QWidget):
 def _invalidate(layout: QLayout) -> None:
     layout.invalidate()
     for index in range(layout.count()):
-        child = layout.itemAt(index).layout()
+        item = layout.itemAt(index)
+        child = item.layout() if item is not None else None
         if child is not None:
             _invalidate(child)
 

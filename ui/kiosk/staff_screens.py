@@ -165,7 +165,7 @@ class UnlockScreen(KioskScreen):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in {QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress} and watched in (
                 self.username, self.secret):
-            self._field = watched  # type: ignore[assignment]
+            self._field = watched
         return False
 
     def _typed_into(self) -> QLineEdit:
@@ -290,7 +290,8 @@ class NurseScreen(KioskScreen):
         layout.addWidget(self.take_over_button)
 
     def _update_buttons(self) -> None:
-        self.primary.setEnabled(self.selected_patient() is not None)  # type: ignore[union-attr]
+        if self.primary is not None:
+            self.primary.setEnabled(self.selected_patient() is not None)
 
     def selected_patient(self) -> int | None:
         rows = self.list.selectionModel().selectedIndexes()

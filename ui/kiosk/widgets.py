@@ -7,7 +7,7 @@ needs (height-for-width), so no answer is ever clipped and nothing needs scrolli
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
@@ -38,6 +38,9 @@ class HeightFromWidth:
     the real height comes from ``heightForWidth`` once the layout knows the width.
     """
 
+    width: Callable[[], int]
+    """The Qt widget's own ``width()`` (this class is mixed in before it)."""
+
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
         return True
 
@@ -45,7 +48,7 @@ class HeightFromWidth:
         raise NotImplementedError
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        width = self.width() if self.width() >= 300 else 600  # type: ignore[attr-defined]
+        width = self.width() if self.width() >= 300 else 600
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
@@ -122,14 +125,6 @@ class WrapButton(HeightFromWidth, QPushButton):
 
     def full_text(self) -> str:
         return self._text
-
-    def set_full_text(self, text: str, name: str | None = None) -> None:
-        self._text = text
-        self.setAccessibleName(name or text)
-        self._wrapped_for = -1
-        self._lines.clear()
-        self._rewrap()
-        self.updateGeometry()
 
     def _chrome(self) -> QSize:
         """Border plus padding around the text, as the stylesheet sets them."""

@@ -15,8 +15,8 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from sijpro.crashlog import record_crash
 from sijpro.errors import UserError
+from sijpro.logs import record_crash
 from sijpro.records import UserRecord
 from sijpro.services.auth import AuthError
 from sijpro.services.claims import VisitClaimed
@@ -246,8 +246,8 @@ class KioskWindow(QWidget):
             self.backend.call_nurse()
         except Exception as error:  # the database away: the patient is told to wave instead
             record_crash(error)
-            if self.runner is not None and isinstance(self.runner.screen, QuestionScreen):
-                self.runner.screen.show_error(tr("kiosk.call.failed"))
+            if self.runner is not None and isinstance(self.runner.page, QuestionScreen):
+                self.runner.page.show_error(tr("kiosk.call.failed"))
             return
         self._call_time = self._call_time or dt.datetime.now().strftime("%H:%M")
         if self.runner is not None:
@@ -374,9 +374,9 @@ class KioskWindow(QWidget):
         self.idle.detach()
         super().closeEvent(event)
 
-    def current_screen(self) -> QWidget:
+    def current_screen(self) -> QWidget | None:
         """What is on screen now: a runner's page in a patient's run, else the window's page."""
-        if self.mode is Mode.PATIENT and self.runner is not None and self.runner.screen is not None:
-            return self.runner.screen
+        if self.mode is Mode.PATIENT and self.runner is not None and self.runner.page is not None:
+            return self.runner.page
         return self.stack.currentWidget()
 

@@ -50,7 +50,7 @@ from sijpro.reports.tables import (
     satisfaction_grid,
 )
 from sijpro.reports.texts import Words
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import capitalised, language, tr, tr_n
 from ui.staff.chart_canvas import ChartCanvas
@@ -110,7 +110,7 @@ def filter_titles() -> dict[str, str]:
 class CohortPage(StaffPage):
     title_key = "cohort.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cohortPage")
         self.clinic = clinic
@@ -277,7 +277,7 @@ class CohortPage(StaffPage):
         where = {key: combo.currentData() for key, combo in self.filters.items() if combo.currentData()}
         for key, (check, edit) in self.dates.items():
             if check.isChecked():
-                where[key] = edit.date().toPython().isoformat()  # type: ignore[union-attr]
+                where[key] = edit.date().toString(Qt.DateFormat.ISODate)
         return where
 
     def clear_filters(self) -> None:
@@ -399,3 +399,4 @@ class CohortPage(StaffPage):
         with export_file(path) as temporary:
             temporary.write_text(self.summary.to_json(), encoding="utf-8")
         progress(1, 1)
+

@@ -26,7 +26,7 @@ from sijpro.records import (
     PatientRecord,
     draft_changes,
 )
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import ChoiceBox, DateEdit, choice_text
@@ -75,7 +75,7 @@ STRETCHED = frozenset({1, 4})
 class ComplicationDialog(QDialog):
     """Record a complication of ``patient``, or correct ``complication`` (with a reason)."""
 
-    def __init__(self, clinic: Clinic, patient: PatientRecord, complication: ComplicationRecord | None = None,
+    def __init__(self, clinic: Session, patient: PatientRecord, complication: ComplicationRecord | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("complicationDialog")
@@ -121,8 +121,9 @@ class ComplicationDialog(QDialog):
 
     def draft(self) -> ComplicationDraft:
         day = read_values({"occurred_on": self.occurred_on.value})["occurred_on"]
-        return ComplicationDraft(occurred_on=day, kind=self.kind.value(),  # type: ignore[arg-type] # the core checks
-                                 side=self.side.value(), revision=self.revision.isChecked(),  # type: ignore[arg-type]
+        # A draft holds what the form gives (an empty date, a box's code); the core checks every field of it
+        return ComplicationDraft(occurred_on=day, kind=self.kind.value(),  # type: ignore[arg-type]  # see above
+                                 side=self.side.value(), revision=self.revision.isChecked(),  # type: ignore[arg-type]  # see above
                                  notes=self.notes.text())
 
     def _save(self) -> ComplicationRecord:
@@ -143,14 +144,14 @@ class ComplicationDialog(QDialog):
             super().accept()
 
 
-def withdraw_dialog(clinic: Clinic, complication: ComplicationRecord, parent: QWidget | None = None) -> ActionDialog:
+def withdraw_dialog(clinic: Session, complication: ComplicationRecord, parent: QWidget | None = None) -> ActionDialog:
     dialog = ActionDialog("staff.complication.withdraw", tr("staff.complication.withdraw_text",
                                                             kind=choice_text(complication.kind, KINDS),
                                                             date=complication.occurred_on.isoformat()), parent)
     dialog.setObjectName("withdrawComplicationDialog")
     reason = dialog.form.add("reason", "staff.edit.reason", QLineEdit())
     reason.setPlaceholderText(tr("staff.procedure.withdraw_reason_placeholder"))
-    dialog.save = lambda: clinic.complications.withdraw(complication.id, reason.text(),  # type: ignore[assignment,return-value]
+    dialog.save = lambda: clinic.complications.withdraw(complication.id, reason.text(),
                                                         expected_version=complication.row_version)
     reason.setFocus()
     return dialog
@@ -160,7 +161,7 @@ class ComplicationsView(QWidget):
     """The patient's complications (withdrawn ones marked, with their reason) and what can be done: record
     one, correct or withdraw the one highlighted; ``run`` shows a dialog and reloads the record."""
 
-    def __init__(self, clinic: Clinic, run: Callable[[QDialog], None], *, can_edit: bool,
+    def __init__(self, clinic: Session, run: Callable[[QDialog], None], *, can_edit: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic, self.run = clinic, run

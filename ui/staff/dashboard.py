@@ -32,7 +32,7 @@ from sijpro.protocol import Protocol
 from sijpro.records import PatientOutcomes, UserRecord
 from sijpro.reports.batch import PageSettings, file_names, write_pdf
 from sijpro.reports.patient import PatientPage, patient_charts, patient_page
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.chart_canvas import ChartCanvas
@@ -56,7 +56,7 @@ class DashboardPage(StaffPage):
     prints = True
     shows_patients = True
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardPage")
         self.clinic = clinic

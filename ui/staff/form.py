@@ -24,6 +24,7 @@ from ui.staff.style import error_label
 
 W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
+V = TypeVar("V")
 FIELD_PROBLEM = re.compile(r"^field '(?P<field>[\w.]+)': (?P<message>.*)$", re.DOTALL)
 
 PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -106,9 +107,9 @@ class FormProblems(Exception):
         self.fields = fields
 
 
-def read_values(readers: dict[str, Callable[[], object]]) -> dict[str, object]:
+def read_values(readers: dict[str, Callable[[], V]]) -> dict[str, V]:
     """Each field's value, or FormProblems naming every field that could not be read."""
-    values: dict[str, object] = {}
+    values: dict[str, V] = {}
     problems: dict[str, str] = {}
     for name, read in readers.items():
         try:
@@ -170,7 +171,9 @@ class CheckedForm(QWidget):
         return widget
 
     def set_visible(self, name: str, visible: bool) -> None:
-        self.layout_.setRowVisible(self.fields[name][0].parentWidget(), visible)
+        holder = self.fields[name][0].parentWidget()
+        assert holder is not None  # add() puts every field in a holder with its problem label
+        self.layout_.setRowVisible(holder, visible)
 
     def _retranslate(self) -> None:
         for _widget, title, _problem, key in self.fields.values():

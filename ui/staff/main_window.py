@@ -159,7 +159,7 @@ class StaffWindow(QMainWindow):
             self.status.setText(self.clinic.where if self.clinic is not None else tr("staff.login.opening"))
             return
         self.status.setText(tr("staff.status_bar", name=user.full_name or user.username,
-                               role=tr(dict(ROLES)[user.role]), where=self.clinic.where))
+                               role=tr(dict(ROLES)[user.role]), where=self.clinic.where if self.clinic else ""))
 
     # --- signing in and out -----------------------------------------------------------------------------
 

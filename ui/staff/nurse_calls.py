@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from sijpro.crashlog import record_crash
+from sijpro.logs import record_crash
 from ui.background import Poll, in_background
 from ui.i18n import tr, tr_n
 

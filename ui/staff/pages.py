@@ -19,14 +19,14 @@ from PySide6.QtWidgets import QWidget
 
 from sijpro.access import Capability, can
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.staff.page import StaffPage
 
 
 class PageClass(Protocol):
     title_key: str
 
-    def __call__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> StaffPage: ...
+    def __call__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> StaffPage: ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class PageEntry:
             return False
 
     def load(self) -> PageClass:
-        return getattr(importlib.import_module(self.module), self.class_name)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(self.module), self.class_name)
 
 
 PAGES: tuple[PageEntry, ...] = (

@@ -221,5 +221,3 @@ class PaperForm(QGroupBox):
     def first_field(self) -> AnswerEdit:
         return self.fields[self.instrument.items[0].code]
 
-    def field_to_fix(self) -> AnswerEdit | None:
-        return next((f for code, f in self.fields.items() if self.problem(code)), None)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from sijpro.errors import InputErrors, UserError
 from sijpro.instruments import get_instrument
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecord
-from sijpro.services.clinic import Clinic
 from sijpro.services.letters import CodedVisit, CodeRefused
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import tr, tr_n
 from ui.staff.form import FIELD_PROBLEM, translated
@@ -52,7 +52,7 @@ MODES = (("paper", "staff.paper.mode.paper"), ("post", "staff.paper.mode.post"),
 class PaperEntryPage(StaffPage):
     title_key = "staff.page.paper"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("paperPage")
         self.clinic = clinic

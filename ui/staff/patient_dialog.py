@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from sijpro.access import Capability
 from sijpro.contact import ContactDetails, ContactDraft
 from sijpro.records import PRIOR_INTERVENTIONS, PatientDraft, PatientRecord, draft_changes
-from sijpro.services.clinic import Clinic
 from sijpro.services.patients import DuplicateWarning
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import SEXES, ChoiceBox, DateEdit, NumberEdit
@@ -40,7 +40,7 @@ CONSENT = YES_NO
 
 
 class PatientDialog(QDialog):
-    def __init__(self, clinic: Clinic, patient: PatientRecord | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, patient: PatientRecord | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientDialog")
         self.clinic = clinic
@@ -108,7 +108,7 @@ class PatientDialog(QDialog):
         for code in PRIOR_INTERVENTIONS:
             box = QCheckBox(code)
             box.setChecked(bool(known and code in known))
-            box.toggled.connect(lambda checked: checked and self.no_intervention.setChecked(False))
+            box.toggled.connect(self._intervention_toggled)
             self.interventions[code] = box
             row.addWidget(box)
         # 'None' says none were had; no box at all says nobody knows (exported as not known, not as none)
@@ -167,6 +167,10 @@ class PatientDialog(QDialog):
 
     # --- values -----------------------------------------------------------------------------------------
 
+    def _intervention_toggled(self, checked: bool) -> None:
+        if checked:
+            self.no_intervention.setChecked(False)
+
     def _none_toggled(self, checked: bool) -> None:
         if checked:
             for box in self.interventions.values():
@@ -185,10 +189,11 @@ class PatientDialog(QDialog):
             "birth_date": self.birth_date.value, "bmi": self.bmi.value,
             "prior_lumbar_surgeries": self.prior_lumbar_surgeries.value,
         })
+        # The boxes hold only their own codes (or None, not known); the core checks every field again
         return PatientDraft(
             mrn=self.mrn.text(), family_name=self.family_name.text(), given_name=self.given_name.text(),
-            sex=self.sex.value(), language=str(self.language.value()), fbss=self.fbss.value(),  # type: ignore[arg-type]
-            prior_lumbosacral_fusion=self.prior_lumbosacral_fusion.value(),  # type: ignore[arg-type]
+            sex=self.sex.value(), language=str(self.language.value()), fbss=self.fbss.value(),  # type: ignore[arg-type]  # see above
+            prior_lumbosacral_fusion=self.prior_lumbosacral_fusion.value(),  # type: ignore[arg-type]  # see above
             prior_interventions=self._interventions(), site=self.site.text().strip(),
             **typed,
         )

@@ -149,7 +149,7 @@ class ScoreTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return tr("dashboard.scores.missing") if missing else self._text(point, key)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(point, key) if value is not None else None
+            return self._tooltip(point, key, value) if value is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ForegroundRole and missing:
@@ -181,9 +181,9 @@ class ScoreTableModel(QAbstractTableModel):
             text += f"\nΔ {words.signed(change, decimals)}" + (" ✓" if point.mcid_reached.get(key) else "")
         return text
 
-    def _tooltip(self, point: TrajectoryPoint, key: str) -> str:
+    def _tooltip(self, point: TrajectoryPoint, key: str, value: float) -> str:
         change, reached = point.changes.get(key), point.mcid_reached.get(key)
-        parts = [f"{score_title(key)}: {value_text(key, point.values[key])}"]  # type: ignore[arg-type]
+        parts = [f"{score_title(key)}: {value_text(key, value)}"]
         if change is not None:
             parts.append(tr("dashboard.scores.change", change=Words(language()).signed(change)))
         if reached is not None:

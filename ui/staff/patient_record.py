@@ -8,7 +8,7 @@ the nurse always sees what was saved.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -25,7 +25,7 @@ from sijpro.contact import ContactDetails
 from sijpro.i18n import decimal
 from sijpro.records import ComplicationRecord, PatientRecord, ProcedureRecord, UserRecord
 from sijpro.reminders import ContactAttemptRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import language, tr
 from ui.staff.complications import ComplicationsView
 from ui.staff.inputs import choice_text
@@ -106,7 +106,7 @@ class PatientRecordView(QWidget):
     changed = Signal(int)
     """A patient was saved (the search list may need to show the new name)."""
 
-    def __init__(self, clinic: Clinic, user: UserRecord, *, has_dashboard: bool = False,
+    def __init__(self, clinic: Session, user: UserRecord, *, has_dashboard: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientRecord")
@@ -191,9 +191,9 @@ class PatientRecordView(QWidget):
         self.attempts: list[ContactAttemptRecord] = []
         self.visit_timepoints: dict[int, str] = {}
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self.patient is not None:
-            signal.emit(self.patient.id)  # type: ignore[attr-defined]
+            signal.emit(self.patient.id)
 
     # --- content ------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from sijpro.access import Capability, can
 from sijpro.records import PatientRecord, UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr, tr_n
 from ui.staff.page import StaffPage
 from ui.staff.pages import PAGES
@@ -39,7 +39,7 @@ class PatientsPage(StaffPage):
     title_key = "staff.page.patients"
     shows_patients = True
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientsPage")
         self.clinic = clinic

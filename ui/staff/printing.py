@@ -54,7 +54,7 @@ def print_pdf(pdf: bytes, choice: PrintChoice, title: str) -> None:
     if sys.platform == "win32":  # the shell prints in the background: the file must outlive this call
         path = Path(tempfile.mkdtemp(prefix="sijpro-print-")) / "report.pdf"
         path.write_bytes(pdf)
-        os.startfile(str(path), "print")  # type: ignore[attr-defined]
+        os.startfile(str(path), "print")
         return
     with tempfile.TemporaryDirectory(prefix="sijpro-print-") as folder:
         path = Path(folder) / "report.pdf"

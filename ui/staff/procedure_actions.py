@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.records import PatientRecord, ProcedureRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import DateEdit, choice_text
@@ -67,8 +67,8 @@ class ActionDialog(QDialog):
     def __init__(self, title_key: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title_key = title_key
-        self.saved: ProcedureRecord | None = None
-        self.save: Callable[[], ProcedureRecord] | None = None
+        self.saved: object | None = None
+        self.save: Callable[[], object] | None = None
         """The one service call, set by whoever builds the dialog."""
         self.heading = heading_label(self)
         self.text = QLabel(text, self)
@@ -100,7 +100,7 @@ class ActionDialog(QDialog):
             super().accept()
 
 
-def withdraw_dialog(clinic: Clinic, procedure: ProcedureRecord, parent: QWidget | None = None) -> ActionDialog:
+def withdraw_dialog(clinic: Session, procedure: ProcedureRecord, parent: QWidget | None = None) -> ActionDialog:
     """Withdraw a procedure recorded by mistake, with a reason."""
     effect = "staff.procedure.withdraw_index" if procedure.is_index else "staff.procedure.withdraw_other"
     dialog = ActionDialog("staff.procedure.withdraw", tr(effect, date=procedure.surgery_date.isoformat()), parent)
@@ -113,7 +113,7 @@ def withdraw_dialog(clinic: Clinic, procedure: ProcedureRecord, parent: QWidget 
     return dialog
 
 
-def second_side_dialog(clinic: Clinic, index: ProcedureRecord, parent: QWidget | None = None,
+def second_side_dialog(clinic: Session, index: ProcedureRecord, parent: QWidget | None = None,
                        day: str = "") -> ActionDialog:
     """The staged second side of the index surgery: its date; the procedure becomes bilateral."""
     dialog = ActionDialog("staff.procedure.second_side", tr("staff.procedure.second_side_text",
@@ -122,7 +122,7 @@ def second_side_dialog(clinic: Clinic, index: ProcedureRecord, parent: QWidget |
     date = dialog.form.add("second_side_date", "staff.procedure.second_side_date", DateEdit())
     date.setText(day)
     dialog.save = lambda: clinic.procedures.record_second_side(
-        index.id, read_values({"second_side_date": date.value})["second_side_date"],  # type: ignore[arg-type]
+        index.id, read_values({"second_side_date": date.value})["second_side_date"],
         expected_version=index.row_version)
     date.setFocus()
     return dialog
@@ -134,7 +134,7 @@ class ProceduresView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, clinic: Clinic, run: Callable[[QDialog], None], *, can_edit: bool,
+    def __init__(self, clinic: Session, run: Callable[[QDialog], None], *, can_edit: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic = clinic

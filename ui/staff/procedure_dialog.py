@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.records import PatientRecord, ProcedureDraft, ProcedureRecord, draft_changes
-from sijpro.services.clinic import Clinic
 from sijpro.services.procedures import SameSideWarning
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import APPROACHES, SIDES, ChoiceBox, DateEdit, choice_text
@@ -31,7 +31,7 @@ from ui.staff.timeline import TimelineView, timepoint_labels
 
 
 class ProcedureDialog(QDialog):
-    def __init__(self, clinic: Clinic, patient: PatientRecord, procedure: ProcedureRecord | None = None,
+    def __init__(self, clinic: Session, patient: PatientRecord, procedure: ProcedureRecord | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("procedureDialog")
@@ -119,9 +119,10 @@ class ProcedureDialog(QDialog):
         dates = read_values({"surgery_date": self.surgery_date.value,
                              "second_side_date": self.second_side_date.value})
         staged = self.side.value() == "bilateral" and self.staged.isChecked()
+        # A draft holds what the form gives (an empty date, a box's code); the core checks every field of it
         return ProcedureDraft(
-            surgery_date=dates["surgery_date"],  # type: ignore[arg-type] # None is refused by the service
-            side=self.side.value(), approach=self.approach.value(),  # type: ignore[arg-type]
+            surgery_date=dates["surgery_date"],  # type: ignore[arg-type]  # see above
+            side=self.side.value(), approach=self.approach.value(),  # type: ignore[arg-type]  # see above
             device=self.device.text().strip() or None, surgeon=self.surgeon.text().strip() or None,
             second_side_date=dates["second_side_date"] if staged else None,
         )

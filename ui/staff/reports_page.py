@@ -28,7 +28,7 @@ from sijpro.access import Capability, can
 from sijpro.errors import InputErrors
 from sijpro.progress import Progress
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr, tr_n
 from ui.staff.inputs import ChoiceBox
 from ui.staff.page import StaffPage
@@ -51,7 +51,7 @@ CHOICE_WIDTH = 380
 class ReportsPage(StaffPage):
     title_key = "staff.page.reports"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportsPage")
         self.clinic = clinic
@@ -60,14 +60,14 @@ class ReportsPage(StaffPage):
         self.pdf_box, self.pdf_text, self.pdf_button = self._section("reportsPdf", self.write_reports)
         self.pdf_language = ChoiceBox(REPORT_LANGUAGES, blank_key="staff.reports.own_language")
         self.pdf_language.setMaximumWidth(CHOICE_WIDTH)
-        self.pdf_box.layout().insertWidget(1, self.pdf_language)
+        self._box_layout(self.pdf_box).insertWidget(1, self.pdf_language)
         self.export_box, self.export_text, self.export_button = self._section("reportsExport", self.export)
         self.export_kind = ChoiceBox(EXPORT_KINDS, value="csv")
         self.export_kind.setMaximumWidth(CHOICE_WIDTH)
         self.deidentify = QCheckBox(self)
         self.deidentify.setChecked(True)
-        self.export_box.layout().insertWidget(1, self.export_kind)
-        self.export_box.layout().insertWidget(2, self.deidentify)
+        self._box_layout(self.export_box).insertWidget(1, self.export_kind)
+        self._box_layout(self.export_box).insertWidget(2, self.deidentify)
         self.import_box, self.import_text, self.import_button = self._section("reportsImport", self.import_files)
         self.import_box.setVisible(can(user, Capability.IMPORT))
         self.export_box.setVisible(can(user, Capability.EXPORT))
@@ -83,6 +83,13 @@ class ReportsPage(StaffPage):
         layout.addWidget(self.outcome)
         layout.addStretch(1)
         self.retranslate()
+
+    @staticmethod
+    def _box_layout(box: QGroupBox) -> QVBoxLayout:
+        """The column ``_section`` gave a box (text, then the button's row)."""
+        column = box.layout()
+        assert isinstance(column, QVBoxLayout)
+        return column
 
     def _section(self, name: str, action: object) -> tuple[QGroupBox, QLabel, QPushButton]:
         box = QGroupBox(self)
@@ -150,7 +157,8 @@ class ReportsPage(StaffPage):
             return
         from sijpro.services.file_jobs import patient_reports
 
-        clinic, language = self.clinic, cast("str | None", self.pdf_language.value())
+        clinic, chosen = self.clinic, self.pdf_language.value()
+        language = None if chosen is None else str(chosen)
         name = clinic.settings.load().name
         now = dt.datetime.now().replace(microsecond=0)
 

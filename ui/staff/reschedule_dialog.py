@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from sijpro.records import PatientRecord, ProcedureRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.form import CheckedForm, read_values
 from ui.staff.inputs import DateEdit
@@ -20,7 +20,7 @@ from ui.staff.timeline import TimelineView, timepoint_labels
 
 
 class RescheduleDialog(QDialog):
-    def __init__(self, clinic: Clinic, patient: PatientRecord, index: ProcedureRecord,
+    def __init__(self, clinic: Session, patient: PatientRecord, index: ProcedureRecord,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rescheduleDialog")

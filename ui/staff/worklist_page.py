@@ -22,7 +22,7 @@ from sijpro.access import Capability, can
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.reports.worklist import worklist_pdf
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import language, tr
 from ui.staff.page import StaffPage
@@ -40,7 +40,7 @@ class WorklistPage(StaffPage):
     title_key = "staff.page.worklist"
     prints = True
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("worklistPage")
         self.clinic = clinic

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.live_text import follow_language
 from ui.staff.page import StaffPage
@@ -50,7 +50,7 @@ class Workspace(QWidget):
     """An administrator saved the clinic's name or idle-lock time (``ClinicSettings``)."""
     """A backup was restored: what every page shows, and the signed-in account itself, may have changed."""
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspace")
         self.clinic = clinic

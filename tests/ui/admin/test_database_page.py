@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
+from sqlalchemy import make_url
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.places import Probe
 from tests.ui.background import click_and_finish
 from ui.i18n import set_language
 from ui.staff.admin.database import DatabasePage
-from ui.workstation import saved_database_url, settings_path
+from ui.workstation import database_for_start, saved_database_url, settings_path
 
 pytestmark = pytest.mark.gui
 
@@ -126,3 +131,96 @@ def test_an_unknown_server_name_is_said_as_such(page, qtbot) -> None:
     click_and_finish(qtbot, page.test_button)
     assert page.result.text().replace("\u00a0", " ").startswith(
         "Cette base ne peut pas être utilisée : Le nom de serveur db-server.invalid est inconnu sur ce réseau")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A credential store in memory: what the system's store does, seen from the test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.kept.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """No credential store, as on a bare server or in CI."""
+    before = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    yield
+    keyring.set_keyring(before)
+
+
+SECRET = "s3cret-Pw!4"
+WRITTEN = (SECRET, "s3cret-Pw%214", "s3cret")
+"""The password as typed, as a URL writes it, and any part of it."""
+
+
+def _with_secret(url: str) -> str:
+    return make_url(url).set(password=SECRET).render_as_string(hide_password=False)
+
+
+def _type_server(page, url: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.ui.staff.clicks import click
+
+    click(page.postgres)
+    page.url.setFocus()
+    QTest.keyClick(page.url, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(page.url, url)
+    click(page.test_button)
+    assert page.tested is not None, page.result.text()
+    click(page.save_button)
+
+
+def test_a_server_password_goes_to_the_credential_store_never_the_file(page, postgres_url, memory_keyring,
+                                                                       monkeypatch) -> None:
+    monkeypatch.delenv("SIJPRO_DATABASE_URL", raising=False)
+    _type_server(page, _with_secret(postgres_url))
+    assert page.result.text().endswith("The password is kept in this computer's password store, not in a file.")
+    written = settings_path().read_text(encoding="utf-8")
+    assert not any(form in written for form in WRITTEN) and "password = keyring" in written
+    address = saved_database_url()
+    assert address is not None and make_url(address).password is None
+    assert memory_keyring.kept == {("sijpro", address): SECRET}
+    asked: list[str] = []
+    opened = database_for_start(None, lambda where: asked.append(where) or None)
+    assert make_url(opened) == make_url(_with_secret(postgres_url)) and asked == []
+    assert SECRET not in page.current.text()
+
+
+def test_without_a_credential_store_the_password_is_asked_never_written(page, postgres_url, no_keyring,
+                                                                        monkeypatch) -> None:
+    monkeypatch.delenv("SIJPRO_DATABASE_URL", raising=False)
+    _type_server(page, _with_secret(postgres_url))
+    assert page.result.text().endswith(
+        "This computer has no password store, so the password is not saved: it will be asked at each start.")
+    assert page.result.property("role") == "warning"
+    written = settings_path().read_text(encoding="utf-8")
+    assert not any(form in written for form in WRITTEN) and "password = ask" in written
+    asked: list[str] = []
+    opened = database_for_start(None, lambda where: asked.append(where) or "typed-at-start")
+    assert asked == [saved_database_url()]
+    assert make_url(opened).password == "typed-at-start"
+    assert make_url(database_for_start(None, lambda where: None)).password is None  # the user gave none

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from sijpro.errors import UserError
 from sijpro.records import AuditEventRecord, UserRecord
 from sijpro.services.audit import VerifyReport, canonical_json
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import tr, tr_n
 from ui.staff.admin.messages import message_label, say
@@ -82,7 +82,7 @@ AUDIT_COLUMNS: tuple[Column[AuditEventRecord], ...] = (
 class AuditPage(StaffPage):
     title_key = "admin.audit.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("auditPage")
         self.clinic = clinic
@@ -183,15 +183,16 @@ class AuditPage(StaffPage):
             chosen["entity_id"] = int(self.entity_id.text())
         for name, (check, edit) in self.dates.items():
             if check.isChecked():
-                day = edit.date().toPython()
-                day = day + dt.timedelta(days=1) if name == "until" else day  # type: ignore[operator]
-                local_midnight = dt.datetime.combine(day, dt.time()).astimezone()  # type: ignore[arg-type]
+                shown = edit.date()
+                day = dt.date(shown.year(), shown.month(), shown.day())
+                day = day + dt.timedelta(days=1) if name == "until" else day
+                local_midnight = dt.datetime.combine(day, dt.time()).astimezone()
                 chosen[name] = local_midnight.astimezone(dt.UTC).replace(tzinfo=None)
         return chosen
 
     def apply(self) -> None:
         try:
-            events = self.clinic.audit.events(**self.filters(), limit=SHOWN, newest_first=True)  # type: ignore[arg-type]
+            events = self.clinic.audit.events(**self.filters(), limit=SHOWN, newest_first=True)
         except UserError as error:
             show_error(self, error)
             return

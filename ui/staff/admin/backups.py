@@ -31,6 +31,7 @@ from sijpro.services import backups
 from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings, RestoreReport
 from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup
+from sijpro.services.session import Session
 from ui.errors import sentence
 from ui.i18n import language, tr
 from ui.staff.admin.messages import message_label, say
@@ -67,7 +68,7 @@ BACKUP_COLUMNS: tuple[Column[AutomaticBackup], ...] = (
 class BackupsPage(StaffPage):
     title_key = "admin.backups.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("backupsPage")
         self.clinic = clinic

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
 
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
 from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, ClinicSettings
+from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.form import CheckedForm
@@ -22,7 +22,7 @@ from ui.staff.style import heading_label, push_button
 class ClinicPage(StaffPage):
     title_key = "admin.clinic.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clinicPage")
         self.clinic = clinic

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
 from sijpro.services.places import Probe, probe, shown
+from sijpro.services.session import Session
 from ui.errors import sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
@@ -39,7 +39,7 @@ POSTGRES_EXAMPLE = "postgresql://sijpro:password@db-server:5432/sijpro"
 class DatabasePage(StaffPage):
     title_key = "admin.database.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("databasePage")
         self.clinic = clinic
@@ -172,10 +172,15 @@ class DatabasePage(StaffPage):
             say(self.result, tr("admin.database.test_first"), "error")
             return False
         try:
-            save_database_url(self.tested.url)
+            place = save_database_url(self.tested.url)
         except UserError as error:
             say(self.result, sentence(str(error)), "error")
             return False
-        say(self.result, tr("admin.database.saved", where=self.tested.where), "notice")
+        said = tr("admin.database.saved", where=self.tested.where)
+        if place == "keyring":
+            said += " " + tr("admin.database.password_kept")
+        elif place == "ask":
+            said += " " + tr("admin.database.password_asked")
+        say(self.result, said, "notice" if place != "ask" else "warning")
         self._show_current()
         return True

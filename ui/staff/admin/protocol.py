@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from sijpro.errors import UserError
 from sijpro.protocol import Protocol, ProtocolError, check_protocol, parse_protocol
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import sentence, show_error
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label
@@ -67,7 +67,7 @@ DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 class ProtocolPage(StaffPage):
     title_key = "admin.protocol.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("protocolPage")
         self.clinic = clinic

@@ -140,11 +140,11 @@ class ProtocolModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         row, column = self.rows[index.row()], index.column()
-        problem = self.problem is not None and self.problem[:2] == (index.row(), column)
-        if role == Qt.ItemDataRole.BackgroundRole and problem:
+        problem = self.problem[2] if self.problem is not None and self.problem[:2] == (index.row(), column) else None
+        if role == Qt.ItemDataRole.BackgroundRole and problem is not None:
             return QBrush(PROBLEM_BACKGROUND)
-        if role == Qt.ItemDataRole.ToolTipRole and problem:
-            return self.problem[2]  # type: ignore[index]
+        if role == Qt.ItemDataRole.ToolTipRole and problem is not None:
+            return problem
         if column < len(FIELDS):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return row.values[FIELDS[column]]

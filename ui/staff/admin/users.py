@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
-from sijpro.services.clinic import Clinic
+from sijpro.services.session import Session
 from ui.errors import show_error
 from ui.i18n import capitalised, tr
 from ui.staff.admin.account_dialog import AccountDialog, AccountForm, refusal
@@ -35,7 +35,7 @@ USER_COLUMNS: tuple[Column[UserRecord], ...] = (
 class UsersPage(StaffPage):
     title_key = "admin.users.title"
 
-    def __init__(self, clinic: Clinic, user: UserRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, clinic: Session, user: UserRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("usersPage")
         self.clinic = clinic
@@ -121,7 +121,7 @@ class UsersPage(StaffPage):
         auth = self.clinic.auth
         return self._open(AccountForm(
             "admin.users.add_title", ("username", "full_name", "role", "password", "repeated"),
-            lambda v: auth.add_user(v["username"], v["full_name"], v["role"], v["password"]),  # type: ignore[arg-type]
+            lambda v: auth.add_user(v["username"], v["full_name"], v["role"], v["password"]),  # type: ignore[arg-type]  # form texts and a role from the role box; the core checks them
         ))
 
     def change_role(self) -> AccountDialog | None:
@@ -129,7 +129,7 @@ class UsersPage(StaffPage):
         if chosen is None:
             return None
         form = AccountForm("admin.users.role_title", ("role",),
-                           lambda v: self.clinic.auth.set_role(chosen.username, v["role"]),  # type: ignore[arg-type]
+                           lambda v: self.clinic.auth.set_role(chosen.username, v["role"]),
                            role=chosen.role)
         return self._open(form, tr("admin.users.for_user", name=chosen.full_name or chosen.username))
 
