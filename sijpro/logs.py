@@ -16,12 +16,12 @@ parameters) never reach the file.
 
 from __future__ import annotations
 
-import datetime as dt
 import faulthandler
 import io
 import logging
 import os
 import threading
+import time
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -77,7 +77,11 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
 
 
 class PrivacyFormatter(logging.Formatter):
-    """Records as ``FORMAT``; an exception as its stack and its type, never its message."""
+    """Records as ``FORMAT`` stamped in UTC; an exception as its stack and its type, never its message."""
+
+    converter = staticmethod(time.gmtime)
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         error = ei[1]
@@ -85,8 +89,6 @@ class PrivacyFormatter(logging.Formatter):
             return ""
         return "".join(scrubbed_traceback(error)).rstrip("\n")
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds")
 
 
 def scrubbed_traceback(error: BaseException) -> list[str]:
