@@ -252,17 +252,19 @@ def file_kind(table: CsvTable) -> FileKind | None:
     from sijpro.exchange.import_study import STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS
 
     header = set(table.header)
-    if "study_id" in header and "mrn" not in header:
-        shared, family = {"study_id", "site"}, "study_"
-        kinds = (STUDY_PATIENT_COLUMNS, STUDY_RESPONSE_COLUMNS, STUDY_COMPLICATION_COLUMNS)
-    else:
-        shared, family = {"mrn"}, ""
-        kinds = ((*PATIENT_COLUMNS, *PATIENT_OPTIONAL), (*RESPONSE_COLUMNS, *RESPONSE_OPTIONAL), COMPLICATION_COLUMNS)
-    votes = sorted(((len(header & set(columns) - shared), name) for columns, name in
-                    zip(kinds, ("patients", "responses", "complications"), strict=True)), reverse=True)
+    study = "study_id" in header and "mrn" not in header
+    shared = {"study_id", "site"} if study else {"mrn"}
+    kinds: tuple[tuple[tuple[str, ...], FileKind], ...] = (
+        (STUDY_PATIENT_COLUMNS, "study_patients"), (STUDY_RESPONSE_COLUMNS, "study_responses"),
+        (STUDY_COMPLICATION_COLUMNS, "study_complications"),
+    ) if study else (
+        ((*PATIENT_COLUMNS, *PATIENT_OPTIONAL), "patients"), ((*RESPONSE_COLUMNS, *RESPONSE_OPTIONAL), "responses"),
+        (COMPLICATION_COLUMNS, "complications"),
+    )
+    votes = sorted(((len(header & set(columns) - shared), kind) for columns, kind in kinds), reverse=True)
     if votes[0][0] == votes[1][0]:
         return None
-    return f"{family}{votes[0][1]}"  # type: ignore[return-value]
+    return votes[0][1]
 
 
 class _ImportReader:

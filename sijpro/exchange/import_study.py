@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -63,7 +63,8 @@ LONGEST_FOLLOW_UP = 40 * 366
 class _Pooled:
     where: Where
     mrn: str
-    values: dict[str, object]
+    values: dict[str, Any]
+    """Each column's value as its reader gave it: checked by the drafts' rules when the patient is made."""
     states: dict[str, str]
 
 
@@ -103,7 +104,7 @@ class StudyReader:
 
         readers = {**PATIENT_READERS, "study_id": read.mrn, "visits": self._visit_states,
                    "age_at_surgery": lambda text: read.whole_number(text, 0, OLDEST_AGE)}
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         valid = True
         for column, text in cells.items():
             if not text:
@@ -131,7 +132,7 @@ class StudyReader:
         valid = self.reader.register_mrn(where, mrn, "study_id") and valid
         if valid:
             states = values.pop("visits")
-            self.patients[mrn] = _Pooled(where, mrn, values, states)  # type: ignore[arg-type]
+            self.patients[mrn] = _Pooled(where, mrn, values, states)
 
     def _site_once(self, where: Where, site: str) -> bool:
         """A centre comes from one export: not already pooled, not in two files of this import."""
@@ -258,10 +259,10 @@ class StudyReader:
         surgery = self.lock - dt.timedelta(days=days)
         age = values.pop("age_at_surgery", None)
         birth = surgery - relativedelta(years=age) if isinstance(age, int) else None
-        procedure = ProcedureDraft(surgery, side=values.pop("side", None), approach=values.pop("approach", None))  # type: ignore[arg-type]
+        procedure = ProcedureDraft(surgery, side=values.pop("side", None), approach=values.pop("approach", None))
         values.pop("study_id")
         self.reader.patients.append((PatientDraft(mrn=pooled.mrn, family_name="", given_name="", birth_date=birth,
-                                                  **values), procedure))  # type: ignore[arg-type]
+                                                  **values), procedure))
         self.reader.language[pooled.mrn] = str(values.get("language", "en"))
         self.anchors[pooled.mrn] = _Anchor(surgery, pooled.states)
 

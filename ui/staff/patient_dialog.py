@@ -150,7 +150,7 @@ class PatientDialog(QDialog):
         if not self.shows_contact:
             return None
         return ContactDraft(self.phone.text(), self.email.text(), self.address.toPlainText(),
-                            str(self.channel.value() or ""), self.consent.value())  # type: ignore[arg-type]
+                            str(self.channel.value() or ""), self.consent.value())  # type: ignore[arg-type]  # see draft()
 
     def _retranslate(self) -> None:
         title = tr("staff.patient.edit_title") if self.patient else tr("staff.patient.register_title")
