@@ -44,15 +44,6 @@ def with_password(address: str, password: str) -> str:
     return make_url(address).set(password=password).render_as_string(hide_password=False)
 
 
-def needs_login(address: str) -> bool:
-    """A server address naming a user: the server may want that user's password."""
-    if "://" not in address:
-        return False
-    from sqlalchemy.engine import make_url
-
-    return make_url(address).username is not None
-
-
 def store_password(address: str, password: str) -> bool:
     """Keep ``password`` for ``address`` in the system's store; False when this computer has none usable
     (nothing is then kept anywhere)."""
@@ -76,13 +67,3 @@ def stored_password(address: str) -> str | None:
     except (KeyringError, RuntimeError, OSError):
         return None
 
-
-def forget_password(address: str) -> None:
-    """Remove the password kept for ``address`` (nothing to do when none is)."""
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.delete_password(SERVICE, address)
-    except (KeyringError, RuntimeError, OSError):  # none kept (PasswordDeleteError), or no store
-        return

@@ -61,9 +61,11 @@ class SmtpServer:
         except ValueError:
             raise UserError(f"{SMTP_URL_VARIABLE}: the port is not a number from 1 to 65535") from None
         query = parse_qs(parts.query)
-        security = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "tls"}[parts.scheme]
+        securities: dict[str, Literal["none", "starttls", "tls"]] = {
+            "smtp": "none", "smtp+starttls": "starttls", "smtps": "tls"}
+        security = securities[parts.scheme]
         sender = query.get("from", [f"sijpro@{parts.hostname}"])[0]
-        return cls(parts.hostname, port, security, unquote(parts.username or ""),  # type: ignore[arg-type]
+        return cls(parts.hostname, port, security, unquote(parts.username or ""),
                    unquote(parts.password or ""), sender)
 
 

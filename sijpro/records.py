@@ -28,16 +28,17 @@ read out to the patient by a nurse on a call; all three are typed in through pap
 at home. ``import``: imported before files stated their mode (unknown). New modes go at the end: the
 statistics files number the modes in this order."""
 TYPED_MODES: tuple[str, ...] = ("paper", "post", "phone")
-COLLECTION_MODES: tuple[str, ...] = ("kiosk", "paper", "post", "phone", "web")
+COLLECTION_MODES: tuple[ResponseMode, ...] = ("kiosk", "paper", "post", "phone", "web")
 """How a questionnaire was collected (DESIGN.md "Clinical record"): what a responses file may state."""
-FILE_MODE_DEFAULT = "paper"
+FILE_MODE_DEFAULT: ResponseMode = "paper"
 """The mode of a responses line whose file has no ``mode`` column or leaves it empty."""
 ResponseStatus = Literal["in-progress", "complete", "amended"]
 Role = Literal["nurse", "surgeon", "admin"]
 ComplicationKind = Literal["wound_infection", "deep_infection", "implant_malposition", "nerve_injury", "haematoma",
                            "thromboembolism", "non_union", "other"]
 
-COMPLICATION_KINDS: tuple[str, ...] = get_args(ComplicationKind)
+SIDES: tuple[Side, ...] = get_args(Side)
+COMPLICATION_KINDS: tuple[ComplicationKind, ...] = get_args(ComplicationKind)
 """The complications the SIJ fusion literature reports (INSITE, iMIA, LOIS), in the order reports list
 them; their words are the reports' ``complication.KIND`` (``sijpro.reports.texts``)."""
 

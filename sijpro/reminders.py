@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 from sijpro.contact import ContactDetails
 from sijpro.visit_state import COLLECTABLE, StateCode
@@ -91,7 +91,7 @@ def _step(raw: object, where: str) -> ReminderStep:
         raise LadderError(f"{where}, field 'channel': {channel!r} is not one of {', '.join(STEP_CHANNELS)}")
     if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= MAX_STEP_DAY:
         raise LadderError(f"{where}, field 'day': {day!r} is not a whole number of days from 0 to {MAX_STEP_DAY}")
-    return ReminderStep(code, channel, day)  # type: ignore[arg-type]
+    return ReminderStep(code, channel, day)
 
 
 def _check_ladder(steps: tuple[ReminderStep, ...], where: str) -> None:
@@ -148,7 +148,7 @@ refused by the server (that address will not do); a call that reached the patien
 or a wrong number. A ``failed`` e-mail is tried again at the next run; a call not answered the next day,
 one the patient asked to have made later on that day."""
 CallOutcome = Literal["reached", "no_answer", "call_back", "declined", "wrong_number"]
-CALL_OUTCOMES: Final = ("reached", "no_answer", "call_back", "declined", "wrong_number")
+CALL_OUTCOMES: Final[tuple[CallOutcome, ...]] = get_args(CallOutcome)
 UNDELIVERED_OUTCOMES: Final = frozenset({"sending", "refused", "failed"})
 
 
@@ -164,9 +164,6 @@ class ContactAttemptRecord:
     outcome: str
     detail: str = ""
     call_back_on: dt.date | None = None
-
-
-SKIP_REASONS: Final = ("no_consent", "declined", "no_email", "no_address", "no_phone", "prefers_other")
 
 
 def _skip(step: ReminderStep, details: ContactDetails | None, declined: bool) -> str | None:

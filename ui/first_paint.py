@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
+
+from ui.application import application
 
 
 class _FirstPaint(QObject):
@@ -15,11 +17,11 @@ class _FirstPaint(QObject):
         super().__init__(window)
         self.window = window
         self.action = action
-        QApplication.instance().installEventFilter(self)  # a widget inside the window paints first
+        application().installEventFilter(self)  # a widget inside the window paints first
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is self.window:
-            QApplication.instance().removeEventFilter(self)
+            application().removeEventFilter(self)
             QTimer.singleShot(0, self.action)
         return False
 

@@ -13,12 +13,13 @@ the database (a patient's surgery recorded earlier, a complication already recor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sijpro.exchange import import_fields as read
 from sijpro.mrn import mrn_key
-from sijpro.records import COMPLICATION_KINDS, MAX_NOTES, ComplicationDraft
+from sijpro.records import COMPLICATION_KINDS, MAX_NOTES, SIDES, ComplicationDraft
 
 if TYPE_CHECKING:
     from sijpro.exchange.import_csv import Where, _ImportReader
@@ -33,6 +34,7 @@ COMPLICATION_KINDS_COLUMNS: dict[str, tuple[set[str], set[str]]] = {
 """Kind -> (required columns, allowed columns)."""
 UNEXPORTED_NOTE = "described in the centre's record (notes are not exported de-identified)"
 """The notes a pooled complication of kind 'other' is given: its description stayed at the centre."""
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -96,31 +98,35 @@ class ComplicationReader:
         return day
 
     def _add(self, where: Where, mrn: str | None, day: dt.date | None, cells: dict[str, str], notes: str) -> None:
-        values: dict[str, object] = {}
-        readers = {
-            "kind": lambda text: read.choice(text, COMPLICATION_KINDS),
-            "side": lambda text: read.choice(text, ("left", "right", "bilateral")),
-            "revision": read.flag,
-            "notes": lambda text: read.free_text(text, MAX_NOTES),
-        }
-        valid = True
-        for column, text in {**cells, "notes": notes}.items():
-            if column in readers and text:
-                try:
-                    values[column] = readers[column](text)
-                except ValueError as error:
-                    self.reader.problems.add(where, str(error), column)
-                    valid = False
-        if values.get("kind") == "other" and not values.get("notes"):
+        texts = {**cells, "notes": notes}
+        unread: list[str] = []
+
+        def cell(column: str, parse: Callable[[str], Value]) -> Value | None:
+            """The column's value, None when empty; a value that cannot be read is listed (named)."""
+            text = texts.get(column, "")
+            if not text:
+                return None
+            try:
+                return parse(text)
+            except ValueError as error:
+                self.reader.problems.add(where, str(error), column)
+                unread.append(column)
+                return None
+
+        kind = cell("kind", lambda text: read.choice(text, COMPLICATION_KINDS))
+        side = cell("side", lambda text: read.choice(text, SIDES))
+        revision = cell("revision", read.flag)
+        described = cell("notes", lambda text: read.free_text(text, MAX_NOTES))
+        if kind == "other" and not described:
             self.reader.problems.add(where, "say what the complication was when its kind is 'other'", "notes")
-            valid = False
-        if not valid or mrn is None or day is None:
+            unread.append("notes")
+        if unread or mrn is None or day is None or kind is None:
             return
-        key = (mrn_key(mrn), day, str(values["kind"]), values.get("side"))  # type: ignore[arg-type]
+        key = (mrn_key(mrn), day, kind, side)
         earlier = self.seen.setdefault(key, where)
         if earlier is not where:
             self.reader.problems.add(where, f"the same complication of {mrn} appears twice (also {earlier})", "kind")
             return
-        draft = ComplicationDraft(occurred_on=day, kind=values["kind"], side=values.get("side"),  # type: ignore[arg-type]
-                                  revision=bool(values["revision"]), notes=str(values.get("notes", "")))
+        draft = ComplicationDraft(occurred_on=day, kind=kind, side=side, revision=bool(revision),
+                                  notes=described or "")
         self.found.append(ReadComplication(mrn, draft, where))

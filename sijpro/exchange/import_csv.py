@@ -36,6 +36,7 @@ from sijpro.records import (
     PatientDraft,
     ProcedureDraft,
     QuestionnaireDraft,
+    ResponseMode,
 )
 
 if TYPE_CHECKING:
@@ -466,7 +467,7 @@ class _ImportReader:
         if mode is not None:
             self.add_answer(where, mrn, answer, completed_on, mode)
 
-    def _response_mode(self, where: Where, text: str) -> str | None:
+    def _response_mode(self, where: Where, text: str) -> ResponseMode | None:
         if not text:
             return FILE_MODE_DEFAULT
         try:
@@ -484,7 +485,7 @@ class _ImportReader:
         return AnswerCells(timepoint, instrument, item, readable, value)
 
     def add_answer(self, where: Where, mrn: str | None, answer: AnswerCells, completed_on: dt.date | None,
-                   mode: str | None = None) -> None:
+                   mode: ResponseMode | None = None) -> None:
         """Add one read answer to its questionnaire (the lines of one mrn, timepoint and instrument)."""
         timepoint, instrument, item, value = answer.timepoint, answer.instrument, answer.item, answer.value
         if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
+from typing import TypeVar
 
 from sijpro.mrn import mrn_problem
 from sijpro.numerals import ascii_number
@@ -35,13 +36,18 @@ def iso_date(text: str) -> dt.date:
     return day
 
 
-def choice(text: str, accepted: Iterable[str], *, upper: bool = False) -> str:
-    """One of a few codes; case is forgiven (``f`` for ``F``, ``Bilateral`` for ``bilateral``)."""
+Code = TypeVar("Code", bound=str)
+
+
+def choice(text: str, accepted: Iterable[Code], *, upper: bool = False) -> Code:
+    """One of a few codes; case is forgiven (``f`` for ``F``, ``Bilateral`` for ``bilateral``). The code
+    returned is the accepted one itself, so a tuple of a ``Literal`` type gives a value of that type."""
     codes = tuple(accepted)
     value = text.upper() if upper else text.lower()
-    if value not in codes:
-        raise ValueError(f"{text!r} is not one of {', '.join(codes)}")
-    return value
+    for code in codes:
+        if code == value:
+            return code
+    raise ValueError(f"{text!r} is not one of {', '.join(codes)}")
 
 
 def flag(text: str) -> bool:

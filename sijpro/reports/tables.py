@@ -410,8 +410,8 @@ def compare_grid(summary: CohortSummary, words: Words, number: int) -> Grid:
             add(words("ge", threshold=cut),
                 [Cell(words.count_pct_ci(share["n"], share["pct"], share["ci95"])) for share in shares],
                 f"relief.ge{cut}.{at}")
-    label, group, test = STACKED_WIDTHS if stacked else (2.6, 1.6, 1.4)
-    widths = (label, *(group,) * len(groups), test)
+    label_width, group_width, test_width = STACKED_WIDTHS if stacked else (2.6, 1.6, 1.4)
+    widths = (label_width, *(group_width,) * len(groups), test_width)
     return Grid(words("compare_title", number=number, by=words(f"compare.{compare['key']}")
                       if words.has(f"compare.{compare['key']}") else compare["key"]),
                 titles, tuple(rows), widths, frozenset(sections), note=words("compare_note"), compact=stacked)

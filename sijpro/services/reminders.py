@@ -147,7 +147,7 @@ class Reminders:
             if attempt.outcome in UNDELIVERED_OUTCOMES:
                 chased_visit = by_visit[attempt.visit_id]
                 step = PlannedStep(attempt.visit_id, attempt.patient_id, chased_visit.visit.timepoint, attempt.step,
-                                   attempt.channel, 0, (day - chased_visit.visit.window_start).days)  # type: ignore[arg-type]
+                                   attempt.channel, 0, (day - chased_visit.visit.window_start).days)  # type: ignore[arg-type]  # recorded from a PlannedStep: a step's channel
                 undelivered.append((entry_of(step), attempt))
         order = {"email": 0, "post": 1, "phone": 2}
 

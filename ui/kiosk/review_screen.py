@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.i18n import tr
 from ui.kiosk.flow import ReviewLine, answer_text, question_titles
@@ -76,13 +76,14 @@ class ReviewScreen(KioskScreen):
                                 wrapped_order=[self.page_label, self.previous_page, self.next_page], parent=self)
         layout.addWidget(self.paging)
         self.back = button(tr("kiosk.back"), "secondary", self)
-        self.primary = button(tr("kiosk.review.submit"), "primary", self)
+        send = button(tr("kiosk.review.submit"), "primary", self)
+        self.primary = send
         self.back.clicked.connect(self.go_back)
-        self.primary.clicked.connect(self.submit)
-        layout.addLayout(self._footer())
+        send.clicked.connect(self.submit)
+        layout.addLayout(self._footer(send))
         self.show_page(0)
 
-    def _footer(self) -> QHBoxLayout:
+    def _footer(self, send: QPushButton) -> QHBoxLayout:
         """Back where every screen has it, Send centred between it and where Next is on a question.
 
         The right-hand place is held by an invisible Next (same words, same style): the footer shares out
@@ -96,7 +97,7 @@ class ReviewScreen(KioskScreen):
         where_next_was.hide()
         middle = QHBoxLayout()
         middle.addStretch(1)
-        middle.addWidget(self.primary)
+        middle.addWidget(send)
         middle.addStretch(1)
         row = footer(self.back, where_next_was)
         row.takeAt(1)  # the footer's middle stretch: Send's centre instead, with the same share

@@ -123,7 +123,9 @@ class KioskRunner(QWidget):
     def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         """What takes the keyboard focus (a digit typed, an arrow key) is scrolled into view."""
         scroller = self.stack.currentWidget()
-        page = scroller.widget() if isinstance(scroller, QScrollArea) else None
+        if not isinstance(scroller, QScrollArea):
+            return
+        page = scroller.widget()
         if new is not None and page is not None and new is not page and page.isAncestorOf(new):
             scroller.ensureWidgetVisible(new, 0, 16)
 
@@ -139,11 +141,13 @@ class KioskRunner(QWidget):
         self.header.setObjectName("kioskHeader")
         rows = QVBoxLayout(self.header)
         rows.setContentsMargins(16, 4, 16, 4)
+        self._header_rows = rows
         self.progress_label = label("", "progress", self.header)
         sizes = QWidget(self.header)
         sizes_row = QHBoxLayout(sizes)
         sizes_row.setContentsMargins(0, 0, 0, 0)
         sizes_row.setSpacing(10)
+        self._sizes_row = sizes_row
         self.text_size_label = label("", "body", sizes, wrap=False)
         sizes_row.addWidget(self.text_size_label)
         self.text_buttons = QButtonGroup(self)
@@ -356,10 +360,10 @@ class KioskRunner(QWidget):
     def _arrange_header(self) -> None:
         """The words "Text size" only where the whole header fits on one line beside them (the label is
         shown or hidden only when that changes: a tap on Next must not lay the header out twice)."""
-        margins = self.header.layout().contentsMargins()
+        margins = self._header_rows.contentsMargins()
         width = self.width() - margins.left() - margins.right()
         shown = not self.text_size_label.isHidden()
-        spacing = self.text_size_label.parentWidget().layout().spacing()
+        spacing = self._sizes_row.spacing()
         extra = 0 if shown else self.text_size_label.sizeHint().width() + spacing
         wanted = self.tools.one_line_width() + extra <= width
         if wanted != shown:

@@ -79,7 +79,7 @@ def contact_text(contact: ContactDetails) -> str:
     unknown = "–"
     channel = {"email": "staff.contact.channel.email", "post": "staff.contact.channel.post",
                "phone": "staff.contact.channel.phone", "none": "staff.contact.channel.none"}.get(contact.channel)
-    consent = {True: "yes", False: "no"}.get(contact.consent)  # type: ignore[call-overload]
+    consent = None if contact.consent is None else "yes" if contact.consent else "no"
     lines = [
         f"{tr('staff.contact.phone')}: {contact.phone or unknown}"
         + (f" ({contact.phone_e164})" if contact.phone_e164 and contact.phone_e164 != contact.phone else ""),

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from sijpro.errors import UserError
 from sijpro.services.places import PASSPHRASE_VARIABLE, database_text, file_state, local_database_file
-from ui.application import application
 from ui.autobackup import back_up_around
 from ui.errors import show_error
 from ui.first_paint import when_painted

@@ -29,7 +29,6 @@ from sijpro.records import UserRecord
 from sijpro.reports.texts import Words
 from sijpro.services import backups
 from sijpro.services.backups import AutomaticBackup, BackupCheck, BackupSettings, RestoreReport
-from sijpro.services.clinic import Clinic
 from sijpro.services.maintenance import backup
 from sijpro.services.session import Session
 from ui.errors import sentence

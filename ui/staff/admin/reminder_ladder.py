@@ -96,8 +96,8 @@ class LadderEditor(QWidget):
         for code in (DEFAULT_LADDER, *self.timepoints):
             names.addItem("", code)
         names.setCurrentIndex(max(0, names.findData(ladder)))
-        code = QLineEdit(step)
-        code.setObjectName(f"reminderStep{row}")
+        step_code = QLineEdit(step)
+        step_code.setObjectName(f"reminderStep{row}")
         channels = QComboBox()
         channels.setObjectName(f"reminderChannel{row}")
         for value in (*STEP_CHANNELS, NO_REMINDERS):
@@ -107,9 +107,11 @@ class LadderEditor(QWidget):
         days.setObjectName(f"reminderDay{row}")
         days.setRange(0, MAX_STEP_DAY)
         days.setValue(day)
-        for column, widget in enumerate((names, code, channels, days)):
+        widgets: tuple[QWidget, ...] = (names, step_code, channels, days)
+        for column, widget in enumerate(widgets):
             self.table.setCellWidget(row, column, widget)
-        for signal in (names.currentIndexChanged, code.textEdited, channels.currentIndexChanged, days.valueChanged):
+        for signal in (names.currentIndexChanged, step_code.textEdited, channels.currentIndexChanged,
+                       days.valueChanged):
             signal.connect(self._changed)
         self._name_choices(row)
         self.table.setCurrentCell(row, 1)
@@ -123,8 +125,7 @@ class LadderEditor(QWidget):
         self.edited.emit()
 
     def _name_choices(self, row: int) -> None:
-        names, channels = self._widget(row, 0), self._widget(row, 2)
-        assert isinstance(names, QComboBox) and isinstance(channels, QComboBox)
+        names, _code, channels, _days = self._cells(row)
         for index in range(names.count()):
             code = names.itemData(index)
             names.setItemText(index, tr("admin.reminders.every_timepoint") if code == DEFAULT_LADDER else code)
@@ -137,16 +138,18 @@ class LadderEditor(QWidget):
             self.table.removeRow(row)
             self.edited.emit()
 
-    def _widget(self, row: int, column: int) -> QWidget:
-        return self.table.cellWidget(row, column)
+    def _cells(self, row: int) -> tuple[QComboBox, QLineEdit, QComboBox, QSpinBox]:
+        """A row's ladder, step, channel and day widgets (as ``add_row`` placed them)."""
+        names, code, channels, days = (self.table.cellWidget(row, column) for column in range(len(COLUMNS)))
+        assert isinstance(names, QComboBox) and isinstance(code, QLineEdit)
+        assert isinstance(channels, QComboBox) and isinstance(days, QSpinBox)
+        return names, code, channels, days
 
     def mapping(self) -> dict[str, list[dict[str, Any]]]:
         """The ``reminders`` mapping the rows describe, rungs in row order (``parse_protocol`` checks them)."""
         ladders: dict[str, list[dict[str, Any]]] = {}
         for row in range(self.table.rowCount()):
-            names, code, channels, days = (self._widget(row, column) for column in range(len(COLUMNS)))
-            assert isinstance(names, QComboBox) and isinstance(code, QLineEdit)
-            assert isinstance(channels, QComboBox) and isinstance(days, QSpinBox)
+            names, code, channels, days = self._cells(row)
             steps = ladders.setdefault(str(names.currentData()), [])
             if channels.currentData() != NO_REMINDERS:
                 steps.append({"step": code.text().strip(), "channel": channels.currentData(), "day": days.value()})
@@ -156,6 +159,6 @@ class LadderEditor(QWidget):
         """(ladder, step, channel, day) of every row, as shown: for tests and screen readers."""
         found = []
         for row in range(self.table.rowCount()):
-            names, code, channels, days = (self._widget(row, column) for column in range(len(COLUMNS)))
-            found.append((names.currentData(), code.text(), channels.currentData(), days.value()))  # type: ignore[attr-defined]
+            names, code, channels, days = self._cells(row)
+            found.append((str(names.currentData()), code.text(), str(channels.currentData()), days.value()))
         return found
