@@ -16,9 +16,12 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, Protocol, TypeVar
 
 from sijpro.errors import UserError
+
+if TYPE_CHECKING:
+    from sijpro.records import ResponseMode
 
 
 class Capability(StrEnum):
@@ -103,7 +106,7 @@ class Principal:
     capabilities: frozenset[Capability]
     patient_id: int | None = None
     visit_ids: frozenset[int] = frozenset()
-    mode: str = "kiosk"
+    mode: ResponseMode = "kiosk"
     """The mode of collection a confined principal's questionnaires are recorded in: ``kiosk`` for a tablet,
     ``web`` for a patient at home."""
 

@@ -110,8 +110,7 @@ class Collection:
         """
         principal = self.context.principal
         principal.require_visit(visit_id)
-        mode = mode or principal.mode  # type: ignore[assignment]
-        assert mode is not None
+        mode = mode or principal.mode
         if not principal.can(Capability.PAPER_ENTRY) and mode != principal.mode:
             raise AccessDenied(f"a kiosk collects kiosk questionnaires, not {mode} ones")
         definition = get_instrument(instrument)

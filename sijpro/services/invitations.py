@@ -517,7 +517,11 @@ class WebDoor:
 
     def _status(self, session: OrmSession, row: Invitation, visit: Visit) -> DoorStatus:
         state = state_of(row, visit, _last_days(session, row.patient_id)[visit.id], self.context.today())
-        return "needs_birth_date" if state in ("issued", "used") else state  # type: ignore[return-value]
+        match state:
+            case "issued" | "used":
+                return "needs_birth_date"
+            case _:
+                return state
 
     def _refused(self, session: OrmSession, invitation_id: int | None, status: str, address: str,
                  at: str = "look") -> None:

@@ -18,8 +18,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, abort, make_response, redirect, render_template, request
+from flask import Flask, abort, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response  # what Flask answers with, redirect() included
 
 from sijpro import i18n
 from sijpro.crashlog import record_crash
