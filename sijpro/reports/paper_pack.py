@@ -300,8 +300,9 @@ def _primer() -> str:
 def _prime(canvas: Canvas) -> None:
     for name in (REGULAR, BOLD):
         font = pdfmetrics.getFont(name)
-        font.splitString(_primer(), canvas._doc)  # type: ignore[attr-defined]
-        font.getSubsetInternalName(0, canvas._doc)  # type: ignore[attr-defined]
+        # a TTFont's subset methods and the canvas' document are not in reportlab's stubs (Font has neither)
+        font.splitString(_primer(), canvas._doc)  # type: ignore[attr-defined]  # see above
+        font.getSubsetInternalName(0, canvas._doc)  # type: ignore[attr-defined]  # see above
 
 
 @cache
@@ -310,12 +311,12 @@ def _page_operators(instrument_id: str, language: str, index: int) -> tuple[str,
     _prime(recorder)
     recorder.beginForm("recording")
     draw_questionnaire_page(recorder, instrument_id, language, index)
-    return tuple(recorder._code)  # type: ignore[attr-defined]
+    return tuple(recorder._code)  # type: ignore[attr-defined]  # the canvas' operator list: not in the stubs
 
 
 def _put_page(canvas: Canvas, form: str, instrument_id: str, language: str, index: int) -> None:
     canvas.beginForm(form)
-    canvas._code.extend(_page_operators(instrument_id, language, index))  # type: ignore[attr-defined]
+    canvas._code.extend(_page_operators(instrument_id, language, index))  # type: ignore[attr-defined]  # see above
     canvas.endForm()
 
 

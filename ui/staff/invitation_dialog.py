@@ -49,15 +49,15 @@ class InvitationDialog(QDialog):
         self.intro.setWordWrap(True)
         self.new_button = push_button(self, self.issue, "inviteNew")
 
-        self.result = QWidget(self)
-        self.result.setObjectName("inviteResult")
-        shown = QFormLayout(self.result)
+        self.issued_box = QWidget(self)
+        self.issued_box.setObjectName("inviteResult")
+        shown = QFormLayout(self.issued_box)
         self.link = self._copyable("inviteLink")
         self.code = self._copyable("inviteCode")
-        self.copy_link = push_button(self.result, lambda: self._copy(self.link), "inviteCopyLink")
-        self.copy_code = push_button(self.result, lambda: self._copy(self.code), "inviteCopyCode")
+        self.copy_link = push_button(self.issued_box, lambda: self._copy(self.link), "inviteCopyLink")
+        self.copy_code = push_button(self.issued_box, lambda: self._copy(self.code), "inviteCopyCode")
         self.link_title, self.code_title, self.until_title = QLabel(self), QLabel(self), QLabel(self)
-        self.until = QLabel(self.result)
+        self.until = QLabel(self.issued_box)
         self.until.setObjectName("inviteUntil")
         for title, field, button in ((self.link_title, self.link, self.copy_link),
                                      (self.code_title, self.code, self.copy_code)):
@@ -66,7 +66,7 @@ class InvitationDialog(QDialog):
             row.addWidget(button)
             shown.addRow(title, row)
         shown.addRow(self.until_title, self.until)
-        self.copied = QLabel(self.result)
+        self.copied = QLabel(self.issued_box)
         self.copied.setObjectName("inviteCopied")
         self.copied.setProperty("role", "muted")
         shown.addRow(self.copied)
@@ -83,10 +83,10 @@ class InvitationDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        for widget in (self.heading, self.intro, self.new_button, self.result, self.list_title, self.listing,
+        for widget in (self.heading, self.intro, self.new_button, self.issued_box, self.list_title, self.listing,
                        self.form, self.revoke_button, self.buttons):
             layout.addWidget(widget)
-        self.result.setVisible(False)
+        self.issued_box.setVisible(False)
         follow_language(self, self.retranslate)
         self.refresh()
 
@@ -118,7 +118,7 @@ class InvitationDialog(QDialog):
         self.link.setText(issued.link)
         self.code.setText(issued.printed_code)
         self.copied.setText("")
-        self.result.setVisible(True)
+        self.issued_box.setVisible(True)
         self.refresh()
         grow_to_fit(self)
 
@@ -135,7 +135,7 @@ class InvitationDialog(QDialog):
             self.issued = None
             self.link.clear()
             self.code.clear()
-            self.result.setVisible(False)
+            self.issued_box.setVisible(False)
         self.refresh()
 
     def retranslate(self) -> None:

@@ -108,7 +108,7 @@ def test_a_refusal_is_said_in_the_desk_words_and_nothing_is_made(signed_in, staf
     def invite(dialog: InvitationDialog) -> None:
         click(dialog.new_button)
         shown["error"] = dialog.form.general.text()
-        shown["result_visible"] = str(dialog.result.isVisible())
+        shown["result_visible"] = str(dialog.issued_box.isVisible())
 
     while_open(invite, seen)
     click(record.buttons["invite"])
