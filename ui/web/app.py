@@ -23,8 +23,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what Flask answers with, redirect() included
 
 from sijpro import i18n
-from sijpro.crashlog import record_crash
 from sijpro.errors import StorageFull, Unreachable, UserError
+from sijpro.logs import record_crash
 from ui.web.door import Busy, Closed, Door, Entry, Refused, WrongBirthDate
 from ui.web.visit import NothingToAnswer, WebVisit
 
