@@ -170,8 +170,8 @@ def _number_row(item: Item, language: str, width: float, words: Words) -> list[B
         canvas.drawString(x, y - 15, label)
         left = x + canvas.stringWidth(label, REGULAR, 13) + 4 * mm
         for index in range(digits):
-            _box(canvas, left + index * (BOX + 1.5 * mm), y - 2, BOX + 1 * mm)
-        canvas.drawString(left + digits * (BOX + 1.5 * mm) + 2 * mm, y - 15, unit)
+            _box(canvas, left + index * (BOX + 3 * mm), y - 2, BOX + 1 * mm)
+        canvas.drawString(left + digits * (BOX + 3 * mm) + 2 * mm, y - 15, unit)
 
     return [Block(BOX + 5 * mm, write)]
 
@@ -225,11 +225,11 @@ def _date_block(words: Words) -> Block:
         for index, count in enumerate((2, 2, 4)):
             for _digit in range(count):
                 _box(canvas, left, y - 2, BOX + 1 * mm)
-                left += BOX + 1.5 * mm
+                left += BOX + 3 * mm
             if index < 2:
                 canvas.setFont(REGULAR, 16)
-                canvas.drawString(left + 0.5 * mm, y - 16, "/")
-                left += 4 * mm
+                canvas.drawString(left - 0.5 * mm, y - 16, "/")
+                left += 5 * mm
         canvas.setFont(REGULAR, 11)
         canvas.setFillColor(GREY)
         canvas.drawString(left + 3 * mm, y - 15, hint)
