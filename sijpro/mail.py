@@ -8,10 +8,13 @@ written anywhere: messages about the server name its host and port only.
 
 The texts (``resources/reminders/email.yaml``, English and French, the patient's language) carry no health
 data: the patient's name, the clinic's name and what to do. Nothing says which surgery or questionnaire.
+When the clinic runs the web app, they also carry the visit's one invitation to answer at home (its link,
+and its short code with the web app's address), the same in every e-mail of the ladder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 import ssl
 import textwrap
@@ -25,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 
 from sijpro.errors import UserError
+from sijpro.i18n import long_date
 from sijpro.resources import resource_path
 
 SMTP_URL_VARIABLE: Final = "SIJPRO_SMTP_URL"
@@ -79,6 +83,19 @@ class Reminder:
     family_name: str
     clinic: str
     again: bool = False
+    at_home: AtHome | None = None
+    """The visit's invitation to answer at home, when the clinic runs the web app (``sijpro serve``)."""
+
+
+@dataclass(frozen=True)
+class AtHome:
+    """What the e-mail says to answer at home: the link, the web app's address and the code for typing it
+    in instead, and the last day they open. The same for every e-mail of one visit."""
+
+    link: str
+    site: str
+    code: str
+    until: dt.date
 
 
 @cache
@@ -102,6 +119,12 @@ def reminder_message(reminder: Reminder, server: SmtpServer) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=server.sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     paragraphs = texts[f"body_{kind}"].format(**values).strip().split("\n\n")
+    if reminder.at_home is not None:  # after the greeting and the first paragraph: the easiest way first
+        at_home = reminder.at_home
+        paragraphs[2:2] = texts["at_home"].format(
+            link=at_home.link, site=at_home.site, code=at_home.code,
+            until=long_date(reminder.language if reminder.language in templates() else "en", at_home.until),
+        ).strip().split("\n\n")
     message.set_content("\n\n".join(_filled(paragraph) for paragraph in paragraphs) + "\n")
     return message
 
@@ -164,11 +187,13 @@ class Mailer:
 
 
 def _filled(paragraph: str) -> str:
-    """A paragraph of the template as lines of at most 72 characters (a greeting or signature line stays)."""
+    """A paragraph of the template as lines of at most 72 characters (a greeting or signature line stays,
+    and so does a word longer than that: a link broken in two opens nothing)."""
     lines = paragraph.splitlines()
     if len(lines) > 1 and all(len(line) < 40 for line in lines):
         return "\n".join(lines)
-    return textwrap.fill(" ".join(line.strip() for line in lines), 72)
+    return textwrap.fill(" ".join(line.strip() for line in lines), 72, break_long_words=False,
+                         break_on_hyphens=False)  # a link stays whole, on a line of its own if it must
 
 
 def _text(words: bytes | str) -> str:

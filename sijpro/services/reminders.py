@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sijpro.access import Capability, requires
 from sijpro.contact import ContactDetails
 from sijpro.errors import UserError
-from sijpro.mail import Mailer, Reminder, ServerUnreachable, SmtpServer, reminder_message
+from sijpro.mail import AtHome, Mailer, Reminder, ServerUnreachable, SmtpServer, reminder_message
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.reminders import (
@@ -40,6 +40,7 @@ from sijpro.services.audit import Change, record
 from sijpro.services.clinic_settings import Settings
 from sijpro.services.contacts import contact_record
 from sijpro.services.context import ServiceContext
+from sijpro.services.invitations import Invitations, web_url
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
 from sijpro.storage.bulk import chunks
@@ -160,7 +161,10 @@ class Reminders:
 
     @requires(Capability.REMINDERS)
     def send(self, server: SmtpServer, day: dt.date | None = None, progress: Progress = no_progress) -> SendReport:
-        """Send the plan's e-mails of ``day`` through ``server``, each recorded and audited."""
+        """Send the plan's e-mails of ``day`` through ``server``, each recorded and audited. When the clinic
+        runs the web app (``$SIJPRO_WEB_URL``), each carries its visit's invitation to answer at home: the
+        one that still opens, else a new one, so every rung of a visit sends the same link."""
+        site = web_url()  # a malformed address stops the run before anything is sent
         plan = self.plan(day)
         emails = plan.of("email")
         written = {attempt.visit_id for attempt in self._attempts({entry.patient.id for entry in emails})
@@ -176,7 +180,7 @@ class Reminders:
                 again = entry.visit.id in written  # "we wrote to you a week ago" only when it is so
                 message = reminder_message(Reminder(
                     entry.contact.email, entry.patient.language, entry.patient.given_name,
-                    entry.patient.family_name, clinic, again=again), server)
+                    entry.patient.family_name, clinic, again=again, at_home=self._at_home(entry, site)), server)
                 attempt = self._claim(entry, str(message["Message-ID"]))
                 if attempt is None:
                     continue  # another run took this rung a moment ago
@@ -242,6 +246,19 @@ class Reminders:
             rows = session.scalars(select(ContactAttempt).where(ContactAttempt.patient_id == patient_id)
                                    .order_by(ContactAttempt.id)).all()
             return [attempt_record(row) for row in rows]
+
+    def _at_home(self, entry: PlanEntry, site: str | None) -> AtHome | None:
+        """The visit's invitation for the e-mail: the one that still opens, else a new one; None without a
+        web app, for a role that may not invite, or when the visit cannot have one (no birth date recorded,
+        not open on the clock's day): the e-mail then goes without it."""
+        if site is None or not self.context.principal.can(Capability.INVITE):
+            return None
+        invitations = Invitations(self.context)
+        try:
+            issued = invitations.current(entry.visit.id) or invitations.issue(entry.patient.id, entry.visit.timepoint)
+        except UserError:
+            return None
+        return AtHome(issued.link, site, issued.printed_code, issued.valid_until)
 
     def _claim(self, entry: PlanEntry, message_id: str) -> int | None:
         """Write the attempt down as ``sending`` (committed, audited); None when the rung is already taken."""
