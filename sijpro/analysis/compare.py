@@ -44,6 +44,9 @@ def split(patients: Sequence[PatientOutcomes], key: str) -> dict[str, list[Patie
         value = group_value(outcomes, key)
         if value is not None:
             groups.setdefault(value, []).append(outcomes)
+    if not groups:
+        raise UserError(f"--compare {key}: no patient selected has a {key} recorded, so there are no groups "
+                        "to compare")
     return dict(sorted(groups.items()))
 
 

@@ -101,8 +101,21 @@ def select(outcomes: Sequence[PatientOutcomes], where: Mapping[str, str] | None)
     """The patients matching every filter (all of them when ``where`` is empty)."""
     if not where:
         return list(outcomes)
-    predicates = [_predicate(key, value) for key, value in normalise_where(where).items()]
+    clean = normalise_where(where)
+    if "site" in clean:
+        _check_site(outcomes, clean["site"])
+    predicates = [_predicate(key, value) for key, value in clean.items()]
     return [outcome for outcome in outcomes if all(test(outcome) for test in predicates)]
+
+
+def _check_site(outcomes: Sequence[PatientOutcomes], site: str) -> None:
+    """A site code is free text, unlike the other keys' fixed values: one no patient has is a typo or
+    another clinic's centre, refused with the codes there are (an empty table would look like a result)."""
+    known = sorted({code for outcome in outcomes if (code := group_value(outcome, "site")) is not None})
+    if not known:
+        raise UserError(f"--where site={site}: no patient has a site code recorded (a single-site clinic)")
+    if site not in known:
+        raise UserError(f"--where site={site}: no patient has this site code; known site codes: {', '.join(known)}")
 
 
 def _date(key: str, value: str) -> dt.date:
