@@ -4,7 +4,8 @@
 ``SIJPRO_TEST_POSTGRES_URL``, whose database it fills in a schema of its own, dropped at the end; not part
 of ``make bench`` or ``make test``). It registers the patients (each six weeks after surgery: 15 questions
 due), issues their invitations, starts ``python main.py serve`` as a subprocess on a free loopback port
-and lets one thread per patient do what a browser does: open the link, give the birth date, then answer
+and lets one thread per patient do what a browser does: open the link (the patients arrive over the
+first 30 s), give the birth date, then answer
 a question (POST, then GET the page it is sent to), wait ``--think`` seconds (0.5 to 1.5 times), and so
 on; once all 15 are answered it changes answers from the review until the time is up, then sends. It
 prints answers sent, stored, lost (the last value sent for an item is not the one stored) and duplicated
@@ -39,6 +40,8 @@ from sijpro.services.clinic import Clinic
 
 ROOT = Path(__file__).resolve().parents[1]
 BORN = dt.date(1961, 4, 12)
+ARRIVALS = 30.0
+"""Seconds over which the patients open their links."""
 TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
 CHOICES = re.compile(r'name="choice" value="([0-9]+)"')
 
@@ -111,6 +114,7 @@ def prepare(url: str, patients: int, port: int) -> list[Patient]:
 def patient_run(patient: Patient, port: int, until: float, think: float, start: threading.Event) -> None:
     start.wait()
     rng = random.Random(patient.mrn)
+    time.sleep(rng.uniform(0, ARRIVALS))  # patients open their links over the first half minute, not all at once
     number = int(patient.mrn.removeprefix("LOAD"))
     browser = Browser(port, f"198.51.{100 + number // 250}.{number % 250 + 1}")  # a header, never a destination
     try:
@@ -153,7 +157,7 @@ def patient_run(patient: Patient, port: int, until: float, think: float, start: 
         if not patient.submitted:
             patient.errors.append(f"submit {status} {location}")
     except Exception as error:  # counted and printed; the other patients go on
-        patient.errors.append(f"{type(error).__name__}: {error}")
+        patient.errors.append(f"{type(error).__name__} after {len(patient.sent)} answers: {error}")
 
 
 def stored(url: str) -> tuple[dict[tuple[int, str], int | None], int, int, dict[int, str]]:
