@@ -17,6 +17,8 @@ from sijpro.errors import UserError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+CONNECTION_LIMIT = 2000
+"""Open connections held at once (kept alive between a patient's questions; waitress's default is 100)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +72,10 @@ def main(argv: Sequence[str]) -> int:
         "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}, "clear_untrusted_proxy_headers": True}
     print(f"sijpro serve: the web app on http://{args.host}:{args.port}/ over {clinic.where}", flush=True)
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="SIJ-PRO", **proxy)
+        # waitress stops accepting past 100 open connections by default: phones keep theirs open between
+        # questions, so 200 patients at once would leave half of them waiting at the door
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="SIJ-PRO",
+              connection_limit=CONNECTION_LIMIT, **proxy)
     except OSError as error:
         print(f"sijpro: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 1
