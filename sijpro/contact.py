@@ -17,6 +17,8 @@ from typing import Literal, get_args
 
 import phonenumbers
 
+from sijpro.problems import Problem
+
 Channel = Literal["email", "post", "phone", "none"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 """``none``: the patient asked not to be contacted; an empty channel means no preference was stated."""
@@ -70,49 +72,61 @@ class ContactDetails:
         return bool({"email": self.email, "post": self.address, "phone": self.phone_e164}.get(channel))
 
 
-def region_problem(region: str) -> str | None:
+def region_problem(region: str) -> Problem | None:
     """Why ``region`` cannot be the clinic's country for phone numbers (ISO 3166 alpha-2, e.g. FR)."""
     if not region:
         return None
     if not _REGION.fullmatch(region) or region not in phonenumbers.SUPPORTED_REGIONS:
-        return f"{region!r} is not a two-letter country code (ISO 3166, e.g. FR, CH, GB)"
+        return Problem("country", "country_code", {"value": repr(region)})
     return None
 
 
 def e164(phone: str, region: str = "") -> str:
     """The E.164 form of ``phone`` (written nationally for ``region``, or with its +country code), or
     ValueError saying what is wrong with it."""
+    number = _parsed(phone, region)
+    if isinstance(number, Problem):
+        raise ValueError(number.text)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(phone: str, region: str = "") -> Problem | None:
+    """What is wrong with ``phone`` as a number of ``region`` (see ``e164``), or None."""
+    number = _parsed(phone, region)
+    return number if isinstance(number, Problem) else None
+
+
+def _parsed(phone: str, region: str) -> phonenumbers.PhoneNumber | Problem:
     text = phone.strip()
     if len(text) > PHONE_LENGTH:
-        raise ValueError(f"a phone number has at most {PHONE_LENGTH} characters")
+        return Problem("phone", "phone_length", {"limit": str(PHONE_LENGTH)})
     if not region and text.startswith("00"):
         text = "+" + text[2:]  # the international prefix of most of the world, when no country is set
     try:
         number = phonenumbers.parse(text, region or None)
     except phonenumbers.NumberParseException:
         if not region and not text.startswith(("+", "00")):
-            raise ValueError(f"{text!r}: give the number with its country code (+33 ...), or set the "
-                             "clinic's country in its settings") from None
-        raise ValueError(f"{text!r} is not a phone number") from None
+            return Problem("phone", "phone_country", {"value": repr(text)})
+        return Problem("phone", "phone", {"value": repr(text)})
     if not phonenumbers.is_valid_number(number):
         where = f" in {region}" if region and not text.startswith(("+", "00")) else ""
-        raise ValueError(f"{text!r} is not a valid phone number{where}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return Problem("phone", "phone_invalid", {"value": repr(text), "region": where})
+    return number
 
 
-def email_problem(email: str) -> str | None:
+def email_problem(email: str) -> Problem | None:
     if not email:
         return None
     if len(email) > EMAIL_LENGTH:
-        return f"an e-mail address has at most {EMAIL_LENGTH} characters"
+        return Problem("email", "email_length", {"limit": str(EMAIL_LENGTH)})
     if not _EMAIL.fullmatch(email):
-        return f"{email!r} is not an e-mail address (name@example.org)"
+        return Problem("email", "email", {"value": repr(email)})
     return None
 
 
-def channel_problem(channel: str) -> str | None:
+def channel_problem(channel: str) -> Problem | None:
     if channel and channel not in CHANNELS:
-        return f"{channel!r} is not a contact channel ({', '.join(CHANNELS)})"
+        return Problem("channel", "channel_unknown", {"value": repr(channel), "channels": ", ".join(CHANNELS)})
     return None
 
 
@@ -130,25 +144,20 @@ def contact_details(patient_id: int, draft: ContactDraft, region: str, row_versi
                           draft.email, draft.address, draft.channel, draft.consent, row_version)
 
 
-def contact_problems(draft: ContactDraft, region: str) -> list[str]:
-    """Every problem of a draft, each naming its field (``field 'email': ...``), as the form shows them."""
+def contact_problems(draft: ContactDraft, region: str) -> list[Problem]:
+    """Every problem of a draft, each naming its field, as the form shows them."""
     draft = normalised_contact(draft)
-    problems: list[str] = []
-    if draft.phone:
-        try:
-            e164(draft.phone, region)
-        except ValueError as error:
-            problems.append(f"field 'phone': {error}")
-    for name, problem in (("email", email_problem(draft.email)), ("channel", channel_problem(draft.channel))):
+    problems: list[Problem] = []
+    for problem in (phone_problem(draft.phone, region) if draft.phone else None, email_problem(draft.email),
+                    channel_problem(draft.channel)):
         if problem is not None:
-            problems.append(f"field '{name}': {problem}")
+            problems.append(problem)
     if len(draft.address) > ADDRESS_LENGTH:
-        problems.append(f"field 'address': at most {ADDRESS_LENGTH} characters")
+        problems.append(Problem("address", "at_most", {"limit": str(ADDRESS_LENGTH)}))
     needed = {"email": ("email", "an e-mail address"), "post": ("address", "a postal address"),
               "phone": ("phone", "a phone number")}.get(draft.channel)
     if needed is not None and not getattr(draft, needed[0]):
-        problems.append(f"field '{needed[0]}': the preferred channel is {draft.channel}, so {needed[1]} is needed")
+        problems.append(Problem(needed[0], "channel_needs", {"channel": draft.channel, "needed": needed[1]}))
     if draft.consent is not True and draft.channel in ("email", "post", "phone"):
-        problems.append(f"field 'consent': a preferred channel ({draft.channel}) needs the patient's consent "
-                        "to be contacted")
+        problems.append(Problem("consent", "channel_consent", {"channel": draft.channel}))
     return problems

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sijpro.problems import Problem
+
 MAX_MRN = 64
 ALLOWED = re.compile(r"[^\W_]|[-_./]")
 """One allowed character: a letter or a digit (any script), or one of - _ . /"""
@@ -20,19 +22,19 @@ FORMULA_START = "-"
 """The only formula trigger (= + - @ tab CR) that the allowed characters let through."""
 
 
-def mrn_problem(mrn: str) -> str | None:
-    """What is wrong with an (already trimmed) MRN, worded for the person who typed it; None when fine."""
+def mrn_problem(mrn: str) -> Problem | None:
+    """What is wrong with an (already trimmed) MRN (``.text`` words it in English); None when fine."""
     if not mrn:
-        return "required"
+        return Problem("mrn", "required")
     if len(mrn) > MAX_MRN:
-        return f"longer than {MAX_MRN} characters"
+        return Problem("mrn", "too_long", {"limit": str(MAX_MRN)})
     bad = list(dict.fromkeys(character for character in mrn if not ALLOWED.fullmatch(character)))
     if bad:
         shown = ", ".join(repr(character) if character.isprintable() else f"U+{ord(character):04X}"
                           for character in bad)
-        return f"{shown} not allowed (letters, digits, '-', '_', '.' and '/' only)"
+        return Problem("mrn", "mrn_characters", {"bad": shown})
     if mrn.startswith(FORMULA_START):
-        return "may not start with '-' (a spreadsheet would read it as a formula)"
+        return Problem("mrn", "mrn_formula")
     return None
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 from sijpro.contact import ContactDraft
+from sijpro.problems import Problem
 
 Sex = Literal["F", "M", "X"]
 Side = Literal["left", "right", "bilateral"]
@@ -52,15 +53,15 @@ SITE_LENGTH = 32
 _SITE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
-def site_problem(code: str) -> str | None:
+def site_problem(code: str) -> Problem | None:
     """Why ``code`` cannot be a centre code (letters, digits, '-', '_', '.', starting with a letter or
     digit, at most 32 characters), or None when it can; empty means no site."""
     if not code:
         return None
     if len(code) > SITE_LENGTH:
-        return f"a site code has at most {SITE_LENGTH} characters"
+        return Problem("site", "site_length", {"limit": str(SITE_LENGTH)})
     if not _SITE.fullmatch(code):
-        return f"{code!r} is not a site code (letters, digits, '-', '_' and '.', starting with a letter or digit)"
+        return Problem("site", "site_code", {"value": repr(code)})
     return None
 
 

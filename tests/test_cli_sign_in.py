@@ -123,8 +123,8 @@ def test_the_first_administrator_and_the_password_rules(tmp_path: Path, capsys, 
     for weak, problem in (("short 1", "use at least 10 characters"), ("lettersonly", "mix at least two kinds")):
         monkeypatch.setattr("sys.stdin", io.StringIO(weak + "\n"))
         assert run_cli(capsys, "--db", url, "users", "add", "ada", "--role", "admin", "--password-stdin")[2] == (
-            f"sijpro: password: {problem} of characters: letters, digits, spaces or symbols\n"
-            if "kinds" in problem else f"sijpro: password: {problem}\n")
+            f"sijpro: field 'password': {problem} of characters: letters, digits, spaces or symbols\n"
+            if "kinds" in problem else f"sijpro: field 'password': {problem}\n")
     monkeypatch.setattr("sys.stdin", io.StringIO("clinic passw0rd\n"))
     assert run_cli(capsys, "--db", url, "users", "add", "ada", "--role", "admin", "--password-stdin")[0] == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("another passw0rd\n"))
@@ -133,6 +133,6 @@ def test_the_first_administrator_and_the_password_rules(tmp_path: Path, capsys, 
     monkeypatch.setattr("sys.stdin", io.StringIO("clinic passw0rd\nseven77\n"))
     status, _, err = run_cli(capsys, "--db", url, "--user", "ada", "--password-stdin", "users", "add", "nina",
                              "--role", "nurse")
-    assert (status, err) == (1, "sijpro: password: use at least 8 characters\n")
+    assert (status, err) == (1, "sijpro: field 'password': use at least 8 characters\n")
     with trusted(url) as clinic:
         assert [u.username for u in clinic.auth.users()] == ["ada"]

@@ -36,7 +36,7 @@ def cheap_hashing():
 ])
 def test_password_strength_rule(password, problem) -> None:
     found = password_problem(password, "alice")
-    assert (found is None) if problem is None else (problem in found)
+    assert (found is None) if problem is None else (found is not None and problem in found.text)
 
 
 def test_set_up_creates_the_admin_and_names_the_clinic(database_url, clock) -> None:
@@ -56,7 +56,7 @@ def test_every_problem_is_named_and_nothing_is_created(tmp_path, clock) -> None:
     path = tmp_path / "clinic.sqlite"
     with pytest.raises(InputErrors) as raised:
         set_up_clinic(str(path), NewAdmin("A", "", "correct horse 42", "correct horse 43"), " ", clock=clock)
-    assert raised.value.problems == [
+    assert list(map(str, raised.value.problems)) == [
         "field 'username': use 2 to 64 lower-case letters, digits, '.', '_' or '-'",
         "field 'full_name': required",
         "field 'repeated': the two passwords differ",

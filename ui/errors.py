@@ -12,20 +12,35 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from sijpro.errors import UserError
+from sijpro.errors import InputErrors, UserError
 from sijpro.logs import record_crash
+from sijpro.problems import Problem
 from ui.i18n import tr
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     """A modal message for ``error``: its own words for a UserError, a short apology for a bug."""
     if isinstance(error, UserError):
-        text = sentence(str(error))
+        said = error.problems if isinstance(error, InputErrors) else [error_words(error)]
+        text = sentence("\n".join(problem_words(problem) for problem in said))
         QMessageBox.warning(parent, tr("staff.error.title"), text)
         return
     log = record_crash(error)
     details = tr("staff.error.logged", path=str(log)) if log else ""
     QMessageBox.critical(parent, tr("staff.error.title"), f"{tr('staff.error.unexpected')} {details}".strip())
+
+
+def problem_words(problem: Problem | str) -> str:
+    """A problem in the user's language, by its code (``staff.problem.<code>``); a located sentence (an
+    import file's line) is said as it is."""
+    if isinstance(problem, str):
+        return problem
+    return tr(f"staff.problem.{problem.code}", **problem.params)
+
+
+def error_words(error: UserError) -> str:
+    """A refusal in the user's language when it carries its problem, else its own (English) words."""
+    return problem_words(error.problem) if error.problem is not None else str(error)
 
 
 def sentence(text: str) -> str:

@@ -74,7 +74,8 @@ def normalise_where(where: Mapping[str, str]) -> dict[str, str]:
             raise UserError(f"--where: unknown key {key!r}; use one of: {', '.join(WHERE_KEYS)}")
         value = str(raw).strip()
         if key == "site":
-            problem = site_problem(value) if value else "expected a site code"
+            wrong = site_problem(value)
+            problem = wrong.text if wrong is not None else None if value else "expected a site code"
             if problem is not None:
                 raise UserError(f"--where site={value}: {problem}")
             clean[key] = value

@@ -32,7 +32,7 @@ def site_code(text: str) -> str:
 
     problem = site_problem(text.strip())
     if problem is not None:
-        raise argparse.ArgumentTypeError(problem)
+        raise argparse.ArgumentTypeError(problem.text)
     return text.strip()
 
 

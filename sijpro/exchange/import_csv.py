@@ -413,8 +413,8 @@ class _ImportReader:
         columns = {field: column for column, field in CONTACT_COLUMNS.items()}
         problems = contact_problems(draft, self.country)
         for problem in problems:
-            name, _, message = problem.removeprefix("field '").partition("': ")
-            self.problems.add(where, message, columns.get(name, "consent" if consent_text else "contact_channel"))
+            self.problems.add(where, problem.text, columns.get(problem.field or "",
+                                                               "consent" if consent_text else "contact_channel"))
         return None if problems else draft
 
     def register_mrn(self, where: Where, mrn: str, column: str = "mrn") -> bool:

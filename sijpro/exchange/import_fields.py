@@ -104,7 +104,7 @@ def site(text: str) -> str:
     """A centre code by the one rule of ``sijpro.records.site_problem``."""
     problem = site_problem(text.strip())
     if problem is not None:
-        raise ValueError(problem)
+        raise ValueError(problem.text)
     return text.strip()
 
 
@@ -112,5 +112,5 @@ def mrn(text: str) -> str:
     """A medical record number by the one rule of ``sijpro.mrn``."""
     problem = mrn_problem(text)
     if problem is not None:
-        raise ValueError(problem)
+        raise ValueError(problem.text)
     return text

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from sijpro.access import AccessDenied, Capability, checked_inside, open_to_all, requires
 from sijpro.errors import UserError
+from sijpro.problems import Problem
 from sijpro.records import Role, UserRecord
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
@@ -135,9 +136,8 @@ class Auth:
         """A new account (USERS), or the first administrator of a database that has no account yet."""
         username = username.strip().lower()
         if not USERNAME.fullmatch(username):
-            raise UserError(f"username {username!r}: use 2 to 64 lower-case letters, digits, '.', '_' or '-'")
-        if role not in get_args(Role):
-            raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
+            raise UserError(Problem("username", "username_refused", {"username": repr(username)}))
+        _refuse_unknown_role(role)
         _refuse_weak(password, username, role)
         with self.context.database.writing() as session:
             principal = self.context.principal
@@ -147,7 +147,7 @@ class Auth:
                 if role != "admin":
                     raise AccessDenied("the first account of a clinic must be an administrator (--role admin)")
             if session.scalar(select(User.id).where(User.username == username)) is not None:
-                raise UserError(f"user {username} already exists")
+                raise UserError(Problem("username", "user_exists", {"username": username}))
             row = User(username=username, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password),
                        active=True, failed_attempts=0, created_at=self.context.now())
             session.add(row)
@@ -184,8 +184,7 @@ class Auth:
 
     @requires(Capability.USERS)
     def set_role(self, username: str, role: Role) -> UserRecord:
-        if role not in get_args(Role):
-            raise UserError(f"role {role!r} is not one of {', '.join(get_args(Role))}")
+        _refuse_unknown_role(role)
         with self.context.database.writing() as session:
             row = _user(session, username)
             if row.role == "admin" and role != "admin":
@@ -214,7 +213,7 @@ class Auth:
     def set_pin(self, username: str, pin: str) -> UserRecord:
         """Give a user a 4-8 digit PIN for unlocking the kiosk (replaces any previous PIN)."""
         if not PIN.fullmatch(pin):
-            raise UserError("the PIN must be 4 to 8 digits")
+            raise UserError(Problem("pin", "pin_rule"))
         weakness = pin_weakness(pin)
         if weakness:
             raise UserError(f"this PIN is too easy to guess ({weakness}): choose another")
@@ -313,7 +312,7 @@ def load_account(context: ServiceContext, username: str) -> UserRecord | None:
 def _refuse_weak(password: str, username: str, role: str) -> None:
     weakness = password_problem(password, username, role)
     if weakness:
-        raise UserError(f"password: {weakness}")
+        raise UserError(weakness)
 
 
 def _record_sign_in(session: Session, context: ServiceContext, user_id: int | None, outcome: str) -> None:
@@ -332,7 +331,12 @@ def _keep_an_admin(session: Session, row: User, refused: str) -> None:
     others = session.scalar(select(func.count()).select_from(User).where(
         User.role == "admin", User.active.is_(True), User.id != row.id))
     if row.role == "admin" and row.active and not others:
-        raise UserError(f"{refused}: it is the only active admin account (make another admin first)")
+        raise UserError(Problem("role", "last_admin", {"refused": refused}))
+
+
+def _refuse_unknown_role(role: str) -> None:
+    if role not in get_args(Role):
+        raise UserError(Problem("role", "role_unknown", {"role": repr(role), "roles": ", ".join(get_args(Role))}))
 
 
 def _rehash_if_needed(row: User, column: str, secret: str) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import URL, func, select
 
 from sijpro.access import Capability
 from sijpro.errors import UserError
+from sijpro.problems import Problem
 from sijpro.progress import Progress, no_progress
 from sijpro.services.audit import Change, record
 from sijpro.services.clinic import Clinic
@@ -64,12 +65,12 @@ class BackupSettings:
     on_close: bool = True
     daily: bool = True
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
         found = []
         if not 1 <= self.keep <= MAX_KEEP:
-            found.append(f"field 'keep': {self.keep} is not between 1 and {MAX_KEEP}")
+            found.append(Problem("keep", "keep_range", {"value": str(self.keep), "high": str(MAX_KEEP)}))
         if self.folder and not Path(self.folder).expanduser().is_absolute():
-            found.append(f"field 'folder': {self.folder!r} is not an absolute path")
+            found.append(Problem("folder", "folder_absolute", {"value": repr(self.folder)}))
         return found
 
 
@@ -127,7 +128,7 @@ def save_settings(clinic: Session, settings: BackupSettings) -> BackupSettings:
     clinic.principal.require(Capability.BACKUPS)
     problems = settings.problems()
     if problems:
-        raise UserError("backup settings: " + "; ".join(problems))
+        raise UserError("backup settings: " + "; ".join(map(str, problems)))
     before = load_settings(clinic)
     changes = []
     with clinic.database.writing() as session:

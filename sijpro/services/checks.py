@@ -1,7 +1,7 @@
 """Validation of patient and procedure fields, shared by forms (register, edit) and bulk imports.
 
-Each check returns every problem at once as "field 'name': what is wrong", so a form can mark all its
-fields and an import can list all its lines in one pass.
+Each check returns every problem at once, as ``Problem(field, code, params)`` (``sijpro.problems``), so a
+form can mark all its fields in the user's language and an import can list all its lines in one pass.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, get_args
 from sijpro.errors import UserError
 from sijpro.instruments import bundled_instruments
 from sijpro.mrn import mrn_problem
+from sijpro.problems import Problem
 from sijpro.records import COMPLICATION_KINDS, MAX_NOTES, PRIOR_INTERVENTIONS, Approach, Sex, Side, site_problem
 
 MAX_NAME = 200
@@ -29,88 +30,90 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(common))
 
 
-def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], problems: list[str]) -> None:
+def _choice(values: Mapping[str, Any], name: str, allowed: tuple[str, ...], problems: list[Problem]) -> None:
     value = values.get(name)
     if value is not None and value not in allowed:
-        problems.append(f"field '{name}': {value!r} is not one of {', '.join(allowed)}")
+        problems.append(Problem(name, "not_one_of", {"value": repr(value), "allowed": ", ".join(allowed)}))
 
 
-def _flag(values: Mapping[str, Any], name: str, problems: list[str]) -> None:
+def _flag(values: Mapping[str, Any], name: str, problems: list[Problem]) -> None:
     value = values.get(name)
     if value is not None and not isinstance(value, bool):
-        problems.append(f"field '{name}': expected yes/no, found {value!r}")
+        problems.append(Problem(name, "expected_yes_no", {"value": repr(value)}))
 
 
-def _text(values: Mapping[str, Any], name: str, limit: int, problems: list[str], *, required: bool = False,
+def _text(values: Mapping[str, Any], name: str, limit: int, problems: list[Problem], *, required: bool = False,
           nullable: bool = True) -> None:
     value = values.get(name)
     if value is None:
         if required or not nullable:
-            problems.append(f"field '{name}': required")
+            problems.append(Problem(name, "required"))
         return
     if not isinstance(value, str):
-        problems.append(f"field '{name}': expected text, found {value!r}")
+        problems.append(Problem(name, "expected_text", {"value": repr(value)}))
     elif required and not value.strip():
-        problems.append(f"field '{name}': required")
+        problems.append(Problem(name, "required"))
     elif len(value) > limit:
-        problems.append(f"field '{name}': longer than {limit} characters")
+        problems.append(Problem(name, "too_long", {"limit": str(limit)}))
 
 
-def _date(values: Mapping[str, Any], name: str, problems: list[str], *, required: bool = False) -> None:
+def _date(values: Mapping[str, Any], name: str, problems: list[Problem], *, required: bool = False) -> None:
     value = values.get(name)
     if value is None:
         if required:
-            problems.append(f"field '{name}': required")
+            problems.append(Problem(name, "required"))
     elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        problems.append(f"field '{name}': expected a date, found {value!r}")
+        problems.append(Problem(name, "expected_date", {"value": repr(value)}))
 
 
-def patient_problems(values: Mapping[str, Any], today: dt.date) -> list[str]:
+def patient_problems(values: Mapping[str, Any], today: dt.date) -> list[Problem]:
     """Problems with a whole patient (a draft, or a stored patient with the changes applied).
 
     Names may be empty (an import file may not know them); the MRN may not.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     mrn = values.get("mrn")
     if not isinstance(mrn, str):
-        problems.append("field 'mrn': required" if mrn is None else f"field 'mrn': expected text, found {mrn!r}")
+        problems.append(Problem("mrn", "required") if mrn is None
+                        else Problem("mrn", "expected_text", {"value": repr(mrn)}))
     elif (problem := mrn_problem(mrn.strip())) is not None:
-        problems.append(f"field 'mrn': {problem}")
+        problems.append(problem)
     for name in ("family_name", "given_name"):
         _text(values, name, MAX_NAME, problems, nullable=False)
     _date(values, "birth_date", problems)
     birth = values.get("birth_date")
     if isinstance(birth, dt.date) and not isinstance(birth, dt.datetime) and not EARLIEST_BIRTH <= birth <= today:
-        problems.append(f"field 'birth_date': {birth.isoformat()} is not a plausible birth date")
+        problems.append(Problem("birth_date", "birth_date", {"day": birth.isoformat()}))
     _choice(values, "sex", get_args(Sex), problems)
     _choice(values, "language", supported_languages(), problems)
     if values.get("language") is None:
-        problems.append("field 'language': required")
+        problems.append(Problem("language", "required"))
     bmi = values.get("bmi")
     if bmi is not None and (isinstance(bmi, bool) or not isinstance(bmi, int | float)
                             or not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]):
-        problems.append(f"field 'bmi': {bmi!r} is not a BMI between {BMI_RANGE[0]:g} and {BMI_RANGE[1]:g}")
+        problems.append(Problem("bmi", "bmi_range", {"value": repr(bmi), "low": f"{BMI_RANGE[0]:g}",
+                                                     "high": f"{BMI_RANGE[1]:g}"}))
     site = values.get("site", "")
-    problem = site_problem(site) if isinstance(site, str) else "a site code is text"
-    if problem is not None:
-        problems.append(f"field 'site': {problem}")
+    site_wrong = site_problem(site) if isinstance(site, str) else Problem("site", "site_text")
+    if site_wrong is not None:
+        problems.append(site_wrong)
     _flag(values, "fbss", problems)
     _flag(values, "prior_lumbosacral_fusion", problems)
     surgeries = values.get("prior_lumbar_surgeries")
     if surgeries is not None and (isinstance(surgeries, bool) or not isinstance(surgeries, int)
                                   or not 0 <= surgeries <= MAX_PRIOR_SURGERIES):
-        problems.append(f"field 'prior_lumbar_surgeries': {surgeries!r} is not a count between 0 and "
-                        f"{MAX_PRIOR_SURGERIES}")
+        problems.append(Problem("prior_lumbar_surgeries", "count_range",
+                                {"value": repr(surgeries), "high": str(MAX_PRIOR_SURGERIES)}))
     unknown = sorted(set(values.get("prior_interventions") or ()) - set(PRIOR_INTERVENTIONS))
     if unknown:
-        problems.append(f"field 'prior_interventions': unknown {', '.join(map(str, unknown))} "
-                        f"(known: {', '.join(PRIOR_INTERVENTIONS)})")
+        problems.append(Problem("prior_interventions", "unknown_interventions",
+                                {"codes": ", ".join(map(str, unknown)), "known": ", ".join(PRIOR_INTERVENTIONS)}))
     return problems
 
 
-def procedure_problems(values: Mapping[str, Any]) -> list[str]:
+def procedure_problems(values: Mapping[str, Any]) -> list[Problem]:
     """Problems with a whole procedure (a draft, or a stored procedure with the changes applied)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     _date(values, "surgery_date", problems, required=True)
     _choice(values, "side", get_args(Side), problems)
     _choice(values, "approach", get_args(Approach), problems)
@@ -120,43 +123,44 @@ def procedure_problems(values: Mapping[str, Any]) -> list[str]:
     second, first = values.get("second_side_date"), values.get("surgery_date")
     if isinstance(second, dt.date) and isinstance(first, dt.date):
         if values.get("side") != "bilateral":
-            problems.append("field 'second_side_date': a staged second side needs side 'bilateral'")
+            problems.append(Problem("second_side_date", "staged_needs_bilateral"))
         elif second <= first:
-            problems.append("field 'second_side_date': must be after the surgery date")
+            problems.append(Problem("second_side_date", "second_side_after"))
     return problems
 
 
-def complication_problems(values: Mapping[str, Any], today: dt.date, surgery: dt.date | None) -> list[str]:
+def complication_problems(values: Mapping[str, Any], today: dt.date, surgery: dt.date | None) -> list[Problem]:
     """Problems with a whole complication; ``surgery`` is the patient's first standing procedure's date
     (None: the patient has none, and a complication after surgery cannot be recorded yet)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     _date(values, "occurred_on", problems, required=True)
     day = values.get("occurred_on")
     if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
         if day > today:
-            problems.append(f"field 'occurred_on': {day.isoformat()} is in the future")
+            problems.append(Problem("occurred_on", "future_date", {"day": day.isoformat()}))
         if surgery is None:
-            problems.append("field 'occurred_on': the patient has no surgery recorded; record the procedure first")
+            problems.append(Problem("occurred_on", "no_surgery_yet"))
         elif day < surgery:
-            problems.append(f"field 'occurred_on': {day.isoformat()} is before the surgery on {surgery.isoformat()}")
+            problems.append(Problem("occurred_on", "before_surgery",
+                                    {"day": day.isoformat(), "surgery": surgery.isoformat()}))
     kind = values.get("kind")
     if kind is None:
-        problems.append("field 'kind': required")
+        problems.append(Problem("kind", "required"))
     else:
         _choice(values, "kind", COMPLICATION_KINDS, problems)
     _choice(values, "side", get_args(Side), problems)
     if not isinstance(values.get("revision"), bool):
-        problems.append(f"field 'revision': expected yes or no, found {values.get('revision')!r}")
+        problems.append(Problem("revision", "expected_yes_or_no", {"value": repr(values.get("revision"))}))
     _text(values, "notes", MAX_NOTES, problems, nullable=False)
     if kind == "other" and not (values.get("notes") or "").strip():
-        problems.append("field 'notes': say what the complication was when its kind is 'other'")
+        problems.append(Problem("notes", "other_needs_notes"))
     return problems
 
 
 def required_reason(reason: str | None, action: str) -> str:
     """The reason a change of clinical data is recorded with, trimmed; refused when blank."""
     if not reason or not reason.strip():
-        raise UserError(f"a reason is required to {action}")
+        raise UserError(Problem("reason", "reason_required", {"action": action}))
     return reason.strip()
 
 

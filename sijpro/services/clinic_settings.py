@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sijpro.access import Capability, open_to_all, requires
 from sijpro.contact import region_problem
 from sijpro.errors import InputErrors
+from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
 from sijpro.storage.models import Meta
@@ -39,20 +40,21 @@ class ClinicSettings:
     phone: str = ""
     """The number patients call with a question about a letter (printed on it as written here)."""
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
         found = []
         if len(self.name) > MAX_NAME:
-            found.append(f"field 'name': longer than {MAX_NAME} characters")
+            found.append(Problem("name", "too_long", {"limit": str(MAX_NAME)}))
         low, high = IDLE_MINUTES_RANGE
         if not low <= self.idle_lock_minutes <= high:
-            found.append(f"field 'idle_lock_minutes': {self.idle_lock_minutes} is not between {low} and {high}")
+            found.append(Problem("idle_lock_minutes", "idle_range",
+                                 {"value": str(self.idle_lock_minutes), "low": str(low), "high": str(high)}))
         if len(self.address) > MAX_ADDRESS:
-            found.append(f"field 'address': longer than {MAX_ADDRESS} characters")
+            found.append(Problem("address", "too_long", {"limit": str(MAX_ADDRESS)}))
         if len(self.phone) > MAX_PHONE:
-            found.append(f"field 'phone': longer than {MAX_PHONE} characters")
+            found.append(Problem("phone", "too_long", {"limit": str(MAX_PHONE)}))
         problem = region_problem(self.country)
         if problem is not None:
-            found.append(f"field 'country': {problem}")
+            found.append(problem)
         return found
 
 

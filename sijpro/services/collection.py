@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sijpro.access import AccessDenied, Capability, requires
 from sijpro.errors import ConflictError, InputErrors, UserError
 from sijpro.instruments import Instrument, get_instrument
+from sijpro.problems import Problem
 from sijpro.protocol import BASELINE
 from sijpro.records import TYPED_MODES, ResponseMode, ResponseRecord, VisitRecord
 from sijpro.scoring import ScoreSet, score_answers
@@ -240,7 +241,7 @@ class Collection:
         for answers taken on a call, whose date is the call's), completed on the form's date. A blank item
         is an unanswered one; nothing is written when anything is wrong."""
         if mode not in TYPED_MODES:
-            raise UserError(f"field 'mode': {mode!r} is not one of {', '.join(TYPED_MODES)}")
+            raise UserError(Problem("mode", "not_one_of", {"value": repr(mode), "allowed": ", ".join(TYPED_MODES)}))
         with self.context.database.writing() as session:
             visit = session.get(Visit, visit_id)
             if visit is None:
@@ -281,49 +282,50 @@ class Collection:
             return [_response(session, row) for row in records]
 
     def _paper_rows(self, session: Session, visit: Visit, questionnaires: Mapping[str, Mapping[str, int | None]],
-                    ) -> tuple[dict[str, Response], list[str]]:
+                    ) -> tuple[dict[str, Response], list[Problem]]:
         """The paper responses already started for these questionnaires, and every problem of the answers."""
-        problems: list[str] = []
+        problems: list[Problem] = []
         if visit.status == "cancelled":
-            problems.append(f"the {visit.timepoint} visit was cancelled")
+            problems.append(Problem(None, "visit_cancelled", {"timepoint": visit.timepoint}))
         if not questionnaires:
-            problems.append("no questionnaire was typed in")
+            problems.append(Problem(None, "no_questionnaire"))
         rows: dict[str, Response] = {}
         collected = split_codes(visit.instruments, ",")
         for instrument_id, answers in questionnaires.items():
             if instrument_id not in collected:
-                problems.append(f"{instrument_id} is not collected at {visit.timepoint}")
+                problems.append(Problem(None, "not_collected", {"instrument": instrument_id,
+                                                                "timepoint": visit.timepoint}))
                 continue
             instrument = get_instrument(instrument_id)
             row = session.scalar(select(Response).where(Response.visit_id == visit.id,
                                                         Response.instrument == instrument_id))
             if row is not None and row.status != "in-progress":
-                problems.append(f"{instrument_id} at {visit.timepoint} was already completed; correct an answer "
-                                "with amend")
+                problems.append(Problem(None, "already_completed", {"instrument": instrument_id,
+                                                                    "timepoint": visit.timepoint}))
             elif row is not None:  # started earlier (on paper, or on the tablet): finished from the form
                 rows[instrument_id] = row
             if all(value is None for value in answers.values()):
-                problems.append(f"field '{instrument_id}': no answer was typed in")
+                problems.append(Problem(instrument_id, "no_answer_typed"))
             for item, value in answers.items():
                 problem = answer_problem(instrument, item, value, "paper")
                 if problem:
-                    problems.append(f"field '{instrument_id}.{item}': {problem}")
-            problems += [f"field '{instrument_id}': {problem}" for problem in instrument.contradictions(answers)]
+                    problems.append(Problem(f"{instrument_id}.{item}", "answer_refused", {"detail": problem}))
+            problems += [Problem(instrument_id, "answer_refused", {"detail": problem})
+                         for problem in instrument.contradictions(answers)]
         return rows, problems
 
-    def _form_date_problems(self, session: Session, visit: Visit, form_date: dt.date | None) -> list[str]:
+    def _form_date_problems(self, session: Session, visit: Visit, form_date: dt.date | None) -> list[Problem]:
         """The date written on the form: known, not in the future, before surgery for a baseline and after
         it for a follow-up (outside the visit's window is allowed: it is flagged late, never refused)."""
         if form_date is None:
-            return ["field 'form_date': required"]
+            return [Problem("form_date", "required")]
         if form_date > self.context.today():
-            return [f"field 'form_date': {form_date.isoformat()} is in the future"]
+            return [Problem("form_date", "future_date", {"day": form_date.isoformat()})]
         surgery = session.get_one(Procedure, visit.procedure_id).surgery_date
         if visit.timepoint == BASELINE and form_date > surgery:
-            return [f"field 'form_date': a baseline form is filled in before the surgery "
-                    f"({surgery.isoformat()})"]
+            return [Problem("form_date", "baseline_form_date", {"surgery": surgery.isoformat()})]
         if visit.timepoint != BASELINE and form_date <= surgery:
-            return [f"field 'form_date': a follow-up form is filled in after the surgery ({surgery.isoformat()})"]
+            return [Problem("form_date", "follow_up_form_date", {"surgery": surgery.isoformat()})]
         return []
 
     @requires(Capability.PAPER_ENTRY)

@@ -1,7 +1,7 @@
 """The first start of a clinic's database: its administrator account and its name, in one step.
 
 The desktop's first-run wizard collects the values and calls ``set_up_clinic`` once. Every problem is
-reported at once as "field 'name': what is wrong", before anything is created, so a mistyped password
+reported at once (``Problem``, each naming its field), before anything is created, so a mistyped password
 never leaves behind a database without an administrator.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sijpro.errors import InputErrors, UserError
+from sijpro.problems import Problem
 from sijpro.records import UserRecord
 from sijpro.services.auth import USERNAME
 from sijpro.services.clinic import Clinic
@@ -32,23 +33,23 @@ class NewAdmin:
     repeated: str
 
 
-def admin_problems(admin: NewAdmin, clinic_name: str) -> list[str]:
+def admin_problems(admin: NewAdmin, clinic_name: str) -> list[Problem]:
     """Every problem with the wizard's values, each naming its field."""
     problems = []
     username = admin.username.strip().lower()
     if not USERNAME.fullmatch(username):
-        problems.append("field 'username': use 2 to 64 lower-case letters, digits, '.', '_' or '-'")
+        problems.append(Problem("username", "username_rule"))
     if not admin.full_name.strip():
-        problems.append("field 'full_name': required")
+        problems.append(Problem("full_name", "required"))
     weakness = password_problem(admin.password, username)
     if weakness:
-        problems.append(f"field 'password': {weakness}")
+        problems.append(weakness)
     elif admin.password != admin.repeated:
-        problems.append("field 'repeated': the two passwords differ")
+        problems.append(Problem("repeated", "passwords_differ"))
     if not clinic_name.strip():
-        problems.append("field 'clinic_name': required")
+        problems.append(Problem("clinic_name", "required"))
     elif len(clinic_name.strip()) > MAX_NAME:
-        problems.append(f"field 'clinic_name': longer than {MAX_NAME} characters")
+        problems.append(Problem("clinic_name", "too_long", {"limit": str(MAX_NAME)}))
     return problems
 
 

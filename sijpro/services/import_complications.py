@@ -48,7 +48,7 @@ def check_complications(connection: Connection, batch: ImportBatch, new_surgerie
             problems.append(f"{where}: complication of {mrn}: no patient with this MRN")
             continue
         surgery = new.get(key, known.surgery if known is not None else None)
-        found = complication_problems(_values(draft), today, surgery)
+        found = [str(problem) for problem in complication_problems(_values(draft), today, surgery)]
         if known is not None and (draft.occurred_on, draft.kind, draft.side) in known.standing:
             found.append("this complication is already recorded for the patient")
         problems += [f"{where}: complication of {mrn}: {problem}" for problem in found]

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sijpro import invite_codes
 from sijpro.access import WEB_ACTOR, Capability, Principal, requires
 from sijpro.errors import ConflictError, UserError
+from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.claims import Claims, VisitClaimed, is_web_device, web_device
@@ -278,8 +279,7 @@ class Invitations:
         which must be open too); any earlier invitation of that visit is revoked in the same transaction."""
         base = web_url()
         if base is None:
-            raise UserError(f"the address of the at-home web app is not set: set {WEB_URL_VARIABLE} to the "
-                            "address patients open (for example https://prom.example.org)")
+            raise UserError(Problem(None, "invite_no_web", {"variable": WEB_URL_VARIABLE}))
         key = self.context.database.audit_key
         for _ in range(3):  # a code that collides with another invitation's: draw again
             try:
@@ -296,8 +296,7 @@ class Invitations:
                 raise UserError(f"no patient with id {patient_id}")
             visit, last_day = self._open_visit(session, patient, timepoint, today)
             if patient.birth_date is None:
-                raise UserError(f"{patient.mrn} has no birth date recorded: the at-home link asks for it before "
-                                "the first question; record it first")
+                raise UserError(Problem("birth_date", "invite_no_birth", {"mrn": patient.mrn}))
             changes: list[Change] = []
             for old in session.scalars(select(Invitation).where(
                     Invitation.visit_id == visit.id, Invitation.revoked_at.is_(None))):
@@ -327,7 +326,7 @@ class Invitations:
             for row, visit, state, start in zip(rows, visits, states, following, strict=True):
                 if state.collectable:
                     return row, last_collecting_day(visit, start)
-            raise UserError(f"{patient.mrn} has no visit open to answering today (due or overdue)")
+            raise UserError(Problem(None, "invite_no_visit", {"mrn": patient.mrn}))
         for row, visit, state, start in zip(rows, visits, states, following, strict=True):
             if row.timepoint == timepoint:
                 if not state.collectable:

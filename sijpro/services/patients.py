@@ -16,6 +16,7 @@ from sijpro.contact import ContactDraft, contact_problems
 from sijpro.errors import InputErrors, UserError
 from sijpro.folding import fold
 from sijpro.mrn import mrn_key, storable
+from sijpro.problems import Problem
 from sijpro.records import PatientDraft, PatientRecord
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, patient_problems
@@ -77,7 +78,7 @@ class Patients:
         with self.context.database.writing() as session:
             taken = _holder_of(session, draft.mrn)
             if taken is not None:
-                raise UserError(f"MRN {draft.mrn} is already registered{_as(taken, draft.mrn)}")
+                raise UserError(_taken(taken, draft.mrn, "mrn_taken"))
             if not confirm_duplicate and draft.birth_date is not None:
                 same_day = session.scalars(select(Patient).where(Patient.birth_date == draft.birth_date)).all()
                 candidates = [patient_record(row) for row in same_day]
@@ -173,7 +174,7 @@ class Patients:
                                else write_contact(session, row.id, checked_contact(session, row.id, contact), reason))
             taken = _holder_of(session, after.mrn)
             if taken is not None and taken.id != row.id:
-                raise UserError(f"MRN {after.mrn} is already registered to another patient{_as(taken, after.mrn)}")
+                raise UserError(_taken(taken, after.mrn, "mrn_taken_other"))
             for name, value in patient_columns(after).items():
                 setattr(row, name, value)
             session.flush()
@@ -188,9 +189,11 @@ def _holder_of(session: Session, mrn: str) -> Patient | None:
     return session.scalar(select(Patient).where(Patient.mrn_key == mrn_key(mrn))) if storable(mrn) else None
 
 
-def _as(holder: Patient, mrn: str) -> str:
-    """' (as ab-1)' when the registered MRN is written differently from the one typed."""
-    return "" if holder.mrn == mrn.strip() else f" (as {holder.mrn})"
+def _taken(holder: Patient, mrn: str, code: str) -> Problem:
+    """The MRN field's refusal, saying how the registered MRN is written when it differs from the one typed."""
+    if holder.mrn == mrn.strip():
+        return Problem("mrn", code, {"mrn": mrn})
+    return Problem("mrn", f"{code}_as", {"mrn": mrn, "held": holder.mrn})
 
 
 def _audited(patient: PatientRecord) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sijpro.access import Capability, requires
 from sijpro.errors import InputErrors, UserError
+from sijpro.problems import Problem
 from sijpro.records import ProcedureDraft, ProcedureRecord
 from sijpro.services.audit import NOTHING, Change, field_changes, record, refuse_stale
 from sijpro.services.checks import edit_reason, procedure_problems, required_reason
@@ -125,8 +126,7 @@ class Procedures:
             select(Response.id).where(Response.visit_id == visit.id).limit(1)) is not None},
             key=[v.timepoint for v in visits].index)
         if answered:
-            raise UserError(f"questionnaires were answered on this surgery's schedule ({', '.join(answered)}): "
-                            "it cannot be withdrawn; correct its date or details instead")
+            raise UserError(Problem(None, "withdraw_answered", {"timepoints": ", ".join(answered)}))
         changes = [Change("visit", visit.id, old={"timepoint": visit.timepoint, "due_date": visit.due_date,
                                                   "status": visit.status}, reason=reason) for visit in visits]
         ids = [visit.id for visit in visits]

@@ -25,6 +25,7 @@ from sijpro.access import Capability, requires
 from sijpro.contact import ContactDetails
 from sijpro.errors import UserError
 from sijpro.mail import AtHome, Mailer, Reminder, ServerUnreachable, SmtpServer, reminder_message
+from sijpro.problems import Problem
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.reminders import (
@@ -208,24 +209,25 @@ class Reminders:
         in paper entry), ``no_answer`` (on the plan again tomorrow), ``call_back`` (on the day the patient
         asked), ``declined`` (the ladder stops for this patient) or ``wrong_number``."""
         if outcome not in CALL_OUTCOMES:
-            raise UserError(f"field 'outcome': {outcome!r} is not one of {', '.join(CALL_OUTCOMES)}")
+            raise UserError(Problem("outcome", "not_one_of",
+                                    {"value": repr(outcome), "allowed": ", ".join(CALL_OUTCOMES)}))
         today = self.context.today()
         if outcome == "call_back":
             if call_back_on is None or call_back_on <= today:
-                raise UserError("field 'call_back_on': a call back needs a day after today")
+                raise UserError(Problem("call_back_on", "call_back_day"))
         elif outcome == "no_answer":
             call_back_on = today + dt.timedelta(days=1)
         else:
             call_back_on = None
         if len(note) > NOTE_LENGTH:
-            raise UserError(f"field 'note': at most {NOTE_LENGTH} characters")
+            raise UserError(Problem("note", "at_most", {"limit": str(NOTE_LENGTH)}))
         with self.context.database.writing() as session:
             visit = session.get(Visit, visit_id)
             if visit is None:
                 raise UserError(f"no visit with id {visit_id}")
             ladder = self.protocols.current().ladder(visit.timepoint)
             if not any(rung.code == step and rung.channel == "phone" for rung in ladder):
-                raise UserError(f"field 'step': {step!r} is not a phone call of the {visit.timepoint} ladder")
+                raise UserError(Problem("step", "not_a_call_step", {"step": repr(step), "timepoint": visit.timepoint}))
             values = {"patient_id": visit.patient_id, "visit_id": visit_id, "step": step, "channel": "phone",
                       "at": self.context.now(), "by": self.context.actor, "outcome": outcome,
                       "detail": note.strip(), "message_id": "", "call_back_on": call_back_on}
@@ -234,8 +236,7 @@ class Reminders:
             try:
                 session.flush()
             except IntegrityError:
-                raise UserError(f"the {step} call of this visit was already recorded (reached, declined or a "
-                                "wrong number): it is not made again") from None
+                raise UserError(Problem("step", "call_recorded", {"step": step})) from None
             record(session, self.context, [Change("contact_attempt", row.id, new=values)])
             return attempt_record(row)
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
+from sijpro.problems import Problem
 from sijpro.storage import clinic_key, encryption, process_lock, server_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
@@ -150,6 +151,8 @@ class Database:
             message = user_message(error, self.where)
             if message is None:
                 raise
+            if isinstance(message, Problem):
+                raise Unreachable(message) from None
             kind = StorageFull if message.startswith(FULL_DISK) else (
                 Unreachable if message.startswith(UNREACHABLE) else UserError)
             raise kind(message) from None
@@ -168,8 +171,9 @@ UNKNOWN_HOST = re.compile(r"failed to resolve host '([^']*)'|could not translate
 """A server name the network cannot resolve, as psycopg and libpq word it."""
 
 
-def user_message(error: DBAPIError, where: str) -> str | None:
-    """A sentence for the driver errors people cause and can fix; None for bugs."""
+def user_message(error: DBAPIError, where: str) -> str | Problem | None:
+    """A sentence for the driver errors people cause and can fix (a ``Problem`` when a screen words it
+    itself); None for bugs."""
     text = str(error.orig)
     lowered = text.lower()
     if "database is locked" in lowered or "database is busy" in lowered or "lock timeout" in lowered:
@@ -193,9 +197,9 @@ def user_message(error: DBAPIError, where: str) -> str | None:
     unknown_host = UNKNOWN_HOST.search(text)
     if isinstance(error, OperationalError) and unknown_host:
         host = next(name for name in unknown_host.groups() if name) if any(unknown_host.groups()) else ""
-        named = f"the server name {host}" if host else "the server's name"
-        return (f"cannot reach the database {where}: {named} is not known on this network; check the spelling "
-                "of the server, or ask the clinic's IT")
+        if not host:
+            return Problem(None, "unknown_server", {"where": where})
+        return Problem(None, "unknown_host", {"where": where, "host": host})
     if isinstance(error, OperationalError) and (error.connection_invalidated or "connect" in lowered):
         first_line = text.splitlines()[0] if text else type(error.orig).__name__
         return f"{UNREACHABLE} {where}: {first_line}"

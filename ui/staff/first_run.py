@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import UserError
 from sijpro.services.places import demo_database_path
+from ui.errors import problem_words
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, translated
+from ui.staff.form import CheckedForm
 from ui.staff.live_text import follow_language
 from ui.staff.style import staff_stylesheet
 from ui.tasks import default_error, start_task
@@ -138,7 +139,7 @@ class AccountPage(QWizardPage):
             self.strength.setText(tr("staff.wizard.password_rule"))
             return
         problem = password_problem(password, self.username.text())
-        self.strength.setText(tr("staff.wizard.password_ok") if problem is None else translated(problem))
+        self.strength.setText(tr("staff.wizard.password_ok") if problem is None else problem_words(problem))
         self.strength.setVisible(not self.form.problem("password"))  # never the same words twice
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name

@@ -1,14 +1,13 @@
 """Forms that show each problem at its field.
 
-The core reports bad input as "field 'name': what is wrong" (``InputErrors``) and refusals as plain
-sentences. ``CheckedForm`` puts each field's problem in red under that field, the rest above the form,
-and moves the focus to the first field to fix. The core's usual problems are shown in the user's
-language (``PROBLEMS``); anything else keeps the core's own words rather than being hidden.
+The core reports bad input and refusals as ``Problem(field, code, params)`` (``InputErrors`` for several,
+``UserError.problem`` for one). ``CheckedForm`` puts each field's problem in red under that field, in the
+user's language by its code, the rest above the form, and moves the focus to the first field to fix. A
+refusal without a problem (rare, and never about one field) keeps the core's own words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -16,7 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from sijpro.errors import ConflictError, InputErrors, UserError
-from ui.errors import sentence, show_error
+from sijpro.problems import Problem
+from ui.errors import problem_words, sentence, show_error
 from ui.i18n import tr
 from ui.staff.inputs import FieldProblem
 from ui.staff.live_text import follow_language
@@ -25,77 +25,22 @@ from ui.staff.style import error_label
 W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
 V = TypeVar("V")
-FIELD_PROBLEM = re.compile(r"^field '(?P<field>[\w.]+)': (?P<message>.*)$", re.DOTALL)
-
-PROBLEMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"^required$"), lambda m: tr("staff.problem.required")),
-    (re.compile(r"^MRN (?P<mrn>.+?) is already registered(?: to another patient)? \(as (?P<held>.+)\)$"),
-     lambda m: tr("staff.problem.mrn_taken_as", mrn=m["mrn"], held=m["held"])),
-    (re.compile(r"^MRN (?P<mrn>.+) is already registered"), lambda m: tr("staff.problem.mrn_taken", mrn=m["mrn"])),
-    (re.compile(r"^(?P<bad>.+) not allowed \(letters, digits, '-', '_', '\.' and '/' only\)$"),
-     lambda m: tr("staff.problem.mrn_characters", bad=m["bad"])),
-    (re.compile(r"^may not start with '-'"), lambda m: tr("staff.problem.mrn_formula")),
-    (re.compile(r"is not a BMI between (?P<low>[\d.]+) and (?P<high>[\d.]+)$"),
-     lambda m: tr("staff.problem.bmi_range", low=m["low"], high=m["high"])),
-    (re.compile(r"is not a plausible birth date$"), lambda m: tr("staff.problem.birth_date")),
-    (re.compile(r"is not a count between 0 and (?P<high>\d+)$"),
-     lambda m: tr("staff.problem.count_range", high=m["high"])),
-    (re.compile(r"^longer than (?P<limit>\d+) characters$"), lambda m: tr("staff.problem.too_long", limit=m["limit"])),
-    (re.compile(r"needs side 'bilateral'$"), lambda m: tr("staff.problem.staged_needs_bilateral")),
-    (re.compile(r"^must be after the surgery date$"), lambda m: tr("staff.problem.second_side_after")),
-    (re.compile(r"^use 2 to 64 lower-case"), lambda m: tr("staff.problem.username_rule")),
-    (re.compile(r"^use at least (?P<count>\d+) characters$"),
-     lambda m: tr("staff.problem.password_length", count=m["count"])),
-    (re.compile(r"^mix at least two kinds"), lambda m: tr("staff.problem.password_kinds")),
-    (re.compile(r"^do not put the username"), lambda m: tr("staff.problem.password_username")),
-    (re.compile(r"^the two passwords differ$"), lambda m: tr("staff.problem.passwords_differ")),
-    (re.compile(r"^a reason is required"), lambda m: tr("staff.problem.reason_required")),
-    (re.compile(r"has no visit open to answering today"), lambda m: tr("staff.problem.invite_no_visit")),
-    (re.compile(r"^the address of the at-home web app is not set"), lambda m: tr("staff.problem.invite_no_web")),
-    (re.compile(r"has no birth date recorded: the at-home link"), lambda m: tr("staff.problem.invite_no_birth")),
-    (re.compile(r"^cannot reach the database (?P<where>\S+): the server name (?P<host>\S+) is not known"),
-     lambda m: tr("staff.problem.unknown_host", where=m["where"], host=m["host"])),
-    (re.compile(r"^questionnaires were answered on this surgery's schedule \((?P<tps>[^)]+)\)"),
-     lambda m: tr("staff.problem.withdraw_answered", timepoints=m["tps"])),
-    (re.compile(r"is not an e-mail address"), lambda m: tr("staff.problem.email")),
-    (re.compile(r"give the number with its country code"), lambda m: tr("staff.problem.phone_country")),
-    (re.compile(r"is not a (?:valid )?phone number"), lambda m: tr("staff.problem.phone")),
-    (re.compile(r"^the preferred channel is (?P<channel>\w+), so"), lambda m: tr("staff.problem.channel_needs")),
-    (re.compile(r"needs the patient's consent"), lambda m: tr("staff.problem.channel_consent")),
-    (re.compile(r"^(?P<day>[\d-]+) is in the future$"), lambda m: tr("staff.problem.future_date", day=m["day"])),
-    (re.compile(r"^a baseline form is filled in before the surgery \((?P<day>[\d-]+)\)$"),
-     lambda m: tr("staff.problem.baseline_form_date", surgery=m["day"])),
-    (re.compile(r"^a follow-up form is filled in after the surgery \((?P<day>[\d-]+)\)$"),
-     lambda m: tr("staff.problem.follow_up_form_date", surgery=m["day"])),
-)
-FIELD_OF_REFUSAL = ((re.compile(r"^MRN .+ is already registered"), "mrn"),
-                    (re.compile(r"^a reason is required"), "reason"))
-"""Refusals that are not worded "field '...'" but still belong to one field."""
-
-
-def translated(message: str) -> str:
-    """The core's problem in the user's language when it is a usual one, else its own words."""
-    for pattern, text in PROBLEMS:
-        match = pattern.search(message)
-        if match:
-            return text(match)
-    return message
+def problems_of(error: UserError) -> list[Problem | str]:
+    """What ``error`` says is wrong: its problems, its one problem, or its message."""
+    if isinstance(error, InputErrors):
+        return error.problems
+    return [error.problem if error.problem is not None else str(error)]
 
 
 def problems_by_field(error: UserError) -> tuple[dict[str, str], list[str]]:
-    """({field: message}, [messages about no one field]) of a refusal."""
+    """({field: message}, [messages about no one field]) of a refusal, in the user's language."""
     fields: dict[str, str] = {}
     general: list[str] = []
-    for problem in error.problems if isinstance(error, InputErrors) else [str(error)]:
-        match = FIELD_PROBLEM.match(problem)
-        if match:
-            fields.setdefault(match["field"], translated(match["message"]))
-            continue
-        owner = next((name for pattern, name in FIELD_OF_REFUSAL if pattern.search(problem)), None)
-        if owner is not None:
-            fields.setdefault(owner, translated(problem))
+    for problem in problems_of(error):
+        if isinstance(problem, Problem) and problem.field is not None:
+            fields.setdefault(problem.field, problem_words(problem))
         else:
-            general.append(sentence(translated(problem)))
+            general.append(sentence(problem_words(problem)))
     return fields, general
 
 

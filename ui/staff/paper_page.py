@@ -14,6 +14,7 @@ refused at the field with the reason (one service call, ``Letters.lookup``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 from PySide6.QtCore import Qt
@@ -28,12 +29,12 @@ from PySide6.QtWidgets import (
 
 from sijpro.errors import InputErrors, UserError
 from sijpro.instruments import get_instrument
+from sijpro.problems import Problem
 from sijpro.records import PatientRecord, ResponseRecord, UserRecord, VisitRecord
 from sijpro.services.letters import CodedVisit, CodeRefused
 from sijpro.services.session import Session
-from ui.errors import show_error
+from ui.errors import problem_words, show_error
 from ui.i18n import tr, tr_n
-from ui.staff.form import FIELD_PROBLEM, translated
 from ui.staff.inputs import ChoiceBox, DateEdit, FieldProblem
 from ui.staff.live_text import local
 from ui.staff.page import StaffPage
@@ -300,23 +301,22 @@ class PaperEntryPage(StaffPage):
             self.code.setFocus(Qt.FocusReason.OtherFocusReason)
         self.status.setText(tr_n("staff.paper.completed", len(entered), count=len(entered)))
 
-    def _show_problems(self, problems: list[str]) -> None:
+    def _show_problems(self, problems: Sequence[Problem | str]) -> None:
         """The core's problems at their fields: ``form_date``, ``<instrument>.<item>`` or a whole form."""
         forms = {form.instrument.id: form for _, form in self.forms}
         general = []
         first: QWidget | None = None
         for problem in problems:
-            match = FIELD_PROBLEM.match(problem)
-            name = match["field"] if match else ""
+            name = (problem.field if isinstance(problem, Problem) else None) or ""
             instrument, _, item = name.partition(".")
-            if name == "form_date" and match:
-                self._show_date_problem(translated(match["message"]))
+            if name == "form_date":
+                self._show_date_problem(problem_words(problem))
                 first = first or self.form_date
-            elif match and instrument in forms and item in forms[instrument].fields:
-                forms[instrument].show_problem(item, translated(match["message"]))
+            elif instrument in forms and item in forms[instrument].fields:
+                forms[instrument].show_problem(item, problem_words(problem))
                 first = first or forms[instrument].fields[item]
             else:
-                general.append(translated(match["message"]) if match else translated(problem))
+                general.append(problem_words(problem))
         self.status.setText("\n".join(general))
         if first is not None:
             self._focus(first)

@@ -29,6 +29,7 @@ from sijpro.errors import InputErrors
 from sijpro.progress import Progress
 from sijpro.records import UserRecord
 from sijpro.services.session import Session
+from ui.errors import problem_words
 from ui.i18n import tr, tr_n
 from ui.staff.inputs import ChoiceBox
 from ui.staff.page import StaffPage
@@ -201,7 +202,7 @@ class ReportsPage(StaffPage):
                questionnaires=tr_n("staff.reports.questionnaires", summary.questionnaires))))
 
     def _show_problems(self, errors: InputErrors) -> None:
-        listed = errors.problems[:MAX_LISTED_PROBLEMS]
+        listed = [problem_words(problem) for problem in errors.problems[:MAX_LISTED_PROBLEMS]]
         more = len(errors.problems) - len(listed)
         text = "\n".join(listed) + (f"\n{tr('staff.reports.more_problems', count=more)}" if more else "")
         count = len(errors.problems)

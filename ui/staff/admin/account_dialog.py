@@ -7,7 +7,6 @@ field it concerns and the dialog stays open.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,9 +15,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.services.passwords import password_problem
-from ui.errors import sentence
+from ui.errors import problem_words, sentence
 from ui.i18n import tr
-from ui.staff.form import CheckedForm, translated
+from ui.staff.form import CheckedForm
 from ui.staff.inputs import ROLES, ChoiceBox
 from ui.staff.live_text import follow_language
 
@@ -29,18 +28,12 @@ FIELD_TITLES = {
     "repeated": "admin.users.field.repeated", "pin": "admin.users.field.pin",
     "pin_repeated": "admin.users.field.pin_repeated",
 }
-REFUSALS: tuple[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str] | None], ...] = (
-    (re.compile(r"^username '(?P<name>.*)': use 2 to 64"), "username", lambda m: tr("admin.users.problem.username")),
-    (re.compile(r"^user (?P<name>\S+) already exists"), "username",
-     lambda m: tr("admin.users.problem.taken", username=m["name"])),
-    (re.compile(r"^role "), "role", None),
-    (re.compile(r"^password: use at least (?P<count>\d+) characters$"), "password",
-     lambda m: tr("admin.users.problem.password_length", count=m["count"])),
-    (re.compile(r"^password: (?P<problem>.*)$"), "password", lambda m: sentence(translated(m["problem"]))),
-    (re.compile(r"^the PIN must be 4 to 8 digits"), "pin", lambda m: tr("admin.users.problem.pin_rule")),
-    (re.compile(r"only active admin"), "role", lambda m: tr("admin.users.problem.last_admin")),
-)
-"""The auth service's refusals: the field each one is about, and its words in the user's language."""
+ACCOUNT_WORDS = {
+    "username_refused": "admin.users.problem.username", "user_exists": "admin.users.problem.taken",
+    "password_length": "admin.users.problem.password_length", "pin_rule": "admin.users.problem.pin_rule",
+    "last_admin": "admin.users.problem.last_admin",
+}
+"""The auth service's refusals this dialog words in its own way (by their code); the others as every form."""
 
 
 @dataclass(frozen=True)
@@ -53,13 +46,13 @@ class AccountForm:
     """The role whose password rules apply when the form does not ask for it."""
 
 
-def refusal(message: str) -> tuple[str | None, str]:
+def refusal(error: UserError) -> tuple[str | None, str]:
     """(the field a refusal is about, or None; the refusal as the user should read it)."""
-    for pattern, field, words in REFUSALS:
-        match = pattern.search(message)
-        if match:
-            return field, words(match) if words else sentence(message)
-    return None, sentence(message)
+    problem = error.problem
+    if problem is None:
+        return None, sentence(str(error))
+    key = ACCOUNT_WORDS.get(problem.code)
+    return problem.field, tr(key, **problem.params) if key else sentence(problem_words(problem))
 
 
 class AccountDialog(QDialog):
@@ -112,7 +105,7 @@ class AccountDialog(QDialog):
         if "password" in values and role == "admin":
             weakness = password_problem(values["password"], values.get("username", ""))
             if weakness:
-                problems["password"] = tr("admin.users.problem.admin_password", problem=sentence(translated(weakness)))
+                problems["password"] = tr("admin.users.problem.admin_password", problem=problem_words(weakness))
         if "repeated" in values and "password" not in problems and values["password"] != values["repeated"]:
             problems["repeated"] = tr("admin.users.problem.passwords_differ")
         if "pin_repeated" in values and values["pin"] != values["pin_repeated"]:
@@ -134,7 +127,7 @@ class AccountDialog(QDialog):
         try:
             self.saved = self.account_form.save(values)
         except UserError as error:
-            field, message = refusal(str(error))
+            field, message = refusal(error)
             if field in self.inputs:
                 self.form.set_problem(field, message)
                 self.inputs[field].setFocus()

@@ -23,11 +23,10 @@ from sijpro.errors import UserError
 from sijpro.records import UserRecord
 from sijpro.services.places import Probe, probe, shown
 from sijpro.services.session import Session
-from ui.errors import sentence
+from ui.errors import error_words, sentence
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
 from ui.staff.files import ask_save_path, documents_folder
-from ui.staff.form import translated
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.tasks import default_error, start_task
@@ -156,7 +155,7 @@ class DatabasePage(StaffPage):
         if not isinstance(error, UserError):
             default_error(self, error)
             return
-        say(self.result, tr("admin.database.unreachable", problem=sentence(translated(str(error)))), "error")
+        say(self.result, tr("admin.database.unreachable", problem=sentence(error_words(error))), "error")
         self._changed()
 
     def _found(self, found: Probe) -> None:

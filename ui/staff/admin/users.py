@@ -162,6 +162,6 @@ class UsersPage(StaffPage):
         try:
             self.clinic.auth.set_active(chosen.username, not chosen.active)
         except UserError as error:
-            show_error(self, UserError(refusal(str(error))[1]))
+            show_error(self, UserError(refusal(error)[1]))
             return
         self.refresh()
