@@ -179,7 +179,7 @@ def _with_secret(url: str) -> str:
     return make_url(url).set(password=SECRET).render_as_string(hide_password=False)
 
 
-def _type_server(page, url: str) -> None:
+def _type_server(page, url: str, qtbot) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -189,15 +189,15 @@ def _type_server(page, url: str) -> None:
     page.url.setFocus()
     QTest.keyClick(page.url, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(page.url, url)
-    click(page.test_button)
+    click_and_finish(qtbot, page.test_button)  # the test runs in the background
     assert page.tested is not None, page.result.text()
     click(page.save_button)
 
 
 def test_a_server_password_goes_to_the_credential_store_never_the_file(page, postgres_url, memory_keyring,
-                                                                       monkeypatch) -> None:
+                                                                       monkeypatch, qtbot) -> None:
     monkeypatch.delenv("SIJPRO_DATABASE_URL", raising=False)
-    _type_server(page, _with_secret(postgres_url))
+    _type_server(page, _with_secret(postgres_url), qtbot)
     assert page.result.text().endswith("The password is kept in this computer's password store, not in a file.")
     written = settings_path().read_text(encoding="utf-8")
     assert not any(form in written for form in WRITTEN) and "password = keyring" in written
@@ -211,9 +211,9 @@ def test_a_server_password_goes_to_the_credential_store_never_the_file(page, pos
 
 
 def test_without_a_credential_store_the_password_is_asked_never_written(page, postgres_url, no_keyring,
-                                                                        monkeypatch) -> None:
+                                                                        monkeypatch, qtbot) -> None:
     monkeypatch.delenv("SIJPRO_DATABASE_URL", raising=False)
-    _type_server(page, _with_secret(postgres_url))
+    _type_server(page, _with_secret(postgres_url), qtbot)
     assert page.result.text().endswith(
         "This computer has no password store, so the password is not saved: it will be asked at each start.")
     assert page.result.property("role") == "warning"
