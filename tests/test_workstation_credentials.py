@@ -14,27 +14,11 @@ from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as FailKeyring
 
 from sijpro import credentials
+from tests.keyrings import MemoryKeyring
 from ui import workstation
 
 OLD = "postgresql+psycopg://sijpro:old-Secret9@db-server:5432/sijpro"
 ADDRESS = "postgresql+psycopg://sijpro@db-server:5432/sijpro"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
 
 
 @pytest.fixture

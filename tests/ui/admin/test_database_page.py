@@ -10,12 +10,12 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as FailKeyring
 from sqlalchemy import make_url
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.places import Probe
+from tests.keyrings import MemoryKeyring
 from tests.ui.background import click_and_finish
 from ui.i18n import set_language
 from ui.staff.admin.database import DatabasePage
@@ -131,25 +131,6 @@ def test_an_unknown_server_name_is_said_as_such(page, qtbot) -> None:
     click_and_finish(qtbot, page.test_button)
     assert page.result.text().replace("\u00a0", " ").startswith(
         "Cette base ne peut pas être utilisée : Le nom de serveur db-server.invalid est inconnu sur ce réseau")
-
-
-class MemoryKeyring(KeyringBackend):
-    """A credential store in memory: what the system's store does, seen from the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.kept.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.kept.pop((service, username), None)
 
 
 @pytest.fixture
