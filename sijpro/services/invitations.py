@@ -256,7 +256,7 @@ def state_of(row: Invitation, visit: Visit, last_day: dt.date, today: dt.date) -
         return "locked"
     if visit.status == "completed":
         return "finished"
-    if visit.status in ("cancelled", "missed") or today > min(row.valid_until, last_day):
+    if visit.status == "cancelled" or today > min(row.valid_until, last_day):
         return "expired"
     return "used" if row.confirmed_at is not None else "issued"
 
