@@ -23,6 +23,12 @@ def ask_open_path(parent: QWidget | None, title: str, folder: Path, filter_text:
     return Path(chosen) if chosen else None
 
 
+def ask_folder(parent: QWidget | None, title: str, folder: Path) -> Path | None:
+    """A folder to write into, or None when the user cancelled."""
+    chosen = QFileDialog.getExistingDirectory(parent, title, str(folder))
+    return Path(chosen) if chosen else None
+
+
 def documents_folder() -> Path:
     """Where a report is offered to be saved first: the user's documents folder."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

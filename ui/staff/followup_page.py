@@ -1,24 +1,29 @@
 """The day's follow-up contacts on the desk: the reminder plan of ``sijpro remind`` (e-mails, letters,
 calls, what was skipped and why, what was not delivered), with one action per step: send the day's
-e-mails, record a call's outcome (and, when the patient answers there and then, take the answers by
-phone in paper entry), open the patient. "To call" shows the calls alone: the nurse's list for the day.
+e-mails, write the day's letters with their paper packs into a folder (``sijpro remind --letters``),
+record a call's outcome (and, when the patient answers there and then, take the answers by phone in
+paper entry), open the patient. "To call" shows the calls alone: the nurse's list for the day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from sijpro.access import Capability, can
 from sijpro.errors import UserError
 from sijpro.mail import SMTP_URL_VARIABLE, SmtpServer
 from sijpro.records import UserRecord
 from sijpro.reminders import ContactAttemptRecord
 from sijpro.services.clinic import Clinic
+from sijpro.services.letters import LettersReport
 from sijpro.services.reminders import PlanEntry, ReminderPlan, SendReport
 from ui.errors import show_error
 from ui.i18n import tr
 from ui.staff.call_dialog import CallDialog
+from ui.staff.files import ask_folder, documents_folder
 from ui.staff.page import StaffPage
 from ui.staff.style import heading_label, push_button
 from ui.staff.table_model import Column, RecordTableModel
@@ -31,7 +36,7 @@ STATUS_KEYS = {
     "no_email": "staff.followup.skip.no_email", "no_address": "staff.followup.skip.no_address",
     "no_phone": "staff.followup.skip.no_phone", "prefers_other": "staff.followup.skip.prefers_other",
     "refused": "staff.followup.undelivered.refused", "failed": "staff.followup.undelivered.failed",
-    "sending": "staff.followup.undelivered.sending",
+    "sending": "staff.followup.undelivered.sending", "letter_sent": "staff.followup.letter_sent",
 }
 VIEWS = ("all", "phone")
 
@@ -76,6 +81,8 @@ class FollowUpPage(StaffPage):
         self.clinic = clinic
         self.user = user
         self.plan: ReminderPlan | None = None
+        self.letters_written: list[tuple[dt.date, PlanEntry]] = []
+        """The letter rungs written from this page: shown as sent on their day, no longer in the plan."""
         self.heading = heading_label(self)
         self.summary = QLabel(self)
         self.summary.setObjectName("followUpSummary")
@@ -92,6 +99,9 @@ class FollowUpPage(StaffPage):
         self.table = record_table(self.model, "followUpTable", self)
         self.table.doubleClicked.connect(lambda _index: self.act())
         self.send_button = push_button(self, self.send_emails, "followUpSend")
+        self.letters_button = push_button(self, self.write_letters, "followUpLetters")
+        # the core's Letters.write needs both: a user without them is not offered the button
+        self.letters_button.setVisible(can(user, Capability.REMINDERS) and can(user, Capability.CONTACTS))
         self.call_button = push_button(self, self.record_call, "followUpCall")
         self.patient_button = push_button(self, self.show_selected_patient, "followUpPatient")
         self.refresh_button = push_button(self, self.refresh, "followUpRefresh")
@@ -107,7 +117,7 @@ class FollowUpPage(StaffPage):
         views.addStretch(1)
         views.addWidget(self.refresh_button)
         actions = QHBoxLayout()
-        for button in (self.send_button, self.call_button, self.patient_button):
+        for button in (self.send_button, self.letters_button, self.call_button, self.patient_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
@@ -121,6 +131,7 @@ class FollowUpPage(StaffPage):
         self.heading.setText(tr("staff.page.followup"))
         self.view_buttons["all"].setText(tr("staff.followup.view.all"))
         self.send_button.setText(tr("staff.followup.send"))
+        self.letters_button.setText(tr("staff.followup.letters"))
         self.call_button.setText(tr("staff.followup.call"))
         self.patient_button.setText(tr("staff.followup.patient"))
         self.refresh_button.setText(tr("staff.followup.refresh"))
@@ -138,6 +149,7 @@ class FollowUpPage(StaffPage):
         rows = [Row(entry) for entry in self.plan.entries]
         rows += [Row(entry, attempt.outcome, attempt) for entry, attempt in self.plan.undelivered]
         rows += [Row(entry, entry.step.skipped or "") for entry in self.plan.skipped]
+        rows += [Row(entry, "letter_sent") for day, entry in self.letters_written if day == self.plan.day]
         self.model.set_rows(rows)
         self._apply_view()
         self._show_summary()
@@ -153,6 +165,7 @@ class FollowUpPage(StaffPage):
         smtp = os.environ.get(SMTP_URL_VARIABLE, "").strip()
         self.send_button.setEnabled(bool(smtp) and counts["email"] > 0)
         self.send_button.setToolTip("" if smtp else tr("staff.followup.no_smtp", variable=SMTP_URL_VARIABLE))
+        self.letters_button.setEnabled(counts["post"] > 0)
 
     def _apply_view(self) -> None:
         calls_only = self.view_buttons["phone"].isChecked()
@@ -206,7 +219,7 @@ class FollowUpPage(StaffPage):
         self.send_button.setEnabled(False)
         start_task(self, tr("staff.followup.send"), tr("staff.followup.sending"),
                    lambda progress: self.clinic.reminders.send(server, progress=progress),
-                   on_done=self._sent, on_error=self._send_failed, cancellable=False)
+                   on_done=self._sent, on_error=self._task_failed, cancellable=False)
 
     def _sent(self, report: SendReport) -> None:
         self.refresh()
@@ -214,6 +227,30 @@ class FollowUpPage(StaffPage):
                                 failed=len(report.failed) + len(report.not_tried))
                              + (f" {report.unreachable}." if report.unreachable else "") + "\n" + self.summary.text())
 
-    def _send_failed(self, error: Exception) -> None:
+    def _task_failed(self, error: Exception) -> None:
         self.refresh()
         show_error(self, error if isinstance(error, UserError) else UserError(str(error)))
+
+    def write_letters(self) -> None:
+        """Write the day's letters with their paper packs into a folder the user chooses, in the background
+        (one call into the core, which records each letter as a contact), then say how many and where."""
+        if self.plan is None:
+            return
+        folder = ask_folder(self, tr("staff.followup.letters.folder"), documents_folder())
+        if folder is None:
+            return
+        day, planned = self.plan.day, self.plan.of("post")
+        self.letters_button.setEnabled(False)
+        start_task(self, tr("staff.followup.letters"), tr("staff.followup.letters.writing"),
+                   lambda progress: self.clinic.letters.write(folder, day, progress=progress),
+                   on_done=lambda report: self._letters_written(report, day, planned),
+                   on_error=self._task_failed, cancellable=False)
+
+    def _letters_written(self, report: LettersReport, day: dt.date, planned: tuple[PlanEntry, ...]) -> None:
+        written = {(letter.visit.id, letter.step) for letter in report.letters}
+        self.letters_written += [(day, entry) for entry in planned if (entry.visit.id, entry.step.step) in written
+                                 and (day, entry) not in self.letters_written]
+        self.refresh()
+        self.summary.setText(tr("staff.followup.letters.written", new=len(report.new), again=len(report.again),
+                                folder=str(report.folder), batch=report.batch or "-")
+                             + "\n" + self.summary.text())
