@@ -74,6 +74,16 @@ class ClinicLetterhead:
 
 
 @dataclass(frozen=True)
+class HomeCode:
+    """The visit's invitation to answer at home, as a letter gives it: the web app's start page (shown
+    plainly, to be typed), the short code and the last day it opens."""
+
+    site: str
+    code: str
+    until: dt.date
+
+
+@dataclass(frozen=True)
 class PackRecipient:
     """One letter: who, where, the visit's code and the questionnaires to enclose."""
 
@@ -84,6 +94,8 @@ class PackRecipient:
     sex: str | None
     address: str
     instruments: tuple[str, ...]
+    at_home: HomeCode | None = None
+    """When the clinic runs the web app: the cover letter says how to answer at home instead."""
 
 
 def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
@@ -384,6 +396,14 @@ def _salutation(recipient: PackRecipient, words: Words) -> str:
     return words(key, given_name=recipient.given_name, family_name=recipient.family_name)
 
 
+def _at_home(recipient: PackRecipient, words: Words) -> list[tuple[str, ParagraphStyle, float]]:
+    home = recipient.at_home
+    if home is None:
+        return []
+    return [(words("letter.at_home", site=home.site, code=home.code,
+                   until=i18n.long_date(words.language, home.until)), BODY, 4 * mm)]
+
+
 def draw_letter(canvas: Canvas, recipient: PackRecipient, clinic: ClinicLetterhead, day: dt.date, *,
                 words: Words, pages: int) -> None:
     """The cover letter: letterhead, the address in the envelope's window, the date and what to do."""
@@ -414,6 +434,7 @@ def draw_letter(canvas: Canvas, recipient: PackRecipient, clinic: ClinicLetterhe
             (words("letter.step_pen"), BODY, 2 * mm),
             (words("letter.step_date"), BODY, 2 * mm),
             (words("letter.step_post"), BODY, 4 * mm),
+            *_at_home(recipient, words),
             (words("letter.questions_phone", phone=phone) if phone else words("letter.questions"), BODY, 4 * mm),
             (words("letter.thanks"), BODY, 5 * mm),
             (words("letter.closing"), BODY, 1 * mm),

@@ -364,6 +364,18 @@ class Invitations:
                                      row.revoked_at, row.revoked_reason, row.locked_at) for row, visit in rows]
 
     @requires(Capability.INVITE, Capability.REMINDERS)
+    def for_reminder(self, patient_id: int, visit_id: int, timepoint: str) -> IssuedInvitation | None:
+        """The visit's invitation a reminder carries (e-mail or letter): the one that still opens, else a
+        new one, so every rung of a visit gives the same link and code. None without a web app, for a role
+        that may not invite, or when the visit cannot have one (no birth date recorded, not open on the
+        clock's day): the reminder then goes without it."""
+        if web_url() is None or not self.context.principal.can(Capability.INVITE):
+            return None
+        try:
+            return self.current(visit_id) or self.issue(patient_id, timepoint)
+        except UserError:
+            return None
+
     def current(self, visit_id: int) -> IssuedInvitation | None:
         """The visit's invitation that still opens (issued or used), with its link and code again: what
         a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -32,11 +33,15 @@ from sijpro.records import PatientRecord, VisitRecord
 from sijpro.services.audit import Change, record
 from sijpro.services.clinic_settings import Settings
 from sijpro.services.context import ServiceContext
+from sijpro.services.invitations import Invitations, web_url
 from sijpro.services.reminders import PlanEntry, Reminders
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import patient_record, visit_record
 from sijpro.storage.models import ContactAttempt, Patient, PatientContact, Response, Visit
 from sijpro.visit_codes import BadCode, parsed, shown, visit_code
+
+if TYPE_CHECKING:
+    from sijpro.reports.paper_pack import HomeCode
 
 LANGUAGES = ("en", "fr")
 
@@ -110,6 +115,7 @@ class Letters:
         from sijpro.reports.paper_pack import Batch, ClinicLetterhead, PackRecipient, pack_pdf
 
         self.context.principal.require(Capability.CONTACTS)
+        site = web_url()  # a malformed address stops the run before anything is written
         day = day or self.context.today()
         plan = self.reminders.plan(day)
         letters = [*self._planned(plan.of("post")), *self._written_on(day)]
@@ -128,7 +134,8 @@ class Letters:
                     continue  # another run took this rung a moment ago: its letter is that run's
                 recipient = PackRecipient(letter.code, letter.patient.language if letter.patient.language in
                                           LANGUAGES else "en", letter.patient.given_name, letter.patient.family_name,
-                                          letter.patient.sex, letter.address, letter.instruments)
+                                          letter.patient.sex, letter.address, letter.instruments,
+                                          self._at_home(letter, site))
                 staged.path(letter.file).write_bytes(pack_pdf(recipient, clinic, day))
                 batch.add(recipient)
                 kept.append(letter)
@@ -136,6 +143,15 @@ class Letters:
             if batch_name is not None:
                 staged.path(batch_name).write_bytes(batch.pdf())
         return LettersReport(day, tuple(kept), Path(folder), batch_name if kept else None)
+
+    def _at_home(self, letter: Letter, site: str | None) -> HomeCode | None:
+        """The visit's invitation for the cover letter, the same as its e-mails' (``for_reminder``)."""
+        from sijpro.reports.paper_pack import HomeCode
+
+        if site is None:
+            return None
+        issued = Invitations(self.context).for_reminder(letter.patient.id, letter.visit.id, letter.visit.timepoint)
+        return None if issued is None else HomeCode(site, issued.printed_code, issued.valid_until)
 
     def _planned(self, entries: tuple[PlanEntry, ...]) -> list[Letter]:
         pending = self._pending({entry.visit.id for entry in entries})

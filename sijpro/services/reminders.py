@@ -249,17 +249,11 @@ class Reminders:
             return [attempt_record(row) for row in rows]
 
     def _at_home(self, entry: PlanEntry, site: str | None) -> AtHome | None:
-        """The visit's invitation for the e-mail: the one that still opens, else a new one; None without a
-        web app, for a role that may not invite, or when the visit cannot have one (no birth date recorded,
-        not open on the clock's day): the e-mail then goes without it."""
-        if site is None or not self.context.principal.can(Capability.INVITE):
+        """The visit's invitation for the e-mail (``Invitations.for_reminder``), or None."""
+        if site is None:
             return None
-        invitations = Invitations(self.context)
-        try:
-            issued = invitations.current(entry.visit.id) or invitations.issue(entry.patient.id, entry.visit.timepoint)
-        except UserError:
-            return None
-        return AtHome(issued.link, site, issued.printed_code, issued.valid_until)
+        issued = Invitations(self.context).for_reminder(entry.patient.id, entry.visit.id, entry.visit.timepoint)
+        return None if issued is None else AtHome(issued.link, site, issued.printed_code, issued.valid_until)
 
     def _claim(self, entry: PlanEntry, message_id: str) -> int | None:
         """Write the attempt down as ``sending`` (committed, audited); None when the rung is already taken."""
