@@ -376,6 +376,7 @@ class Invitations:
         except UserError:
             return None
 
+    @requires(Capability.INVITE)
     def current(self, visit_id: int) -> IssuedInvitation | None:
         """The visit's invitation that still opens (issued or used), with its link and code again: what
         a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none

@@ -45,6 +45,7 @@ ENTITIES = {
     "protocol": "admin.audit.entity.protocol", "setting": "admin.audit.entity.setting",
     "database": "admin.audit.entity.database", "contact": "admin.audit.entity.contact",
     "contact_attempt": "admin.audit.entity.contact_attempt", "complication": "admin.audit.entity.complication",
+    "invitation": "admin.audit.entity.invitation",
 }
 """The kinds of record the core writes in the audit trail, and the key of each one's name."""
 
