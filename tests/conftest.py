@@ -20,6 +20,8 @@ import pytest
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.session import Session
+from tests.factories import copy_clinic_file
+from tests.reminder_clinic import reminder_clinic
 
 POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
 
@@ -156,3 +158,16 @@ def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test inherits a sign-in from the environment it runs in."""
     monkeypatch.delenv("SIJPRO_USER", raising=False)
     monkeypatch.delenv("SIJPRO_PASSWORD", raising=False)
+
+
+@pytest.fixture(scope="module")
+def reminder_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reminder tests' clinic (tests.reminder_clinic), made once per module; a module whose letters
+    need the clinic's letterhead overrides it with ``lettering_clinic``."""
+    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
+
+
+@pytest.fixture
+def clinic_path(reminder_template: Path, tmp_path: Path) -> Path:
+    """A test's own copy of its module's reminder clinic file."""
+    return copy_clinic_file(reminder_template, tmp_path / "clinic.sqlite")

@@ -9,6 +9,7 @@ from pathlib import Path
 from sijpro.contact import ContactDraft
 from sijpro.protocol import default_protocol
 from sijpro.services.clinic import Clinic
+from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import FixedClock
 from tests.factories import operated_patient
 from tests.trusted import trusted
@@ -41,4 +42,13 @@ def reminder_clinic(path: Path) -> Path:
                      if mrn != "R-NO" else ContactDraft(email="no@example.org"))
             clinic.contacts.save(patient.id, draft, expected_version=0, reason="")
         clinic.auth.add_user(NURSE, "Nina", "nurse", NURSE_PASSWORD)
+    return path
+
+
+def lettering_clinic(path: Path) -> Path:
+    """The reminder clinic with the letterhead its letters are printed with (name, address, phone)."""
+    reminder_clinic(path)
+    with trusted(str(path), "set-up") as clinic:
+        clinic.settings.save(ClinicSettings(name="Centre du Rachis", address="3 quai Claude Bernard\n69007 Lyon",
+                                            phone="04 72 00 00 00"))
     return path

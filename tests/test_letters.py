@@ -14,28 +14,18 @@ import pytest
 from pypdf import PdfReader
 
 from sijpro.cli import main
-from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.letters import CodeRefused
 from sijpro.visit_codes import ALPHABET, BadCode, check_character, parsed, shown, visit_code
-from tests.factories import ANSWERS, copy_clinic_file
-from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD, reminder_clinic
+from tests.factories import ANSWERS
+from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD, lettering_clinic
 from tests.trusted import trusted
 
 PAGES_M3 = {"nrs": 1, "odi": 5, "sf12": 4, "satisfaction": 1, "relief": 1}
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-    with trusted(str(path), "set-up") as clinic:
-        clinic.settings.save(ClinicSettings(name="Centre du Rachis", address="3 quai Claude Bernard\n69007 Lyon",
-                                            phone="04 72 00 00 00"))
-    return path
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
+def reminder_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return lettering_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
 
 
 def letters(capsys, monkeypatch, clinic_path: Path, folder: Path, day: dt.date = DAY) -> tuple[int, str, str]:

@@ -10,27 +10,15 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.invitations import WebDoor
-from tests.factories import copy_clinic_file
-from tests.reminder_clinic import DAY, reminder_clinic
+from tests.reminder_clinic import DAY
 from tests.test_remind_at_home import CODE, LINK, WEB, flat, send
 from tests.test_remind_send import Inbox, smtp_server  # noqa: F401  # the SMTP server fixture
 from tests.trusted import trusted
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def letters(path: Path, folder: Path, day: dt.date) -> None:

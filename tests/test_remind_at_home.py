@@ -17,24 +17,13 @@ from sijpro.mail import SmtpServer
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.invitations import WebDoor
-from tests.factories import copy_clinic_file
-from tests.reminder_clinic import DAY, reminder_clinic
+from tests.reminder_clinic import DAY
 from tests.test_remind_send import Inbox, smtp_server  # noqa: F401  # the SMTP server fixture
 from tests.trusted import trusted
 
 WEB = "https://prom.example.org"
 LINK = re.compile(re.escape(WEB) + r"/v/[A-Za-z0-9_-]{43}")
 CODE = re.compile(r"\b[0-9A-Z]{5}-[0-9A-Z]{5}\b")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def flat(text: str) -> str:

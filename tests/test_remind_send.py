@@ -23,8 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from sijpro.cli import main
-from tests.factories import copy_clinic_file
-from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD, reminder_clinic
+from tests.reminder_clinic import DAY, NURSE, NURSE_PASSWORD
 from tests.trusted import trusted
 
 REFUSED = "r-15@example.org"
@@ -71,16 +70,6 @@ def smtp_server() -> Iterator[object]:
     yield start
     for controller in started:
         controller.stop()
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def remind(capsys, monkeypatch, clinic_path: Path, url: str | None, *extra: str) -> tuple[int, str, str]:

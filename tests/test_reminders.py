@@ -15,8 +15,6 @@ from sijpro.contact import ContactDetails
 from sijpro.errors import UserError
 from sijpro.protocol import ProtocolError, check_protocol, default_protocol, parse_protocol
 from sijpro.reminders import ChasedVisit, ReminderStep, day_plan
-from tests.factories import copy_clinic_file
-from tests.reminder_clinic import reminder_clinic
 
 DAY = dt.date(2024, 6, 3)
 OPENED = DAY - dt.timedelta(days=15)
@@ -109,16 +107,6 @@ def test_consent_channel_and_details_decide_whether_a_rung_is_made(contact, open
 
 def test_a_patient_who_declined_when_contacted_is_not_chased_again() -> None:
     assert [p.skipped for p in plan([visit()], {1: EVERYTHING}, declined={1})] == ["declined"]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
 
 
 def test_remind_json_lists_the_plan_of_the_day(clinic_path: Path, capsys, monkeypatch) -> None:

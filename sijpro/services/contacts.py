@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sijpro.access import Capability, requires
@@ -19,7 +20,7 @@ from sijpro.errors import InputErrors, UserError
 from sijpro.services.audit import Change, field_changes, record, refuse_stale
 from sijpro.services.checks import required_reason
 from sijpro.services.context import ServiceContext
-from sijpro.storage.models import Meta, Patient, PatientContact
+from sijpro.storage.models import ContactAttempt, Meta, Patient, PatientContact
 
 COUNTRY_KEY = "clinic.country"
 """The meta row of ``ClinicSettings.country`` (read here inside the writing transaction)."""
@@ -103,3 +104,18 @@ class Contacts:
                 record(session, self.context, changes)
             saved = session.get(PatientContact, patient_id)
             return ContactDetails(patient_id) if saved is None else contact_record(saved)
+
+
+def claim_attempt(context: ServiceContext, values: dict[str, Any], to: str) -> int | None:
+    """Write one follow-up contact down (committed and audited, with the address it went ``to``) and give
+    its id; None when that rung of that visit is already recorded (the unique index on the attempts):
+    so an e-mail or a letter is recorded exactly once however often the day's run is repeated."""
+    try:
+        with context.database.writing() as session:
+            row = ContactAttempt(**values)
+            session.add(row)
+            session.flush()
+            record(session, context, [Change("contact_attempt", row.id, new={**values, "to": to})])
+            return row.id
+    except IntegrityError:
+        return None

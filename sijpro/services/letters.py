@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from sijpro.access import Capability, requires
 from sijpro.errors import UserError
 from sijpro.exchange.output import export_directory
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
-from sijpro.services.audit import Change, record
 from sijpro.services.clinic_settings import Settings
+from sijpro.services.contacts import claim_attempt
 from sijpro.services.context import ServiceContext
 from sijpro.services.invitations import Invitations, web_url
 from sijpro.services.reminders import PlanEntry, Reminders
@@ -193,16 +192,7 @@ class Letters:
         values = {"patient_id": letter.patient.id, "visit_id": letter.visit.id, "step": letter.step,
                   "channel": "post", "at": self.context.now(), "by": self.context.actor, "outcome": "sent",
                   "detail": "", "message_id": f"{letter.code}/{day.isoformat()}"}
-        try:
-            with self.context.database.writing() as session:
-                row = ContactAttempt(**values)
-                session.add(row)
-                session.flush()
-                record(session, self.context, [Change("contact_attempt", row.id, new={
-                    **values, "to": letter.address})])
-        except IntegrityError:
-            return False
-        return True
+        return claim_attempt(self.context, values, letter.address) is not None
 
     @requires(Capability.PAPER_ENTRY)
     def lookup(self, text: str) -> CodedVisit:

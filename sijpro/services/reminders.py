@@ -39,7 +39,7 @@ from sijpro.reminders import (
 )
 from sijpro.services.audit import Change, record
 from sijpro.services.clinic_settings import Settings
-from sijpro.services.contacts import contact_record
+from sijpro.services.contacts import claim_attempt, contact_record
 from sijpro.services.context import ServiceContext
 from sijpro.services.invitations import Invitations, web_url
 from sijpro.services.protocols import Protocols
@@ -260,16 +260,7 @@ class Reminders:
         values = {"patient_id": entry.patient.id, "visit_id": entry.visit.id, "step": entry.step.step,
                   "channel": entry.step.channel, "at": self.context.now(), "by": self.context.actor,
                   "outcome": "sending", "detail": "", "message_id": message_id}
-        try:
-            with self.context.database.writing() as session:
-                row = ContactAttempt(**values)
-                session.add(row)
-                session.flush()
-                record(session, self.context, [Change("contact_attempt", row.id, new={
-                    **values, "to": entry.contact.email})])
-                return row.id
-        except IntegrityError:
-            return None
+        return claim_attempt(self.context, values, entry.contact.email)
 
     def _finish(self, attempt_id: int, outcome: str, detail: str) -> None:
         with self.context.database.writing() as session:

@@ -12,11 +12,8 @@ from pypdf import PdfReader
 
 from sijpro.errors import UserError
 from sijpro.services.clinic import Clinic
-from sijpro.services.clinic_settings import ClinicSettings
 from sijpro.services.context import FixedClock
-from tests.factories import copy_clinic_file
-from tests.reminder_clinic import DAY, NURSE, reminder_clinic
-from tests.trusted import trusted
+from tests.reminder_clinic import DAY, NURSE, lettering_clinic
 from tests.ui.background import click_and_finish
 from ui.staff import followup_page
 from ui.staff.followup_page import FollowUpPage
@@ -25,17 +22,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-    with trusted(str(path), "set-up") as clinic:
-        clinic.settings.save(ClinicSettings(name="Centre du Rachis", address="3 quai Claude Bernard\n69007 Lyon",
-                                            phone="04 72 00 00 00"))
-    return path
-
-
-@pytest.fixture
-def clinic_path(template: Path, tmp_path: Path) -> Path:
-    return copy_clinic_file(template, tmp_path / "clinic.sqlite")
+def reminder_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return lettering_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from tests.factories import copy_clinic_file
-from tests.reminder_clinic import DAY, NURSE, reminder_clinic
+from tests.reminder_clinic import DAY, NURSE
 from tests.test_remind_send import Inbox, free_port
 from tests.ui.staff.clicks import click, click_row
 from ui.staff.call_dialog import CallDialog
@@ -26,14 +26,9 @@ from ui.staff.patient_record import PatientRecordView
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return reminder_clinic(tmp_path_factory.mktemp("template") / "clinic.sqlite")
-
-
 @pytest.fixture
-def page(template: Path, tmp_path: Path, qtbot):
-    path = copy_clinic_file(template, tmp_path / "clinic.sqlite")
+def page(reminder_template: Path, tmp_path: Path, qtbot):
+    path = copy_clinic_file(reminder_template, tmp_path / "clinic.sqlite")
     with Clinic.open(str(path), clock=FixedClock(DAY)) as clinic:
         session = clinic.session(NURSE)
         shown = FollowUpPage(session, session.user)
