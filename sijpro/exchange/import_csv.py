@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,19 +24,24 @@ from sijpro.exchange.import_complications import (
     COMPLICATION_KINDS_COLUMNS,
     STUDY_COMPLICATION_COLUMNS,
 )
-from sijpro.instruments import Instrument, Item, bundled_instruments
+from sijpro.exchange.import_responses import (
+    RESPONSE_COLUMNS,
+    RESPONSE_OPTIONAL,
+    FoundQuestionnaire,
+    LineProblems,
+    ResponseLines,
+    Where,
+)
+from sijpro.instruments import Instrument, bundled_instruments
 from sijpro.mrn import mrn_key
 from sijpro.protocol import Protocol, default_protocol
 from sijpro.records import (
-    COLLECTION_MODES,
-    FILE_MODE_DEFAULT,
     NO_INTERVENTION,
     PRIOR_INTERVENTIONS,
     ImportBatch,
     PatientDraft,
     ProcedureDraft,
     QuestionnaireDraft,
-    ResponseMode,
 )
 
 if TYPE_CHECKING:
@@ -60,9 +65,6 @@ CONTACT_COLUMNS = {"phone": "phone", "email": "email", "address": "address", "co
 """Column of a patients file -> field of ``ContactDraft``. A file states no consent: a channel other than
 ``none`` is the patient's agreement to be contacted that way, ``none`` their refusal, no channel: not asked;
 a ``consent`` cell (1 yes, 0 no), where there is one, states it instead."""
-RESPONSE_COLUMNS = ("mrn", "timepoint", "instrument", "item", "value", "completed_on")
-RESPONSE_OPTIONAL = ("mode",)
-"""How the questionnaire was collected (``COLLECTION_MODES``); absent or empty: ``FILE_MODE_DEFAULT``."""
 LANGUAGES = ("en", "fr")
 NAME_LENGTH = 100
 OLDEST_AGE = 110
@@ -87,59 +89,6 @@ PATIENT_READERS: dict[str, Callable[[str], object]] = {
     "site": read.site,
 }
 PROCEDURE_FIELDS = frozenset({"surgery_date", "side", "approach"})
-
-
-@dataclass(frozen=True, order=True)
-class Where:
-    """A line of one of the files, ordered as the files were given."""
-
-    file_index: int
-    line: int
-    file: str = field(compare=False)
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}"
-
-
-@dataclass
-class _Problems:
-    found: list[tuple[Where, str]] = field(default_factory=list)
-
-    def add(self, where: Where, message: str, column: str | None = None) -> None:
-        located = f"{where}, field {column}: {message}" if column else f"{where}: {message}"
-        self.found.append((where, located))
-
-    def add_located(self, where: Where, message: str) -> None:
-        """A message that already names its file (and line), as ``csv_files`` writes them."""
-        self.found.append((where, message))
-
-    def messages(self) -> list[str]:
-        return [message for _, message in sorted(self.found, key=lambda entry: entry[0])]
-
-
-@dataclass(frozen=True)
-class AnswerCells:
-    """The timepoint, instrument, item and value of one response line, each None where its cell is wrong
-    (the problem already listed)."""
-
-    timepoint: str | None
-    instrument: Instrument | None
-    item: Item | None
-    readable: bool
-    value: int | None
-
-
-@dataclass
-class _Questionnaire:
-    """One questionnaire's rows so far: the first row read gives its date (later rows must agree)."""
-
-    where: Where
-    completed_on: dt.date
-    mode: ResponseMode = "import"
-    """As a responses line states it; a de-identified file states none: unknown (``import``)."""
-    mode_where: Where | None = None
-    answers: dict[str, int | None] = field(default_factory=dict)
-    answered_where: dict[str, Where] = field(default_factory=dict)
 
 
 def parse_import_files(
@@ -268,7 +217,7 @@ def file_kind(table: CsvTable) -> FileKind | None:
     return votes[0][1]
 
 
-class _ImportReader:
+class _ImportReader(ResponseLines):
     def __init__(self, known_mrns: Set[str], protocol: Protocol, today: dt.date, country: str = "") -> None:
         self.country = country
         self.contacts: list[tuple[str, ContactDraft]] = []
@@ -290,7 +239,7 @@ class _ImportReader:
         """The usual answers written the usual way, read with a look-up; anything else goes through
         ``Item.parse`` and its messages."""
         self.dates: dict[str, dt.date] = {}
-        self.problems = _Problems()
+        self.problems = LineProblems()
         self.patients: list[tuple[PatientDraft, ProcedureDraft]] = []
         self.patient_where: dict[str, tuple[Where, str]] = {}
         """MRN key -> where the patients file lists that patient, and the MRN as written there."""
@@ -301,7 +250,7 @@ class _ImportReader:
         response line at a time, since the one problem with that file is already listed."""
         self.surgery: dict[str, dt.date] = {}
         self.language: dict[str, str] = {}
-        self.questionnaires: dict[tuple[str, str, str], _Questionnaire] = {}
+        self.questionnaires: dict[tuple[str, str, str], FoundQuestionnaire] = {}
         self.study: StudyReader
         self.complications: ComplicationReader
 
@@ -451,142 +400,6 @@ class _ImportReader:
             self.problems.add(where, f"{surgery} is more than a year from today", "surgery_date")
             valid = False
         return valid
-
-    # --- responses -----------------------------------------------------------------------------------
-
-    def _response_row(self, where: Where, cells: dict[str, str]) -> None:
-        empty = [column for column in RESPONSE_COLUMNS if column != "value" and not cells[column]]
-        for column in empty:
-            self.problems.add(where, "required, but the cell is empty", column)
-        if empty:
-            return
-        mrn = self.response_mrn(where, cells["mrn"])
-        answer = self.answer_cells(where, cells)
-        completed_on = self._response_date(where, cells["completed_on"], mrn, answer.timepoint)
-        mode = self._response_mode(where, cells.get("mode", ""))
-        if mode is not None:
-            self.add_answer(where, mrn, answer, completed_on, mode)
-
-    def _response_mode(self, where: Where, text: str) -> ResponseMode | None:
-        if not text:
-            return FILE_MODE_DEFAULT
-        try:
-            return read.choice(text, COLLECTION_MODES)
-        except ValueError as error:
-            self.problems.add(where, str(error), "mode")
-            return None
-
-    def answer_cells(self, where: Where, cells: Mapping[str, str]) -> AnswerCells:
-        """Read the timepoint, instrument, item and value cells of a response line (any kind)."""
-        timepoint = self._response_timepoint(where, cells["timepoint"])
-        instrument = self._response_instrument(where, cells["instrument"], timepoint)
-        item = self._response_item(where, cells["item"], instrument)
-        readable, value = self._response_value(where, cells["value"], instrument, item)
-        return AnswerCells(timepoint, instrument, item, readable, value)
-
-    def add_answer(self, where: Where, mrn: str | None, answer: AnswerCells, completed_on: dt.date | None,
-                   mode: ResponseMode | None = None) -> None:
-        """Add one read answer to its questionnaire (the lines of one mrn, timepoint and instrument)."""
-        timepoint, instrument, item, value = answer.timepoint, answer.instrument, answer.item, answer.value
-        if mrn is None or timepoint is None or instrument is None or item is None or completed_on is None:
-            return
-        if not answer.readable:  # the value's problem is already listed
-            return
-        key = (mrn, timepoint, instrument.id)
-        questionnaire = self.questionnaires.setdefault(key, _Questionnaire(where, completed_on))
-        if questionnaire.completed_on != completed_on:
-            self.problems.add(where, f"{completed_on} differs from {questionnaire.completed_on}, given for the "
-                              f"same questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
-                              f"{questionnaire.where}", "completed_on")
-        if mode is not None:
-            if questionnaire.mode_where is None:
-                questionnaire.mode, questionnaire.mode_where = mode, where
-            elif questionnaire.mode != mode:
-                self.problems.add(where, f"{mode} differs from {questionnaire.mode}, given for the same "
-                                  f"questionnaire ({mrn}, {timepoint}, {instrument.id}) on "
-                                  f"{questionnaire.mode_where}", "mode")
-        earlier = questionnaire.answered_where.get(item.code)
-        if earlier is not None:
-            self.problems.add(where, f"{item.code} is answered twice in questionnaire ({mrn}, {timepoint}, "
-                              f"{instrument.id}) (also {earlier})", "item")
-            return
-        questionnaire.answered_where[item.code] = where
-        questionnaire.answers[item.code] = value
-
-    def response_mrn(self, where: Where, text: str) -> str | None:
-        """The patient a response line names, as its MRN is registered (or listed in this import)."""
-        key = mrn_key(text)
-        if key in self.broken_mrns:
-            return None
-        listed = self.patient_where.get(key)
-        mrn = listed[1] if listed is not None else self.known_mrns.get(key)
-        if mrn is None and not self.unread_file:
-            self.problems.add(where, f"patient {text} is neither in a patients file of this import nor in "
-                              "the database", "mrn")
-        return mrn
-
-    def _response_timepoint(self, where: Where, text: str) -> str | None:
-        if text not in self.timepoints:
-            self.problems.add(where, f"{text!r} is not a timepoint of the protocol ({', '.join(self.protocol.codes)})",
-                              "timepoint")
-            return None
-        return text
-
-    def _response_instrument(self, where: Where, text: str, timepoint: str | None) -> Instrument | None:
-        instrument = self.instruments.get(text)
-        if instrument is None:
-            self.problems.add(where, f"{text!r} is not an instrument ({', '.join(sorted(self.instruments))})",
-                              "instrument")
-            return None
-        if timepoint is not None:
-            expected = self.timepoints[timepoint].instruments
-            if instrument.id not in expected:
-                self.problems.add(where, f"{instrument.id} is not collected at {timepoint} "
-                                  f"(the protocol has {', '.join(expected)})", "instrument")
-                return None
-        return instrument
-
-    def _response_item(self, where: Where, text: str, instrument: Instrument | None) -> Item | None:
-        if instrument is None:
-            return None
-        item = self.items[instrument.id].get(text)
-        if item is None:
-            self.problems.add(where, f"{text!r} is not an item of {instrument.id} "
-                              f"({', '.join(instrument.item_codes)})", "item")
-        return item
-
-    def _response_value(self, where: Where, text: str, instrument: Instrument | None,
-                        item: Item | None) -> tuple[bool, int | None]:
-        """(readable, value): an empty cell is a readable, unanswered item."""
-        if item is None or instrument is None:
-            return False, None
-        usual = self.answer_values[instrument.id, item.code]
-        if text in usual:
-            return True, usual[text]
-        try:
-            return True, item.parse(text)
-        except ValueError as error:
-            self.problems.add(where, str(error), "value")
-            return False, None
-
-    def _response_date(self, where: Where, text: str, mrn: str | None, timepoint: str | None) -> dt.date | None:
-        day = self.dates.get(text)
-        if day is None:
-            try:
-                day = self.dates[text] = read.iso_date(text)
-            except ValueError as error:
-                self.problems.add(where, str(error), "completed_on")
-                return None
-        if day > self.today:
-            self.problems.add(where, f"{day} is in the future", "completed_on")
-            return None
-        surgery = self.surgery.get(mrn) if mrn else None
-        follow_up = timepoint is not None and not self.timepoints[timepoint].is_baseline
-        if surgery is not None and follow_up and day < surgery:
-            self.problems.add(where, f"{day} is before the surgery ({surgery}), but {timepoint} is a follow-up",
-                              "completed_on")
-            return None
-        return day
 
     # --- result --------------------------------------------------------------------------------------
 
