@@ -51,3 +51,10 @@ def mrn_key(mrn: str) -> str:
     MRNs that differ only by case or surrounding spaces as one.
     """
     return unicodedata.normalize("NFKC", mrn.strip()).casefold()
+
+
+def file_safe(mrn: str) -> str:
+    """The MRN as a file name's stem safe on every file system (what is not a letter, digit, '.', '_' or
+    '-' becomes '_'); empty when nothing is left. Two MRNs may clean up alike (``A/1``, ``A_1``): callers
+    that name one file per patient add the patient's id where the MRN had to change."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", mrn).strip("._")

@@ -177,3 +177,12 @@ def test_a_pack_holds_only_the_questionnaires_still_to_be_answered(clinic_path, 
     texts = [page.extract_text() for page in PdfReader(tmp_path / "post" / "R-15-m3.pdf").pages]
     assert len(texts) == 1 + sum(PAGES_M3.values()) - PAGES_M3["nrs"]
     assert "Pain rating scale (0 to 10)" not in "".join(texts) and "Oswestry" in texts[1]
+
+
+def test_the_letters_of_two_mrns_that_clean_up_alike_never_share_a_file() -> None:
+    from types import SimpleNamespace
+
+    from sijpro.services.letters import file_stem
+    slashed, plain = SimpleNamespace(mrn="A/1", id=7), SimpleNamespace(mrn="A_1", id=8)
+    assert file_stem(plain, "m3") == "A_1-m3"  # an MRN safe as it is keeps its plain name
+    assert file_stem(slashed, "m3") == "A_1~7-m3" != file_stem(plain, "m3")

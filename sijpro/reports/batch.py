@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from sijpro.errors import UserError
 from sijpro.exchange.output import export_file
+from sijpro.mrn import file_safe
 from sijpro.progress import Progress, no_progress
 from sijpro.protocol import Protocol
 from sijpro.records import PatientOutcomes
@@ -58,7 +58,7 @@ def file_names(outcomes: Sequence[PatientOutcomes]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for record in outcomes:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", record.patient.mrn).strip("._") or f"patient-{record.patient.id}"
+        stem = file_safe(record.patient.mrn) or f"patient-{record.patient.id}"
         name = f"{stem}.pdf"
         if name.lower() in taken:
             name = f"{stem}-{record.patient.id}.pdf"

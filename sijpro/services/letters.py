@@ -17,7 +17,6 @@ cancelled or already answered.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from sqlalchemy import select
 from sijpro.access import Capability, requires
 from sijpro.errors import UserError
 from sijpro.exchange.output import export_directory
+from sijpro.mrn import file_safe
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
 from sijpro.services.clinic_settings import Settings
@@ -95,8 +95,13 @@ class CodedVisit:
     instruments: tuple[str, ...]
 
 
-def file_stem(mrn: str, timepoint: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", mrn).strip("._") or "patient"
+def file_stem(patient: PatientRecord, timepoint: str) -> str:
+    """``<MRN>-<timepoint>``, safe for every file system; an MRN that had to change for it (``A/1``) also
+    gets ``~<patient id>``, a character no MRN has, so two patients' letters never share a file and the
+    name stays the same on every run of the day."""
+    stem = file_safe(patient.mrn)
+    if stem != patient.mrn:
+        stem = f"{stem or 'patient'}~{patient.id}"
     return f"{stem}-{timepoint}"
 
 
@@ -156,7 +161,7 @@ class Letters:
         pending = self._pending({entry.visit.id for entry in entries})
         return [Letter(entry.patient, entry.visit, entry.step.step, self._code(entry.visit.id), entry.contact.address,
                        pending.get(entry.visit.id, entry.visit.instruments),
-                       f"{file_stem(entry.patient.mrn, entry.visit.timepoint)}.pdf", True)
+                       f"{file_stem(entry.patient, entry.visit.timepoint)}.pdf", True)
                 for entry in entries]
 
     def _written_on(self, day: dt.date) -> list[Letter]:
@@ -173,7 +178,7 @@ class Letters:
                      for attempt, visit, patient, address in rows]
         pending = self._pending({visit.id for _, visit, _, _ in found})
         return [Letter(patient, visit, step, self._code(visit.id), address, pending.get(visit.id, visit.instruments),
-                       f"{file_stem(patient.mrn, visit.timepoint)}.pdf", False)
+                       f"{file_stem(patient, visit.timepoint)}.pdf", False)
                 for step, visit, patient, address in found]
 
     def _pending(self, visit_ids: set[int]) -> dict[int, tuple[str, ...]]:
