@@ -1,6 +1,6 @@
 """Load: many patients answering at home at once through ``sijpro serve`` on loopback, on PostgreSQL.
 
-``python -m bench.web_load [--patients 200] [--minutes 5] [--think 10]`` (needs
+``python -m bench.web_load [--patients 200] [--minutes 5] [--think 10] [--workers N]`` (needs
 ``SIJPRO_TEST_POSTGRES_URL``, whose database it fills in a schema of its own, dropped at the end; not part
 of ``make bench`` or ``make test``). It registers the patients (each six weeks after surgery: 15 questions
 due), issues their invitations, starts ``python main.py serve`` as a subprocess on a free loopback port
@@ -127,7 +127,11 @@ def patient_run(patient: Patient, port: int, until: float, think: float, start: 
             return
         status, location, page = browser.request("GET", "/q")
         status, _, page = browser.request("GET", location)
-        form = TOKEN.search(page).group(1)
+        found = TOKEN.search(page)
+        if found is None:
+            patient.errors.append(f"first question {status}: no form")
+            return
+        form = found.group(1)
         number = 1
         while time.monotonic() < until:
             time.sleep(think * rng.uniform(0.5, 1.5))
@@ -172,7 +176,8 @@ def stored(url: str) -> tuple[dict[tuple[int, str], int | None], int, int, dict[
                 "SELECT count(*) - count(DISTINCT (visit_id, instrument)) FROM responses")).scalar_one()
             duplicate_answers = connection.execute(text(
                 "SELECT count(*) - count(DISTINCT (response_id, item)) FROM answers")).scalar_one()
-            statuses = dict(connection.execute(text("SELECT id, status FROM visits")).all())
+            statuses: dict[int, str] = {row[0]: row[1] for row in connection.execute(text(
+                "SELECT id, status FROM visits")).all()}
     finally:
         engine.dispose()
     return {(row[0], f"{row[1]}.{row[2]}"): row[3] for row in rows}, duplicate_responses, duplicate_answers, statuses
@@ -189,7 +194,9 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=10.0,
                         help="seconds a patient takes to read a question and answer it (mean; 0.5 to 1.5 times)")
-    parser.add_argument("--threads", type=int, default=16, help="the server's threads")
+    parser.add_argument("--threads", type=int, default=16, help="the server's threads (per worker)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="the server's processes (serve --workers; default: serve's own, one per core)")
     args = parser.parse_args()
     base = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
     if not base:
@@ -211,8 +218,9 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
         print(f"{len(patients)} patients registered and invited in {time.monotonic() - began:.0f} s")
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"{schema}-serve.log"
         with log.open("wb") as output:
+            workers = ["--workers", str(args.workers)] if args.workers else []
             server = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", url, "serve", "--port",
-                                       str(port), "--threads", str(args.threads)], cwd=ROOT, stdout=output,
+                                       str(port), "--threads", str(args.threads), *workers], cwd=ROOT, stdout=output,
                                       stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while True:
@@ -255,7 +263,8 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
     page_ms = [ms for p in patients for ms in p.page_ms] or [float("nan")]
     errors = [e for p in patients for e in p.errors]
     print(f"patients: {len(patients)}, for {args.minutes:g} min, thinking {args.think:g} s (0.5-1.5x) between answers;"
-          f" server threads {args.threads}; {os.cpu_count()} CPUs shared with the clients")
+          f" server: {args.workers or 'one per core (default)'} worker(s) of {args.threads} threads;"
+          f" {os.cpu_count()} CPUs shared with the clients")
     print(f"answers sent: {sent} ({sent / (args.minutes * 60):.1f}/s), acknowledged: {acknowledged} distinct items, "
           f"stored: {len(values)}, lost: {lost}, duplicated: {duplicate_responses + duplicate_answers}")
     print(f"sent in the end: {sum(p.submitted for p in patients)} of {len(patients)} visits; "

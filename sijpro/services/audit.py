@@ -28,6 +28,7 @@ from sijpro.access import Capability, requires
 from sijpro.errors import ConflictError
 from sijpro.records import AuditEventRecord
 from sijpro.services.context import ServiceContext
+from sijpro.storage.database import AUDITED
 from sijpro.storage.models import AuditEvent, AuditHead
 from sijpro.storage.row_states import ROW_TABLES, STATE_ENTITY, all_states, states_of
 
@@ -158,6 +159,7 @@ class AuditWriter:
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         self.connection.execute(insert(AuditEvent), rows)
+        self.connection.info[AUDITED] = True  # the head moves: witnessed when the transaction commits
         self.count += sum(row["entity"] != STATE_ENTITY for row in rows)
         self.connection.execute(
             update(AuditHead).where(AuditHead.id == HEAD_ROW).values(last_id=rows[-1]["id"], last_hash=rows[-1]["hash"])

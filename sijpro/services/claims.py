@@ -31,6 +31,8 @@ from sijpro.storage.models import Visit, VisitClaim
 CLAIM_MINUTES = 15
 """How long a claim lasts after the device last saved an answer or claimed the visit. Longer than the
 kiosk's idle lock (3 min, then a 1-minute prompt), which releases the claim itself when it locks."""
+RENEW_AFTER = dt.timedelta(minutes=1)
+"""How long a claim runs before its holder's next write renews it."""
 
 DEVICE_VARIABLE = "SIJPRO_DEVICE_NAME"
 WEB_DEVICE_PREFIX = "web:"
@@ -129,7 +131,8 @@ class Claims:
                     session.add(row)
                     changes.append(Change("visit", visit_id, "claimed_on", None, device))
                 elif row.device == device:
-                    row.expires_at = expires
+                    if needs_renewal(row.expires_at, now):
+                        row.expires_at = expires
                 else:
                     if row.expires_at > now and not take_over:
                         raise VisitClaimed(_record(row), visit.timepoint)
@@ -180,6 +183,12 @@ class Claims:
             return [_record(row) for row in rows]
 
 
+def needs_renewal(expires_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether the holder's write should move its claim on: once it has run for ``RENEW_AFTER``, not on
+    every answer (a claim renewed a minute late still has most of its quarter of an hour left)."""
+    return expires_at - now < dt.timedelta(minutes=CLAIM_MINUTES) - RENEW_AFTER
+
+
 def check_claim(session: Session, context: ServiceContext, visit_id: int, device: str | None) -> None:
     """Refuse a write to a visit another device holds; the holder's own write moves its claim on.
 
@@ -190,8 +199,9 @@ def check_claim(session: Session, context: ServiceContext, visit_id: int, device
         return
     now = context.now()
     if row.device == device:
-        session.execute(update(VisitClaim).where(VisitClaim.visit_id == visit_id, VisitClaim.device == device)
-                        .values(expires_at=now + dt.timedelta(minutes=CLAIM_MINUTES)))
+        if needs_renewal(row.expires_at, now):
+            session.execute(update(VisitClaim).where(VisitClaim.visit_id == visit_id, VisitClaim.device == device)
+                            .values(expires_at=now + dt.timedelta(minutes=CLAIM_MINUTES)))
         return
     if row.expires_at > now:
         visit = session.get_one(Visit, visit_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
@@ -213,7 +214,7 @@ class Collection:
             for visit_id in dict.fromkeys(row.visit_id for row in rows):
                 changes += self._close_visit_if_done(session, visit_id)
             record(session, self.context, changes)
-            done = [_response(session, row) for row in rows]
+            done = _responses(session, rows)
         log.info("questionnaires %s completed by %s", ", ".join(str(r.id) for r in done), self.context.actor)
         return done
 
@@ -279,7 +280,7 @@ class Collection:
                 visit.status = "open"
             changes += self._close_visit_if_done(session, visit.id, form_date)
             record(session, self.context, changes)
-            return [_response(session, row) for row in records]
+            return _responses(session, records)
 
     def _paper_rows(self, session: Session, visit: Visit, questionnaires: Mapping[str, Mapping[str, int | None]],
                     ) -> tuple[dict[str, Response], list[Problem]]:
@@ -389,7 +390,7 @@ class Collection:
             query = query.where(Response.visit_id.in_(self.context.principal.visit_ids))
         with self.context.database.reading() as session:
             rows = session.scalars(query.order_by(Response.started_at, Response.id)).all()
-            return [_response(session, row) for row in rows]
+            return _responses(session, rows)
 
     @requires(Capability.PATIENTS, Capability.ANSWER)
     def resume_item(self, response_id: int) -> str | None:
@@ -449,11 +450,27 @@ def _answers(session: Session, response_id: int) -> dict[str, int | None]:
 
 
 def _response(session: Session, row: Response) -> ResponseRecord:
+    return _responses(session, [row])[0]
+
+
+def _responses(session: Session, rows: Sequence[Response]) -> list[ResponseRecord]:
+    """The records of several responses with two queries in all (their scores, their answers), not two each."""
     session.flush()
-    scores = session.scalars(select(Score).where(Score.response_id == row.id)).all()
-    order = {name: index for index, name in enumerate(get_instrument(row.instrument).score_names)}
-    answers = session.execute(select(Answer.item, Answer.value, Answer.language)
-                              .where(Answer.response_id == row.id)).all()
-    return response_record(row, {item: value for item, value, _ in answers},
-                           sorted(scores, key=lambda s: order.get(s.name, 99)),
-                           {item: language for item, _, language in answers if language})
+    ids = [row.id for row in rows]
+    scores: dict[int, list[Score]] = defaultdict(list)
+    answers: dict[int, list[tuple[str, int | None, str | None]]] = defaultdict(list)
+    if ids:
+        for score in session.scalars(select(Score).where(Score.response_id.in_(ids))):
+            scores[score.response_id].append(score)
+        for response_id, item, value, language in session.execute(
+                select(Answer.response_id, Answer.item, Answer.value, Answer.language)
+                .where(Answer.response_id.in_(ids))):
+            answers[response_id].append((item, value, language))
+    records = []
+    for row in rows:
+        order = {name: index for index, name in enumerate(get_instrument(row.instrument).score_names)}
+        given = answers[row.id]
+        records.append(response_record(row, {item: value for item, value, _ in given},
+                                       sorted(scores[row.id], key=lambda s: order.get(s.name, 99)),
+                                       {item: language for item, _, language in given if language}))
+    return records

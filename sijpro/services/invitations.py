@@ -48,7 +48,7 @@ from sijpro.errors import ConflictError, UserError
 from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.checks import required_reason
-from sijpro.services.claims import Claims, VisitClaimed, is_web_device, web_device
+from sijpro.services.claims import Claims, VisitClaimed, is_web_device, needs_renewal, web_device
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.storage.convert import visit_record
 from sijpro.storage.database import Database
@@ -459,26 +459,29 @@ class WebDoor:
         from sijpro.services.session import Session  # the session module builds this one: imported late
 
         invitation_id, seq = _pass_parts(pass_token)
-        refusal: DoorRefused | None = None
-        with self.database.writing() as session:
+        status: str = "unknown"
+        fresh_claim = False
+        # every page of a visit comes through here: one read, and a write only for a refusal's audit or a
+        # claim to take or renew (not on each page: a claim is renewed once it has run for a minute)
+        with self.database.reading() as session:
             row = session.get(Invitation, invitation_id) if invitation_id is not None else None
-            if row is None or seq is None or row.pass_hash is None:
-                self._refused(session, None if row is None else row.id, "unknown", address, "enter")
-                refusal = LinkClosed("unknown")
-            else:
+            if row is not None and seq is not None and row.pass_hash is not None:
                 visit = session.get_one(Visit, row.visit_id)
-                status: str = self._status(session, row, visit)
+                status = self._status(session, row, visit)
                 if not hmac.compare_digest(token_digest(pass_token), row.pass_hash):
                     status = "moved" if seq < row.pass_seq and status == "needs_birth_date" else (
                         status if status != "needs_birth_date" else "unknown")
-                if status != "needs_birth_date":
-                    self._refused(session, row.id, status, address, "enter")
-                    refusal = LinkLocked() if status == "locked" else LinkClosed(status)
                 patient_id, visit_id, device = row.patient_id, row.visit_id, web_device(row.id, row.pass_seq)
-        if refusal is not None:
-            raise refusal
+                claim = session.get(VisitClaim, visit_id)
+                fresh_claim = claim is not None and claim.device == device and not needs_renewal(
+                    claim.expires_at, self.context.now())
+        if status != "needs_birth_date":
+            with self.database.writing() as session:
+                self._refused(session, None if row is None else row.id, status, address, "enter")
+            raise LinkLocked() if status == "locked" else LinkClosed(status)
         web = Session(self.database, Principal.web(patient_id, frozenset({visit_id})), self.clock, device=device)
-        _take_claim(web.claims, visit_id, device, invitation_id or 0)
+        if not fresh_claim:
+            _take_claim(web.claims, visit_id, device, invitation_id or 0)
         return web
 
     def allow(self, address: str, secret: str | None = None) -> bool:

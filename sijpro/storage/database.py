@@ -34,6 +34,9 @@ CLINIC_ID_KEY = "clinic_id"
 """The ``meta`` row naming this clinic's database, as its witness lines do."""
 KEY_CHECK_KEY = "audit_key_check"
 """The ``meta`` row holding the fingerprint of the clinic key the audit trail is sealed with."""
+AUDITED = "sijpro.audited"
+"""Set in a connection's ``info`` by the audit writer when it appends to the chain: a write transaction
+that appended nothing leaves the head where it was, so it need not read it again or witness it."""
 CONFLICT_MESSAGE = ("someone else saved this record while you were editing it; nothing was overwritten. "
                     "Reload it, check their change, and make yours again")
 
@@ -107,9 +110,11 @@ class Database:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         with self.translated_errors(), Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
+                connection = session.connection()
+                connection.info.pop(AUDITED, None)
                 yield session
                 session.flush()
-                head = self.head(session.connection())
+                head = self.head(connection) if connection.info.pop(AUDITED, False) else None
             self.witness(head)
 
     @contextmanager
@@ -118,17 +123,18 @@ class Database:
         engine = self._writer if write else self.engine
         with self.translated_errors():
             with engine.begin() as connection:
+                connection.info.pop(AUDITED, None)
                 yield connection
-                head = self.head(connection) if write else None
+                head = self.head(connection) if write and connection.info.pop(AUDITED, False) else None
             self.witness(head)
 
     def head(self, connection: Connection) -> tuple[str, int, str] | None:
         """The clinic's id and the chain head, as the witness records them (None: nothing to witness)."""
         if not self.witnessed:
             return None
-        row = connection.execute(select(AuditHead.last_id, AuditHead.last_hash)).first()
-        clinic = connection.execute(select(Meta.value).where(Meta.key == CLINIC_ID_KEY)).scalar()
-        return None if row is None or clinic is None else (clinic, row.last_id, row.last_hash)
+        clinic = select(Meta.value).where(Meta.key == CLINIC_ID_KEY).scalar_subquery()
+        row = connection.execute(select(AuditHead.last_id, AuditHead.last_hash, clinic.label("clinic"))).first()
+        return None if row is None or row.clinic is None else (row.clinic, row.last_id, row.last_hash)
 
     def witness(self, head: tuple[str, int, str] | None, kind: str = "write") -> None:
         """Record a committed chain head outside the database (once per head)."""

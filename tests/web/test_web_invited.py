@@ -3,34 +3,15 @@ pages, mode web, the claim, a second device, a tablet holding the visit, a revok
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import text
 
-from sijpro.records import ProcedureDraft
-from sijpro.services.invitations import WebDoor
-from tests.factories import patient_draft
-from ui.web.app import create_app
-from ui.web.clinic_door import ClinicDoor
-
 
 @pytest.fixture
 def database_url(tmp_path):
     return str(tmp_path / "clinic.sqlite")
-
-
-@pytest.fixture
-def invited(clinic, clock, monkeypatch):
-    monkeypatch.setenv("SIJPRO_WEB_URL", "https://prom.example.org")
-    patient = clinic.patients.register(patient_draft("WEB001"), confirm_duplicate=True)
-    clinic.procedures.record(patient.id, ProcedureDraft(clock.today() - dt.timedelta(days=42), side="left",
-                                                        approach="lateral"))
-    issued = clinic.invitations.issue(patient.id)
-    app = create_app(ClinicDoor(WebDoor(clinic.database, clock)))
-    app.testing = True
-    return app, issued, clinic, patient
 
 
 def confirm(client, secret, born=("12", "4", "1961")):
