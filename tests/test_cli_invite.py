@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,19 @@ def test_as_a_script_with_the_password_on_stdin(database, cli_as) -> None:
     assert wrong.returncode == 1 and wrong.stderr.startswith("sijpro: wrong username or password")
     assert "invite" in sijpro("--help").stdout
     assert "SIJPRO_WEB_URL" in sijpro("invite", "--help").stdout
+
+
+def test_the_clinics_web_address_needs_no_variable(database, cli_as, capsys, monkeypatch) -> None:
+    """An administrator set it once on the Clinic page: the command line of any machine uses it."""
+    monkeypatch.delenv("SIJPRO_WEB_URL")
+    with trusted(database, "ada") as clinic:
+        clinic.settings.save(replace(clinic.settings.load(), web_address="https://prom.clinique.example"))
+    cli_as(database, "nurse")
+    assert main(["--db", database, "invite", "MRN001"]) == 0
+    printed = LINE.search(capsys.readouterr().out)
+    assert printed is not None and printed["link"].startswith("https://prom.clinique.example/v/")
+    monkeypatch.setenv("SIJPRO_WEB_URL", "http://prom.clinique.example")  # plain http to a patient's phone
+    assert main(["--db", database, "invite", "MRN001"]) == 1
+    assert capsys.readouterr().err == (
+        "sijpro: SIJPRO_WEB_URL: http://prom.clinique.example is plain http: patients' links must use https "
+        "(http only for this machine, http://127.0.0.1)\n")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from sijpro.access import AccessDenied
-from sijpro.errors import UserError
+from sijpro.errors import InputErrors, UserError
 from sijpro.services import tamper
 from sijpro.services.claims import VisitClaimed
 from sijpro.services.clinic import Clinic
@@ -309,8 +310,31 @@ def test_invitations_are_fingerprinted_and_verify_sees_a_direct_edit(clinic, pat
     assert faults and "table invitations" in faults[0] and "changed outside SIJ-PRO" in faults[0]
 
 
-@pytest.mark.parametrize("address", ["prom.example.org", "ftp://prom.example.org", "https://", "https://x.org/?a=1"])
-def test_a_web_address_that_is_not_one_is_refused_by_name(clinic, patient, monkeypatch, address) -> None:
+@pytest.mark.parametrize(("address", "words"), [
+    ("prom.example.org", "is not a web address"), ("ftp://prom.example.org", "is not a web address"),
+    ("https://", "is not a web address"), ("https://x.org/?a=1", "is not a web address"),
+    ("https://user:secret@x.org", "is not a web address"), ("http://prom.example.org", "must use https")])
+def test_a_web_address_that_is_not_one_is_refused_by_name(clinic, patient, monkeypatch, address, words) -> None:
     monkeypatch.setenv("SIJPRO_WEB_URL", address)
-    with pytest.raises(UserError, match=r"SIJPRO_WEB_URL=.* is not a web address"):
+    with pytest.raises(UserError, match=rf"SIJPRO_WEB_URL: .* {words}"):
         clinic.invitations.issue(patient)
+    monkeypatch.delenv("SIJPRO_WEB_URL")
+    with pytest.raises(InputErrors) as refused:
+        clinic.settings.save(replace(clinic.settings.load(), web_address=address))
+    assert [problem.field for problem in refused.value.problems] == ["web_address"]
+    assert words in str(refused.value)
+    assert clinic.settings.load().web_address == ""
+
+
+def test_the_clinics_web_address_serves_every_machine_and_the_variable_overrides_it(clinic, patient,
+                                                                                    monkeypatch) -> None:
+    monkeypatch.delenv("SIJPRO_WEB_URL")
+    clinic.settings.save(replace(clinic.settings.load(), web_address=" https://prom.clinique.example/ "))
+    assert clinic.settings.load().web_address == "https://prom.clinique.example"
+    issued = clinic.invitations.issue(patient)
+    assert issued.link == f"https://prom.clinique.example/v/{issued.token}"
+    assert clinic.invitations.current(issued.visit_id).link == issued.link
+    monkeypatch.setenv("SIJPRO_WEB_URL", "http://127.0.0.1:8080")  # this machine only: plain http is accepted
+    assert clinic.invitations.current(issued.visit_id).link == f"http://127.0.0.1:8080/v/{issued.token}"
+    changes = [(e.field, e.new) for e in clinic.audit.events(entity="setting")]
+    assert ("clinic.web_address", "https://prom.clinique.example") in changes

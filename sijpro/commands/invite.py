@@ -2,8 +2,9 @@
 
 Prints the link (for an e-mail or a text message), the short code (for a letter or the phone: typed on
 the web app's first page) and the last day they open. Making a new one for the same visit revokes the
-one before. The link's address is ``$SIJPRO_WEB_URL`` (the public address of ``sijpro serve`` behind
-the clinic's HTTPS reverse proxy), then ``/v/`` and the token.
+one before. The link's address is the clinic's web address (the public address of ``sijpro serve``
+behind the clinic's HTTPS reverse proxy, set on the desk's Clinic page; ``$SIJPRO_WEB_URL`` on this
+machine overrides it), then ``/v/`` and the token.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ dates lock the link. Valid until the last day the visit can be collected (its wi
 30 days' overdue grace, never past the next visit's window opening). A new invitation for the same visit
 revokes the previous one. Needs a nurse's (or surgeon's, administrator's) account.
 
-The link is $SIJPRO_WEB_URL/v/TOKEN: set SIJPRO_WEB_URL to the address patients open, the public HTTPS
-address of 'sijpro serve' behind the clinic's reverse proxy (for example https://prom.example.org)."""
+The link is WEB-ADDRESS/v/TOKEN. The web address is the public HTTPS address of 'sijpro serve' behind the
+clinic's reverse proxy (for example https://prom.example.org): an administrator sets it once for every
+workstation on the desk's Clinic page; SIJPRO_WEB_URL on a machine overrides it."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

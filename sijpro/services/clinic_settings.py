@@ -1,4 +1,5 @@
-"""The clinic's own settings: its name (on screens and PDF headers) and when an idle staff session locks.
+"""The clinic's own settings: its name (on screens and PDF headers), when an idle staff session locks, its
+country, its letterhead, and the address of its at-home web app.
 
 They live in the database (``meta`` rows ``clinic.*``) so every workstation of a clinic shows the same
 name and follows the same privacy policy; changing them is an admin action recorded in the audit trail.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -24,6 +26,9 @@ MAX_NAME = 200
 IDLE_MINUTES_RANGE = (1, 240)
 MAX_ADDRESS = 300
 MAX_PHONE = 40
+MAX_WEB_ADDRESS = 200
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+"""Where plain http is accepted for the web app's address: this machine only (a trial, a test)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class ClinicSettings:
     where patients post them back."""
     phone: str = ""
     """The number patients call with a question about a letter (printed on it as written here)."""
+    web_address: str = ""
+    """The public address of ``sijpro serve`` behind the clinic's HTTPS reverse proxy, which invitation
+    links start with; empty: no invitations. ``$SIJPRO_WEB_URL`` on a machine overrides it."""
 
     def problems(self) -> list[Problem]:
         found = []
@@ -55,7 +63,26 @@ class ClinicSettings:
         problem = region_problem(self.country)
         if problem is not None:
             found.append(problem)
+        problem = web_address_problem(self.web_address) if self.web_address else None
+        if problem is not None:
+            found.append(problem)
         return found
+
+
+def web_address_problem(value: str, field: str | None = "web_address") -> Problem | None:
+    """What is wrong with a web app address: it is an https address with no query (plain http only on this
+    machine, since the link's token would cross the network in clear); None when nothing is."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        return Problem(field, "web_address", {"value": value[:80]})
+    if (len(value) > MAX_WEB_ADDRESS or parts.scheme not in ("https", "http") or not host or parts.query
+            or parts.fragment or parts.username or parts.password):
+        return Problem(field, "web_address", {"value": value[:80]})
+    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        return Problem(field, "web_address_https", {"value": value[:80]})
+    return None
 
 
 class Settings:
@@ -86,7 +113,7 @@ class Settings:
                                   country=settings.country.strip().upper(),
                                   address="\n".join(line.strip() for line in settings.address.strip().splitlines()
                                                     if line.strip()),
-                                  phone=settings.phone.strip())
+                                  phone=settings.phone.strip(), web_address=settings.web_address.strip().rstrip("/"))
         problems = settings.problems()
         if problems:
             raise InputErrors(problems)

@@ -35,9 +35,9 @@ import hmac
 import math
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -49,6 +49,7 @@ from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.claims import Claims, VisitClaimed, is_web_device, needs_renewal, web_device
+from sijpro.services.clinic_settings import Settings, web_address_problem
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.storage.convert import visit_record
 from sijpro.storage.database import Database
@@ -207,16 +208,16 @@ class WebPass:
     language: str
 
 
-def web_url(environ: dict[str, str] | None = None) -> str | None:
-    """The public base address of the web app (``$SIJPRO_WEB_URL`` without its trailing slash), or None."""
+def web_url(context: ServiceContext, environ: Mapping[str, str] | None = None) -> str | None:
+    """The public base address of the web app, without its trailing slash: ``$SIJPRO_WEB_URL`` on this
+    machine, else the clinic's setting (the desk's Clinic page); None when neither is set."""
     value = (os.environ if environ is None else environ).get(WEB_URL_VARIABLE, "").strip().rstrip("/")
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
-        raise UserError(f"{WEB_URL_VARIABLE}={value!r} is not a web address: give the address patients open, "
-                        "for example https://prom.example.org")
-    return value
+    if value:
+        problem = web_address_problem(value, None)
+        if problem is not None:
+            raise UserError(f"{WEB_URL_VARIABLE}: {problem.text}")
+        return value
+    return Settings(context).load().web_address or None
 
 
 def token_digest(token: str) -> str:
@@ -277,7 +278,7 @@ class Invitations:
     def issue(self, patient_id: int, timepoint: str | None = None) -> IssuedInvitation:
         """A new link and code for the patient's visit open to answering today (or the named timepoint's,
         which must be open too); any earlier invitation of that visit is revoked in the same transaction."""
-        base = web_url()
+        base = web_url(self.context)
         if base is None:
             raise UserError(Problem(None, "invite_no_web", {"variable": WEB_URL_VARIABLE}))
         key = self.context.database.audit_key
@@ -369,7 +370,7 @@ class Invitations:
         new one, so every rung of a visit gives the same link and code. None without a web app, for a role
         that may not invite, or when the visit cannot have one (no birth date recorded, not open on the
         clock's day): the reminder then goes without it."""
-        if web_url() is None or not self.context.principal.can(Capability.INVITE):
+        if web_url(self.context) is None or not self.context.principal.can(Capability.INVITE):
             return None
         try:
             return self.current(visit_id) or self.issue(patient_id, timepoint)
@@ -381,7 +382,7 @@ class Invitations:
         """The visit's invitation that still opens (issued or used), with its link and code again: what
         a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none
         or no web address is set."""
-        base = web_url()
+        base = web_url(self.context)
         if base is None:
             return None
         key = self.context.database.audit_key

@@ -119,7 +119,7 @@ class Letters:
         from sijpro.reports.paper_pack import Batch, ClinicLetterhead, PackRecipient, pack_pdf
 
         self.context.principal.require(Capability.CONTACTS)
-        site = web_url()  # a malformed address stops the run before anything is written
+        site = web_url(self.context)  # a malformed address stops the run before anything is written
         day = day or self.context.today()
         plan = self.reminders.plan(day)
         letters = [*self._planned(plan.of("post")), *self._written_on(day)]

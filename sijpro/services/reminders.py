@@ -163,9 +163,9 @@ class Reminders:
     @requires(Capability.REMINDERS)
     def send(self, server: SmtpServer, day: dt.date | None = None, progress: Progress = no_progress) -> SendReport:
         """Send the plan's e-mails of ``day`` through ``server``, each recorded and audited. When the clinic
-        runs the web app (``$SIJPRO_WEB_URL``), each carries its visit's invitation to answer at home: the
+        runs the web app (its web address is set), each carries its visit's invitation to answer at home: the
         one that still opens, else a new one, so every rung of a visit sends the same link."""
-        site = web_url()  # a malformed address stops the run before anything is sent
+        site = web_url(self.context)  # a malformed address stops the run before anything is sent
         plan = self.plan(day)
         emails = plan.of("email")
         written = {attempt.visit_id for attempt in self._attempts({entry.patient.id for entry in emails})

@@ -82,6 +82,12 @@ def refused_account(page: QWidget) -> QWidget:
 
 def saved_clinic(page: QWidget) -> None:
     page.idle_minutes.setValue(5)
+    page.web_address.setText("https://prom.clinique.example")
+    page.save()
+
+
+def refused_web_address(page: QWidget) -> None:
+    page.web_address.setText("http://prom.clinique.example")
     page.save()
 
 
@@ -100,6 +106,7 @@ def scenes(clinic: Clinic) -> dict[str, Callable[[QWidget], object]]:
         "backups": backed_up,
         "database": lambda page: page.test(),
         "clinic-saved": saved_clinic,
+        "clinic-web-refused": refused_web_address,
     }
 
 
@@ -116,7 +123,8 @@ def page_classes() -> dict[str, type[QWidget]]:
     return {"dashboard": DashboardPage, "cohort": CohortPage, "cohort-fbss": CohortPage,
             "cohort-responders": CohortPage, "cohort-completeness": CohortPage, "users": UsersPage,
             "users-add-refused": UsersPage, "protocol": ProtocolPage, "protocol-refused": ProtocolPage,
-            "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage, "clinic-saved": ClinicPage}
+            "audit": AuditPage, "backups": BackupsPage, "database": DatabasePage, "clinic-saved": ClinicPage,
+            "clinic-web-refused": ClinicPage}
 
 
 def shoot(out: Path, clinic: Clinic, language: str) -> list[Path]:

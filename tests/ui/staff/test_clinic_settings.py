@@ -4,6 +4,8 @@ audit event), refused at their field when wrong, and applied at once to the wind
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from sijpro.services.clinic_settings import MAX_NAME
 from tests.trusted import as_system
@@ -88,3 +90,23 @@ def test_the_letterhead_address_and_phone_are_saved_and_kept(window, staff_clini
     with qtbot.wait_signal(window.workspace.clinic_settings_changed):
         page.save_button.click()
     assert as_system(staff_clinic).settings.load().address == "3 quai Claude Bernard\n69007 Lyon"
+
+
+def test_the_web_address_is_typed_saved_and_refused_at_its_field_when_not_https(window, staff_clinic, qtbot) -> None:
+    """Typed with the keyboard and saved with a click, as an administrator would; invitations then use it."""
+    page = page_of(window)
+    field = page.web_address
+    field.setFocus()
+    QTest.keyClicks(field, "http://prom.clinique.example")
+    QTest.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.form.problem("web_address") == (
+        "http://prom.clinique.example is plain http: patients' links must use https (http only for this machine, "
+        "http://127.0.0.1).")
+    assert as_system(staff_clinic).settings.load().web_address == ""
+    field.selectAll()
+    QTest.keyClicks(field, "https://prom.clinique.example/")
+    with qtbot.wait_signal(window.workspace.clinic_settings_changed):
+        QTest.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert field.text() == "https://prom.clinique.example"
+    assert page.form.problem("web_address") == ""
+    assert as_system(staff_clinic).settings.load().web_address == "https://prom.clinique.example"

@@ -113,7 +113,8 @@ def test_a_refusal_is_said_in_the_desk_words_and_nothing_is_made(signed_in, staf
     while_open(invite, seen)
     click(record.buttons["invite"])
     assert not seen, seen
-    assert shown["error"].startswith("The address of the at-home web app is not set (SIJPRO_WEB_URL)")
+    assert shown["error"].startswith("The address of the at-home web app is not set: an administrator sets it on the "
+                                     "Clinic page")
     assert shown["result_visible"] == "False"
     assert as_system(staff_clinic).invitations.for_patient(record.patient.id) == []
 

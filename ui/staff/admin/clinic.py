@@ -1,4 +1,5 @@
-"""The clinic's own settings: the name on every screen and PDF header, and how soon an idle desk locks.
+"""The clinic's own settings: the name on every screen and PDF header, how soon an idle desk locks, the
+country, the letterhead, and the address of the at-home web app that invitation links start with.
 
 They are the clinic's, not the workstation's (every desk and tablet of a shared database follows them),
 and each change is an audit event. Saved settings apply at once to this window; other workstations take
@@ -10,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
 
 from sijpro.records import UserRecord
-from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, ClinicSettings
+from sijpro.services.clinic_settings import IDLE_MINUTES_RANGE, MAX_NAME, MAX_WEB_ADDRESS, ClinicSettings
 from sijpro.services.session import Session
 from ui.i18n import tr
 from ui.staff.admin.messages import message_label, say
@@ -52,6 +53,10 @@ class ClinicPage(StaffPage):
         self.phone = self.form.add("phone", "admin.clinic.phone", QLineEdit())
         self.phone.setObjectName("clinicPhone")
         self.phone.setMaximumWidth(240)
+        self.web_address = self.form.add("web_address", "admin.clinic.web_address", QLineEdit())
+        self.web_address.setObjectName("clinicWebAddress")
+        self.web_address.setMaxLength(MAX_WEB_ADDRESS + 1)
+        self.web_address.setMinimumWidth(420)
         self.save_button = push_button(self, self.save, "clinicSave")
         self.name.textEdited.connect(lambda _text: say(self.result, ""))
         self.idle_minutes.valueChanged.connect(lambda _value: say(self.result, ""))
@@ -77,6 +82,7 @@ class ClinicPage(StaffPage):
         self.heading.setText(tr("admin.clinic.title"))
         self.intro.setText(tr("admin.clinic.intro"))
         self.idle_minutes.setSuffix(tr("admin.clinic.minutes_suffix"))
+        self.web_address.setPlaceholderText("https://prom.example.org")
         self.save_button.setText(tr("admin.clinic.save"))
 
     def refresh(self) -> None:
@@ -87,13 +93,14 @@ class ClinicPage(StaffPage):
         self.country.setText(settings.country)
         self.address.setPlainText(settings.address)
         self.phone.setText(settings.phone)
+        self.web_address.setText(settings.web_address)
         self.form.clear()
         say(self.result, "")
 
     def save(self) -> ClinicSettings | None:
         wanted = ClinicSettings(name=self.name.text(), idle_lock_minutes=self.idle_minutes.value(),
                                 country=self.country.text(), address=self.address.toPlainText(),
-                                phone=self.phone.text())
+                                phone=self.phone.text(), web_address=self.web_address.text())
         saved = self.form.submit(self, lambda: self.clinic.settings.save(wanted))
         if saved is None:
             return None
@@ -101,6 +108,7 @@ class ClinicPage(StaffPage):
         self.country.setText(saved.country)
         self.address.setPlainText(saved.address)
         self.phone.setText(saved.phone)
+        self.web_address.setText(saved.web_address)
         say(self.result, tr("admin.clinic.saved", minutes=saved.idle_lock_minutes), "notice")
         self.clinic_settings_changed.emit(saved)
         return saved
