@@ -17,13 +17,10 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
-import os
-import socket
 import threading
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
@@ -57,7 +54,6 @@ class Relay:
         """The clinic's own refusal of each entry refused since start, for the tap still waiting on it."""
         self._settling = threading.Condition()
         self._clinic: Clinic | None = None
-        self._sockets: dict[int, Any] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sijpro-relay", daemon=True)
@@ -185,15 +181,9 @@ class Relay:
         if self._clinic is None:
             clinic = self.connect()
             if clinic.dialect == "postgresql":
-                event.listen(clinic.database.engine, "connect", self._connected)
-                clinic.database.engine.dispose()  # connections made before the listener are not kept
+                clinic.database.engine.dispose()  # every connection the relay uses is one its deadline can cut
             self._clinic = clinic
         return self._clinic
-
-    def _connected(self, dbapi_connection: Any, _record: object) -> None:
-        """Every connection of the relay's is known, so a silent one can be cut even inside a ping."""
-        self._sockets = {key: value for key, value in self._sockets.items() if not value.closed}
-        self._sockets[id(dbapi_connection)] = dbapi_connection
 
     _cut_flag = False
 
@@ -202,13 +192,8 @@ class Relay:
         call blocked on a silent connection fails at once (one still connecting gives up by itself)."""
         self._cut_flag = True
         self.reachable = False
-        for connection in list(self._sockets.values()):
-            with contextlib.suppress(Exception):
-                duplicate = socket.socket(fileno=os.dup(connection.pgconn.socket))
-                try:
-                    duplicate.shutdown(socket.SHUT_RDWR)
-                finally:
-                    duplicate.close()
+        if self._clinic is not None:
+            self._clinic.database.cut_connections()
 
     def _cut_happened(self) -> bool:
         return self._cut_flag

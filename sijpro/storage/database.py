@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sijpro.errors import ConflictError, StorageFull, Unreachable, UserError
 from sijpro.problems import Problem
-from sijpro.storage import clinic_key, encryption, process_lock, server_lock
+from sijpro.storage import clinic_key, deadline, encryption, process_lock, server_lock
 from sijpro.storage.engine import WRITE_OPTION, display_url, is_in_memory, make_engine, sqlite_path
 from sijpro.storage.models import AuditHead, Meta
 
@@ -45,12 +45,19 @@ class Database:
     def __init__(self, url: URL) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self._connections = deadline.Connections(self.engine) if self.engine.dialect.name == "postgresql" else None
         self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
         self._key: bytes | None = None
         path = sqlite_path(url)
         self._lock = process_lock.hold(path) if path is not None else None
         self._server_lock = server_lock.hold(self.engine, self.where) if self.dialect == "postgresql" else None
         self._witnessed: tuple[str, int, str] | None = None
+
+    def cut_connections(self) -> None:
+        """Shut every server connection of this database down (``sijpro.storage.deadline``): what a caller
+        whose deadline passed does, so that calls waiting on a silent network fail now. Nothing for a file."""
+        if self._connections is not None:
+            self._connections.cut()
 
     @property
     def clinic_lock(self) -> server_lock.Keeper | None:

@@ -31,6 +31,7 @@ from typing import Any, Final
 from sqlalchemy import Engine
 
 from sijpro.errors import UserError
+from sijpro.storage.deadline import shut_down
 from sijpro.storage.engine import NETWORK_TIMEOUTS
 from sijpro.storage.process_lock import WAIT_SECONDS
 
@@ -171,7 +172,7 @@ class Keeper:
         """Shut the connection's socket down if the server has not answered within ``ANSWER_SECONDS``, so
         the statement waiting on it fails instead of waiting for ever."""
         connection = self._connection
-        timer = threading.Timer(ANSWER_SECONDS, _shut_down, (connection,))
+        timer = threading.Timer(ANSWER_SECONDS, shut_down, (connection,))
         timer.daemon = True
         timer.start()
         try:
@@ -228,15 +229,6 @@ class Keeper:
                             connection.execute("SELECT pg_advisory_unlock(%s, %s)", (CLASS_ID, self._key))
                     except Exception:  # gone: the server dropped the lock with the session
                         self._drop()
-
-
-def _shut_down(connection: Any) -> None:
-    with suppress(Exception):
-        duplicate = socket.socket(fileno=os.dup(connection.pgconn.socket))
-        try:
-            duplicate.shutdown(socket.SHUT_RDWR)
-        finally:
-            duplicate.close()
 
 
 _keepers: dict[str, Keeper] = {}

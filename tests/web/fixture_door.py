@@ -30,11 +30,21 @@ class Link:
     tries_left: int = TRIES
 
 
+class NoDeadline:
+    """The fixture's database is in the process: nothing to cut."""
+
+    def cancel(self) -> None:
+        return None
+
+
 class FixtureDoor:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.links: dict[str, Link] = {}
         self.passes: dict[str, str] = {}
+
+    def deadline(self) -> NoDeadline:
+        return NoDeadline()
 
     def look(self, secret: str, *, address: str = "") -> LinkState:
         link = self.links.get(secret)

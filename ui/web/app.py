@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, make_response, redirect, render_template, request
+from flask import Flask, abort, g, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response  # what Flask answers with, redirect() included
 
@@ -43,6 +43,8 @@ HEADERS = {
 CLOSED_STATUS = {"unknown": 404, "no_pass": 401, "claimed": 409, "moved": 409, "busy": 429, "trouble": 503,
                  "finished": 200, "locked": 423}
 """The HTTP status of each page saying why the visit cannot be answered here (the rest: 410 Gone)."""
+RETRIABLE = frozenset({"trouble", "busy"})
+"""Pages after which the same pass, a moment later, goes on where the patient stopped ("Try again")."""
 log = logging.getLogger("sijpro.web")
 
 
@@ -75,8 +77,9 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
     def closed(status: str, lang: str | None = None, code: int | None = None) -> Response:
         lang = _language(lang or language())
         code = code or CLOSED_STATUS.get(status, 410)
+        resume = status in RETRIABLE and bool(request.cookies.get(PASS_COOKIE))  # the pass still opens
         return page("closed.html", code, lang, reason=status, title=i18n.text(lang, f"web.closed.{status}.title"),
-                    body=i18n.text(lang, f"web.closed.{status}.body"))
+                    body=i18n.text(lang, f"web.closed.{status}.body"), resume=resume)
 
     def address() -> str:
         return request.remote_addr or "unknown"
@@ -95,6 +98,16 @@ def create_app(door: Door) -> Flask:  # noqa: PLR0915 - the routes, closures ove
         sent = request.form.get("form_token", "")
         if not hmac.compare_digest(sent, form_token(token)):
             abort(403)
+
+    @app.before_request
+    def start_deadline() -> None:
+        g.deadline = door.deadline()
+
+    @app.teardown_request
+    def end_deadline(_error: BaseException | None) -> None:
+        started = g.pop("deadline", None)
+        if started is not None:
+            started.cancel()
 
     @app.after_request
     def headers(response: Response) -> Response:

@@ -16,12 +16,15 @@ from sijpro.services.invitations import (
     VisitInUse,
     WebDoor,
 )
-from ui.web.door import Busy, Closed, Entry, HeldElsewhere, LinkState, Pass, WrongBirthDate
+from ui.web.door import Busy, Cancellable, Closed, Entry, HeldElsewhere, LinkState, Pass, WrongBirthDate
 
 
 class ClinicDoor:
     def __init__(self, door: WebDoor) -> None:
         self.door = door
+
+    def deadline(self) -> Cancellable:
+        return self.door.deadline()
 
     def look(self, secret: str, *, address: str) -> LinkState:
         state = self.door.look(secret, address=address)

@@ -79,7 +79,16 @@ class Busy(Refused):
         self.retry_after = retry_after
 
 
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
 class Door(Protocol):
+    def deadline(self) -> Cancellable:
+        """Started as a request begins and cancelled as it ends: past it, the request's waits on the
+        database are cut short, and the page says to try again."""
+        ...
+
     def look(self, secret: str, *, address: str) -> LinkState: ...
 
     def allow(self, address: str, secret: str) -> None:

@@ -9,7 +9,7 @@ TEMPLATE_KEYS = (
     "web.continue", "web.birth.heading", "web.birth.intro", "web.birth.legend", "web.birth.day",
     "web.birth.month", "web.birth.year", "web.question.of", "web.question.missing", "web.review.missing",
     "web.review.change", "web.review.change_name", "web.review.question", "web.review.answer",
-    "web.done.title", "web.done.body", "web.start_again",
+    "web.done.title", "web.done.body", "web.start_again", "web.try_again",
     "kiosk.instructions.part", "kiosk.question.prefer_not", "kiosk.back", "kiosk.next",
     "kiosk.question.back_to_review", "kiosk.review.title", "kiosk.review.submit",
 )
