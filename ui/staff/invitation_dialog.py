@@ -108,18 +108,26 @@ class InvitationDialog(QDialog):
 
     def refresh(self) -> None:
         self.records = self.session.invitations.for_patient(self.patient.id)
+        live = self.live
+        if live is not None and (self.issued is None or self.issued.invitation_id != live.invitation_id):
+            again = self.session.invitations.current(live.visit_id)  # the patient on the phone lost the letter
+            if again is not None:
+                self._show(again)
         self.retranslate()
 
     def issue(self) -> None:
         issued = self.form.submit(self, lambda: self.session.invitations.issue(self.patient.id))
         if issued is None:
             return
+        self._show(issued)
+        self.refresh()
+
+    def _show(self, issued: IssuedInvitation) -> None:
         self.issued = issued
         self.link.setText(issued.link)
         self.code.setText(issued.printed_code)
         self.copied.setText("")
         self.issued_box.setVisible(True)
-        self.refresh()
         grow_to_fit(self)
 
     def revoke(self) -> None:

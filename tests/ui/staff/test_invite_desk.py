@@ -81,6 +81,7 @@ def test_invite_copy_and_revoke_from_the_record(signed_in, staff_clinic, monkeyp
 
     def revoke(dialog: InvitationDialog) -> None:
         assert "not opened yet" in dialog.listing.text()
+        shown["again"] = f"{dialog.link.text()} {dialog.code.text()} {dialog.issued_box.isVisible()}"
         click(dialog.revoke_button)  # no reason yet
         shown["refused"] = dialog.form.problem("reason")
         dialog.reason.setFocus()
@@ -92,6 +93,7 @@ def test_invite_copy_and_revoke_from_the_record(signed_in, staff_clinic, monkeyp
     while_open(revoke, seen)
     click(record.buttons["invite"])
     assert not seen, seen
+    assert shown["again"] == f"{shown['link']} {shown['code']} True"  # opened again: the same link and code
     assert shown["refused"] == "Say why you make this change: it is kept in the audit trail."
     assert shown["after"].startswith("m3: revoked") and shown["revoke_enabled"] == "False"
     assert door.look(shown["code"]).status == "revoked"
