@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.session import Session
 from tests.factories import copy_clinic_file
 from tests.reminder_clinic import reminder_clinic
+from tests.tools.blackhole_proxy import BlackholeProxy
 
 POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
 
@@ -50,7 +52,6 @@ def _postgres_schema_url(schema: str) -> str:
 
 def _run_postgres(statement: str) -> None:
     import psycopg
-    from sqlalchemy import make_url
 
     assert POSTGRES_URL is not None
     plain = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -90,6 +91,16 @@ def postgres_url() -> Iterator[str]:
     """An empty PostgreSQL database (a fresh schema) for the tests that only make sense on the server."""
     with fresh_postgres_schema() as url:
         yield url
+
+
+@pytest.fixture
+def proxy() -> Iterator[BlackholeProxy]:
+    """A loopback TCP proxy to the test PostgreSQL server, to cut the network under a test."""
+    assert POSTGRES_URL is not None
+    target = make_url(POSTGRES_URL)
+    cutter = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
+    yield cutter
+    cutter.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import stat
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,15 +30,6 @@ from tests.trusted import trusted
 needs_postgres = [pytest.mark.postgres,
                   pytest.mark.skipif(POSTGRES_URL is None, reason="SIJPRO_TEST_POSTGRES_URL is not set")]
 SURGERY = dt.date.today() - dt.timedelta(weeks=6)
-
-
-@pytest.fixture
-def proxy() -> Iterator[BlackholeProxy]:
-    assert POSTGRES_URL is not None
-    target = make_url(POSTGRES_URL)
-    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
-    yield proxy
-    proxy.close()
 
 
 def through(proxy: BlackholeProxy, url: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench.xdisplay import start_openbox, start_xvfb
+from tests.tools.processes import stop
 from tests.ui.clinic_setup import create_clinic
 
 pytestmark = [pytest.mark.gui, pytest.mark.display]
@@ -78,13 +79,7 @@ class XSession:
 
     def close(self) -> None:
         for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.xdisplay import start_openbox, start_xvfb
+from tests.tools.processes import stop
 from tests.ui.staff.setup import create_staff_clinic
 from ui.staff.start import WINDOW_SIZE, fits_screen
 
@@ -58,11 +59,7 @@ class Screen:
         for process in (self.manager, self.server):
             if process is None:
                 continue
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -92,11 +89,7 @@ def desktop_window(screen: Screen, database: str, config: Path) -> Iterator[dict
                "height": number("Height"), "state": screen.run("xprop", "-id", window, "_NET_WM_STATE"),
                "frame": frame}
     finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app)
 
 
 @pytest.mark.parametrize(("size", "maximised"), [("1366x768", True), ("1920x1080", False)])

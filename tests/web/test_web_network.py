@@ -27,6 +27,7 @@ from sijpro.services.clinic import Clinic
 from tests.conftest import POSTGRES_URL
 from tests.factories import patient_draft
 from tests.tools.blackhole_proxy import BlackholeProxy
+from tests.tools.processes import stop
 from tests.trusted import trusted
 
 pytestmark = [pytest.mark.postgres,
@@ -36,15 +37,6 @@ TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
 OUTAGE_SECONDS = 40
 """The longest an answer may wait for the page that says to try again: libpq gives up on a silent
 network after its 10 s TCP user timeout, or 3 s for a new connection."""
-
-
-@pytest.fixture
-def proxy() -> Iterator[BlackholeProxy]:
-    assert POSTGRES_URL is not None
-    target = make_url(POSTGRES_URL)
-    proxy = BlackholeProxy(target.host or "127.0.0.1", target.port or 5432)
-    yield proxy
-    proxy.close()
 
 
 def free_port() -> int:
@@ -81,12 +73,7 @@ def serving(postgres_url: str, proxy: BlackholeProxy, tmp_path: Path) -> Iterato
             time.sleep(0.1)
         yield port, link, log, postgres_url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server, 20)
 
 
 def stored(url: str) -> list[tuple]:
