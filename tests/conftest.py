@@ -21,11 +21,13 @@ from sqlalchemy import make_url
 from sijpro.services.clinic import Clinic
 from sijpro.services.context import FixedClock
 from sijpro.services.session import Session
+from tests.bundle_build import bundle_build
 from tests.factories import copy_clinic_file
 from tests.reminder_clinic import reminder_clinic
 from tests.tools.blackhole_proxy import BlackholeProxy
 
 POSTGRES_URL = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
+BUNDLE_TESTS = "test_bundle.py"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -91,6 +93,18 @@ def postgres_url() -> Iterator[str]:
     """An empty PostgreSQL database (a fresh schema) for the tests that only make sense on the server."""
     with fresh_postgres_schema() as url:
         yield url
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The bundle's tests run last, their PyInstaller build started now beside the rest of the suite."""
+    bundle = [item for item in items if item.path.name == BUNDLE_TESTS]
+    if bundle and not config.option.collectonly:
+        items[:] = [item for item in items if item.path.name != BUNDLE_TESTS] + bundle
+        bundle_build.start()
+
+
+def pytest_sessionfinish() -> None:
+    bundle_build.stop()
 
 
 @pytest.fixture

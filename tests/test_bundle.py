@@ -2,7 +2,8 @@
 environment, no SIJPRO_RESOURCES.
 
 The bundle is built once per session by ``packaging/build.py``, which reuses ``dist/sijpro`` when it is
-newer than every source (so a run after ``make package`` costs no build). Each program runs from a
+newer than every source (so a run after ``make package`` costs no build); the build starts in the
+background as the tests are collected, and these tests run last (``tests/bundle_build.py``). Each program runs from a
 scratch folder with its own home directory, so it can reach neither the checkout nor the user's data.
 """
 
@@ -23,6 +24,7 @@ import pytest
 import sijpro
 from sijpro.reports.batch import PARALLEL_FROM
 from sijpro.scoring import score_answers
+from tests.bundle_build import bundle_build
 from tests.conftest import CLI_PASSWORD
 from tests.trusted import trusted
 
@@ -44,9 +46,8 @@ ODI_ROWS = [
 
 @pytest.fixture(scope="module")
 def program() -> Path:
-    build = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py")], cwd=ROOT,
-                           capture_output=True, text=True, timeout=1800, check=False)
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    status, output = bundle_build.wait(timeout=1800)  # started at collection (tests/bundle_build.py)
+    assert status == 0, output
     assert PROGRAM.is_file()
     return PROGRAM
 
