@@ -7,15 +7,17 @@ name and follows the same privacy policy; changing them is an admin action recor
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from sijpro.access import Capability, open_to_all, requires
 from sijpro.contact import region_problem
-from sijpro.errors import InputErrors
+from sijpro.errors import InputErrors, UserError
 from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.context import ServiceContext
@@ -27,6 +29,8 @@ IDLE_MINUTES_RANGE = (1, 240)
 MAX_ADDRESS = 300
 MAX_PHONE = 40
 MAX_WEB_ADDRESS = 200
+WEB_URL_VARIABLE: Final = "SIJPRO_WEB_URL"
+"""Overrides the clinic's web address on one machine (a trial server, a test)."""
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 """Where plain http is accepted for the web app's address: this machine only (a trial, a test)."""
 
@@ -135,3 +139,15 @@ class Settings:
             if changes:
                 record(session, self.context, changes)
         return settings
+
+
+def web_url(context: ServiceContext, environ: Mapping[str, str] | None = None) -> str | None:
+    """The public base address of the web app, without its trailing slash: ``$SIJPRO_WEB_URL`` on this
+    machine, else the clinic's setting (the desk's Clinic page); None when neither is set."""
+    value = (os.environ if environ is None else environ).get(WEB_URL_VARIABLE, "").strip().rstrip("/")
+    if value:
+        problem = web_address_problem(value, None)
+        if problem is not None:
+            raise UserError(f"{WEB_URL_VARIABLE}: {problem.text}")
+        return value
+    return Settings(context).load().web_address or None

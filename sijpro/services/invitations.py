@@ -33,9 +33,7 @@ import datetime as dt
 import hashlib
 import hmac
 import math
-import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -49,7 +47,7 @@ from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.claims import Claims, VisitClaimed, is_web_device, needs_renewal, web_device
-from sijpro.services.clinic_settings import Settings, web_address_problem
+from sijpro.services.clinic_settings import WEB_URL_VARIABLE, web_url
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.storage.convert import visit_record
 from sijpro.storage.database import Database
@@ -60,7 +58,6 @@ from sijpro.visit_state import course_states, last_collecting_day, next_window_s
 if TYPE_CHECKING:
     from sijpro.services.session import Session
 
-WEB_URL_VARIABLE: Final = "SIJPRO_WEB_URL"
 REQUEST_SECONDS: Final = 15.0
 """The longest a web request may wait on the database before its connections are cut: far above a
 request's worst time under load (under 2 s for 200 patients at once), far below a patient's patience."""
@@ -210,18 +207,6 @@ class WebPass:
     pass_token: str
     invitation_id: int
     language: str
-
-
-def web_url(context: ServiceContext, environ: Mapping[str, str] | None = None) -> str | None:
-    """The public base address of the web app, without its trailing slash: ``$SIJPRO_WEB_URL`` on this
-    machine, else the clinic's setting (the desk's Clinic page); None when neither is set."""
-    value = (os.environ if environ is None else environ).get(WEB_URL_VARIABLE, "").strip().rstrip("/")
-    if value:
-        problem = web_address_problem(value, None)
-        if problem is not None:
-            raise UserError(f"{WEB_URL_VARIABLE}: {problem.text}")
-        return value
-    return Settings(context).load().web_address or None
 
 
 def token_digest(token: str) -> str:

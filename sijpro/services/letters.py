@@ -29,10 +29,10 @@ from sijpro.exchange.output import export_directory
 from sijpro.mrn import file_safe
 from sijpro.progress import Progress, no_progress
 from sijpro.records import PatientRecord, VisitRecord
-from sijpro.services.clinic_settings import Settings
+from sijpro.services.clinic_settings import Settings, web_url
 from sijpro.services.contacts import claim_attempt
 from sijpro.services.context import ServiceContext
-from sijpro.services.invitations import Invitations, web_url
+from sijpro.services.invitations import Invitations
 from sijpro.services.reminders import PlanEntry, Reminders
 from sijpro.services.scheduling import FINISHED_RESPONSE
 from sijpro.storage.convert import patient_record, visit_record

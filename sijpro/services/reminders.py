@@ -38,10 +38,10 @@ from sijpro.reminders import (
     day_plan,
 )
 from sijpro.services.audit import Change, record
-from sijpro.services.clinic_settings import Settings
+from sijpro.services.clinic_settings import Settings, web_url
 from sijpro.services.contacts import claim_attempt, contact_record
 from sijpro.services.context import ServiceContext
-from sijpro.services.invitations import Invitations, web_url
+from sijpro.services.invitations import Invitations
 from sijpro.services.protocols import Protocols
 from sijpro.services.scheduling import Schedule
 from sijpro.storage.bulk import chunks
