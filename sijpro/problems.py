@@ -117,9 +117,6 @@ WORDS: Final[dict[str, tuple[str, bool]]] = {
     "not_a_call_step": ("{step} is not a phone call of the {timepoint} ladder", True),
     "call_recorded": ("the {step} call of this visit was already recorded (reached, declined or a wrong number): it "
                       "is not made again", False),
-    "invite_no_web": ("the address of the at-home web app is not set: an administrator sets it on the desk's Clinic "
-                      "page (or set {variable} on this machine) to the address patients open, for example "
-                      "https://prom.example.org", False),
     "web_address": ("{value} is not a web address: give the address patients open, for example "
                     "https://prom.example.org", True),
     "web_address_https": ("{value} is plain http: patients' links must use https (http only for this machine, "

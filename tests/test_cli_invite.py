@@ -1,6 +1,6 @@
 """``sijpro invite MRN [--timepoint T]``: the link, the code and the last day, for a signed-in nurse; clear
-refusals (unknown MRN, no open visit, no web address, no sign-in) with exit status 1, usage errors 2; and
-the printed link and code open the patient's door."""
+refusals (unknown MRN, no open visit, no sign-in) with exit status 1, usage errors 2; the server's own link
+and a note while the clinic has no web address; and the printed link and code open the patient's door."""
 
 from __future__ import annotations
 
@@ -69,13 +69,17 @@ def test_bad_input_is_one_line_and_status_1(database, cli_as, capsys, args, mess
     assert capsys.readouterr().err == message
 
 
-def test_refused_without_a_sign_in_or_a_web_address(database, cli_as, capsys, monkeypatch) -> None:
+def test_refused_without_a_sign_in_and_without_a_web_address_a_local_link_and_a_note(database, cli_as, capsys,
+                                                                                     monkeypatch) -> None:
     assert main(["--db", database, "invite", "MRN001"]) == 1
     assert capsys.readouterr().err.startswith("sijpro: sign in first")
     cli_as(database, "nurse")
     monkeypatch.delenv("SIJPRO_WEB_URL")
-    assert main(["--db", database, "invite", "MRN001"]) == 1
-    assert "SIJPRO_WEB_URL" in capsys.readouterr().err
+    assert main(["--db", database, "invite", "MRN001", "--json"]) == 0
+    said = capsys.readouterr()
+    printed = json.loads(said.out)
+    assert printed["link"].startswith("http://127.0.0.1:8080/v/") and printed["local_only"] is True
+    assert said.err.startswith("sijpro: note: the clinic's web address is not set, so this link opens only on the")
     with pytest.raises(SystemExit) as usage:
         main(["--db", database, "invite"])
     assert usage.value.code == 2

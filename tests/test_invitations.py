@@ -78,10 +78,15 @@ def test_a_visit_not_open_to_answering_is_refused_by_name(clinic, patient, clock
         clinic.invitations.issue(patient)
 
 
-def test_no_web_address_no_invitation(clinic, patient, monkeypatch) -> None:
+def test_without_a_web_address_the_link_is_the_servers_own_and_e_mails_carry_none(clinic, patient, door,
+                                                                                   monkeypatch) -> None:
     monkeypatch.delenv("SIJPRO_WEB_URL")
-    with pytest.raises(UserError, match="SIJPRO_WEB_URL"):
-        clinic.invitations.issue(patient)
+    issued = clinic.invitations.issue(patient)
+    assert issued.link == f"http://127.0.0.1:8080/v/{issued.token}" and issued.local_only
+    assert door.look(issued.code, address=HOME).status == "needs_birth_date"  # the code opens it anywhere
+    assert clinic.invitations.current(issued.visit_id).link == issued.link
+    visit = clinic.invitations.for_patient(patient)[0]
+    assert clinic.invitations.for_reminder(patient, visit.visit_id, visit.timepoint) is None  # nothing to mail
 
 
 def test_the_door_asks_for_the_birth_date_by_link_or_by_code_however_typed(clinic, patient, door) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from sijpro.access import Capability
 from sijpro.commands.clinic_access import signed_in
@@ -25,7 +26,14 @@ revokes the previous one. Needs a nurse's (or surgeon's, administrator's) accoun
 
 The link is WEB-ADDRESS/v/TOKEN. The web address is the public HTTPS address of 'sijpro serve' behind the
 clinic's reverse proxy (for example https://prom.example.org): an administrator sets it once for every
-workstation on the desk's Clinic page; SIJPRO_WEB_URL on a machine overrides it."""
+workstation on the desk's Clinic page; SIJPRO_WEB_URL on a machine overrides it. Until it is set, the
+link is sijpro serve's own default address (http://127.0.0.1:8080), which opens on the server itself only;
+the short code works wherever the web app runs."""
+
+
+LOCAL_ONLY_NOTE = ("sijpro: note: the clinic's web address is not set, so this link opens only on the server "
+                   "itself (sijpro serve's default address); the code works wherever the web app runs. An "
+                   "administrator sets the address on the desk's Clinic page (or set SIJPRO_WEB_URL).")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
         if patient is None:
             raise UserError(f"no patient with MRN {args.mrn!r}")
         issued = clinic.invitations.issue(patient.id, args.timepoint)
+    if issued.local_only:
+        print(LOCAL_ONLY_NOTE, file=sys.stderr)
     if args.json:
         print(json.dumps({"mrn": issued.mrn, "timepoint": issued.timepoint, "link": issued.link,
                           "code": issued.printed_code, "valid_until": issued.valid_until.isoformat(),
-                          "invitation_id": issued.invitation_id}, indent=2))
+                          "invitation_id": issued.invitation_id, "local_only": issued.local_only}, indent=2))
         return 0
     print(f"{issued.mrn} {issued.timepoint}")
     print(f"link:        {issued.link}")

@@ -47,7 +47,7 @@ from sijpro.problems import Problem
 from sijpro.services.audit import Change, record
 from sijpro.services.checks import required_reason
 from sijpro.services.claims import Claims, VisitClaimed, is_web_device, needs_renewal, web_device
-from sijpro.services.clinic_settings import WEB_URL_VARIABLE, web_url
+from sijpro.services.clinic_settings import LOCAL_WEB_URL, web_url
 from sijpro.services.context import Clock, ServiceContext, SystemClock
 from sijpro.storage.convert import visit_record
 from sijpro.storage.database import Database
@@ -61,8 +61,6 @@ if TYPE_CHECKING:
 REQUEST_SECONDS: Final = 15.0
 """The longest a web request may wait on the database before its connections are cut: far above a
 request's worst time under load (under 2 s for 200 patients at once), far below a patient's patience."""
-"""The public address of ``sijpro serve`` behind the clinic's reverse proxy (``https://prom.clinic.org``);
-links are ``<it>/v/<token>``. Without it no invitation is made: a link nobody can open helps no one."""
 MAX_TRIES: Final = 5
 """Wrong birth dates after which a link locks."""
 SEED_BYTES: Final = 32
@@ -171,6 +169,12 @@ class IssuedInvitation:
     def printed_code(self) -> str:
         return invite_codes.display(self.code)
 
+    @property
+    def local_only(self) -> bool:
+        """The clinic has no web address yet: the link opens on the server itself only (the code works
+        wherever the web app runs), which the desk and the command line say."""
+        return self.link.startswith(LOCAL_WEB_URL + "/")
+
 
 @dataclass(frozen=True)
 class InvitationRecord:
@@ -267,9 +271,7 @@ class Invitations:
     def issue(self, patient_id: int, timepoint: str | None = None) -> IssuedInvitation:
         """A new link and code for the patient's visit open to answering today (or the named timepoint's,
         which must be open too); any earlier invitation of that visit is revoked in the same transaction."""
-        base = web_url(self.context)
-        if base is None:
-            raise UserError(Problem(None, "invite_no_web", {"variable": WEB_URL_VARIABLE}))
+        base = web_url(self.context) or LOCAL_WEB_URL  # the code opens the visit wherever serve runs
         key = self.context.database.audit_key
         for _ in range(3):  # a code that collides with another invitation's: draw again
             try:
@@ -369,11 +371,9 @@ class Invitations:
     @requires(Capability.INVITE)
     def current(self, visit_id: int) -> IssuedInvitation | None:
         """The visit's invitation that still opens (issued or used), with its link and code again: what
-        a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none
-        or no web address is set."""
-        base = web_url(self.context)
-        if base is None:
-            return None
+        a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none.
+        Without a web address, the link is the server's own (``local_only``)."""
+        base = web_url(self.context) or LOCAL_WEB_URL
         key = self.context.database.audit_key
         today = self.context.today()
         with self.context.database.reading() as session:

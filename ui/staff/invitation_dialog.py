@@ -70,6 +70,10 @@ class InvitationDialog(QDialog):
         self.copied.setObjectName("inviteCopied")
         self.copied.setProperty("role", "muted")
         shown.addRow(self.copied)
+        self.local_only = QLabel(self)  # beside the form, not in it: a wrapped line there is cut to one row
+        self.local_only.setObjectName("inviteLocalOnly")
+        self.local_only.setWordWrap(True)
+        self.local_only.setVisible(False)
 
         self.list_title = QLabel(self)
         self.listing = QLabel(self)
@@ -83,8 +87,8 @@ class InvitationDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        for widget in (self.heading, self.intro, self.new_button, self.issued_box, self.list_title, self.listing,
-                       self.form, self.revoke_button, self.buttons):
+        for widget in (self.heading, self.intro, self.new_button, self.issued_box, self.local_only, self.list_title,
+                       self.listing, self.form, self.revoke_button, self.buttons):
             layout.addWidget(widget)
         self.issued_box.setVisible(False)
         follow_language(self, self.retranslate)
@@ -114,6 +118,7 @@ class InvitationDialog(QDialog):
             if again is not None:
                 self._show(again)
         self.retranslate()
+        grow_to_fit(self)  # after the words: the listing and the note may wrap onto more lines
 
     def issue(self) -> None:
         issued = self.form.submit(self, lambda: self.session.invitations.issue(self.patient.id))
@@ -127,8 +132,9 @@ class InvitationDialog(QDialog):
         self.link.setText(issued.link)
         self.code.setText(issued.printed_code)
         self.copied.setText("")
+        self.local_only.setText(tr("staff.invite.local_only") if issued.local_only else "")
+        self.local_only.setVisible(issued.local_only)
         self.issued_box.setVisible(True)
-        grow_to_fit(self)
 
     def revoke(self) -> None:
         live = self.live
@@ -144,6 +150,7 @@ class InvitationDialog(QDialog):
             self.link.clear()
             self.code.clear()
             self.issued_box.setVisible(False)
+            self.local_only.setVisible(False)
         self.refresh()
 
     def retranslate(self) -> None:

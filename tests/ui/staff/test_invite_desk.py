@@ -1,7 +1,7 @@
 """The desk's "Invite to answer at home" on the patient record, driven with real clicks and key presses: a
 new link and code shown to be copied (the clipboard holds them, and they open the patient's door), the
-invitation listed, revoked with a reason (none given: refused at the form), a refusal worded for the desk,
-and no button for a role without the capability."""
+invitation listed, revoked with a reason (none given: refused at the form), the server's own link while the
+clinic has no web address, a refusal worded for the desk, and no button for a role without the capability."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from sijpro.services.context import FixedClock
 from sijpro.services.invitations import WebDoor
+from tests.factories import patient_draft
 from tests.trusted import as_system
 from tests.ui.staff.clicks import click, click_row
 from tests.ui.staff.setup import TODAY
@@ -101,9 +102,29 @@ def test_invite_copy_and_revoke_from_the_record(signed_in, staff_clinic, monkeyp
     assert (listed.revoked_reason, listed.state) == ("patient prefers paper", "revoked")
 
 
-def test_a_refusal_is_said_in_the_desk_words_and_nothing_is_made(signed_in, staff_clinic, monkeypatch) -> None:
+def test_without_a_web_address_the_link_is_the_servers_own_and_the_dialog_says_so(signed_in, staff_clinic,
+                                                                                    monkeypatch) -> None:
     monkeypatch.delenv("SIJPRO_WEB_URL", raising=False)
     record = open_record(signed_in("nina"), "K-003")
+    seen: list[object] = []
+    shown: dict[str, str] = {}
+
+    def invite(dialog: InvitationDialog) -> None:
+        click(dialog.new_button)
+        shown["link"], shown["note"] = dialog.link.text(), dialog.local_only.text()
+        shown["note_visible"] = str(dialog.local_only.isVisible())
+
+    while_open(invite, seen)
+    click(record.buttons["invite"])
+    assert not seen, seen
+    assert shown["link"].startswith("http://127.0.0.1:8080/v/") and shown["note_visible"] == "True"
+    assert shown["note"].startswith("The clinic's web address is not set, so this link opens only on the server")
+
+
+def test_a_refusal_is_said_in_the_desk_words_and_nothing_is_made(signed_in, staff_clinic, monkeypatch) -> None:
+    monkeypatch.setenv("SIJPRO_WEB_URL", WEB)
+    as_system(staff_clinic).patients.register(patient_draft("K-NEW"), confirm_duplicate=True)  # no surgery yet
+    record = open_record(signed_in("nina"), "K-NEW")
     seen: list[object] = []
     shown: dict[str, str] = {}
 
@@ -115,8 +136,7 @@ def test_a_refusal_is_said_in_the_desk_words_and_nothing_is_made(signed_in, staf
     while_open(invite, seen)
     click(record.buttons["invite"])
     assert not seen, seen
-    assert shown["error"].startswith("The address of the at-home web app is not set: an administrator sets it on the "
-                                     "Clinic page")
+    assert shown["error"] == "No visit of this patient is open to answering today (due or overdue).", shown["error"]
     assert shown["result_visible"] == "False"
     assert as_system(staff_clinic).invitations.for_patient(record.patient.id) == []
 
