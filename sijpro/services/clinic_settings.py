@@ -31,7 +31,9 @@ MAX_PHONE = 40
 MAX_WEB_ADDRESS = 200
 WEB_URL_VARIABLE: Final = "SIJPRO_WEB_URL"
 """Overrides the clinic's web address on one machine (a trial server, a test)."""
-LOCAL_WEB_URL: Final = "http://127.0.0.1:8080"
+LOCAL_WEB_HOST: Final = "127.0.0.1"
+LOCAL_WEB_PORT: Final = 8080
+LOCAL_WEB_URL: Final = f"http://{LOCAL_WEB_HOST}:{LOCAL_WEB_PORT}"
 """Where ``sijpro serve`` answers by default: the link an invitation gets while the clinic has no web
 address, which opens on the server itself only (its code works on any address)."""
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

@@ -21,12 +21,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sijpro.errors import UserError
+from sijpro.services.clinic_settings import LOCAL_WEB_HOST, LOCAL_WEB_PORT
 
 if TYPE_CHECKING:
     from sijpro.services.clinic import Clinic
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
+DEFAULT_HOST = LOCAL_WEB_HOST
+DEFAULT_PORT = LOCAL_WEB_PORT
+"""Where an invitation made before the clinic has a web address points (``clinic_settings.LOCAL_WEB_URL``)."""
 MAX_DEFAULT_WORKERS = 4
 CONNECTION_LIMIT = 2000
 """Open connections held at once (kept alive between a patient's questions; waitress's default is 100)."""
