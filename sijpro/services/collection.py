@@ -390,7 +390,7 @@ class Collection:
             query = query.where(Response.visit_id.in_(self.context.principal.visit_ids))
         with self.context.database.reading() as session:
             rows = session.scalars(query.order_by(Response.started_at, Response.id)).all()
-            return _responses(session, rows)
+            return _responses(session, rows, scored=False)  # a response is scored when it is completed
 
     @requires(Capability.PATIENTS, Capability.ANSWER)
     def resume_item(self, response_id: int) -> str | None:
@@ -453,14 +453,15 @@ def _response(session: Session, row: Response) -> ResponseRecord:
     return _responses(session, [row])[0]
 
 
-def _responses(session: Session, rows: Sequence[Response]) -> list[ResponseRecord]:
-    """The records of several responses with two queries in all (their scores, their answers), not two each."""
+def _responses(session: Session, rows: Sequence[Response], *, scored: bool = True) -> list[ResponseRecord]:
+    """The records of several responses with two queries in all (their scores, their answers), not two each;
+    ``scored=False``: responses still in progress, which have no scores yet, with one."""
     session.flush()
     ids = [row.id for row in rows]
     scores: dict[int, list[Score]] = defaultdict(list)
     answers: dict[int, list[tuple[str, int | None, str | None]]] = defaultdict(list)
     if ids:
-        for score in session.scalars(select(Score).where(Score.response_id.in_(ids))):
+        for score in session.scalars(select(Score).where(Score.response_id.in_(ids))) if scored else ():
             scores[score.response_id].append(score)
         for response_id, item, value, language in session.execute(
                 select(Answer.response_id, Answer.item, Answer.value, Answer.language)

@@ -34,6 +34,7 @@ import hashlib
 import hmac
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -255,10 +256,14 @@ def state_of(row: Invitation, visit: Visit, last_day: dt.date, today: dt.date) -
     return "used" if row.confirmed_at is not None else "issued"
 
 
-def _last_days(session: OrmSession, patient_id: int) -> dict[int, dt.date]:
-    """For each visit of the patient: the last day it can be collected (``visit_state``)."""
-    visits = [visit_record(v) for v in session.scalars(
-        select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.seq)).all()]
+def _patient_visits(session: OrmSession, patient_id: int) -> Sequence[Visit]:
+    return session.scalars(select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.seq)).all()
+
+
+def _last_days(session: OrmSession, patient_id: int, rows: Sequence[Visit] | None = None) -> dict[int, dt.date]:
+    """For each visit of the patient (``rows``, if already read): the last day it can be collected
+    (``visit_state``)."""
+    visits = [visit_record(v) for v in (_patient_visits(session, patient_id) if rows is None else rows)]
     return {visit.id: last_collecting_day(visit, following)
             for visit, following in zip(visits, next_window_starts(visits), strict=True)}
 
@@ -417,10 +422,9 @@ class WebDoor:
             if row is None:
                 state = DoorState("unknown")
             else:
-                visit = session.get_one(Visit, row.visit_id)
+                visit, status = self._visit_status(session, row)
                 language = session.get_one(Patient, row.patient_id).language
-                state = DoorState(self._status(session, row, visit), language, visit.timepoint,
-                                  MAX_TRIES - row.failed_tries)
+                state = DoorState(status, language, visit.timepoint, MAX_TRIES - row.failed_tries)
         if state.status != "needs_birth_date":
             with self.database.writing() as session:
                 self._refused(session, None if row is None else row.id, state.status, address)
@@ -436,9 +440,8 @@ class WebDoor:
                 self._refused(session, None, "unknown", address, "confirm")
                 refusal = LinkClosed("unknown")
             else:
-                visit = session.get_one(Visit, row.visit_id)
+                visit, status = self._visit_status(session, row)
                 patient = session.get_one(Patient, row.patient_id)
-                status = self._status(session, row, visit)
                 if status != "needs_birth_date":
                     self._refused(session, row.id, status, address, "confirm")
                     refusal = LinkLocked() if status == "locked" else LinkClosed(status)
@@ -462,8 +465,7 @@ class WebDoor:
         with self.database.reading() as session:
             row = session.get(Invitation, invitation_id) if invitation_id is not None else None
             if row is not None and seq is not None and row.pass_hash is not None:
-                visit = session.get_one(Visit, row.visit_id)
-                status = self._status(session, row, visit)
+                _visit, status = self._visit_status(session, row)
                 if not hmac.compare_digest(token_digest(pass_token), row.pass_hash):
                     status = "moved" if seq < row.pass_seq and status == "needs_birth_date" else (
                         status if status != "needs_birth_date" else "unknown")
@@ -526,8 +528,15 @@ class WebDoor:
             query = query.with_for_update()
         return session.scalars(query.limit(1)).first()
 
-    def _status(self, session: OrmSession, row: Invitation, visit: Visit) -> DoorStatus:
-        state = state_of(row, visit, _last_days(session, row.patient_id)[visit.id], self.context.today())
+    def _visit_status(self, session: OrmSession, row: Invitation) -> tuple[Visit, DoorStatus]:
+        """The invitation's visit and what the link opens onto now, with one query for the visits (the
+        patient's, for their last days, this one among them)."""
+        visits = _patient_visits(session, row.patient_id)
+        visit = next(v for v in visits if v.id == row.visit_id)
+        return visit, self._status(row, visit, _last_days(session, row.patient_id, visits)[visit.id])
+
+    def _status(self, row: Invitation, visit: Visit, last_day: dt.date) -> DoorStatus:
+        state = state_of(row, visit, last_day, self.context.today())
         match state:
             case "issued" | "used":
                 return "needs_birth_date"

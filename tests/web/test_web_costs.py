@@ -12,9 +12,9 @@ from sqlalchemy import event
 
 from tests.web.test_web_invited import confirm, form_token, stored
 
-QUESTION_PAGE_STATEMENTS = 12
+QUESTION_PAGE_STATEMENTS = 10
 """A question's page: the pass and the visit's claim, the questionnaires due and their answers."""
-ANSWER_STATEMENTS = 32
+ANSWER_STATEMENTS = 30
 """An answer: the same reading, the answer itself, and its audit (the chain's head, the event, the
 fingerprints of the rows it changed)."""
 
