@@ -196,7 +196,7 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
                         help="seconds a patient takes to read a question and answer it (mean; 0.5 to 1.5 times)")
     parser.add_argument("--threads", type=int, default=16, help="the server's threads (per worker)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="the server's processes (serve --workers; default: serve's own, one per core)")
+                        help="the server's processes (serve --workers; default: serve's own, two per core)")
     args = parser.parse_args()
     base = os.environ.get("SIJPRO_TEST_POSTGRES_URL")
     if not base:
@@ -263,7 +263,7 @@ def main() -> int:  # noqa: PLR0915 - one run, read top to bottom
     page_ms = [ms for p in patients for ms in p.page_ms] or [float("nan")]
     errors = [e for p in patients for e in p.errors]
     print(f"patients: {len(patients)}, for {args.minutes:g} min, thinking {args.think:g} s (0.5-1.5x) between answers;"
-          f" server: {args.workers or 'one per core (default)'} worker(s) of {args.threads} threads;"
+          f" server: {args.workers or 'two per core (default)'} worker(s) of {args.threads} threads;"
           f" {os.cpu_count()} CPUs shared with the clients")
     print(f"answers sent: {sent} ({sent / (args.minutes * 60):.1f}/s), acknowledged: {acknowledged} distinct items, "
           f"stored: {len(values)}, lost: {lost}, duplicated: {duplicate_responses + duplicate_answers}")
