@@ -55,7 +55,8 @@ class ClinicSettings:
     """The number patients call with a question about a letter (printed on it as written here)."""
     web_address: str = ""
     """The public address of ``sijpro serve`` behind the clinic's HTTPS reverse proxy, which invitation
-    links start with; empty: no invitations. ``$SIJPRO_WEB_URL`` on a machine overrides it."""
+    links start with; empty: links to the server itself (``LOCAL_WEB_URL``) and none in reminders.
+    ``$SIJPRO_WEB_URL`` on a machine overrides it."""
 
     def problems(self) -> list[Problem]:
         found = []

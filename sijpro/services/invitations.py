@@ -260,10 +260,10 @@ def _patient_visits(session: OrmSession, patient_id: int) -> Sequence[Visit]:
     return session.scalars(select(Visit).where(Visit.patient_id == patient_id).order_by(Visit.seq)).all()
 
 
-def _last_days(session: OrmSession, patient_id: int, rows: Sequence[Visit] | None = None) -> dict[int, dt.date]:
-    """For each visit of the patient (``rows``, if already read): the last day it can be collected
+def _last_days(rows: Sequence[Visit]) -> dict[int, dt.date]:
+    """For each of a patient's visits (all of them, in order): the last day it can be collected
     (``visit_state``)."""
-    visits = [visit_record(v) for v in (_patient_visits(session, patient_id) if rows is None else rows)]
+    visits = [visit_record(v) for v in rows]
     return {visit.id: last_collecting_day(visit, following)
             for visit, following in zip(visits, next_window_starts(visits), strict=True)}
 
@@ -276,7 +276,11 @@ class Invitations:
     def issue(self, patient_id: int, timepoint: str | None = None) -> IssuedInvitation:
         """A new link and code for the patient's visit open to answering today (or the named timepoint's,
         which must be open too); any earlier invitation of that visit is revoked in the same transaction."""
-        base = web_url(self.context) or LOCAL_WEB_URL  # the code opens the visit wherever serve runs
+        return self._issue_at(patient_id, timepoint, web_url(self.context) or LOCAL_WEB_URL)
+
+    def _issue_at(self, patient_id: int, timepoint: str | None, base: str) -> IssuedInvitation:
+        """``issue`` with the web address already read (``base``; without one, the code still opens the
+        visit wherever serve runs)."""
         key = self.context.database.audit_key
         for _ in range(3):  # a code that collides with another invitation's: draw again
             try:
@@ -351,7 +355,7 @@ class Invitations:
         """The patient's invitations, newest first, each with its state today (no secret)."""
         today = self.context.today()
         with self.context.database.reading() as session:
-            last_days = _last_days(session, patient_id)
+            last_days = _last_days(_patient_visits(session, patient_id))
             rows = session.execute(select(Invitation, Visit).join(Visit, Visit.id == Invitation.visit_id)
                                    .where(Invitation.patient_id == patient_id)
                                    .order_by(Invitation.id.desc())).all()
@@ -366,10 +370,11 @@ class Invitations:
         new one, so every rung of a visit gives the same link and code. None without a web app, for a role
         that may not invite, or when the visit cannot have one (no birth date recorded, not open on the
         clock's day): the reminder then goes without it."""
-        if web_url(self.context) is None or not self.context.principal.can(Capability.INVITE):
+        base = web_url(self.context)  # read once for the pair below
+        if base is None or not self.context.principal.can(Capability.INVITE):
             return None
         try:
-            return self.current(visit_id) or self.issue(patient_id, timepoint)
+            return self._current_at(visit_id, base) or self._issue_at(patient_id, timepoint, base)
         except UserError:
             return None
 
@@ -378,14 +383,16 @@ class Invitations:
         """The visit's invitation that still opens (issued or used), with its link and code again: what
         a reminder e-mail carries, so each rung of the ladder sends the same link. None when there is none.
         Without a web address, the link is the server's own (``local_only``)."""
-        base = web_url(self.context) or LOCAL_WEB_URL
+        return self._current_at(visit_id, web_url(self.context) or LOCAL_WEB_URL)
+
+    def _current_at(self, visit_id: int, base: str) -> IssuedInvitation | None:
         key = self.context.database.audit_key
         today = self.context.today()
         with self.context.database.reading() as session:
             visit = session.get(Visit, visit_id)
             if visit is None:
                 raise UserError(f"no visit with id {visit_id}")
-            last_days = _last_days(session, visit.patient_id)
+            last_days = _last_days(_patient_visits(session, visit.patient_id))
             patient = session.get_one(Patient, visit.patient_id)
             for row in session.scalars(select(Invitation).where(Invitation.visit_id == visit_id)
                                        .order_by(Invitation.id.desc())):
@@ -533,7 +540,7 @@ class WebDoor:
         patient's, for their last days, this one among them)."""
         visits = _patient_visits(session, row.patient_id)
         visit = next(v for v in visits if v.id == row.visit_id)
-        return visit, self._status(row, visit, _last_days(session, row.patient_id, visits)[visit.id])
+        return visit, self._status(row, visit, _last_days(visits)[visit.id])
 
     def _status(self, row: Invitation, visit: Visit, last_day: dt.date) -> DoorStatus:
         state = state_of(row, visit, last_day, self.context.today())

@@ -85,7 +85,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         listening = listen(args.host, args.port)
     except OSError as error:
-        clinic.close()
+        if args.workers == 1:
+            clinic.close()  # with workers it is closed already
         print(f"sijpro: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"sijpro serve: the web app on http://{args.host}:{args.port}/ over {where}"
